@@ -1,0 +1,191 @@
+"""The catalog of billing codes and products, and the payer profiles, from resources/.
+
+Both are JSON files validated by pydantic. A broken file raises ``CatalogError`` with
+the file and the problem in one line, never a traceback for the user.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from core.errors import CatalogError, InputError
+from core.ndc import Ndc, parse_ndc
+from core.quantities import Concentration, PlainDecimal, Quantity, parse_concentration
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+CATALOG_FILE = RESOURCES / "catalog.json"
+PAYERS_FILE = RESOURCES / "payers.json"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class BillingCode(_Frozen):
+    """A HCPCS code and what one billing unit of it stands for."""
+
+    hcpcs: str = Field(pattern=r"^[A-Z][0-9]{4}$")
+    descriptor: str = Field(min_length=1)
+    dosage: Quantity
+    source: str = Field(min_length=1)
+    cms_verified: bool
+    default: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.hcpcs} (per {self.dosage})"
+
+
+class Container(_Frozen):
+    """One container size as labeled; overfill is never part of it."""
+
+    ml: PlainDecimal = Field(gt=0)
+    ndc: Ndc | None = None
+
+    @field_validator("ndc", mode="before")
+    @classmethod
+    def _parse_ndc(cls, value: object) -> object:
+        return parse_ndc(value, "catalog NDC") if isinstance(value, str) else value
+
+
+class Product(_Frozen):
+    name: str = Field(min_length=1)
+    hcpcs: str
+    concentration: Concentration
+    route: Literal["IV", "SC", "IM"]
+    multi_dose: bool
+    containers: tuple[Container, ...] = Field(min_length=1)
+
+    @field_validator("concentration", mode="before")
+    @classmethod
+    def _parse_concentration(cls, value: object) -> object:
+        return parse_concentration(value) if isinstance(value, str) else value
+
+    def container(self, size_ml: Decimal) -> Container | None:
+        return next((c for c in self.containers if c.ml == size_ml), None)
+
+
+class Catalog(_Frozen):
+    version: int
+    codes: tuple[BillingCode, ...] = Field(min_length=1)
+    products: tuple[Product, ...] = ()
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Catalog:
+        known = {c.hcpcs for c in self.codes}
+        if len(known) != len(self.codes):
+            raise ValueError("a HCPCS code is listed twice")
+        if sum(c.default for c in self.codes) != 1:
+            raise ValueError("exactly one code must be the default")
+        for product in self.products:
+            if product.hcpcs not in known:
+                raise ValueError(f"product {product.name} bills {product.hcpcs}, not in codes")
+        return self
+
+    @property
+    def default_code(self) -> BillingCode:
+        return next(c for c in self.codes if c.default)
+
+    def code(self, hcpcs: str, field: str = "code") -> BillingCode:
+        wanted = hcpcs.strip().upper()
+        for code in self.codes:
+            if code.hcpcs == wanted:
+                return code
+        known = ", ".join(c.hcpcs for c in self.codes)
+        raise InputError(field, f"'{hcpcs.strip()}' is not in the catalog; known codes: {known}")
+
+    def product(self, name: str, field: str = "product") -> Product:
+        wanted = name.strip().casefold()
+        matches = [p for p in self.products if p.name.casefold() == wanted]
+        if not matches:  # allow "privigen" for "Privigen 10%" when it is unambiguous
+            matches = [p for p in self.products if p.name.casefold().startswith(wanted)]
+        if len(matches) == 1:
+            return matches[0]
+        known = "; ".join(p.name for p in self.products)
+        problem = "matches several products" if matches else "is not in the catalog"
+        raise InputError(field, f"'{name.strip()}' {problem}; products: {known}")
+
+
+Rounding = Literal["up", "nearest"]
+
+
+class PayerProfile(_Frozen):
+    """How a payer wants units rounded and which waste modifiers it requires."""
+
+    id: str = Field(pattern=r"^[a-z0-9_-]+$")
+    name: str
+    rounding: Rounding
+    jw_required: bool
+    jz_required: bool
+    prior_authorization_required: bool
+    default: bool = False
+
+
+class PayerList(_Frozen):
+    version: int
+    payers: tuple[PayerProfile, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_default(self) -> PayerList:
+        if sum(p.default for p in self.payers) != 1:
+            raise ValueError("exactly one payer must be the default")
+        return self
+
+    @property
+    def default(self) -> PayerProfile:
+        return next(p for p in self.payers if p.default)
+
+    def get(self, payer_id: str, field: str = "payer") -> PayerProfile:
+        wanted = payer_id.strip().lower()
+        for payer in self.payers:
+            if payer.id == wanted:
+                return payer
+        known = ", ".join(p.id for p in self.payers)
+        raise InputError(field, f"'{payer_id.strip()}' is not a payer profile; known: {known}")
+
+
+def _read(path: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise CatalogError(f"{path}: cannot be read ({error.strerror})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise CatalogError(f"{path}: not valid JSON ({error})") from None
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "top level"
+    return f"{where}: {first['msg']}"
+
+
+def load_catalog(path: Path = CATALOG_FILE) -> Catalog:
+    try:
+        return Catalog.model_validate(_read(path))
+    except (ValidationError, InputError) as error:
+        detail = _describe(error) if isinstance(error, ValidationError) else str(error)
+        raise CatalogError(f"{path}: invalid catalog ({detail})") from None
+
+
+def load_payers(path: Path = PAYERS_FILE) -> PayerList:
+    try:
+        return PayerList.model_validate(_read(path))
+    except ValidationError as error:
+        raise CatalogError(f"{path}: invalid payer profiles ({_describe(error)})") from None
+
+
+@cache
+def default_catalog() -> Catalog:
+    """The shipped catalog, read once per process."""
+    return load_catalog()
+
+
+@cache
+def default_payers() -> PayerList:
+    return load_payers()

@@ -1,0 +1,105 @@
+"""`main.py calc`: units, waste and claim lines for one dose."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TYPE_CHECKING
+
+from core import ismp
+from core.form import DoseForm, FormErrors, evaluate
+from core.models import CalculationResult
+
+if TYPE_CHECKING:
+    from core.cli import SubParsers
+
+
+def add_calc_options(parser: argparse.ArgumentParser) -> None:
+    """The dose options, shared by `calc` and `worksheet`."""
+    dose = parser.add_argument_group("dose (amounts default to mL; a unit may be written)")
+    dose.add_argument("--vial-size", default="", help="labeled container size, e.g. 10 or '5 g'")
+    dose.add_argument("--ordered", default="", help="dose ordered: 12, '1.5 g', '0.4 g/kg'")
+    dose.add_argument("--administered", default="", help="amount administered, e.g. 12")
+    dose.add_argument("--vials", default="", help="containers opened (default: fewest needed)")
+    dose.add_argument("--code", default="", help="HCPCS code (default J1410, per 5 mL)")
+    dose.add_argument("--product", default="", help="catalog product, e.g. 'Privigen 10%%'")
+    dose.add_argument("--concentration", default="", help="e.g. 10%% or '100 mg/mL'")
+    dose.add_argument("--weight", default="", help="patient weight in kg, for a dose per kg")
+    dose.add_argument(
+        "--multi-dose", action="store_true", default=None, help="multi-dose container"
+    )
+    dose.add_argument("--payer", default="", help="payer profile: medicare (default), commercial")
+    dose.add_argument(
+        "--setting", default="", help="outpatient (default), inpatient, fqhc-rhc, packaged"
+    )
+    dose.add_argument("--ndc", default="", help="NDC as on the label, e.g. 0002-7597-01")
+    dose.add_argument("--prior-auth", default="", help="prior authorization number")
+    add_data_dir_option(parser)
+
+
+def add_data_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        default=None,
+        help="where records are kept (default: UNITCALC_DATA_DIR or the user data directory)",
+    )
+
+
+def form_from_args(args: argparse.Namespace) -> DoseForm:
+    return DoseForm(
+        code=args.code,
+        product=args.product,
+        concentration=args.concentration,
+        multi_dose=args.multi_dose,
+        vial_size=args.vial_size,
+        vials=args.vials,
+        dose_ordered=args.ordered,
+        weight=args.weight,
+        administered=args.administered,
+        payer=args.payer,
+        setting=args.setting,
+        ndc=args.ndc,
+        prior_authorization=args.prior_auth,
+    )
+
+
+def summary(result: CalculationResult) -> str:
+    """The short readable report `calc` prints."""
+    verified = "" if result.code_cms_verified else " (as specified for this project, not CMS)"
+    containers = " + ".join(str(c) for c in result.containers)
+    lines = [
+        f"{result.code}: {result.descriptor}{verified}",
+        f"Containers: {containers} = {ismp.quantity(result.opened_ml, 'mL')}"
+        + (" (derived)" if result.vials_derived else " (entered)"),
+        f"Administered: {ismp.quantity(result.administered_ml, 'mL')}; "
+        f"waste: {ismp.quantity(result.waste_ml, 'mL')}",
+        "Claim lines:",
+        *(
+            f"  {line}" + (f"  {line.ndc_segment}" if line.ndc_segment else "")
+            for line in result.claim_lines
+        ),
+        "Arithmetic:",
+        *(f"  {step}" for step in result.steps),
+    ]
+    if result.warnings:
+        lines += ["Warnings:", *(f"  ! {warning}" for warning in result.warnings)]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        result = evaluate(form_from_args(args))
+    except FormErrors as errors:
+        raise next(iter(errors.errors.values())) from None
+    if args.json:
+        print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False))
+    else:
+        print(summary(result))
+    return 0
+
+
+def add_parsers(subparsers: SubParsers) -> None:
+    parser = subparsers.add_parser("calc", help="units, waste and claim lines for one dose")
+    add_calc_options(parser)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(run=run)

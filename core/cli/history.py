@@ -1,0 +1,9 @@
+"""`main.py history|reprint|verify`: placeholder until the records module lands."""
+
+from __future__ import annotations
+
+from core.cli import SubParsers
+
+
+def add_parsers(subparsers: SubParsers) -> None:
+    return None

@@ -1,0 +1,193 @@
+"""From what the user typed to a validated request, with every problem named by field.
+
+The window and the command line share this: ``DoseForm`` holds the raw text,
+``evaluate`` parses it, resolves code, product and payer in the catalog, and runs the
+calculation. Problems come back together in ``FormErrors`` so the window can show each
+beside its field and the command line can print them on one line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from core.calculation import calculate
+from core.catalog import Catalog, PayerList, default_catalog, default_payers
+from core.errors import InputError
+from core.models import CalculationRequest, CalculationResult, ClaimSetting
+from core.ndc import parse_ndc
+from core.quantities import (
+    Unit,
+    parse_concentration,
+    parse_count,
+    parse_dose,
+    parse_quantity,
+    parse_weight,
+)
+
+#: Form field -> the words used for it in messages (and the label in the window).
+FIELD_NAMES: dict[str, str] = {
+    "code": "code",
+    "product": "product",
+    "concentration": "concentration",
+    "vial_size": "vial size",
+    "vials": "vials opened",
+    "dose_ordered": "dose ordered",
+    "weight": "patient weight",
+    "administered": "amount administered",
+    "payer": "payer",
+    "setting": "claim setting",
+    "ndc": "NDC",
+}
+_KEY_FOR_NAME = {name: key for key, name in FIELD_NAMES.items()}
+
+
+class DoseForm(BaseModel):
+    """The calculation's inputs exactly as typed. Empty text means "not given"."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str = ""
+    product: str = ""
+    concentration: str = ""
+    #: ``None`` takes the product's container type (single-dose without a product).
+    multi_dose: bool | None = None
+    vial_size: str = ""
+    vials: str = ""
+    dose_ordered: str = ""
+    weight: str = ""
+    administered: str = ""
+    payer: str = ""
+    setting: str = ""
+    ndc: str = ""
+    prior_authorization: str = ""
+
+
+class FormErrors(Exception):
+    """One message per form field (keys of ``FIELD_NAMES``), in form order."""
+
+    def __init__(self, errors: dict[str, InputError]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(str(e) for e in errors.values()))
+
+    @property
+    def messages(self) -> dict[str, str]:
+        return {key: error.message for key, error in self.errors.items()}
+
+
+def field_key(error: InputError) -> str:
+    """The form field an error belongs to (errors name fields in words)."""
+    return _KEY_FOR_NAME.get(error.field, error.field)
+
+
+T = TypeVar("T")
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.errors: dict[str, InputError] = {}
+
+    def take(self, key: str, parse: Callable[[str], T], text: str) -> T | None:
+        if not text.strip():
+            return None
+        try:
+            return parse(text)
+        except InputError as error:
+            self.errors[key] = error
+            return None
+
+
+def build_request(
+    form: DoseForm, catalog: Catalog | None = None, payers: PayerList | None = None
+) -> CalculationRequest:
+    """Parse and resolve every field; raise ``FormErrors`` naming each bad or missing one."""
+    catalog = catalog or default_catalog()
+    payers = payers or default_payers()
+    found = _Collector()
+    name = FIELD_NAMES
+
+    code = found.take("code", lambda t: catalog.code(t, name["code"]), form.code)
+    code = code or (None if "code" in found.errors else catalog.default_code)
+    product = found.take("product", lambda t: catalog.product(t, name["product"]), form.product)
+    concentration = found.take(
+        "concentration", lambda t: parse_concentration(t, name["concentration"]), form.concentration
+    )
+    if concentration is None and product is not None and "concentration" not in found.errors:
+        concentration = product.concentration
+    vial_size = found.take(
+        "vial_size", lambda t: parse_quantity(t, name["vial_size"]), form.vial_size
+    )
+    vials = found.take("vials", lambda t: parse_count(t, name["vials"]), form.vials)
+    dose = found.take(
+        "dose_ordered", lambda t: parse_dose(t, name["dose_ordered"]), form.dose_ordered
+    )
+    weight = found.take("weight", lambda t: parse_weight(t, name["weight"]), form.weight)
+    administered = found.take(
+        "administered", lambda t: parse_quantity(t, name["administered"]), form.administered
+    )
+    payer = found.take("payer", lambda t: payers.get(t, name["payer"]), form.payer)
+    payer = payer or (None if "payer" in found.errors else payers.default)
+    setting = found.take("setting", lambda t: _setting(t), form.setting) or ClaimSetting.OUTPATIENT
+    ndc = found.take("ndc", lambda t: parse_ndc(t, name["ndc"]), form.ndc)
+
+    for key, value in (("dose_ordered", dose), ("administered", administered)):
+        if value is None and key not in found.errors:
+            found.errors[key] = InputError(name[key], "is empty; enter an amount")
+    if vial_size is None and product is None and "vial_size" not in found.errors:
+        found.errors["vial_size"] = InputError(name["vial_size"], "is empty; enter the size in mL")
+
+    vial_size_ml = None
+    if vial_size is not None:
+        if vial_size.unit is Unit.ML:
+            vial_size_ml = vial_size.amount
+        elif concentration is not None:
+            vial_size_ml = concentration.ml_for(vial_size)
+        elif "concentration" not in found.errors:
+            found.errors["concentration"] = InputError(
+                name["concentration"], f"is needed to convert a {vial_size} container to mL"
+            )
+    if found.errors:
+        raise FormErrors(found.errors)
+    assert code is not None and payer is not None and dose is not None
+    assert administered is not None
+    multi_dose = form.multi_dose
+    if multi_dose is None:
+        multi_dose = product.multi_dose if product is not None else False
+    return CalculationRequest(
+        code=code,
+        payer=payer,
+        product=product,
+        concentration=concentration,
+        multi_dose=multi_dose,
+        vial_size_ml=vial_size_ml,
+        vials_opened=vials,
+        dose_ordered=dose,
+        weight_kg=weight,
+        administered=administered,
+        setting=setting,
+        ndc=ndc,
+        prior_authorization=form.prior_authorization.strip(),
+    )
+
+
+def _setting(text: str) -> ClaimSetting:
+    try:
+        return ClaimSetting(text.strip().lower())
+    except ValueError:
+        known = ", ".join(s.value for s in ClaimSetting)
+        raise InputError(
+            FIELD_NAMES["setting"], f"'{text.strip()}' is not one of {known}"
+        ) from None
+
+
+def evaluate(
+    form: DoseForm, catalog: Catalog | None = None, payers: PayerList | None = None
+) -> CalculationResult:
+    """Parse, resolve and calculate; every problem comes back as ``FormErrors``."""
+    request = build_request(form, catalog, payers)
+    try:
+        return calculate(request)
+    except InputError as error:
+        raise FormErrors({field_key(error): error}) from None

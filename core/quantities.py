@@ -1,0 +1,237 @@
+"""Exact quantities (Decimal with a unit) and strict parsing of what users type.
+
+Volumes are mL, masses mg or g, concentrations mg/mL (``10 %`` w/v = 100 mg/mL).
+Parsing accepts ``12``, ``12.5``, ``0.5``, ``12 mL``, ``1.5 g``, ``0.4 g/kg`` and
+refuses everything else with a message that names the field.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, PlainSerializer
+
+from core import ismp
+from core.errors import InputError
+
+#: Decimals serialise to JSON as strings in plain notation ("20", "0.5").
+PlainDecimal = Annotated[Decimal, PlainSerializer(ismp.plain, return_type=str, when_used="json")]
+
+
+class Unit(StrEnum):
+    ML = "mL"
+    MG = "mg"
+    G = "g"
+
+    @property
+    def is_mass(self) -> bool:
+        return self is not Unit.ML
+
+
+_MG_PER = {Unit.MG: Decimal(1), Unit.G: Decimal(1000)}
+
+# Largest values accepted: beyond these an entry is a typo, not a dose.
+MAX_VOLUME_ML = Decimal(10_000)
+MAX_MASS_MG = Decimal(2_000_000)  # 2,000 g
+MAX_WEIGHT_KG = Decimal(500)
+MAX_MG_PER_KG = Decimal(10_000)  # 10 g/kg
+MAX_CONCENTRATION_MG_PER_ML = Decimal(1000)  # 100 %
+MAX_VIALS = 100
+MAX_DECIMAL_PLACES = 4
+
+
+class Quantity(BaseModel):
+    """An amount with its unit. Immutable."""
+
+    model_config = ConfigDict(frozen=True)
+
+    amount: PlainDecimal
+    unit: Unit
+
+    def __str__(self) -> str:
+        return ismp.quantity(self.amount, self.unit.value)
+
+    @property
+    def mg(self) -> Decimal:
+        """The amount in mg (mass units only)."""
+        return self.amount * _MG_PER[self.unit]
+
+
+class Concentration(BaseModel):
+    """Strength of a solution in mg per mL."""
+
+    model_config = ConfigDict(frozen=True)
+
+    mg_per_ml: PlainDecimal
+
+    def __str__(self) -> str:
+        return ismp.quantity(self.mg_per_ml, "mg/mL")
+
+    @property
+    def percent(self) -> Decimal:
+        return self.mg_per_ml / 10
+
+    def ml_for(self, mass: Quantity) -> Decimal:
+        return mass.mg / self.mg_per_ml
+
+    def mg_in(self, volume_ml: Decimal) -> Decimal:
+        return volume_ml * self.mg_per_ml
+
+
+class WeightBasedDose(BaseModel):
+    """A dose written per kg of body weight, e.g. 0.4 g/kg."""
+
+    model_config = ConfigDict(frozen=True)
+
+    per_kg: Quantity  # mass per kg
+
+    def __str__(self) -> str:
+        return f"{self.per_kg}/kg"
+
+
+_NUMBER = r"(?P<number>[0-9]+(?:\.[0-9]+)?)"
+_QUANTITY_RE = re.compile(rf"^{_NUMBER}\s*(?P<unit>[a-zA-Z%/]+)?$")
+_UNIT_WORDS = {
+    "ml": Unit.ML,
+    "mg": Unit.MG,
+    "g": Unit.G,
+}
+
+
+def parse_number(text: str, field: str) -> Decimal:
+    """A plain non-negative decimal; rejects NaN, infinities, exponents, signs, commas."""
+    stripped = text.strip()
+    if not stripped:
+        raise InputError(field, "is empty; enter a number")
+    if stripped.startswith("."):
+        raise InputError(field, f"write a leading zero: 0{stripped}")
+    if stripped.startswith("-"):
+        raise InputError(field, "cannot be negative")
+    if "," in stripped:
+        raise InputError(field, f"'{stripped}' has a comma; write the number without separators")
+    if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", stripped):
+        raise InputError(field, f"'{stripped}' is not a number")
+    try:
+        value = Decimal(stripped)
+    except InvalidOperation:  # pragma: no cover - the pattern above already excludes this
+        raise InputError(field, f"'{stripped}' is not a number") from None
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > MAX_DECIMAL_PLACES:
+        raise InputError(field, f"has more than {MAX_DECIMAL_PLACES} decimal places")
+    return value
+
+
+def _split(text: str, field: str) -> tuple[str, str]:
+    stripped = text.strip()
+    if not stripped:
+        raise InputError(field, "is empty; enter an amount")
+    match = re.fullmatch(r"(?P<number>\S*?)\s*(?P<unit>[a-zA-Z%/µ]+(?:/[a-zA-Z]+)?)?", stripped)
+    if match is None:
+        raise InputError(field, f"'{stripped}' is not an amount such as 12 mL or 1.5 g")
+    if not match["number"]:
+        raise InputError(field, f"'{stripped}' is not a number")
+    return match["number"], (match["unit"] or "")
+
+
+def _unit(word: str, field: str, allowed: tuple[Unit, ...]) -> Unit:
+    key = word.lower()
+    if key == "cc":
+        raise InputError(field, "write mL, not cc")
+    unit = _UNIT_WORDS.get(key)
+    if unit is None or unit not in allowed:
+        names = ", ".join(u.value for u in allowed)
+        raise InputError(field, f"unit '{word}' is not understood; use {names}")
+    return unit
+
+
+def _check_positive(value: Decimal, field: str) -> None:
+    if value <= 0:
+        raise InputError(field, "must be greater than zero")
+
+
+def _check_limit(quantity: Quantity, field: str) -> None:
+    if quantity.unit is Unit.ML and quantity.amount > MAX_VOLUME_ML:
+        raise InputError(field, f"{quantity} is more than {ismp.quantity(MAX_VOLUME_ML, 'mL')}")
+    if quantity.unit.is_mass and quantity.mg > MAX_MASS_MG:
+        limit = ismp.quantity(MAX_MASS_MG / 1000, "g")
+        raise InputError(field, f"{quantity} is more than {limit}")
+
+
+def parse_quantity(
+    text: str,
+    field: str,
+    *,
+    default: Unit = Unit.ML,
+    allowed: tuple[Unit, ...] = (Unit.ML, Unit.MG, Unit.G),
+) -> Quantity:
+    """``12`` (default unit), ``12 mL``, ``1.5 g``, ``500 mg``; positive and not absurd."""
+    number_text, unit_text = _split(text, field)
+    if "/" in unit_text:
+        raise InputError(field, f"'{text.strip()}' is a rate; enter an amount such as 12 mL")
+    value = parse_number(number_text, field)
+    unit = _unit(unit_text, field, allowed) if unit_text else default
+    _check_positive(value, field)
+    quantity = Quantity(amount=value, unit=unit)
+    _check_limit(quantity, field)
+    return quantity
+
+
+def parse_dose(text: str, field: str) -> Quantity | WeightBasedDose:
+    """A dose ordered: an amount (``12 mL``, ``28 g``) or per kg (``0.4 g/kg``)."""
+    number_text, unit_text = _split(text, field)
+    if unit_text.lower().endswith("/kg"):
+        mass_word = unit_text[: -len("/kg")]
+        value = parse_number(number_text, field)
+        _check_positive(value, field)
+        per_kg = Quantity(amount=value, unit=_unit(mass_word, field, (Unit.MG, Unit.G)))
+        if per_kg.mg > MAX_MG_PER_KG:
+            raise InputError(field, f"{per_kg}/kg is more than 10 g/kg")
+        return WeightBasedDose(per_kg=per_kg)
+    return parse_quantity(text, field)
+
+
+def parse_weight(text: str, field: str = "patient weight") -> Decimal:
+    """Body weight in kg (``70`` or ``70 kg``)."""
+    stripped = text.strip()
+    if stripped.lower().endswith("kg"):
+        stripped = stripped[:-2].strip()
+    elif stripped and stripped[-1].isalpha():
+        raise InputError(field, "enter the weight in kg")
+    value = parse_number(stripped, field)
+    _check_positive(value, field)
+    if value > MAX_WEIGHT_KG:
+        raise InputError(field, f"{ismp.number(value)} kg is more than {MAX_WEIGHT_KG} kg")
+    return value
+
+
+def parse_concentration(text: str, field: str = "concentration") -> Concentration:
+    """``10%``, ``10 %``, ``100 mg/mL`` or ``0.1 g/mL``."""
+    stripped = text.strip()
+    match = re.fullmatch(r"(\S+?)\s*(%|mg/ml|g/ml)", stripped, flags=re.IGNORECASE)
+    if match is None:
+        raise InputError(field, f"'{stripped}' is not a concentration such as 10% or 100 mg/mL")
+    value = parse_number(match[1], field)
+    _check_positive(value, field)
+    suffix = match[2].lower()
+    mg_per_ml = value * 10 if suffix == "%" else value * (1000 if suffix == "g/ml" else 1)
+    if mg_per_ml > MAX_CONCENTRATION_MG_PER_ML:
+        raise InputError(field, f"'{stripped}' is more than 100 % (1,000 mg/mL)")
+    return Concentration(mg_per_ml=mg_per_ml)
+
+
+def parse_count(text: str, field: str) -> int:
+    """A whole number of containers, 1 to MAX_VIALS."""
+    stripped = text.strip()
+    if not stripped:
+        raise InputError(field, "is empty; enter a whole number")
+    if not stripped.isdigit() or not stripped.isascii():
+        raise InputError(field, f"'{stripped}' is not a whole number")
+    value = int(stripped)
+    if value < 1:
+        raise InputError(field, "must be at least 1")
+    if value > MAX_VIALS:
+        raise InputError(field, f"{value} is more than {MAX_VIALS}")
+    return value
