@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from core.cli import SubParsers
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.cli import SubParsers
 
 
 def add_parsers(subparsers: SubParsers) -> None:
