@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core import ismp
+from core.catalog import load_catalog
 from core.form import DoseForm, FormErrors, evaluate
 from core.models import CalculationResult
 
@@ -34,6 +36,9 @@ def add_calc_options(parser: argparse.ArgumentParser) -> None:
     )
     dose.add_argument("--ndc", default="", help="NDC as on the label, e.g. 0002-7597-01")
     dose.add_argument("--prior-auth", default="", help="prior authorization number")
+    dose.add_argument(
+        "--catalog", type=Path, default=None, help="catalog JSON file (default: the shipped one)"
+    )
     add_data_dir_option(parser)
 
 
@@ -86,11 +91,17 @@ def summary(result: CalculationResult) -> str:
     return "\n".join(lines)
 
 
-def run(args: argparse.Namespace) -> int:
+def evaluate_args(args: argparse.Namespace) -> CalculationResult:
+    """The calculation the dose options describe; the first problem raises InputError."""
+    catalog = load_catalog(args.catalog) if args.catalog else None
     try:
-        result = evaluate(form_from_args(args))
+        return evaluate(form_from_args(args), catalog)
     except FormErrors as errors:
         raise next(iter(errors.errors.values())) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    result = evaluate_args(args)
     if args.json:
         print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False))
     else:
