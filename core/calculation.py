@@ -80,7 +80,7 @@ def _containers(
     count = fewest_vials(ordered_ml, size)
     steps.append(
         f"Containers: {_ml(ordered_ml)} / {_ml(size)} = {ismp.number(ordered_ml / size, 4)}"
-        f" -> {count} (fewest that hold the dose ordered) = {_ml(size * count)}"
+        f" -> {count} × {_ml(size)} = {_ml(size * count)} (fewest that hold the dose ordered)"
     )
     return (ContainerUse(size_ml=size, count=count),), True
 
