@@ -1,12 +1,114 @@
-"""`main.py history|reprint|verify`: placeholder until the records module lands."""
+"""`main.py history|reprint|verify`: the local record of printed and saved worksheets."""
 
 from __future__ import annotations
 
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from core.cli.calc import add_data_dir_option
+from core.errors import InputError
 
 if TYPE_CHECKING:
     from core.cli import SubParsers
+    from core.records import RecordStore
+
+EXIT_BROKEN = 1
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date such as 2026-11-29") from None
+
+
+def _open(args: argparse.Namespace) -> RecordStore:
+    from core.data_dir import resolve_data_dir
+    from core.records import RecordStore, RecordStoreError
+
+    try:
+        return RecordStore.open(resolve_data_dir(args.data_dir))
+    except (RecordStoreError, OSError) as error:
+        raise InputError("data directory", str(error)) from None
+
+
+def run_history(args: argparse.Namespace) -> int:
+    from core.records import format_worksheet_id
+
+    with _open(args) as store:
+        rows = store.list(
+            mrn=args.mrn, patient=args.patient, code=args.code, since=args.since, until=args.until
+        )
+    if args.json:
+        print(json.dumps([row.model_dump(mode="json") for row in rows], ensure_ascii=False))
+        return 0
+    if not rows:
+        print("No worksheets recorded match.")
+    for row in rows:
+        replaced = (
+            f"  replaced by {format_worksheet_id(row.replaced_by)}" if row.replaced_by else ""
+        )
+        print(
+            f"{row.worksheet_id}  {row.created_at:%Y-%m-%d %H:%M} UTC  {row.code}  "
+            f"MRN {row.mrn}  {row.patient_name}{replaced}"
+        )
+    return 0
+
+
+def run_reprint(args: argparse.Namespace) -> int:
+    from core.records import RecordStoreError, format_worksheet_id, parse_worksheet_id
+
+    try:
+        record_id = parse_worksheet_id(args.id)
+    except ValueError:
+        raise InputError("worksheet ID", f"'{args.id}' is not an ID such as W-000042") from None
+    with _open(args) as store:
+        try:
+            store.write_pdf(record_id, args.output)
+        except RecordStoreError as error:
+            raise InputError("worksheet ID", str(error)) from None
+        except OSError as error:
+            raise InputError(
+                "output file", f"cannot write {args.output} ({error.strerror})"
+            ) from None
+    print(
+        f"Reprinted {args.id.upper() if args.id.upper().startswith('W-') else record_id} "
+        f"to {args.output}"
+    )
+    return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        report = store.verify()
+    if report.ok:
+        print(f"Intact: {report.checked} worksheet records, chain head {report.head_hash}")
+        return 0
+    print(f"unitcalc: {report.message}", file=sys.stderr)
+    return EXIT_BROKEN
 
 
 def add_parsers(subparsers: SubParsers) -> None:
-    return None
+    history = subparsers.add_parser("history", help="list recorded worksheets")
+    history.add_argument("--json", action="store_true", help="print a JSON list")
+    history.add_argument("--mrn", default=None, help="only this MRN")
+    history.add_argument("--patient", default=None, help="patient name contains this")
+    history.add_argument("--code", default=None, help="only this HCPCS code")
+    history.add_argument("--since", type=_date, default=None, help="recorded on or after DATE")
+    history.add_argument("--until", type=_date, default=None, help="recorded on or before DATE")
+    add_data_dir_option(history)
+    history.set_defaults(run=run_history)
+
+    reprint = subparsers.add_parser("reprint", help="write a recorded worksheet again")
+    reprint.add_argument("id", help="worksheet ID, e.g. W-000042")
+    reprint.add_argument("-o", "--output", type=Path, required=True, help="PDF file to write")
+    add_data_dir_option(reprint)
+    reprint.set_defaults(run=run_reprint)
+
+    verify = subparsers.add_parser("verify", help="check the records for tampering")
+    add_data_dir_option(verify)
+    verify.set_defaults(run=run_verify)
