@@ -75,10 +75,7 @@ def run_reprint(args: argparse.Namespace) -> int:
             raise InputError(
                 "output file", f"cannot write {args.output} ({error.strerror})"
             ) from None
-    print(
-        f"Reprinted {args.id.upper() if args.id.upper().startswith('W-') else record_id} "
-        f"to {args.output}"
-    )
+    print(f"Reprinted {format_worksheet_id(record_id)} to {args.output}")
     return 0
 
 
