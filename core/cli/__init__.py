@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 from typing import TYPE_CHECKING, NoReturn, Protocol, TypeAlias
 
@@ -55,6 +56,9 @@ def fail(message: str) -> int:
 
 
 def run_command(argv: list[str]) -> int:
+    # The command's own output says what happened; library log lines would break the
+    # one-line error contract, so they are not printed.
+    logging.getLogger().addHandler(logging.NullHandler())
     args = build_parser().parse_args(argv)
     try:
         status: int = args.run(args)
