@@ -1,0 +1,25 @@
+"""`uv run main.py`: the application object, the window, the event loop."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication
+
+from ui import settings as prefs
+
+
+def run(argv: list[str]) -> int:
+    app = QApplication.instance() or QApplication(argv)
+    app.setOrganizationName(prefs.ORGANIZATION)
+    app.setApplicationName(prefs.APPLICATION)
+    app.setApplicationDisplayName("unitcalc")
+    from ui.main_window import build_main_window
+
+    window = build_main_window()
+    window.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(run(sys.argv))

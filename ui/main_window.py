@@ -1,0 +1,469 @@
+"""The calculator window: dose inputs, live result, documentation and two-person check.
+
+The window only moves text: it builds a ``DoseForm`` from the inputs on every edit, asks
+``core.form.evaluate`` for the result, and shows what comes back. The billing engine
+(pydantic models, catalog) is imported right after the first paint, so the window
+appears as fast as a bare one; anything that needs it before then loads it on the spot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QMainWindow,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui import settings as prefs
+from ui.autosave import Autosave
+from ui.banner import Banner
+from ui.documentation_panel import DocumentationPanel
+from ui.dose_panel import DosePanel
+from ui.fields import EnterMovesOn
+from ui.result_panel import ResultPanel
+from ui.style import STYLE_SHEET
+from ui.verification_panel import VerificationPanel
+
+if TYPE_CHECKING:
+    from core.documentation import Documentation
+    from core.form import DoseForm
+    from core.models import CalculationResult
+
+PrintHandler = Callable[["MainWindow"], object]
+DIFFERENCE_WARNINGS = {"administered-more", "administered-less"}
+# Draft keys that are choices, not typing: a form with only these is an empty form.
+CHOICE_KEYS = {"code", "product", "dose_unit", "container_type", "payer", "setting",
+               "administered_unit", "route"}
+
+
+class MainWindow(QMainWindow):
+    #: Print was asked for and the worksheet may be printed (dose verified, fields complete).
+    print_requested = Signal()
+    #: The catalog and engine are loaded (shortly after the first paint).
+    engine_ready = Signal()
+
+    def __init__(self, data_dir: Path, settings: QSettings) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("unitcalc: units and waste to bill")
+        self.setStyleSheet(STYLE_SHEET)
+        self.settings = settings
+        self._engine_loaded = False
+        self._painted = False
+        self._form: DoseForm | None = None
+        self._result: CalculationResult | None = None
+        self._verified_form: DoseForm | None = None
+        self._prepared_at: datetime | None = None
+        self._print_handler: PrintHandler | None = None
+        self._saved = True
+        self._touched: set[str] = set()
+
+        self.dose = DosePanel(
+            prefs.text_value(settings, prefs.LAST_CODE, prefs.DEFAULT_CODE),
+            prefs.text_value(settings, prefs.LAST_PAYER, prefs.DEFAULT_PAYER),
+        )
+        self.result_panel = ResultPanel()
+        self.docs = DocumentationPanel()
+        self.verification = VerificationPanel()
+        self.draft_banner = Banner("draftBanner")
+        self.confirm_banner = Banner("confirmBanner")
+        self.autosave = Autosave(data_dir, self.draft_fields, self.has_input)
+        self._build_layout()
+        self._build_actions()
+        self._connect()
+        self._restore_geometry()
+        self._offer_draft()
+        self.dose.dose_ordered.setFocus()
+
+    # -- construction ------------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        left = QVBoxLayout()
+        left.addWidget(self.dose)
+        middle = QScrollArea()
+        middle.setWidgetResizable(True)
+        middle.setFrameShape(QScrollArea.Shape.NoFrame)
+        middle.setWidget(self.result_panel)
+        docs_scroll = QScrollArea()
+        docs_scroll.setWidgetResizable(True)
+        docs_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        docs_scroll.setWidget(self.docs)
+        right = QVBoxLayout()
+        right.addWidget(docs_scroll, 1)
+        right.addWidget(self.verification)
+
+        columns = QHBoxLayout()
+        columns.setSpacing(12)
+        columns.addLayout(left, 10)
+        columns.addWidget(middle, 13)
+        columns.addLayout(right, 11)
+        page = QVBoxLayout()
+        page.setContentsMargins(10, 6, 10, 4)
+        page.addWidget(self.draft_banner)
+        page.addWidget(self.confirm_banner)
+        page.addLayout(columns, 1)
+        central = QWidget()
+        central.setLayout(page)
+        self.setCentralWidget(central)
+
+        self._enter = EnterMovesOn(self)
+        for widget in self.findChildren(QLineEdit) + self.findChildren(QComboBox):
+            widget.installEventFilter(self._enter)
+        self.result_panel.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+    def _build_actions(self) -> None:
+        menu = self.menuBar().addMenu("&File")
+        new = QAction("&New dose", self, shortcut=QKeySequence.StandardKey.New)
+        new.triggered.connect(self.new_form)
+        self.print_action = QAction("&Print worksheet…", self,
+                                    shortcut=QKeySequence.StandardKey.Print)
+        self.print_action.triggered.connect(self.request_print)
+        close = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        close.triggered.connect(self.close)
+        for action in (new, self.print_action, close):
+            menu.addAction(action)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        escape.activated.connect(self.confirm_banner.escape)
+
+    def _connect(self) -> None:
+        self.dose.changed.connect(self._dose_changed)
+        self.dose.product.currentIndexChanged.connect(self._follow_product_route)
+        self.docs.claim_edited.connect(self._dose_changed)
+        self.docs.edited.connect(self._documentation_changed)
+        self.dose.difference_reason.textChanged.connect(self._documentation_changed)
+        self.verification.names_edited.connect(self._documentation_changed)
+        self.verification.verify_button.clicked.connect(self._verified)
+        self.verification.print_button.clicked.connect(self.request_print)
+        self.autosave.status.connect(lambda text: self.statusBar().showMessage(text, 4000))
+
+    # -- the engine, loaded after the first paint ------------------------------------------------
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self.ensure_engine)
+        return super().event(event)
+
+    def ensure_engine(self) -> None:
+        """Load catalog and engine (once), fill the choices that come from them, calculate."""
+        if self._engine_loaded:
+            return
+        self._engine_loaded = True
+        from core.catalog import default_catalog, default_payers
+        from core.errors import CatalogError
+
+        try:
+            self.dose.populate(default_catalog(), default_payers())
+        except CatalogError as error:
+            self.result_panel.show_missing({"catalog": f"The catalog could not be read: {error}"})
+            return
+        self.recalculate()
+        self.engine_ready.emit()
+
+    # -- what the printing work uses ------------------------------------------------------------
+
+    def dose_form(self) -> DoseForm:
+        """The calculation inputs exactly as typed."""
+        from core.form import DoseForm
+
+        return DoseForm(
+            **self.dose.form_values(),  # type: ignore[arg-type]
+            ndc=self.docs.ndc.text(),
+            prior_authorization=self.docs.prior_authorization.text(),
+        )
+
+    def result(self) -> CalculationResult | None:
+        """The result on screen, or ``None`` while inputs are missing or invalid."""
+        self.ensure_engine()
+        return self._result
+
+    def documentation(self) -> Documentation:
+        """The worksheet's documentation fields, with the verification as it stands."""
+        from core.documentation import Documentation, VialRecord
+
+        self.ensure_engine()
+        return Documentation(
+            **self.docs.documentation_values(),
+            vials=tuple(VialRecord(**values) for values in self.docs.vial_values()),
+            difference_reason=self.dose.difference_reason.text(),
+            prepared_by=self.verification.prepared_by.text(),
+            prepared_at=self._prepared_at,
+            verified_by=self.verification.verified_by.text(),
+            verified_at=self.verification.verified_at,
+        )
+
+    def set_print_handler(self, handler: PrintHandler | None) -> None:
+        """``handler(window)`` runs when a ready worksheet is printed (button or Ctrl+P)."""
+        self._print_handler = handler
+
+    def print_problems(self) -> list[str]:
+        """What stops printing, in words; empty when the worksheet may go into the chart."""
+        from core.documentation import missing_for_print
+
+        result = self.result()
+        if result is None:
+            return ["the dose is not calculated"]
+        problems = missing_for_print(self.documentation(), result)
+        if not self.verification.verified and "the dose has not been verified" not in problems:
+            problems.append("the dose has not been verified")
+        return problems
+
+    def request_print(self) -> None:
+        self._refresh_print_state()
+        if not self.verification.print_button.isEnabled():
+            self.statusBar().showMessage("Not ready to print: see the note under Print.", 6000)
+            return
+        self.print_requested.emit()
+        if self._print_handler is not None:
+            self._print_handler(self)
+        elif not self.isSignalConnected(self.metaObject().method(
+                self.metaObject().indexOfSignal("print_requested()"))):
+            self.statusBar().showMessage("Printing is not connected yet in this version.", 6000)
+
+    def mark_saved(self) -> None:
+        """Call after the worksheet is recorded: no unsaved input, draft removed."""
+        self._saved = True
+        self.autosave.discard()
+
+    # -- recalculation --------------------------------------------------------------------------
+
+    def _dose_changed(self) -> None:
+        self._input_changed()
+        self.recalculate()
+
+    def recalculate(self) -> None:
+        self.ensure_engine()
+        if not self._engine_loaded:
+            return
+        from core.form import FormErrors, evaluate
+
+        form = self.dose_form()
+        try:
+            result: CalculationResult | None = evaluate(form)
+            messages: dict[str, str] = {}
+        except FormErrors as errors:
+            result, messages = None, errors.messages
+        if form != self._form:
+            self._prepared_at = datetime.now().replace(second=0, microsecond=0)
+        self._form, self._result = form, result
+        if self._verified_form is not None and form != self._verified_form:
+            self._verified_form = None
+            self.verification.clear("the dose changed")
+        self._show_field_errors(messages)
+        if result is None:
+            self.result_panel.show_missing(
+                {key: _sentence(key, text) for key, text in messages.items()}
+            )
+        else:
+            self.result_panel.show_result(result)
+        self._show_preparation(result)
+        self._documentation_changed(input_changed=False)
+
+    def _show_field_errors(self, messages: dict[str, str]) -> None:
+        labels = self.dose.errors | {"ndc": self.docs.errors["ndc"]}
+        texts = self.dose.form_values() | {"ndc": self.docs.ndc.text()}
+        for key, value in texts.items():
+            if isinstance(value, str) and value.strip():
+                self._touched.add(key)
+        for key, label in labels.items():
+            # An empty field nobody has typed in yet is not an error to shout about;
+            # the result area lists it calmly as missing.
+            label.show_message(messages.get(key) if key in self._touched else None)
+
+    def _show_preparation(self, result: CalculationResult | None) -> None:
+        from core import ismp
+        from core.catalog import default_catalog
+
+        self.dose.show_derived_vials(result.vials_opened if result else None)
+        sizes = [ismp.number(c.size_ml) for c in result.containers for _ in range(c.count)] \
+            if result else []
+        self.docs.vials.set_sizes(sizes)
+        self.dose.show_difference_reason(
+            result is not None and any(w.id in DIFFERENCE_WARNINGS for w in result.warnings)
+        )
+        catalog = default_catalog()
+        code = next((c for c in catalog.codes if c.hcpcs == self.dose.code.currentData()), None)
+        note, role = "", "hint"
+        if code is not None:
+            source = result.code_source if result is not None else code.source
+            if code.cms_verified:
+                note = f"Definition: {source}"
+            else:
+                note, role = f"Not CMS-verified. {source}", "source"
+        product = next((p for p in catalog.products if p.name == self.dose.product.currentData()),
+                       None)
+        if product is not None and code is not None and product.hcpcs != code.hcpcs:
+            note += f" {product.name} is listed under {product.hcpcs}."
+        self.dose.code_source.setText(note)
+        self.dose.code_source.setProperty("role", role)
+        self.dose.code_source.style().polish(self.dose.code_source)
+
+    def _follow_product_route(self) -> None:
+        from core.catalog import default_catalog
+
+        name = self.dose.product.currentData()
+        product = next((p for p in default_catalog().products if p.name == name), None)
+        if product is not None:
+            self.docs.set_route(product.route)
+
+    # -- documentation, verification, print readiness -------------------------------------------
+
+    def _documentation_changed(self, input_changed: bool = True) -> None:
+        if input_changed:
+            self._input_changed()
+        self.verification.refresh(self._result is not None)
+        self._refresh_print_state()
+
+    def _verified(self) -> None:
+        if self.verification.verified:
+            self._verified_form = self._form
+        self._refresh_print_state()
+
+    def _refresh_print_state(self) -> None:
+        if not self._engine_loaded:
+            return
+        problems = self.print_problems()
+        ready = not problems
+        self.verification.print_button.setEnabled(ready)
+        self.print_action.setEnabled(True)  # Ctrl+P always answers, if only with the reasons
+        if ready:
+            self.verification.print_button.setToolTip("Print the worksheet for the chart.")
+            self.verification.print_status.setText("Ready to print.")
+            return
+        listed = "\n".join(f"• {p}" for p in problems)
+        self.verification.print_button.setToolTip(f"Printing needs:\n{listed}")
+        shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more" if
+                                           len(problems) > 3 else "")
+        self.verification.print_status.setText(f"To print: {shown}.")
+
+    # -- new form, drafts, closing -----------------------------------------------------------------
+
+    def _input_changed(self) -> None:
+        self._saved = False
+        self.autosave.mark_changed()
+
+    def draft_fields(self) -> dict[str, str]:
+        return (
+            self.dose.draft_fields()
+            | self.docs.draft_fields()
+            | {
+                "prepared_by": self.verification.prepared_by.text(),
+                "verified_by": self.verification.verified_by.text(),
+            }
+        )
+
+    def has_input(self) -> bool:
+        return any(v.strip() for k, v in self.draft_fields().items() if k not in CHOICE_KEYS)
+
+    def new_form(self) -> None:
+        """Ctrl+N: a blank form; asks first (in a banner) if typed input would be lost."""
+        if self.has_input() and not self._saved:
+            self.confirm_banner.ask(
+                "Clear the form for a new dose? What you entered here will be lost.",
+                [
+                    ("Clear form", "confirmClearButton", self._clear_form),
+                    ("Keep my entries (Esc)", "confirmKeepButton", lambda: None),
+                ],
+                safe=lambda: None,
+            )
+            self.confirm_banner.button("confirmKeepButton").setFocus()
+            return
+        self._clear_form()
+
+    def _clear_form(self) -> None:
+        self.ensure_engine()
+        keep = {"code": self.dose.code.currentData() or "",
+                "payer": self.dose.payer.currentData() or ""}
+        self.dose.restore(keep)
+        self.docs.restore({})
+        self.verification.prepared_by.clear()
+        self.verification.verified_by.clear()
+        self.verification.reset()
+        self._verified_form = None
+        self._touched.clear()
+        self.recalculate()
+        self.mark_saved()
+        self.dose.dose_ordered.setFocus()
+
+    def restore_fields(self, fields: dict[str, str]) -> None:
+        self.ensure_engine()
+        self.dose.restore(fields)
+        self.docs.restore(fields)
+        self.verification.prepared_by.setText(fields.get("prepared_by", ""))
+        self.verification.verified_by.setText(fields.get("verified_by", ""))
+        self.verification.reset()
+        self.recalculate()
+        self._input_changed()
+
+    def _offer_draft(self) -> None:
+        fields = self.autosave.load()
+        if not fields:
+            return
+        self.autosave.paused = True
+        patient = fields.get("patientName", "").strip()
+        whom = f" for {patient}" if patient else ""
+        self.draft_banner.ask(
+            f"A form{whom} was not finished when unitcalc last closed. Restore it?",
+            [
+                ("Restore", "restoreDraftButton", lambda: self._answer_draft(fields)),
+                ("Discard", "discardDraftButton", lambda: self._answer_draft(None)),
+            ],
+        )
+
+    def _answer_draft(self, fields: dict[str, str] | None) -> None:
+        self.autosave.paused = False
+        if fields is None:
+            self.autosave.discard()
+            if self.has_input():
+                self.autosave.mark_changed()
+        else:
+            self.restore_fields(fields)
+
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.value(prefs.GEOMETRY)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1360, 730)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._saved:
+            self.autosave.mark_changed()
+        self.autosave.flush()
+        self.autosave.stop()
+        self.settings.setValue(prefs.GEOMETRY, self.saveGeometry())
+        if self._engine_loaded:
+            self.settings.setValue(prefs.LAST_CODE, self.dose.code.currentData() or "")
+            self.settings.setValue(prefs.LAST_PAYER, self.dose.payer.currentData() or "")
+        self.settings.sync()
+        super().closeEvent(event)
+
+
+def _sentence(key: str, message: str) -> str:
+    """``dose_ordered`` + ``is empty; enter an amount`` -> ``Dose ordered is empty; ...``."""
+    from core.form import FIELD_NAMES
+
+    name = FIELD_NAMES.get(key, key.replace("_", " "))
+    name = name[:1].upper() + name[1:]
+    joined = " " if message.split(" ", 1)[0] in {"is", "must", "has", "cannot"} else ": "
+    return f"{name}{joined}{message}"
+
+
+def build_main_window(
+    data_dir: str | Path | None = None, settings: QSettings | None = None
+) -> MainWindow:
+    """The window, built but not shown. ``data_dir`` overrides UNITCALC_DATA_DIR/platformdirs."""
+    from core.data_dir import resolve_data_dir
+
+    return MainWindow(resolve_data_dir(data_dir), settings or prefs.open_settings())
+
+

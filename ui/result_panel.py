@@ -1,0 +1,124 @@
+"""The result, large enough to read at arm's length: claim lines, units, waste, warnings, steps.
+
+Everything shown is text the engine produced (``str(claim_line)``, ``result.steps``,
+``ismp`` formatting). When the inputs do not give a result, every output shows a dash
+and the panel says what is missing, so an old number is never left on screen.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
+
+from ui.fields import hint
+
+if TYPE_CHECKING:
+    from core.models import CalculationResult
+
+DASH = "—"
+
+
+def _label(name: str, role: str, text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setProperty("role", role)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class ResultPanel(QFrame):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("resultPanel")
+        self.claim_lines = _label("claimLines", "claim")
+        self.claim_lines.setAccessibleName("Claim lines to bill")
+        self.units_administered = _label("unitsAdministered", "figure", DASH)
+        self.units_wasted = _label("unitsWasted", "figure", DASH)
+        self.waste_volume = _label("wasteVolume", "figure", DASH)
+        self.summary = hint(name="resultSummary")
+        self.missing = _label("resultMissing", "missing")
+        self.warnings = _label("warnings", "warning")
+        self.warnings.setTextFormat(Qt.TextFormat.RichText)
+        self.steps = _label("steps", "steps")
+        self._build_layout()
+        self.show_missing({})
+
+    def _build_layout(self) -> None:
+        column = QVBoxLayout(self)
+        column.setSpacing(8)
+        title = QLabel("To bill")
+        title.setProperty("role", "section")
+        column.addWidget(title)
+        column.addWidget(self.claim_lines)
+        column.addWidget(self.missing)
+
+        figures = QGridLayout()
+        figures.setHorizontalSpacing(18)
+        for col, (caption, label) in enumerate(
+            (
+                ("Units administered", self.units_administered),
+                ("Units wasted (JW)", self.units_wasted),
+                ("Waste", self.waste_volume),
+            )
+        ):
+            label.setAccessibleName(caption)
+            figures.addWidget(hint(caption), 0, col)
+            figures.addWidget(label, 1, col)
+        column.addLayout(figures)
+        column.addWidget(self.summary)
+        column.addWidget(self.warnings)
+        heading = QLabel("How it was worked out")
+        heading.setProperty("role", "subsection")
+        column.addWidget(heading)
+        column.addWidget(self.steps)
+        column.addStretch(1)
+
+    def show_result(self, result: CalculationResult) -> None:
+        from core import ismp
+
+        self.claim_lines.setText("\n".join(str(line) for line in result.claim_lines))
+        self.missing.hide()
+        self.units_administered.setText(f"{result.units_administered:,}")
+        self.units_wasted.setText(f"{result.units_wasted:,}")
+        self.waste_volume.setText(ismp.quantity(result.waste_ml, "mL"))
+        containers = " + ".join(str(c) for c in result.containers)
+        kind = "multi-dose" if result.multi_dose else "single-dose"
+        self.summary.setText(
+            f"Ordered {ismp.quantity(result.ordered_ml, 'mL')} · opened {containers} "
+            f"({kind}) = {ismp.quantity(result.opened_ml, 'mL')} · administered "
+            f"{ismp.quantity(result.administered_ml, 'mL')}"
+        )
+        self._show_warnings(result)
+        self.steps.setText("\n".join(f"{n}. {step}" for n, step in enumerate(result.steps, 1)))
+
+    def _show_warnings(self, result: CalculationResult) -> None:
+        from html import escape
+
+        if not result.warnings:
+            self.warnings.hide()
+            return
+        items = "".join(
+            f"<p style='margin:0 0 6px 0'><b>⚠ {escape(w.message)}</b><br>"
+            f"What to do: {escape(w.action)}</p>"
+            for w in result.warnings
+        )
+        self.warnings.setText(items)
+        self.warnings.show()
+
+    def show_missing(self, problems: dict[str, str]) -> None:
+        """No result: dashes everywhere and, in words, what to enter or fix."""
+        self.claim_lines.setText(DASH)
+        for label in (self.units_administered, self.units_wasted, self.waste_volume):
+            label.setText(DASH)
+        self.summary.clear()
+        self.warnings.hide()
+        self.steps.clear()
+        if problems:
+            lines = "\n".join(f"• {text}" for text in problems.values())
+            self.missing.setText(f"Not calculated yet:\n{lines}")
+        else:
+            self.missing.setText("Not calculated yet.")
+        self.missing.show()

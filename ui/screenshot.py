@@ -1,0 +1,77 @@
+"""A picture of the window with a filled, verified example, for the README.
+
+    uv run python -m ui.screenshot docs/window.png
+
+Runs offscreen at 1366x768 with a throwaway data directory and settings, so it never
+touches the user's drafts or preferences.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+
+EXAMPLE = {
+    "vialSize": "10",
+    "doseOrdered": "12",
+    "amountAdministered": "12",
+    "patientName": "Jane Example",
+    "mrn": "00123456",
+    "dateOfBirth": "1958-04-02",
+    "administeredAt": "2025-03-14 09:30",
+    "diagnosis": "D80.1",
+    "ndc": "44206-436-90",
+    "vialLot1": "P100234",
+    "vialExpiry1": "2026-09",
+    "vialLot2": "P100234",
+    "vialExpiry2": "2026-09",
+    "wasteReason": "Remainder of single-dose vial discarded",
+    "wasteWitness": "R. Patel, RN",
+    "preparedBy": "T. Nguyen, CPhT",
+    "verifiedBy": "R. Patel, RN",
+}
+
+
+def fill(window: QWidget, values: dict[str, str]) -> None:
+    """Type each value into the widget of that object name, as a user would."""
+    for name, text in values.items():
+        widget = window.findChild(QWidget, name)
+        if widget is None:
+            raise SystemExit(f"no widget named {name}")
+        QTest.keyClicks(widget, text)
+        QApplication.processEvents()
+
+
+def main(argv: list[str]) -> int:
+    target = Path(argv[1] if len(argv) > 1 else "docs/window.png")
+    app = QApplication.instance() or QApplication(argv[:1])
+    with tempfile.TemporaryDirectory() as scratch:
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, scratch)
+        from ui.main_window import build_main_window
+
+        window = build_main_window(data_dir=Path(scratch) / "data")
+        window.resize(1366, 768)
+        window.show()
+        window.ensure_engine()
+        fill(window, EXAMPLE)
+        window.findChild(QWidget, "verifyButton").click()  # type: ignore[union-attr]
+        app.processEvents()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not window.grab().save(str(target)):
+            raise SystemExit(f"could not write {target}")
+        window.mark_saved()
+        window.close()
+    print(target)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

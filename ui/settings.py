@@ -1,0 +1,28 @@
+"""Window preferences kept between sessions (size, last code and payer), in an INI file.
+
+IniFormat everywhere, so tests can point ``QSettings.setPath`` at a temporary
+directory and each test starts with no remembered state.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+
+ORGANIZATION = "unitcalc"
+APPLICATION = "unitcalc"
+GEOMETRY = "window/geometry"
+LAST_CODE = "form/code"
+LAST_PAYER = "form/payer"
+DEFAULT_CODE = "J1410"  # shown before the catalog is loaded; the catalog's default wins
+DEFAULT_PAYER = "medicare"
+
+
+def open_settings() -> QSettings:
+    return QSettings(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
+    )
+
+
+def text_value(settings: QSettings, key: str, default: str) -> str:
+    value = settings.value(key, default)
+    return value if isinstance(value, str) and value else default

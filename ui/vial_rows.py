@@ -1,0 +1,97 @@
+"""One row per vial opened: its size (from the result), lot and expiration.
+
+Rows follow ``result.containers``. Rows that disappear when fewer vials are opened are
+hidden, not destroyed, so a lot number already typed comes back if the count goes up again.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QWidget
+
+from ui.dates import DATE_HINT
+from ui.fields import ErrorLabel, hint, line_edit
+
+
+class VialRow:
+    def __init__(self, number: int) -> None:
+        self.caption = QLabel(f"Vial {number}")
+        self.lot = line_edit(f"vialLot{number}", f"Vial {number} lot number", "lot")
+        self.expiry = line_edit(f"vialExpiry{number}", f"Vial {number} expiration", "expires")
+        self.expiry.setToolTip(f"{DATE_HINT}, or month only (YYYY-MM)")
+        self.error = ErrorLabel(f"vialExpiry{number}")
+        self.size_ml = ""
+
+    def widgets(self) -> tuple[QWidget, ...]:
+        return (self.caption, self.lot, self.expiry, self.error)
+
+
+class VialRows(QWidget):
+    edited = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[VialRow] = []
+        #: The input just before the rows in keyboard order; new rows are chained after it.
+        self.tab_after: QWidget | None = None
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setVerticalSpacing(2)
+        self.empty = hint("Rows appear once the vials are known.")
+        self.grid.addWidget(self.empty, 0, 0, 1, 3)
+
+    def set_sizes(self, sizes_ml: list[str]) -> None:
+        """Show one row per vial; ``sizes_ml`` is each vial's size as displayed (``10``)."""
+        while len(self.rows) < len(sizes_ml):
+            self._add_row()
+        for index, row in enumerate(self.rows):
+            visible = index < len(sizes_ml)
+            if visible:
+                row.size_ml = sizes_ml[index]
+                row.caption.setText(f"Vial {index + 1} ({sizes_ml[index]} mL)")
+            for widget in row.widgets()[:3]:
+                widget.setVisible(visible)
+            if not visible:
+                row.error.hide()
+        self.empty.setVisible(not sizes_ml)
+
+    def _add_row(self) -> None:
+        row = VialRow(len(self.rows) + 1)
+        line = 2 * len(self.rows) + 1
+        self.grid.addWidget(row.caption, line, 0)
+        self.grid.addWidget(row.lot, line, 1)
+        self.grid.addWidget(row.expiry, line, 2)
+        self.grid.addWidget(row.error, line + 1, 1, 1, 2)
+        row.lot.textChanged.connect(self.edited)
+        row.expiry.textChanged.connect(self.edited)
+        self.rows.append(row)
+        # Keep keyboard order: each new row's fields follow the previous row's.
+        previous = self.rows[-2].expiry if len(self.rows) > 1 else self.tab_after
+        if previous is not None:
+            QWidget.setTabOrder(previous, row.lot)
+        QWidget.setTabOrder(row.lot, row.expiry)
+
+    def visible_rows(self) -> list[VialRow]:
+        return [row for row in self.rows if row.lot.isVisibleTo(self)]
+
+    def draft_fields(self) -> dict[str, str]:
+        fields: dict[str, str] = {}
+        for number, row in enumerate(self.rows, 1):
+            if row.lot.text() or row.expiry.text():
+                fields[f"vial_{number}_lot"] = row.lot.text()
+                fields[f"vial_{number}_expiry"] = row.expiry.text()
+        return fields
+
+    def restore(self, fields: dict[str, str]) -> None:
+        numbers = [int(k.split("_")[1]) for k in fields if k.startswith("vial_") and
+                   k.endswith("_lot") and k.split("_")[1].isdigit()]
+        while len(self.rows) < max(numbers, default=0):
+            self._add_row()
+            for widget in self.rows[-1].widgets():
+                widget.hide()
+        for number, row in enumerate(self.rows, 1):
+            row.lot.setText(fields.get(f"vial_{number}_lot", ""))
+            row.expiry.setText(fields.get(f"vial_{number}_expiry", ""))
+
+    def all_edits(self) -> list[QLineEdit]:
+        return [edit for row in self.rows for edit in (row.lot, row.expiry)]
