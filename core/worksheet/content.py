@@ -1,0 +1,382 @@
+"""What the worksheet says, as plain text: every field an auditor looks for, in order.
+
+This module decides the wording and the ISMP formatting; ``core.worksheet.render`` only
+lays it out. Keeping the two apart means the wording is tested without ReportLab, and
+the layout never formats a number itself. Text is kept exactly as typed here; escaping
+for Paragraph markup happens at the one place markup is made (``render.markup``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Literal
+
+from core import ismp
+from core.documentation import Documentation, VialRecord, missing_for_print
+from core.models import CalculationResult, ClaimLine
+
+TITLE = "Drug Administration and Waste Worksheet"
+NOT_RECORDED = "not recorded"
+DRAFT_MARK = "DRAFT \N{EM DASH} not for the chart"
+
+#: Paper sizes the worksheet is laid out for; both fit the normal case on one page.
+Paper = Literal["a4", "letter"]
+
+
+def format_worksheet_id(record_id: int) -> str:
+    """``42 -> "W-000042"``: the records store's id format (``core.records``).
+
+    Repeated here so the worksheet does not depend on the store; a test checks that the
+    two agree.
+    """
+    return f"W-{record_id:06d}"
+
+
+def format_date(day: date | None) -> str:
+    # ISO dates: unambiguous for any reader (03/04 is March or April depending on who reads).
+    return day.isoformat() if day is not None else NOT_RECORDED
+
+
+def format_datetime(moment: datetime | None) -> str:
+    if moment is None:
+        return NOT_RECORDED
+    text = moment.strftime("%Y-%m-%d %H:%M")
+    offset = moment.utcoffset()
+    if offset is None:
+        return text
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"{text} (UTC{sign}{hours:02d}:{mins:02d})"
+
+
+def ml(value: Decimal) -> str:
+    return ismp.quantity(value, "mL")
+
+
+@dataclass(frozen=True)
+class Field:
+    label: str
+    value: str
+    #: Print the value so it catches the eye: missing, expired, not CMS-verified.
+    flagged: bool = False
+    #: A smaller line under the value (e.g. where a code's definition came from).
+    note: str = ""
+    note_flagged: bool = False
+
+
+@dataclass(frozen=True)
+class VialRow:
+    number: int
+    size: str
+    lot: str
+    expiry: str
+    kind: str
+    status: str
+    expired: bool
+    missing: bool
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    number: int
+    billed_code: str
+    modifiers: str
+    units: str
+    ndc_segment: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class SignRow:
+    role: str
+    name: str
+    when: str
+
+
+@dataclass(frozen=True)
+class WorksheetContent:
+    facility: str
+    worksheet_id: str
+    printed: str
+    replaces: str  # "" or "Replaces worksheet W-000041"
+    draft: bool
+    missing: tuple[str, ...]  # what stops printing for the chart (shown on drafts)
+    #: Rows of one or two label|value pairs, as laid out.
+    patient: tuple[tuple[Field, ...], ...]
+    order: tuple[tuple[Field, ...], ...]
+    containers_summary: str
+    vials: tuple[VialRow, ...]
+    totals: tuple[Field, ...]
+    steps: tuple[str, ...]
+    claim_lines: tuple[ClaimRow, ...]
+    claim_note: str
+    waste: tuple[tuple[Field, ...], ...]
+    waste_statement: str
+    warnings: tuple[str, ...]
+    reasons: tuple[Field, ...]
+    signoff: tuple[SignRow, ...]
+    footer_patient: str
+
+
+def _given(label: str, value: str, required: bool = True) -> Field:
+    if value.strip():
+        return Field(label, value)
+    return Field(label, NOT_RECORDED if required else "none given", flagged=required)
+
+
+def _size_text(size: str) -> str:
+    try:
+        return ml(Decimal(size.strip()))
+    except InvalidOperation:
+        return size  # as typed; the form validates sizes, the worksheet never hides one
+
+
+def _vial_rows(doc: Documentation, result: CalculationResult, day: date) -> tuple[VialRow, ...]:
+    kind = "multi-dose" if result.multi_dose else "single-dose"
+    records = doc.vials or tuple(
+        VialRecord(size_ml=ismp.plain(use.size_ml))
+        for use in result.containers
+        for _ in range(use.count)
+    )
+    rows = []
+    for number, vial in enumerate(records, start=1):
+        expired = vial.expired_on(day)
+        missing = not vial.lot.strip() or vial.expiry is None
+        if expired:
+            status = f"EXPIRED before use on {day.isoformat()}"
+        elif missing:
+            status = "lot or expiration missing"
+        else:
+            status = "in date"
+        rows.append(
+            VialRow(
+                number=number,
+                size=_size_text(vial.size_ml) if vial.size_ml.strip() else NOT_RECORDED,
+                lot=vial.lot or NOT_RECORDED,
+                expiry=format_date(vial.expiry),
+                kind=kind,
+                status=status,
+                expired=expired,
+                missing=missing,
+            )
+        )
+    return tuple(rows)
+
+
+def _claim_meaning(line: ClaimLine) -> str:
+    if "JW" in line.modifiers:
+        return "discarded (waste)"
+    if "JZ" in line.modifiers:
+        return "administered; no waste"
+    return "administered"
+
+
+def _claim_rows(result: CalculationResult) -> tuple[ClaimRow, ...]:
+    return tuple(
+        ClaimRow(
+            number=number,
+            billed_code=line.billed_code,
+            modifiers=" ".join(line.modifiers) or "none",
+            units=ismp.units(line.units),
+            ndc_segment=line.ndc_segment or "no NDC given",
+            meaning=_claim_meaning(line),
+        )
+        for number, line in enumerate(result.claim_lines, start=1)
+    )
+
+
+def _ndc_text(doc: Documentation, result: CalculationResult) -> Field:
+    billing = next((line.ndc for line in result.claim_lines if line.ndc), None)
+    label = doc.ndc.strip()
+    if billing and label and label.replace("-", "") != billing:
+        return Field("NDC", f"{label} (label); {billing} (11-digit, 5-4-2, as billed)")
+    if billing:
+        return Field("NDC", f"{billing} (11-digit, 5-4-2, as billed)")
+    if label:
+        return Field("NDC", f"{label} (label; not on the claim lines)", flagged=True)
+    return Field("NDC", NOT_RECORDED, flagged=True)
+
+
+def _concentration(result: CalculationResult) -> str:
+    c = result.concentration
+    if c is None:
+        return "not given"
+    return f"{ismp.number(c.percent)}% ({c})"
+
+
+def _order(doc: Documentation, result: CalculationResult) -> tuple[tuple[Field, ...], ...]:
+    converted = any(step.startswith("Dose ordered:") for step in result.steps)
+    ordered = ml(result.ordered_ml) + (" (converted; see the arithmetic)" if converted else "")
+    verified = result.code_cms_verified
+    source = f"Definition from: {result.code_source}"
+    return (
+        (
+            Field(
+                "Code",
+                f"{result.code} \N{EM DASH} {result.descriptor}"
+                + ("" if verified else " (not verified CMS data)"),
+                note=source,
+                note_flagged=not verified,
+            ),
+        ),
+        (
+            Field("Product", result.product or "not given"),
+            Field("Concentration", _concentration(result)),
+        ),
+        (_ndc_text(doc, result),),
+        (
+            Field("Dose ordered", ordered),
+            Field("Payer / setting", f"{result.payer} / {result.setting.value}"),
+        ),
+    )
+
+
+def _patient(doc: Documentation) -> tuple[tuple[Field, ...], ...]:
+    return (
+        (
+            _given("Patient name", doc.patient_name),
+            _given("MRN", doc.mrn),
+            Field("Date of birth", format_date(doc.date_of_birth), doc.date_of_birth is None),
+        ),
+        (
+            Field(
+                "Administered",
+                format_datetime(doc.administered_at),
+                doc.administered_at is None,
+            ),
+            _given("Route", doc.route),
+            _given("Prior auth.", doc.prior_authorization, required=False),
+        ),
+        (_given("Diagnosis", doc.diagnosis),),
+    )
+
+
+def _waste(
+    doc: Documentation, result: CalculationResult
+) -> tuple[tuple[tuple[Field, ...], ...], str]:
+    if result.multi_dose:
+        return (), (
+            f"Multi-dose container: the remaining {ml(result.waste_ml)} stays in the "
+            "container and is not waste; waste is not billed (no JW or JZ)."
+        )
+    if result.waste_ml == 0:
+        return (), "Nothing was discarded: the containers opened were used completely."
+    billed = (
+        f"{ismp.units(result.units_wasted)} billed with JW"
+        if result.units_wasted
+        else "not billed (no whole billing unit, or JW does not apply)"
+    )
+    fields = (
+        (
+            Field("Amount discarded", f"{ml(result.waste_ml)}; {billed}"),
+            _given("Witness", doc.waste_witness),
+        ),
+        (_given("Reason", doc.waste_reason),),
+    )
+    statement = (
+        f"The {ml(result.waste_ml)} left in the single-dose container(s) was discarded and "
+        "disposed of per facility policy."
+    )
+    return fields, statement
+
+
+def _warnings(
+    result: CalculationResult, vials: tuple[VialRow, ...], doc: Documentation
+) -> list[str]:
+    shown = [str(w) for w in result.warnings]
+    shown += [
+        f"Vial {v.number} (lot {v.lot}) expired on {v.expiry}, before the administration "
+        "date. Document why it was used and report it per facility policy."
+        for v in vials
+        if v.expired
+    ]
+    if doc.vials and len(doc.vials) != result.vials_opened:
+        shown.append(
+            f"{len(doc.vials)} vial(s) documented but {result.vials_opened} opened in the "
+            "calculation. Check the containers."
+        )
+    return shown
+
+
+def _signoff(doc: Documentation, result: CalculationResult) -> tuple[SignRow, ...]:
+    rows = [
+        SignRow("Prepared by", doc.prepared_by or NOT_RECORDED, format_datetime(doc.prepared_at)),
+        SignRow("Verified by", doc.verified_by or NOT_RECORDED, format_datetime(doc.verified_at)),
+    ]
+    if result.waste_ml > 0 and not result.multi_dose:
+        rows.append(SignRow("Waste witnessed by", doc.waste_witness or NOT_RECORDED, ""))
+    return tuple(rows)
+
+
+def worksheet_content(
+    result: CalculationResult,
+    doc: Documentation,
+    *,
+    worksheet_id: str,
+    printed_at: datetime,
+    replaces: int | None = None,
+    draft: bool = False,
+    notices: tuple[str, ...] = (),
+) -> WorksheetContent:
+    """Everything the worksheet prints, worded and formatted, from the calculation and
+    the documentation fields. ``replaces`` (a record id) wins over ``doc.replaces``;
+    ``notices`` are extra warnings (e.g. text the font cannot print)."""
+    replaced = replaces if replaces is not None else doc.replaces
+    # Expiry is judged on the day the dose was given; without that, on the day printed.
+    day = doc.administered_at.date() if doc.administered_at else printed_at.date()
+    vials = _vial_rows(doc, result, day)
+    waste_fields, waste_statement = _waste(doc, result)
+    jw_note = "" if result.units_wasted else " No JW line: no billable waste."
+    claim_note = (
+        f"Bill exactly these lines. Units administered + JW units = "
+        f"{ismp.units(result.units_administered + result.units_wasted)}, not more than the "
+        f"{ismp.units(result.labeled_units)} labeled in the containers opened.{jw_note}"
+    )
+    reasons = []
+    if doc.difference_reason.strip():
+        reasons.append(Field("Reason for difference / override", doc.difference_reason))
+    if doc.notes.strip():
+        reasons.append(Field("Notes (adverse events, patient-specific)", doc.notes))
+    footer_patient = " \N{MIDDLE DOT} ".join(
+        part
+        for part in (
+            doc.patient_name.strip(),
+            f"MRN {doc.mrn.strip()}" if doc.mrn.strip() else "",
+            f"DOB {format_date(doc.date_of_birth)}" if doc.date_of_birth else "",
+        )
+        if part
+    )
+    return WorksheetContent(
+        facility=doc.facility,
+        worksheet_id=worksheet_id,
+        printed=format_datetime(printed_at),
+        replaces=f"Replaces worksheet {format_worksheet_id(replaced)}" if replaced else "",
+        draft=draft,
+        missing=tuple(missing_for_print(doc, result)) if draft else (),
+        patient=_patient(doc),
+        order=_order(doc, result),
+        containers_summary=(
+            " + ".join(str(c) for c in result.containers)
+            + f" = {ml(result.opened_ml)} opened"
+            + (" (planned by the calculator)" if result.vials_derived else " (entered)")
+        ),
+        vials=vials,
+        totals=(
+            Field("Administered", ml(result.administered_ml)),
+            Field("Units administered", ismp.units(result.units_administered)),
+            Field("Waste", ml(result.waste_ml)),
+            Field("Waste units (JW)", ismp.units(result.units_wasted)),
+        ),
+        steps=result.steps,
+        claim_lines=_claim_rows(result),
+        claim_note=claim_note,
+        waste=waste_fields,
+        waste_statement=waste_statement,
+        warnings=(*_warnings(result, vials, doc), *notices),
+        reasons=tuple(reasons),
+        signoff=_signoff(doc, result),
+        footer_patient=footer_patient,
+    )

@@ -1,0 +1,44 @@
+"""The worked 12 mL example as a complete case, for tests, the benchmark and the docs.
+
+12 mL of immune globulin from two 10 mL single-dose vials, J1410 billed per 5 mL (as
+specified for this project): 3 units administered, 8 mL discarded, 1 unit with JW.
+All names are invented.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from core.documentation import Documentation, VialRecord
+from core.form import DoseForm, evaluate
+from core.models import CalculationResult
+
+PRINTED_AT = datetime(2025, 3, 1, 15, 2)
+
+DOSE = DoseForm(vial_size="10", dose_ordered="12", administered="12", ndc="0002-7597-01")
+
+DOCUMENTATION = Documentation(
+    facility="Riverside Infusion Center",
+    patient_name="Nguyễn Thị Zoë",
+    mrn="00123456",
+    date_of_birth=date(1961, 4, 2),
+    administered_at=datetime(2025, 3, 1, 14, 30),
+    route="IV",
+    diagnosis="D80.1",
+    prior_authorization="PA-2025-77812",
+    ndc="0002-7597-01",
+    vials=(
+        VialRecord(size_ml="10", lot="LX2231A", expiry=date(2026, 1, 31)),
+        VialRecord(size_ml="10", lot="LX2231A", expiry=date(2026, 1, 31)),
+    ),
+    waste_reason="Single-dose vials; the remainder cannot be kept",
+    waste_witness="R. Alvarez, RN",
+    prepared_by="J. Kim, PharmD",
+    prepared_at=datetime(2025, 3, 1, 14, 5),
+    verified_by="M. Osei, PharmD",
+    verified_at=datetime(2025, 3, 1, 14, 12),
+)
+
+
+def example_result() -> CalculationResult:
+    return evaluate(DOSE)
