@@ -1,12 +1,256 @@
-"""`main.py worksheet`: placeholder until the worksheet module lands."""
+"""`main.py worksheet`: the documentation worksheet as PDF, recorded in the records store.
+
+The dose comes from the calc options, the documentation from the options below or from
+a JSON case file (``--case``; options given on the command line win). A worksheet for the
+chart is refused, naming what is missing, until ``missing_for_print`` is empty;
+``--draft`` writes a watermarked draft instead, which is not recorded.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import argparse
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from core.cli.calc import add_calc_options, form_from_args
+from core.documentation import Documentation, VialRecord, missing_for_print
+from core.errors import InputError
+from core.form import DoseForm, FormErrors, evaluate
+from core.models import CalculationResult
 
 if TYPE_CHECKING:
     from core.cli import SubParsers
 
+DRAFT_ID = "DRAFT"
+
+#: Command-line option (argparse dest) -> Documentation field, for the plain text fields.
+_TEXT_OPTIONS = {
+    "facility": "facility",
+    "patient": "patient_name",
+    "mrn": "mrn",
+    "route": "route",
+    "diagnosis": "diagnosis",
+    "prepared_by": "prepared_by",
+    "verified_by": "verified_by",
+    "waste_reason": "waste_reason",
+    "witness": "waste_witness",
+    "difference_reason": "difference_reason",
+    "notes": "notes",
+}
+
+
+def _date(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(field, f"'{text}' is not a date such as 2025-03-01") from None
+
+
+def _datetime(text: str, field: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(
+            field, f"'{text}' is not a date and time such as 2025-03-01T14:30"
+        ) from None
+
+
+def _record_id(text: str) -> int:
+    match = re.fullmatch(r"\s*(?:[Ww]-?)?0*([1-9][0-9]{0,17})\s*", text)
+    if match is None:
+        raise InputError("replaces", f"'{text}' is not a worksheet ID such as W-000042")
+    return int(match.group(1))
+
+
+def _vials(args: argparse.Namespace, result: CalculationResult) -> tuple[VialRecord, ...]:
+    """``--lot``/``--expiry`` pairs, one per vial opened, or one pair for all of them."""
+    lots: list[str] = args.lot or []
+    expiries = [_date(text, "expiry") for text in args.expiry or []]
+    if len(lots) != len(expiries):
+        raise InputError(
+            "lot",
+            f"{len(lots)} --lot and {len(expiries)} --expiry given; give one of each per vial",
+        )
+    sizes = [use.size_ml for use in result.containers for _ in range(use.count)]
+    if len(lots) == 1:
+        lots, expiries = lots * len(sizes), expiries * len(sizes)
+    elif len(lots) != len(sizes):
+        raise InputError(
+            "lot",
+            f"{len(lots)} given for {len(sizes)} vials opened; give one --lot and --expiry "
+            "per vial, or one for all",
+        )
+    return tuple(
+        VialRecord(size_ml=format(size.normalize(), "f"), lot=lot, expiry=expiry)
+        for size, lot, expiry in zip(sizes, lots, expiries, strict=True)
+    )
+
+
+def _dose(args: argparse.Namespace, base: DoseForm) -> DoseForm:
+    given = {k: v for k, v in form_from_args(args).model_dump().items() if v not in ("", None)}
+    return base.model_copy(update=given)
+
+
+def _documentation(args: argparse.Namespace, base: Documentation) -> Documentation:
+    given: dict[str, Any] = {
+        field: getattr(args, option)
+        for option, field in _TEXT_OPTIONS.items()
+        if getattr(args, option) is not None
+    }
+    if args.ndc:
+        given["ndc"] = args.ndc
+    if args.prior_auth:
+        given["prior_authorization"] = args.prior_auth
+    if args.dob is not None:
+        given["date_of_birth"] = _date(args.dob, "date of birth")
+    if args.administered_at is not None:
+        given["administered_at"] = _datetime(args.administered_at, "administered at")
+    if args.replaces is not None:
+        given["replaces"] = _record_id(args.replaces)
+    return base.model_copy(update=given)
+
+
+def _calculate(dose: DoseForm) -> CalculationResult:
+    try:
+        return evaluate(dose)
+    except FormErrors as errors:
+        raise next(iter(errors.errors.values())) from None
+
+
+def _write(path: Path, pdf: bytes, recorded: str = "") -> None:
+    from core.atomic import write_atomic
+
+    try:
+        write_atomic(path, pdf)
+    except OSError as error:
+        kept = (
+            f"; the worksheet was recorded as {recorded}: `main.py reprint {recorded} -o FILE`"
+            if recorded
+            else ""
+        )
+        raise InputError("output file", f"cannot write {path} ({error.strerror}){kept}") from None
+
+
+def _record(
+    args: argparse.Namespace,
+    dose: DoseForm,
+    doc: Documentation,
+    result: CalculationResult,
+    build: Any,
+) -> tuple[str, bytes]:
+    """Record through the store, which reserves the ID the PDF prints; (ID, PDF bytes)."""
+    from core.data_dir import resolve_data_dir
+    from core.records import RecordStore, RecordStoreError
+
+    made: list[bytes] = []
+
+    def render(worksheet_id: str, replaces: int | None) -> bytes:
+        made.append(build(worksheet_id, replaces))
+        return made[-1]
+
+    try:
+        with RecordStore.open(resolve_data_dir(args.data_dir)) as store:
+            record = store.add(
+                code=result.code,
+                mrn=doc.mrn,
+                patient_name=doc.patient_name,
+                administered_at=doc.administered_at.isoformat() if doc.administered_at else None,
+                prepared_by=doc.prepared_by,
+                verified_by=doc.verified_by,
+                inputs=dose.model_dump(mode="json"),
+                result=result.model_dump(mode="json"),
+                documentation=doc.model_dump(mode="json"),
+                render=render,
+                replaces=doc.replaces,
+            )
+    except RecordStoreError as error:
+        raise InputError("records", str(error)) from None
+    except OSError as error:
+        raise InputError("data directory", f"cannot record the worksheet ({error})") from None
+    return record.worksheet_id, made[-1]
+
+
+def run(args: argparse.Namespace) -> int:
+    from core.worksheet import build_worksheet
+    from core.worksheet.case import Case, complete, load_case, shared_fields
+
+    case = load_case(Path(args.case)) if args.case else Case()
+    dose, doc = shared_fields(_dose(args, case.dose), _documentation(args, case.documentation))
+    result = _calculate(dose)
+    if args.lot or args.expiry:
+        doc = doc.model_copy(update={"vials": _vials(args, result)})
+    now = datetime.now().replace(second=0, microsecond=0)
+    printed_at = _datetime(args.printed_at, "printed at") if args.printed_at else now
+    doc = complete(doc, result, now)
+    output = Path(args.output)
+
+    def build(worksheet_id: str, replaces: int | None, draft: bool = False) -> bytes:
+        return build_worksheet(
+            result,
+            doc,
+            worksheet_id=worksheet_id,
+            printed_at=printed_at,
+            replaces=replaces,
+            draft=draft,
+            paper=args.paper,
+        )
+
+    missing = missing_for_print(doc, result)
+    if args.draft:
+        _write(output, build(DRAFT_ID, doc.replaces, draft=True))
+        print(f"Draft written to {output} (not recorded; not for the chart)")
+        return 0
+    if missing:
+        raise InputError(
+            "worksheet",
+            "not ready for the chart: " + "; ".join(missing) + " (--draft writes a draft)",
+        )
+    worksheet_id, pdf = _record(args, dose, doc, result, build)
+    _write(output, pdf, recorded=worksheet_id)
+    print(f"Recorded worksheet {worksheet_id}; written to {output}")
+    return 0
+
 
 def add_parsers(subparsers: SubParsers) -> None:
-    return None
+    parser = subparsers.add_parser(
+        "worksheet",
+        help="the documentation worksheet as PDF (recorded)",
+        description="Write the documentation worksheet for one dose as PDF and record it.",
+    )
+    add_calc_options(parser)
+    doc = parser.add_argument_group("documentation (options override --case)")
+    doc.add_argument("--case", help='JSON case file: {"dose": {...}, "documentation": {...}}')
+    doc.add_argument("--facility", help="facility name printed in the header")
+    doc.add_argument("--patient", help="patient name, as it should print")
+    doc.add_argument("--mrn", help="medical record number")
+    doc.add_argument("--dob", help="date of birth, YYYY-MM-DD")
+    doc.add_argument("--administered-at", help="date and time given, e.g. 2025-03-01T14:30")
+    doc.add_argument("--route", help="IV, SC or IM (default IV)")
+    doc.add_argument("--diagnosis", help="ICD-10 code(s), e.g. D80.1")
+    doc.add_argument(
+        "--lot", action="append", help="vial lot; repeat once per vial, or give one for all"
+    )
+    doc.add_argument("--expiry", action="append", help="vial expiration YYYY-MM-DD; one per --lot")
+    doc.add_argument("--waste-reason", help="why the remainder was discarded")
+    doc.add_argument("--witness", help="who witnessed the waste")
+    doc.add_argument(
+        "--difference-reason", help="why the amount given differs from the order (or override)"
+    )
+    doc.add_argument("--notes", help="adverse events, patient-specific notes")
+    doc.add_argument("--prepared-by", help="who prepared the dose (signs off now)")
+    doc.add_argument("--verified-by", help="who verified it, a different person")
+    doc.add_argument("--replaces", help="ID of the worksheet this one corrects, e.g. W-000041")
+    out = parser.add_argument_group("output")
+    out.add_argument("-o", "--output", required=True, help="PDF file to write")
+    out.add_argument("--paper", choices=("a4", "letter"), default="letter", help="paper size")
+    out.add_argument(
+        "--draft",
+        action="store_true",
+        help="watermarked draft, not recorded, fields may be missing",
+    )
+    out.add_argument(
+        "--printed-at", help="print time to show (to reproduce a worksheet); default now"
+    )
+    parser.set_defaults(run=run)

@@ -1,0 +1,113 @@
+"""A worksheet case: the dose as typed and the documentation fields, from a JSON file.
+
+``{"dose": {DoseForm fields}, "documentation": {Documentation fields}}``. Unknown keys
+are refused (a misspelt ``"patient"`` must not silently print an empty name), and every
+problem is one line naming the key, for the command line.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from core import ismp
+from core.documentation import Documentation, VialRecord
+from core.errors import InputError
+from core.form import DoseForm
+from core.models import CalculationResult
+
+FIELD = "case file"
+
+
+class Case(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    dose: DoseForm = DoseForm()
+    documentation: Documentation = Documentation()
+
+
+def _unknown_keys(data: dict[str, Any]) -> list[str]:
+    unknown = [key for key in data if key not in Case.model_fields]
+    for section, model in (("dose", DoseForm), ("documentation", Documentation)):
+        part = data.get(section)
+        if isinstance(part, dict):
+            unknown += [f"{section}.{key}" for key in part if key not in model.model_fields]
+            if section == "documentation" and isinstance(part.get("vials"), list):
+                for i, vial in enumerate(part["vials"]):
+                    if isinstance(vial, dict):
+                        unknown += [
+                            f"documentation.vials.{i}.{key}"
+                            for key in vial
+                            if key not in VialRecord.model_fields
+                        ]
+    return unknown
+
+
+def parse_case(text: str, source: str = FIELD) -> Case:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(source, f"is not JSON ({error.msg} at line {error.lineno})") from None
+    if not isinstance(data, dict):
+        raise InputError(source, 'must be an object: {"dose": {...}, "documentation": {...}}')
+    unknown = _unknown_keys(data)
+    if unknown:
+        raise InputError(source, f"unknown key {unknown[0]}")
+    try:
+        return Case.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise InputError(source, f"{where}: {first['msg']}") from None
+
+
+def load_case(path: Path) -> Case:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise InputError(FIELD, f"cannot read {path} ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise InputError(FIELD, f"{path} is not UTF-8 text") from None
+    return parse_case(text, f"{FIELD} {path}")
+
+
+def shared_fields(dose: DoseForm, doc: Documentation) -> tuple[DoseForm, Documentation]:
+    """The NDC and prior authorization belong to both the claim and the record: a value
+    given in only one place is used for both."""
+    dose = dose.model_copy(
+        update={
+            "ndc": dose.ndc or doc.ndc,
+            "prior_authorization": dose.prior_authorization or doc.prior_authorization,
+        }
+    )
+    doc = doc.model_copy(
+        update={
+            "ndc": doc.ndc or dose.ndc,
+            "prior_authorization": doc.prior_authorization or dose.prior_authorization,
+        }
+    )
+    return dose, doc
+
+
+def complete(doc: Documentation, result: CalculationResult, now: datetime) -> Documentation:
+    """Fill what the command line implies: each vial's size from the containers opened,
+    and the sign-off times (administration time, else now) where a name was given."""
+    sizes = [ismp.plain(use.size_ml) for use in result.containers for _ in range(use.count)]
+    vials = doc.vials
+    if len(vials) == len(sizes):
+        vials = tuple(
+            v if v.size_ml.strip() else v.model_copy(update={"size_ml": size})
+            for v, size in zip(vials, sizes, strict=True)
+        )
+    when = doc.administered_at or now
+    return doc.model_copy(
+        update={
+            "vials": vials,
+            "prepared_at": doc.prepared_at or (when if doc.prepared_by.strip() else None),
+            "verified_at": doc.verified_at or (when if doc.verified_by.strip() else None),
+        }
+    )
