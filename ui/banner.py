@@ -10,12 +10,14 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
+from ui.style import set_role
+
 
 class Banner(QFrame):
     def __init__(self, name: str) -> None:
         super().__init__()
         self.setObjectName(name)
-        self.setProperty("role", "banner")
+        set_role(self, "banner")
         self.message = QLabel()
         self.message.setWordWrap(True)
         self._row = QHBoxLayout(self)

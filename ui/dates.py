@@ -6,7 +6,6 @@ such a date means the last day of that month.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, datetime
 
 DATE_HINT = "YYYY-MM-DD or MM/DD/YYYY"
@@ -31,6 +30,8 @@ def parse_date(text: str, *, month_only: bool = False) -> date | None:
                 first = datetime.strptime(stripped, fmt).date()
             except ValueError:
                 continue
+            import calendar
+
             last_day = calendar.monthrange(first.year, first.month)[1]
             return first.replace(day=last_day)
     raise ValueError(f"'{stripped}' is not a date; write {DATE_HINT}")

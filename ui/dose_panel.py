@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.fields import ErrorLabel, combo, hint, line_edit
+from ui.style import set_role
 
 if TYPE_CHECKING:
     from core.catalog import Catalog, PayerList
@@ -116,13 +117,10 @@ class DosePanel(QWidget):
     def _group(self, title: str) -> tuple[QGroupBox, QFormLayout]:
         group = QGroupBox(title)
         form = QFormLayout(group)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         form.setVerticalSpacing(4)
         return group, form
 
     def _build_layout(self) -> None:
-        for unit in (self.dose_unit, self.administered_unit):
-            unit.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.vial_count.setMaximumWidth(self.vial_count.fontMetrics().horizontalAdvance("0") * 8)
         columns = QVBoxLayout(self)
         columns.setContentsMargins(0, 0, 0, 0)
@@ -236,12 +234,11 @@ class DosePanel(QWidget):
     def _show_vials_note(self) -> None:
         if self.vials_by_hand:
             self.vial_count_note.setText("Changed by hand. Clear the field to use the order.")
-            self.vial_count_note.setProperty("role", "notice")
+            set_role(self.vial_count_note, "notice")
         else:
             derived = "Derived from the order." if self.vial_count.text() else ""
             self.vial_count_note.setText(derived)
-            self.vial_count_note.setProperty("role", "hint")
-        self.vial_count_note.style().polish(self.vial_count_note)
+            set_role(self.vial_count_note, "hint")
 
     # -- values -----------------------------------------------------------------------------
 

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -26,19 +24,23 @@ from PySide6.QtWidgets import (
 )
 
 from ui import settings as prefs
-from ui.autosave import Autosave
 from ui.banner import Banner
 from ui.documentation_panel import DocumentationPanel
 from ui.dose_panel import DosePanel
-from ui.fields import EnterMovesOn
+from ui.drafts_banner import DraftsBanner
 from ui.result_panel import ResultPanel
-from ui.style import STYLE_SHEET
+from ui.style import apply_base_font, set_role
 from ui.verification_panel import VerificationPanel
 
 if TYPE_CHECKING:
+    from os import PathLike
+
+    from PySide6.QtGui import QCloseEvent, QPaintEvent
+
     from core.documentation import Documentation
     from core.form import DoseForm
     from core.models import CalculationResult
+    from ui.autosave import Autosave
 
 PrintHandler = Callable[["MainWindow"], object]
 DIFFERENCE_WARNINGS = {"administered-more", "administered-less"}
@@ -53,12 +55,14 @@ class MainWindow(QMainWindow):
     #: The catalog and engine are loaded (shortly after the first paint).
     engine_ready = Signal()
 
-    def __init__(self, data_dir: Path, settings: QSettings) -> None:
+    def __init__(self, data_dir: str | PathLike[str] | None, settings: QSettings) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("unitcalc: units and waste to bill")
-        self.setStyleSheet(STYLE_SHEET)
+        apply_base_font(self)
         self.settings = settings
+        self._data_dir_choice = data_dir
+        self.autosave: Autosave | None = None
         self._engine_loaded = False
         self._painted = False
         self._form: DoseForm | None = None
@@ -76,14 +80,11 @@ class MainWindow(QMainWindow):
         self.result_panel = ResultPanel()
         self.docs = DocumentationPanel()
         self.verification = VerificationPanel()
-        self.draft_banner = Banner("draftBanner")
+        self.draft_banner = DraftsBanner()
         self.confirm_banner = Banner("confirmBanner")
-        self.autosave = Autosave(data_dir, self.draft_fields, self.has_input)
         self._build_layout()
-        self._build_actions()
         self._connect()
         self._restore_geometry()
-        self._offer_draft()
         self.dose.dose_ordered.setFocus()
 
     # -- construction ------------------------------------------------------------------------
@@ -93,11 +94,9 @@ class MainWindow(QMainWindow):
         left.addWidget(self.dose)
         middle = QScrollArea()
         middle.setWidgetResizable(True)
-        middle.setFrameShape(QScrollArea.Shape.NoFrame)
         middle.setWidget(self.result_panel)
         docs_scroll = QScrollArea()
         docs_scroll.setWidgetResizable(True)
-        docs_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         docs_scroll.setWidget(self.docs)
         right = QVBoxLayout()
         right.addWidget(docs_scroll, 1)
@@ -117,23 +116,26 @@ class MainWindow(QMainWindow):
         central.setLayout(page)
         self.setCentralWidget(central)
 
+    def _build_actions(self) -> None:
+        """Menu, shortcuts and Enter-moves-on; built right after the first paint (QtGui)."""
+        from PySide6.QtGui import QAction, QKeySequence, QShortcut
+
+        from ui.enter_moves_on import EnterMovesOn
+
         self._enter = EnterMovesOn(self)
         for widget in self.findChildren(QLineEdit) + self.findChildren(QComboBox):
             widget.installEventFilter(self._enter)
-        self.result_panel.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-
-    def _build_actions(self) -> None:
         menu = self.menuBar().addMenu("&File")
-        new = QAction("&New dose", self, shortcut=QKeySequence.StandardKey.New)
+        new = QAction("&New dose", self, shortcut=QKeySequence("Ctrl+N"))
         new.triggered.connect(self.new_form)
         self.print_action = QAction("&Print worksheet…", self,
-                                    shortcut=QKeySequence.StandardKey.Print)
+                                    shortcut=QKeySequence("Ctrl+P"))
         self.print_action.triggered.connect(self.request_print)
-        close = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        close = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"))
         close.triggered.connect(self.close)
         for action in (new, self.print_action, close):
             menu.addAction(action)
-        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        escape = QShortcut(QKeySequence("Esc"), self)
         escape.activated.connect(self.confirm_banner.escape)
 
     def _connect(self) -> None:
@@ -145,23 +147,34 @@ class MainWindow(QMainWindow):
         self.verification.names_edited.connect(self._documentation_changed)
         self.verification.verify_button.clicked.connect(self._verified)
         self.verification.print_button.clicked.connect(self.request_print)
-        self.autosave.status.connect(lambda text: self.statusBar().showMessage(text, 4000))
 
     # -- the engine, loaded after the first paint ------------------------------------------------
 
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and not self._painted:
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if not self._painted:
             self._painted = True
             QTimer.singleShot(0, self.ensure_engine)
-        return super().event(event)
+        super().paintEvent(event)
 
     def ensure_engine(self) -> None:
-        """Load catalog and engine (once), fill the choices that come from them, calculate."""
+        """Finish start-up (once): shortcuts, data directory and draft, catalog, engine.
+
+        Runs right after the first paint, or earlier if anything needs the engine first.
+        """
         if self._engine_loaded:
             return
         self._engine_loaded = True
         from core.catalog import default_catalog, default_payers
+        from core.data_dir import resolve_data_dir
         from core.errors import CatalogError
+        from ui.autosave import Autosave
+
+        self._build_actions()
+        self.autosave = Autosave(
+            resolve_data_dir(self._data_dir_choice), self.draft_fields, self.has_input
+        )
+        self.autosave.status.connect(lambda text: self.statusBar().showMessage(text, 4000))
+        self.draft_banner.offer(self.autosave, self.restore_fields)
 
         try:
             self.dose.populate(default_catalog(), default_payers())
@@ -234,13 +247,14 @@ class MainWindow(QMainWindow):
     def mark_saved(self) -> None:
         """Call after the worksheet is recorded: no unsaved input, draft removed."""
         self._saved = True
-        self.autosave.discard()
+        if self.autosave is not None:
+            self.autosave.discard()
 
     # -- recalculation --------------------------------------------------------------------------
 
     def _dose_changed(self) -> None:
-        self._input_changed()
         self.recalculate()
+        self._input_changed()
 
     def recalculate(self) -> None:
         self.ensure_engine()
@@ -300,14 +314,13 @@ class MainWindow(QMainWindow):
             if code.cms_verified:
                 note = f"Definition: {source}"
             else:
-                note, role = f"Not CMS-verified. {source}", "source"
+                note, role = f"Definition not CMS-verified. Source: {source}", "source"
         product = next((p for p in catalog.products if p.name == self.dose.product.currentData()),
                        None)
         if product is not None and code is not None and product.hcpcs != code.hcpcs:
             note += f" {product.name} is listed under {product.hcpcs}."
         self.dose.code_source.setText(note)
-        self.dose.code_source.setProperty("role", role)
-        self.dose.code_source.style().polish(self.dose.code_source)
+        set_role(self.dose.code_source, role)
 
     def _follow_product_route(self) -> None:
         from core.catalog import default_catalog
@@ -351,7 +364,8 @@ class MainWindow(QMainWindow):
 
     def _input_changed(self) -> None:
         self._saved = False
-        self.autosave.mark_changed()
+        if self.autosave is not None:
+            self.autosave.mark_changed()
 
     def draft_fields(self) -> dict[str, str]:
         return (
@@ -406,40 +420,17 @@ class MainWindow(QMainWindow):
         self.recalculate()
         self._input_changed()
 
-    def _offer_draft(self) -> None:
-        fields = self.autosave.load()
-        if not fields:
-            return
-        self.autosave.paused = True
-        patient = fields.get("patientName", "").strip()
-        whom = f" for {patient}" if patient else ""
-        self.draft_banner.ask(
-            f"A form{whom} was not finished when unitcalc last closed. Restore it?",
-            [
-                ("Restore", "restoreDraftButton", lambda: self._answer_draft(fields)),
-                ("Discard", "discardDraftButton", lambda: self._answer_draft(None)),
-            ],
-        )
-
-    def _answer_draft(self, fields: dict[str, str] | None) -> None:
-        self.autosave.paused = False
-        if fields is None:
-            self.autosave.discard()
-            if self.has_input():
-                self.autosave.mark_changed()
-        else:
-            self.restore_fields(fields)
-
     def _restore_geometry(self) -> None:
         geometry = self.settings.value(prefs.GEOMETRY)
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1360, 730)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._saved:
-            self.autosave.mark_changed()
-        self.autosave.flush()
-        self.autosave.stop()
+        if self.autosave is not None:
+            if not self._saved:
+                self.autosave.mark_changed()
+            self.autosave.flush()
+            self.autosave.stop()
         self.settings.setValue(prefs.GEOMETRY, self.saveGeometry())
         if self._engine_loaded:
             self.settings.setValue(prefs.LAST_CODE, self.dose.code.currentData() or "")
@@ -459,11 +450,9 @@ def _sentence(key: str, message: str) -> str:
 
 
 def build_main_window(
-    data_dir: str | Path | None = None, settings: QSettings | None = None
+    data_dir: str | PathLike[str] | None = None, settings: QSettings | None = None
 ) -> MainWindow:
     """The window, built but not shown. ``data_dir`` overrides UNITCALC_DATA_DIR/platformdirs."""
-    from core.data_dir import resolve_data_dir
-
-    return MainWindow(resolve_data_dir(data_dir), settings or prefs.open_settings())
+    return MainWindow(data_dir, settings or prefs.open_settings())
 
 

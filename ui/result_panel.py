@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
 
 from ui.fields import hint
+from ui.style import set_role
 
 if TYPE_CHECKING:
     from core.models import CalculationResult
@@ -23,9 +23,8 @@ DASH = "—"
 def _label(name: str, role: str, text: str = "") -> QLabel:
     label = QLabel(text)
     label.setObjectName(name)
-    label.setProperty("role", role)
+    set_role(label, role)
     label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 
 
@@ -33,6 +32,11 @@ class ResultPanel(QFrame):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("resultPanel")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        palette = self.palette()
+        palette.setColor(palette.ColorRole.Window, "#f6f8fb")
+        self.setPalette(palette)
         self.claim_lines = _label("claimLines", "claim")
         self.claim_lines.setAccessibleName("Claim lines to bill")
         self.units_administered = _label("unitsAdministered", "figure", DASH)
@@ -41,7 +45,6 @@ class ResultPanel(QFrame):
         self.summary = hint(name="resultSummary")
         self.missing = _label("resultMissing", "missing")
         self.warnings = _label("warnings", "warning")
-        self.warnings.setTextFormat(Qt.TextFormat.RichText)
         self.steps = _label("steps", "steps")
         self._build_layout()
         self.show_missing({})
@@ -50,7 +53,7 @@ class ResultPanel(QFrame):
         column = QVBoxLayout(self)
         column.setSpacing(8)
         title = QLabel("To bill")
-        title.setProperty("role", "section")
+        set_role(title, "section")
         column.addWidget(title)
         column.addWidget(self.claim_lines)
         column.addWidget(self.missing)
@@ -71,7 +74,7 @@ class ResultPanel(QFrame):
         column.addWidget(self.summary)
         column.addWidget(self.warnings)
         heading = QLabel("How it was worked out")
-        heading.setProperty("role", "subsection")
+        set_role(heading, "subsection")
         column.addWidget(heading)
         column.addWidget(self.steps)
         column.addStretch(1)

@@ -13,6 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout
 
 from ui.fields import ErrorLabel, hint, line_edit
+from ui.style import set_role
 
 DIFFERENT_PEOPLE = "must be a different person from prepared by"
 
@@ -36,6 +37,8 @@ class VerificationPanel(QGroupBox):
         self.print_button.setAccessibleName("Print the worksheet")
         self.print_button.setAutoDefault(False)
         self.print_status = hint(name="printStatus")
+        set_role(self.verify_button, "verify")
+        set_role(self.print_button, "print")
 
         form = QFormLayout()
         form.setVerticalSpacing(4)
@@ -114,5 +117,4 @@ class VerificationPanel(QGroupBox):
 
     def _show(self, text: str, role: str) -> None:
         self.status.setText(text)
-        self.status.setProperty("role", role)
-        self.status.style().polish(self.status)
+        set_role(self.status, role)

@@ -38,7 +38,7 @@ def test_twelve_ml_example_bills_three_units_and_one_jw(qtbot, window) -> None:
     lines = text(window, "claimLines").splitlines()
     assert lines == ["J1410 x 3 units", "J1410-JW x 1 unit"]
     assert text(window, "vialCount") == "2"
-    assert "Not CMS-verified" in text(window, "codeSource")
+    assert "not CMS-verified" in text(window, "codeSource")
 
 
 def test_multi_dose_container_has_no_jw_or_jz(qtbot, window) -> None:
