@@ -20,8 +20,9 @@ from reportlab.pdfgen.canvas import Canvas
 from core.worksheet.content import DRAFT_MARK
 from core.worksheet.fonts import BOLD, REGULAR, printable, register_fonts
 
-FOOTER_HEIGHT = 21 * mm  # the bottom margin the content must leave free
-QR_SIZE = 16 * mm
+# Nothing closer than 6 mm to the paper's edge: most printers cannot print there.
+FOOTER_HEIGHT = 24 * mm  # the bottom margin the content must leave free
+QR_SIZE = 14 * mm
 INK = colors.HexColor("#1A1A1A")
 MUTED = colors.HexColor("#555555")
 RULE = colors.HexColor("#9AA5B1")
@@ -85,7 +86,7 @@ def draw_footer(canvas: Any, footer: Footer, page: int, pages: int) -> None:
     canvas.setLineWidth(0.6)
     canvas.line(left, top, right, top)
     qr_x = right - QR_SIZE
-    draw_qr(canvas, footer.worksheet_id, qr_x, 3 * mm, QR_SIZE)
+    draw_qr(canvas, footer.worksheet_id, qr_x, 6 * mm, QR_SIZE)
     text_width = qr_x - left - 4 * mm
     canvas.setFillColor(INK)
     canvas.setFont(BOLD, 8)

@@ -95,8 +95,8 @@ def section(
         [[p(f"{number}  {title.upper()}", SECTION), p(aside, SECTION_ASIDE)]],
         colWidths=[width * 0.45, width * 0.55],
     )
-    band.setStyle(TS(_cell_pad([("BACKGROUND", (0, 0), (-1, -1), ACCENT)], 1.8)))
-    return KeepTogether([band, Spacer(0, 2), *body, Spacer(0, 3.5)])
+    band.setStyle(TS(_cell_pad([("BACKGROUND", (0, 0), (-1, -1), ACCENT)], 1.4)))
+    return KeepTogether([band, Spacer(0, 2), *body, Spacer(0, 3)])
 
 
 def _value(field: Field) -> Any:
@@ -204,7 +204,7 @@ def _vials(c: WorksheetContent, width: float) -> list[Any]:
         )
         if v.expired:
             style.append(("BACKGROUND", (0, i), (-1, i), FLAG_BG))
-    fractions = (0.05, 0.12, 0.25, 0.15, 0.15, 0.28)
+    fractions = (0.05, 0.1, 0.22, 0.14, 0.14, 0.35)
     table = Table(rows, colWidths=[width * f for f in fractions], repeatRows=1)
     table.setStyle(TS(_cell_pad(style, 2.5)))
     return [table]
@@ -338,8 +338,8 @@ def build_pdf(content: WorksheetContent, paper: Paper = "letter") -> bytes:
         pagesize=PAGE_SIZES[paper],
         leftMargin=15 * mm,
         rightMargin=15 * mm,
-        topMargin=10 * mm,
-        bottomMargin=FOOTER_HEIGHT + 2 * mm,
+        topMargin=9 * mm,
+        bottomMargin=FOOTER_HEIGHT + 1 * mm,
         # No clock, no random document ID: the same worksheet hashes the same.
         invariant=1,
         title=f"Worksheet {content.worksheet_id}",
