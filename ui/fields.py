@@ -40,9 +40,11 @@ class ErrorLabel(QLabel):
 
     def show_message(self, message: str | None) -> None:
         if message:
-            self.setText(message)
-            self.show()
-        else:
+            if message != self.text():
+                self.setText(message)
+            if self.isHidden():
+                self.show()
+        elif not self.isHidden():
             self.clear()
             self.hide()
 

@@ -429,7 +429,7 @@ class MainWindow(QMainWindow):
         if self.autosave is not None:
             if not self._saved:
                 self.autosave.mark_changed()
-            self.autosave.flush()
+            self.autosave.flush(wait=True)
             self.autosave.stop()
         self.settings.setValue(prefs.GEOMETRY, self.saveGeometry())
         if self._engine_loaded:

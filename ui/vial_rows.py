@@ -34,6 +34,7 @@ class VialRows(QWidget):
         self.rows: list[VialRow] = []
         #: The input just before the rows in keyboard order; new rows are chained after it.
         self.tab_after: QWidget | None = None
+        self._shown: list[str] = []
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setVerticalSpacing(2)
@@ -42,6 +43,9 @@ class VialRows(QWidget):
 
     def set_sizes(self, sizes_ml: list[str]) -> None:
         """Show one row per vial; ``sizes_ml`` is each vial's size as displayed (``10``)."""
+        if sizes_ml == self._shown:
+            return  # called on every keystroke; re-showing rows would relayout the panel
+        self._shown = list(sizes_ml)
         while len(self.rows) < len(sizes_ml):
             self._add_row()
         for index, row in enumerate(self.rows):
