@@ -63,7 +63,7 @@ class PdfError(RuntimeError):
 
 def load_pdf(pdf_bytes: bytes, parent: QObject | None = None) -> QPdfDocument:
     """A QPdfDocument over ``pdf_bytes`` (the buffer is owned by the document)."""
-    document = QPdfDocument(parent)
+    document = QPdfDocument(parent) if parent is not None else QPdfDocument()
     buffer = QBuffer(document)  # parented: lives exactly as long as the document
     buffer.setData(QByteArray(pdf_bytes))
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
@@ -238,13 +238,13 @@ class WorksheetActions(QObject):
         self.preview_action = QAction("Pre&view worksheet…", parent)
         self.preview_action.triggered.connect(self.preview)
         self.save_action = QAction("&Save worksheet as PDF…", parent)
-        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_action.setShortcut(QKeySequence("Ctrl+S"))
         self.save_action.triggered.connect(self.save_worksheet)
         # The window may own Ctrl+P already (it then calls print_worksheet itself); two
         # actions on one shortcut would make Qt ignore both.
         self.print_action = QAction("&Print worksheet…", parent)
         if print_shortcut:
-            self.print_action.setShortcut(QKeySequence.StandardKey.Print)
+            self.print_action.setShortcut(QKeySequence("Ctrl+P"))
         self.print_action.triggered.connect(self.print_worksheet)
         for action in (self.preview_action, self.save_action, self.print_action):
             parent.addAction(action)
