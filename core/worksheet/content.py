@@ -188,6 +188,25 @@ def _claim_rows(result: CalculationResult) -> tuple[ClaimRow, ...]:
     )
 
 
+def _claim_note(result: CalculationResult) -> str:
+    """Why the lines are what they are, in one sentence an auditor can check."""
+    if result.multi_dose:
+        why = "Multi-dose container: no JW or JZ modifier; waste is not billed."
+    elif not result.setting.waste_modifiers_apply:
+        why = f"JW and JZ do not apply to {result.setting.value} claims."
+    elif result.units_wasted:
+        why = (
+            f"Units administered + JW units = "
+            f"{ismp.units(result.units_administered + result.units_wasted)}, not more than "
+            f"the {ismp.units(result.labeled_units)} labeled in the containers opened."
+        )
+    elif result.jz:
+        why = "JZ: no billable amount was discarded."
+    else:
+        why = "No billable waste."
+    return f"Bill exactly these lines. {why}"
+
+
 def _ndc_text(doc: Documentation, result: CalculationResult) -> Field:
     billing = next((line.ndc for line in result.claim_lines if line.ndc), None)
     label = doc.ndc.strip()
@@ -329,12 +348,7 @@ def worksheet_content(
     day = doc.administered_at.date() if doc.administered_at else printed_at.date()
     vials = _vial_rows(doc, result, day)
     waste_fields, waste_statement = _waste(doc, result)
-    jw_note = "" if result.units_wasted else " No JW line: no billable waste."
-    claim_note = (
-        f"Bill exactly these lines. Units administered + JW units = "
-        f"{ismp.units(result.units_administered + result.units_wasted)}, not more than the "
-        f"{ismp.units(result.labeled_units)} labeled in the containers opened.{jw_note}"
-    )
+    claim_note = _claim_note(result)
     reasons = []
     if doc.difference_reason.strip():
         reasons.append(Field("Reason for difference / override", doc.difference_reason))

@@ -278,7 +278,7 @@ def test_no_waste_prints_jz_and_no_disposal_line() -> None:
     assert "J1410-JZ JZ 4 units" in text
     assert "Nothing was discarded" in text
     assert "disposed of" not in text
-    assert "No JW line" in text
+    assert "JZ: no billable amount was discarded." in text
 
 
 def test_mass_code_shows_the_conversion() -> None:
@@ -358,3 +358,30 @@ def test_font_is_embedded() -> None:
     names = {str(fonts[key].get_object()["/BaseFont"]) for key in fonts}
     # Only the embedded DejaVu subsets: no font the viewer or printer must supply.
     assert names == {"/AAAAAA+DejaVuSans", "/AAAAAA+DejaVuSans-Bold"}
+
+
+def test_multi_dose_waste_is_not_called_discarded() -> None:
+    result = evaluate(
+        DoseForm(vial_size="10", dose_ordered="12", administered="12", multi_dose=True)
+    )
+    text = flat(text_of(build(DOCUMENTATION, result)))
+    assert "Multi-dose container: the remaining 8 mL stays in the container" in text
+    assert "disposed of" not in text
+    assert "multi-dose" in text
+    assert "J1410-JW" not in text and "J1410-JZ" not in text
+    assert "Multi-dose container: no JW or JZ modifier; waste is not billed." in text
+
+
+def test_times_with_a_zone_show_their_offset() -> None:
+    from datetime import timedelta, timezone
+
+    zone = timezone(timedelta(hours=-5))
+    text = flat(text_of(build(printed_at=datetime(2025, 3, 1, 15, 2, tzinfo=zone))))
+    assert "Printed 2025-03-01 15:02 (UTC-05:00)" in text
+
+
+def test_a_very_long_name_still_lays_out() -> None:
+    name = "Maria-Alexandra " * 30
+    pdf = build(DOCUMENTATION.model_copy(update={"patient_name": name.strip()}))
+    assert "…" in text_of(pdf)  # the footer shortens it; the patient box wraps it in full
+    assert flat(name) in flat(text_of(pdf))
