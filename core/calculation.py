@@ -168,6 +168,15 @@ def _warnings(
                 )
             )
     product = request.product
+    if product is not None and request.code.cms_verified and product.hcpcs != request.code.hcpcs:
+        found.append(
+            Warning(
+                id="product-code",
+                message=f"{product.name} is billed under {product.hcpcs}, "
+                f"not {request.code.hcpcs}.",
+                action="Check the code: a product-specific code must match the product.",
+            )
+        )
     if product is not None:
         sizes = tuple(c.ml for c in product.containers)
         odd = sorted({c.size_ml for c in containers if product.container(c.size_ml) is None})

@@ -82,7 +82,7 @@ def missing_for_print(doc: Documentation, result: CalculationResult) -> list[str
         missing.append(f"route must be one of {', '.join(ROUTES)}")
     if doc.verified_by.strip() and same_person(doc.prepared_by, doc.verified_by):
         missing.append("verified by must be a different person from prepared by")
-    if doc.verified_by.strip() and doc.verified_at is None:
+    if doc.verified_at is None:
         missing.append("the dose has not been verified")
     if not doc.vials or any(not v.lot.strip() or v.expiry is None for v in doc.vials):
         missing.append("each vial needs its lot and expiration")

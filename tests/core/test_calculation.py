@@ -289,3 +289,22 @@ def test_every_bad_field_is_reported_at_once_by_name() -> None:
         evaluate(DoseForm(vial_size="ten", dose_ordered="-1", administered=""))
     assert set(raised.value.errors) == {"vial_size", "dose_ordered", "administered"}
     assert "vial size" in str(raised.value)
+
+
+def test_a_product_under_another_real_code_is_flagged() -> None:
+    result = evaluate(
+        DoseForm(
+            code="J1569",
+            product="Privigen",
+            vial_size="100",
+            dose_ordered="100",
+            administered="100",
+        )
+    )
+    assert [w.id for w in result.warnings] == ["product-code"]
+    assert "billed under J1459, not J1569" in result.warnings[0].message
+    # J1410 is this project's generic immune globulin code: any product may bill under it.
+    generic = evaluate(
+        DoseForm(product="Privigen", vial_size="100", dose_ordered="100", administered="100")
+    )
+    assert generic.warnings == ()

@@ -1,0 +1,71 @@
+"""What must be on the worksheet before it may go into the chart."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from core.documentation import Documentation, VialRecord, missing_for_print, same_person
+from core.form import DoseForm, evaluate
+
+RESULT = evaluate(DoseForm(vial_size="10", dose_ordered="12", administered="12"))  # 1 JW unit
+NO_WASTE = evaluate(DoseForm(vial_size="10", dose_ordered="10", administered="10"))
+COMPLETE = Documentation(
+    patient_name="Nguyễn Thị Zoë",
+    mrn="00123456",
+    date_of_birth=date(1961, 4, 2),
+    administered_at=datetime(2026, 3, 1, 14, 30),
+    route="IV",
+    diagnosis="D80.1",
+    vials=(VialRecord(size_ml="10", lot="A1", expiry=date(2027, 1, 31)),) * 2,
+    waste_reason="single-dose vial remainder",
+    waste_witness="R. Alvarez, RN",
+    prepared_by="J. Kim, PharmD",
+    prepared_at=datetime(2026, 3, 1, 14, 5),
+    verified_by="M. Osei, PharmD",
+    verified_at=datetime(2026, 3, 1, 14, 12),
+)
+
+
+def test_a_complete_worksheet_has_nothing_missing() -> None:
+    assert missing_for_print(COMPLETE, RESULT) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"patient_name": " "}, "patient name is empty"),
+        ({"mrn": ""}, "MRN is empty"),
+        ({"date_of_birth": None}, "date of birth is empty"),
+        ({"administered_at": None}, "administration is empty"),
+        ({"diagnosis": ""}, "diagnosis (ICD-10) is empty"),
+        ({"route": "PO"}, "route must be one of IV, SC, IM"),
+        ({"verified_by": "j. kim,  PHARMD"}, "different person"),
+        ({"verified_at": None}, "has not been verified"),
+        ({"vials": ()}, "lot and expiration"),
+        ({"vials": (VialRecord(size_ml="10", lot="", expiry=date(2027, 1, 1)),)}, "lot"),
+        ({"waste_reason": ""}, "waste reason is empty"),
+        ({"waste_witness": ""}, "waste witness is empty"),
+    ],
+)
+def test_each_missing_item_is_named(change: dict[str, object], words: str) -> None:
+    problems = missing_for_print(COMPLETE.model_copy(update=change), RESULT)
+    assert any(words in problem for problem in problems), problems
+
+
+def test_waste_documentation_is_required_only_when_waste_is_billed() -> None:
+    doc = COMPLETE.model_copy(update={"waste_reason": "", "waste_witness": ""})
+    assert missing_for_print(doc, NO_WASTE) == []
+
+
+def test_a_dose_that_differs_from_the_order_needs_a_reason() -> None:
+    less = evaluate(DoseForm(vial_size="10", dose_ordered="12", administered="11"))
+    assert any("differs from the order" in p for p in missing_for_print(COMPLETE, less))
+    explained = COMPLETE.model_copy(update={"difference_reason": "infusion stopped: rigors"})
+    assert missing_for_print(explained, less) == []
+
+
+def test_same_person_ignores_case_and_spacing() -> None:
+    assert same_person("J. Kim", "  j.  KIM ")
+    assert not same_person("J. Kim", "J. Kimball")
