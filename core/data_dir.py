@@ -1,0 +1,69 @@
+"""Where unitcalc keeps its records database, drafts and logs.
+
+Precedence: an explicit directory (the ``--data-dir DIR`` option of every
+command) > the ``UNITCALC_DATA_DIR`` environment variable >
+``platformdirs.user_data_dir("unitcalc")``.
+
+Usage::
+
+    data_dir = resolve_data_dir(args.data_dir)   # None when the option is absent
+    with RecordStore.open(data_dir) as store: ...
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import stat
+from collections.abc import Mapping
+from pathlib import Path
+
+import platformdirs
+
+__all__ = ["APP_NAME", "ENV_VAR", "ensure_private_dir", "resolve_data_dir"]
+
+APP_NAME = "unitcalc"
+ENV_VAR = "UNITCALC_DATA_DIR"
+
+log = logging.getLogger(__name__)
+
+
+def resolve_data_dir(
+    explicit: str | os.PathLike[str] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+) -> Path:
+    """Return the absolute data directory, creating it (0700) if it is missing.
+
+    An empty ``explicit`` or empty environment variable counts as unset, so a
+    stray ``UNITCALC_DATA_DIR=`` does not put the database in the current
+    directory. ``~`` is expanded. ``environ`` defaults to ``os.environ`` (tests
+    pass their own).
+    """
+    env = os.environ if environ is None else environ
+    if explicit is not None and os.fspath(explicit) != "":
+        chosen = Path(explicit)
+    elif env.get(ENV_VAR):
+        chosen = Path(env[ENV_VAR])
+    else:
+        chosen = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    path = chosen.expanduser().absolute()
+    ensure_private_dir(path)
+    return path
+
+
+def ensure_private_dir(path: Path) -> None:
+    """Create ``path`` (and missing parents) with the leaf readable by the user only.
+
+    A directory that already exists keeps its mode: ``--data-dir`` may point at
+    a directory the user shares on purpose, and silently chmod-ing it would be
+    surprising. The files we create inside are 0600 anyway; we only warn.
+    """
+    if path.is_dir():
+        if os.name == "posix" and stat.S_IMODE(path.stat().st_mode) & 0o077:
+            log.warning("data directory is accessible to other users; records stay 0600")
+        return
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if os.name == "posix":
+        # mkdir's mode is filtered by the umask; make the result exact.
+        os.chmod(path, 0o700)

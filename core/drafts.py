@@ -1,0 +1,100 @@
+"""Crash-safe autosave of the worksheet form being filled in.
+
+The window calls ``save_draft`` as the user types (debounced), ``load_draft``
+at start-up to offer "restore the unsaved worksheet?", and ``clear_draft``
+once the worksheet is recorded or the user discards it::
+
+    save_draft(data_dir, {"mrn": "12345", "dose_mg": "350"})
+    fields = load_draft(data_dir)        # None: nothing (usable) to restore
+    clear_draft(data_dir)
+
+The draft holds patient data, so it is written 0600 inside the 0700 data
+directory, and nothing from it is ever logged. Writes are atomic: a crash
+leaves either the previous draft or the new one, never a torn file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from core.atomic import write_atomic
+
+__all__ = ["DRAFT_FILENAME", "clear_draft", "draft_path", "load_draft", "save_draft"]
+
+DRAFT_FILENAME = "draft.json"
+_FORMAT_VERSION = 1
+
+log = logging.getLogger(__name__)
+
+
+def draft_path(data_dir: Path) -> Path:
+    return Path(data_dir) / DRAFT_FILENAME
+
+
+def save_draft(data_dir: Path, fields: dict[str, str]) -> None:
+    """Atomically replace the draft with ``fields`` (form field name -> text)."""
+    for key, value in fields.items():
+        if not isinstance(key, str) or not isinstance(value, str):
+            raise TypeError("draft fields must map str to str")
+    payload = {
+        "format": _FORMAT_VERSION,
+        "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "fields": fields,
+    }
+    data = json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+    write_atomic(draft_path(data_dir), data)
+    log.debug("draft saved (%d fields)", len(fields))
+
+
+def load_draft(data_dir: Path) -> dict[str, str] | None:
+    """Return the saved fields, or None if there is no draft or it is unreadable.
+
+    A corrupt draft (bad JSON, wrong shape, not UTF-8, unknown format) must not
+    crash the app at start-up. It is renamed aside to
+    ``draft.corrupt-<UTC timestamp>.json`` rather than deleted, because it may
+    be the only copy of what the user typed and support may recover it by hand.
+    """
+    path = draft_path(data_dir)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    fields = _parse(raw)
+    if fields is None:
+        _set_aside(path)
+    return fields
+
+
+def clear_draft(data_dir: Path) -> None:
+    """Remove the draft; no error if there is none."""
+    draft_path(data_dir).unlink(missing_ok=True)
+
+
+def _parse(raw: bytes) -> dict[str, str] | None:
+    try:
+        payload = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(payload, dict) or payload.get("format") != _FORMAT_VERSION:
+        return None
+    fields = payload.get("fields")
+    if not isinstance(fields, dict):
+        return None
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in fields.items()):
+        return None
+    return fields
+
+
+def _set_aside(path: Path) -> None:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    aside = path.with_name(f"draft.corrupt-{stamp}.json")
+    try:
+        os.replace(path, aside)
+    except OSError:
+        log.exception("corrupt draft could not be set aside")
+        return
+    log.warning("corrupt draft set aside as %s", aside.name)

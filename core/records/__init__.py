@@ -1,0 +1,84 @@
+"""Worksheet records: the legal record of every printed or saved worksheet.
+
+Each record holds the validated inputs, the result, the documentation fields,
+who prepared and verified the dose, when it was recorded (UTC), the exact PDF
+bytes and their SHA-256. Records are never updated in place: a correction is a
+new record whose ``replaces`` names the record it corrects.
+
+Usage (the CLI and the Qt history view are thin layers over this)::
+
+    from core.data_dir import resolve_data_dir
+    from core.records import RecordStore, parse_worksheet_id, to_csv
+
+    with RecordStore.open(resolve_data_dir(args.data_dir)) as store:
+        # Record: the id is reserved first so the PDF can print it.
+        rec = store.add(
+            code="J1410", mrn="123456", patient_name="Doe, Jane",
+            administered_at="2025-03-01T14:30", prepared_by="AB", verified_by="CD",
+            inputs=inputs.model_dump(mode="json"), result=result.model_dump(mode="json"),
+            documentation={"lot": "X1", "reason_for_waste": "single-dose vial"},
+            render=lambda worksheet_id, replaces: build_pdf(..., worksheet_id, replaces),
+        )
+        rec.worksheet_id                         # "W-000042"
+
+        # Correct it: a new record pointing to the old one ("replaces worksheet W-000042").
+        fixed = store.add(..., replaces=rec.id)
+
+        # History / CLI. Filters combine; pass limit= for a long history.
+        rows = store.list(patient="doe", since=date(2025, 3, 1))   # newest first
+        csv_text = to_csv(rows)
+        n = parse_worksheet_id("w-42")           # 42; also "W-000042" or "42"
+        store.latest_in_chain(n)                 # id of the newest correction
+        store.write_pdf(n, Path("reprint.pdf"))  # byte-identical reprint, atomic, 0600
+
+        report = store.verify()                  # tamper evidence: the hash chain
+        report = store.verify(check_pdfs=True)   # full audit: also rehash every PDF
+        if not report.ok:
+            print(report.message)                # names the first broken worksheet
+
+Errors are ``RecordStoreError`` subclasses (``RecordNotFoundError``,
+``AlreadyReplacedError``, ``RecordCorruptError``, ``SchemaTooNewError``) with
+messages fit for the user; bad arguments to ``add`` raise ValueError/TypeError.
+
+Storage: ``worksheets.sqlite3`` in the data directory, WAL journal,
+``synchronous=FULL``, one IMMEDIATE transaction per record, so a process
+killed at any moment leaves either the whole record or none. Schema changes
+are a new entry in ``schema.MIGRATIONS`` (applied in order, tracked by
+``PRAGMA user_version``).
+
+Logging carries ids and counts only, never names, MRNs or other patient data.
+"""
+
+from core.records.export import to_csv
+from core.records.models import (
+    AlreadyReplacedError,
+    RecordCorruptError,
+    RecordNotFoundError,
+    RecordStoreError,
+    SchemaTooNewError,
+    VerifyReport,
+    WorksheetRecord,
+    WorksheetRecordSummary,
+    format_worksheet_id,
+    parse_worksheet_id,
+)
+from core.records.schema import DB_FILENAME, GENESIS_HASH
+from core.records.store import RecordStore, RenderFn
+
+__all__ = [
+    "DB_FILENAME",
+    "GENESIS_HASH",
+    "AlreadyReplacedError",
+    "RecordCorruptError",
+    "RecordNotFoundError",
+    "RecordStore",
+    "RecordStoreError",
+    "RenderFn",
+    "SchemaTooNewError",
+    "VerifyReport",
+    "WorksheetRecord",
+    "WorksheetRecordSummary",
+    "format_worksheet_id",
+    "parse_worksheet_id",
+    "to_csv",
+]

@@ -1,0 +1,77 @@
+"""Data directory resolution: --data-dir > UNITCALC_DATA_DIR > platformdirs; created 0700."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import platformdirs
+import pytest
+
+from core.data_dir import ENV_VAR, resolve_data_dir
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+
+
+@pytest.fixture(autouse=True)
+def fake_user_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Never touch the real user data directory."""
+    user = tmp_path / "platform" / "unitcalc"
+    monkeypatch.setattr(platformdirs, "user_data_dir", lambda *a, **k: str(user))
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    return user
+
+
+def test_explicit_wins_over_environment(tmp_path: Path) -> None:
+    chosen = resolve_data_dir(tmp_path / "cli", environ={ENV_VAR: str(tmp_path / "env")})
+    assert chosen == tmp_path / "cli"
+    assert chosen.is_dir()
+    assert not (tmp_path / "env").exists()
+
+
+def test_environment_wins_over_platform_default(tmp_path: Path, fake_user_dir: Path) -> None:
+    assert resolve_data_dir(None, environ={ENV_VAR: str(tmp_path / "env")}) == tmp_path / "env"
+    assert not fake_user_dir.exists()
+
+
+def test_real_environment_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "from-env"))
+    assert resolve_data_dir() == tmp_path / "from-env"
+
+
+def test_platform_default_when_nothing_given(fake_user_dir: Path) -> None:
+    assert resolve_data_dir(None, environ={}) == fake_user_dir
+    assert fake_user_dir.is_dir()
+
+
+def test_empty_values_count_as_unset(fake_user_dir: Path) -> None:
+    assert resolve_data_dir("", environ={ENV_VAR: ""}) == fake_user_dir
+
+
+def test_relative_and_home_paths_are_made_absolute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert resolve_data_dir("rel", environ={}) == tmp_path / "rel"
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert resolve_data_dir("~/ud", environ={}) == tmp_path / "home" / "ud"
+
+
+@posix_only
+def test_created_private_despite_umask(tmp_path: Path) -> None:
+    old = os.umask(0)
+    try:
+        path = resolve_data_dir(tmp_path / "a" / "b", environ={})
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o700
+
+
+@posix_only
+def test_existing_directory_keeps_its_mode(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o755)
+    assert resolve_data_dir(shared, environ={}) == shared
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o755

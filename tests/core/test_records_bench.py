@@ -1,0 +1,55 @@
+"""pytest-benchmark for verify. Measures only with ``--benchmark-enable``
+(the default ``--benchmark-disable`` runs it once, as a plain test).
+
+    uv run pytest tests/core/test_records_bench.py --benchmark-enable
+
+The 100,000-record figures come from ``bench/bench_records.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pytest_benchmark.fixture import BenchmarkFixture
+
+from core.records import RecordStore
+
+RECORDS = 2_000
+
+
+@pytest.fixture(scope="module")
+def filled_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RecordStore]:
+    with RecordStore.open(tmp_path_factory.mktemp("bench")) as store:
+        for i in range(RECORDS):
+            store.add(
+                code="J1410",
+                mrn=str(i % 300),
+                patient_name=f"Patient {i % 300}",
+                administered_at=None,
+                prepared_by="AB",
+                verified_by="CD",
+                inputs={"dose_mg": "350", "vials": 4},
+                result={"units": 70, "waste_ml": "0.50"},
+                documentation={"lot": "L1"},
+                render=lambda wid, rep: b"%PDF-1.7\n% " + wid.encode() + b"\n" + b"x" * 4000,
+            )
+        yield store
+
+
+@pytest.mark.benchmark(group="records")
+@pytest.mark.parametrize("check_pdfs", [False, True], ids=["chain", "chain+pdfs"])
+def test_verify_2000_records(
+    filled_store: RecordStore, benchmark: BenchmarkFixture, check_pdfs: bool
+) -> None:
+    report = benchmark(filled_store.verify, check_pdfs=check_pdfs)
+    assert report.ok and report.checked == RECORDS and report.pdfs_checked == check_pdfs
+
+
+@pytest.mark.benchmark(group="records")
+def test_list_by_patient_2000_records(
+    filled_store: RecordStore, benchmark: BenchmarkFixture
+) -> None:
+    rows = benchmark(filled_store.list, patient="patient 7")
+    # "Patient 7", "Patient 70".."79", "Patient 700".. do not exist (i % 300): 7, 70-79.
+    assert {r.patient_name for r in rows} == {"Patient 7", *(f"Patient {n}" for n in range(70, 80))}
