@@ -256,7 +256,8 @@ def test_draft_is_watermarked_and_lists_what_is_missing() -> None:
     doc = DOCUMENTATION.model_copy(update={"verified_by": "", "verified_at": None})
     text = flat(text_of(build(doc, draft=True)))
     assert text.count("DRAFT — not for the chart") >= 2  # header, footer, watermark
-    assert "Not ready for the chart: verified by is empty." in text
+    assert "Not ready for the chart: verified by is empty;" in text
+    assert "the dose has not been verified" in text
     assert "DRAFT" not in text_of(build())
 
 

@@ -97,10 +97,8 @@ def test_refuses_a_chart_worksheet_with_fields_missing(tmp_path: Path) -> None:
     out = tmp_path / "w.pdf"
     args = [a for a in DOC if a not in ("--verified-by", "M. Osei")]
     line = one_line_error(run("worksheet", *DOSE, *args, "-o", out, data=tmp_path / "d"))
-    assert line == (
-        "unitcalc: worksheet: not ready for the chart: verified by is empty "
-        "(--draft writes a draft)"
-    )
+    assert line.startswith("unitcalc: worksheet: not ready for the chart: verified by is empty")
+    assert line.endswith(" (--draft writes a draft)")
     assert not out.exists()
 
 
