@@ -57,7 +57,7 @@ def test_accepted_amounts(text: str, amount: str, unit: Unit) -> None:
         ("99999", "more than 10,000 mL"),
         ("3000 g", "more than 2,000 g"),
         ("1.23456", "decimal places"),
-        ("１２", "not a number"),
+        ("\uff11\uff12", "not a number"),  # full-width digits
     ],
 )
 def test_refused_amounts_name_the_field(text: str, words: str) -> None:
