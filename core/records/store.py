@@ -25,7 +25,8 @@ from core.records.models import (
     format_worksheet_id,
     parse_worksheet_id,
 )
-from core.records.schema import DB_FILENAME, GENESIS_HASH, HASHED_COLUMNS, chain_hash, migrate
+from core.records.schema import DB_FILENAME, HASHED_COLUMNS, chain_hash, migrate
+from core.records.verify import verify_chain
 
 RenderFn = Callable[[str, int | None], bytes]
 """``render(worksheet_id, replaces) -> PDF bytes``; ``replaces`` is an integer id or None."""
@@ -393,9 +394,9 @@ class RecordStore:
         case by ``pdf``/``write_pdf``, which refuse to hand out a PDF that does
         not match its SHA. The default is the quick path because the full one
         is bound by reading every PDF (``bench/bench_records.py``, 100,000
-        records: chain only about 0.9 s whatever the PDF size; with every PDF
-        about 1.2 s for 4 KB PDFs but about 7 s for real 50 KB worksheets).
-        Use ``check_pdfs=True`` for a full audit.
+        records: chain only 0.7-0.9 s whatever the PDF size; with every PDF
+        1.2 s for 4 KB PDFs but 6.3 s for 50 KB ones, the size of a real
+        worksheet). Use ``check_pdfs=True`` for a full audit.
 
         Limits, honestly: this is tamper *evidence* against edits made with a
         database tool. Someone who can run a script against the file can
@@ -409,7 +410,7 @@ class RecordStore:
         # even if another process records a worksheet meanwhile.
         conn.execute("BEGIN")
         try:
-            report = self._verify_snapshot(check_pdfs)
+            report = verify_chain(conn, check_pdfs)
         finally:
             conn.execute("COMMIT")
         if report.ok:
@@ -418,107 +419,8 @@ class RecordStore:
             log.warning("verify FAILED at record %s", report.first_broken_id)
         return report
 
-    def _verify_snapshot(self, check_pdfs: bool) -> VerifyReport:
-        conn = self._conn
-        head = conn.execute(
-            "SELECT count, last_hash FROM chain_head WHERE singleton = 1"
-        ).fetchone()
-        if head is None:
-            return _broken(0, None, "the chain head is missing: the database was edited")
-        head_count, head_hash = head
-        columns = ", ".join(f"w.{name}" for name in HASHED_COLUMNS)
-        if check_pdfs:
-            sql = (
-                f"SELECT {columns}, w.chain_hash, p.pdf FROM worksheets w"
-                " LEFT JOIN worksheet_pdfs p ON p.id = w.id ORDER BY w.id"
-            )
-        else:
-            sql = f"SELECT {columns}, w.chain_hash, NULL FROM worksheets w ORDER BY w.id"
-        cursor = conn.execute(sql)
-        expected_prev = GENESIS_HASH
-        checked = 0
-        for row in cursor:
-            record_id = row[0]
-            wid = format_worksheet_id(record_id) if isinstance(record_id, int) else "?"
-            if record_id != checked + 1:
-                missing = checked + 1
-                if isinstance(record_id, int) and record_id > missing:
-                    return _broken(
-                        checked,
-                        missing,
-                        f"worksheet {format_worksheet_id(missing)} is missing "
-                        f"(next present is {wid}): records were deleted",
-                    )
-                return _broken(checked, missing, f"unexpected record id {record_id!r}")
-            if row[13] != expected_prev:
-                return _broken(
-                    checked,
-                    record_id,
-                    f"worksheet {wid} does not follow the previous record in the chain: "
-                    "records were deleted, inserted or reordered",
-                )
-            if _recompute(row[:14]) != row[14]:
-                return _broken(
-                    checked,
-                    record_id,
-                    f"worksheet {wid} was changed after it was recorded",
-                )
-            if check_pdfs and (
-                not isinstance(row[15], bytes) or hashlib.sha256(row[15]).hexdigest() != row[12]
-            ):
-                return _broken(
-                    checked,
-                    record_id,
-                    f"the PDF of worksheet {wid} was changed or removed after it was recorded",
-                )
-            expected_prev = row[14]
-            checked += 1
-        if head_count > checked:
-            return _broken(
-                checked,
-                checked + 1,
-                f"the newest {head_count - checked} record(s) are missing, from worksheet "
-                f"{format_worksheet_id(checked + 1)}: records were deleted",
-            )
-        if head_count < checked:
-            return _broken(
-                head_count,
-                head_count + 1,
-                f"worksheet {format_worksheet_id(head_count + 1)} and later are not covered "
-                "by the chain head: records were added outside the program",
-            )
-        if head_hash != expected_prev:
-            return _broken(
-                checked - 1,
-                checked,
-                f"worksheet {format_worksheet_id(checked)} does not match the chain head: "
-                "the database was edited",
-            )
-        return VerifyReport(
-            ok=True,
-            checked=checked,
-            first_broken_id=None,
-            message=f"{checked} worksheet record(s) verified"
-            + ("" if check_pdfs else " (PDF contents not checked)"),
-            head_hash=expected_prev,
-            pdfs_checked=check_pdfs,
-        )
-
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _broken(checked: int, first_broken_id: int | None, message: str) -> VerifyReport:
-    return VerifyReport(ok=False, checked=checked, first_broken_id=first_broken_id, message=message)
-
-
-def _recompute(values: tuple[Any, ...]) -> str | None:
-    """The chain hash of stored values, or None if an edit stored a value of a
-    type the program never writes (e.g. a BLOB in a text column)."""
-    try:
-        return chain_hash(values)
-    except (TypeError, ValueError):
-        return None
 
 
 def _casefold(value: object) -> str | None:

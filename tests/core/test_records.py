@@ -510,6 +510,13 @@ def test_value_of_a_foreign_type_fails_verify_without_crashing(tmp_path: Path) -
     assert not report.ok and report.first_broken_id == 2
 
 
+@pytest.mark.parametrize("n", [0, 3])
+def test_edited_chain_head_fails_verify(tmp_path: Path, n: int) -> None:
+    report = verify_after(tmp_path, f"UPDATE chain_head SET last_hash = '{'d' * 64}'", n=n)
+    assert not report.ok and "chain head" in report.message
+    assert report.first_broken_id == (n or None)
+
+
 def test_missing_chain_head_fails_verify(tmp_path: Path) -> None:
     report = verify_after(tmp_path, "DELETE FROM chain_head")
     assert not report.ok and "chain head" in report.message

@@ -1,0 +1,117 @@
+"""Tamper-evidence check of the worksheet records hash chain."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from typing import Any
+
+from core.records.models import VerifyReport, format_worksheet_id
+from core.records.schema import GENESIS_HASH, HASHED_COLUMNS, chain_hash
+
+# Positions in the selected row: the hashed columns, then chain_hash, then the PDF.
+_SHA = HASHED_COLUMNS.index("pdf_sha256")
+_PREV = HASHED_COLUMNS.index("prev_hash")
+_HASH = len(HASHED_COLUMNS)
+_PDF = _HASH + 1
+
+
+def verify_chain(conn: sqlite3.Connection, check_pdfs: bool) -> VerifyReport:
+    """Check every record in id order; see ``RecordStore.verify`` for what and why.
+
+    Runs inside the caller's read transaction (one snapshot). Rows are
+    streamed from a cursor, so memory stays flat for any number of records.
+    """
+    head = conn.execute("SELECT count, last_hash FROM chain_head WHERE singleton = 1").fetchone()
+    if head is None:
+        return _broken(0, None, "the chain head is missing: the database was edited")
+    head_count, head_hash = head
+    columns = ", ".join(f"w.{name}" for name in HASHED_COLUMNS)
+    if check_pdfs:
+        sql = (
+            f"SELECT {columns}, w.chain_hash, p.pdf FROM worksheets w"
+            " LEFT JOIN worksheet_pdfs p ON p.id = w.id ORDER BY w.id"
+        )
+    else:
+        sql = f"SELECT {columns}, w.chain_hash, NULL FROM worksheets w ORDER BY w.id"
+    cursor = conn.execute(sql)
+    expected_prev = GENESIS_HASH
+    checked = 0
+    for row in cursor:
+        record_id = row[0]
+        wid = format_worksheet_id(record_id) if isinstance(record_id, int) else "?"
+        if record_id != checked + 1:
+            missing = checked + 1
+            if isinstance(record_id, int) and record_id > missing:
+                return _broken(
+                    checked,
+                    missing,
+                    f"worksheet {format_worksheet_id(missing)} is missing "
+                    f"(next present is {wid}): records were deleted",
+                )
+            return _broken(checked, missing, f"unexpected record id {record_id!r}")
+        if row[_PREV] != expected_prev:
+            return _broken(
+                checked,
+                record_id,
+                f"worksheet {wid} does not follow the previous record in the chain: "
+                "records were deleted, inserted or reordered",
+            )
+        if _recompute(row[:_HASH]) != row[_HASH]:
+            return _broken(
+                checked,
+                record_id,
+                f"worksheet {wid} was changed after it was recorded",
+            )
+        if check_pdfs and (
+            not isinstance(row[_PDF], bytes) or hashlib.sha256(row[_PDF]).hexdigest() != row[_SHA]
+        ):
+            return _broken(
+                checked,
+                record_id,
+                f"the PDF of worksheet {wid} was changed or removed after it was recorded",
+            )
+        expected_prev = row[_HASH]
+        checked += 1
+    if head_count > checked:
+        return _broken(
+            checked,
+            checked + 1,
+            f"the newest {head_count - checked} record(s) are missing, from worksheet "
+            f"{format_worksheet_id(checked + 1)}: records were deleted",
+        )
+    if head_count < checked:
+        return _broken(
+            head_count,
+            head_count + 1,
+            f"worksheet {format_worksheet_id(head_count + 1)} and later are not covered "
+            "by the chain head: records were added outside the program",
+        )
+    if head_hash != expected_prev:
+        return _broken(
+            max(checked - 1, 0),
+            checked or None,
+            "the chain head does not match the newest record: the database was edited",
+        )
+    return VerifyReport(
+        ok=True,
+        checked=checked,
+        first_broken_id=None,
+        message=f"{checked} worksheet record(s) verified"
+        + ("" if check_pdfs else " (PDF contents not checked)"),
+        head_hash=expected_prev,
+        pdfs_checked=check_pdfs,
+    )
+
+
+def _broken(checked: int, first_broken_id: int | None, message: str) -> VerifyReport:
+    return VerifyReport(ok=False, checked=checked, first_broken_id=first_broken_id, message=message)
+
+
+def _recompute(values: tuple[Any, ...]) -> str | None:
+    """The chain hash of stored values, or None if an edit stored a value of a
+    type the program never writes (e.g. a BLOB in a text column)."""
+    try:
+        return chain_hash(values)
+    except (TypeError, ValueError):
+        return None
