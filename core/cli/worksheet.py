@@ -22,6 +22,7 @@ from core.models import CalculationResult
 
 if TYPE_CHECKING:
     from core.cli import SubParsers
+    from core.recording import BuildPdf
 
 DRAFT_ID = "DRAFT"
 
@@ -138,38 +139,20 @@ def _record(
     dose: DoseForm,
     doc: Documentation,
     result: CalculationResult,
-    build: Any,
+    build: BuildPdf,
 ) -> tuple[str, bytes]:
     """Record through the store, which reserves the ID the PDF prints; (ID, PDF bytes)."""
     from core.data_dir import resolve_data_dir
-    from core.records import RecordStore, RecordStoreError
-
-    made: list[bytes] = []
-
-    def render(worksheet_id: str, replaces: int | None) -> bytes:
-        made.append(build(worksheet_id, replaces))
-        return made[-1]
+    from core.recording import record_worksheet
+    from core.records import RecordStoreError
 
     try:
-        with RecordStore.open(resolve_data_dir(args.data_dir)) as store:
-            record = store.add(
-                code=result.code,
-                mrn=doc.mrn,
-                patient_name=doc.patient_name,
-                administered_at=doc.administered_at.isoformat() if doc.administered_at else None,
-                prepared_by=doc.prepared_by,
-                verified_by=doc.verified_by,
-                inputs=dose.model_dump(mode="json"),
-                result=result.model_dump(mode="json"),
-                documentation=doc.model_dump(mode="json"),
-                render=render,
-                replaces=doc.replaces,
-            )
+        record, pdf = record_worksheet(resolve_data_dir(args.data_dir), dose, doc, result, build)
     except RecordStoreError as error:
         raise InputError("records", str(error)) from None
     except OSError as error:
         raise InputError("data directory", f"cannot record the worksheet ({error})") from None
-    return record.worksheet_id, made[-1]
+    return record.worksheet_id, pdf
 
 
 def run(args: argparse.Namespace) -> int:

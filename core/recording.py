@@ -1,0 +1,58 @@
+"""Recording a worksheet: the one step the window and the command line share.
+
+The records store reserves the worksheet ID inside its write transaction, the PDF is
+built with that ID printed on it, and both are stored together, so a printed worksheet
+always has its record and a record always has the exact bytes that were printed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from core.documentation import Documentation
+from core.form import DoseForm
+from core.models import CalculationResult
+from core.records import RecordStore, WorksheetRecord
+
+#: Builds the PDF for a reserved worksheet ID (and the ID number it replaces, if any).
+BuildPdf = Callable[[str, int | None], bytes]
+
+
+def record_worksheet(
+    data_dir: Path,
+    dose: DoseForm,
+    documentation: Documentation,
+    result: CalculationResult,
+    build: BuildPdf,
+    *,
+    extra_inputs: Mapping[str, object] | None = None,
+) -> tuple[WorksheetRecord, bytes]:
+    """Record one worksheet and return the record with the PDF bytes it stores.
+
+    ``extra_inputs`` are kept beside the calculation inputs (the window keeps its form
+    fields there, so a correction reopens the form exactly as it was). Raises the
+    store's ``RecordStoreError`` or ``OSError``; nothing is recorded then.
+    """
+    made: list[bytes] = []
+
+    def render(worksheet_id: str, replaces: int | None) -> bytes:
+        made.append(build(worksheet_id, replaces))
+        return made[-1]
+
+    administered_at = documentation.administered_at
+    with RecordStore.open(data_dir) as store:
+        record = store.add(
+            code=result.code,
+            mrn=documentation.mrn,
+            patient_name=documentation.patient_name,
+            administered_at=administered_at.isoformat() if administered_at else None,
+            prepared_by=documentation.prepared_by,
+            verified_by=documentation.verified_by,
+            inputs={"dose": dose.model_dump(mode="json"), **(extra_inputs or {})},
+            result=result.model_dump(mode="json"),
+            documentation=documentation.model_dump(mode="json"),
+            render=render,
+            replaces=documentation.replaces,
+        )
+    return record, made[-1]
