@@ -40,7 +40,9 @@ if TYPE_CHECKING:
     from core.documentation import Documentation
     from core.form import DoseForm
     from core.models import CalculationResult
+    from core.records import WorksheetRecord
     from ui.autosave import Autosave
+    from ui.worksheet_wiring import WorksheetRecorder
 
 PrintHandler = Callable[["MainWindow"], object]
 DIFFERENCE_WARNINGS = {"administered-more", "administered-less"}
@@ -72,6 +74,9 @@ class MainWindow(QMainWindow):
         self._print_handler: PrintHandler | None = None
         self._saved = True
         self._touched: set[str] = set()
+        #: Record id of the worksheet this form corrects, while a correction is open.
+        self._replaces: int | None = None
+        self.worksheet: WorksheetRecorder | None = None
 
         self.dose = DosePanel(
             prefs.text_value(settings, prefs.LAST_CODE, prefs.DEFAULT_CODE),
@@ -133,7 +138,13 @@ class MainWindow(QMainWindow):
         self.print_action.triggered.connect(self.request_print)
         close = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"))
         close.triggered.connect(self.close)
-        for action in (new, self.print_action, close):
+        history = QAction("&History of worksheets…", self, shortcut=QKeySequence("Ctrl+H"))
+        history.triggered.connect(self.show_history)
+        facility = QAction("&Facility name on worksheets…", self)
+        facility.triggered.connect(self.ask_facility)
+        worksheet = self.worksheet.actions if self.worksheet is not None else None
+        extra = (worksheet.preview_action, worksheet.save_action) if worksheet else ()
+        for action in (new, *extra, self.print_action, history, facility, close):
             menu.addAction(action)
         escape = QShortcut(QKeySequence("Esc"), self)
         escape.activated.connect(self.confirm_banner.escape)
@@ -168,11 +179,12 @@ class MainWindow(QMainWindow):
         from core.data_dir import resolve_data_dir
         from core.errors import CatalogError
         from ui.autosave import Autosave
+        from ui.worksheet_wiring import WorksheetRecorder
 
+        self.data_dir = resolve_data_dir(self._data_dir_choice)
+        self.worksheet = WorksheetRecorder(self, self.data_dir)
         self._build_actions()
-        self.autosave = Autosave(
-            resolve_data_dir(self._data_dir_choice), self.draft_fields, self.has_input
-        )
+        self.autosave = Autosave(self.data_dir, self.draft_fields, self.has_input)
         self.autosave.status.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.draft_banner.offer(self.autosave, self.restore_fields)
 
@@ -214,6 +226,7 @@ class MainWindow(QMainWindow):
             prepared_at=self._prepared_at,
             verified_by=self.verification.verified_by.text(),
             verified_at=self.verification.verified_at,
+            replaces=self._replaces,
         )
 
     def set_print_handler(self, handler: PrintHandler | None) -> None:
@@ -249,6 +262,57 @@ class MainWindow(QMainWindow):
         self._saved = True
         if self.autosave is not None:
             self.autosave.discard()
+
+    def worksheet_recorded(self, worksheet_id: str) -> None:
+        """The worksheet went into the records (and to the printer or a file)."""
+        self.mark_saved()
+        self.verification.print_status.setText(f"Recorded as worksheet {worksheet_id}.")
+        self.statusBar().showMessage(f"Recorded worksheet {worksheet_id}.", 8000)
+
+    # -- history, corrections, facility ---------------------------------------------------------
+
+    def show_history(self) -> None:
+        from PySide6.QtCore import Qt  # not at start-up: the Qt namespace is slow to import
+
+        from ui.history_view import HistoryDialog
+
+        self.ensure_engine()
+        dialog = HistoryDialog(self.data_dir, self, on_correct=self.load_for_correction)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    def load_for_correction(self, record: WorksheetRecord) -> None:
+        """Open a recorded worksheet's form again; what is printed next replaces it."""
+        self.ensure_engine()
+        form = record.inputs.get("form")
+        if isinstance(form, dict):
+            fields = {str(k): str(v) for k, v in form.items()}
+        else:  # recorded by the command line: rebuild the form from the dose inputs
+            fields = {str(k): str(v) for k, v in record.inputs.get("dose", {}).items()
+                      if isinstance(v, str)}
+        self.restore_fields(fields)
+        self._replaces = record.id
+        self.confirm_banner.ask(
+            f"Correcting worksheet {record.worksheet_id}: the worksheet you print next "
+            "replaces it. Verify the dose again before printing.",
+            [("Stop correcting", "stopCorrectionButton", self._stop_correction)],
+            safe=lambda: None,
+        )
+        self._documentation_changed()
+
+    def _stop_correction(self) -> None:
+        self._replaces = None
+        self._documentation_changed()
+
+    def ask_facility(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        current = prefs.text_value(self.settings, prefs.FACILITY, "")
+        text, accepted = QInputDialog.getText(
+            self, "Facility name", "Printed in the header of every worksheet:", text=current
+        )
+        if accepted:
+            self.settings.setValue(prefs.FACILITY, text.strip())
 
     # -- recalculation --------------------------------------------------------------------------
 
@@ -405,6 +469,7 @@ class MainWindow(QMainWindow):
         self.verification.verified_by.clear()
         self.verification.reset()
         self._verified_form = None
+        self._replaces = None
         self._touched.clear()
         self.recalculate()
         self.mark_saved()

@@ -13,6 +13,7 @@ APPLICATION = "unitcalc"
 GEOMETRY = "window/geometry"
 LAST_CODE = "form/code"
 LAST_PAYER = "form/payer"
+FACILITY = "worksheet/facility"  # printed in the worksheet's header
 DEFAULT_CODE = "J1410"  # shown before the catalog is loaded; the catalog's default wins
 DEFAULT_PAYER = "medicare"
 

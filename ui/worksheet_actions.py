@@ -208,6 +208,10 @@ class PreviewDialog(QDialog):
 RenderFn = Callable[[bool], bytes]
 
 
+class WorksheetNotRecorded(Exception):
+    """``render(False)`` could not record the worksheet; the message says why, in words."""
+
+
 class WorksheetActions(QObject):
     """Preview, Print (Ctrl+P) and Save PDF (Ctrl+S) for a window.
 
@@ -288,7 +292,8 @@ class WorksheetActions(QObject):
         prepare_printer(printer, self.render(True), self.file_name())
         if not self.ask_printer(printer):
             return None
-        return print_pdf(self.render(False), printer)
+        pdf = self._recorded()
+        return None if pdf is None else print_pdf(pdf, printer)
 
     def save_worksheet(self) -> Path | None:
         """Ask where, record the worksheet and save it; the path, or ``None``."""
@@ -300,12 +305,23 @@ class WorksheetActions(QObject):
         path = Path(chosen)
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
+        pdf = self._recorded()
+        if pdf is None:
+            return None
         try:
-            save_pdf(self.render(False), path)
+            save_pdf(pdf, path)
         except OSError as error:
             self.tell("The worksheet was not saved", f"Cannot write {path}: {error.strerror}")
             return None
         return path
+
+    def _recorded(self) -> bytes | None:
+        """The chart worksheet, recorded; ``None`` (and the reason shown) when it was not."""
+        try:
+            return self.render(False)
+        except WorksheetNotRecorded as error:
+            self.tell("The worksheet was not recorded", str(error))
+            return None
 
     # -- the real dialogs ---------------------------------------------------------------
 
