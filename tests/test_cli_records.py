@@ -64,6 +64,34 @@ def test_reprint_writes_the_recorded_bytes(data_dir: Path, tmp_path: Path) -> No
     assert missing.returncode == 2 and "W-000009" in missing.stderr
 
 
+def test_full_verify_rehashes_the_stored_pdfs(data_dir: Path) -> None:
+    done = run(data_dir, "verify", "--full")
+    assert done.returncode == 0 and "hash chain and PDFs" in done.stdout
+    with sqlite3.connect(data_dir / DB_FILENAME) as conn:
+        triggers = [
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%UPDATE%'"
+            )
+        ]
+        for name in triggers:
+            conn.execute(f"DROP TRIGGER {name}")
+        table = next(
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%BLOB%'"
+            )
+        )
+        column = next(
+            row[1] for row in conn.execute(f"PRAGMA table_info({table})") if row[2] == "BLOB"
+        )
+        conn.execute(f"UPDATE {table} SET {column} = ? WHERE rowid = 1", (b"%PDF-forged",))
+    conn.close()
+    assert run(data_dir, "verify").returncode == 0  # the chain alone does not read PDFs
+    done = run(data_dir, "verify", "--full")
+    assert done.returncode == 1 and "W-000001" in done.stderr
+
+
 def test_verify_passes_then_names_the_edited_record(data_dir: Path) -> None:
     assert run(data_dir, "verify").returncode == 0
     with sqlite3.connect(data_dir / DB_FILENAME) as conn:

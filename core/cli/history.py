@@ -81,9 +81,12 @@ def run_reprint(args: argparse.Namespace) -> int:
 
 def run_verify(args: argparse.Namespace) -> int:
     with _open(args) as store:
-        report = store.verify()
+        report = store.verify(check_pdfs=args.full)
     if report.ok:
-        print(f"Intact: {report.checked} worksheet records, chain head {report.head_hash}")
+        scope = "hash chain and PDFs" if report.pdfs_checked else "hash chain"
+        print(
+            f"Intact ({scope}): {report.checked} worksheet records, chain head {report.head_hash}"
+        )
         return 0
     print(f"unitcalc: {report.message}", file=sys.stderr)
     return EXIT_BROKEN
@@ -107,5 +110,8 @@ def add_parsers(subparsers: SubParsers) -> None:
     reprint.set_defaults(run=run_reprint)
 
     verify = subparsers.add_parser("verify", help="check the records for tampering")
+    verify.add_argument(
+        "--full", action="store_true", help="also re-hash every stored PDF (slower)"
+    )
     add_data_dir_option(verify)
     verify.set_defaults(run=run_verify)
