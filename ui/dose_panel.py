@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QVBoxLayout,
     QWidget,
 )
@@ -157,11 +156,6 @@ class DosePanel(QWidget):
         self.difference_row.hide()
         columns.addWidget(group)
         columns.addStretch(1)
-
-        for label in self.findChildren(QLabel):
-            buddy = label.buddy()
-            if buddy is not None and not buddy.accessibleName():
-                buddy.setAccessibleName(label.text())
 
     def _connect(self) -> None:
         for edit in (self.concentration, self.dose_ordered, self.weight, self.administered):
