@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sqlite3
+import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -135,7 +136,7 @@ class RecordStore:
                 log.warning("records database could not use WAL (journal mode %s)", mode)
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
-            conn.create_function("casefold", 1, _casefold, deterministic=True)
+            conn.create_function("search_fold", 1, _search_fold, deterministic=True)
             migrate(conn)
             if os.name == "posix":
                 for suffix in ("-wal", "-shm"):
@@ -317,8 +318,8 @@ class RecordStore:
     ) -> list[WorksheetRecordSummary]:
         """Summaries matching all given filters, newest first.
 
-        ``mrn`` and ``code`` match exactly; ``patient`` is a case-insensitive
-        substring of the patient name (Unicode casefold); ``since``/``until``
+        ``mrn`` and ``code`` match exactly; ``patient`` is a substring of the patient
+        name, ignoring case and accents (``search_fold``); ``since``/``until``
         are inclusive calendar dates in the computer's local time zone,
         compared with the record time (``created_at``).
         """
@@ -331,8 +332,8 @@ class RecordStore:
             where.append("w.code = ?")
             params.append(code)
         if patient is not None:
-            where.append("instr(casefold(w.patient_name), ?) > 0")
-            params.append(patient.casefold())
+            where.append("instr(search_fold(w.patient_name), ?) > 0")
+            params.append(search_fold(patient))
         if since is not None:
             where.append("w.created_at >= ?")
             params.append(_local_midnight_utc(since))
@@ -423,8 +424,18 @@ class RecordStore:
 # --------------------------------------------------------------------------- helpers
 
 
-def _casefold(value: object) -> str | None:
-    return value.casefold() if isinstance(value, str) else None
+def search_fold(text: str) -> str:
+    """Text as a search compares it: no case, no accents ("Nguyen" finds "Nguyễn").
+
+    Technicians often type names without diacritics; "đ" does not decompose, so it is
+    mapped to "d" by hand.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _search_fold(value: object) -> str | None:
+    return search_fold(value) if isinstance(value, str) else None
 
 
 def _summary(row: tuple[Any, ...]) -> WorksheetRecordSummary:

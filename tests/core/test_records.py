@@ -536,3 +536,11 @@ def test_logs_hold_no_patient_data(
     assert caplog.records  # something was logged, so the check below means something
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "SECRET" not in text and "Zebediah" not in text
+
+
+def test_patient_search_ignores_case_and_accents() -> None:
+    from core.records.store import search_fold
+
+    assert search_fold("NGUYỄN Thị Zoë") == "nguyen thi zoe"
+    assert search_fold("Đặng") == "dang"
+    assert search_fold("nguyen") in search_fold("Nguyễn Thị Zoë")
