@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QLabel
 
 from core.records import RecordStore
 
@@ -155,3 +156,25 @@ def test_a_correction_reopens_the_form_and_replaces_the_record(
     rows, pdfs = records(isolated)
     assert [(row.id, row.replaces, row.replaced_by) for row in rows] == [(2, 1, None), (1, None, 2)]
     assert "Replaces worksheet W-000001" in pdf_text(pdfs[0])
+
+
+def test_ctrl_h_opens_the_history_and_starts_a_correction_from_it(
+    qtbot,
+    window,
+    isolated: Path,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    from ui.history_view import HistoryDialog
+
+    fill(qtbot, window)
+    window.worksheet.actions.ask_path = lambda suggested: str(tmp_path / "first.pdf")
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.findChild(HistoryDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert "Records intact" in dialog.findChild(QLabel, "historyIntegrity").text()
+    dialog.select(1)
+    dialog.correct()
+    assert "Correcting worksheet W-000001" in window.confirm_banner.findChild(QLabel).text()
+    assert window.documentation().replaces == 1
+    dialog.close()
