@@ -1,0 +1,44 @@
+"""The window starts without the heavy modules it needs only later."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+PROBE = """
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+import main
+window = main.build_window()
+window.show()
+app.processEvents()
+window.ensure_engine()   # everything the window loads after its first paint
+heavy = sorted({m.split('.')[0] for m in sys.modules} & {'reportlab', 'sqlite3', 'pypdf'})
+print(','.join(heavy) or 'none')
+window.mark_saved()
+window.close()
+"""
+
+
+def test_reportlab_and_the_records_database_load_only_when_first_needed(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "UNITCALC_DATA_DIR": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "none"
