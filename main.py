@@ -22,16 +22,33 @@ def build_window() -> QMainWindow:
     return build_main_window()
 
 
+def split_data_dir(argv: list[str]) -> tuple[str | None, list[str]]:
+    """``--data-dir DIR`` (or ``--data-dir=DIR``) out of the window's arguments; the rest
+    goes to Qt. By hand, not argparse: this is on the start-up path."""
+    data_dir, rest, args = None, [], iter(argv)
+    for arg in args:
+        if arg == "--data-dir":
+            data_dir = next(args, None)
+        elif arg.startswith("--data-dir="):
+            data_dir = arg.partition("=")[2]
+        else:
+            rest.append(arg)
+    return data_dir, rest
+
+
 def run_window(argv: list[str]) -> int:
     from ui.app import run
 
-    return run(argv)
+    data_dir, qt_argv = split_data_dir(argv)
+    return run(qt_argv, data_dir=data_dir)
 
 
 def main(argv: list[str]) -> int:
-    from core.cli import COMMANDS, run_command
+    # A first word that is not an option is a subcommand (a misspelt one gets an error,
+    # not a window).
+    if len(argv) > 1 and (not argv[1].startswith("-") or argv[1] in {"-h", "--help"}):
+        from core.cli import run_command
 
-    if len(argv) > 1 and (argv[1] in COMMANDS or argv[1] in {"-h", "--help"}):
         return run_command(argv[1:])
     return run_window(argv)
 

@@ -168,3 +168,20 @@ def test_broken_catalog_file_is_one_line_not_a_traceback(tmp_path: Path) -> None
     assert done.returncode == 2
     assert "invalid" in done.stderr or "not valid JSON" in done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_misspelt_command_is_an_error_not_a_window() -> None:
+    done = run("calcc", "--vial-size", "10")
+    assert done.returncode == 2
+    assert "invalid choice" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_the_window_takes_data_dir_and_leaves_the_rest_to_qt() -> None:
+    from main import split_data_dir
+
+    assert split_data_dir(["main.py", "--data-dir", "/d", "-style", "fusion"]) == (
+        "/d",
+        ["main.py", "-style", "fusion"],
+    )
+    assert split_data_dir(["main.py", "--data-dir=/e"]) == ("/e", ["main.py"])
+    assert split_data_dir(["main.py"]) == (None, ["main.py"])

@@ -9,14 +9,14 @@ from PySide6.QtWidgets import QApplication
 from ui import settings as prefs
 
 
-def run(argv: list[str]) -> int:
+def run(argv: list[str], data_dir: str | None = None) -> int:
     app = QApplication.instance() or QApplication(argv)
     app.setOrganizationName(prefs.ORGANIZATION)
     app.setApplicationName(prefs.APPLICATION)
     app.setApplicationDisplayName("unitcalc")
     from ui.main_window import build_main_window
 
-    window = build_main_window()
+    window = build_main_window(data_dir)
     window.show()
     return app.exec()
 
