@@ -104,9 +104,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         # Bytecode is cached (outside the tree) as on any installed copy after its first
         # run; with PYTHONDONTWRITEBYTECODE every start would recompile every module.
-        env = dict(os.environ, QT_QPA_PLATFORM=args.platform, UNITCALC_DATA_DIR=scratch,
-                   XDG_CONFIG_HOME=scratch, PYTHONPATH=str(ROOT),
-                   PYTHONPYCACHEPREFIX=str(Path(scratch) / "pycache"))
+        env = dict(
+            os.environ,
+            QT_QPA_PLATFORM=args.platform,
+            UNITCALC_DATA_DIR=scratch,
+            XDG_CONFIG_HOME=scratch,
+            PYTHONPATH=str(ROOT),
+            PYTHONPYCACHEPREFIX=str(Path(scratch) / "pycache"),
+        )
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         kinds = {
             "bare": BARE,
@@ -122,8 +127,10 @@ def main() -> int:
     medians = {kind: statistics.median(values) for kind, values in times.items()}
     bare = medians["bare"]
     for kind, median in medians.items():
-        print(f"{kind:15s} median {median * 1000:7.1f} ms  ({median / bare:.2f}x bare)"
-              f"  runs: {', '.join(f'{t * 1000:.0f}' for t in times[kind])}")
+        print(
+            f"{kind:15s} median {median * 1000:7.1f} ms  ({median / bare:.2f}x bare)"
+            f"  runs: {', '.join(f'{t * 1000:.0f}' for t in times[kind])}"
+        )
     ratio = medians["unitcalc"] / bare
     verdict = "OK" if ratio <= TARGET else "SLOWER THAN TARGET"
     print(f"first paint ratio: {ratio:.2f} (target <= {TARGET}) {verdict}")

@@ -11,10 +11,8 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -22,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.dates import DATE_HINT, DATETIME_HINT, format_datetime, parse_date, parse_datetime
-from ui.fields import ErrorLabel, combo, line_edit
+from ui.fields import ErrorLabel, combo, field_with_error, line_edit
 from ui.vial_rows import VialRows
 
 ROUTES = ("IV", "SC", "IM")  # core.documentation.ROUTES, without importing pydantic at start-up
@@ -39,8 +37,9 @@ class DocumentationPanel(QWidget):
         self.patient_name = line_edit("patientName", "Patient name")
         self.mrn = line_edit("mrn", "Medical record number (MRN)")
         self.date_of_birth = line_edit("dateOfBirth", "Date of birth", DATE_HINT)
-        self.administered_at = line_edit("administeredAt", "Date and time of administration",
-                                         DATETIME_HINT)
+        self.administered_at = line_edit(
+            "administeredAt", "Date and time of administration", DATETIME_HINT
+        )
         self.now_button = QPushButton("Now")
         self.now_button.setObjectName("administeredNowButton")
         self.now_button.setAccessibleName("Set administration time to now")
@@ -66,17 +65,7 @@ class DocumentationPanel(QWidget):
         self.now_button.clicked.connect(self._fill_now)
 
     def _field(self, key: str, *widgets: QWidget) -> QWidget:
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(1)
-        line = QHBoxLayout()
-        for widget in widgets:
-            line.addWidget(widget, 1 if isinstance(widget, QLineEdit | QComboBox) else 0)
-        column.addLayout(line)
-        self.errors[key] = ErrorLabel(key)
-        column.addWidget(self.errors[key])
-        return box
+        return field_with_error(self.errors, key, widgets, fixed=(self.now_button,))
 
     def _build_layout(self) -> None:
         column = QVBoxLayout(self)
@@ -89,8 +78,9 @@ class DocumentationPanel(QWidget):
         form.addRow("Patient name", self._field("patient_name", self.patient_name))
         form.addRow("MRN", self._field("mrn", self.mrn))
         form.addRow("Date of birth", self._field("date_of_birth", self.date_of_birth))
-        form.addRow("Given at", self._field("administered_at", self.administered_at,
-                                            self.now_button))
+        form.addRow(
+            "Given at", self._field("administered_at", self.administered_at, self.now_button)
+        )
         form.addRow("Route", self._field("route", self.route))
         form.addRow("Diagnosis", self._field("diagnosis", self.diagnosis))
         form.addRow("Prior auth.", self._field("prior_authorization", self.prior_authorization))
@@ -108,9 +98,16 @@ class DocumentationPanel(QWidget):
 
     def text_inputs(self) -> list[QLineEdit]:
         return [
-            self.patient_name, self.mrn, self.date_of_birth, self.administered_at,
-            self.diagnosis, self.prior_authorization, self.ndc, self.waste_reason,
-            self.waste_witness, self.notes,
+            self.patient_name,
+            self.mrn,
+            self.date_of_birth,
+            self.administered_at,
+            self.diagnosis,
+            self.prior_authorization,
+            self.ndc,
+            self.waste_reason,
+            self.waste_witness,
+            self.notes,
         ]
 
     def _fill_now(self) -> None:

@@ -14,12 +14,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QVBoxLayout,
     QWidget,
 )
 
-from ui.fields import ErrorLabel, combo, hint, line_edit
+from ui.fields import ErrorLabel, combo, field_with_error, hint, line_edit
 from ui.style import set_role
 
 if TYPE_CHECKING:
@@ -87,7 +86,8 @@ class DosePanel(QWidget):
             "administeredUnit", "Unit of the amount administered", [(u, u) for u in AMOUNT_UNITS]
         )
         self.difference_reason = line_edit(
-            "differenceReason", "Reason the amount administered differs from the order",
+            "differenceReason",
+            "Reason the amount administered differs from the order",
             "why it differs from the order",
         )
         self.difference_row = QWidget()
@@ -97,21 +97,8 @@ class DosePanel(QWidget):
     # -- layout ---------------------------------------------------------------------------
 
     def _field(self, key: str, *widgets: QWidget) -> QWidget:
-        """The input(s) on one line with the error words for ``key`` underneath."""
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(1)
-        line = QHBoxLayout()
-        line.setSpacing(6)
-        for widget in widgets:
-            fixed = widget.objectName() in ("doseUnit", "administeredUnit", "vialCount")
-            line.addWidget(widget, 0 if fixed else 1)
-        column.addLayout(line)
-        if key:
-            self.errors[key] = ErrorLabel(key)
-            column.addWidget(self.errors[key])
-        return box
+        fixed = (self.dose_unit, self.administered_unit, self.vial_count)
+        return field_with_error(self.errors, key, widgets, fixed)
 
     def _group(self, title: str) -> tuple[QGroupBox, QFormLayout]:
         group = QGroupBox(title)
@@ -163,7 +150,11 @@ class DosePanel(QWidget):
         self.vial_size.currentTextChanged.connect(self.changed)
         self.vial_count.textEdited.connect(self._vials_edited)
         for box in (
-            self.code, self.dose_unit, self.container_type, self.payer, self.setting,
+            self.code,
+            self.dose_unit,
+            self.container_type,
+            self.payer,
+            self.setting,
             self.administered_unit,
         ):
             box.currentIndexChanged.connect(self.changed)
@@ -207,8 +198,9 @@ class DosePanel(QWidget):
             self.vial_size.addItems([f"{size} mL" for size in sizes])
             self.vial_size.setCurrentIndex(0)
         else:
-            self.vial_size.setEditText("" if typed == AUTO_VIAL_SIZE or typed.endswith(" mL")
-                                      else typed)
+            self.vial_size.setEditText(
+                "" if typed == AUTO_VIAL_SIZE or typed.endswith(" mL") else typed
+            )
         self.vial_size.blockSignals(False)
         self.changed.emit()
 

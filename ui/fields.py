@@ -6,7 +6,9 @@ directly under it, so a problem is shown in words beside the field it is about.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
+from collections.abc import Collection
+
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ui.style import set_role
 
@@ -56,3 +58,26 @@ def hint(text: str = "", name: str = "") -> QLabel:
     if name:
         label.setObjectName(name)
     return label
+
+
+def field_with_error(
+    errors: dict[str, ErrorLabel],
+    key: str,
+    widgets: Collection[QWidget],
+    fixed: Collection[QWidget] = (),
+) -> QWidget:
+    """The input(s) on one line, the error words for ``key`` underneath (registered in
+    ``errors``; no key, no error line). Widgets in ``fixed`` keep their own width."""
+    box = QWidget()
+    column = QVBoxLayout(box)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(1)
+    line = QHBoxLayout()
+    line.setSpacing(6)
+    for widget in widgets:
+        line.addWidget(widget, 0 if widget in fixed else 1)
+    column.addLayout(line)
+    if key:
+        errors[key] = ErrorLabel(key)
+        column.addWidget(errors[key])
+    return box

@@ -111,7 +111,8 @@ class HistoryDialog(QDialog):
         self.integrity.setWordWrap(True)
         self.integrity.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.verify_button = self._button(
-            "Check a&gain", "historyVerify",
+            "Check a&gain",
+            "historyVerify",
             "Check the records again, including every PDF",
         )
         top = QHBoxLayout()
@@ -126,7 +127,12 @@ class HistoryDialog(QDialog):
         self.until = line_edit("historyUntil", "Recorded to date", "YYYY-MM-DD")
         self.clear_button = self._button("Cle&ar", "historyClear", "Clear the search")
         self.search_fields = (
-            self.search_id, self.mrn, self.patient, self.code, self.since, self.until
+            self.search_id,
+            self.mrn,
+            self.patient,
+            self.code,
+            self.since,
+            self.until,
         )
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)
@@ -189,8 +195,12 @@ class HistoryDialog(QDialog):
         if self.on_correct is None:
             self.correct_button.setToolTip("Corrections are started from the main window")
         actions = QHBoxLayout()
-        for button in (self.open_button, self.reprint_button, self.save_button,
-                       self.correct_button):
+        for button in (
+            self.open_button,
+            self.reprint_button,
+            self.save_button,
+            self.correct_button,
+        ):
             actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(self.export_button)
@@ -216,9 +226,18 @@ class HistoryDialog(QDialog):
         page.addLayout(actions)
 
         # Tab: the search, the results, the actions; the tamper check last.
-        chain = [*self.search_fields, self.clear_button, self.table, self.open_button,
-                 self.reprint_button, self.save_button, self.correct_button,
-                 self.export_button, self.close_button, self.verify_button]
+        chain = [
+            *self.search_fields,
+            self.clear_button,
+            self.table,
+            self.open_button,
+            self.reprint_button,
+            self.save_button,
+            self.correct_button,
+            self.export_button,
+            self.close_button,
+            self.verify_button,
+        ]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
         self.search_id.setFocus()
@@ -458,9 +477,7 @@ class HistoryDialog(QDialog):
         dialog.show()
         return dialog
 
-    def reprint(
-        self, record_id: int | None = None, printer: QPrinter | None = None
-    ) -> int | None:
+    def reprint(self, record_id: int | None = None, printer: QPrinter | None = None) -> int | None:
         """Ask for a printer and print the recorded PDF (the same bytes as the first
         print); the number of pages printed, or ``None`` when cancelled or refused."""
         record_id = self._chosen(record_id)

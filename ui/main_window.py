@@ -47,8 +47,16 @@ if TYPE_CHECKING:
 PrintHandler = Callable[["MainWindow"], object]
 DIFFERENCE_WARNINGS = {"administered-more", "administered-less"}
 # Draft keys that are choices, not typing: a form with only these is an empty form.
-CHOICE_KEYS = {"code", "product", "dose_unit", "container_type", "payer", "setting",
-               "administered_unit", "route"}
+CHOICE_KEYS = {
+    "code",
+    "product",
+    "dose_unit",
+    "container_type",
+    "payer",
+    "setting",
+    "administered_unit",
+    "route",
+}
 
 
 class MainWindow(QMainWindow):
@@ -133,8 +141,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&File")
         new = QAction("&New dose", self, shortcut=QKeySequence("Ctrl+N"))
         new.triggered.connect(self.new_form)
-        self.print_action = QAction("&Print worksheet…", self,
-                                    shortcut=QKeySequence("Ctrl+P"))
+        self.print_action = QAction("&Print worksheet…", self, shortcut=QKeySequence("Ctrl+P"))
         self.print_action.triggered.connect(self.request_print)
         close = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"))
         close.triggered.connect(self.close)
@@ -204,9 +211,24 @@ class MainWindow(QMainWindow):
 
         return DoseForm(
             **self.dose.form_values(),  # type: ignore[arg-type]
-            ndc=self.docs.ndc.text(),
+            ndc="" if self.ndc_problem() else self.docs.ndc.text(),
             prior_authorization=self.docs.prior_authorization.text(),
         )
+
+    def ndc_problem(self) -> str | None:
+        """Why the NDC typed so far cannot go on a claim, or ``None``. A half-typed NDC
+        must not blank the result, so it is left out of the calculation until it reads."""
+        from core.errors import InputError
+        from core.ndc import parse_ndc
+
+        text = self.docs.ndc.text()
+        if not text.strip():
+            return None
+        try:
+            parse_ndc(text)
+        except InputError as error:
+            return error.message
+        return None
 
     def result(self) -> CalculationResult | None:
         """The result on screen, or ``None`` while inputs are missing or invalid."""
@@ -241,6 +263,9 @@ class MainWindow(QMainWindow):
         if result is None:
             return ["the dose is not calculated"]
         problems = missing_for_print(self.documentation(), result)
+        ndc_problem = self.ndc_problem()
+        if ndc_problem:
+            problems.append(f"NDC: {ndc_problem}")
         if not self.verification.verified and "the dose has not been verified" not in problems:
             problems.append("the dose has not been verified")
         return problems
@@ -253,8 +278,9 @@ class MainWindow(QMainWindow):
         self.print_requested.emit()
         if self._print_handler is not None:
             self._print_handler(self)
-        elif not self.isSignalConnected(self.metaObject().method(
-                self.metaObject().indexOfSignal("print_requested()"))):
+        elif not self.isSignalConnected(
+            self.metaObject().method(self.metaObject().indexOfSignal("print_requested()"))
+        ):
             self.statusBar().showMessage("Printing is not connected yet in this version.", 6000)
 
     def mark_saved(self) -> None:
@@ -288,8 +314,11 @@ class MainWindow(QMainWindow):
         if isinstance(form, dict):
             fields = {str(k): str(v) for k, v in form.items()}
         else:  # recorded by the command line: rebuild the form from the dose inputs
-            fields = {str(k): str(v) for k, v in record.inputs.get("dose", {}).items()
-                      if isinstance(v, str)}
+            fields = {
+                str(k): str(v)
+                for k, v in record.inputs.get("dose", {}).items()
+                if isinstance(v, str)
+            }
         self.restore_fields(fields)
         self._replaces = record.id
         self.confirm_banner.ask(
@@ -332,6 +361,9 @@ class MainWindow(QMainWindow):
             messages: dict[str, str] = {}
         except FormErrors as errors:
             result, messages = None, errors.messages
+        ndc_problem = self.ndc_problem()
+        if ndc_problem:
+            messages["ndc"] = ndc_problem
         if form != self._form:
             self._prepared_at = datetime.now().replace(second=0, microsecond=0)
         self._form, self._result = form, result
@@ -364,8 +396,11 @@ class MainWindow(QMainWindow):
         from core.catalog import default_catalog
 
         self.dose.show_derived_vials(result.vials_opened if result else None)
-        sizes = [ismp.number(c.size_ml) for c in result.containers for _ in range(c.count)] \
-            if result else []
+        sizes = (
+            [ismp.number(c.size_ml) for c in result.containers for _ in range(c.count)]
+            if result
+            else []
+        )
         self.docs.vials.set_sizes(sizes)
         self.dose.show_difference_reason(
             result is not None and any(w.id in DIFFERENCE_WARNINGS for w in result.warnings)
@@ -379,8 +414,9 @@ class MainWindow(QMainWindow):
                 note = f"Definition: {source}"
             else:
                 note, role = f"Definition not CMS-verified. Source: {source}", "source"
-        product = next((p for p in catalog.products if p.name == self.dose.product.currentData()),
-                       None)
+        product = next(
+            (p for p in catalog.products if p.name == self.dose.product.currentData()), None
+        )
         if product is not None and code is not None and product.hcpcs != code.hcpcs:
             note += f" {product.name} is listed under {product.hcpcs}."
         self.dose.code_source.setText(note)
@@ -420,8 +456,9 @@ class MainWindow(QMainWindow):
             return
         listed = "\n".join(f"• {p}" for p in problems)
         self.verification.print_button.setToolTip(f"Printing needs:\n{listed}")
-        shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more" if
-                                           len(problems) > 3 else "")
+        shown = "; ".join(problems[:3]) + (
+            f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
+        )
         self.verification.print_status.setText(f"To print: {shown}.")
 
     # -- new form, drafts, closing -----------------------------------------------------------------
@@ -461,8 +498,10 @@ class MainWindow(QMainWindow):
 
     def _clear_form(self) -> None:
         self.ensure_engine()
-        keep = {"code": self.dose.code.currentData() or "",
-                "payer": self.dose.payer.currentData() or ""}
+        keep = {
+            "code": self.dose.code.currentData() or "",
+            "payer": self.dose.payer.currentData() or "",
+        }
         self.dose.restore(keep)
         self.docs.restore({})
         self.verification.prepared_by.clear()
@@ -519,5 +558,3 @@ def build_main_window(
 ) -> MainWindow:
     """The window, built but not shown. ``data_dir`` overrides UNITCALC_DATA_DIR/platformdirs."""
     return MainWindow(data_dir, settings or prefs.open_settings())
-
-

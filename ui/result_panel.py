@@ -42,6 +42,8 @@ class ResultPanel(QFrame):
         self.units_administered = _label("unitsAdministered", "figure", DASH)
         self.units_wasted = _label("unitsWasted", "figure", DASH)
         self.waste_volume = _label("wasteVolume", "figure", DASH)
+        self.ndc_segments = hint(name="ndcSegments")
+        self.ndc_segments.setAccessibleName("Drug identification on the claim (N4, NDC, mL)")
         self.summary = hint(name="resultSummary")
         self.missing = _label("resultMissing", "missing")
         self.warnings = _label("warnings", "warning")
@@ -56,6 +58,7 @@ class ResultPanel(QFrame):
         set_role(title, "section")
         column.addWidget(title)
         column.addWidget(self.claim_lines)
+        column.addWidget(self.ndc_segments)
         column.addWidget(self.missing)
 
         figures = QGridLayout()
@@ -83,6 +86,13 @@ class ResultPanel(QFrame):
         from core import ismp
 
         self.claim_lines.setText("\n".join(str(line) for line in result.claim_lines))
+        segments = [
+            f"{line.billed_code}: {line.ndc_segment}"
+            for line in result.claim_lines
+            if line.ndc_segment
+        ]
+        self.ndc_segments.setText("NDC on the claim: " + " · ".join(segments) if segments else "")
+        self.ndc_segments.setVisible(bool(segments))
         self.missing.hide()
         self.units_administered.setText(f"{result.units_administered:,}")
         self.units_wasted.setText(f"{result.units_wasted:,}")
@@ -114,6 +124,7 @@ class ResultPanel(QFrame):
     def show_missing(self, problems: dict[str, str]) -> None:
         """No result: dashes everywhere and, in words, what to enter or fix."""
         self.claim_lines.setText(DASH)
+        self.ndc_segments.hide()
         for label in (self.units_administered, self.units_wasted, self.waste_volume):
             label.setText(DASH)
         self.summary.clear()

@@ -11,13 +11,19 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QSettings
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 EXAMPLE = {
     "vialSize": "10",
@@ -28,7 +34,7 @@ EXAMPLE = {
     "dateOfBirth": "1958-04-02",
     "administeredAt": "2025-03-14 09:30",
     "diagnosis": "D80.1",
-    "ndc": "44206-436-90",
+    "ndc": "0002-7597-01",
     "vialLot1": "P100234",
     "vialExpiry1": "2026-09",
     "vialLot2": "P100234",
@@ -50,9 +56,9 @@ def fill(window: QWidget, values: dict[str, str]) -> None:
         QApplication.processEvents()
 
 
-def main(argv: list[str]) -> int:
-    target = Path(argv[1] if len(argv) > 1 else "docs/window.png")
-    app = QApplication.instance() or QApplication(argv[:1])
+@contextmanager
+def example_window() -> Iterator[MainWindow]:
+    """The window at 1366x768, filled with EXAMPLE, in throwaway settings and data."""
     with tempfile.TemporaryDirectory() as scratch:
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, scratch)
         from ui.main_window import build_main_window
@@ -62,13 +68,22 @@ def main(argv: list[str]) -> int:
         window.show()
         window.ensure_engine()
         fill(window, EXAMPLE)
+        try:
+            yield window
+        finally:
+            window.mark_saved()
+            window.close()
+
+
+def main(argv: list[str]) -> int:
+    target = Path(argv[1] if len(argv) > 1 else "docs/window.png")
+    app = QApplication.instance() or QApplication(argv[:1])
+    with example_window() as window:
         window.findChild(QWidget, "verifyButton").click()  # type: ignore[union-attr]
         app.processEvents()
         target.parent.mkdir(parents=True, exist_ok=True)
         if not window.grab().save(str(target)):
             raise SystemExit(f"could not write {target}")
-        window.mark_saved()
-        window.close()
     print(target)
     return 0
 

@@ -87,8 +87,9 @@ class VerificationPanel(QGroupBox):
         if not dose_ready:
             problem = "The dose must be calculated before it can be verified."
         self.verify_button.setEnabled(problem is None and not self.verified)
-        self.verify_button.setToolTip(problem or ("Already verified." if self.verified else
-                                                   "Confirm the dose on screen."))
+        self.verify_button.setToolTip(
+            problem or ("Already verified." if self.verified else "Confirm the dose on screen.")
+        )
         if problem and not self.verified and self.status.property("role") != "notice":
             self.status.setText(problem)
 
@@ -96,8 +97,11 @@ class VerificationPanel(QGroupBox):
         if not self.verify_button.isEnabled():
             return
         self.verified_at = datetime.now().replace(second=0, microsecond=0)
-        self._show(f"✔ Verified by {self.verified_by.text().strip()} at "
-                   f"{self.verified_at:%H:%M}. Changing the dose clears this.", "ok")
+        self._show(
+            f"✔ Verified by {self.verified_by.text().strip()} at "
+            f"{self.verified_at:%H:%M}. Changing the dose clears this.",
+            "ok",
+        )
         self.verify_button.setEnabled(False)
 
     def clear(self, why: str) -> None:

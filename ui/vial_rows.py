@@ -87,8 +87,11 @@ class VialRows(QWidget):
         return fields
 
     def restore(self, fields: dict[str, str]) -> None:
-        numbers = [int(k.split("_")[1]) for k in fields if k.startswith("vial_") and
-                   k.endswith("_lot") and k.split("_")[1].isdigit()]
+        numbers = [
+            int(k.split("_")[1])
+            for k in fields
+            if k.startswith("vial_") and k.endswith("_lot") and k.split("_")[1].isdigit()
+        ]
         while len(self.rows) < max(numbers, default=0):
             self._add_row()
             for widget in self.rows[-1].widgets():

@@ -38,7 +38,10 @@ def fake_pdf(worksheet_id: str, _replaces: int | None) -> bytes:
 
 def real_pdf(worksheet_id: str, replaces: int | None) -> bytes:
     return build_worksheet(
-        example_result(), DOCUMENTATION, worksheet_id=worksheet_id, printed_at=PRINTED_AT,
+        example_result(),
+        DOCUMENTATION,
+        worksheet_id=worksheet_id,
+        printed_at=PRINTED_AT,
         replaces=replaces,
     )
 
@@ -61,9 +64,16 @@ def record(
     replaces: int | None = None,
 ) -> WorksheetRecord:
     return store.add(
-        code=code, mrn=mrn, patient_name=patient, administered_at="2025-03-01T14:30",
-        prepared_by="J. Kim", verified_by="M. Osei", inputs={"dose": "12"},
-        result={"units": "3"}, documentation={"lot": "LX2231A"}, render=render,
+        code=code,
+        mrn=mrn,
+        patient_name=patient,
+        administered_at="2025-03-01T14:30",
+        prepared_by="J. Kim",
+        verified_by="M. Osei",
+        inputs={"dose": "12"},
+        result={"units": "3"},
+        documentation={"lot": "LX2231A"},
+        render=render,
         replaces=replaces,
     )
 
@@ -143,11 +153,25 @@ def test_lists_newest_first_with_every_column(qtbot, data_dir: Path, open_dialog
     dialog = open_dialog(data_dir)
     assert ids(dialog) == ["W-000004", "W-000003", "W-000002", "W-000001"]
     headers = [dialog.model.headerData(c, Qt.Orientation.Horizontal) for c in range(8)]
-    assert headers == ["Worksheet", "Recorded", "Code", "MRN", "Patient", "Prepared by",
-                       "Verified by", "Correction"]
+    assert headers == [
+        "Worksheet",
+        "Recorded",
+        "Code",
+        "MRN",
+        "Patient",
+        "Prepared by",
+        "Verified by",
+        "Correction",
+    ]
     assert [cell(dialog, 3, c) for c in range(8)] == [
-        "W-000001", "2025-03-01 12:00", "J1410", "00123456", "Nguyễn Thị Zoë", "J. Kim",
-        "M. Osei", "",
+        "W-000001",
+        "2025-03-01 12:00",
+        "J1410",
+        "00123456",
+        "Nguyễn Thị Zoë",
+        "J. Kim",
+        "M. Osei",
+        "",
     ]
     assert dialog.findChild(QLabel, "historyCount").text() == "4 worksheets"
 
@@ -562,14 +586,29 @@ def test_typing_starts_in_the_search_and_tab_goes_on_to_the_table(
 
 def test_every_input_and_button_has_an_accessible_name(qtbot, data_dir: Path, open_dialog) -> None:
     dialog = open_dialog(data_dir)
-    widgets = [*dialog.findChildren(QLineEdit), *dialog.findChildren(QPushButton),
-               dialog.table, dialog.integrity]
+    widgets = [
+        *dialog.findChildren(QLineEdit),
+        *dialog.findChildren(QPushButton),
+        dialog.table,
+        dialog.integrity,
+    ]
     assert len(dialog.findChildren(QLineEdit)) == 6
     for widget in widgets:
         assert widget.accessibleName(), widget.objectName()
-    for name in ("historySearchId", "historyMrn", "historyPatient", "historyCode",
-                 "historySince", "historyUntil", "historyTable", "historyIntegrity",
-                 "historyOpen", "historyReprint", "historyCorrect", "historyExport"):
+    for name in (
+        "historySearchId",
+        "historyMrn",
+        "historyPatient",
+        "historyCode",
+        "historySince",
+        "historyUntil",
+        "historyTable",
+        "historyIntegrity",
+        "historyOpen",
+        "historyReprint",
+        "historyCorrect",
+        "historyExport",
+    ):
         assert dialog.findChild(QWidget, name) is not None, name
 
 
@@ -604,8 +643,8 @@ def test_a_database_from_a_newer_program_is_refused_in_words(
 def test_local_dates_are_shown(qtbot, data_dir: Path, open_dialog) -> None:
     dialog = open_dialog(data_dir)
     assert [cell(dialog, n, 1) for n in range(4)] == [
-        f"{d:%Y-%m-%d} 12:00" for d in (date(2025, 3, 4), date(2025, 3, 3), date(2025, 3, 2),
-                                        date(2025, 3, 1))
+        f"{d:%Y-%m-%d} 12:00"
+        for d in (date(2025, 3, 4), date(2025, 3, 3), date(2025, 3, 2), date(2025, 3, 1))
     ]
 
 

@@ -58,9 +58,7 @@ def test_no_waste_carries_jz(qtbot, window) -> None:
     assert text(window, "claimLines") == "J1410-JZ x 3 units"
 
 
-def test_invalid_entry_is_named_beside_the_field_and_outputs_are_not_stale(
-    qtbot, window
-) -> None:
+def test_invalid_entry_is_named_beside_the_field_and_outputs_are_not_stale(qtbot, window) -> None:
     enter_dose(qtbot, window, "10", "12", "12")
     assert text(window, "unitsAdministered") == "3"
     type_into(qtbot, window, "vialSize", "x")  # "10x"
@@ -135,10 +133,17 @@ def test_print_is_disabled_with_reasons_until_verified_and_complete(qtbot, windo
     assert not button.isEnabled()
     assert "patient name is empty" in button.toolTip()
     for name, value in {
-        "patientName": "Jane Example", "mrn": "123", "dateOfBirth": "1958-04-02",
-        "administeredAt": "2025-03-14 09:30", "diagnosis": "D80.1",
-        "vialLot1": "L1", "vialExpiry1": "2026-09", "vialLot2": "L1", "vialExpiry2": "2026-09",
-        "wasteReason": "rest of single-dose vial", "wasteWitness": "RP",
+        "patientName": "Jane Example",
+        "mrn": "123",
+        "dateOfBirth": "1958-04-02",
+        "administeredAt": "2025-03-14 09:30",
+        "diagnosis": "D80.1",
+        "vialLot1": "L1",
+        "vialExpiry1": "2026-09",
+        "vialLot2": "L1",
+        "vialExpiry2": "2026-09",
+        "wasteReason": "rest of single-dose vial",
+        "wasteWitness": "RP",
     }.items():
         type_into(qtbot, window, name, value)
     assert not button.isEnabled()
@@ -191,3 +196,24 @@ def test_every_input_has_an_accessible_name(window) -> None:
         if widget.parent() is not None and isinstance(widget.parent(), QComboBox):
             continue
         assert widget.accessibleName(), widget.objectName()
+
+
+def test_an_entered_ndc_shows_the_claim_segments(qtbot, window) -> None:
+    enter_dose(qtbot, window, "10", "12", "12")
+    assert not child(window, "ndcSegments").isVisible()
+    type_into(qtbot, window, "ndc", "0002-7597-01")
+    assert text(window, "ndcSegments") == (
+        "NDC on the claim: J1410: N400002759701ML12 · J1410-JW: N400002759701ML8"
+    )
+    assert child(window, "ndcSegments").isVisible()
+
+
+def test_a_half_typed_ndc_keeps_the_result_and_blocks_printing(qtbot, window) -> None:
+    enter_dose(qtbot, window, "10", "12", "12")
+    type_into(qtbot, window, "ndc", "0002-75")
+    assert text(window, "unitsAdministered") == "3"  # the result stays while typing
+    assert "is not an NDC" in text(window, "ndcError")
+    assert any(p.startswith("NDC:") for p in window.print_problems())
+    type_into(qtbot, window, "ndc", "97-01")
+    assert child(window, "ndcError").isHidden()
+    assert "N400002759701ML12" in text(window, "ndcSegments")

@@ -38,8 +38,15 @@ def test_the_form_is_autosaved_and_removed_when_recorded(qtbot, window, isolated
 
 def test_a_draft_is_offered_and_restored(qtbot, isolated) -> None:
     isolated.mkdir(parents=True, exist_ok=True)
-    save_draft(isolated, {"vial_size": "10", "dose_ordered": "12", "administered": "12",
-                          "patientName": "Jane Example"})
+    save_draft(
+        isolated,
+        {
+            "vial_size": "10",
+            "dose_ordered": "12",
+            "administered": "12",
+            "patientName": "Jane Example",
+        },
+    )
     window = new_window(qtbot)
     banner = child(window, "draftBanner")
     assert banner.isVisible() and "Jane Example" in banner.message.text()
