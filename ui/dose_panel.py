@@ -76,7 +76,7 @@ class DosePanel(QWidget):
         self.vial_size.setCompleter(None)  # inline completion would turn "1" into "10 mL"
         self.vial_size.lineEdit().setPlaceholderText("mL, e.g. 10")
         self.vial_size.lineEdit().setAccessibleName("Vial size")
-        self.vial_count = line_edit("vialCount", "Vials opened", "from the order")
+        self.vial_count = line_edit("vialCount", "Vials opened", "auto")
         self.vial_count_note = hint(name="vialCountNote")
         self.container_type = combo("containerType", "Container type", CONTAINER_TYPES)
         self.payer = combo("payer", "Payer", [(payer, payer)])
