@@ -86,8 +86,11 @@ def missing_for_print(doc: Documentation, result: CalculationResult) -> list[str
         missing.append("the dose has not been verified")
     if not doc.vials or any(not v.lot.strip() or v.expiry is None for v in doc.vials):
         missing.append("each vial needs its lot and expiration")
-    if result.units_wasted and not doc.waste_reason.strip():
-        missing.append("waste reason is empty (JW waste must be documented)")
+    # Any amount discarded from a single-dose container is documented with its reason,
+    # billable (JW) or not; a multi-dose remainder stays in the container.
+    discarded = result.waste_ml > 0 and not result.multi_dose
+    if discarded and not doc.waste_reason.strip():
+        missing.append("waste reason is empty (discarded drug must be documented)")
     if result.units_wasted and not doc.waste_witness.strip():
         missing.append("waste witness is empty")
     if any(w.id in {"administered-more", "administered-less"} for w in result.warnings) and (

@@ -28,6 +28,10 @@ def _label(name: str, role: str, text: str = "") -> QLabel:
     return label
 
 
+WASTE_CAPTION = "Waste"
+KEPT_CAPTION = "Left in container (multi-dose)"
+
+
 class ResultPanel(QFrame):
     def __init__(self) -> None:
         super().__init__()
@@ -63,15 +67,16 @@ class ResultPanel(QFrame):
 
         figures = QGridLayout()
         figures.setHorizontalSpacing(18)
+        self.waste_caption = hint(WASTE_CAPTION, name="wasteCaption")
         for col, (caption, label) in enumerate(
             (
-                ("Units administered", self.units_administered),
-                ("Units wasted (JW)", self.units_wasted),
-                ("Waste", self.waste_volume),
+                (hint("Units administered"), self.units_administered),
+                (hint("Units wasted (JW)"), self.units_wasted),
+                (self.waste_caption, self.waste_volume),
             )
         ):
-            label.setAccessibleName(caption)
-            figures.addWidget(hint(caption), 0, col)
+            label.setAccessibleName(caption.text())
+            figures.addWidget(caption, 0, col)
             figures.addWidget(label, 1, col)
         column.addLayout(figures)
         column.addWidget(self.summary)
@@ -97,6 +102,10 @@ class ResultPanel(QFrame):
         self.units_administered.setText(f"{result.units_administered:,}")
         self.units_wasted.setText(f"{result.units_wasted:,}")
         self.waste_volume.setText(ismp.quantity(result.waste_ml, "mL"))
+        # A multi-dose remainder is not waste: it stays in the container for later doses.
+        caption = KEPT_CAPTION if result.multi_dose else WASTE_CAPTION
+        self.waste_caption.setText(caption)
+        self.waste_volume.setAccessibleName(caption)
         containers = " + ".join(str(c) for c in result.containers)
         kind = "multi-dose" if result.multi_dose else "single-dose"
         self.summary.setText(

@@ -54,9 +54,23 @@ def test_each_missing_item_is_named(change: dict[str, object], words: str) -> No
     assert any(words in problem for problem in problems), problems
 
 
-def test_waste_documentation_is_required_only_when_waste_is_billed() -> None:
+def test_waste_documentation_is_required_only_when_drug_is_discarded() -> None:
     doc = COMPLETE.model_copy(update={"waste_reason": "", "waste_witness": ""})
     assert missing_for_print(doc, NO_WASTE) == []
+    multi_dose = evaluate(
+        DoseForm(vial_size="10", dose_ordered="12", administered="12", multi_dose=True)
+    )
+    assert missing_for_print(doc, multi_dose) == []  # the remainder stays in the vial
+
+
+def test_a_discard_below_one_unit_still_needs_its_reason() -> None:
+    # 9 mL from a 10 mL vial: 2 units, JZ, but 1 mL is discarded.
+    small = evaluate(DoseForm(vial_size="10", dose_ordered="9", administered="9"))
+    assert small.jz and small.waste_ml == 1
+    doc = COMPLETE.model_copy(update={"waste_reason": "", "waste_witness": ""})
+    assert missing_for_print(doc, small) == [
+        "waste reason is empty (discarded drug must be documented)"
+    ]
 
 
 def test_a_dose_that_differs_from_the_order_needs_a_reason() -> None:

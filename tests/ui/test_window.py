@@ -51,6 +51,8 @@ def test_multi_dose_container_has_no_jw_or_jz(qtbot, window) -> None:
     assert claim == "J1410 x 3 units"
     assert "JW" not in claim and "JZ" not in claim
     assert text(window, "unitsWasted") == "0"
+    assert text(window, "wasteCaption") == "Left in container (multi-dose)"
+    assert text(window, "wasteVolume") == "8 mL"
 
 
 def test_no_waste_carries_jz(qtbot, window) -> None:
