@@ -40,6 +40,12 @@ def fill(qtbot, window, administered: str = "12") -> None:  # type: ignore[no-un
     verify(qtbot, window, "J. Kim, PharmD", "M. Osei, PharmD")
 
 
+def save_with_ctrl_s(qtbot, window, path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+S, answering the save dialog with ``path``."""
+    window.worksheet.actions.ask_path = lambda suggested: str(path)
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+
 def pdf_text(data: bytes) -> str:
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
@@ -135,8 +141,7 @@ def test_a_correction_reopens_the_form_and_replaces_the_record(
     tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     fill(qtbot, window)
-    window.worksheet.actions.ask_path = lambda suggested: str(tmp_path / "first.pdf")
-    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    save_with_ctrl_s(qtbot, window, tmp_path / "first.pdf")
     with RecordStore.open(isolated) as store:
         first = store.get(1)
 
@@ -150,8 +155,7 @@ def test_a_correction_reopens_the_form_and_replaces_the_record(
     qtbot.keyClicks(amount, "11")
     type_into(qtbot, window, "differenceReason", "infusion stopped: chills")
     qtbot.mouseClick(child(window, "verifyButton"), Qt.MouseButton.LeftButton)
-    window.worksheet.actions.ask_path = lambda suggested: str(tmp_path / "second.pdf")
-    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    save_with_ctrl_s(qtbot, window, tmp_path / "second.pdf")
 
     rows, pdfs = records(isolated)
     assert [(row.id, row.replaces, row.replaced_by) for row in rows] == [(2, 1, None), (1, None, 2)]
@@ -167,8 +171,7 @@ def test_ctrl_h_opens_the_history_and_starts_a_correction_from_it(
     from ui.history_view import HistoryDialog
 
     fill(qtbot, window)
-    window.worksheet.actions.ask_path = lambda suggested: str(tmp_path / "first.pdf")
-    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    save_with_ctrl_s(qtbot, window, tmp_path / "first.pdf")
     qtbot.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
     dialog = window.findChild(HistoryDialog)
     assert dialog is not None and dialog.isVisible()
