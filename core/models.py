@@ -7,7 +7,6 @@ into a ``CalculationResult``; both serialise to JSON with decimals as plain stri
 
 from __future__ import annotations
 
-from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -116,8 +115,3 @@ class CalculationResult(_Frozen):
     claim_lines: tuple[ClaimLine, ...]
     warnings: tuple[Warning, ...]
     steps: tuple[str, ...]
-
-    @property
-    def vial_size_ml(self) -> Decimal | None:
-        """The container size when all opened containers have one size."""
-        return self.containers[0].size_ml if len(self.containers) == 1 else None

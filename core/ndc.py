@@ -27,9 +27,8 @@ _LABEL_FORMS: dict[tuple[int, ...], tuple[int, ...]] = {
     (6, 4, 2): (6, 4, 2),
 }
 
-#: NDC quantity unit qualifiers on claims.
-NDC_UNIT_QUALIFIERS = {"mL": "ML", "unit": "UN", "g": "GR", "mg": "ME", "IU": "F2"}
-
+# NDC quantities carry a unit qualifier (ML, UN, GR, ME, F2); the products billed here
+# are liquids measured in mL, so claims use ML.
 
 class Ndc(BaseModel):
     """An NDC as its label segments, e.g. ``("0002", "7597", "01")``."""
@@ -48,12 +47,6 @@ class Ndc(BaseModel):
         """Claim form, padded and without hyphens: ``00002759701``."""
         widths = _LABEL_FORMS[tuple(len(s) for s in self.segments)]
         return "".join(s.zfill(w) for s, w in zip(self.segments, widths, strict=True))
-
-    @property
-    def billing_hyphenated(self) -> str:
-        """Padded with hyphens for reading: ``00002-7597-01``."""
-        widths = _LABEL_FORMS[tuple(len(s) for s in self.segments)]
-        return "-".join(s.zfill(w) for s, w in zip(self.segments, widths, strict=True))
 
     def __str__(self) -> str:
         return self.billing
