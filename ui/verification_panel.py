@@ -18,6 +18,9 @@ from ui.style import set_role
 DIFFERENT_PEOPLE = "must be a different person from prepared by"
 
 
+READY_TO_VERIFY = "Check the dose on screen against the order, then press Verify dose."
+
+
 class VerificationPanel(QGroupBox):
     names_edited = Signal()
 
@@ -90,8 +93,10 @@ class VerificationPanel(QGroupBox):
         self.verify_button.setToolTip(
             problem or ("Already verified." if self.verified else "Confirm the dose on screen.")
         )
-        if problem and not self.verified and self.status.property("role") != "notice":
-            self.status.setText(problem)
+        if not self.verified and self.status.property("role") != "notice":
+            # Always the current state: a stale "must be calculated" beside an enabled
+            # Verify button would tell the nurse the opposite of what is true.
+            self.status.setText(problem or READY_TO_VERIFY)
 
     def verify(self) -> None:
         if not self.verify_button.isEnabled():
