@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from ui.worksheet_wiring import WorksheetRecorder
 
 PrintHandler = Callable[["MainWindow"], object]
+CONCENTRATION_HINT = "e.g. 10%"
 DIFFERENCE_WARNINGS = {"administered-more", "administered-less"}
 # Draft keys that are choices, not typing: a form with only these is an empty form.
 CHOICE_KEYS = {
@@ -158,7 +159,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.dose.changed.connect(self._dose_changed)
-        self.dose.product.currentIndexChanged.connect(self._follow_product_route)
+        self.dose.product.currentIndexChanged.connect(self._follow_product)
         self.docs.claim_edited.connect(self._dose_changed)
         self.docs.edited.connect(self._documentation_changed)
         self.dose.difference_reason.textChanged.connect(self._documentation_changed)
@@ -422,13 +423,19 @@ class MainWindow(QMainWindow):
         self.dose.code_source.setText(note)
         set_role(self.dose.code_source, role)
 
-    def _follow_product_route(self) -> None:
+    def _follow_product(self) -> None:
         from core.catalog import default_catalog
+
+        from core import ismp
 
         name = self.dose.product.currentData()
         product = next((p for p in default_catalog().products if p.name == name), None)
         if product is not None:
             self.docs.set_route(product.route)
+            percent = ismp.number(product.concentration.mg_per_ml / 10)
+            self.dose.concentration.setPlaceholderText(f"{percent}% from the product")
+        else:
+            self.dose.concentration.setPlaceholderText(CONCENTRATION_HINT)
 
     # -- documentation, verification, print readiness -------------------------------------------
 

@@ -228,3 +228,12 @@ def test_verification_status_follows_the_dose(qtbot, window) -> None:
     enter_dose(qtbot, window, "10", "12", "12")
     assert child(window, "verifyButton").isEnabled()
     assert text(window, "verificationStatus").startswith("Check the dose on screen")
+
+
+def test_a_product_shows_the_concentration_it_brings(qtbot, window) -> None:
+    product = child(window, "product")
+    assert isinstance(product, QComboBox)
+    product.setCurrentIndex(product.findData("Octagam 5%"))
+    assert child(window, "concentration").placeholderText() == "5% from the product"
+    product.setCurrentIndex(product.findData(""))
+    assert child(window, "concentration").placeholderText() == "e.g. 10%"
