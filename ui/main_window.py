@@ -424,9 +424,8 @@ class MainWindow(QMainWindow):
         set_role(self.dose.code_source, role)
 
     def _follow_product(self) -> None:
-        from core.catalog import default_catalog
-
         from core import ismp
+        from core.catalog import default_catalog
 
         name = self.dose.product.currentData()
         product = next((p for p in default_catalog().products if p.name == name), None)
