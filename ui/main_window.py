@@ -431,7 +431,7 @@ class MainWindow(QMainWindow):
         product = next((p for p in default_catalog().products if p.name == name), None)
         if product is not None:
             self.docs.set_route(product.route)
-            percent = ismp.number(product.concentration.mg_per_ml / 10)
+            percent = ismp.number(product.concentration.percent)
             self.dose.concentration.setPlaceholderText(f"{percent}% from the product")
         else:
             self.dose.concentration.setPlaceholderText(CONCENTRATION_HINT)

@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 
-from core.documentation import Documentation, VialRecord, missing_for_print, same_person
+from core.documentation import VialRecord, missing_for_print, same_person
 from core.form import DoseForm, evaluate
+from core.worksheet.example import DOCUMENTATION
 
 RESULT = evaluate(DoseForm(vial_size="10", dose_ordered="12", administered="12"))  # 1 JW unit
 NO_WASTE = evaluate(DoseForm(vial_size="10", dose_ordered="10", administered="10"))
-COMPLETE = Documentation(
-    patient_name="Nguyễn Thị Zoë",
-    mrn="00123456",
-    date_of_birth=date(1961, 4, 2),
-    administered_at=datetime(2026, 3, 1, 14, 30),
-    route="IV",
-    diagnosis="D80.1",
-    vials=(VialRecord(size_ml="10", lot="A1", expiry=date(2027, 1, 31)),) * 2,
-    waste_reason="single-dose vial remainder",
-    waste_witness="R. Alvarez, RN",
-    prepared_by="J. Kim, PharmD",
-    prepared_at=datetime(2026, 3, 1, 14, 5),
-    verified_by="M. Osei, PharmD",
-    verified_at=datetime(2026, 3, 1, 14, 12),
-)
+COMPLETE = DOCUMENTATION  # the shipped example: a worksheet ready for the chart
 
 
 def test_a_complete_worksheet_has_nothing_missing() -> None:

@@ -19,7 +19,7 @@ from .test_window import child, enter_dose, text, type_into, verify
 PATIENT = "Nguyễn Thị Zoë <O'Brien & Co>"
 
 
-def fill(qtbot, window, administered: str = "12") -> None:  # type: ignore[no-untyped-def]
+def fill(qtbot, window, administered: str = "12") -> None:
     enter_dose(qtbot, window, "10", "12", administered)
     # QTest cannot type "ễ" as key presses (it has no key code); an input method
     # delivers such text as a whole, which insert() does.
@@ -40,7 +40,7 @@ def fill(qtbot, window, administered: str = "12") -> None:  # type: ignore[no-un
     verify(qtbot, window, "J. Kim, PharmD", "M. Osei, PharmD")
 
 
-def save_with_ctrl_s(qtbot, window, path: Path) -> None:  # type: ignore[no-untyped-def]
+def save_with_ctrl_s(qtbot, window, path: Path) -> None:
     """Ctrl+S, answering the save dialog with ``path``."""
     window.worksheet.actions.ask_path = lambda suggested: str(path)
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
@@ -50,12 +50,12 @@ def pdf_text(data: bytes) -> str:
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
-def records(data_dir: Path):  # type: ignore[no-untyped-def]
+def records(data_dir: Path):
     with RecordStore.open(data_dir) as store:
         return store.list(), [store.pdf(row.id) for row in store.list()]
 
 
-def print_to(path: Path):  # type: ignore[no-untyped-def]
+def print_to(path: Path):
     def accept(printer: QPrinter) -> bool:  # stands in for the print dialog's OK
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
         printer.setOutputFileName(str(path))
@@ -69,7 +69,7 @@ def test_print_records_the_worksheet_once_and_prints_its_pages(
     qtbot,
     window,
     isolated: Path,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
 ) -> None:
     fill(qtbot, window)
     printed = tmp_path / "printer.pdf"
@@ -95,7 +95,7 @@ def test_ctrl_s_saves_exactly_the_recorded_bytes(
     qtbot,
     window,
     isolated: Path,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
 ) -> None:
     fill(qtbot, window)
     target = tmp_path / "chart copy"
@@ -110,7 +110,7 @@ def test_ctrl_s_saves_exactly_the_recorded_bytes(
 def test_nothing_is_recorded_while_the_dose_is_unverified(
     qtbot,
     window,
-    isolated: Path,  # type: ignore[no-untyped-def]
+    isolated: Path,
 ) -> None:
     enter_dose(qtbot, window, "10", "12", "12")
     told: list[str] = []
@@ -124,7 +124,7 @@ def test_nothing_is_recorded_while_the_dose_is_unverified(
 def test_preview_is_a_draft_and_records_nothing(
     qtbot,
     window,
-    isolated: Path,  # type: ignore[no-untyped-def]
+    isolated: Path,
 ) -> None:
     enter_dose(qtbot, window, "10", "12", "12")
     dialog = window.worksheet.actions.preview()
@@ -138,7 +138,7 @@ def test_a_correction_reopens_the_form_and_replaces_the_record(
     qtbot,
     window,
     isolated: Path,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
 ) -> None:
     fill(qtbot, window)
     save_with_ctrl_s(qtbot, window, tmp_path / "first.pdf")
@@ -166,7 +166,7 @@ def test_ctrl_h_opens_the_history_and_starts_a_correction_from_it(
     qtbot,
     window,
     isolated: Path,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
 ) -> None:
     from ui.history_view import HistoryDialog
 
