@@ -17,16 +17,27 @@ ROUTES = ("IV", "SC", "IM")
 
 
 class VialRecord(BaseModel):
-    """One container opened: its labeled size, lot and expiration."""
+    """One container opened: its labeled size, lot and expiration (and, when its package
+    code was scanned, its serial number and 11-digit NDC)."""
 
     model_config = ConfigDict(frozen=True)
 
     size_ml: str = ""  # as shown to the user, e.g. "10"
     lot: str = ""
     expiry: date | None = None
+    serial: str = ""
+    ndc: str = ""  # 11 digits, from the scanned GTIN
 
-    def expired_on(self, day: date) -> bool:
-        return self.expiry is not None and self.expiry < day
+    def expired_on(self, day: date, expiring_today_blocks: bool = False) -> bool:
+        return is_expired(self.expiry, day, expiring_today_blocks)
+
+
+def is_expired(expiry: date | None, day: date, expiring_today_blocks: bool = False) -> bool:
+    """Expired at ``day``: a vial is good through its expiry date, unless the facility
+    treats the expiry day itself as too late."""
+    if expiry is None:
+        return False
+    return expiry <= day if expiring_today_blocks else expiry < day
 
 
 class Documentation(BaseModel):
@@ -61,8 +72,31 @@ def same_person(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
-def missing_for_print(doc: Documentation, result: CalculationResult) -> list[str]:
-    """What stops the worksheet from going into the chart, in words; empty when complete."""
+def expired_vials(doc: Documentation, expiring_today_blocks: bool = False) -> list[str]:
+    """Vials expired at the administration (or expiring that day, if the facility says
+    so), each named: an expired vial must not go into a dose."""
+    if doc.administered_at is None:
+        return []
+    day = doc.administered_at.date()
+    return [
+        f"vial {number} (lot {vial.lot or 'not recorded'}) "
+        + (
+            "expires on the day of administration"
+            if vial.expiry == day
+            else f"expired on {vial.expiry}, before the administration"
+        )
+        for number, vial in enumerate(doc.vials, start=1)
+        if vial.expiry is not None and vial.expired_on(day, expiring_today_blocks)
+    ]
+
+
+def missing_for_print(
+    doc: Documentation, result: CalculationResult, *, expiring_today_blocks: bool = False
+) -> list[str]:
+    """What stops the worksheet from going into the chart, in words; empty when complete.
+
+    ``expiring_today_blocks`` is the facility's setting for a vial expiring on the day
+    of administration."""
     missing: list[str] = []
     required = {
         "patient name": doc.patient_name,
@@ -86,6 +120,7 @@ def missing_for_print(doc: Documentation, result: CalculationResult) -> list[str
         missing.append("the dose has not been verified")
     if not doc.vials or any(not v.lot.strip() or v.expiry is None for v in doc.vials):
         missing.append("each vial needs its lot and expiration")
+    missing += expired_vials(doc, expiring_today_blocks)
     # Any amount discarded from a single-dose container is documented with its reason,
     # billable (JW) or not; a multi-dose remainder stays in the container.
     discarded = result.waste_ml > 0 and not result.multi_dose

@@ -69,6 +69,34 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         f"INSERT INTO chain_head (singleton, count, last_hash) VALUES (1, 0, '{GENESIS_HASH}')",
     ),
+    # Scanned vials (issue 10): one row per vial of each worksheet, so a recall finds the
+    # worksheets by lot or serial without reading every record's JSON. The rows repeat
+    # what documentation_json holds (which the chain hash covers); existing records are
+    # filled in here from it.
+    (
+        """CREATE TABLE worksheet_vials (
+            worksheet_id INTEGER NOT NULL REFERENCES worksheets(id),
+            number INTEGER NOT NULL,
+            ndc TEXT NOT NULL,
+            lot TEXT NOT NULL,
+            serial TEXT NOT NULL,
+            PRIMARY KEY (worksheet_id, number)
+        )""",
+        "CREATE INDEX worksheet_vials_lot ON worksheet_vials(lot COLLATE NOCASE)",
+        "CREATE INDEX worksheet_vials_serial ON worksheet_vials(serial COLLATE NOCASE)",
+        """CREATE TRIGGER worksheet_vials_no_update BEFORE UPDATE ON worksheet_vials
+           BEGIN SELECT RAISE(ABORT, 'worksheet records are immutable'); END""",
+        """CREATE TRIGGER worksheet_vials_no_delete BEFORE DELETE ON worksheet_vials
+           BEGIN SELECT RAISE(ABORT, 'worksheet records are immutable'); END""",
+        """INSERT INTO worksheet_vials (worksheet_id, number, ndc, lot, serial)
+           SELECT w.id, v.key + 1,
+                  COALESCE(CAST(json_extract(v.value, '$.ndc') AS TEXT), ''),
+                  COALESCE(CAST(json_extract(v.value, '$.lot') AS TEXT), ''),
+                  COALESCE(CAST(json_extract(v.value, '$.serial') AS TEXT), '')
+           FROM worksheets w, json_each(w.documentation_json, '$.vials') v
+           WHERE json_type(w.documentation_json, '$.vials') = 'array'
+             AND v.type = 'object'""",
+    ),
 )
 
 # Columns covered by the chain hash, in hashing order. ``id`` and ``prev_hash``

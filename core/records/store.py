@@ -251,6 +251,11 @@ class RecordStore:
                 (*values, this_hash),
             )
             conn.execute("INSERT INTO worksheet_pdfs (id, pdf) VALUES (?, ?)", (record_id, pdf))
+            conn.executemany(
+                "INSERT INTO worksheet_vials (worksheet_id, number, ndc, lot, serial)"
+                " VALUES (?, ?, ?, ?, ?)",
+                _vial_rows(record_id, documentation),
+            )
             conn.execute(
                 "UPDATE chain_head SET count = ?, last_hash = ? WHERE singleton = 1",
                 (record_id, this_hash),
@@ -315,16 +320,26 @@ class RecordStore:
         until: date | None = None,
         worksheet_id: int | str | None = None,
         limit: int | None = None,
+        lot: str | None = None,
+        serial: str | None = None,
     ) -> list[WorksheetRecordSummary]:
         """Summaries matching all given filters, newest first.
 
         ``mrn`` and ``code`` match exactly; ``patient`` is a substring of the patient
         name, ignoring case and accents (``search_fold``); ``since``/``until``
         are inclusive calendar dates in the computer's local time zone,
-        compared with the record time (``created_at``).
+        compared with the record time (``created_at``). ``lot`` and ``serial`` find
+        the worksheets that used such a vial (a recall), ignoring case.
         """
         where: list[str] = []
         params: list[object] = []
+        for column, wanted in (("lot", lot), ("serial", serial)):
+            if wanted is not None:
+                where.append(
+                    "w.id IN (SELECT worksheet_id FROM worksheet_vials"
+                    f" WHERE {column} = ? COLLATE NOCASE)"
+                )
+                params.append(wanted.strip())
         if mrn is not None:
             where.append("w.mrn = ?")
             params.append(mrn)
@@ -353,6 +368,24 @@ class RecordStore:
             sql += " LIMIT ?"
             params.append(limit)
         return [_summary(row) for row in self._conn.execute(sql, params)]
+
+    def serial_recorded_on(self, serial: str, *, correcting: int | None = None) -> tuple[int, ...]:
+        """Ids of the current worksheets (not since corrected) holding a vial with this
+        serial; ``correcting`` is the record a new worksheet replaces, which does not
+        count (its correction repeats its vials)."""
+        rows = self._conn.execute(
+            "SELECT DISTINCT v.worksheet_id FROM worksheet_vials v"
+            " WHERE v.serial = ? AND v.serial != '' AND v.worksheet_id IS NOT ?"
+            " AND NOT EXISTS (SELECT 1 FROM worksheets r WHERE r.replaces = v.worksheet_id)"
+            " ORDER BY v.worksheet_id",
+            (serial, correcting),
+        )
+        return tuple(row[0] for row in rows)
+
+    def recorded_ndcs(self) -> frozenset[str]:
+        """The 11-digit NDCs of scanned vials on recorded worksheets."""
+        rows = self._conn.execute("SELECT DISTINCT ndc FROM worksheet_vials WHERE ndc != ''")
+        return frozenset(row[0] for row in rows)
 
     def pdf(self, record_id: int) -> bytes:
         """The PDF exactly as recorded. Raises RecordCorruptError if it no
@@ -436,6 +469,23 @@ def search_fold(text: str) -> str:
 
 def _search_fold(value: object) -> str | None:
     return search_fold(value) if isinstance(value, str) else None
+
+
+def _vial_rows(record_id: int, documentation: Mapping[str, object]) -> list[tuple[object, ...]]:
+    """(worksheet id, vial number, NDC, lot, serial) of each vial the documentation lists."""
+    vials = documentation.get("vials")
+    if not isinstance(vials, list | tuple):
+        return []
+
+    def text(vial: Mapping[str, object], key: str) -> str:
+        value = vial.get(key)
+        return value if isinstance(value, str) else ""
+
+    return [
+        (record_id, number, text(vial, "ndc"), text(vial, "lot"), text(vial, "serial"))
+        for number, vial in enumerate(vials, start=1)
+        if isinstance(vial, Mapping)
+    ]
 
 
 def _summary(row: tuple[Any, ...]) -> WorksheetRecordSummary:
