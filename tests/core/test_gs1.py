@@ -28,7 +28,7 @@ EXPECTED = PackageScan(gtin=GTIN, lot="LX2231A", expiry=date(2027, 1, 31), seria
         f"01{GTIN}17270131" + "10LX2231A\x1d21SN10001",
         f"]d201{GTIN}17270131" + "10LX2231A\x1d21SN10001",
         f"]d2\x1d01{GTIN}17270131" + "10LX2231A\x1d21SN10001\x1d",
-        f"21SN10001\x1d10LX2231A\x1d17270131" + f"01{GTIN}",  # any order
+        "21SN10001\x1d10LX2231A\x1d17270131" + f"01{GTIN}",  # any order
         f"01{GTIN}10LX2231A{GS_SYMBOL}17270131" + "21SN10001",  # the window's GS
         f"(01){GTIN}(17)270131(10)LX2231A(21)SN10001",
         f"(21)SN10001 (10)LX2231A (01){GTIN} (17)270131",
@@ -44,7 +44,7 @@ def test_a_configured_substitute_separator_stands_for_gs() -> None:
     assert parse_scan(text, separator="|") == EXPECTED
     with pytest.raises(InputError):  # without it, '|' is no separator
         parse_scan(text)
-    with pytest.raises(InputError, match="^separator: "):
+    with pytest.raises(InputError, match=r"^separator: "):
         parse_scan(text, separator="7")
 
 
