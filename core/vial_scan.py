@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from core.catalog import Catalog, Product
 from core.documentation import VialRecord
 from core.errors import InputError
-from core.gs1 import PackageScan
+from core.gs1 import PackageScan, parse_scan
 from core.ndc import Ndc, parse_ndc
 from core.reference import NO_REFERENCE, CrosswalkSource
 
@@ -81,13 +81,12 @@ class NdcResolution(BaseModel):
         return self.ndc is None
 
     def describe(self) -> str:
+        """``44151-0123-04 (44151012304), known from the catalog``, or the candidates."""
         if self.ndc is not None:
-            return f"NDC {self.ndc.label} ({self.ndc.billing}), as known in {self.known_in}"
+            return f"{self.ndc.label} ({self.ndc.billing}), known from {self.known_in}"
         listed = ", ".join(f"{c.label} ({c.billing})" for c in self.candidates)
-        why = "several are known" if self.known_in else "none is known to unitcalc"
-        return (
-            f"NDC {self.ndc10} is ambiguous ({why}): it may be {listed}; pick the one on the carton"
-        )
+        why = f"several are known from {self.known_in}" if self.known_in else "none is known"
+        return f"{self.ndc10} is ambiguous ({why}): it may be {listed}; pick the one on the carton"
 
     def settle(self, chosen: str, field: str = "NDC") -> Ndc:
         """The user's pick; it must be one of the forms of the scanned NDC."""
@@ -180,3 +179,33 @@ def ndc_warnings(
             f"not {code}"
         )
     return warnings
+
+
+def read_scans(
+    texts: Sequence[str], known: KnownNdc, *, separator: str = "", chosen_ndc: str = ""
+) -> tuple[VialRecord, ...]:
+    """One vial per scanned code, in order (sizes are filled from the containers opened).
+
+    ``chosen_ndc`` settles an ambiguous NDC and must be one of the scanned package's forms;
+    an ambiguous NDC without it is an error listing the candidates. A serial scanned twice
+    is refused.
+    """
+    vials: list[VialRecord] = []
+    for number, text in enumerate(texts, start=1):
+        field = f"scan {number}"
+        try:
+            scan = parse_scan(text, separator)
+            check_new_serial(vials, scan)
+        except InputError as error:
+            raise InputError(field, error.message) from None
+        ndc = None
+        if scan.ndc10 is not None:
+            resolution = resolve_ndc(scan.ndc10, known)
+            if chosen_ndc:
+                ndc = resolution.settle(chosen_ndc)
+            elif resolution.ndc is None:
+                raise InputError(field, f"NDC {resolution.describe()} (give it with --ndc)")
+            else:
+                ndc = resolution.ndc
+        vials.append(scanned_vial(scan, ndc))
+    return tuple(vials)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,7 @@ from core.documentation import Documentation, VialRecord, missing_for_print
 from core.errors import InputError
 from core.form import DoseForm, FormErrors, evaluate
 from core.models import CalculationResult
+from core.terminal import printable
 
 if TYPE_CHECKING:
     from core.cli import SubParsers
@@ -87,6 +89,41 @@ def _vials(args: argparse.Namespace, result: CalculationResult) -> tuple[VialRec
         VialRecord(size_ml=format(size.normalize(), "f"), lot=lot, expiry=expiry)
         for size, lot, expiry in zip(sizes, lots, expiries, strict=True)
     )
+
+
+def _scanned(args: argparse.Namespace) -> tuple[VialRecord, ...]:
+    """``--scan`` codes, one per vial; ``--ndc`` settles an ambiguous NDC."""
+    from core.catalog import default_catalog
+    from core.data_dir import resolve_data_dir
+    from core.reference import NO_REFERENCE
+    from core.scan_lookup import recorded_ndcs
+    from core.vial_scan import known_ndcs, read_scans
+
+    if args.lot or args.expiry:
+        raise InputError("scan", "give --scan or --lot and --expiry, not both")
+    recorded = recorded_ndcs(resolve_data_dir(args.data_dir))
+    known = known_ndcs(default_catalog(), NO_REFERENCE, recorded)
+    return read_scans(args.scan, known, separator=args.separator, chosen_ndc=args.ndc or "")
+
+
+def _scan_warnings(
+    args: argparse.Namespace, dose: DoseForm, doc: Documentation, result: CalculationResult
+) -> list[str]:
+    """Serials already used on earlier worksheets, NDCs that are not the product's."""
+    from core.catalog import default_catalog
+    from core.data_dir import resolve_data_dir
+    from core.ndc import parse_ndc
+    from core.reference import NO_REFERENCE
+    from core.scan_lookup import serial_lookup
+    from core.vial_scan import ndc_warnings, serial_warnings
+
+    lookup = serial_lookup(resolve_data_dir(args.data_dir), correcting=doc.replaces)
+    warnings = serial_warnings(doc.vials, result.multi_dose, lookup)
+    product = default_catalog().product(dose.product) if dose.product.strip() else None
+    day = (doc.administered_at or datetime.now()).date()
+    for ndc in dict.fromkeys(v.ndc for v in doc.vials if v.ndc):
+        warnings += ndc_warnings(parse_ndc(ndc), result.code, product, day, NO_REFERENCE)
+    return warnings
 
 
 def _dose(args: argparse.Namespace, base: DoseForm) -> DoseForm:
@@ -160,9 +197,23 @@ def run(args: argparse.Namespace) -> int:
     from core.worksheet.case import Case, complete, load_case, shared_fields
 
     case = load_case(Path(args.case)) if args.case else Case()
+    scanned = _scanned(args) if args.scan else ()
     dose, doc = shared_fields(_dose(args, case.dose), _documentation(args, case.documentation))
+    scanned_ndcs = {v.ndc for v in scanned if v.ndc}
+    if len(scanned_ndcs) == 1 and not dose.ndc.strip():  # the claim's NDC from the scans
+        (scanned_ndc,) = scanned_ndcs
+        dose = dose.model_copy(update={"ndc": scanned_ndc})
+        doc = doc.model_copy(update={"ndc": doc.ndc or scanned_ndc})
     result = _calculate(dose)
-    if args.lot or args.expiry:
+    if scanned:
+        if len(scanned) != result.vials_opened:
+            raise InputError(
+                "scan",
+                f"{len(scanned)} vial(s) scanned but {result.vials_opened} opened in the "
+                "calculation; scan each vial opened once",
+            )
+        doc = doc.model_copy(update={"vials": scanned})
+    elif args.lot or args.expiry:
         doc = doc.model_copy(update={"vials": _vials(args, result)})
     now = datetime.now().replace(second=0, microsecond=0)
     printed_at = _datetime(args.printed_at, "printed at") if args.printed_at else now
@@ -180,7 +231,10 @@ def run(args: argparse.Namespace) -> int:
             paper=args.paper,
         )
 
-    missing = missing_for_print(doc, result)
+    missing = missing_for_print(doc, result, expiring_today_blocks=args.expiring_today_blocks)
+    if scanned:
+        for warning in _scan_warnings(args, dose, doc, result):
+            print(f"warning: {printable(warning)}", file=sys.stderr)
     if args.draft:
         _write(output, build(DRAFT_ID, doc.replaces, draft=True))
         print(f"Draft written to {output} (not recorded; not for the chart)")
@@ -216,6 +270,20 @@ def add_parsers(subparsers: SubParsers) -> None:
         "--lot", action="append", help="vial lot; repeat once per vial, or give one for all"
     )
     doc.add_argument("--expiry", action="append", help="vial expiration YYYY-MM-DD; one per --lot")
+    doc.add_argument(
+        "--scan",
+        action="append",
+        help="a vial's scanned GS1 code (lot, expiry, serial, NDC); once per vial, "
+        "instead of --lot and --expiry; --ndc settles an ambiguous NDC",
+    )
+    doc.add_argument(
+        "--separator", default="", help="the character the scanner sends for GS, e.g. '|'"
+    )
+    doc.add_argument(
+        "--expiring-today-blocks",
+        action="store_true",
+        help="a vial expiring on the day of administration counts as expired (facility)",
+    )
     doc.add_argument("--waste-reason", help="why the remainder was discarded")
     doc.add_argument("--witness", help="who witnessed the waste")
     doc.add_argument(

@@ -77,6 +77,7 @@ class VialRow:
     status: str
     expired: bool
     missing: bool
+    serial: str = ""  # from the package's scanned code; "" when typed by hand
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,7 @@ def _vial_rows(doc: Documentation, result: CalculationResult, day: date) -> tupl
                 status=status,
                 expired=expired,
                 missing=missing,
+                serial=vial.serial,
             )
         )
     return tuple(rows)

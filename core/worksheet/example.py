@@ -27,9 +27,22 @@ DOCUMENTATION = Documentation(
     diagnosis="D80.1",
     prior_authorization="PA-2025-77812",
     ndc="0002-7597-01",
+    # Both vials scanned: the package codes gave lot, expiry and serial.
     vials=(
-        VialRecord(size_ml="10", lot="LX2231A", expiry=date(2026, 1, 31)),
-        VialRecord(size_ml="10", lot="LX2231A", expiry=date(2026, 1, 31)),
+        VialRecord(
+            size_ml="10",
+            lot="LX2231A",
+            expiry=date(2026, 1, 31),
+            serial="7HQ2X9K4M1",
+            ndc="00002759701",
+        ),
+        VialRecord(
+            size_ml="10",
+            lot="LX2231A",
+            expiry=date(2026, 1, 31),
+            serial="7HQ2X9K4M2",
+            ndc="00002759701",
+        ),
     ),
     waste_reason="Single-dose vials; the remainder cannot be kept",
     waste_witness="R. Alvarez, RN",

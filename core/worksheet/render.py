@@ -184,7 +184,9 @@ def _header(c: WorksheetContent, width: float) -> list[Any]:
 
 
 def _vials(c: WorksheetContent, width: float) -> list[Any]:
-    head = ["#", "Size", "Lot", "Expiration", "Container", "Status"]
+    serials = any(v.serial for v in c.vials)  # scanned vials print their serial numbers
+    head = ["#", "Size", "Lot", *(["Serial"] if serials else []), "Expiration", "Container"]
+    head.append("Status")
     rows: list[list[Any]] = [[p(h, LABEL) for h in head]]
     style: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.4, GRID),
@@ -197,6 +199,7 @@ def _vials(c: WorksheetContent, width: float) -> list[Any]:
                 p(str(v.number), VALUE),
                 p(v.size, VALUE),
                 p(v.lot, FLAGGED if v.missing else STRONG),
+                *([p(v.serial or "not scanned", VALUE)] if serials else []),
                 p(v.expiry, FLAGGED if flag else VALUE),
                 p(v.kind, VALUE),
                 p(v.status, FLAGGED if flag else VALUE),
@@ -204,7 +207,11 @@ def _vials(c: WorksheetContent, width: float) -> list[Any]:
         )
         if v.expired:
             style.append(("BACKGROUND", (0, i), (-1, i), FLAG_BG))
-    fractions = (0.05, 0.1, 0.22, 0.14, 0.14, 0.35)
+    fractions = (
+        (0.05, 0.09, 0.16, 0.18, 0.13, 0.13, 0.26)
+        if serials
+        else (0.05, 0.1, 0.22, 0.14, 0.14, 0.35)
+    )
     table = Table(rows, colWidths=[width * f for f in fractions], repeatRows=1)
     table.setStyle(TS(_cell_pad(style, 2.5)))
     return [table]
