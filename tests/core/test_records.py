@@ -31,6 +31,7 @@ from core.records import (
     parse_worksheet_id,
     to_csv,
 )
+from core.records.schema import MIGRATIONS
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
 
@@ -96,7 +97,7 @@ def test_first_open_creates_database_with_wal_and_schema(tmp_path: Path) -> None
     conn = sqlite3.connect(data / DB_FILENAME)
     try:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert conn.execute("SELECT count(*) FROM worksheets").fetchone()[0] == 1
     finally:
         conn.close()

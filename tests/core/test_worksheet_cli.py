@@ -24,7 +24,7 @@ DOC = [
     "--diagnosis", "D80.1",
     "--facility", "Riverside Infusion Center",
     "--lot", "LX1", "--expiry", "2026-01-31",
-    "--lot", "LX2", "--expiry", "2025-02-01",
+    "--lot", "LX2", "--expiry", "2026-02-01",
     "--prepared-by", "J. Kim",
     "--verified-by", "M. Osei",
     "--waste-reason", "single-dose vial",
@@ -66,7 +66,7 @@ def test_records_and_writes_the_worksheet(tmp_path: Path) -> None:
         "Worksheet W-000001",
         "O'Brien <Jr> & Nguyễn",
         "LX1",
-        "EXPIRED before use on 2025-03-01",
+        "LX2",
         "J1410-JW JW 1 unit N400002759701ML8",
         "2025-03-01 14:30",  # sign-off time defaults to the administration time
         "page 1 of 1",
@@ -78,6 +78,28 @@ def test_records_and_writes_the_worksheet(tmp_path: Path) -> None:
     again = run("reprint", "W-000001", "-o", reprint, data=tmp_path / "data")
     assert again.returncode == 0, again.stderr
     assert reprint.read_bytes() == out.read_bytes()
+
+
+def test_an_expired_vial_blocks_the_chart_worksheet_naming_it(tmp_path: Path) -> None:
+    expired = [a if a != "2026-02-01" else "2025-02-01" for a in DOC]
+    done = run("worksheet", *DOSE, *expired, "-o", tmp_path / "w.pdf", data=tmp_path / "data")
+    assert "vial 2 (lot LX2) expired on 2025-02-01, before the administration" in (
+        one_line_error(done)
+    )
+    draft = tmp_path / "draft.pdf"
+    done = run("worksheet", *DOSE, *expired, "--draft", "-o", draft, data=tmp_path / "data")
+    assert done.returncode == 0, done.stderr
+    assert "EXPIRED before use on 2025-03-01" in text(draft)
+
+
+def test_a_vial_expiring_that_day_blocks_only_if_the_facility_says_so(tmp_path: Path) -> None:
+    today = [a if a != "2026-02-01" else "2025-03-01" for a in DOC]
+    out = tmp_path / "w.pdf"
+    assert run("worksheet", *DOSE, *today, "-o", out, data=tmp_path / "a").returncode == 0
+    strict = run(
+        "worksheet", *DOSE, *today, "--expiring-today-blocks", "-o", out, data=tmp_path / "b"
+    )
+    assert "vial 2 (lot LX2) expires on the day of administration" in one_line_error(strict)
 
 
 def test_correction_names_the_worksheet_it_replaces(tmp_path: Path) -> None:
