@@ -41,7 +41,13 @@ def run_history(args: argparse.Namespace) -> int:
 
     with _open(args) as store:
         rows = store.list(
-            mrn=args.mrn, patient=args.patient, code=args.code, since=args.since, until=args.until
+            mrn=args.mrn,
+            patient=args.patient,
+            code=args.code,
+            since=args.since,
+            until=args.until,
+            lot=args.lot,
+            serial=args.serial,
         )
     if args.json:
         print(json.dumps([row.model_dump(mode="json") for row in rows], ensure_ascii=False))
@@ -100,6 +106,8 @@ def add_parsers(subparsers: SubParsers) -> None:
     history.add_argument("--code", default=None, help="only this HCPCS code")
     history.add_argument("--since", type=_date, default=None, help="recorded on or after DATE")
     history.add_argument("--until", type=_date, default=None, help="recorded on or before DATE")
+    history.add_argument("--lot", default=None, help="used a vial of this lot (recalls)")
+    history.add_argument("--serial", default=None, help="used the vial with this serial")
     add_data_dir_option(history)
     history.set_defaults(run=run_history)
 
