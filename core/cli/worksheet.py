@@ -232,18 +232,18 @@ def run(args: argparse.Namespace) -> int:
         )
 
     missing = missing_for_print(doc, result, expiring_today_blocks=args.expiring_today_blocks)
-    if scanned:
+    if missing and not args.draft:
+        raise InputError(
+            "worksheet",
+            "not ready for the chart: " + "; ".join(missing) + " (--draft writes a draft)",
+        )
+    if scanned:  # after the refusal, so a refused worksheet stays one line
         for warning in _scan_warnings(args, dose, doc, result):
             print(f"warning: {printable(warning)}", file=sys.stderr)
     if args.draft:
         _write(output, build(DRAFT_ID, doc.replaces, draft=True))
         print(f"Draft written to {output} (not recorded; not for the chart)")
         return 0
-    if missing:
-        raise InputError(
-            "worksheet",
-            "not ready for the chart: " + "; ".join(missing) + " (--draft writes a draft)",
-        )
     worksheet_id, pdf = _record(args, dose, doc, result, build)
     _write(output, pdf, recorded=worksheet_id)
     print(f"Recorded worksheet {worksheet_id}; written to {output}")
