@@ -141,6 +141,7 @@ def serial_warnings(
     vials: Sequence[VialRecord],
     multi_dose: bool,
     recorded_on: Callable[[str], list[str]],
+    first_number: int = 1,
 ) -> list[str]:
     """A single-dose vial whose serial is on an earlier worksheet cannot be used again.
 
@@ -150,7 +151,7 @@ def serial_warnings(
     if multi_dose:
         return []
     warnings = []
-    for number, vial in enumerate(vials, start=1):
+    for number, vial in enumerate(vials, start=first_number):
         if vial.serial and (earlier := recorded_on(vial.serial)):
             warnings.append(
                 f"vial {number} (serial {vial.serial}) is already recorded on worksheet "
@@ -209,3 +210,22 @@ def read_scans(
                 ndc = resolution.ndc
         vials.append(scanned_vial(scan, ndc))
     return tuple(vials)
+
+
+class ScanReading(BaseModel):
+    """One code scanned into a dose: the package, and its NDC or the candidates."""
+
+    model_config = ConfigDict(frozen=True)
+
+    scan: PackageScan
+    resolution: NdcResolution | None = None  # None: the GTIN carries no NDC
+
+
+def read_one_scan(
+    text: str, vials: Sequence[VialRecord], known: KnownNdc, separator: str = ""
+) -> ScanReading:
+    """A code scanned beside the vials already in the dose; a serial among them is refused."""
+    scan = parse_scan(text, separator)
+    check_new_serial(vials, scan)
+    ndc10 = scan.ndc10
+    return ScanReading(scan=scan, resolution=resolve_ndc(ndc10, known) if ndc10 else None)

@@ -50,6 +50,7 @@ class DocumentationPanel(QWidget):
         self.ndc = line_edit("ndc", "NDC", "as on the label, e.g. 0944-2840-03")
         self.vials = VialRows()
         self.vials.tab_after = self.ndc
+        self.vials.scan.ndc_edit = self.ndc  # a scan fills an empty NDC
         self.waste_reason = line_edit(
             "wasteReason", "Waste reason", "e.g. remainder of single-dose vial"
         )
@@ -159,7 +160,10 @@ class DocumentationPanel(QWidget):
             except ValueError as error:
                 expiry = None
                 row.error.show_message(str(error))
-            records.append({"size_ml": row.size_ml, "lot": row.lot.text(), "expiry": expiry})
+            records.append(
+                {"size_ml": row.size_ml, "lot": row.lot.text(), "expiry": expiry}
+                | {"serial": row.serial, "ndc": row.ndc}  # from a scanned package code
+            )
         return records
 
     def draft_fields(self) -> dict[str, str]:

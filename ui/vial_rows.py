@@ -6,11 +6,17 @@ hidden, not destroyed, so a lot number already typed comes back if the count goe
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ui.dates import DATE_HINT
 from ui.fields import ErrorLabel, hint, line_edit
+from ui.scan_field import ScanField
+
+if TYPE_CHECKING:
+    from core.documentation import VialRecord
 
 
 class VialRow:
@@ -21,6 +27,28 @@ class VialRow:
         self.expiry.setToolTip(f"{DATE_HINT}, or month only (YYYY-MM)")
         self.error = ErrorLabel(f"vialExpiry{number}")
         self.size_ml = ""
+        # From the package's scanned code (serial number, 11-digit NDC); "" when typed.
+        self.serial = ""
+        self.ndc = ""
+        self.scanned = hint(name=f"vialScanned{number}")
+        self.scanned.hide()
+
+    def fill(self, vial: VialRecord) -> None:
+        self.serial, self.ndc = vial.serial, vial.ndc
+        self.lot.setText(vial.lot)
+        self.expiry.setText(vial.expiry.isoformat() if vial.expiry else "")
+        self.show_scanned()
+
+    def show_scanned(self) -> None:
+        parts = [
+            f"serial {self.serial}" if self.serial else "",
+            f"NDC {self.ndc}" if self.ndc else "",
+        ]
+        self.scanned.setText(" · ".join(p for p in parts if p))
+        self.scanned.setVisible(bool(self.serial or self.ndc) and not self.lot.isHidden())
+
+    def is_empty(self) -> bool:
+        return not (self.lot.text().strip() or self.expiry.text().strip() or self.serial)
 
     def widgets(self) -> tuple[QWidget, ...]:
         return (self.caption, self.lot, self.expiry, self.error)
@@ -35,7 +63,12 @@ class VialRows(QWidget):
         #: The input just before the rows in keyboard order; new rows are chained after it.
         self.tab_after: QWidget | None = None
         self._shown: list[str] = []
-        self.grid = QGridLayout(self)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.scan = ScanField(self)
+        column.addWidget(self.scan)
+        self.grid = QGridLayout()
+        column.addLayout(self.grid)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setVerticalSpacing(2)
         self.empty = hint("Rows appear once the vials are known.")
@@ -57,6 +90,7 @@ class VialRows(QWidget):
                 widget.setVisible(visible)
             if not visible:
                 row.error.hide()
+            row.scanned.setVisible(visible and bool(row.serial or row.ndc))
         self.empty.setVisible(not sizes_ml)
 
     def _add_row(self) -> None:
@@ -66,6 +100,7 @@ class VialRows(QWidget):
         self.grid.addWidget(row.lot, line, 1)
         self.grid.addWidget(row.expiry, line, 2)
         self.grid.addWidget(row.error, line + 1, 1, 1, 2)
+        self.grid.addWidget(row.scanned, line + 1, 0)
         row.lot.textChanged.connect(self.edited)
         row.expiry.textChanged.connect(self.edited)
         self.rows.append(row)
@@ -81,9 +116,12 @@ class VialRows(QWidget):
     def draft_fields(self) -> dict[str, str]:
         fields: dict[str, str] = {}
         for number, row in enumerate(self.rows, 1):
-            if row.lot.text() or row.expiry.text():
+            if row.lot.text() or row.expiry.text() or row.serial:
                 fields[f"vial_{number}_lot"] = row.lot.text()
                 fields[f"vial_{number}_expiry"] = row.expiry.text()
+            if row.serial or row.ndc:
+                fields[f"vial_{number}_serial"] = row.serial
+                fields[f"vial_{number}_ndc"] = row.ndc
         return fields
 
     def restore(self, fields: dict[str, str]) -> None:
@@ -99,6 +137,9 @@ class VialRows(QWidget):
         for number, row in enumerate(self.rows, 1):
             row.lot.setText(fields.get(f"vial_{number}_lot", ""))
             row.expiry.setText(fields.get(f"vial_{number}_expiry", ""))
+            row.serial = fields.get(f"vial_{number}_serial", "")
+            row.ndc = fields.get(f"vial_{number}_ndc", "")
+            row.show_scanned()
 
     def all_edits(self) -> list[QLineEdit]:
         return [edit for row in self.rows for edit in (row.lot, row.expiry)]
