@@ -40,12 +40,10 @@ class VialRow:
         self.show_scanned()
 
     def show_scanned(self) -> None:
-        parts = [
-            f"serial {self.serial}" if self.serial else "",
-            f"NDC {self.ndc}" if self.ndc else "",
-        ]
-        self.scanned.setText(" · ".join(p for p in parts if p))
-        self.scanned.setVisible(bool(self.serial or self.ndc) and not self.lot.isHidden())
+        """The serial under the caption (the NDC shows in the NDC field and the claim)."""
+        self.scanned.setText(f"SN {self.serial}" if self.serial else "")
+        self.scanned.setToolTip(f"Scanned: serial {self.serial}, NDC {self.ndc or 'none'}")
+        self.scanned.setVisible(bool(self.serial) and not self.lot.isHidden())
 
     def is_empty(self) -> bool:
         return not (self.lot.text().strip() or self.expiry.text().strip() or self.serial)
@@ -90,7 +88,7 @@ class VialRows(QWidget):
                 widget.setVisible(visible)
             if not visible:
                 row.error.hide()
-            row.scanned.setVisible(visible and bool(row.serial or row.ndc))
+            row.scanned.setVisible(visible and bool(row.serial))
         self.empty.setVisible(not sizes_ml)
 
     def _add_row(self) -> None:
