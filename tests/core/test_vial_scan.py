@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 from biip.checksums import gs1_standard_check_digit
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.catalog import Catalog, Container, Product, default_catalog
 from core.documentation import VialRecord
@@ -142,3 +144,12 @@ def test_a_scan_without_ndc_gtin_gives_a_vial_without_ndc() -> None:
     (vial,) = read_scans(["0104006381333931" + "10L1"], known_ndcs())
     assert vial.ndc == "" and vial.lot == "L1"
     assert parse_scan("0104006381333931").ndc10 is None
+
+
+@given(st.text(alphabet="0123456789", min_size=10, max_size=10))
+def test_each_form_pads_its_short_segment_with_one_zero(ndc10: str) -> None:
+    # 4-4-2 pads the labeler (position 0), 5-3-2 the product (5), 5-4-1 the package (9).
+    for form, padded in zip(ndc_forms(ndc10), (0, 5, 9), strict=True):
+        assert "".join(form.segments) == ndc10
+        assert form.billing[padded] == "0"
+        assert form.billing[:padded] + form.billing[padded + 1 :] == ndc10

@@ -128,3 +128,16 @@ def test_bad_codes_and_earlier_serials_are_said_beside_the_field(qtbot, window, 
 
     scan(qtbot, window, "SN8", expiry="240100")
     assert "EXPIRED on 2024-01-31" in text(window, "vialScanStatus")
+
+
+def test_scanned_serials_survive_a_draft_restore(qtbot, window) -> None:
+    enter_dose(qtbot, window)
+    child(window, "ndc").setText("0002-7597-01")
+    scan(qtbot, window, "SN1")
+    fields = window.draft_fields()
+    assert fields["vial_1_serial"] == "SN1" and fields["vial_1_ndc"] == "00002759701"
+    window.docs.restore({})
+    assert window.documentation().vials[0].serial == ""
+    window.restore_fields(fields)
+    assert window.documentation().vials[0].serial == "SN1"
+    assert text(window, "vialScanned1") == "SN SN1"
