@@ -1,4 +1,4 @@
-"""What the records store knows about scanned vials: NDCs recorded, serials used.
+"""What the project knows about scanned vials: NDCs recorded or listed, serials used.
 
 Reading only: a data directory without a records database knows nothing, and none is
 created for a look-up.
@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from core.catalog import default_catalog
 from core.records import DB_FILENAME, RecordStore, format_worksheet_id
+from core.reference import NO_REFERENCE, CrosswalkSource
+from core.vial_scan import KnownNdc, known_ndcs
 
 
 def _has_records(data_dir: Path) -> bool:
@@ -36,3 +39,14 @@ def serial_lookup(data_dir: Path, correcting: int | None = None) -> Callable[[st
         return [format_worksheet_id(record_id) for record_id in found]
 
     return recorded_on
+
+
+def crosswalk_source(data_dir: Path) -> CrosswalkSource:
+    """The imported CMS NDC-HCPCS crosswalk. None is imported yet (issue 11 brings the
+    import); until then nothing is listed, and the catalog and records settle NDCs."""
+    return NO_REFERENCE
+
+
+def known_in_project(data_dir: Path) -> KnownNdc:
+    """NDCs known from the catalog, the CMS crosswalk and earlier worksheets."""
+    return known_ndcs(default_catalog(), crosswalk_source(data_dir), recorded_ndcs(data_dir))

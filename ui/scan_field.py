@@ -112,13 +112,11 @@ class ScanField(QWidget):
         text = self.edit.text()
         if host is None or not text.strip():
             return
-        from core.catalog import default_catalog
         from core.errors import InputError
-        from core.reference import NO_REFERENCE
-        from core.scan_lookup import recorded_ndcs
-        from core.vial_scan import known_ndcs, read_one_scan
+        from core.scan_lookup import known_in_project
+        from core.vial_scan import read_one_scan
 
-        known = known_ndcs(default_catalog(), NO_REFERENCE, recorded_ndcs(host.data_dir))
+        known = known_in_project(host.data_dir)
         try:
             reading = read_one_scan(text, host.documentation().vials, known, self.separator)
         except InputError as error:
@@ -197,8 +195,7 @@ class ScanField(QWidget):
         from datetime import datetime
 
         from core.catalog import default_catalog
-        from core.reference import NO_REFERENCE
-        from core.scan_lookup import serial_lookup
+        from core.scan_lookup import crosswalk_source, serial_lookup
         from core.vial_scan import ndc_warnings, serial_warnings
 
         doc = host.documentation()
@@ -215,7 +212,12 @@ class ScanField(QWidget):
         if ndc is not None and result is not None:
             name = host.dose.product.currentData()
             product = next((p for p in default_catalog().products if p.name == name), None)
-            said += [w + "." for w in ndc_warnings(ndc, result.code, product, day, NO_REFERENCE)]
+            said += [
+                w + "."
+                for w in ndc_warnings(
+                    ndc, result.code, product, day, crosswalk_source(host.data_dir)
+                )
+            ]
         return said
 
     def _count_note(self, host: ScanHost) -> str:

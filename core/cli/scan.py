@@ -30,22 +30,19 @@ def _at(text: str | None) -> datetime:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.catalog import default_catalog
     from core.data_dir import resolve_data_dir
     from core.documentation import is_expired
     from core.gs1 import parse_scan
-    from core.reference import NO_REFERENCE
-    from core.scan_lookup import recorded_ndcs
+    from core.scan_lookup import known_in_project
     from core.terminal import printable
-    from core.vial_scan import known_ndcs, resolve_ndc
+    from core.vial_scan import resolve_ndc
 
     at = _at(args.at)
     scan = parse_scan(args.string, separator=args.separator)
     ndc10 = scan.ndc10
     resolution = None
     if ndc10 is not None:
-        recorded = recorded_ndcs(resolve_data_dir(args.data_dir))
-        resolution = resolve_ndc(ndc10, known_ndcs(default_catalog(), NO_REFERENCE, recorded))
+        resolution = resolve_ndc(ndc10, known_in_project(resolve_data_dir(args.data_dir)))
     expired = is_expired(scan.expiry, at.date(), args.expiring_today_blocks)
     if args.json:
         resolved = resolution.ndc if resolution else None

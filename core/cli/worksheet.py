@@ -93,16 +93,13 @@ def _vials(args: argparse.Namespace, result: CalculationResult) -> tuple[VialRec
 
 def _scanned(args: argparse.Namespace) -> tuple[VialRecord, ...]:
     """``--scan`` codes, one per vial; ``--ndc`` settles an ambiguous NDC."""
-    from core.catalog import default_catalog
     from core.data_dir import resolve_data_dir
-    from core.reference import NO_REFERENCE
-    from core.scan_lookup import recorded_ndcs
-    from core.vial_scan import known_ndcs, read_scans
+    from core.scan_lookup import known_in_project
+    from core.vial_scan import read_scans
 
     if args.lot or args.expiry:
         raise InputError("scan", "give --scan or --lot and --expiry, not both")
-    recorded = recorded_ndcs(resolve_data_dir(args.data_dir))
-    known = known_ndcs(default_catalog(), NO_REFERENCE, recorded)
+    known = known_in_project(resolve_data_dir(args.data_dir))
     return read_scans(args.scan, known, separator=args.separator, chosen_ndc=args.ndc or "")
 
 
@@ -113,16 +110,18 @@ def _scan_warnings(
     from core.catalog import default_catalog
     from core.data_dir import resolve_data_dir
     from core.ndc import parse_ndc
-    from core.reference import NO_REFERENCE
-    from core.scan_lookup import serial_lookup
+    from core.scan_lookup import crosswalk_source, serial_lookup
     from core.vial_scan import ndc_warnings, serial_warnings
 
-    lookup = serial_lookup(resolve_data_dir(args.data_dir), correcting=doc.replaces)
-    warnings = serial_warnings(doc.vials, result.multi_dose, lookup)
+    data_dir = resolve_data_dir(args.data_dir)
+    warnings = serial_warnings(
+        doc.vials, result.multi_dose, serial_lookup(data_dir, correcting=doc.replaces)
+    )
     product = default_catalog().product(dose.product) if dose.product.strip() else None
     day = (doc.administered_at or datetime.now()).date()
+    crosswalk = crosswalk_source(data_dir)
     for ndc in dict.fromkeys(v.ndc for v in doc.vials if v.ndc):
-        warnings += ndc_warnings(parse_ndc(ndc), result.code, product, day, NO_REFERENCE)
+        warnings += ndc_warnings(parse_ndc(ndc), result.code, product, day, crosswalk)
     return warnings
 
 
