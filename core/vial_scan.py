@@ -166,10 +166,13 @@ def ndc_warnings(
     product: Product | None,
     day: date,
     crosswalk: CrosswalkSource = NO_REFERENCE,
+    entered: Ndc | None = None,
 ) -> list[str]:
-    """The scanned NDC does not belong to the chosen product, or the crosswalk bills it
-    under another code."""
+    """The scanned NDC does not belong to the chosen product, the crosswalk bills it
+    under another code, or it is not the NDC ``entered`` for the claim."""
     warnings = []
+    if entered is not None and entered.billing != ndc.billing:
+        warnings.append(f"NDC {ndc.label} is not the NDC entered for the claim, {entered.label}")
     product_ndcs = {c.ndc.billing for c in product.containers if c.ndc} if product else set()
     if product is not None and product_ndcs and ndc.billing not in product_ndcs:
         warnings.append(f"NDC {ndc.label} is not an NDC of {product.name}")

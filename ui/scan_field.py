@@ -83,7 +83,10 @@ class ScanField(QWidget):
 
     def attach(self, host: ScanHost) -> None:
         """Start taking scans (after the first paint: the shortcut needs QtGui)."""
+        from PySide6.QtCore import Qt
         from PySide6.QtGui import QKeySequence, QShortcut
+
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # lots and serials are not HTML
 
         self._host = host
         shortcut = QShortcut(QKeySequence(SHORTCUT), self.window())
@@ -212,13 +215,20 @@ class ScanField(QWidget):
         if ndc is not None and result is not None:
             name = host.dose.product.currentData()
             product = next((p for p in default_catalog().products if p.name == name), None)
-            said += [
-                w + "."
-                for w in ndc_warnings(
-                    ndc, result.code, product, day, crosswalk_source(host.data_dir)
-                )
-            ]
+            crosswalk = crosswalk_source(host.data_dir)
+            warnings = ndc_warnings(ndc, result.code, product, day, crosswalk, self._entered_ndc())
+            said += [w + "." for w in warnings]
         return said
+
+    def _entered_ndc(self) -> Ndc | None:
+        from core.errors import InputError
+        from core.ndc import parse_ndc
+
+        text = self.ndc_edit.text().strip() if self.ndc_edit is not None else ""
+        try:
+            return parse_ndc(text) if text else None
+        except InputError:
+            return None  # a half-typed NDC is named beside its own field
 
     def _count_note(self, host: ScanHost) -> str:
         result = host.result()

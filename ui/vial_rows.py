@@ -31,6 +31,9 @@ class VialRow:
         self.serial = ""
         self.ndc = ""
         self.scanned = hint(name=f"vialScanned{number}")
+        from PySide6.QtCore import Qt  # rows are made after the first paint
+
+        self.scanned.setTextFormat(Qt.TextFormat.PlainText)  # a serial is not HTML
         self.scanned.hide()
 
     def fill(self, vial: VialRecord) -> None:

@@ -134,6 +134,10 @@ def test_an_ndc_of_another_product_or_code_warns() -> None:
     assert ndc_warnings(other, product.hcpcs, product, day) == [
         f"NDC 0002-7597-01 is not an NDC of {product.name}"
     ]
+    assert ndc_warnings(other, "J1410", None, day, entered=mine) == [
+        "NDC 0002-7597-01 is not the NDC entered for the claim, 44151-012-34"
+    ]
+    assert ndc_warnings(mine, "J1410", None, day, entered=parse_ndc("44151001234")) == []
     crosswalk = Crosswalk({"00002759701": frozenset({"J1459"})})
     assert ndc_warnings(other, "J1410", None, day, crosswalk) == [
         "NDC 0002-7597-01 bills under J1459 in the CMS crosswalk, not J1410"

@@ -126,8 +126,34 @@ def test_bad_codes_and_earlier_serials_are_said_beside_the_field(qtbot, window, 
     assert "already recorded on worksheet W-000001" in text(window, "vialScanStatus")
     assert text(window, "vialLot1") == "LX2231A"  # a warning, not a refusal
 
+    qtbot.keyClicks(child(window, "administeredAt"), "2026-11-29 09:30")
     scan(qtbot, window, "SN8", expiry="240100")
     assert "EXPIRED on 2024-01-31" in text(window, "vialScanStatus")
+    assert "vial 2 (lot LX2231A) expired on 2024-01-31, before the administration" in (
+        window.print_problems()
+    )
+
+
+def test_a_scan_of_another_ndc_than_entered_warns(qtbot, window) -> None:
+    enter_dose(qtbot, window)
+    child(window, "ndc").setText("0002-7597-01")
+    scan(qtbot, window, "SN1")  # recorded nowhere: the entered NDC settles it
+    child(window, "ndc").setText("44151-0123-04")
+    with RecordStore.open(window.data_dir) as store:
+        store.add(
+            code="J1410",
+            mrn="1",
+            patient_name="P",
+            administered_at=None,
+            prepared_by="A",
+            verified_by="B",
+            inputs={},
+            result={},
+            documentation={"vials": [{"ndc": "00002759701", "serial": "X"}]},
+            render=lambda worksheet_id, replaces: b"%PDF-1.7\n",
+        )
+    scan(qtbot, window, "SN2")  # known from the record now, and not the NDC entered
+    assert "is not the NDC entered for the claim, 44151-0123-04" in (text(window, "vialScanStatus"))
 
 
 def test_scanned_serials_survive_a_draft_restore(qtbot, window) -> None:
