@@ -264,7 +264,8 @@ class MainWindow(QMainWindow):
         result = self.result()
         if result is None:
             return ["the dose is not calculated"]
-        problems = missing_for_print(self.documentation(), result)
+        strict = prefs.flag(self.settings, prefs.EXPIRING_TODAY_BLOCKS)  # facility setting
+        problems = missing_for_print(self.documentation(), result, expiring_today_blocks=strict)
         ndc_problem = self.ndc_problem()
         if ndc_problem:
             problems.append(f"NDC: {ndc_problem}")

@@ -14,6 +14,8 @@ GEOMETRY = "window/geometry"
 LAST_CODE = "form/code"
 LAST_PAYER = "form/payer"
 FACILITY = "worksheet/facility"  # printed in the worksheet's header
+#: Facility policy: a vial expiring on the day of administration blocks printing too.
+EXPIRING_TODAY_BLOCKS = "worksheet/expiring_today_blocks"
 DEFAULT_CODE = "J1410"  # shown before the catalog is loaded; the catalog's default wins
 DEFAULT_PAYER = "medicare"
 
@@ -27,3 +29,9 @@ def open_settings() -> QSettings:
 def text_value(settings: QSettings, key: str, default: str) -> str:
     value = settings.value(key, default)
     return value if isinstance(value, str) and value else default
+
+
+def flag(settings: QSettings, key: str) -> bool:
+    """A yes/no setting; INI files hold it as text (``true``)."""
+    value = settings.value(key, False)
+    return value is True or (isinstance(value, str) and value.strip().lower() in ("true", "1"))

@@ -167,3 +167,16 @@ def test_scanned_serials_survive_a_draft_restore(qtbot, window) -> None:
     window.restore_fields(fields)
     assert window.documentation().vials[0].serial == "SN1"
     assert text(window, "vialScanned1") == "SN SN1"
+
+
+def test_a_vial_expiring_that_day_blocks_printing_per_the_facility_setting(qtbot, window) -> None:
+    from ui import settings as prefs
+
+    enter_dose(qtbot, window)
+    qtbot.keyClicks(child(window, "administeredAt"), "2027-01-31 09:30")
+    child(window, "ndc").setText("0002-7597-01")
+    scan(qtbot, window, "SN1")  # expires 2027-01-31, the day of administration
+    blocked = "vial 1 (lot LX2231A) expires on the day of administration"
+    assert blocked not in window.print_problems()
+    window.settings.setValue(prefs.EXPIRING_TODAY_BLOCKS, True)
+    assert blocked in window.print_problems()
