@@ -48,6 +48,7 @@ class SearchFilters:
     code: str | None = None
     since: date | None = None
     until: date | None = None
+    vial: str | None = None  # a lot or serial number (recalls)
     problems: tuple[str, ...] = field(default=(), compare=False)
 
     def as_kwargs(self) -> dict[str, Any]:
@@ -58,6 +59,7 @@ class SearchFilters:
             "code": self.code,
             "since": self.since,
             "until": self.until,
+            "vial": self.vial,
         }
 
     @property
@@ -73,6 +75,7 @@ def read_filters(
     code: str = "",
     since: str = "",
     until: str = "",
+    vial: str = "",
 ) -> SearchFilters:
     """The search as typed, read into filters. A field that cannot be read is left out of
     the search and its problem is listed (``problems``), so the list never silently
@@ -108,6 +111,7 @@ def read_filters(
         code=code.strip().upper() or None,
         since=first,
         until=last,
+        vial=vial.strip() or None,
         problems=tuple(problems),
     )
 

@@ -125,6 +125,7 @@ class HistoryDialog(QDialog):
         self.code = line_edit("historyCode", "Search by billing code", "J1410")
         self.since = line_edit("historySince", "Recorded from date", "YYYY-MM-DD")
         self.until = line_edit("historyUntil", "Recorded to date", "YYYY-MM-DD")
+        self.vial = line_edit("historyVial", "Search by vial lot or serial", "lot or serial")
         self.clear_button = self._button("Cle&ar", "historyClear", "Clear the search")
         self.search_fields = (
             self.search_id,
@@ -133,6 +134,7 @@ class HistoryDialog(QDialog):
             self.code,
             self.since,
             self.until,
+            self.vial,
         )
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)
@@ -144,6 +146,7 @@ class HistoryDialog(QDialog):
             ("Co&de", self.code, 80),
             ("Recorded &from", self.since, 110),
             ("&to", self.until, 110),
+            ("&Lot or serial", self.vial, 110),
         )
         for column, (text, edit, width) in enumerate(labelled):
             label = QLabel(text)
@@ -359,6 +362,7 @@ class HistoryDialog(QDialog):
             "code": self.code.text(),
             "since": self.since.text(),
             "until": self.until.text(),
+            "vial": self.vial.text(),
         }
 
     def refresh(self) -> None:

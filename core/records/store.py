@@ -322,6 +322,7 @@ class RecordStore:
         limit: int | None = None,
         lot: str | None = None,
         serial: str | None = None,
+        vial: str | None = None,
     ) -> list[WorksheetRecordSummary]:
         """Summaries matching all given filters, newest first.
 
@@ -329,7 +330,8 @@ class RecordStore:
         name, ignoring case and accents (``search_fold``); ``since``/``until``
         are inclusive calendar dates in the computer's local time zone,
         compared with the record time (``created_at``). ``lot`` and ``serial`` find
-        the worksheets that used such a vial (a recall), ignoring case.
+        the worksheets that used such a vial (a recall), ignoring case; ``vial`` is
+        either one (the window's single search field).
         """
         where: list[str] = []
         params: list[object] = []
@@ -340,6 +342,12 @@ class RecordStore:
                     f" WHERE {column} = ? COLLATE NOCASE)"
                 )
                 params.append(wanted.strip())
+        if vial is not None:
+            where.append(
+                "w.id IN (SELECT worksheet_id FROM worksheet_vials"
+                " WHERE lot = ? COLLATE NOCASE OR serial = ? COLLATE NOCASE)"
+            )
+            params += [vial.strip(), vial.strip()]
         if mrn is not None:
             where.append("w.mrn = ?")
             params.append(mrn)

@@ -44,6 +44,8 @@ def test_history_finds_worksheets_by_lot_or_serial(tmp_path: Path) -> None:
         assert [r.id for r in store.list(serial="S3")] == [second]
         assert store.list(serial="S9") == []
         assert [r.id for r in store.list(lot="LX2", serial="S2")] == [first]
+        assert [r.id for r in store.list(vial="s3")] == [second]  # lot or serial
+        assert [r.id for r in store.list(vial="LX1")] == [first]
         assert store.verify().ok
 
 

@@ -592,7 +592,7 @@ def test_every_input_and_button_has_an_accessible_name(qtbot, data_dir: Path, op
         dialog.table,
         dialog.integrity,
     ]
-    assert len(dialog.findChildren(QLineEdit)) == 6
+    assert len(dialog.findChildren(QLineEdit)) == 7  # six searches, plus lot or serial
     for widget in widgets:
         assert widget.accessibleName(), widget.objectName()
     for name in (
