@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 from ui.style import set_role
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
     from PySide6.QtGui import QKeyEvent
 
     from core.documentation import Documentation, VialRecord
@@ -36,6 +37,7 @@ class ScanHost(Protocol):
 
     data_dir: Path
     dose: DosePanel
+    settings: QSettings
 
     def result(self) -> CalculationResult | None: ...
 
@@ -58,7 +60,6 @@ class ScanField(QWidget):
         super().__init__()
         self.rows = rows
         self.ndc_edit = ndc_edit
-        self.separator = ""  # the substitute for GS some scanners send; "" for none
         self._host: ScanHost | None = None
         self._pending: PackageScan | None = None
         self._candidates: tuple[Ndc, ...] = ()
@@ -118,10 +119,12 @@ class ScanField(QWidget):
         from core.errors import InputError
         from core.scan_lookup import known_in_project
         from core.vial_scan import read_one_scan
+        from ui import settings as prefs
 
         known = known_in_project(host.data_dir)
+        separator = prefs.text_value(host.settings, prefs.SCAN_SEPARATOR, "")
         try:
-            reading = read_one_scan(text, host.documentation().vials, known, self.separator)
+            reading = read_one_scan(text, host.documentation().vials, known, separator)
         except InputError as error:
             self._say(error.message, "error")
             self.edit.selectAll()  # the next scan replaces the bad one

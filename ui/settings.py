@@ -16,6 +16,8 @@ LAST_PAYER = "form/payer"
 FACILITY = "worksheet/facility"  # printed in the worksheet's header
 #: Facility policy: a vial expiring on the day of administration blocks printing too.
 EXPIRING_TODAY_BLOCKS = "worksheet/expiring_today_blocks"
+#: The character a barcode scanner sends instead of GS (ASCII 29), if it cannot send GS.
+SCAN_SEPARATOR = "scan/separator"
 DEFAULT_CODE = "J1410"  # shown before the catalog is loaded; the catalog's default wins
 DEFAULT_PAYER = "medicare"
 

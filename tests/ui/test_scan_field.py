@@ -180,3 +180,17 @@ def test_a_vial_expiring_that_day_blocks_printing_per_the_facility_setting(qtbot
     assert blocked not in window.print_problems()
     window.settings.setValue(prefs.EXPIRING_TODAY_BLOCKS, True)
     assert blocked in window.print_problems()
+
+
+def test_a_configured_substitute_separator_stands_for_gs(qtbot, window) -> None:
+    from ui import settings as prefs
+
+    window.settings.setValue(prefs.SCAN_SEPARATOR, "|")
+    enter_dose(qtbot, window)
+    child(window, "ndc").setText("0002-7597-01")
+    field = child(window, "vialScan")
+    type_code(qtbot, field, code("SN1").replace("\x1d", "|"))
+    assert text(window, "vialLot1") == "LX2231A"
+    assert window.documentation().vials[0].serial == "SN1"
+    type_code(qtbot, field, "(01)00300027597010(17)270100(10)LX2231A(21)SN2")  # as printed
+    assert window.documentation().vials[1].serial == "SN2"
