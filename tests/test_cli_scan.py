@@ -60,6 +60,10 @@ def test_scan_bad_input_is_one_line_naming_the_problem(tmp_path: Path) -> None:
     assert "no GTIN" in one_line_error(run("scan", "(10)LX1(21)S", data=tmp_path))
     bad_time = one_line_error(run("scan", code("S"), "--at", "soon", data=tmp_path))
     assert bad_time.startswith("unitcalc: at: 'soon' is not a date and time")
+    escaped = one_line_error(run("scan", "\x1b]0;owned\x07", "--at", "\x1b[2J", data=tmp_path))
+    assert "\x1b" not in escaped and "\\x1b" in escaped
+    escaped = one_line_error(run("scan", code("S"), "--at", "\x1b[2J", data=tmp_path))
+    assert "\x1b" not in escaped and "\\x1b" in escaped
 
 
 DOSE = ["--vial-size", "10", "--ordered", "12", "--administered", "12"]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from core.cli.calc import add_data_dir_option
 from core.errors import InputError
+from core.terminal import printable
 
 if TYPE_CHECKING:
     from core.cli import SubParsers
@@ -24,8 +25,9 @@ def _at(text: str | None) -> datetime:
     try:
         return datetime.fromisoformat(text.strip())
     except ValueError:
+        shown = printable(text[:40])
         raise InputError(
-            "at", f"'{text}' is not a date and time such as 2026-11-29T09:30"
+            "at", f"'{shown}' is not a date and time such as 2026-11-29T09:30"
         ) from None
 
 
@@ -34,7 +36,6 @@ def run(args: argparse.Namespace) -> int:
     from core.documentation import is_expired
     from core.gs1 import parse_scan
     from core.scan_lookup import known_in_project
-    from core.terminal import printable
     from core.vial_scan import resolve_ndc
 
     at = _at(args.at)
