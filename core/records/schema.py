@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from core.records.models import SchemaTooNewError
+from core.records.vials import INSERT_VIALS
 
 DB_FILENAME = "worksheets.sqlite3"
 #: ``prev_hash`` of the first record.
@@ -88,14 +89,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
            BEGIN SELECT RAISE(ABORT, 'worksheet records are immutable'); END""",
         """CREATE TRIGGER worksheet_vials_no_delete BEFORE DELETE ON worksheet_vials
            BEGIN SELECT RAISE(ABORT, 'worksheet records are immutable'); END""",
-        """INSERT INTO worksheet_vials (worksheet_id, number, ndc, lot, serial)
-           SELECT w.id, v.key + 1,
-                  COALESCE(CAST(json_extract(v.value, '$.ndc') AS TEXT), ''),
-                  COALESCE(CAST(json_extract(v.value, '$.lot') AS TEXT), ''),
-                  COALESCE(CAST(json_extract(v.value, '$.serial') AS TEXT), '')
-           FROM worksheets w, json_each(w.documentation_json, '$.vials') v
-           WHERE json_type(w.documentation_json, '$.vials') = 'array'
-             AND v.type = 'object'""",
+        INSERT_VIALS,
     ),
 )
 

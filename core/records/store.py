@@ -28,6 +28,7 @@ from core.records.models import (
 )
 from core.records.schema import DB_FILENAME, HASHED_COLUMNS, chain_hash, migrate
 from core.records.verify import verify_chain
+from core.records.vials import first_vial_mismatch, insert_vials
 
 RenderFn = Callable[[str, int | None], bytes]
 """``render(worksheet_id, replaces) -> PDF bytes``; ``replaces`` is an integer id or None."""
@@ -251,11 +252,7 @@ class RecordStore:
                 (*values, this_hash),
             )
             conn.execute("INSERT INTO worksheet_pdfs (id, pdf) VALUES (?, ?)", (record_id, pdf))
-            conn.executemany(
-                "INSERT INTO worksheet_vials (worksheet_id, number, ndc, lot, serial)"
-                " VALUES (?, ?, ?, ?, ?)",
-                _vial_rows(record_id, documentation),
-            )
+            insert_vials(conn, record_id)
             conn.execute(
                 "UPDATE chain_head SET count = ?, last_hash = ? WHERE singleton = 1",
                 (record_id, this_hash),
@@ -438,7 +435,8 @@ class RecordStore:
         is bound by reading every PDF (``bench/bench_records.py``, 100,000
         records: chain only 0.7-0.9 s whatever the PDF size; with every PDF
         1.2 s for 4 KB PDFs but 6.3 s for 50 KB ones, the size of a real
-        worksheet). Use ``check_pdfs=True`` for a full audit.
+        worksheet). Use ``check_pdfs=True`` for a full audit; it also checks that the
+        vial rows (recalls, serials) still match each record's documentation.
 
         Limits, honestly: this is tamper *evidence* against edits made with a
         database tool. Someone who can run a script against the file can
@@ -453,6 +451,16 @@ class RecordStore:
         conn.execute("BEGIN")
         try:
             report = verify_chain(conn, check_pdfs)
+            # The vial rows are checked in the full audit: deriving them again reads
+            # every record's JSON, about three times the chain check's time.
+            if report.ok and check_pdfs and (edited := first_vial_mismatch(conn)) is not None:
+                report = VerifyReport(
+                    ok=False,
+                    checked=report.checked,
+                    first_broken_id=edited,
+                    message=f"the vial rows of worksheet {format_worksheet_id(edited)} do not "
+                    "match its record: the database was edited",
+                )
         finally:
             conn.execute("COMMIT")
         if report.ok:
@@ -477,23 +485,6 @@ def search_fold(text: str) -> str:
 
 def _search_fold(value: object) -> str | None:
     return search_fold(value) if isinstance(value, str) else None
-
-
-def _vial_rows(record_id: int, documentation: Mapping[str, object]) -> list[tuple[object, ...]]:
-    """(worksheet id, vial number, NDC, lot, serial) of each vial the documentation lists."""
-    vials = documentation.get("vials")
-    if not isinstance(vials, list | tuple):
-        return []
-
-    def text(vial: Mapping[str, object], key: str) -> str:
-        value = vial.get(key)
-        return value if isinstance(value, str) else ""
-
-    return [
-        (record_id, number, text(vial, "ndc"), text(vial, "lot"), text(vial, "serial"))
-        for number, vial in enumerate(vials, start=1)
-        if isinstance(vial, Mapping)
-    ]
 
 
 def _summary(row: tuple[Any, ...]) -> WorksheetRecordSummary:

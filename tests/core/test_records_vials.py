@@ -96,3 +96,20 @@ def test_the_migration_fills_in_vials_of_earlier_records(tmp_path: Path) -> None
         assert [r.id for r in store.list(lot="OLD1")] == [old]
         assert store.serial_recorded_on("S1") == (old,)
         assert store.verify().ok
+
+
+def test_verify_names_a_worksheet_whose_vial_rows_were_edited(tmp_path: Path) -> None:
+    with RecordStore.open(tmp_path) as store:
+        add(store, vial("L1", "S1"))
+        add(store, vial("L2", "S2"))
+    conn = sqlite3.connect(tmp_path / DB_FILENAME)
+    conn.execute("DROP TRIGGER worksheet_vials_no_delete")
+    conn.execute("DELETE FROM worksheet_vials WHERE serial = 'S2'")  # hiding a recalled vial
+    conn.commit()
+    conn.close()
+    with RecordStore.open(tmp_path) as store:
+        assert store.verify().ok  # the quick check is the chain alone
+        report = store.verify(check_pdfs=True)
+    assert not report.ok
+    assert report.first_broken_id == 2
+    assert "vial rows of worksheet W-000002" in report.message
