@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from core.catalog import default_catalog
+from core.documentation import VialRecord
 from core.records import DB_FILENAME, RecordStore, format_worksheet_id
 from core.reference import NO_REFERENCE, CrosswalkSource
 from core.vial_scan import KnownNdc, known_ndcs
@@ -27,15 +28,17 @@ def recorded_ndcs(data_dir: Path) -> frozenset[str]:
         return store.recorded_ndcs()
 
 
-def serial_lookup(data_dir: Path, correcting: int | None = None) -> Callable[[str], list[str]]:
+def serial_lookup(
+    data_dir: Path, correcting: int | None = None
+) -> Callable[[VialRecord], list[str]]:
     """``serial -> worksheet IDs`` already holding it (current versions only; the worksheet
     being corrected does not count)."""
     if not _has_records(data_dir):
         return lambda serial: []
 
-    def recorded_on(serial: str) -> list[str]:
+    def recorded_on(vial: VialRecord) -> list[str]:
         with RecordStore.open(data_dir) as store:
-            found = store.serial_recorded_on(serial, correcting=correcting)
+            found = store.serial_recorded_on(vial.serial, ndc=vial.ndc, correcting=correcting)
         return [format_worksheet_id(record_id) for record_id in found]
 
     return recorded_on

@@ -140,19 +140,19 @@ def check_new_serial(vials: Sequence[VialRecord], scan: PackageScan) -> None:
 def serial_warnings(
     vials: Sequence[VialRecord],
     multi_dose: bool,
-    recorded_on: Callable[[str], list[str]],
+    recorded_on: Callable[[VialRecord], list[str]],
     first_number: int = 1,
 ) -> list[str]:
     """A single-dose vial whose serial is on an earlier worksheet cannot be used again.
 
-    ``recorded_on(serial)`` gives the worksheet IDs that already hold the serial.
+    ``recorded_on(vial)`` gives the worksheet IDs that already hold the vial's serial.
     A multi-dose vial is meant to be used again, so it is not warned about.
     """
     if multi_dose:
         return []
     warnings = []
     for number, vial in enumerate(vials, start=first_number):
-        if vial.serial and (earlier := recorded_on(vial.serial)):
+        if vial.serial and (earlier := recorded_on(vial)):
             warnings.append(
                 f"vial {number} (serial {vial.serial}) is already recorded on worksheet "
                 f"{', '.join(earlier)}; a single-dose vial cannot be used twice"

@@ -374,16 +374,21 @@ class RecordStore:
             params.append(limit)
         return [_summary(row) for row in self._conn.execute(sql, params)]
 
-    def serial_recorded_on(self, serial: str, *, correcting: int | None = None) -> tuple[int, ...]:
+    def serial_recorded_on(
+        self, serial: str, *, ndc: str = "", correcting: int | None = None
+    ) -> tuple[int, ...]:
         """Ids of the current worksheets (not since corrected) holding a vial with this
-        serial; ``correcting`` is the record a new worksheet replaces, which does not
-        count (its correction repeats its vials)."""
+        serial. A serial is unique among one NDC's packages: with ``ndc`` given, only
+        vials of that NDC (or with none recorded) count. ``correcting`` is the record a
+        new worksheet replaces, which does not count (its correction repeats its vials).
+        """
         rows = self._conn.execute(
             "SELECT DISTINCT v.worksheet_id FROM worksheet_vials v"
             " WHERE v.serial = ? AND v.serial != '' AND v.worksheet_id IS NOT ?"
+            " AND (? = '' OR v.ndc = '' OR v.ndc = ?)"
             " AND NOT EXISTS (SELECT 1 FROM worksheets r WHERE r.replaces = v.worksheet_id)"
             " ORDER BY v.worksheet_id",
-            (serial, correcting),
+            (serial, correcting, ndc, ndc),
         )
         return tuple(row[0] for row in rows)
 

@@ -55,6 +55,8 @@ def test_serials_recorded_count_only_current_worksheets(tmp_path: Path) -> None:
         assert store.serial_recorded_on("S1") == (first,)
         assert store.serial_recorded_on("S1", correcting=first) == ()
         assert store.serial_recorded_on("s1") == ()  # serials are exact
+        assert store.serial_recorded_on("S1", ndc="44151001234") == (first,)
+        assert store.serial_recorded_on("S1", ndc="00002759701") == ()  # another product
         correction = add(store, vial("L", "S1", "44151001234"), replaces=first)
         assert store.serial_recorded_on("S1") == (correction,)  # the corrected one is gone
         assert store.recorded_ndcs() == frozenset({"44151001234"})

@@ -114,8 +114,8 @@ def test_the_same_serial_twice_in_one_dose_is_refused() -> None:
 def test_an_earlier_serial_warns_for_single_dose_only() -> None:
     vials = (VialRecord(serial="A"), VialRecord(serial="B"))
 
-    def recorded_on(serial: str) -> list[str]:
-        return ["W-000007"] if serial == "B" else []
+    def recorded_on(vial: VialRecord) -> list[str]:
+        return ["W-000007"] if vial.serial == "B" else []
 
     assert serial_warnings(vials, False, recorded_on) == [
         "vial 2 (serial B) is already recorded on worksheet W-000007; "
