@@ -26,6 +26,7 @@ Usage (the CLI and the Qt history view are thin layers over this)::
 
         # History / CLI. Filters combine; pass limit= for a long history.
         rows = store.list(patient="doe", since=date(2025, 3, 1))   # newest first
+        rows = store.list(lot="LX2231A")         # a recall: also serial=, vial= (either)
         csv_text = to_csv(rows)
         n = parse_worksheet_id("w-42")           # 42; also "W-000042" or "42"
         store.latest_in_chain(n)                 # id of the newest correction
