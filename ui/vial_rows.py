@@ -35,6 +35,14 @@ class VialRow:
 
         self.scanned.setTextFormat(Qt.TextFormat.PlainText)  # a serial is not HTML
         self.scanned.hide()
+        for edit in (self.lot, self.expiry):
+            edit.textEdited.connect(self._forget_scan_if_cleared)
+
+    def _forget_scan_if_cleared(self) -> None:
+        """Clearing a scanned row by hand (a wrong vial scanned) drops its serial too."""
+        if self.serial and not (self.lot.text().strip() or self.expiry.text().strip()):
+            self.serial = self.ndc = ""
+            self.show_scanned()
 
     def fill(self, vial: VialRecord) -> None:
         self.serial, self.ndc = vial.serial, vial.ndc

@@ -194,3 +194,16 @@ def test_a_configured_substitute_separator_stands_for_gs(qtbot, window) -> None:
     assert window.documentation().vials[0].serial == "SN1"
     type_code(qtbot, field, "(01)00300027597010(17)270100(10)LX2231A(21)SN2")  # as printed
     assert window.documentation().vials[1].serial == "SN2"
+
+
+def test_clearing_a_scanned_row_by_hand_drops_its_serial(qtbot, window) -> None:
+    enter_dose(qtbot, window)
+    child(window, "ndc").setText("0002-7597-01")
+    scan(qtbot, window, "WRONG1")
+    for name in ("vialLot1", "vialExpiry1"):
+        field = child(window, name)
+        field.selectAll()
+        qtbot.keyClick(field, Qt.Key.Key_Backspace)
+    assert window.documentation().vials[0].serial == ""
+    scan(qtbot, window, "SN1")  # the emptied row is the next to fill
+    assert window.documentation().vials[0].serial == "SN1"
