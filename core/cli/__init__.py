@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "reprint": "core.cli.history",
     "verify": "core.cli.history",
     "cms": "core.cli.cms",
+    "payers": "core.cli.payers",
 }
 
 EXIT_USAGE = 2
