@@ -46,15 +46,20 @@ def pricing_csv(
 
 
 CROSSWALK_COLUMNS = (
-    "Short Description,LABELER NAME,Drug Name,HCPCS Dosage,PKG SIZE,PKG QTY,BILLUNITS,"
-    "BILLUNITSPKG"
+    "Short Description,LABELER NAME,Drug Name,HCPCS Dosage,PKG SIZE,PKG QTY,BILLUNITS,BILLUNITSPKG"
 )
 CROSSWALK_ROWS = (
     # code, ndc, rest
-    ("J1459", "44206-0436-90", '"Inj ivig privigen, 500 mg","CSL Behring, LLC",Privigen\u00ae,'
-     "500 MG,100,1,0.2,20"),
-    ("J1459", "44206-0437-91", '"Inj ivig privigen, 500 mg","CSL Behring, LLC",Privigen,'
-     "500 MG,200,1,0.2,40"),
+    (
+        "J1459",
+        "44206-0436-90",
+        '"Inj ivig privigen, 500 mg","CSL Behring, LLC",Privigen\u00ae,500 MG,100,1,0.2,20',
+    ),
+    (
+        "J1459",
+        "44206-0437-91",
+        '"Inj ivig privigen, 500 mg","CSL Behring, LLC",Privigen,500 MG,200,1,0.2,40',
+    ),
     ("J1569", "00944-2700-02", "Gammagard liquid,Takeda,Gammagard Liquid,500 MG,10,1,0.2,2"),
     ("J1569", "00944-2700-03", "Gammagard liquid,Takeda,Gammagard Liquid,500 MG,25,1,0.2,5"),
 )

@@ -43,7 +43,7 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_status_and_lookup(data: Path) -> None:
     status = main(data, "cms", "status").stdout.splitlines()
-    assert [line.split()[:2] + [line.split()[5]] for line in status] == [
+    assert [[*line.split()[:2], line.split()[5]] for line in status] == [
         ["2026Q1", "crosswalk", "4"],
         ["2026Q1", "pricing", "5"],
     ]
