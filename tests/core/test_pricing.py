@@ -127,3 +127,23 @@ def test_without_reference_data_nothing_changes() -> None:
 )
 def test_dollars_keep_every_published_decimal(amount: str, text: str) -> None:
     assert dollars(Decimal(amount)) == text
+
+
+def test_worksheet_shows_dollars_the_waste_recovered_and_the_source(
+    reference: ReferenceData,
+) -> None:
+    from datetime import datetime
+
+    from core.documentation import Documentation
+    from core.worksheet.content import worksheet_content
+
+    result = price_result(evaluate(PRIVIGEN), reference, FEB)
+    content = worksheet_content(
+        result, Documentation(), worksheet_id="DRAFT", printed_at=datetime(2026, 2, 10, 9, 0)
+    )
+    assert [row.payment for row in content.claim_lines] == [
+        "56 units × $41.234 = $2,309.104",
+        "billing the waste recovers 4 units × $41.234 = $164.936",
+    ]
+    assert "CMS ASP pricing file 2026Q1 for the service date 2026-02-10" in content.claim_note
+    assert "CMS billing unit for J1459: 500 MG" in content.claim_note
