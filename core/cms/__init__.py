@@ -5,3 +5,7 @@
 in a reference database beside (not inside) the worksheet records, and answers the
 ``core.reference`` protocols from it.
 """
+
+#: The reference database in the data directory (named here so that checking for it does
+#: not import sqlite3, which the window loads only when first needed).
+REFERENCE_DB_FILENAME = "cms-reference.sqlite3"

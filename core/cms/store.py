@@ -19,11 +19,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+from core.cms import REFERENCE_DB_FILENAME
 from core.cms.parse import Kind, ParsedFile
 from core.data_dir import ensure_private_dir
 from core.reference import CodeDosage, CrosswalkEntry, Price
 
-DB_FILENAME = "cms-reference.sqlite3"
+DB_FILENAME = REFERENCE_DB_FILENAME
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS imports (
