@@ -169,3 +169,10 @@ def test_bad_input_exits_2_with_one_line(
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and message in lines[0], done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_file_text_in_messages_is_escaped_for_the_terminal(data: Path, tmp_path: Path) -> None:
+    bad = write(tmp_path / "esc.csv", pricing_csv(rows=("J1459,IVIG,500 MG,1\x1b[2J",)))
+    done = main(data, "cms", "import", str(bad))
+    assert done.returncode == 2
+    assert "\x1b" not in done.stderr and "\\x1b[2J" in done.stderr

@@ -24,10 +24,14 @@ def run_import_fees(args: argparse.Namespace) -> int:
 
     payer = default_payers().get(args.payer, "payer")
     path = Path(args.file)
-    texts = read_texts(path)
-    if len(texts) != 1:
-        raise InputError(str(path), "holds more than one CSV; give the fee schedule alone")
-    rows = parse_fee_schedule(texts[0])
+    try:
+        texts = read_texts(path)
+        if len(texts) != 1:
+            raise InputError(str(path), "holds more than one CSV; give the fee schedule alone")
+        rows = parse_fee_schedule(texts[0])
+    except InputError as error:
+        # Names inside a ZIP come from the file: escaped like any file text.
+        raise InputError(printable(error.field), printable(error.message)) from None
     with ReferenceStore.open(resolve_data_dir(args.data_dir)) as store:
         status = store.set_fee_schedule(payer.id, texts[0].name, file_digest(texts[0].text), rows)
     what = {

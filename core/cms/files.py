@@ -14,8 +14,10 @@ from pathlib import Path
 
 from core.errors import InputError
 
-#: Bigger files are refused before reading: the real ones are a few MB.
-MAX_FILE_BYTES = 200 * 1024 * 1024
+#: Bigger files are refused before reading: the real ones are under 20 MB.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+#: More data rows than this are refused (a crosswalk has about 60,000).
+MAX_ROWS = 1_000_000
 #: A field longer than this is not CMS data (descriptions are under 100 characters).
 MAX_FIELD_CHARS = 2000
 #: The header row is looked for among this many leading rows (the preamble is about 8).

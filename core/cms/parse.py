@@ -21,6 +21,7 @@ from typing import Any
 from core.cms.files import (
     MAX_FIELD_CHARS,
     MAX_PREAMBLE_ROWS,
+    MAX_ROWS,
     TextFile,
     clean_cell,
     csv_rows,
@@ -178,6 +179,10 @@ class _Rows:
         try:
             for raw in self._reader:
                 self.number += 1
+                if self.number > MAX_ROWS:
+                    raise InputError(
+                        self.name, f"has more than {MAX_ROWS:,} rows; this is not a CMS file"
+                    )
                 if raw and max(map(len, raw)) > MAX_FIELD_CHARS:
                     raise InputError(
                         self.name,

@@ -149,3 +149,18 @@ def test_utf8_files_are_read_as_utf8() -> None:
     assert decode("Privigen\u00ae".encode()) == "Privigen\u00ae"
     assert decode("Privigen\u00ae".encode("cp1252")) == "Privigen\u00ae"
     assert decode(b"\x81") == "\x81"
+
+
+def test_too_many_rows_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("core.cms.parse.MAX_ROWS", 12)
+    with pytest.raises(InputError, match="more than 12 rows"):
+        parse_file(_text(pricing_csv()))
+
+
+def test_an_oversized_zip_member_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_zip(tmp_path / "big.zip", {"asp.csv": pricing_csv() * 20})
+    monkeypatch.setattr("core.cms.files.MAX_FILE_BYTES", 2000)
+    with pytest.raises(InputError, match=r"big.zip:asp.csv: is larger than"):
+        read_texts(path)

@@ -8,6 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.cms.importer import import_files
 from core.form import DoseForm, evaluate
@@ -147,3 +149,18 @@ def test_worksheet_shows_dollars_the_waste_recovered_and_the_source(
     ]
     assert "CMS ASP pricing file 2026Q1 for the service date 2026-02-10" in content.claim_note
     assert "CMS billing unit for J1459: 500 MG" in content.claim_note
+
+
+@given(
+    units=st.integers(min_value=1, max_value=10_000),
+    limit=st.decimals(min_value=0, max_value=100_000, places=3, allow_nan=False),
+)
+def test_line_amount_is_units_times_the_published_limit_exactly(units: int, limit: Decimal) -> None:
+    from core.models import ClaimLine
+    from core.pricing import _priced_lines
+
+    (line,) = _priced_lines((ClaimLine(hcpcs="J1459", modifiers=(), units=units),), limit)
+    assert line.payment_per_unit == limit
+    assert line.payment == limit * units
+    # The printed figure is the exact amount: no rounding to cents.
+    assert Decimal(dollars(line.payment).lstrip("$").replace(",", "")) == limit * units
