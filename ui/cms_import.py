@@ -13,9 +13,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
+    QComboBox,
     QCompleter,
     QFileDialog,
     QLabel,
@@ -68,7 +69,13 @@ class CmsSupport(QObject):
 
     imported = Signal(str)
 
-    def __init__(self, window: QMainWindow, data_dir: Path, ndc_field: QWidget | None) -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        data_dir: Path,
+        ndc_field: QWidget | None,
+        product_picker: QComboBox | None = None,
+    ) -> None:
         super().__init__(window)
         self._window = window
         self._data_dir = data_dir
@@ -76,6 +83,7 @@ class CmsSupport(QObject):
         self._thread: _ImportThread | None = None
         self._ndc_model = QStandardItemModel(self)
         self._ndc_code = ""
+        self._products = product_picker
         self.status = QLabel()
         self.status.setObjectName("cmsStatus")
         window.statusBar().addPermanentWidget(self.status)
@@ -99,6 +107,31 @@ class CmsSupport(QObject):
         self._reference = open_reference(self._data_dir)
         self._ndc_code = ""
         self.show_quarter(None)
+        # The picker is filled after this is installed: describe its products once it is.
+        QTimer.singleShot(0, self._describe_products)
+
+    def _describe_products(self) -> None:
+        """Each product in the picker tells, as its tooltip, the crosswalk's NDCs for it:
+        labeler, drug name and package size."""
+        from core.catalog import default_catalog
+        from core.pricing import ndc_label
+
+        if self._products is None or self._reference is None:
+            return
+        products = {p.name: p for p in default_catalog().products}
+        today = date.today()
+        for index in range(self._products.count()):
+            product = products.get(self._products.itemData(index) or "")
+            if product is None:
+                continue
+            entries = self._reference.ndcs_for_code(product.hcpcs, today)
+            lines = [
+                f"{ndc_label(e.ndc11)}  {e.drug_name} — {e.labeler} — "
+                f"package {e.package_size} × {e.package_quantity}"
+                for e in entries
+            ]
+            tip = "CMS crosswalk NDCs:\n" + "\n".join(lines) if lines else ""
+            self._products.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
 
     def close(self) -> None:
         if self._reference is not None:
@@ -110,6 +143,9 @@ class CmsSupport(QObject):
 
         quarter = self._reference.quarter_in_use(day or date.today()) if self._reference else None
         text = f"CMS pricing {quarter}" if quarter else "No CMS pricing file imported"
+        if result is not None and result.cms_billing_unit is not None:
+            # The pricing file's unit beside the catalog's (a conflict is also a warning).
+            text += f" · {result.code} per {result.cms_billing_unit} (catalog: {result.dosage})"
         if result is not None and result.pricing is not None:
             if result.pricing.quarter is None:
                 text = result.pricing.source
@@ -208,10 +244,11 @@ def install(
     data_dir: Path,
     ndc_field: QWidget | None,
     recalculate: Callable[[], None],
+    product_picker: QComboBox | None = None,
 ) -> CmsSupport:
     """Add the import action to the File menu (before Quit) and the status bar label;
     ``recalculate`` runs after each import so the dose on screen gets the new prices."""
-    support = CmsSupport(window, data_dir, ndc_field)
+    support = CmsSupport(window, data_dir, ndc_field, product_picker)
     support.imported.connect(lambda _text: recalculate())
     menu = _file_menu(window)
     if menu is not None:

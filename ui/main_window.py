@@ -195,7 +195,9 @@ class MainWindow(QMainWindow):
         self.data_dir = resolve_data_dir(self._data_dir_choice)
         self.worksheet = WorksheetRecorder(self, self.data_dir)
         self._build_actions()
-        self.cms = install_cms(self, self.data_dir, self.docs.ndc, self.recalculate)
+        self.cms = install_cms(
+            self, self.data_dir, self.docs.ndc, self.recalculate, self.dose.product
+        )
         self.autosave = Autosave(self.data_dir, self.draft_fields, self.has_input)
         self.autosave.status.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.draft_banner.offer(self.autosave, self.restore_fields)

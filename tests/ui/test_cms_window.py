@@ -62,3 +62,14 @@ def test_crosswalk_ndcs_are_offered_for_the_code(qtbot, window, tmp_path: Path) 
     model = completer.model()
     offered = [model.index(row, 0).data() for row in range(model.rowCount())]
     assert offered[0] == "00944-2700-02 — Gammagard Liquid — Takeda — package 10 × 1"
+
+
+def test_products_show_their_crosswalk_ndcs(qtbot, window, tmp_path: Path) -> None:
+    from PySide6.QtCore import Qt
+
+    _import(qtbot, window, tmp_path)
+    picker = window.dose.product
+    index = picker.findData("Privigen 10%")
+    qtbot.waitUntil(lambda: bool(picker.itemData(index, Qt.ItemDataRole.ToolTipRole)))
+    tip = picker.itemData(index, Qt.ItemDataRole.ToolTipRole)
+    assert "44206-0436-90  Privigen® — CSL Behring, LLC — package 100 × 1" in tip
