@@ -165,7 +165,7 @@ def price_result(
     update: dict[str, object] = {}
     cms = reference.code_dosage(result.code, service_date)
     conflict = None
-    if cms is not None:
+    if cms is not None and cms.dosage:  # a layout without the dosage column says nothing
         update["cms_billing_unit"] = cms.dosage
         if not _same_unit(result, cms):
             conflict = _conflict(result, cms)

@@ -164,3 +164,20 @@ def test_line_amount_is_units_times_the_published_limit_exactly(units: int, limi
     assert line.payment == limit * units
     # The printed figure is the exact amount: no rounding to cents.
     assert Decimal(dollars(line.payment).lstrip("$").replace(",", "")) == limit * units
+
+
+def test_a_pricing_layout_without_the_dosage_column_claims_no_conflict(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "asp.csv",
+        pricing_csv(header="HCPCS Code,Short Description,Payment Limit", rows=("J1410,IG,12.5",)),
+    )
+    assert not import_files([path], tmp_path / "data").refused
+    reference = open_reference(tmp_path / "data")
+    try:
+        result = price_result(
+            evaluate(DoseForm(vial_size="10", dose_ordered="12", administered="12")), reference, FEB
+        )
+    finally:
+        reference.close()
+    assert result.code_unit_conflict is None and result.cms_billing_unit is None
+    assert result.claim_lines[0].payment == Decimal("37.5")
