@@ -33,7 +33,7 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ]
     done = main(tmp_path / "data", "cms", "import", *map(str, files))
     assert done.returncode == 0, done.stderr
-    assert "asp.csv: pricing 2026Q1, 5 rows imported; 1 rows not usable" in done.stdout
+    assert "asp.csv: pricing 2026Q1, 5 rows imported; 1 row not usable" in done.stdout
     assert "row 16: a note, not data" in done.stdout
     assert "xw.zip:NDC-HCPCS crosswalk.csv: crosswalk 2026Q1, 4 rows imported" in done.stdout
     again = main(tmp_path / "data", "cms", "import", *map(str, files))

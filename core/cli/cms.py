@@ -21,6 +21,10 @@ EXIT_REFUSED = 2
 _LISTED_ROWS = 20
 
 
+def _rows(count: int) -> str:
+    return f"{count:,} row" if count == 1 else f"{count:,} rows"
+
+
 def _progress(done: int, total: int, name: str) -> None:
     if name:
         print(f"[{done + 1}/{total}] {printable(name)}", flush=True)
@@ -43,7 +47,7 @@ def run_import(args: argparse.Namespace) -> int:
         }[outcome.status]
         print(
             f"{printable(outcome.name)}: {outcome.kind.value} {outcome.quarter}, "
-            f"{outcome.rows:,} rows {what}; {len(outcome.unusable)} rows not usable"
+            f"{outcome.rows:,} rows {what}; {_rows(len(outcome.unusable))} not usable"
         )
         for row, reason in outcome.unusable[:_LISTED_ROWS]:
             print(f"  row {row}: {printable(reason)}")
