@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
@@ -228,6 +228,10 @@ class CmsSupport(QObject):
         thread.progressed.connect(step)
         thread.done.connect(finished)
         self._thread = thread
+        app = QCoreApplication.instance()
+        if app is not None:
+            # Quitting mid-import waits for it: the file is then fully stored or not at all.
+            app.aboutToQuit.connect(thread.wait)
         thread.start()
 
 
