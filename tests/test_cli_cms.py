@@ -176,3 +176,24 @@ def test_file_text_in_messages_is_escaped_for_the_terminal(data: Path, tmp_path:
     done = main(data, "cms", "import", str(bad))
     assert done.returncode == 2
     assert "\x1b" not in done.stderr and "\\x1b[2J" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("cms", "import", "{file}"),
+        ("calc", "--vial-size", "10", "--ordered", "12", "--administered", "12"),
+        ("cms", "status"),
+    ],
+)
+def test_a_damaged_reference_database_is_named_not_a_traceback(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "cms-reference.sqlite3").write_bytes(b"not a database " * 100)
+    file = write(tmp_path / "asp.csv", pricing_csv())
+    done = main(data, *(a.replace("{file}", str(file)) for a in args))
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1
+    assert "reference database:" in done.stderr and "import the CMS files again" in done.stderr

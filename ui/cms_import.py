@@ -44,9 +44,13 @@ class _ImportThread(QThread):
         self._data_dir = data_dir
 
     def run(self) -> None:
-        from core.cms.importer import import_files
+        from core.cms.importer import ImportReport, import_files
+        from core.errors import InputError
 
-        report = import_files(self._paths, self._data_dir, None, self.progressed.emit)
+        try:
+            report = import_files(self._paths, self._data_dir, None, self.progressed.emit)
+        except InputError as error:  # the reference database itself cannot be used
+            report = ImportReport((), (error,))
         self.done.emit(report)
 
 
@@ -100,12 +104,19 @@ class CmsSupport(QObject):
     # -- reference data
 
     def _open(self) -> None:
-        from core.reference import open_reference
+        from core.errors import InputError
+        from core.reference import NO_REFERENCE_DATA, open_reference
+        from core.terminal import printable
 
         if self._reference is not None:
             self._reference.close()
-        self._reference = open_reference(self._data_dir)
         self._ndc_code = ""
+        try:
+            self._reference = open_reference(self._data_dir)
+        except InputError as error:
+            self._reference = NO_REFERENCE_DATA
+            self.status.setText(f"CMS files unavailable: {printable(str(error))}")
+            return
         self.show_quarter(None)
         # The picker is filled after this is installed: describe its products once it is.
         QTimer.singleShot(0, self._describe_products)

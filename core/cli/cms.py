@@ -21,6 +21,16 @@ EXIT_REFUSED = 2
 _LISTED_ROWS = 20
 
 
+def data_dir(args: argparse.Namespace) -> Path:
+    """The data directory of ``--data-dir`` (created if missing), or InputError naming it."""
+    from core.data_dir import resolve_data_dir
+
+    try:
+        return resolve_data_dir(args.data_dir)
+    except OSError as error:
+        raise InputError("data directory", f"cannot be used ({error})") from None
+
+
 def _rows(count: int) -> str:
     return f"{count:,} row" if count == 1 else f"{count:,} rows"
 
@@ -33,12 +43,9 @@ def _progress(done: int, total: int, name: str) -> None:
 def run_import(args: argparse.Namespace) -> int:
     from core.cms.importer import import_files
     from core.cms.quarters import parse_quarter
-    from core.data_dir import resolve_data_dir
 
     quarter = parse_quarter(args.quarter, "--quarter") if args.quarter else None
-    report = import_files(
-        [Path(p) for p in args.files], resolve_data_dir(args.data_dir), quarter, _progress
-    )
+    report = import_files([Path(p) for p in args.files], data_dir(args), quarter, _progress)
     for outcome in report.imported:
         what = {
             "imported": "imported",
@@ -60,9 +67,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_status(args: argparse.Namespace) -> int:
     from core.cms.store import ReferenceStore
-    from core.data_dir import resolve_data_dir
 
-    store = ReferenceStore.open_existing(resolve_data_dir(args.data_dir))
+    store = ReferenceStore.open_existing(data_dir(args))
     if store is None:
         print("No CMS files imported. Import them with `main.py cms import FILE...`.")
         return 0
@@ -85,13 +91,12 @@ def run_status(args: argparse.Namespace) -> int:
 def run_lookup(args: argparse.Namespace) -> int:
     from core.cms.parse import parse_code
     from core.cms.store import ReferenceStore
-    from core.data_dir import resolve_data_dir
     from core.ndc import parse_ndc
     from core.pricing import dollars, ndc_label
 
     if bool(args.ndc) == bool(args.code):
         raise InputError("lookup", "give one of --ndc NDC or --code CODE")
-    store = ReferenceStore.open_existing(resolve_data_dir(args.data_dir))
+    store = ReferenceStore.open_existing(data_dir(args))
     if store is None:
         raise InputError("lookup", "no CMS files imported; run `main.py cms import FILE...`")
     with store:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.cli.calc import add_data_dir_option
+from core.cli.cms import data_dir
 from core.terminal import printable
 
 if TYPE_CHECKING:
@@ -19,7 +20,6 @@ def run_import_fees(args: argparse.Namespace) -> int:
     from core.cms.fees import parse_fee_schedule
     from core.cms.files import read_texts
     from core.cms.store import ReferenceStore, file_digest
-    from core.data_dir import resolve_data_dir
     from core.errors import InputError
 
     payer = default_payers().get(args.payer, "payer")
@@ -32,7 +32,7 @@ def run_import_fees(args: argparse.Namespace) -> int:
     except InputError as error:
         # Names inside a ZIP come from the file: escaped like any file text.
         raise InputError(printable(error.field), printable(error.message)) from None
-    with ReferenceStore.open(resolve_data_dir(args.data_dir)) as store:
+    with ReferenceStore.open(data_dir(args)) as store:
         status = store.set_fee_schedule(payer.id, texts[0].name, file_digest(texts[0].text), rows)
     what = {
         "imported": "imported",

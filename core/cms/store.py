@@ -22,6 +22,7 @@ from typing import Self
 from core.cms import REFERENCE_DB_FILENAME
 from core.cms.parse import Kind, ParsedFile
 from core.data_dir import ensure_private_dir
+from core.errors import InputError
 from core.reference import CodeDosage, CrosswalkEntry, Price
 
 DB_FILENAME = REFERENCE_DB_FILENAME
@@ -146,10 +147,17 @@ class ReferenceStore:
 
     @classmethod
     def open(cls, data_dir: Path | str) -> ReferenceStore:
+        """Open (creating as needed) the reference database; a directory or database that
+        cannot be used raises ``InputError`` naming it."""
         data_dir = Path(data_dir)
-        ensure_private_dir(data_dir)
         path = data_dir / DB_FILENAME
-        _private_file(path)
+        try:
+            ensure_private_dir(data_dir)
+            _private_file(path)
+        except OSError as error:
+            raise InputError(
+                "data directory", f"{data_dir} cannot hold the CMS reference data ({error})"
+            ) from None
         conn = sqlite3.connect(path, isolation_level=None, timeout=10.0)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
@@ -161,6 +169,12 @@ class ReferenceStore:
                     side = path.with_name(path.name + suffix)
                     if side.exists():
                         os.chmod(side, 0o600)
+        except sqlite3.Error as error:
+            conn.close()
+            raise InputError(
+                "reference database",
+                f"{path} cannot be used ({error}); move it away and import the CMS files again",
+            ) from None
         except BaseException:
             conn.close()
             raise

@@ -73,3 +73,16 @@ def test_products_show_their_crosswalk_ndcs(qtbot, window, tmp_path: Path) -> No
     qtbot.waitUntil(lambda: bool(picker.itemData(index, Qt.ItemDataRole.ToolTipRole)))
     tip = picker.itemData(index, Qt.ItemDataRole.ToolTipRole)
     assert "44206-0436-90  Privigen® — CSL Behring, LLC — package 100 × 1" in tip
+
+
+def test_a_damaged_reference_database_is_named_in_the_status_bar(qtbot, isolated: Path) -> None:
+    from main import build_window
+
+    isolated.mkdir(parents=True, exist_ok=True)
+    (isolated / "cms-reference.sqlite3").write_bytes(b"not a database " * 100)
+    win = build_window()
+    qtbot.addWidget(win)
+    win.show()
+    win.ensure_engine()
+    assert _status(win).startswith("CMS files unavailable: reference database:")
+    win.mark_saved()
