@@ -197,3 +197,32 @@ def test_a_damaged_reference_database_is_named_not_a_traceback(
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1
     assert "reference database:" in done.stderr and "import the CMS files again" in done.stderr
+
+
+def test_worksheet_prices_with_the_quarter_of_the_administration(
+    data: Path, tmp_path: Path
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    out = tmp_path / "w.pdf"
+    done = main(
+        data,
+        "worksheet",
+        *PRIVIGEN,
+        "--administered",
+        "280",
+        "--ndc",
+        "44206-0436-90",
+        "--administered-at",
+        "2026-02-10T09:30",
+        "--draft",
+        "-o",
+        str(out),
+    )
+    assert done.returncode == 0, done.stderr
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(out.read_bytes())).pages)
+    text = " ".join(text.split())
+    assert "$2,309.104" in text and "$164.936" in text
+    assert "CMS ASP pricing file 2026Q1 for the service date 2026-02-10" in text
