@@ -7,6 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.cms.files import TextFile, decode, read_texts
 from core.cms.parse import Kind, parse_file
@@ -164,3 +166,22 @@ def test_an_oversized_zip_member_is_refused_before_it_is_read(
     monkeypatch.setattr("core.cms.files.MAX_FILE_BYTES", 2000)
     with pytest.raises(InputError, match=r"big.zip:asp.csv: is larger than"):
         read_texts(path)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    body=st.one_of(
+        st.binary(max_size=400),
+        st.text(alphabet=',"\r\n0123456789-J .\x00\x1b\u00a0\u00e9', max_size=300).map(str.encode),
+    )
+)
+def test_any_bytes_after_the_header_are_read_or_refused_by_name(body: bytes) -> None:
+    data = crosswalk_csv(rows=()) + body
+    try:
+        parsed = parse_file(_text(data, "fuzz.csv"))
+    except InputError as error:
+        assert str(error).startswith("fuzz.csv: ")
+        return
+    # Whatever was read is valid: 11-digit NDCs, codes in the HCPCS form.
+    assert all(len(row.ndc11) == 11 and row.ndc11.isdigit() for row in parsed.crosswalk)
+    assert all(len(row.code) == 5 for row in parsed.crosswalk)
