@@ -42,7 +42,8 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_status_and_lookup(data: Path) -> None:
-    status = main(data, "cms", "status").stdout.splitlines()
+    *status, today = main(data, "cms", "status").stdout.splitlines()
+    assert today.startswith("Pricing for today (") and ": 2026Q1" in today
     assert [[*line.split()[:2], line.split()[5]] for line in status] == [
         ["2026Q1", "crosswalk", "4"],
         ["2026Q1", "pricing", "5"],

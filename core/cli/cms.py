@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -72,9 +73,11 @@ def run_status(args: argparse.Namespace) -> int:
     if store is None:
         print("No CMS files imported. Import them with `main.py cms import FILE...`.")
         return 0
+    today = date.today()
     with store:
         held = store.quarters()
         schedules = store.fee_schedules()
+        in_use = store.quarter_in_use(today)
     if not held:
         print("No CMS files imported.")
     for quarter in held:
@@ -85,6 +88,10 @@ def run_status(args: argparse.Namespace) -> int:
         )
     for payer, name, rows in schedules:
         print(f"fee schedule  {printable(payer)}  {rows:,} rows  {printable(name)}")
+    if in_use is not None:
+        covering = any(q.kind == "pricing" and q.start <= today <= q.end for q in held)
+        note = "" if covering else " (no file covers today: out of date)"
+        print(f"Pricing for today ({today.isoformat()}): {in_use}{note}")
     return 0
 
 
