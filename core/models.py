@@ -69,6 +69,9 @@ class ClaimLine(_Frozen):
     ndc_quantity_ml: PlainDecimal | None = None
     #: Drug identification as sent on the claim: ``N400002759701ML12``.
     ndc_segment: str | None = None
+    #: Dollars, set by ``core.pricing`` when a price is known (exact, never rounded).
+    payment_per_unit: PlainDecimal | None = None
+    payment: PlainDecimal | None = None
 
     @property
     def billed_code(self) -> str:
@@ -88,6 +91,25 @@ class Warning(_Frozen):
 
     def __str__(self) -> str:
         return f"{self.message} {self.action}"
+
+
+class Pricing(_Frozen):
+    """What priced the claim lines (``core.pricing``)."""
+
+    #: The CMS quarter, e.g. ``2026Q1``; None when a payer's fee schedule priced them.
+    quarter: str | None
+    source: str
+    service_date: str
+
+
+class CodeUnitConflict(_Frozen):
+    """The CMS pricing file bills the code in another unit than the catalog."""
+
+    code: str
+    catalog_unit: str
+    cms_unit: str
+    quarter: str
+    message: str
 
 
 class CalculationResult(_Frozen):
@@ -115,3 +137,8 @@ class CalculationResult(_Frozen):
     claim_lines: tuple[ClaimLine, ...]
     warnings: tuple[Warning, ...]
     steps: tuple[str, ...]
+    # Set by ``core.pricing`` from the imported CMS files; None without them.
+    pricing: Pricing | None = None
+    code_unit_conflict: CodeUnitConflict | None = None
+    #: The code's billing unit as the CMS pricing file states it, e.g. ``500 MG``.
+    cms_billing_unit: str | None = None

@@ -7,8 +7,10 @@ which knows nothing, so every feature works (without dollars) before files are i
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Protocol
 
 
@@ -41,3 +43,109 @@ class _NoReference:
 
 
 NO_REFERENCE = _NoReference()
+
+
+# ----------------------------------------------------------------------------------------
+# The richer questions the pricing step (``core.pricing``) and the window ask. Added
+# after the two protocols above, which stay as they are for the code already using them.
+
+
+@dataclass(frozen=True)
+class Price:
+    """Where a code's price per billing unit came from."""
+
+    per_unit: Decimal
+    #: e.g. "CMS ASP pricing file 2026Q1" or "commercial fee schedule (fees.csv)"
+    source: str
+    #: The CMS quarter that priced it; None for a payer's fee schedule.
+    quarter: str | None
+    #: True when no imported quarter covers the service date and an earlier one priced it.
+    out_of_date: bool = False
+    #: The payer fee schedule's name, when one priced it.
+    schedule: str | None = None
+
+
+@dataclass(frozen=True)
+class CodeDosage:
+    """A code's billing unit as the CMS pricing file states it, e.g. ``25 MG``."""
+
+    code: str
+    dosage: str
+    description: str
+    quarter: str
+
+
+@dataclass(frozen=True)
+class CrosswalkEntry:
+    """One row of the NDC-HCPCS crosswalk."""
+
+    ndc11: str
+    code: str
+    labeler: str
+    drug_name: str
+    package_size: str
+    package_quantity: str
+    billing_units_per_package: Decimal | None
+    quarter: str
+
+
+class ReferenceData(PricingSource, CrosswalkSource, Protocol):
+    def price(self, code: str, service_date: date, payer: str) -> Price | None:
+        """The price per unit with its source, or None when nothing prices the code."""
+        ...
+
+    def code_dosage(self, code: str, service_date: date) -> CodeDosage | None: ...
+
+    def crosswalk_entries(self, ndc11: str, service_date: date) -> tuple[CrosswalkEntry, ...]:
+        """The crosswalk rows for an NDC in the quarter that covers the date (or the
+        latest earlier one)."""
+        ...
+
+    def ndcs_for_code(self, code: str, service_date: date) -> tuple[CrosswalkEntry, ...]: ...
+
+    def has_crosswalk(self) -> bool: ...
+
+    def quarter_in_use(self, service_date: date) -> str | None:
+        """The pricing quarter that prices doses given on the date, e.g. ``2026Q1``."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class _NoReferenceData(_NoReference):
+    def price(self, code: str, service_date: date, payer: str) -> Price | None:
+        return None
+
+    def code_dosage(self, code: str, service_date: date) -> CodeDosage | None:
+        return None
+
+    def crosswalk_entries(self, ndc11: str, service_date: date) -> tuple[CrosswalkEntry, ...]:
+        return ()
+
+    def ndcs_for_code(self, code: str, service_date: date) -> tuple[CrosswalkEntry, ...]:
+        return ()
+
+    def has_crosswalk(self) -> bool:
+        return False
+
+    def quarter_in_use(self, service_date: date) -> str | None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+#: Knows nothing (the richer protocol too); ``NO_REFERENCE`` stays for the two small ones.
+NO_REFERENCE_DATA: ReferenceData = _NoReferenceData()
+
+
+def open_reference(data_dir: Path) -> ReferenceData:
+    """The imported CMS files and fee schedules of a data directory (read-only), or
+    ``NO_REFERENCE_DATA`` when none were imported. The caller closes it."""
+    from core.cms import REFERENCE_DB_FILENAME
+
+    if not (Path(data_dir) / REFERENCE_DB_FILENAME).is_file():
+        return NO_REFERENCE_DATA  # without importing sqlite3 (start-up time)
+    from core.cms.store import ReferenceStore
+
+    return ReferenceStore.open_existing(data_dir) or NO_REFERENCE_DATA

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from core.models import CalculationResult
     from core.records import WorksheetRecord
     from ui.autosave import Autosave
+    from ui.cms_import import CmsSupport
     from ui.worksheet_wiring import WorksheetRecorder
 
 PrintHandler = Callable[["MainWindow"], object]
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         #: Record id of the worksheet this form corrects, while a correction is open.
         self._replaces: int | None = None
         self.worksheet: WorksheetRecorder | None = None
+        self.cms: CmsSupport | None = None  # CMS files: menu, status bar, pricing
 
         self.dose = DosePanel(
             prefs.text_value(settings, prefs.LAST_CODE, prefs.DEFAULT_CODE),
@@ -187,12 +189,16 @@ class MainWindow(QMainWindow):
         from core.data_dir import resolve_data_dir
         from core.errors import CatalogError
         from ui.autosave import Autosave
+        from ui.cms_import import install as install_cms
         from ui.worksheet_wiring import WorksheetRecorder
 
         self.data_dir = resolve_data_dir(self._data_dir_choice)
         self.worksheet = WorksheetRecorder(self, self.data_dir)
         self._build_actions()
         self.docs.vials.scan.attach(self)  # scanned package codes fill the vial rows
+        self.cms = install_cms(
+            self, self.data_dir, self.docs.ndc, self.recalculate, self.dose.product
+        )
         self.autosave = Autosave(self.data_dir, self.draft_fields, self.has_input)
         self.autosave.status.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.draft_banner.offer(self.autosave, self.restore_fields)
@@ -362,6 +368,9 @@ class MainWindow(QMainWindow):
         try:
             result: CalculationResult | None = evaluate(form)
             messages: dict[str, str] = {}
+            if result is not None and self.cms is not None:
+                given = self.docs.documentation_values()["administered_at"]
+                result = self.cms.price(result, given)
         except FormErrors as errors:
             result, messages = None, errors.messages
         ndc_problem = self.ndc_problem()

@@ -22,6 +22,8 @@ COMMANDS: dict[str, str] = {
     "reprint": "core.cli.history",
     "verify": "core.cli.history",
     "scan": "core.cli.scan",
+    "cms": "core.cli.cms",
+    "payers": "core.cli.payers",
 }
 
 EXIT_USAGE = 2

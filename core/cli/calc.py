@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core import ismp
 from core.catalog import load_catalog
+from core.errors import InputError
 from core.form import DoseForm, FormErrors, evaluate
 from core.models import CalculationResult
 
@@ -91,6 +94,67 @@ def summary(result: CalculationResult) -> str:
     return "\n".join(lines)
 
 
+def reference_dir(explicit: str | None) -> Path:
+    """The data directory holding imported CMS files, without creating it: pricing only
+    reads, and a calculation must not leave directories behind."""
+    from core.data_dir import APP_NAME, ENV_VAR
+
+    if explicit:
+        return Path(explicit).expanduser()
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR]).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def priced(
+    result: CalculationResult, data_dir: str | None, service_date: date
+) -> CalculationResult:
+    """Dollars and CMS reference checks from the files imported into the data directory."""
+    from core.pricing import price_result
+    from core.reference import open_reference
+
+    reference = open_reference(reference_dir(data_dir))
+    try:
+        return price_result(result, reference, service_date)
+    finally:
+        reference.close()
+
+
+def service_date(text: str | None) -> date:
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(
+            "service date", f"'{text[:40]}' is not a date such as 2026-02-15"
+        ) from None
+
+
+def pricing_summary(result: CalculationResult) -> list[str]:
+    """The dollars and CMS notes `calc` prints (nothing without imported files)."""
+    from core.pricing import dollars
+
+    lines: list[str] = []
+    if result.pricing is not None:
+        lines.append(
+            f"Priced from: {result.pricing.source} (service date {result.pricing.service_date})"
+        )
+        for line in result.claim_lines:
+            if line.payment is None or line.payment_per_unit is None:
+                continue
+            what = "  (what billing the waste recovers)" if "JW" in line.modifiers else ""
+            lines.append(
+                f"  {line.billed_code}: {ismp.units(line.units)} × "
+                f"{dollars(line.payment_per_unit)} = {dollars(line.payment)}{what}"
+            )
+    if result.cms_billing_unit is not None:
+        lines.append(f"CMS billing unit: {result.cms_billing_unit}; catalog: {result.dosage}")
+    return lines
+
+
 def evaluate_args(args: argparse.Namespace) -> CalculationResult:
     """The calculation the dose options describe; the first problem raises InputError."""
     catalog = load_catalog(args.catalog) if args.catalog else None
@@ -101,11 +165,11 @@ def evaluate_args(args: argparse.Namespace) -> CalculationResult:
 
 
 def run(args: argparse.Namespace) -> int:
-    result = evaluate_args(args)
+    result = priced(evaluate_args(args), args.data_dir, service_date(args.service_date))
     if args.json:
         print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False))
     else:
-        print(summary(result))
+        print("\n".join([summary(result), *pricing_summary(result)]))
     return 0
 
 
@@ -113,4 +177,7 @@ def add_parsers(subparsers: SubParsers) -> None:
     parser = subparsers.add_parser("calc", help="units, waste and claim lines for one dose")
     add_calc_options(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--service-date", help="date of service YYYY-MM-DD, for CMS pricing (default today)"
+    )
     parser.set_defaults(run=run)

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core.cli.calc import add_calc_options, form_from_args
+from core.cli.calc import add_calc_options, form_from_args, priced
 from core.documentation import Documentation, VialRecord, missing_for_print
 from core.errors import InputError
 from core.form import DoseForm, FormErrors, evaluate
@@ -217,6 +217,8 @@ def run(args: argparse.Namespace) -> int:
     now = datetime.now().replace(second=0, microsecond=0)
     printed_at = _datetime(args.printed_at, "printed at") if args.printed_at else now
     doc = complete(doc, result, now)
+    # The service date is the administration time; pricing uses that quarter's file.
+    result = priced(result, args.data_dir, (doc.administered_at or now).date())
     output = Path(args.output)
 
     def build(worksheet_id: str, replaces: int | None, draft: bool = False) -> bytes:

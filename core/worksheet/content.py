@@ -16,6 +16,7 @@ from typing import Literal
 from core import ismp
 from core.documentation import Documentation, VialRecord, missing_for_print
 from core.models import CalculationResult, ClaimLine
+from core.pricing import dollars
 
 TITLE = "Drug Administration and Waste Worksheet"
 NOT_RECORDED = "not recorded"
@@ -88,6 +89,8 @@ class ClaimRow:
     units: str
     ndc_segment: str
     meaning: str
+    #: "56 units × $41.234 = $2,309.104", or "" without pricing.
+    payment: str = ""
 
 
 @dataclass(frozen=True)
@@ -176,18 +179,46 @@ def _claim_meaning(line: ClaimLine) -> str:
     return "administered"
 
 
-def _claim_rows(result: CalculationResult) -> tuple[ClaimRow, ...]:
-    return tuple(
-        ClaimRow(
-            number=number,
-            billed_code=line.billed_code,
-            modifiers=" ".join(line.modifiers) or "none",
-            units=ismp.units(line.units),
-            ndc_segment=line.ndc_segment or "no NDC given",
-            meaning=_claim_meaning(line),
-        )
-        for number, line in enumerate(result.claim_lines, start=1)
+def _payment(line: ClaimLine) -> str:
+    if line.payment is None or line.payment_per_unit is None:
+        return ""
+    amount = (
+        f"{ismp.units(line.units)} × {dollars(line.payment_per_unit)} = {dollars(line.payment)}"
     )
+    return f"billing the waste recovers {amount}" if "JW" in line.modifiers else amount
+
+
+def _claim_rows(result: CalculationResult) -> tuple[ClaimRow, ...]:
+    rows = []
+    for number, line in enumerate(result.claim_lines, start=1):
+        payment = _payment(line)
+        rows.append(
+            ClaimRow(
+                number=number,
+                billed_code=line.billed_code,
+                modifiers=" ".join(line.modifiers) or "none",
+                units=ismp.units(line.units),
+                ndc_segment=line.ndc_segment or "no NDC given",
+                meaning=_claim_meaning(line) + (f"; {payment}" if payment else ""),
+                payment=payment,
+            )
+        )
+    return tuple(rows)
+
+
+def _pricing_note(result: CalculationResult) -> str:
+    """Which file or fee schedule priced the lines, and the code's CMS billing unit."""
+    parts = []
+    if result.pricing is not None:
+        parts.append(
+            f"Dollars from the {result.pricing.source} for the service date "
+            f"{result.pricing.service_date}."
+        )
+    if result.code_unit_conflict is not None:
+        parts.append(result.code_unit_conflict.message)
+    elif result.cms_billing_unit is not None:
+        parts.append(f"CMS billing unit for {result.code}: {result.cms_billing_unit}.")
+    return " ".join(parts)
 
 
 def _claim_note(result: CalculationResult) -> str:
@@ -350,7 +381,7 @@ def worksheet_content(
     day = doc.administered_at.date() if doc.administered_at else printed_at.date()
     vials = _vial_rows(doc, result, day)
     waste_fields, waste_statement = _waste(doc, result)
-    claim_note = _claim_note(result)
+    claim_note = " ".join(filter(None, (_claim_note(result), _pricing_note(result))))
     reasons = []
     if doc.difference_reason.strip():
         reasons.append(Field("Reason for difference / override", doc.difference_reason))

@@ -1,0 +1,52 @@
+"""Importing CMS files: read, validate, store; each file all or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.cms.files import read_texts
+from core.cms.parse import parse_file
+from core.cms.quarters import Quarter
+from core.cms.store import ImportOutcome, ReferenceStore, file_digest
+from core.errors import InputError
+
+#: ``progress(files done, files in all, name)``; called before each file and at the end.
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    imported: tuple[ImportOutcome, ...]
+    #: One problem per file refused; nothing from that file was stored.
+    refused: tuple[InputError, ...]
+
+
+def import_files(
+    paths: Sequence[Path],
+    data_dir: Path,
+    quarter: Quarter | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import every file (each CSV of a ZIP counts as a file). A file refused leaves the
+    others to import."""
+    imported: list[ImportOutcome] = []
+    refused: list[InputError] = []
+    total = len(paths)
+    with ReferenceStore.open(data_dir) as store:
+        for done, path in enumerate(paths):
+            if progress is not None:
+                progress(done, total, path.name)
+            try:
+                for text in read_texts(path):
+                    try:
+                        parsed = parse_file(text, quarter)
+                        imported.append(store.add_file(parsed, file_digest(text.text)))
+                    except InputError as error:
+                        refused.append(error)
+            except InputError as error:
+                refused.append(error)
+        if progress is not None:
+            progress(total, total, "")
+    return ImportReport(tuple(imported), tuple(refused))

@@ -1,0 +1,216 @@
+"""Dollars and reference checks on a calculated dose: a separate step after the unit
+arithmetic (``core.calculation``), so the engine stays free of reference data.
+
+``price_result(result, reference, service_date)`` returns the result with each claim
+line's payment per unit and amount (units × the published limit, exact), the ``pricing``
+source, the CMS billing unit beside the catalog's, and these warnings:
+``pricing-out-of-date``, ``ndc-code-mismatch``, ``ndc-not-in-crosswalk``,
+``billing-units-differ`` and ``code-unit-conflict``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from core import ismp
+from core.models import CalculationResult, ClaimLine, CodeUnitConflict, Pricing, Warning
+from core.quantities import Unit
+from core.reference import CodeDosage, CrosswalkEntry, ReferenceData
+
+_CMS_UNIT = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]+)")
+# CMS unit words -> (our unit, factor to mg or mL)
+_CMS_UNITS: dict[str, tuple[str, Decimal]] = {
+    "ML": ("mL", Decimal(1)),
+    "CC": ("mL", Decimal(1)),
+    "MG": ("mg", Decimal(1)),
+    "G": ("mg", Decimal(1000)),
+    "GM": ("mg", Decimal(1000)),
+    "MCG": ("mg", Decimal("0.001")),
+}
+
+
+def ndc_label(ndc11: str) -> str:
+    """``00944270002`` -> ``00944-2700-02``, as the crosswalk prints it."""
+    return f"{ndc11[:5]}-{ndc11[5:9]}-{ndc11[9:]}"
+
+
+def dollars(amount: Decimal) -> str:
+    """``$1,234.50``; a third decimal (CMS limits have up to 3) is kept, never rounded."""
+    places = max(2, -int(amount.normalize().as_tuple().exponent))
+    return f"${amount:,.{places}f}"
+
+
+def _same_unit(result: CalculationResult, cms: CodeDosage) -> bool:
+    match = _CMS_UNIT.fullmatch(cms.dosage.strip())
+    if match is None or match.group(2).upper() not in _CMS_UNITS:
+        return False
+    kind, factor = _CMS_UNITS[match.group(2).upper()]
+    amount = Decimal(match.group(1)) * factor
+    if result.dosage.unit is Unit.ML:
+        return kind == "mL" and amount == result.dosage.amount
+    return kind == "mg" and amount == result.dosage.mg
+
+
+def _conflict(result: CalculationResult, cms: CodeDosage) -> CodeUnitConflict:
+    catalog = str(result.dosage)
+    return CodeUnitConflict(
+        code=result.code,
+        catalog_unit=catalog,
+        cms_unit=cms.dosage,
+        quarter=cms.quarter,
+        message=(
+            f"The CMS pricing file {cms.quarter} bills {result.code} per {cms.dosage} "
+            f"({cms.description}); this calculation bills it per {catalog}."
+        ),
+    )
+
+
+def _units_per_container(result: CalculationResult, size_ml: Decimal) -> Decimal | None:
+    dosage = result.dosage
+    if dosage.unit is Unit.ML:
+        return size_ml / dosage.amount
+    if result.concentration is None:
+        return None
+    return result.concentration.mg_in(size_ml) / dosage.mg
+
+
+def _package_quantity(entry: CrosswalkEntry) -> Decimal:
+    try:
+        quantity = Decimal(entry.package_quantity.replace(",", ""))
+    except ArithmeticError:
+        return Decimal(1)
+    return quantity if quantity.is_finite() and quantity > 0 else Decimal(1)
+
+
+def _billing_units_warning(
+    result: CalculationResult, entries: tuple[CrosswalkEntry, ...]
+) -> Warning | None:
+    entry = next((e for e in entries if e.code == result.code), None)
+    if entry is None or entry.billing_units_per_package is None:
+        return None
+    per_package = entry.billing_units_per_package
+    quantity = _package_quantity(entry)
+    figures: list[str] = []
+    for use in result.containers:
+        per_container = _units_per_container(result, use.size_ml)
+        if per_container is None:
+            return None
+        if per_container * quantity == per_package:
+            return None
+        figures.append(
+            f"{ismp.number(per_container * quantity, 4)} per package of "
+            f"{ismp.number(quantity)} × {ismp.quantity(use.size_ml, 'mL')}"
+        )
+    return Warning(
+        id="billing-units-differ",
+        message=(
+            f"The CMS crosswalk {entry.quarter} gives NDC {ndc_label(entry.ndc11)} "
+            f"{ismp.number(per_package, 4)} billing units per package (BILLUNITSPKG); the "
+            f"calculation labels {' or '.join(figures)} units."
+        ),
+        action="Check the container size and the NDC on the carton.",
+    )
+
+
+def _ndc_warnings(
+    result: CalculationResult, reference: ReferenceData, service_date: date
+) -> list[Warning]:
+    ndc11 = next((line.ndc for line in result.claim_lines if line.ndc), None)
+    if ndc11 is None or not reference.has_crosswalk():
+        return []
+    entries = reference.crosswalk_entries(ndc11, service_date)
+    label = ndc_label(ndc11) if len(ndc11) == 11 else ndc11
+    if not entries:
+        return [
+            Warning(
+                id="ndc-not-in-crosswalk",
+                message=f"NDC {label} is not in the CMS NDC-HCPCS crosswalk for "
+                f"{service_date.isoformat()}.",
+                action="Check the NDC on the carton; payers may deny an NDC CMS does not list.",
+            )
+        ]
+    found: list[Warning] = []
+    codes = sorted({e.code for e in entries})
+    if result.code not in codes:
+        found.append(
+            Warning(
+                id="ndc-code-mismatch",
+                message=f"The CMS crosswalk {entries[0].quarter} lists NDC {label} under "
+                f"{', '.join(codes)}, not {result.code}.",
+                action="Bill the code the NDC maps to, or check the NDC: "
+                "'NDC does not match HCPCS' is a common denial.",
+            )
+        )
+    units = _billing_units_warning(result, entries)
+    if units is not None:
+        found.append(units)
+    return found
+
+
+def _priced_lines(lines: tuple[ClaimLine, ...], per_unit: Decimal) -> tuple[ClaimLine, ...]:
+    return tuple(
+        line.model_copy(update={"payment_per_unit": per_unit, "payment": per_unit * line.units})
+        for line in lines
+    )
+
+
+def price_result(
+    result: CalculationResult, reference: ReferenceData, service_date: date
+) -> CalculationResult:
+    """The result with dollars and reference checks added (unchanged without reference
+    data). The published payment limit is used as it is, never recomputed."""
+    warnings = list(result.warnings)
+    update: dict[str, object] = {}
+    cms = reference.code_dosage(result.code, service_date)
+    conflict = None
+    if cms is not None and cms.dosage:  # a layout without the dosage column says nothing
+        update["cms_billing_unit"] = cms.dosage
+        if not _same_unit(result, cms):
+            conflict = _conflict(result, cms)
+            update["code_unit_conflict"] = conflict
+    price = reference.price(result.code, service_date, result.payer)
+    if price is not None and conflict is not None and price.schedule is None:
+        warnings.append(
+            Warning(
+                id="code-unit-conflict",
+                message=conflict.message,
+                action="No dollars are shown: the CMS limit is per a different unit. "
+                "Confirm the code's billing unit with the payer.",
+            )
+        )
+    elif price is not None:
+        update["claim_lines"] = _priced_lines(result.claim_lines, price.per_unit)
+        update["pricing"] = Pricing(
+            quarter=price.quarter, source=price.source, service_date=service_date.isoformat()
+        )
+        if conflict is not None:
+            warnings.append(
+                Warning(
+                    id="code-unit-conflict",
+                    message=conflict.message,
+                    action="The fee schedule's rate is used per the calculation's unit; "
+                    "confirm it with the payer.",
+                )
+            )
+        if price.out_of_date:
+            warnings.append(
+                Warning(
+                    id="pricing-out-of-date",
+                    message=f"No imported CMS pricing file covers {service_date.isoformat()}; "
+                    f"the dollars come from {price.quarter}, an earlier quarter.",
+                    action="Import the CMS ASP pricing file for the quarter of the service date.",
+                )
+            )
+    elif conflict is not None:
+        warnings.append(
+            Warning(
+                id="code-unit-conflict",
+                message=conflict.message,
+                action="Confirm the code's billing unit with the payer.",
+            )
+        )
+    warnings += _ndc_warnings(result, reference, service_date)
+    update["warnings"] = tuple(warnings)
+    return result.model_copy(update=update)
