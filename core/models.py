@@ -115,3 +115,7 @@ class CalculationResult(_Frozen):
     claim_lines: tuple[ClaimLine, ...]
     warnings: tuple[Warning, ...]
     steps: tuple[str, ...]
+    #: The patient weight a per-kg dose was calculated with.
+    weight_kg: PlainDecimal | None = None
+    #: The route the claim lines' JA/JB modifier was chosen for (``apply_route_modifiers``).
+    route: str | None = None
