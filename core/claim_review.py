@@ -14,8 +14,8 @@ from core.catalog import Catalog, PayerList, default_catalog, default_payers
 from core.denial_checks import Check, denial_checks, review
 from core.documentation import Documentation
 from core.models import CalculationResult
-from core.reference import NO_REFERENCE, CrosswalkSource
 from core.records.models import format_worksheet_id
+from core.reference import NO_REFERENCE, CrosswalkSource
 
 
 def review_claim(

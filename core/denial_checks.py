@@ -152,12 +152,12 @@ def _modifiers(result: CalculationResult, payer: PayerProfile) -> Check:
     problems: list[str] = []
     waste_rules = result.setting.waste_modifiers_apply and not result.multi_dose
     administered = lines[0].modifiers if lines else ()
-    if waste_rules and payer.jw_required and result.units_wasted:
-        if not any("JW" in line.modifiers for line in lines):
-            problems.append("JW is missing from the waste line")
+    jw_billed = any("JW" in line.modifiers for line in lines)
+    if waste_rules and payer.jw_required and result.units_wasted and not jw_billed:
+        problems.append("JW is missing from the waste line")
     if waste_rules and payer.jz_required and not result.units_wasted and "JZ" not in administered:
         problems.append("JZ is missing: nothing billable was discarded")
-    if result.units_wasted == 0 and any("JW" in line.modifiers for line in lines):
+    if result.units_wasted == 0 and jw_billed:
         problems.append("a JW line is billed but no waste units were calculated")
     notes: list[str] = []
     if payer.route_modifiers:
