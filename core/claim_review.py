@@ -52,6 +52,12 @@ def review_claim(
         service_date=service_date,
     )
     checks = denial_checks(
-        reviewed, doc, code=code, payer=payer, service_date=service_date, crosswalk=crosswalk
+        reviewed,
+        doc,
+        code=code,
+        payer=payer,
+        service_date=service_date,
+        crosswalk=crosswalk,
+        authorization_looked_up=authorization is not None,
     )
     return reviewed, checks

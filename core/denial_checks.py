@@ -27,11 +27,11 @@ CheckState = Literal["pass", "warn", "fail"]
 
 #: Check id -> what it is about, in the order shown.
 CHECKS = {
-    "medical-necessity": "Medical necessity documented",
+    "medical-necessity": "Medical necessity",
     "diagnosis": "Diagnosis covered",
-    "modifiers": "Modifiers as the payer requires",
-    "billed-units": "Billed units match the documented dose",
-    "ndc": "NDC present and well-formed",
+    "modifiers": "Modifiers",
+    "billed-units": "Billed units = dose",
+    "ndc": "NDC",
     "prior-authorization": "Prior authorization",
     "lots-expiries": "Lots and expirations",
     "waste": "Waste documented",
@@ -125,7 +125,7 @@ def _necessity(result: CalculationResult, doc: Documentation, payer: PayerProfil
     return Check(
         id="medical-necessity",
         state="pass",
-        message=f"Everything {payer.name} asks for is documented.",
+        message=f"all {payer.name} asks for is documented.",
     )
 
 
@@ -138,12 +138,9 @@ def _diagnosis(result: CalculationResult, code: BillingCode) -> Check:
         return Check(id="diagnosis", state="warn", message=str(warnings["diagnosis-not-covered"]))
     covered = code.covered_diagnoses
     if covered is None or not covered.codes:
-        message = (
-            f"Format checked; the catalog has no covered-diagnosis list for {code.hcpcs}, "
-            "so coverage is not checked."
-        )
+        message = f"no list for {code.hcpcs}; format checked."
     else:
-        message = f"Covered by {covered.policy}."
+        message = f"covered by {covered.policy}."
     return Check(id="diagnosis", state="pass", message=message)
 
 
@@ -174,7 +171,7 @@ def _modifiers(result: CalculationResult, payer: PayerProfile) -> Check:
     if notes:
         return Check(id="modifiers", state="warn", message="; ".join(notes).capitalize() + ".")
     shown = ", ".join(line.billed_code for line in lines)
-    return Check(id="modifiers", state="pass", message=f"Claim lines: {shown}.")
+    return Check(id="modifiers", state="pass", message=f"{shown}.")
 
 
 def _billed_units(result: CalculationResult) -> Check:
@@ -201,9 +198,9 @@ def _billed_units(result: CalculationResult) -> Check:
     return Check(
         id="billed-units",
         state="pass",
-        message=f"{ismp.units(administered + wasted)} billed for "
-        f"{ismp.quantity(result.administered_ml, 'mL')} administered"
-        + (f" and {ismp.quantity(result.waste_ml, 'mL')} discarded." if wasted else "."),
+        message=f"{ismp.units(administered + wasted)} for "
+        f"{ismp.quantity(result.administered_ml, 'mL')} given"
+        + (f" + {ismp.quantity(result.waste_ml, 'mL')} discarded." if wasted else "."),
     )
 
 
@@ -221,8 +218,7 @@ def _ndc(result: CalculationResult, crosswalk: CrosswalkSource, service_date: da
         return Check(
             id="ndc",
             state="pass",
-            message=f"{ndc} is well-formed (not checked against a CMS crosswalk: "
-            "none imported lists it).",
+            message=f"{ndc} well-formed; not in an imported crosswalk.",
         )
     if result.code not in codes:
         return Check(
@@ -246,17 +242,25 @@ _AUTH_STATES: dict[str, CheckState] = {
 }
 
 
-def _authorization(result: CalculationResult, doc: Documentation, payer: PayerProfile) -> Check:
+def _authorization(
+    result: CalculationResult, doc: Documentation, payer: PayerProfile, looked_up: bool
+) -> Check:
     found = [w for w in result.warnings if w.id in _AUTH_STATES]
     if found:
         state: CheckState = "fail" if any(_AUTH_STATES[w.id] == "fail" for w in found) else "warn"
         return Check(id="prior-authorization", state=state, message=" ".join(str(w) for w in found))
     number = doc.prior_authorization.strip()
+    if number and looked_up:
+        return Check(
+            id="prior-authorization",
+            state="pass",
+            message=f"{number} in date and within the amount.",
+        )
     if number:
         return Check(
             id="prior-authorization",
             state="pass",
-            message=f"{number}: in date and within the amount authorized.",
+            message=f"{number} given; not looked up.",
         )
     required = "asks for" if payer.prior_authorization_required else "does not ask for"
     state = "fail" if payer.prior_authorization_required else "pass"
@@ -277,12 +281,12 @@ def _lots(doc: Documentation, day: date) -> Check:
             state="warn",
             message=f"Lot {', '.join(expired)} expired before {day.isoformat()}; document why.",
         )
-    return Check(id="lots-expiries", state="pass", message="Every vial has its lot and expiration.")
+    return Check(id="lots-expiries", state="pass", message="every vial has both.")
 
 
 def _waste(result: CalculationResult, doc: Documentation) -> Check:
     if result.multi_dose or result.waste_ml == 0:
-        return Check(id="waste", state="pass", message="Nothing was discarded.")
+        return Check(id="waste", state="pass", message="nothing was discarded.")
     missing = []
     if not doc.waste_reason.strip():
         missing.append("the reason")
@@ -298,7 +302,7 @@ def _waste(result: CalculationResult, doc: Documentation) -> Check:
     return Check(
         id="waste",
         state="pass",
-        message=f"{ismp.quantity(result.waste_ml, 'mL')} discarded, with reason and witness.",
+        message=f"{ismp.quantity(result.waste_ml, 'mL')}, with reason and witness.",
     )
 
 
@@ -310,20 +314,32 @@ def denial_checks(
     payer: PayerProfile,
     service_date: date,
     crosswalk: CrosswalkSource = NO_REFERENCE,
+    authorization_looked_up: bool = False,
 ) -> tuple[Check, ...]:
-    """Every denial cause, in the order of ``CHECKS``, for a reviewed result."""
+    """Every denial cause, in the order of ``CHECKS``, for a reviewed result.
+    ``authorization_looked_up``: ``review`` was given the recorded authorization."""
     return (
         _necessity(result, doc, payer),
         _diagnosis(result, code),
         _modifiers(result, payer),
         _billed_units(result),
         _ndc(result, crosswalk, service_date),
-        _authorization(result, doc, payer),
+        _authorization(result, doc, payer, authorization_looked_up),
         _lots(doc, service_date),
         _waste(result, doc),
     )
 
 
-def failures(checks: tuple[Check, ...]) -> list[str]:
-    """What blocks printing, in words."""
-    return [f"{c.title}: {c.message}" for c in checks if c.state == "fail"]
+#: Checks whose failures ``core.documentation.missing_for_print`` already names.
+_NAMED_BY_DOCUMENTATION = {"medical-necessity", "diagnosis", "lots-expiries", "waste"}
+
+
+def blocking(checks: tuple[Check, ...], missing: list[str]) -> list[str]:
+    """What the failed checks add to ``missing`` (``missing_for_print``'s list): every
+    reason not to print, each named once."""
+    named = set(_NAMED_BY_DOCUMENTATION)
+    if "prior authorization number is empty" in missing:
+        named.add("prior-authorization")
+    return [
+        f"{c.title.lower()}: {c.message}" for c in checks if c.state == "fail" and c.id not in named
+    ]
