@@ -33,7 +33,7 @@ CHECKS = {
     "billed-units": "Billed units = dose",
     "ndc": "NDC",
     "prior-authorization": "Prior authorization",
-    "lots-expiries": "Lots and expirations",
+    "lots-expiries": "Lots and expiries",
     "waste": "Waste documented",
 }
 
@@ -279,7 +279,7 @@ def _lots(doc: Documentation, day: date) -> Check:
         return Check(
             id="lots-expiries",
             state="warn",
-            message=f"Lot {', '.join(expired)} expired before {day.isoformat()}; document why.",
+            message=f"lot {', '.join(expired)} expired before use.",
         )
     return Check(id="lots-expiries", state="pass", message="every vial has both.")
 

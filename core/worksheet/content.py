@@ -346,43 +346,31 @@ def _signoff(doc: Documentation, result: CalculationResult) -> tuple[SignRow, ..
 
 
 def _necessity(doc: Documentation, result: CalculationResult) -> tuple[tuple[Field, ...], ...]:
+    """Label|value pairs, two to a row: what was entered and what the payer requires;
+    optional items nobody entered are left out, so an ordinary case stays on one page."""
     from core.documentation import necessity_missing
 
     missing = set(necessity_missing(doc, result))
-
-    def item(label: str, name: str, value: str) -> Field:
-        if value.strip():
-            return Field(label, value)
-        required = name in missing
-        return Field(label, NOT_RECORDED if required else "none given", flagged=required)
-
     weight = ""
     if result.weight_kg is not None:
         weight = ismp.quantity(result.weight_kg, "kg") + (
             f" on {doc.weighed_on.isoformat()}" if doc.weighed_on else " (date not recorded)"
         )
-    return (
-        (
-            _given("Diagnosis", doc.diagnosis),
-            item("Indication", "indication", doc.indication),
-        ),
-        (
-            item(
-                "Results",
-                "supporting results (e.g. IgG trough)",
-                "; ".join(str(lab) for lab in doc.labs),
-            ),
-            item("Dosing weight", "dosing weight with its date", weight),
-        ),
-        (
-            item(
-                "Prior treatments",
-                "prior treatments",
-                "; ".join(t for t in doc.prior_treatments if t.strip()),
-            ),
-            item("Rationale", "clinical rationale", doc.rationale),
-        ),
+    items = (
+        ("Diagnosis", "diagnosis (ICD-10)", doc.diagnosis),
+        ("Indication", "indication", doc.indication),
+        ("Results", "supporting results (e.g. IgG trough)", "; ".join(map(str, doc.labs))),
+        ("Dosing weight", "dosing weight with its date", weight),
+        ("Prior treatments", "prior treatments", "; ".join(t for t in doc.prior_treatments)),
+        ("Rationale", "clinical rationale", doc.rationale),
     )
+    shown: list[Field] = []
+    for label, name, value in items:
+        if value.strip():
+            shown.append(Field(label, value))
+        elif name in missing or label == "Diagnosis":
+            shown.append(Field(label, NOT_RECORDED, flagged=True))
+    return tuple(tuple(shown[i : i + 2]) for i in range(0, len(shown), 2))
 
 
 def _default_checks(result: CalculationResult, doc: Documentation, day: date) -> list[Check]:

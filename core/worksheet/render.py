@@ -389,16 +389,14 @@ def build_pdf(content: WorksheetContent, paper: Paper = "letter") -> bytes:
     )
     w = doc.width
     story: list[Any] = [*_header(content, w)]
-    story.append(
-        section(1, "Patient", [label_value_grid(content.patient, w)], w, "diagnosis as ICD-10")
-    )
+    story.append(section(1, "Patient", [label_value_grid(content.patient, w)], w))
     story.append(
         section(
             2,
             "Medical necessity",
             [label_value_grid(content.necessity, w)] if content.necessity else [],
             w,
-            aside="required items depend on the payer",
+            aside="as the payer requires; optional items shown when given",
         )
     )
     story.append(section(3, "Order and product", [label_value_grid(content.order, w)], w))
