@@ -144,6 +144,11 @@ def _diagnosis(result: CalculationResult, code: BillingCode) -> Check:
     return Check(id="diagnosis", state="pass", message=message)
 
 
+def _sentence(parts: list[str]) -> str:
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "."
+
+
 def _modifiers(result: CalculationResult, payer: PayerProfile) -> Check:
     lines = result.claim_lines
     problems: list[str] = []
@@ -167,9 +172,9 @@ def _modifiers(result: CalculationResult, payer: PayerProfile) -> Check:
         elif any(wanted not in line.modifiers for line in lines):
             problems.append(f"{wanted} ({result.route}) is missing from the claim lines")
     if problems:
-        return Check(id="modifiers", state="fail", message="; ".join(problems).capitalize() + ".")
+        return Check(id="modifiers", state="fail", message=_sentence(problems))
     if notes:
-        return Check(id="modifiers", state="warn", message="; ".join(notes).capitalize() + ".")
+        return Check(id="modifiers", state="warn", message=_sentence(notes))
     shown = ", ".join(line.billed_code for line in lines)
     return Check(id="modifiers", state="pass", message=f"{shown}.")
 
@@ -245,11 +250,16 @@ _AUTH_STATES: dict[str, CheckState] = {
 def _authorization(
     result: CalculationResult, doc: Documentation, payer: PayerProfile, looked_up: bool
 ) -> Check:
-    found = [w for w in result.warnings if w.id in _AUTH_STATES]
+    number = doc.prior_authorization.strip()
+    # The calculation asks for a number it was not given; the documentation may hold it.
+    found = [
+        w
+        for w in result.warnings
+        if w.id in _AUTH_STATES and not (w.id == "prior-authorization" and number)
+    ]
     if found:
         state: CheckState = "fail" if any(_AUTH_STATES[w.id] == "fail" for w in found) else "warn"
         return Check(id="prior-authorization", state=state, message=" ".join(str(w) for w in found))
-    number = doc.prior_authorization.strip()
     if number and looked_up:
         return Check(
             id="prior-authorization",
