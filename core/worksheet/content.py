@@ -345,6 +345,10 @@ def _signoff(doc: Documentation, result: CalculationResult) -> tuple[SignRow, ..
     return tuple(rows)
 
 
+#: Characters that fit in half a row of the label|value grid on either paper size.
+_HALF_ROW = 36
+
+
 def _necessity(doc: Documentation, result: CalculationResult) -> tuple[tuple[Field, ...], ...]:
     """Label|value pairs, two to a row: what was entered and what the payer requires;
     optional items nobody entered are left out, so an ordinary case stays on one page."""
@@ -370,7 +374,10 @@ def _necessity(doc: Documentation, result: CalculationResult) -> tuple[tuple[Fie
             shown.append(Field(label, value))
         elif name in missing or label == "Diagnosis":
             shown.append(Field(label, NOT_RECORDED, flagged=True))
-    return tuple(tuple(shown[i : i + 2]) for i in range(0, len(shown), 2))
+    # Short values two to a row, long ones a row each: fewest lines on paper.
+    short = [f for f in shown if len(f.value) <= _HALF_ROW]
+    rows = [tuple(short[i : i + 2]) for i in range(0, len(short), 2)]
+    return (*rows, *((f,) for f in shown if len(f.value) > _HALF_ROW))
 
 
 def _default_checks(result: CalculationResult, doc: Documentation, day: date) -> list[Check]:

@@ -115,7 +115,7 @@ _GRID_COLUMNS = {
 }
 
 
-def label_value_grid(rows: Sequence[Sequence[Field]], width: float) -> Table:
+def label_value_grid(rows: Sequence[Sequence[Field]], width: float, pad: float = 2.2) -> Table:
     """Label|value pairs, up to three to a row (a short row's last value spans the rest),
     with the labels in tinted cells for quick scanning."""
     per_row = max(len(fields) for fields in rows)
@@ -136,7 +136,7 @@ def label_value_grid(rows: Sequence[Sequence[Field]], width: float) -> Table:
     # splitInRow: a very long value (pages of notes) continues on the next page
     # instead of failing the layout.
     table = Table(cells, colWidths=[width * f for f in _GRID_COLUMNS[per_row]], splitInRow=1)
-    table.setStyle(TS(_cell_pad(style)))
+    table.setStyle(TS(_cell_pad(style, pad)))
     return table
 
 
@@ -394,7 +394,7 @@ def build_pdf(content: WorksheetContent, paper: Paper = "letter") -> bytes:
         section(
             2,
             "Medical necessity",
-            [label_value_grid(content.necessity, w)] if content.necessity else [],
+            [label_value_grid(content.necessity, w, pad=1.2)] if content.necessity else [],
             w,
             aside="as the payer requires; optional items shown when given",
         )
