@@ -116,9 +116,9 @@ class AuthorizationStore:
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.executescript(_SCHEMA)
-        except sqlite3.DatabaseError:
+        except sqlite3.DatabaseError as error:
             conn.close()
-            raise
+            raise InputError("authorizations", f"cannot open {path} ({error})") from None
         return cls(conn)
 
     def __enter__(self) -> Self:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -180,28 +181,9 @@ def _record(
     return record.worksheet_id, pdf
 
 
-def _use_authorization(
-    args: argparse.Namespace, doc: Documentation, result: CalculationResult, worksheet_id: str
-) -> None:
-    from core.authorizations import record_worksheet_use
-    from core.data_dir import resolve_data_dir
-    from core.records import format_worksheet_id
-
-    replaces = format_worksheet_id(doc.replaces) if doc.replaces else None
-    if not doc.prior_authorization.strip() and replaces is None:
-        return
-    record_worksheet_use(
-        resolve_data_dir(args.data_dir),
-        result,
-        number=doc.prior_authorization,
-        worksheet_id=worksheet_id,
-        replaces=replaces,
-    )
-
-
 def run(args: argparse.Namespace) -> int:
     from core.catalog import load_catalog
-    from core.claim_review import review_claim
+    from core.claim_review import review_claim, use_authorization
     from core.denial_checks import blocking
     from core.worksheet import build_worksheet
     from core.worksheet.case import Case, complete, load_case, shared_fields
@@ -249,8 +231,15 @@ def run(args: argparse.Namespace) -> int:
             "not ready for the chart: " + "; ".join(missing) + " (--draft writes a draft)",
         )
     worksheet_id, pdf = _record(args, dose, doc, result, build)
-    _use_authorization(args, doc, result, worksheet_id)
     _write(output, pdf, recorded=worksheet_id)
+    try:
+        use_authorization(args.data_dir, doc, result, worksheet_id)
+    except (OSError, sqlite3.Error) as error:
+        raise InputError(
+            "authorizations",
+            f"worksheet {worksheet_id} is recorded and written to {output}, but its use of "
+            f"the authorization was not counted ({error})",
+        ) from None
     print(f"Recorded worksheet {worksheet_id}; written to {output}")
     return 0
 

@@ -112,3 +112,9 @@ def test_an_unrecorded_number_is_reported_as_such(tmp_path: Path) -> None:
     state = state_for(tmp_path, "PA-404")
     assert state.authorization is None
     assert state.used == 0
+
+
+def test_a_damaged_store_is_one_plain_error(tmp_path: Path) -> None:
+    (tmp_path / DB_FILENAME).write_bytes(b"not a database at all" * 100)
+    with pytest.raises(InputError, match="cannot open"):
+        state_for(tmp_path, "PA-1")
