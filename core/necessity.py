@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from core import ismp
 from core.errors import InputError
+from core.terminal import printable
 
 #: What each payer-required item is called in messages.
 ITEM_NAMES = {
@@ -100,7 +101,7 @@ def parse_icd10(text: str, field: str = "diagnosis") -> str:
     code = text.strip().upper()
     match = _ICD10.fullmatch(code)
     if match is None:
-        shown = code if len(code) <= 20 else code[:20] + "…"
+        shown = printable(code if len(code) <= 20 else code[:20] + "…")
         raise InputError(field, f"'{shown}' is not an ICD-10 code such as D80.1")
     head, tail = match.groups()
     return f"{head}.{tail}" if tail else head

@@ -165,3 +165,9 @@ def test_commercial_weight_needs_its_date() -> None:
 def test_a_malformed_diagnosis_blocks_printing() -> None:
     doc = DOCUMENTATION.model_copy(update={"diagnosis": "immunodeficiency"})
     assert any(m.startswith("diagnosis: ") for m in missing_for_print(doc, MEDICARE_RESULT))
+
+
+def test_a_diagnosis_error_never_echoes_control_characters() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_icd10("\x1b[2J")
+    assert "\x1b" not in str(caught.value)
