@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from core.authorizations import (
@@ -118,3 +121,25 @@ def test_a_damaged_store_is_one_plain_error(tmp_path: Path) -> None:
     (tmp_path / DB_FILENAME).write_bytes(b"not a database at all" * 100)
     with pytest.raises(InputError, match="cannot open"):
         state_for(tmp_path, "PA-1")
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(min_value=-1, max_value=8), min_size=1, max_size=10))
+def test_use_is_the_sum_over_the_latest_worksheet_of_each_chain(choices: list[int]) -> None:
+    """Each step records a new worksheet (-1) or corrects the newest worksheet of an
+    existing chain; whatever the order, each chain counts once."""
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp)
+        with AuthorizationStore.open(data) as store:
+            store.add(auth(amount=Decimal(1000)))
+        heads: list[str] = []  # the newest worksheet of each chain
+        for n, choice in enumerate(choices, start=1):
+            worksheet_id = f"W-{n:06d}"
+            if choice >= 0 and heads:
+                chain = choice % len(heads)
+                use(data, worksheet_id, replaces=heads[chain])
+                heads[chain] = worksheet_id
+            else:
+                use(data, worksheet_id)
+                heads.append(worksheet_id)
+        assert state_for(data, "PA-1").used == 4 * len(heads)
