@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QPlainTextEdit,
+    QPushButton,
     QWidget,
 )
 
@@ -102,6 +103,11 @@ class NecessityPanel(QGroupBox):
         self.rationale = _text_box("rationale", "Clinical rationale", "why this dose, now")
         self.weighed_on = line_edit("weighedOn", "Date the dosing weight was taken", DATE_HINT)
         self.authorizations = AuthorizationPicker(data_dir)
+        self.record_button = QPushButton("Record…")
+        self.record_button.setObjectName("recordAuthorizationButton")
+        self.record_button.setAccessibleName("Record a prior authorization")
+        self.record_button.setAutoDefault(False)
+        self.record_button.clicked.connect(self.record_authorization)
 
         form = QFormLayout(self)
         form.setVerticalSpacing(4)
@@ -110,12 +116,34 @@ class NecessityPanel(QGroupBox):
         form.addRow("Prior treatments", self._field("prior_treatments", self.prior_treatments))
         form.addRow("Rationale", self._field("rationale", self.rationale))
         form.addRow("Weighed on", self._field("weighed_on", self.weighed_on))
-        form.addRow("Authorization", self._field("", self.authorizations))
+        form.addRow(
+            "Authorization",
+            field_with_error(
+                self.errors,
+                "",
+                (self.authorizations, self.record_button),
+                fixed=(self.record_button,),
+            ),
+        )
 
         self.indication.textChanged.connect(self.edited)
         self.weighed_on.textChanged.connect(self.edited)
         for box in (self.labs, self.prior_treatments, self.rationale):
             box.textChanged.connect(self.edited)
+
+    def record_authorization(self) -> None:
+        """Open the dialog; a recorded authorization is picked for this worksheet."""
+        from ui.authorization_dialog import AuthorizationDialog
+
+        dialog = AuthorizationDialog(self.authorizations.data_dir, self)
+        self.dialog = dialog  # kept for tests and so it is not collected while open
+        dialog.accepted.connect(lambda: self._recorded(dialog.recorded))
+        dialog.open()
+
+    def _recorded(self, number: str | None) -> None:
+        if number:
+            self.authorizations.reload()
+            self.authorizations.picked.emit(number)
 
     def _field(self, key: str, widget: QWidget) -> QWidget:
         return field_with_error(self.errors, key, (widget,))

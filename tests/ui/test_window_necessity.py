@@ -136,3 +136,26 @@ def test_an_exceeded_authorization_warns_and_prints_with_the_reason(
     assert child(window, "printButton").isEnabled()  # a warning does not block
     type_into(qtbot, window, "checksReason", "extension requested")
     assert window.documentation().check_reasons == {"prior-authorization": "extension requested"}
+
+
+def test_an_authorization_is_recorded_from_the_window(qtbot, window, isolated: Path) -> None:
+    qtbot.mouseClick(child(window, "recordAuthorizationButton"), Qt.MouseButton.LeftButton)
+    dialog = window.necessity.dialog
+    type_into(qtbot, dialog, "authNumber", "PA-NEW")
+    payer = child(dialog, "authPayer")
+    assert isinstance(payer, QComboBox)
+    payer.setCurrentIndex(payer.findData("commercial"))
+    type_into(qtbot, dialog, "authFrom", "2026-01-01")
+    type_into(qtbot, dialog, "authTo", "2025-12-31")
+    type_into(qtbot, dialog, "authAmount", "60")
+    dialog.record()
+    assert dialog.isVisible()  # the dates run backwards: said beside, nothing recorded
+    assert "before the start date" in child(dialog, "authorizationError").text()
+    child(dialog, "authTo").clear()
+    type_into(qtbot, dialog, "authTo", "2026-12-31")
+    dialog.record()
+    assert not dialog.isVisible()
+    assert child(window, "priorAuthorization").text() == "PA-NEW"
+    state = state_for(isolated, "PA-NEW")
+    assert state.authorization is not None
+    assert (state.authorization.payer, state.authorization.amount) == ("commercial", 60)
