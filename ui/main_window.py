@@ -491,6 +491,7 @@ class MainWindow(QMainWindow):
         return (
             self.dose.draft_fields()
             | self.docs.draft_fields()
+            | self.necessity.draft_fields()
             | {
                 "prepared_by": self.verification.prepared_by.text(),
                 "verified_by": self.verification.verified_by.text(),
@@ -523,6 +524,7 @@ class MainWindow(QMainWindow):
         }
         self.dose.restore(keep)
         self.docs.restore({})
+        self.necessity.restore({})
         self.verification.prepared_by.clear()
         self.verification.verified_by.clear()
         self.verification.reset()
@@ -537,6 +539,7 @@ class MainWindow(QMainWindow):
         self.ensure_engine()
         self.dose.restore(fields)
         self.docs.restore(fields)
+        self.necessity.restore(fields)
         self.verification.prepared_by.setText(fields.get("prepared_by", ""))
         self.verification.verified_by.setText(fields.get("verified_by", ""))
         self.verification.reset()

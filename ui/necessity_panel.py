@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QWidget,
@@ -175,6 +176,32 @@ class NecessityPanel(QGroupBox):
             "rationale": self.rationale.toPlainText().strip(),
             "weighed_on": weighed_on,
         }
+
+    def _inputs(self) -> dict[str, QLineEdit | QPlainTextEdit]:
+        return {
+            edit.objectName(): edit
+            for edit in (
+                self.indication,
+                self.labs,
+                self.prior_treatments,
+                self.rationale,
+                self.weighed_on,
+            )
+        }
+
+    def draft_fields(self) -> dict[str, str]:
+        """The text as typed, for the autosaved draft and a correction's reload."""
+        return {
+            name: edit.text() if isinstance(edit, QLineEdit) else edit.toPlainText()
+            for name, edit in self._inputs().items()
+        }
+
+    def restore(self, fields: dict[str, str]) -> None:
+        for name, edit in self._inputs().items():
+            if isinstance(edit, QLineEdit):
+                edit.setText(fields.get(name, ""))
+            else:
+                edit.setPlainText(fields.get(name, ""))
 
     def problems(self) -> list[str]:
         """Entries that cannot be read stop printing (they would silently be left out)."""

@@ -159,3 +159,20 @@ def test_an_authorization_is_recorded_from_the_window(qtbot, window, isolated: P
     state = state_for(isolated, "PA-NEW")
     assert state.authorization is not None
     assert (state.authorization.payer, state.authorization.amount) == ("commercial", 60)
+
+
+def test_necessity_fields_are_kept_in_the_draft_and_restored(qtbot, window) -> None:
+    type_into(qtbot, window, "indication", "CVID")
+    write(window, "labs", "IgG trough=450 mg/dL on 2026-11-01")
+    fields = window.draft_fields()
+    assert fields["indication"] == "CVID"
+    assert fields["labs"] == "IgG trough=450 mg/dL on 2026-11-01"
+    window.new_form()
+    if child(window, "confirmClearButton").isVisible():
+        qtbot.mouseClick(child(window, "confirmClearButton"), Qt.MouseButton.LeftButton)
+    assert window.draft_fields()["indication"] == ""
+    window.restore_fields(fields)
+    assert window.documentation().indication == "CVID"
+    assert [str(lab) for lab in window.documentation().labs] == [
+        "IgG trough 450 mg/dL on 2026-11-01"
+    ]
