@@ -313,3 +313,14 @@ def test_calc_rejects_a_malformed_diagnosis_as_a_failed_check(tmp_path: Path) ->
     done = run("calc", *DOSE, "--diagnosis", "flu", "--json", data=tmp_path)
     data = json.loads(done.stdout)
     assert "diagnosis-format" in [w["id"] for w in data["warnings"]]
+
+
+@pytest.mark.parametrize("reason", ["ndc", "nope=because", "ndc=", "x" * 100_000])
+def test_a_bad_check_reason_is_one_line(tmp_path: Path, reason: str) -> None:
+    done = run(
+        "worksheet", *DOSE, *DOC, "--check-reason", reason, "-o", tmp_path / "w.pdf",
+        data=tmp_path,
+    )  # fmt: skip
+    line = one_line_error(done)
+    assert line.startswith("unitcalc: check reason:")
+    assert len(line) < 300

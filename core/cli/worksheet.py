@@ -119,6 +119,7 @@ def _documentation(args: argparse.Namespace, base: Documentation) -> Documentati
 
 def _necessity(args: argparse.Namespace, base: Documentation) -> dict[str, Any]:
     """The medical-necessity options; repeated ones replace the case file's list."""
+    from core.denial_checks import CHECKS
     from core.necessity import parse_lab
 
     given: dict[str, Any] = {}
@@ -133,7 +134,10 @@ def _necessity(args: argparse.Namespace, base: Documentation) -> dict[str, Any]:
         for text in args.check_reason:
             check_id, sep, reason = text.partition("=")
             if not sep or not check_id.strip() or not reason.strip():
-                raise InputError("check reason", f"'{text}' is not 'CHECK-ID=REASON'")
+                raise InputError("check reason", "write it as CHECK-ID=REASON")
+            if check_id.strip() not in CHECKS:
+                known = ", ".join(CHECKS)
+                raise InputError("check reason", f"the check IDs are {known}")
             reasons[check_id.strip()] = reason.strip()
         given["check_reasons"] = reasons
     return given
