@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from core import ismp
-from core.catalog import BillingCode
+from core.catalog import BillingCode, PayerProfile
 from core.errors import CalculationError
 from core.models import (
     CalculationRequest,
@@ -341,4 +341,27 @@ def calculate(request: CalculationRequest) -> CalculationResult:
             )
         ),
         steps=tuple(steps),
+        weight_kg=request.weight_kg,
     )
+
+
+#: Route -> the modifier that reports it, for payers that ask (JA intravenous, JB subcutaneous).
+ROUTE_MODIFIERS = {"IV": "JA", "SC": "JB"}
+
+
+def apply_route_modifiers(
+    result: CalculationResult, payer: PayerProfile, route: str
+) -> CalculationResult:
+    """The result with JA/JB appended to every claim line when the payer profile asks for
+    route modifiers; otherwise unchanged. The route is kept on the result either way."""
+    route = route.strip().upper()
+    modifier = ROUTE_MODIFIERS.get(route) if payer.route_modifiers else None
+    lines = result.claim_lines
+    if modifier is not None:
+        lines = tuple(
+            line
+            if modifier in line.modifiers
+            else line.model_copy(update={"modifiers": (*line.modifiers, modifier)})
+            for line in lines
+        )
+    return result.model_copy(update={"claim_lines": lines, "route": route or None})

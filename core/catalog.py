@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from core.errors import CatalogError, InputError
 from core.ndc import Ndc, parse_ndc
+from core.necessity import parse_coverage_entry
 from core.quantities import Concentration, PlainDecimal, Quantity, parse_concentration
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -27,6 +28,24 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class CoveredDiagnoses(_Frozen):
+    """The ICD-10 codes a payer policy covers for a drug code, and the policy they come from.
+
+    An entry is a code (``D80.1``; a category such as ``D80`` covers its subcodes) or an
+    inclusive range (``D80.0-D80.9``).
+    """
+
+    policy: str = Field(min_length=1)
+    codes: tuple[str, ...] = ()
+
+    @field_validator("codes")
+    @classmethod
+    def _valid_entries(cls, codes: tuple[str, ...]) -> tuple[str, ...]:
+        for entry in codes:
+            parse_coverage_entry(entry)
+        return codes
+
+
 class BillingCode(_Frozen):
     """A HCPCS code and what one billing unit of it stands for."""
 
@@ -36,6 +55,8 @@ class BillingCode(_Frozen):
     source: str = Field(min_length=1)
     cms_verified: bool
     default: bool = False
+    #: ``None``: no sourced list; the diagnosis is then checked for format only.
+    covered_diagnoses: CoveredDiagnoses | None = None
 
     @property
     def label(self) -> str:
@@ -113,6 +134,10 @@ class Catalog(_Frozen):
 
 
 Rounding = Literal["up", "nearest"]
+#: What a payer may ask for to show medical necessity (``core.necessity`` names them).
+NecessityItem = Literal[
+    "diagnosis", "indication", "labs", "prior_treatments", "rationale", "weight"
+]
 
 
 class PayerProfile(_Frozen):
@@ -125,6 +150,10 @@ class PayerProfile(_Frozen):
     jz_required: bool
     prior_authorization_required: bool
     default: bool = False
+    #: The medical-necessity items a worksheet must hold before it is printed.
+    necessity_required: tuple[NecessityItem, ...] = ("diagnosis",)
+    #: Append JA (intravenous) / JB (subcutaneous) to the claim lines.
+    route_modifiers: bool = False
 
 
 class PayerList(_Frozen):

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from core.errors import InputError
 from core.models import CalculationResult
+from core.necessity import LabResult, diagnosis_codes, missing_items, parse_lab
 
 ROUTES = ("IV", "SC", "IM")
 
@@ -65,6 +67,22 @@ class Documentation(BaseModel):
     verified_at: datetime | None = None
     #: Worksheet this one corrects (records store id), printed as "replaces worksheet N".
     replaces: int | None = Field(default=None, ge=1)
+    # Medical necessity (core.necessity): what the payer needs to see why the dose was given.
+    indication: str = ""  # the condition in words, e.g. "CVID, recurrent pneumonia"
+    labs: tuple[LabResult, ...] = ()
+    prior_treatments: tuple[str, ...] = ()
+    rationale: str = ""
+    weighed_on: date | None = None  # the day the dosing weight was taken
+    #: The user's reason for printing despite a warning, by check id (core.denial_checks).
+    check_reasons: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("labs", mode="before")
+    @classmethod
+    def _labs_as_typed(cls, value: object) -> object:
+        """A case file may write a result as typed: ``"IgG trough=450 mg/dL on 2026-11-01"``."""
+        if isinstance(value, list | tuple):
+            return tuple(parse_lab(v, "labs") if isinstance(v, str) else v for v in value)
+        return value
 
 
 def same_person(a: str, b: str) -> bool:
@@ -112,6 +130,16 @@ def missing_for_print(
         missing.append("date and time of administration is empty")
     if not doc.diagnosis.strip():
         missing.append("diagnosis (ICD-10) is empty")
+    else:
+        try:
+            diagnosis_codes(doc.diagnosis)
+        except InputError as error:
+            missing.append(f"diagnosis: {error.message}")
+    missing += [
+        f"{item} is empty"
+        for item in necessity_missing(doc, result)
+        if item != "diagnosis (ICD-10)"
+    ]
     if doc.route and doc.route not in ROUTES:
         missing.append(f"route must be one of {', '.join(ROUTES)}")
     if doc.verified_by.strip() and same_person(doc.prepared_by, doc.verified_by):
@@ -137,3 +165,21 @@ def missing_for_print(
     ):
         missing.append("prior authorization number is empty")
     return missing
+
+
+def necessity_missing(doc: Documentation, result: CalculationResult) -> list[str]:
+    """The medical-necessity items the result's payer requires that are not documented."""
+    from core.catalog import default_payers
+
+    payers = default_payers()
+    payer = next((p for p in payers.payers if p.id == result.payer), payers.default)
+    return missing_items(
+        payer.necessity_required,
+        diagnosis=doc.diagnosis,
+        indication=doc.indication,
+        labs=doc.labs,
+        prior_treatments=doc.prior_treatments,
+        rationale=doc.rationale,
+        weight_kg=result.weight_kg,
+        weighed_on=doc.weighed_on,
+    )

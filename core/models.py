@@ -142,3 +142,7 @@ class CalculationResult(_Frozen):
     code_unit_conflict: CodeUnitConflict | None = None
     #: The code's billing unit as the CMS pricing file states it, e.g. ``500 MG``.
     cms_billing_unit: str | None = None
+    #: The patient weight a per-kg dose was calculated with.
+    weight_kg: PlainDecimal | None = None
+    #: The route the claim lines' JA/JB modifier was chosen for (``apply_route_modifiers``).
+    route: str | None = None

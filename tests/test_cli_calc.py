@@ -23,7 +23,10 @@ def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 
 
 def test_json_output_for_the_12_ml_example() -> None:
-    done = run("calc", "--vial-size", "10", "--ordered", "12", "--administered", "12", "--json")
+    done = run(
+        "calc", "--vial-size", "10", "--ordered", "12", "--administered", "12",
+        "--diagnosis", "D80.1", "--json",
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     expected = {

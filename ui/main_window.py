@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
 
 from ui import settings as prefs
 from ui.banner import Banner
+from ui.checks_list import ChecksList
 from ui.documentation_panel import DocumentationPanel
 from ui.dose_panel import DosePanel
 from ui.drafts_banner import DraftsBanner
+from ui.necessity_panel import NecessityPanel
 from ui.result_panel import ResultPanel
 from ui.style import apply_base_font, set_role
 from ui.verification_panel import VerificationPanel
@@ -96,6 +98,8 @@ class MainWindow(QMainWindow):
         self.result_panel = ResultPanel()
         self.docs = DocumentationPanel()
         self.verification = VerificationPanel()
+        self.necessity = NecessityPanel(data_dir)  # issue 12: necessity and denial checks
+        self.checks = ChecksList(data_dir)
         self.draft_banner = DraftsBanner()
         self.confirm_banner = Banner("confirmBanner")
         self._build_layout()
@@ -108,6 +112,7 @@ class MainWindow(QMainWindow):
     def _build_layout(self) -> None:
         left = QVBoxLayout()
         left.addWidget(self.dose)
+        left.addWidget(self.necessity)
         middle = QScrollArea()
         middle.setWidgetResizable(True)
         middle.setWidget(self.result_panel)
@@ -116,6 +121,7 @@ class MainWindow(QMainWindow):
         docs_scroll.setWidget(self.docs)
         right = QVBoxLayout()
         right.addWidget(docs_scroll, 1)
+        right.addWidget(self.checks)
         right.addWidget(self.verification)
 
         columns = QHBoxLayout()
@@ -168,6 +174,9 @@ class MainWindow(QMainWindow):
         self.verification.names_edited.connect(self._documentation_changed)
         self.verification.verify_button.clicked.connect(self._verified)
         self.verification.print_button.clicked.connect(self.request_print)
+        self.necessity.edited.connect(self._documentation_changed)
+        self.necessity.authorizations.picked.connect(self.docs.prior_authorization.setText)
+        self.checks.edited.connect(self._documentation_changed)
 
     # -- the engine, loaded after the first paint ------------------------------------------------
 
@@ -250,6 +259,8 @@ class MainWindow(QMainWindow):
         self.ensure_engine()
         return Documentation(
             **self.docs.documentation_values(),
+            **self.necessity.documentation_values(),
+            check_reasons=self.checks.check_reasons(),
             vials=tuple(VialRecord(**values) for values in self.docs.vial_values()),
             difference_reason=self.dose.difference_reason.text(),
             prepared_by=self.verification.prepared_by.text(),
@@ -270,8 +281,10 @@ class MainWindow(QMainWindow):
         result = self.result()
         if result is None:
             return ["the dose is not calculated"]
+        doc = self.documentation()
         strict = prefs.flag(self.settings, prefs.EXPIRING_TODAY_BLOCKS)  # facility setting
-        problems = missing_for_print(self.documentation(), result, expiring_today_blocks=strict)
+        problems = missing_for_print(doc, result, expiring_today_blocks=strict)
+        problems += self.necessity.problems() + self.checks.refresh(result, doc)[1]
         ndc_problem = self.ndc_problem()
         if ndc_problem:
             problems.append(f"NDC: {ndc_problem}")
@@ -489,6 +502,7 @@ class MainWindow(QMainWindow):
         return (
             self.dose.draft_fields()
             | self.docs.draft_fields()
+            | self.necessity.draft_fields()
             | {
                 "prepared_by": self.verification.prepared_by.text(),
                 "verified_by": self.verification.verified_by.text(),
@@ -521,6 +535,7 @@ class MainWindow(QMainWindow):
         }
         self.dose.restore(keep)
         self.docs.restore({})
+        self.necessity.restore({})
         self.verification.prepared_by.clear()
         self.verification.verified_by.clear()
         self.verification.reset()
@@ -535,6 +550,7 @@ class MainWindow(QMainWindow):
         self.ensure_engine()
         self.dose.restore(fields)
         self.docs.restore(fields)
+        self.necessity.restore(fields)
         self.verification.prepared_by.setText(fields.get("prepared_by", ""))
         self.verification.verified_by.setText(fields.get("verified_by", ""))
         self.verification.reset()

@@ -48,7 +48,8 @@ class WorksheetRecorder(QObject):
             raise WorksheetNotRecorded("The dose is not calculated.")
         facility = prefs.text_value(self.window.settings, prefs.FACILITY, "")
         doc = self.window.documentation().model_copy(update={"facility": facility})
-        return self.window.dose_form(), doc, result
+        reviewed = self.window.checks.refresh(result, doc)[0]  # route modifiers, warnings
+        return self.window.dose_form(), doc, reviewed or result
 
     def file_name(self) -> str:
         mrn = "".join(c for c in self.window.documentation().mrn if c.isalnum())
@@ -62,7 +63,12 @@ class WorksheetRecorder(QObject):
         printed_at = datetime.now().replace(second=0, microsecond=0)
         if draft:
             return build_worksheet(
-                result, doc, worksheet_id=DRAFT_ID, printed_at=printed_at, draft=True
+                result,
+                doc,
+                worksheet_id=DRAFT_ID,
+                printed_at=printed_at,
+                draft=True,
+                checks=self.window.checks.checks,
             )
         if self._last is not None and self._last[0] == (dose, doc):
             return self._last[1]  # the same worksheet again: same record, same bytes
@@ -74,6 +80,7 @@ class WorksheetRecorder(QObject):
                 worksheet_id=worksheet_id,
                 printed_at=printed_at,
                 replaces=replaces,
+                checks=self.window.checks.checks,
             )
 
         return self._record(dose, doc, result, build)
@@ -95,7 +102,22 @@ class WorksheetRecorder(QObject):
             )
         except (RecordStoreError, OSError) as error:
             raise WorksheetNotRecorded(f"Nothing was printed or saved: {error}") from None
+        self._use_authorization(doc, result, record.worksheet_id)
         self._last = ((dose, doc), pdf)
         self.last_worksheet_id = record.worksheet_id
         self.window.worksheet_recorded(record.worksheet_id)
         return pdf
+
+    def _use_authorization(
+        self, doc: Documentation, result: CalculationResult, worksheet_id: str
+    ) -> None:
+        """Count the recorded worksheet against its prior authorization (issue 12)."""
+        from core.claim_review import use_authorization
+        from core.errors import InputError
+
+        try:
+            use_authorization(self.data_dir, doc, result, worksheet_id)
+        except (InputError, OSError) as error:
+            self.window.statusBar().showMessage(
+                f"Recorded {worksheet_id}; its authorization use was not counted: {error}", 15000
+            )

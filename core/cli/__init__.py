@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "scan": "core.cli.scan",
     "cms": "core.cli.cms",
     "payers": "core.cli.payers",
+    "auth": "core.cli.auth",
 }
 
 EXIT_USAGE = 2

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core import ismp
-from core.catalog import load_catalog
+from core.catalog import default_catalog, load_catalog
 from core.errors import InputError
 from core.form import DoseForm, FormErrors, evaluate
 from core.models import CalculationResult
@@ -38,7 +38,13 @@ def add_calc_options(parser: argparse.ArgumentParser) -> None:
         "--setting", default="", help="outpatient (default), inpatient, fqhc-rhc, packaged"
     )
     dose.add_argument("--ndc", default="", help="NDC as on the label, e.g. 0002-7597-01")
-    dose.add_argument("--prior-auth", default="", help="prior authorization number")
+    dose.add_argument(
+        "--auth",
+        "--prior-auth",
+        dest="prior_auth",
+        default="",
+        help="prior authorization number (see `main.py auth add`)",
+    )
     dose.add_argument(
         "--catalog", type=Path, default=None, help="catalog JSON file (default: the shipped one)"
     )
@@ -165,17 +171,41 @@ def evaluate_args(args: argparse.Namespace) -> CalculationResult:
 
 
 def run(args: argparse.Namespace) -> int:
-    result = priced(evaluate_args(args), args.data_dir, service_date(args.service_date))
+    from core.claim_review import review_claim
+    from core.documentation import Documentation
+
+    when = service_date(args.service_date)
+    result = priced(evaluate_args(args), args.data_dir, when)
+    doc = Documentation(diagnosis=args.diagnosis, prior_authorization=args.prior_auth)
+    route = args.route or (_product_route(args) or "")
+    catalog = load_catalog(args.catalog) if args.catalog else None
+    result, checks = review_claim(
+        result, doc, route=route, data_dir=args.data_dir, service_date=when, catalog=catalog
+    )
     if args.json:
-        print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False))
+        data = result.model_dump(mode="json")
+        data["checks"] = [check.model_dump(mode="json") for check in checks]
+        print(json.dumps(data, ensure_ascii=False))
     else:
         print("\n".join([summary(result), *pricing_summary(result)]))
+        print("Denial-risk check:")
+        print("\n".join(f"  [{c.state}] {c.title}: {c.message}" for c in checks))
     return 0
+
+
+def _product_route(args: argparse.Namespace) -> str | None:
+    """Without ``--route``, a product's route (J1410 with no product: none)."""
+    if not args.product:
+        return None
+    catalog = load_catalog(args.catalog) if args.catalog else default_catalog()
+    return catalog.product(args.product).route
 
 
 def add_parsers(subparsers: SubParsers) -> None:
     parser = subparsers.add_parser("calc", help="units, waste and claim lines for one dose")
     add_calc_options(parser)
+    parser.add_argument("--diagnosis", default="", help="ICD-10 code(s), e.g. D80.1")
+    parser.add_argument("--route", default="", help="IV, SC or IM (default: the product's)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(
         "--service-date", help="date of service YYYY-MM-DD, for CMS pricing (default today)"

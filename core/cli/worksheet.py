@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sqlite3
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -41,6 +42,8 @@ _TEXT_OPTIONS = {
     "witness": "waste_witness",
     "difference_reason": "difference_reason",
     "notes": "notes",
+    "indication": "indication",
+    "rationale": "rationale",
 }
 
 
@@ -146,7 +149,34 @@ def _documentation(args: argparse.Namespace, base: Documentation) -> Documentati
         given["administered_at"] = _datetime(args.administered_at, "administered at")
     if args.replaces is not None:
         given["replaces"] = _record_id(args.replaces)
+    given.update(_necessity(args, base))
     return base.model_copy(update=given)
+
+
+def _necessity(args: argparse.Namespace, base: Documentation) -> dict[str, Any]:
+    """The medical-necessity options; repeated ones replace the case file's list."""
+    from core.denial_checks import CHECKS
+    from core.necessity import parse_lab
+
+    given: dict[str, Any] = {}
+    if args.lab:
+        given["labs"] = tuple(parse_lab(text, "lab") for text in args.lab)
+    if args.prior_treatment:
+        given["prior_treatments"] = tuple(args.prior_treatment)
+    if args.weighed_on is not None:
+        given["weighed_on"] = _date(args.weighed_on, "weighed on")
+    if args.check_reason:
+        reasons = dict(base.check_reasons)
+        for text in args.check_reason:
+            check_id, sep, reason = text.partition("=")
+            if not sep or not check_id.strip() or not reason.strip():
+                raise InputError("check reason", "write it as CHECK-ID=REASON")
+            if check_id.strip() not in CHECKS:
+                known = ", ".join(CHECKS)
+                raise InputError("check reason", f"the check IDs are {known}")
+            reasons[check_id.strip()] = reason.strip()
+        given["check_reasons"] = reasons
+    return given
 
 
 def _calculate(dose: DoseForm) -> CalculationResult:
@@ -192,6 +222,9 @@ def _record(
 
 
 def run(args: argparse.Namespace) -> int:
+    from core.catalog import load_catalog
+    from core.claim_review import review_claim, use_authorization
+    from core.denial_checks import blocking
     from core.worksheet import build_worksheet
     from core.worksheet.case import Case, complete, load_case, shared_fields
 
@@ -220,6 +253,15 @@ def run(args: argparse.Namespace) -> int:
     # The service date is the administration time; pricing uses that quarter's file.
     result = priced(result, args.data_dir, (doc.administered_at or now).date())
     output = Path(args.output)
+    service_date = doc.administered_at.date() if doc.administered_at else printed_at.date()
+    result, checks = review_claim(
+        result,
+        doc,
+        route=doc.route,
+        data_dir=args.data_dir,
+        service_date=service_date,
+        catalog=load_catalog(args.catalog) if args.catalog else None,
+    )
 
     def build(worksheet_id: str, replaces: int | None, draft: bool = False) -> bytes:
         return build_worksheet(
@@ -230,9 +272,11 @@ def run(args: argparse.Namespace) -> int:
             replaces=replaces,
             draft=draft,
             paper=args.paper,
+            checks=checks,
         )
 
     missing = missing_for_print(doc, result, expiring_today_blocks=args.expiring_today_blocks)
+    missing += blocking(checks, missing)
     if missing and not args.draft:
         raise InputError(
             "worksheet",
@@ -247,6 +291,14 @@ def run(args: argparse.Namespace) -> int:
         return 0
     worksheet_id, pdf = _record(args, dose, doc, result, build)
     _write(output, pdf, recorded=worksheet_id)
+    try:
+        use_authorization(args.data_dir, doc, result, worksheet_id)
+    except (OSError, sqlite3.Error) as error:
+        raise InputError(
+            "authorizations",
+            f"worksheet {worksheet_id} is recorded and written to {output}, but its use of "
+            f"the authorization was not counted ({error})",
+        ) from None
     print(f"Recorded worksheet {worksheet_id}; written to {output}")
     return 0
 
@@ -294,6 +346,21 @@ def add_parsers(subparsers: SubParsers) -> None:
     doc.add_argument("--prepared-by", help="who prepared the dose (signs off now)")
     doc.add_argument("--verified-by", help="who verified it, a different person")
     doc.add_argument("--replaces", help="ID of the worksheet this one corrects, e.g. W-000041")
+    need = parser.add_argument_group("medical necessity (which are required: the payer profile)")
+    need.add_argument("--indication", help="the condition treated, in words")
+    need.add_argument(
+        "--lab",
+        action="append",
+        help="supporting result, e.g. 'IgG trough=450 mg/dL on 2026-11-01' (repeatable)",
+    )
+    need.add_argument("--prior-treatment", action="append", help="a prior treatment (repeatable)")
+    need.add_argument("--rationale", help="the clinical rationale for this dose")
+    need.add_argument("--weighed-on", help="date the --weight was taken, YYYY-MM-DD")
+    need.add_argument(
+        "--check-reason",
+        action="append",
+        help="why a warning of the denial-risk check is accepted: 'CHECK-ID=REASON' (repeatable)",
+    )
     out = parser.add_argument_group("output")
     out.add_argument("-o", "--output", required=True, help="PDF file to write")
     out.add_argument("--paper", choices=("a4", "letter"), default="letter", help="paper size")

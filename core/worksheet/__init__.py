@@ -7,11 +7,16 @@ imported, so the window starts without it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from core.documentation import Documentation
 from core.models import CalculationResult
 from core.worksheet.content import DRAFT_MARK, Paper, WorksheetContent, worksheet_content
+
+if TYPE_CHECKING:
+    from core.denial_checks import Check
 
 __all__ = ["DRAFT_MARK", "Paper", "WorksheetContent", "build_worksheet", "worksheet_content"]
 
@@ -25,6 +30,7 @@ def build_worksheet(
     replaces: int | None = None,
     draft: bool = False,
     paper: Paper = "letter",
+    checks: Sequence[Check] | None = None,
 ) -> bytes:
     """The worksheet as PDF bytes. Same arguments, same bytes.
 
@@ -33,7 +39,8 @@ def build_worksheet(
     ``printed_at`` is printed as the print time (never the clock, for reproducible
     bytes). ``draft`` adds the diagonal 'DRAFT — not for the chart' watermark and lists
     what is still missing; callers must refuse a non-draft worksheet while
-    ``core.documentation.missing_for_print`` is not empty.
+    ``core.documentation.missing_for_print`` is not empty. ``checks`` is the denial-risk
+    check (``core.claim_review``); ``None`` runs it without a data directory.
     """
     from core.worksheet import fonts, render
 
@@ -45,5 +52,6 @@ def build_worksheet(
         replaces=replaces,
         draft=draft,
         notices=fonts.notices(documentation),
+        checks=checks,
     )
     return render.build_pdf(content, paper)

@@ -8,15 +8,19 @@ for Paragraph markup happens at the one place markup is made (``render.markup``)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from core import ismp
 from core.documentation import Documentation, VialRecord, missing_for_print
 from core.models import CalculationResult, ClaimLine
 from core.pricing import dollars
+
+if TYPE_CHECKING:
+    from core.denial_checks import Check
 
 TITLE = "Drug Administration and Waste Worksheet"
 NOT_RECORDED = "not recorded"
@@ -101,6 +105,16 @@ class SignRow:
 
 
 @dataclass(frozen=True)
+class CheckRow:
+    """One line of the denial-risk check: PASS / WARN / FAIL, what, and the user's reason."""
+
+    state: str
+    title: str
+    message: str
+    reason: str  # for a warning: the reason the user gave, or that none was given
+
+
+@dataclass(frozen=True)
 class WorksheetContent:
     facility: str
     worksheet_id: str
@@ -123,6 +137,8 @@ class WorksheetContent:
     reasons: tuple[Field, ...]
     signoff: tuple[SignRow, ...]
     footer_patient: str
+    necessity: tuple[tuple[Field, ...], ...] = ()
+    checks: tuple[CheckRow, ...] = ()
 
 
 def _given(label: str, value: str, required: bool = True) -> Field:
@@ -302,7 +318,6 @@ def _patient(doc: Documentation) -> tuple[tuple[Field, ...], ...]:
             _given("Route", doc.route),
             _given("Prior auth.", doc.prior_authorization, required=False),
         ),
-        (_given("Diagnosis", doc.diagnosis),),
     )
 
 
@@ -363,6 +378,66 @@ def _signoff(doc: Documentation, result: CalculationResult) -> tuple[SignRow, ..
     return tuple(rows)
 
 
+#: Characters that fit in half a row of the label|value grid on either paper size.
+_HALF_ROW = 36
+
+
+def _necessity(doc: Documentation, result: CalculationResult) -> tuple[tuple[Field, ...], ...]:
+    """Label|value pairs, two to a row: what was entered and what the payer requires;
+    optional items nobody entered are left out, so an ordinary case stays on one page."""
+    from core.documentation import necessity_missing
+
+    missing = set(necessity_missing(doc, result))
+    weight = ""
+    if result.weight_kg is not None:
+        weight = ismp.quantity(result.weight_kg, "kg") + (
+            f" on {doc.weighed_on.isoformat()}" if doc.weighed_on else " (date not recorded)"
+        )
+    items = (
+        ("Diagnosis", "diagnosis (ICD-10)", doc.diagnosis),
+        ("Indication", "indication", doc.indication),
+        ("Results", "supporting results (e.g. IgG trough)", "; ".join(map(str, doc.labs))),
+        ("Dosing weight", "dosing weight with its date", weight),
+        ("Prior treatments", "prior treatments", "; ".join(t for t in doc.prior_treatments)),
+        ("Rationale", "clinical rationale", doc.rationale),
+    )
+    shown: list[Field] = []
+    for label, name, value in items:
+        if value.strip():
+            shown.append(Field(label, value))
+        elif name in missing or label == "Diagnosis":
+            shown.append(Field(label, NOT_RECORDED, flagged=True))
+    # Short values two to a row, long ones a row each: fewest lines on paper.
+    short = [f for f in shown if len(f.value) <= _HALF_ROW]
+    rows = [tuple(short[i : i + 2]) for i in range(0, len(short), 2)]
+    return (*rows, *((f,) for f in shown if len(f.value) > _HALF_ROW))
+
+
+def _default_checks(result: CalculationResult, doc: Documentation, day: date) -> list[Check]:
+    """The denial-risk check without a data directory (prior authorization not looked up)."""
+    from core.catalog import default_catalog, default_payers
+    from core.denial_checks import denial_checks
+    from core.errors import InputError
+
+    try:
+        code = default_catalog().code(result.code)
+        payer = default_payers().get(result.payer)
+    except InputError:  # a catalog of its own: nothing to check against here
+        return []
+    return list(denial_checks(result, doc, code=code, payer=payer, service_date=day))
+
+
+def _check_rows(checks: Sequence[Check], doc: Documentation) -> tuple[CheckRow, ...]:
+    rows = []
+    for check in checks:
+        reason = ""
+        if check.state == "warn":
+            given = doc.check_reasons.get(check.id, "").strip()
+            reason = f"Reason: {given}" if given else "Reason: none given"
+        rows.append(CheckRow(check.state.upper(), check.title, check.message, reason))
+    return tuple(rows)
+
+
 def worksheet_content(
     result: CalculationResult,
     doc: Documentation,
@@ -372,6 +447,7 @@ def worksheet_content(
     replaces: int | None = None,
     draft: bool = False,
     notices: tuple[str, ...] = (),
+    checks: Sequence[Check] | None = None,
 ) -> WorksheetContent:
     """Everything the worksheet prints, worded and formatted, from the calculation and
     the documentation fields. ``replaces`` (a record id) wins over ``doc.replaces``;
@@ -426,4 +502,6 @@ def worksheet_content(
         reasons=tuple(reasons),
         signoff=_signoff(doc, result),
         footer_patient=footer_patient,
+        necessity=_necessity(doc, result),
+        checks=_check_rows(_default_checks(result, doc, day) if checks is None else checks, doc),
     )

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from core.documentation import Documentation, VialRecord
 from core.form import DoseForm, evaluate
 from core.models import CalculationResult
+from core.necessity import LabResult
 
 PRINTED_AT = datetime(2025, 3, 1, 15, 2)
 
@@ -50,6 +51,10 @@ DOCUMENTATION = Documentation(
     prepared_at=datetime(2025, 3, 1, 14, 5),
     verified_by="M. Osei, PharmD",
     verified_at=datetime(2025, 3, 1, 14, 12),
+    indication="Common variable immunodeficiency",
+    labs=(LabResult(name="IgG trough", result="450 mg/dL", taken_on=date(2025, 2, 15)),),
+    prior_treatments=("Azithromycin prophylaxis, 6 months",),
+    rationale="Low IgG trough; recurrent pneumonia.",
 )
 
 

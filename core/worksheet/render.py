@@ -96,7 +96,7 @@ def section(
         colWidths=[width * 0.45, width * 0.55],
     )
     band.setStyle(TS(_cell_pad([("BACKGROUND", (0, 0), (-1, -1), ACCENT)], 1.4)))
-    return KeepTogether([band, Spacer(0, 2), *body, Spacer(0, 3)])
+    return KeepTogether([band, Spacer(0, 1.5), *body, Spacer(0, 2)])
 
 
 def _value(field: Field) -> Any:
@@ -115,7 +115,7 @@ _GRID_COLUMNS = {
 }
 
 
-def label_value_grid(rows: Sequence[Sequence[Field]], width: float) -> Table:
+def label_value_grid(rows: Sequence[Sequence[Field]], width: float, pad: float = 2.2) -> Table:
     """Label|value pairs, up to three to a row (a short row's last value spans the rest),
     with the labels in tinted cells for quick scanning."""
     per_row = max(len(fields) for fields in rows)
@@ -136,7 +136,7 @@ def label_value_grid(rows: Sequence[Sequence[Field]], width: float) -> Table:
     # splitInRow: a very long value (pages of notes) continues on the next page
     # instead of failing the layout.
     table = Table(cells, colWidths=[width * f for f in _GRID_COLUMNS[per_row]], splitInRow=1)
-    table.setStyle(TS(_cell_pad(style)))
+    table.setStyle(TS(_cell_pad(style, pad)))
     return table
 
 
@@ -314,6 +314,46 @@ def _warnings(c: WorksheetContent, width: float) -> list[Any]:
     return flow
 
 
+CHECK_TEXT = _style("check", 6.5, textColor=INK)
+CHECK_STATE = _style("check-state", 6.5, font=BOLD, textColor=INK)
+CHECK_FAIL = _style("check-fail", 6.5, font=BOLD, textColor=FLAG)
+
+
+def _checks(c: WorksheetContent, width: float) -> list[Any]:
+    """The denial-risk check two to a row, each cell its state, title and detail;
+    failures and warnings tinted."""
+    cells: list[Any] = []
+    style: list[tuple[Any, ...]] = [("GRID", (0, 0), (-1, -1), 0.4, GRID)]
+    for i, row in enumerate(c.checks):
+        detail = row.message + (f" {row.reason}" if row.reason else "")
+        cells += [
+            p(row.state, CHECK_FAIL if row.state == "FAIL" else CHECK_STATE),
+            Paragraph(f"<b>{markup(row.title)}</b>: {markup(detail)}", CHECK_TEXT),
+        ]
+        if row.state != "PASS":
+            at = (2 * (i % 2), i // 2)
+            end = (at[0] + 1, at[1])
+            style.append(("BACKGROUND", at, end, FLAG_BG if row.state == "FAIL" else WARN_BG))
+    if not cells:
+        return []
+    if len(cells) % 4:
+        cells += ["", ""]
+    rows = [cells[i : i + 4] for i in range(0, len(cells), 4)]
+    fractions = (0.06, 0.44, 0.06, 0.44)
+    table = Table(rows, colWidths=[width * f for f in fractions], splitInRow=1)
+    table.setStyle(TS(_cell_pad(style, 0.3)))
+    return [table]
+
+
+def _warnings_and_checks(c: WorksheetContent, width: float) -> tuple[list[Any], float, str]:
+    """The section body, its width and aside: with nothing to warn about, the band says
+    so and the checks follow at once (the normal case stays on one page)."""
+    if c.warnings or c.reasons or not c.checks:
+        body = [*_warnings(c, width), Spacer(0, 2), *_checks(c, width)]
+        return body, width, "a failed check blocks printing"
+    return _checks(c, width), width, "No warnings were shown. A failed check blocks printing."
+
+
 def _signoff(c: WorksheetContent, width: float) -> list[Any]:
     """One box per person, side by side: role, name, time, and a line to sign on."""
     boxes = [
@@ -321,7 +361,7 @@ def _signoff(c: WorksheetContent, width: float) -> list[Any]:
             p(row.role, LABEL),
             p(row.name, STRONG),
             p(row.when or "date and time:", VALUE if row.when else SMALL),
-            Spacer(0, 16),
+            Spacer(0, 9),
             HRFlowable(width="92%", thickness=0.8, color=INK, hAlign="LEFT", spaceAfter=1),
             p("signature", SMALL),
         ]
@@ -356,20 +396,27 @@ def build_pdf(content: WorksheetContent, paper: Paper = "letter") -> bytes:
     )
     w = doc.width
     story: list[Any] = [*_header(content, w)]
-    story.append(
-        section(1, "Patient", [label_value_grid(content.patient, w)], w, "diagnosis as ICD-10")
-    )
-    story.append(section(2, "Order and product", [label_value_grid(content.order, w)], w))
-    story.append(section(3, "Containers", _vials(content, w), w, aside=content.containers_summary))
+    story.append(section(1, "Patient", [label_value_grid(content.patient, w)], w))
     story.append(
         section(
-            4, "Calculation", _calculation(content, w), w, aside="per-unit arithmetic, step by step"
+            2,
+            "Medical necessity",
+            [label_value_grid(content.necessity, w, pad=1.2)] if content.necessity else [],
+            w,
+            aside="as the payer requires; optional items shown when given",
         )
     )
-    story.append(section(5, "Claim lines, exactly as billed", _claim_lines(content, w), w))
-    story.append(section(6, "Waste", _waste(content, w), w))
-    story.append(section(7, "Warnings shown and reasons", _warnings(content, w), w))
-    story.append(section(8, "Sign-off", _signoff(content, w), w))
+    story.append(section(3, "Order and product", [label_value_grid(content.order, w)], w))
+    story.append(section(4, "Containers", _vials(content, w), w, aside=content.containers_summary))
+    story.append(
+        section(
+            5, "Calculation", _calculation(content, w), w, aside="per-unit arithmetic, step by step"
+        )
+    )
+    story.append(section(6, "Claim lines, exactly as billed", _claim_lines(content, w), w))
+    story.append(section(7, "Waste", _waste(content, w), w))
+    story.append(section(8, "Warnings and denial-risk check", *_warnings_and_checks(content, w)))
+    story.append(section(9, "Sign-off", _signoff(content, w), w))
     footer = Footer(
         worksheet_id=content.worksheet_id,
         patient=content.footer_patient,

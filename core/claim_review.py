@@ -1,0 +1,86 @@
+"""One call for the command line and the window: a calculation reviewed as the claim
+goes out, with its denial-risk checks.
+
+It reads the prior authorization from the data directory (only when a number is given)
+and the catalog and payer profiles, then applies ``core.denial_checks``.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+from core.catalog import Catalog, PayerList, default_catalog, default_payers
+from core.denial_checks import Check, denial_checks, review
+from core.documentation import Documentation
+from core.models import CalculationResult
+from core.records.models import format_worksheet_id
+from core.reference import NO_REFERENCE, CrosswalkSource
+
+
+def review_claim(
+    result: CalculationResult,
+    doc: Documentation,
+    *,
+    route: str,
+    data_dir: str | os.PathLike[str] | None,
+    service_date: date,
+    catalog: Catalog | None = None,
+    payers: PayerList | None = None,
+    crosswalk: CrosswalkSource = NO_REFERENCE,
+) -> tuple[CalculationResult, tuple[Check, ...]]:
+    """``(reviewed result, checks)`` for one dose and its documentation."""
+    from core.authorizations import state_for
+    from core.data_dir import resolve_data_dir
+
+    catalog = catalog or default_catalog()
+    payers = payers or default_payers()
+    code = catalog.code(result.code)
+    payer = payers.get(result.payer)
+    authorization = None
+    number = doc.prior_authorization.strip()
+    if number:
+        replaces = format_worksheet_id(doc.replaces) if doc.replaces else None
+        authorization = state_for(resolve_data_dir(data_dir), number, replaces=replaces)
+    reviewed = review(
+        result,
+        code=code,
+        payer=payer,
+        diagnosis=doc.diagnosis,
+        route=route,
+        authorization=authorization,
+        service_date=service_date,
+    )
+    checks = denial_checks(
+        reviewed,
+        doc,
+        code=code,
+        payer=payer,
+        service_date=service_date,
+        crosswalk=crosswalk,
+        authorization_looked_up=authorization is not None,
+    )
+    return reviewed, checks
+
+
+def use_authorization(
+    data_dir: str | os.PathLike[str] | None,
+    doc: Documentation,
+    result: CalculationResult,
+    worksheet_id: str,
+) -> None:
+    """After ``worksheet_id`` is recorded: count it against its prior authorization, and
+    stop counting the worksheet it corrects. Nothing to do without either."""
+    from core.authorizations import record_worksheet_use
+    from core.data_dir import resolve_data_dir
+
+    replaces = format_worksheet_id(doc.replaces) if doc.replaces else None
+    if not doc.prior_authorization.strip() and replaces is None:
+        return
+    record_worksheet_use(
+        resolve_data_dir(data_dir),
+        result,
+        number=doc.prior_authorization,
+        worksheet_id=worksheet_id,
+        replaces=replaces,
+    )

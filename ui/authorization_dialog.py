@@ -1,0 +1,95 @@
+"""Record a prior authorization from the window (the same record as `main.py auth add`)."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.dates import DATE_HINT, parse_date
+from ui.fields import ErrorLabel, combo, line_edit
+
+MEASURES = (("units", "units"), ("grams", "grams"), ("infusions", "infusions"))
+
+
+class AuthorizationDialog(QDialog):
+    """Number, payer, code, dates and amount; OK records it, or says what is wrong."""
+
+    def __init__(self, data_dir: str | os.PathLike[str] | None, parent: QWidget | None) -> None:
+        from core.catalog import default_catalog, default_payers
+
+        super().__init__(parent)
+        self.setObjectName("authorizationDialog")
+        self.setWindowTitle("Record a prior authorization")
+        self.data_dir = data_dir
+        self.recorded: str | None = None
+        self.number = line_edit("authNumber", "Authorization number")
+        self.payer = combo("authPayer", "Payer", [(p.name, p.id) for p in default_payers().payers])
+        self.code = combo("authCode", "Code", [(c.label, c.hcpcs) for c in default_catalog().codes])
+        self.starts = line_edit("authFrom", "First day", DATE_HINT)
+        self.ends = line_edit("authTo", "Last day", DATE_HINT)
+        self.amount = line_edit("authAmount", "Amount authorized", "e.g. 60")
+        self.measure = combo("authMeasure", "Counted in", list(MEASURES))
+        self.error = ErrorLabel("authorization")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.record)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        for label, widget in (
+            ("Number", self.number),
+            ("Payer", self.payer),
+            ("Code", self.code),
+            ("From", self.starts),
+            ("To", self.ends),
+            ("Amount", self.amount),
+            ("Counted in", self.measure),
+        ):
+            form.addRow(label, widget)
+        column = QVBoxLayout(self)
+        column.addLayout(form)
+        column.addWidget(self.error)
+        column.addWidget(buttons)
+
+    def record(self) -> None:
+        """Record it and close, or show the problem and stay open."""
+        from pydantic import ValidationError
+
+        from core.authorizations import Authorization, AuthorizationStore
+        from core.data_dir import resolve_data_dir
+        from core.errors import InputError
+        from core.quantities import parse_number
+
+        try:
+            starts, ends = parse_date(self.starts.text()), parse_date(self.ends.text())
+            if starts is None or ends is None:
+                raise InputError("dates", "give the first and the last day")
+            auth = Authorization(
+                number=self.number.text().strip(),
+                payer=self.payer.currentData(),
+                code=self.code.currentData(),
+                starts=starts,
+                ends=ends,
+                amount=parse_number(self.amount.text(), "amount"),
+                measure=self.measure.currentData(),
+            )
+            with AuthorizationStore.open(resolve_data_dir(self.data_dir)) as store:
+                store.add(auth)
+        except (ValueError, InputError, OSError) as error:
+            if isinstance(error, ValidationError):
+                first = error.errors()[0]
+                where = ".".join(str(part) for part in first["loc"]) or "authorization"
+                message = f"{where}: {first['msg']}"
+            else:
+                message = str(error)
+            self.error.show_message(message)
+            return
+        self.recorded = auth.number
+        self.accept()
