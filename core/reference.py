@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Protocol
 
 
@@ -41,3 +42,13 @@ class _NoReference:
 
 
 NO_REFERENCE = _NoReference()
+
+
+def open_reference(data_dir: Path | None) -> tuple[PricingSource, CrosswalkSource]:
+    """The pricing and crosswalk sources imported into ``data_dir``.
+
+    Nothing is imported yet, so this answers ``NO_REFERENCE`` for both; the CMS import
+    wires its sources in here, and every caller (``main.py audit``, the audit window)
+    gets them without change.
+    """
+    return NO_REFERENCE, NO_REFERENCE

@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "history": "core.cli.history",
     "reprint": "core.cli.history",
     "verify": "core.cli.history",
+    "audit": "core.cli.audit",
 }
 
 EXIT_USAGE = 2

@@ -1,0 +1,127 @@
+"""Streaming the export: one record at a time, whatever its encoding and delimiter.
+
+The file is read line by line with a cap on line length, so a 10 GB file without a
+newline cannot fill memory. Each line is decoded as UTF-8, or as Latin-1 when it is not
+valid UTF-8 (Latin-1 decodes any byte, so nothing stops the audit). The delimiter
+(comma, semicolon or tab) is the one the header row uses most.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from core.errors import InputError
+
+#: A line longer than this is a bad row, not a reason to read on without bound.
+MAX_LINE_BYTES = 1_000_000
+DELIMITERS = (",", ";", "\t")
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One CSV record: ``row`` is the line it starts on (the header is row 1)."""
+
+    row: int
+    cells: list[str]
+    #: Why the record cannot be read ("" when it can).
+    problem: str = ""
+
+
+def decode(line: bytes) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("latin-1")
+
+
+def sniff_delimiter(header: str) -> str:
+    counts = {d: header.count(d) for d in DELIMITERS}
+    return max(DELIMITERS, key=lambda d: counts[d])
+
+
+class _Lines:
+    """Decoded lines of a binary file; counts bytes read and flags over-long lines."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        self.file = file
+        self.bytes_read = 0
+        self.too_long = False
+
+    def __iter__(self) -> Iterator[str]:
+        readline = self.file.readline
+        while True:
+            line = readline(MAX_LINE_BYTES)
+            if not line:
+                return
+            self.bytes_read += len(line)
+            if len(line) == MAX_LINE_BYTES and not line.endswith(b"\n"):
+                self.too_long = True
+                while True:  # skip the rest of the line
+                    rest = readline(MAX_LINE_BYTES)
+                    self.bytes_read += len(rest)
+                    if not rest or rest.endswith(b"\n"):
+                        break
+                yield "\n"
+                continue
+            yield decode(line)
+
+
+class CsvSource:
+    """The header and then the records of one export file."""
+
+    def __init__(self, file: BinaryIO, size: int) -> None:
+        self.size = size
+        self._lines = _Lines(file)
+        self._iter = iter(self._lines)
+        first = next(self._iter, "")
+        if first.startswith("\ufeff"):
+            first = first[1:]
+        if not first.strip():
+            raise InputError("header", "the file is empty; a header row is required")
+        if self._lines.too_long:
+            raise InputError("header", "the first line is longer than 1 MB; is this a CSV file?")
+        self.delimiter = sniff_delimiter(first)
+        header = next(csv.reader([first], delimiter=self.delimiter), [])
+        self.header = [name.strip() for name in header]
+
+    @property
+    def bytes_read(self) -> int:
+        return self._lines.bytes_read
+
+    def records(self) -> Iterator[Record]:
+        reader = csv.reader(self._iter, delimiter=self.delimiter)
+        lines = self._lines
+        start = 2
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                yield Record(start, [], f"cannot be read as CSV ({error})")
+                start = reader.line_num + 2
+                continue
+            row, start = start, reader.line_num + 2
+            if lines.too_long:
+                lines.too_long = False
+                yield Record(row, [], "is longer than 1 MB")
+            elif cells and any(cells):
+                yield Record(row, cells)
+
+
+def open_source(path: Path) -> tuple[BinaryIO, CsvSource]:
+    """Open ``path`` for the audit; the caller closes the returned file."""
+    try:
+        file = path.open("rb")
+        size = path.stat().st_size
+    except OSError as error:
+        raise InputError("file", f"cannot read {path} ({error.strerror})") from None
+    try:
+        return file, CsvSource(file, size)
+    except BaseException:
+        file.close()
+        raise
