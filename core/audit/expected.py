@@ -7,6 +7,7 @@ bounded; an export of all-different doses costs one calculation each, never memo
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from core.audit.lines import Facts
@@ -17,6 +18,16 @@ from core.models import CalculationResult
 from core.ndc import parse_ndc
 
 CACHE_SIZE = 65_536
+
+#: Claim lines as (modifiers, units), in order: what a correctly billed line set looks like.
+Signature = tuple[tuple[tuple[str, ...], int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Expected:
+    result: CalculationResult
+    #: Billed lines with exactly this signature need no further check (but the NDC's).
+    signature: Signature
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -30,7 +41,7 @@ def _calculate(
     vials_opened: str,
     multi_dose: bool | None,
     administered: str,
-) -> CalculationResult | str:
+) -> Expected | str:
     """The result, or the reason the engine refuses the inputs (as text)."""
     form = DoseForm(
         code=hcpcs,
@@ -46,14 +57,16 @@ def _calculate(
         administered=administered,
     )
     try:
-        return calculate(build_request(form))
+        result = calculate(build_request(form))
     except FormErrors as errors:
         return "; ".join(str(error) for error in errors.errors.values())
     except InputError as error:
         return str(error)
+    signature = tuple((line.modifiers, line.units) for line in result.claim_lines)
+    return Expected(result, signature)
 
 
-def expected(facts: Facts) -> CalculationResult | str:
+def expected(facts: Facts) -> Expected | str:
     """The engine's result for the administration, or why it cannot be calculated."""
     return _calculate(
         facts.hcpcs,

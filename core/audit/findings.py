@@ -178,7 +178,7 @@ class Checker:
             return []
         rows = tuple(line.row for line in lines)
         expected = expected_lines(result)
-        billed = tuple(str(line) for line in lines)
+        billed = tuple(line.billed(result.code) for line in lines)
         return [
             Finding(
                 reason=reason,

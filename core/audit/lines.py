@@ -1,8 +1,9 @@
-"""One record of the export -> a billed claim line and the facts of its administration.
+"""One record of the export -> a billed claim line, and its administration's facts.
 
-Only what every line needs is parsed here (dates, codes, modifiers, units); the
-administration's dose facts stay text, normalized, and are parsed by the engine once
-per distinct combination (see ``expected``).
+This is the hot path of the audit (a million rows a run), so a row is only cut into
+its administration ID, its line (modifiers and units, parsed) and the *text* of the
+facts its administration's lines share. The facts are parsed once per administration,
+and through a cache once per distinct text (``parse_facts``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from functools import lru_cache
+from operator import itemgetter
 
 from core.audit.reader import Record
 
@@ -21,6 +23,22 @@ _MODIFIER_SPLIT = re.compile(r"[+,;:\s]+")
 _MAX_UNITS = 1_000_000
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%Y%m%d", "%m/%d/%y")
 
+#: Fields of one line, then the facts shared by all lines of an administration.
+LINE_FIELDS = ("administration_id", "modifiers", "billed_units")
+FACT_FIELDS = (
+    "service_date",
+    "payer",
+    "setting",
+    "hcpcs",
+    "ndc",
+    "product",
+    "concentration",
+    "vial_size",
+    "vials_opened",
+    "multi_dose",
+    "administered",
+)
+
 
 class RowProblem(ValueError):
     """Why a record cannot be audited, naming the field."""
@@ -29,18 +47,17 @@ class RowProblem(ValueError):
 @dataclass(frozen=True, slots=True)
 class BilledLine:
     row: int
-    hcpcs: str
     modifiers: tuple[str, ...]
     units: int
 
-    def __str__(self) -> str:
-        code = "-".join((self.hcpcs, *self.modifiers))
-        return f"{code} x {self.units}"
+    def billed(self, hcpcs: str) -> str:
+        """``J1410-JW x 1``."""
+        return f"{'-'.join((hcpcs, *self.modifiers))} x {self.units}"
 
 
 @dataclass(frozen=True, slots=True)
 class Facts:
-    """What the lines of one administration share, normalized for comparison and cache."""
+    """What the lines of one administration share, parsed and normalized."""
 
     service_date: date
     payer: str
@@ -55,11 +72,8 @@ class Facts:
     administered: str
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedRow:
-    administration_id: str
-    facts: Facts
-    line: BilledLine
+#: The facts of one row as text, in ``FACT_FIELDS`` order ("" for an absent column).
+FactsText = tuple[str, ...]
 
 
 @lru_cache(maxsize=4096)
@@ -111,69 +125,93 @@ def _normal(text: str) -> str:
     return " ".join(text.split())
 
 
+def parse_facts(text: FactsText) -> Facts:
+    """Facts from their text; ``RowProblem`` names the first field that is unusable."""
+    if not text[0]:
+        raise RowProblem("service_date: is empty")
+    return _dose_facts(text[1:]).with_date(parse_date(text[0]))
+
+
+@dataclass(frozen=True, slots=True)
+class _DoseFacts:
+    """The facts but the date: a few hundred distinct ones in a year of billing."""
+
+    values: tuple[str, str, str, str, str, str, str, str, bool | None, str]
+
+    def with_date(self, when: date) -> Facts:
+        return Facts(when, *self.values)
+
+
+@lru_cache(maxsize=4096)
+def _dose_facts(text: FactsText) -> _DoseFacts:
+    values = dict(zip(FACT_FIELDS[1:], text, strict=True))
+    for required in ("hcpcs", "administered"):
+        if not values[required]:
+            raise RowProblem(f"{required}: is empty")
+    hcpcs = values["hcpcs"].upper()
+    if not _HCPCS.fullmatch(hcpcs):
+        raise RowProblem(f"hcpcs: '{values['hcpcs']}' is not a code such as J1410")
+    return _DoseFacts(
+        (
+            values["payer"].lower(),
+            values["setting"].lower(),
+            hcpcs,
+            values["ndc"],
+            _normal(values["product"]).casefold(),
+            _normal(values["concentration"]),
+            _normal(values["vial_size"]),
+            values["vials_opened"],
+            parse_multi_dose(values["multi_dose"]),
+            _normal(values["administered"]),
+        )
+    )
+
+
 class RowParser:
-    """Turns a record's cells into a ``ParsedRow`` using the column indexes."""
+    """Cuts records into (administration ID, line, facts text) by the column indexes."""
 
     def __init__(self, columns: dict[str, int]) -> None:
-        self.columns = columns
         self.width = max(columns.values()) + 1
+        present = [f for f in (*LINE_FIELDS, *FACT_FIELDS) if f in columns]
+        self._names = present
+        self._get = itemgetter(*(columns[f] for f in present))
+        # Where each fact sits in the fetched values (None: no such column).
+        self._fact_at = [present.index(f) if f in columns else None for f in FACT_FIELDS]
+        self._all_facts = all(at is not None for at in self._fact_at)
+        self._facts_from = len(LINE_FIELDS)
 
-    def cell(self, cells: list[str], field: str) -> str:
-        index = self.columns.get(field)
-        if index is None or index >= len(cells):
-            return ""
-        text = cells[index].strip()
-        if len(text) > MAX_FIELD_CHARS:
-            raise RowProblem(f"{field}: longer than {MAX_FIELD_CHARS} characters")
-        return text
+    def _too_long(self, values: tuple[str, ...]) -> RowProblem:
+        name = next(n for n, v in zip(self._names, values, strict=True) if len(v) > MAX_FIELD_CHARS)
+        return RowProblem(f"{name}: longer than {MAX_FIELD_CHARS} characters")
 
-    def parse(self, record: Record) -> ParsedRow:
+    def parse(self, record: Record) -> tuple[str, BilledLine, FactsText]:
         cells = record.cells
         if len(cells) < self.width:
             raise RowProblem(
                 f"has {len(cells)} columns; the header maps {self.width} (a short or cut row)"
             )
-        cell = self.cell
-        admin_id = cell(cells, "administration_id")
+        values: tuple[str, ...] = tuple(map(str.strip, self._get(cells)))
+        if max(map(len, values)) > MAX_FIELD_CHARS:
+            raise self._too_long(values)
+        admin_id, modifiers, units = values[0], values[1], values[2]
         if not admin_id:
             raise RowProblem("administration_id: is empty")
-        when = cell(cells, "service_date")
-        if not when:
-            raise RowProblem("service_date: is empty")
-        hcpcs = cell(cells, "hcpcs").upper()
-        if not _HCPCS.fullmatch(hcpcs):
-            raise RowProblem(f"hcpcs: '{hcpcs}' is not a code such as J1410")
-        units = cell(cells, "billed_units")
         if not units:
             raise RowProblem("billed_units: is empty")
-        administered = _normal(cell(cells, "administered"))
-        if not administered:
-            raise RowProblem("administered: is empty")
-        facts = Facts(
-            service_date=parse_date(when),
-            payer=cell(cells, "payer").lower(),
-            setting=cell(cells, "setting").lower(),
-            hcpcs=hcpcs,
-            ndc=cell(cells, "ndc"),
-            product=_normal(cell(cells, "product")).casefold(),
-            concentration=_normal(cell(cells, "concentration")),
-            vial_size=_normal(cell(cells, "vial_size")),
-            vials_opened=cell(cells, "vials_opened"),
-            multi_dose=parse_multi_dose(cell(cells, "multi_dose")),
-            administered=administered,
-        )
-        line = BilledLine(
-            row=record.row,
-            hcpcs=hcpcs,
-            modifiers=parse_modifiers(cell(cells, "modifiers")),
-            units=parse_units(units),
-        )
-        return ParsedRow(admin_id, facts, line)
+        line = BilledLine(record.row, parse_modifiers(modifiers), parse_units(units))
+        if self._all_facts:
+            facts = values[self._facts_from :]
+        else:
+            facts = tuple("" if at is None else values[at] for at in self._fact_at)
+        return admin_id, line, facts
 
 
-def differing_field(first: Facts, other: Facts) -> str:
+def differing_field(first: FactsText, other: FactsText) -> str:
     """The first fact two lines of one administration disagree on ("" if none)."""
-    for name in (f.name for f in fields(Facts)):
-        if getattr(first, name) != getattr(other, name):
+    for name, a, b in zip(FACT_FIELDS, first, other, strict=True):
+        if a != b:
             return name
     return ""
+
+
+assert tuple(f.name for f in fields(Facts)) == FACT_FIELDS

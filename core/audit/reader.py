@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from core.errors import InputError
 
@@ -21,8 +20,7 @@ MAX_LINE_BYTES = 1_000_000
 DELIMITERS = (",", ";", "\t")
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
+class Record(NamedTuple):
     """One CSV record: ``row`` is the line it starts on (the header is row 1)."""
 
     row: int

@@ -19,7 +19,14 @@ from pathlib import Path
 
 from core.audit.expected import expected, ndc11
 from core.audit.findings import Checker, Finding
-from core.audit.lines import BilledLine, Facts, RowParser, RowProblem, differing_field
+from core.audit.lines import (
+    BilledLine,
+    FactsText,
+    RowParser,
+    RowProblem,
+    differing_field,
+    parse_facts,
+)
 from core.audit.reader import CsvSource, open_source
 from core.audit.template import column_indexes
 from core.reference import NO_REFERENCE, CrosswalkSource, PricingSource
@@ -100,9 +107,9 @@ class AuditReport:
             self.skipped_rows.append(SkippedRow(row, reason))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Open:
-    facts: Facts
+    facts: FactsText
     lines: list[BilledLine]
     problem: str = ""
 
@@ -145,11 +152,10 @@ class Auditor:
                 report.skip(record.row, record.problem)
                 continue
             try:
-                parsed = parse(record)
+                key, line, facts = parse(record)
             except RowProblem as problem:
                 report.skip(record.row, str(problem))
                 continue
-            key = parsed.administration_id
             group = open_.get(key)
             if group is None:
                 first = self._closed.get(key)
@@ -161,14 +167,14 @@ class Auditor:
                         "administration_id",
                     )
                     continue
-                open_[key] = _Open(parsed.facts, [parsed.line])
+                open_[key] = _Open(facts, [line])
                 if len(open_) > OPEN_WINDOW:
                     self._close(*open_.popitem(last=False))
                 continue
             open_.move_to_end(key)
-            group.lines.append(parsed.line)
-            if not group.problem and group.facts != parsed.facts:
-                name = differing_field(group.facts, parsed.facts)
+            group.lines.append(line)
+            if not group.problem and group.facts != facts:
+                name = differing_field(group.facts, facts)
                 group.problem = (
                     f"{name}: differs between the lines of administration '{key}' "
                     f"(rows {group.lines[0].row} and {record.row})"
@@ -190,14 +196,23 @@ class Auditor:
         if len(closed) > CLOSED_MEMORY:
             closed.popitem(last=False)
         report = self.report
-        result = expected(group.facts) if not group.problem else group.problem
+        problem = group.problem
+        if not problem:
+            try:
+                facts = parse_facts(group.facts)
+            except RowProblem as error:
+                problem = str(error)
+        result = problem or expected(facts)
         if isinstance(result, str):
             for line in group.lines:
                 report.skip(line.row, result)
             return
         report.administrations += 1
-        ndc = ndc11(group.facts.ndc) if group.facts.ndc else None
-        for finding in self.checker.check(key, group.facts, group.lines, result, ndc):
+        ndc = ndc11(facts.ndc) if facts.ndc else None
+        lines = group.lines
+        if ndc is None and result.signature == tuple((ln.modifiers, ln.units) for ln in lines):
+            return  # billed exactly as the engine bills it
+        for finding in self.checker.check(key, facts, lines, result.result, ndc):
             report.add_finding(finding)
             if self.on_finding is not None:
                 self.on_finding(finding)

@@ -35,6 +35,7 @@ REQUIRED: tuple[str, ...] = (
     "administration_id",
     "service_date",
     "hcpcs",
+    "modifiers",
     "billed_units",
     "administered",
 )
