@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+from core import ismp
 from core.audit.lines import BilledLine, Facts
 from core.models import CalculationResult
 from core.reference import CrosswalkSource, PricingSource
@@ -101,7 +102,7 @@ class Checker:
                     difference,
                     kind,
                     abs(difference),
-                    f"{billed_dose} units billed for the dose; the engine bills "
+                    f"{ismp.units(billed_dose)} billed for the dose; the engine bills "
                     f"{result.units_administered}",
                 )
             )
@@ -112,8 +113,8 @@ class Checker:
                     billed_waste,
                     "at_risk",
                     billed_waste,
-                    f"{billed_waste} JW units on a multi-dose container, whose waste is never "
-                    "billed",
+                    f"{ismp.units(billed_waste)} with JW on a multi-dose container, whose "
+                    "waste is never billed",
                 )
             )
         elif billed_waste > result.units_wasted:
@@ -124,8 +125,8 @@ class Checker:
                     extra,
                     "at_risk",
                     extra,
-                    f"{billed_waste} JW units billed; the labeled amount opened allows "
-                    f"{result.units_wasted}",
+                    f"{ismp.units(billed_waste)} billed with JW; the labeled amount opened "
+                    f"allows {result.units_wasted}",
                 )
             )
         elif billed_waste < result.units_wasted:
@@ -136,7 +137,8 @@ class Checker:
                     -short,
                     "recoverable",
                     short,
-                    f"{result.units_wasted} units of billable waste; {billed_waste} billed with JW",
+                    f"{ismp.units(result.units_wasted)} of billable waste; {billed_waste} "
+                    "billed with JW",
                 )
             )
         if result.jz and not has_jz:
@@ -157,8 +159,8 @@ class Checker:
                     0,
                     "at_risk",
                     0,
-                    f"JZ says nothing was wasted, but {result.units_wasted} units of waste are "
-                    "billable (their dollars are under missing-jw)",
+                    f"JZ says nothing was wasted, but {ismp.units(result.units_wasted)} of waste "
+                    "can be billed (their dollars are under missing-jw)",
                 )
             )
         if ndc11 is not None:

@@ -94,8 +94,8 @@ def load_mapping(path: Path) -> dict[str, str]:
     return {field: header.strip() for field, header in loaded.items()}
 
 
-def column_indexes(header: list[str], mapping: dict[str, str]) -> dict[str, int]:
-    """Template field -> column index in ``header``; a missing required field raises."""
+def match_columns(header: list[str], mapping: dict[str, str]) -> dict[str, int]:
+    """Template field -> column index, by ``mapping`` or else by name; unmatched left out."""
     by_name: dict[str, int] = {}
     for index, name in enumerate(header):
         by_name.setdefault(_key(name), index)
@@ -109,6 +109,12 @@ def column_indexes(header: list[str], mapping: dict[str, str]) -> dict[str, int]
             found[field] = mapped
         elif _key(field) in by_name:
             found[field] = by_name[_key(field)]
+    return found
+
+
+def column_indexes(header: list[str], mapping: dict[str, str]) -> dict[str, int]:
+    """Template field -> column index in ``header``; a missing required field raises."""
+    found = match_columns(header, mapping)
     missing = [field for field in REQUIRED if field not in found]
     if missing:
         raise InputError(

@@ -40,7 +40,8 @@ def _text_summary(report: AuditReport) -> str:
 
     lines = [
         f"Audited {report.source}: {report.rows:,} rows, {report.administrations:,} "
-        f"administrations, {report.skipped:,} rows skipped",
+        f"administrations, {report.skipped:,} {'row' if report.skipped == 1 else 'rows'} "
+        "skipped",
         f"Findings: {report.total_findings:,}",
         *(
             f"  {reason:20} {report.counts[reason]:>9,}  {REASONS[reason]}"
