@@ -18,7 +18,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from core.audit.findings import REASONS, Finding
 from core.audit.output import money
@@ -87,11 +87,25 @@ def _totals(report: AuditReport) -> list[Any]:
     return flow
 
 
+def nice_step(largest: int) -> int:
+    """A round tick step (1, 2 or 5 times a power of ten) giving at most about 5 ticks."""
+    magnitude = 1
+    while True:
+        for multiple in (1, 2, 5):
+            if multiple * magnitude * 5 >= largest:
+                return multiple * magnitude
+        magnitude *= 10
+
+
 def _integer_axis(chart: Any, largest: int) -> None:
     chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueStep = max(1, -(-largest // 5))
+    chart.valueAxis.valueStep = nice_step(largest)
     chart.valueAxis.labels.fontName = REGULAR
     chart.valueAxis.labels.fontSize = 7
+
+
+def _count(value: float) -> str:
+    return f"{int(value):,}"
 
 
 def _chart_by_reason(report: AuditReport) -> Drawing:
@@ -106,10 +120,11 @@ def _chart_by_reason(report: AuditReport) -> Drawing:
     chart.categoryAxis.labels.fontSize = 7
     _integer_axis(chart, max(chart.data[0]))
     chart.bars[0].fillColor = ACCENT
-    chart.barLabelFormat = "%d"
+    chart.barLabelFormat = _count
     chart.barLabels.fontName = REGULAR
     chart.barLabels.fontSize = 7
-    chart.barLabels.nudge = 8
+    chart.barLabels.boxAnchor = "w"
+    chart.barLabels.dx = 3
     drawing.add(chart)
     return drawing
 
@@ -217,17 +232,16 @@ def build_report(report: AuditReport) -> bytes:
         _chart_by_month(report),
     ]
     top = _top_administrations(report)
-    flow.append(_p("Top administrations by dollars", HEADING))
-    if top:
-        flow.append(
-            _table(
-                ["Administration", "Service date", "Code", "Findings", "Dollars"],
-                top,
-                [w * mm for w in (45, 25, 20, 110, 30)],
-            )
+    top_table = (
+        _table(
+            ["Administration", "Service date", "Code", "Findings", "Dollars"],
+            top,
+            [w * mm for w in (45, 25, 20, 110, 30)],
         )
-    else:
-        flow.append(_p("No dollars known (no pricing imported, or no findings)."))
+        if top
+        else _p("No dollars known (no pricing imported, or no findings).")
+    )
+    flow.append(KeepTogether([_p("Top administrations by dollars", HEADING), top_table]))
     flow.append(_p("All findings", HEADING))
     shown = report.findings[:TABLE_LIMIT]
     if len(shown) < report.total_findings:

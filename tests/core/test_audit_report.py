@@ -64,3 +64,10 @@ def test_the_full_table_is_capped_and_says_where_the_rest_is(
     rows = [line(f"A-{n}", 3) for n in range(5)]
     flat = " ".join(_pdf_text(_report(tmp_path, rows))[0].split())
     assert "The first 3 of 5 findings" in flat
+
+
+@pytest.mark.parametrize(
+    ("largest", "step"), [(0, 1), (1, 1), (5, 1), (7, 2), (12, 5), (2389, 500), (40_001, 10_000)]
+)
+def test_chart_ticks_are_round(largest: int, step: int) -> None:
+    assert report_module.nice_step(largest) == step
