@@ -109,3 +109,20 @@ def test_terminal_output_escapes_control_characters(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "\x1b" not in done.stdout
     assert "\\x1b[2J" in done.stdout
+
+
+def test_never_overwrites_the_export_and_refuses_special_files(tmp_path: Path) -> None:
+    export = write_csv(tmp_path / "e.csv", [line("A", 3)])
+    before = export.read_bytes()
+    for option in ("--csv", "-o"):
+        done = run("audit", str(export), option, str(export), "--data-dir", str(tmp_path / "d"))
+        assert done.returncode == 2
+        assert "is the export being audited" in done.stderr
+    assert export.read_bytes() == before
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    done = run("audit", str(fifo), "--data-dir", str(tmp_path / "d"))
+    assert (done.returncode, done.stderr.strip()) == (
+        2,
+        f"unitcalc: file: {fifo} is not a regular file; save the export as a file",
+    )

@@ -9,6 +9,8 @@ valid UTF-8 (Latin-1 decodes any byte, so nothing stops the audit). The delimite
 from __future__ import annotations
 
 import csv
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
@@ -111,13 +113,24 @@ class CsvSource:
                 yield Record(row, cells)
 
 
+def _open_nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+
+
 def open_source(path: Path) -> tuple[BinaryIO, CsvSource]:
-    """Open ``path`` for the audit; the caller closes the returned file."""
+    """Open ``path`` for the audit; the caller closes the returned file.
+
+    Only a regular file: a FIFO would block the open and ``/dev/zero`` never ends.
+    """
     try:
-        file = path.open("rb")
-        size = path.stat().st_size
+        file = open(path, "rb", opener=_open_nonblocking)  # noqa: SIM115 (closed by caller)
+        info = os.fstat(file.fileno())
     except OSError as error:
         raise InputError("file", f"cannot read {path} ({error.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        file.close()
+        raise InputError("file", f"{path} is not a regular file; save the export as a file")
+    size = info.st_size
     try:
         return file, CsvSource(file, size)
     except BaseException:

@@ -69,6 +69,17 @@ def _open_csv(path: Path) -> io.TextIOWrapper:
         raise InputError("csv", f"cannot write {path} ({error.strerror})") from None
 
 
+def _refuse_overwriting_the_export(export: Path, *outputs: str | None) -> None:
+    for option, output in zip(("csv", "output file"), outputs, strict=True):
+        if output and Path(output).exists() and export.exists():
+            try:
+                same = Path(output).samefile(export)
+            except OSError:
+                continue
+            if same:
+                raise InputError(option, f"{output} is the export being audited; choose another")
+
+
 def run(args: argparse.Namespace) -> int:
     if args.template:
         from core.audit.template import TEMPLATE
@@ -82,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
     from core.data_dir import resolve_data_dir
     from core.reference import open_reference
 
+    _refuse_overwriting_the_export(Path(args.file), args.csv, args.output)
     mapping = _mapping(args)
     pricing, crosswalk = open_reference(resolve_data_dir(args.data_dir))
     csv_file = _open_csv(Path(args.csv)) if args.csv else None
