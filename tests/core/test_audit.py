@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
 from pathlib import Path
 
@@ -194,3 +195,42 @@ def test_billing_the_engine_lines_is_clean_and_changes_are_found(
         assert reasons == ["units-under-billed"]
     else:
         assert reasons == []
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    kinds=st.lists(st.sampled_from([*sorted(PLANTED), "right"]), min_size=1, max_size=12),
+    seed=st.randoms(use_true_random=False),
+)
+def test_line_order_within_the_window_does_not_change_the_findings(
+    tmp_path_factory: pytest.TempPathFactory, kinds: list[str], seed: random.Random
+) -> None:
+    rows = []
+    for number, kind in enumerate(kinds):
+        planted = RIGHT if kind == "right" else PLANTED[kind]
+        if kind == "jw-on-multi-dose":
+            planted = [dict(r, multi_dose="yes") for r in planted]
+        rows += [dict(r, administration_id=f"{kind}-{number}") for r in planted]
+    shuffled = list(rows)
+    seed.shuffle(shuffled)
+    tmp = tmp_path_factory.mktemp("order")
+
+    def found(lines: list[dict[str, str]]) -> list[tuple[str, str, int]]:
+        report = _audit(tmp, lines, crosswalk=FakeCrosswalk())
+        assert report.skipped == 0
+        return sorted((f.reason, f.administration_id, f.unit_difference) for f in report.findings)
+
+    assert found(shuffled) == found(rows)
+
+
+def test_totals_cover_every_finding_when_the_kept_list_is_capped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.audit import run as run_module
+
+    monkeypatch.setattr(run_module, "KEEP_FINDINGS", 3)
+    rows = [line(f"A-{n}", 3) for n in range(10)]
+    report = _audit(tmp_path, rows, pricing=FakePricing())
+    assert len(report.findings) == 3
+    assert (report.total_findings, report.counts) == (10, {"missing-jw": 10})
+    assert summary(report)["recoverable"] == "105.00"
