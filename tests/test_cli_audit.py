@@ -126,3 +126,10 @@ def test_never_overwrites_the_export_and_refuses_special_files(tmp_path: Path) -
         2,
         f"unitcalc: file: {fifo} is not a regular file; save the export as a file",
     )
+
+
+def test_error_lines_escape_control_characters(tmp_path: Path) -> None:
+    export = write_csv(tmp_path / "e.csv", [line("A", 3)])
+    done = run("audit", str(export), "--map", "hcpcs=\x1b]0;owned\x07", "--data-dir", str(tmp_path))
+    assert done.returncode == 2
+    assert "\x1b" not in done.stderr and "\\x1b]0;owned\\x07" in done.stderr
