@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from core.audit.lines import Facts
+from core.audit.lines import DoseFacts
 from core.calculation import calculate
 from core.errors import InputError
 from core.form import DoseForm, FormErrors, build_request
@@ -66,19 +66,10 @@ def _calculate(
     return Expected(result, signature)
 
 
-def expected(facts: Facts) -> Expected | str:
+def expected(dose: DoseFacts) -> Expected | str:
     """The engine's result for the administration, or why it cannot be calculated."""
-    return _calculate(
-        facts.hcpcs,
-        facts.payer,
-        facts.setting,
-        facts.product,
-        facts.concentration,
-        facts.vial_size,
-        facts.vials_opened,
-        facts.multi_dose,
-        facts.administered,
-    )
+    payer, setting, hcpcs, _ndc, product, concentration, size, vials, multi, given = dose.values
+    return _calculate(hcpcs, payer, setting, product, concentration, size, vials, multi, given)
 
 
 @lru_cache(maxsize=CACHE_SIZE)

@@ -14,8 +14,6 @@ from datetime import date, datetime
 from functools import lru_cache
 from operator import itemgetter
 
-from core.audit.reader import Record
-
 MAX_FIELD_CHARS = 200
 _HCPCS = re.compile(r"[A-Z][0-9]{4}")
 _MODIFIER = re.compile(r"[A-Z0-9]{2}")
@@ -125,15 +123,15 @@ def _normal(text: str) -> str:
     return " ".join(text.split())
 
 
-def parse_facts(text: FactsText) -> Facts:
-    """Facts from their text; ``RowProblem`` names the first field that is unusable."""
+def parse_facts(text: FactsText) -> tuple[date, DoseFacts]:
+    """The service date and the dose facts; ``RowProblem`` names the first unusable field."""
     if not text[0]:
         raise RowProblem("service_date: is empty")
-    return _dose_facts(text[1:]).with_date(parse_date(text[0]))
+    return parse_date(text[0]), dose_facts(text[1:])
 
 
 @dataclass(frozen=True, slots=True)
-class _DoseFacts:
+class DoseFacts:
     """The facts but the date: a few hundred distinct ones in a year of billing."""
 
     values: tuple[str, str, str, str, str, str, str, str, bool | None, str]
@@ -143,7 +141,7 @@ class _DoseFacts:
 
 
 @lru_cache(maxsize=4096)
-def _dose_facts(text: FactsText) -> _DoseFacts:
+def dose_facts(text: FactsText) -> DoseFacts:
     values = dict(zip(FACT_FIELDS[1:], text, strict=True))
     for required in ("hcpcs", "administered"):
         if not values[required]:
@@ -151,7 +149,7 @@ def _dose_facts(text: FactsText) -> _DoseFacts:
     hcpcs = values["hcpcs"].upper()
     if not _HCPCS.fullmatch(hcpcs):
         raise RowProblem(f"hcpcs: '{values['hcpcs']}' is not a code such as J1410")
-    return _DoseFacts(
+    return DoseFacts(
         (
             values["payer"].lower(),
             values["setting"].lower(),
@@ -184,8 +182,7 @@ class RowParser:
         name = next(n for n, v in zip(self._names, values, strict=True) if len(v) > MAX_FIELD_CHARS)
         return RowProblem(f"{name}: longer than {MAX_FIELD_CHARS} characters")
 
-    def parse(self, record: Record) -> tuple[str, BilledLine, FactsText]:
-        cells = record.cells
+    def parse(self, row: int, cells: list[str]) -> tuple[str, BilledLine, FactsText]:
         if len(cells) < self.width:
             raise RowProblem(
                 f"has {len(cells)} columns; the header maps {self.width} (a short or cut row)"
@@ -198,7 +195,7 @@ class RowParser:
             raise RowProblem("administration_id: is empty")
         if not units:
             raise RowProblem("billed_units: is empty")
-        line = BilledLine(record.row, parse_modifiers(modifiers), parse_units(units))
+        line = BilledLine(row, parse_modifiers(modifiers), parse_units(units))
         if self._all_facts:
             facts = values[self._facts_from :]
         else:

@@ -144,24 +144,24 @@ class Auditor:
         report = self.report
         parse = self.parser.parse
         open_ = self._open
-        for count, record in enumerate(self.source.records(), start=1):
+        for count, (row, cells, unreadable) in enumerate(self.source.records(), start=1):
             if count % _PROGRESS_EVERY == 0:
                 self._tick()
             report.rows += 1
-            if record.problem:
-                report.skip(record.row, record.problem)
+            if unreadable:
+                report.skip(row, unreadable)
                 continue
             try:
-                key, line, facts = parse(record)
+                key, line, facts = parse(row, cells)
             except RowProblem as problem:
-                report.skip(record.row, str(problem))
+                report.skip(row, str(problem))
                 continue
             group = open_.get(key)
             if group is None:
                 first = self._closed.get(key)
                 if first is not None:
                     report.skip(
-                        record.row,
+                        row,
                         f"administration_id: '{key}' was audited already (its lines started at "
                         f"row {first}); its lines must be near each other: sort the export by "
                         "administration_id",
@@ -177,7 +177,7 @@ class Auditor:
                 name = differing_field(group.facts, facts)
                 group.problem = (
                     f"{name}: differs between the lines of administration '{key}' "
-                    f"(rows {group.lines[0].row} and {record.row})"
+                    f"(rows {group.lines[0].row} and {row})"
                 )
         while open_:
             self._close(*open_.popitem(last=False))
@@ -199,19 +199,21 @@ class Auditor:
         problem = group.problem
         if not problem:
             try:
-                facts = parse_facts(group.facts)
+                when, dose = parse_facts(group.facts)
             except RowProblem as error:
                 problem = str(error)
-        result = problem or expected(facts)
+        result = problem or expected(dose)
         if isinstance(result, str):
             for line in group.lines:
                 report.skip(line.row, result)
             return
         report.administrations += 1
-        ndc = ndc11(facts.ndc) if facts.ndc else None
+        ndc_text = dose.values[3]
+        ndc = ndc11(ndc_text) if ndc_text else None
         lines = group.lines
         if ndc is None and result.signature == tuple((ln.modifiers, ln.units) for ln in lines):
             return  # billed exactly as the engine bills it
+        facts = dose.with_date(when)
         for finding in self.checker.check(key, facts, lines, result.result, ndc):
             report.add_finding(finding)
             if self.on_finding is not None:
@@ -249,6 +251,6 @@ def preview(path: Path, rows: int = 8) -> tuple[list[str], list[list[str]]]:
     """The header and the first ``rows`` records, for the mapping step of the window."""
     file, source = open_source(path)
     with file:
-        records: Iterator[list[str]] = (r.cells for r in source.records() if not r.problem)
+        records: Iterator[list[str]] = (cells for _, cells, bad in source.records() if not bad)
         first = [cells for _, cells in zip(range(rows), records, strict=False)]
     return source.header, first
