@@ -76,6 +76,8 @@ class CsvSource:
         first = next(self._iter, "")
         if first.startswith("\ufeff"):
             first = first[1:]
+        if first.startswith(("\xff\xfe", "\xfe\xff")):  # a UTF-16 BOM, read as Latin-1
+            raise InputError("file", "is UTF-16 text; save the export as CSV in UTF-8 or Latin-1")
         if not first.strip():
             raise InputError("header", "the file is empty; a header row is required")
         if self._lines.too_long:

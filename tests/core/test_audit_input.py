@@ -89,6 +89,13 @@ def test_header_is_required(tmp_path: Path) -> None:
         audit_file(headless)
 
 
+def test_utf16_is_named_not_misread(tmp_path: Path) -> None:
+    path = tmp_path / "excel.txt"
+    path.write_bytes(write_csv(tmp_path / "x.csv", ROWS, "\t").read_text().encode("utf-16"))
+    with pytest.raises(InputError, match="UTF-16"):
+        audit_file(path)
+
+
 def _with_bad_rows(tmp_path: Path) -> Path:
     path = write_csv(tmp_path / "bad.csv", [line("G-1", 3), line("G-1", 1, "JW")])
     good = path.read_text()
