@@ -13,7 +13,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QThread
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QThread,
+)
 from PySide6.QtCore import Signal as _Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
@@ -204,6 +211,9 @@ class AuditDialog(QDialog):
             self, "Save audit report", name, "PDF files (*.pdf)"
         )[0]
         self._build()
+        app = QCoreApplication.instance()
+        if app is not None:  # the main window may quit the application with this open
+            app.aboutToQuit.connect(self.stop_worker)
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -425,10 +435,15 @@ class AuditDialog(QDialog):
         self.status.setText(printable(f"{_summary(self.report)}  Report saved to {path}."))
         return True
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    def stop_worker(self) -> None:
+        """Stop a running audit and wait for its thread (a running QThread must not be
+        destroyed with its dialog)."""
         if self.worker is not None:
             self.worker.stop.set()
             self.worker.wait()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.stop_worker()
         super().closeEvent(event)
 
 

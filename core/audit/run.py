@@ -12,9 +12,10 @@ are remembered for that check, so memory stays bounded on any file.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import islice
 from pathlib import Path
 
 from core.audit.expected import expected, ndc11
@@ -251,6 +252,8 @@ def preview(path: Path, rows: int = 8) -> tuple[list[str], list[list[str]]]:
     """The header and the first ``rows`` records, for the mapping step of the window."""
     file, source = open_source(path)
     with file:
-        records: Iterator[list[str]] = (cells for _, cells, bad in source.records() if not bad)
-        first = [cells for _, cells in zip(range(rows), records, strict=False)]
+        # The first records whatever they hold (an unreadable one shows empty): a file of
+        # a million bad rows must not be read to the end for a preview.
+        records = islice(source.records(), rows)
+        first = [cells for _, cells, _ in records]
     return source.header, first

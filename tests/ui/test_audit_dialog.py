@@ -104,3 +104,14 @@ def test_tools_menu_opens_the_audit(qtbot, window) -> None:  # type: ignore[no-u
     assert dialog is not None and dialog.isVisible()
     assert isinstance(dialog.combos["hcpcs"], QComboBox)
     dialog.close()
+
+
+def test_closing_during_an_audit_stops_its_thread(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = write_csv(tmp_path / "big.csv", [line(f"A-{n}", 3) for n in range(20_000)])
+    dialog = _dialog(qtbot)
+    dialog.load(path)
+    dialog.run_button.click()
+    worker = dialog.worker
+    assert worker is not None
+    dialog.close()
+    assert worker.isFinished()
