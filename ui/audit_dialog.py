@@ -8,6 +8,7 @@ are attributes (``ask_open``, ``ask_save``), so tests replace them.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ from PySide6.QtCore import (
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
+    QSettings,
     Qt,
     QThread,
 )
@@ -54,6 +56,7 @@ from ui.fields import ErrorLabel, hint
 from ui.style import set_role
 
 NOT_IN_FILE = "(not in the file)"
+MAPPING_KEY = "audit/mapping"
 PREVIEW_ROWS = 8
 _ALL = "All findings"
 
@@ -69,7 +72,7 @@ def add_audit_menu(window: QMainWindow, data_dir: Path | None) -> None:
         from core.reference import open_reference
 
         pricing, crosswalk = open_reference(data_dir)
-        dialog = AuditDialog(window, pricing, crosswalk)
+        dialog = AuditDialog(window, pricing, crosswalk, getattr(window, "settings", None))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
 
@@ -194,9 +197,12 @@ class AuditDialog(QDialog):
         parent: QWidget | None = None,
         pricing: PricingSource = NO_REFERENCE,
         crosswalk: CrosswalkSource = NO_REFERENCE,
+        settings: QSettings | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Audit billed lines")
+        #: Remembers the last mapping, so the same export maps itself next time.
+        self.settings = settings
         self.setObjectName("auditDialog")
         self.resize(1180, 760)
         self.pricing, self.crosswalk = pricing, crosswalk
@@ -330,7 +336,8 @@ class AuditDialog(QDialog):
         self.path, self.header = path, header
         self.file_label.setText(printable(str(path)))
         choices = [NOT_IN_FILE, *header]
-        guesses = match_columns(header, {})
+        remembered = {f: h for f, h in self._remembered().items() if h in header}
+        guesses = match_columns(header, remembered)
         for field, box in self.combos.items():
             box.blockSignals(True)
             box.clear()
@@ -345,6 +352,16 @@ class AuditDialog(QDialog):
             for c, text in enumerate(cells[: len(header)]):
                 self.preview.setItem(r, c, QTableWidgetItem(printable(text)))
         self._mapping_changed()
+
+    def _remembered(self) -> dict[str, str]:
+        text = self.settings.value(MAPPING_KEY, "") if self.settings is not None else ""
+        try:
+            loaded = json.loads(text) if isinstance(text, str) and text else {}
+        except ValueError:
+            return {}
+        if not isinstance(loaded, dict):
+            return {}
+        return {f: h for f, h in loaded.items() if f in FIELDS and isinstance(h, str)}
 
     def mapping(self) -> dict[str, str]:
         """Field -> header, as chosen (fields set to "not in the file" left out)."""
@@ -371,7 +388,10 @@ class AuditDialog(QDialog):
     def start(self) -> None:
         if self.path is None or self.worker is not None:
             return
-        self.worker = AuditWorker(self.path, self.mapping(), self.pricing, self.crosswalk, self)
+        mapping = self.mapping()
+        if self.settings is not None:
+            self.settings.setValue(MAPPING_KEY, json.dumps(mapping))
+        self.worker = AuditWorker(self.path, mapping, self.pricing, self.crosswalk, self)
         self.worker.progressed.connect(self.progress.setValue)
         self.worker.done.connect(self._done)
         self.worker.failed.connect(self._failed)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox
 
@@ -115,3 +116,16 @@ def test_closing_during_an_audit_stops_its_thread(qtbot, tmp_path: Path) -> None
     assert worker is not None
     dialog.close()
     assert worker.isFinished()
+
+
+def test_the_last_mapping_is_remembered(qtbot, export: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    first = _dialog(qtbot, settings=settings)
+    first.load(export)
+    for field, header in HEADERS.items():
+        _map(first, field, header)
+    _run(qtbot, first)
+    again = _dialog(qtbot, settings=settings)
+    again.load(export)
+    assert {f: again.combos[f].currentText() for f in HEADERS} == HEADERS
+    assert again.run_button.isEnabled()
