@@ -136,6 +136,10 @@ class DoseFacts:
 
     values: tuple[str, str, str, str, str, str, str, str, bool | None, str]
 
+    @property
+    def ndc(self) -> str:
+        return self.values[3]
+
     def with_date(self, when: date) -> Facts:
         return Facts(when, *self.values)
 

@@ -33,6 +33,9 @@ from core.audit.template import column_indexes
 from core.reference import NO_REFERENCE, CrosswalkSource, PricingSource
 
 OPEN_WINDOW = 1024
+#: Claim lines one administration may have (a dose line and a JW line, a few more when
+#: split); more is a bad export, and memory stays bounded.
+MAX_LINES = 100
 CLOSED_MEMORY = 100_000
 #: Findings and skipped rows kept for the report; the counts and totals cover all.
 KEEP_FINDINGS = 100_000
@@ -173,6 +176,9 @@ class Auditor:
                     self._close(*open_.popitem(last=False))
                 continue
             open_.move_to_end(key)
+            if len(group.lines) >= MAX_LINES:
+                report.skip(row, f"administration_id: '{key}' has more than {MAX_LINES} lines")
+                continue
             group.lines.append(line)
             if not group.problem and group.facts != facts:
                 name = differing_field(group.facts, facts)
@@ -209,8 +215,7 @@ class Auditor:
                 report.skip(line.row, result)
             return
         report.administrations += 1
-        ndc_text = dose.values[3]
-        ndc = ndc11(ndc_text) if ndc_text else None
+        ndc = ndc11(dose.ndc) if dose.ndc else None
         lines = group.lines
         if ndc is None and result.signature == tuple((ln.modifiers, ln.units) for ln in lines):
             return  # billed exactly as the engine bills it

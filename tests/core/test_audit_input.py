@@ -164,6 +164,19 @@ def test_lines_far_apart_are_reported_not_merged(
     assert [(s.row, "sort the export" in s.reason) for s in report.skipped_rows] == [(6, True)]
 
 
+def test_an_administration_with_too_many_lines_is_cut_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(run_module, "MAX_LINES", 3)
+    rows = [line("L-1", 1) for _ in range(5)]
+    report = audit_file(write_csv(tmp_path / "l.csv", rows))
+    assert [(s.row, "more than 3 lines" in s.reason) for s in report.skipped_rows] == [
+        (5, True),
+        (6, True),
+    ]
+    assert report.counts == {"missing-jw": 1}  # 3 dose lines of 1 unit: 3 units, no JW
+
+
 def test_preview_gives_header_and_first_rows(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "p.csv", ROWS * 5, ";", "latin-1")
     header, rows = preview(path, 4)
