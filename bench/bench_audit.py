@@ -16,6 +16,7 @@ under 30 s, peak RSS under 300 MB.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import subprocess
@@ -155,8 +156,13 @@ def main() -> None:
             f"ratio audit / baseline: {audit_s / base_s:.1f}x the time of a plain CSV pass "
             f"({audit_cpu / base_cpu:.1f}x its CPU time)"
         )
-        verdict = "met" if audit_s < 30 and audit_mb < 300 else "NOT met"
-        print(f"target (under 30 s, under 300 MB for 1,000,000 rows): {verdict}")
+        load = os.getloadavg()[0]
+        wall = "met" if audit_s < 30 and audit_mb < 300 else "NOT met"
+        cpu = "met" if audit_cpu < 30 and audit_mb < 300 else "NOT met"
+        print(
+            f"target (1,000,000 rows under 30 s and 300 MB): {wall} in wall time, {cpu} in CPU "
+            f"time (load average {load:.1f} on {os.cpu_count()} cores: other jobs share them)"
+        )
 
 
 if __name__ == "__main__":
