@@ -12,13 +12,9 @@ import json
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
     QSettings,
     Qt,
     QThread,
@@ -46,12 +42,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.audit import FIELDS, REASONS, AuditCancelled, AuditReport, Finding, audit_file, preview
+from core.audit import FIELDS, REASONS, AuditCancelled, AuditReport, audit_file, preview
 from core.audit.output import money
 from core.audit.template import REQUIRED, column_indexes, match_columns
 from core.errors import InputError
 from core.reference import NO_REFERENCE, CrosswalkSource, PricingSource
 from core.terminal import printable
+from ui.audit_model import FindingsModel
 from ui.fields import ErrorLabel, hint
 from ui.style import set_role
 
@@ -59,8 +56,6 @@ NOT_IN_FILE = "(not in the file)"
 MAPPING_KEY = "audit/mapping"
 PREVIEW_ROWS = 8
 _ALL = "All findings"
-
-Index = QModelIndex | QPersistentModelIndex
 
 
 def add_audit_menu(window: QMainWindow, data_dir: Path | None) -> None:
@@ -121,74 +116,6 @@ class AuditWorker(QThread):
             self.failed.emit(f"The audit stopped: {type(error).__name__}: {error}")
         else:
             self.done.emit(report)
-
-
-_COLUMNS = ("Administration", "Rows", "Service date", "Finding", "Billed", "Expected", "$", "Why")
-
-
-class FindingsModel(QAbstractTableModel):
-    """The findings kept by the report, filtered by reason and administration text."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.findings: list[Finding] = []
-        self.shown: list[Finding] = []
-
-    def set_findings(self, findings: list[Finding]) -> None:
-        self.beginResetModel()
-        self.findings = findings
-        self.shown = list(findings)
-        self.endResetModel()
-
-    def filter(self, reason: str, text: str) -> None:
-        wanted = text.strip().casefold()
-        self.beginResetModel()
-        self.shown = [
-            f
-            for f in self.findings
-            if (not reason or f.reason == reason)
-            and (not wanted or wanted in f.administration_id.casefold())
-        ]
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.shown)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return _COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = 0) -> Any:
-        if not index.isValid():
-            return None
-        finding = self.shown[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return printable(self._text(finding, index.column()))
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 6:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    @staticmethod
-    def _text(finding: Finding, column: int) -> str:
-        if column == 0:
-            return finding.administration_id
-        if column == 1:
-            return ", ".join(str(r) for r in finding.rows)
-        if column == 2:
-            return finding.service_date.isoformat()
-        if column == 3:
-            return finding.reason
-        if column == 4:
-            return "; ".join(finding.billed)
-        if column == 5:
-            return "; ".join(finding.expected)
-        if column == 6:
-            return "—" if finding.dollars is None else f"${money(finding.dollars)}"
-        return finding.detail
 
 
 class AuditDialog(QDialog):
