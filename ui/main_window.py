@@ -164,6 +164,9 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
         escape = QShortcut(QKeySequence("Esc"), self)
         escape.activated.connect(self.confirm_banner.escape)
+        from ui.audit_dialog import add_audit_menu
+
+        add_audit_menu(self, self.data_dir)
 
     def _connect(self) -> None:
         self.dose.changed.connect(self._dose_changed)

@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "cms": "core.cli.cms",
     "payers": "core.cli.payers",
     "auth": "core.cli.auth",
+    "audit": "core.cli.audit",
 }
 
 EXIT_USAGE = 2

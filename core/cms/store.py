@@ -158,7 +158,8 @@ class ReferenceStore:
             raise InputError(
                 "data directory", f"{data_dir} cannot hold the CMS reference data ({error})"
             ) from None
-        conn = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+        # The audit window reads it from its worker thread; one thread uses it at a time.
+        conn = sqlite3.connect(path, isolation_level=None, timeout=10.0, check_same_thread=False)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")

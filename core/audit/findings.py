@@ -1,0 +1,200 @@
+"""Compare what was billed for one administration with what the engine expects.
+
+Each finding names its reason (an ID below), the rows it comes from, the expected and
+the billed lines, and the dollars at stake: ``recoverable`` when the facility billed
+less than it may (money left on the table), ``at_risk`` when it billed more than it may
+or the claim is likely to be denied (a refund or a denial waiting to happen).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from core import ismp
+from core.audit.lines import BilledLine, Facts
+from core.models import CalculationResult
+from core.reference import CrosswalkSource, PricingSource
+
+#: Finding ID -> what it means, in the words of the report.
+REASONS: dict[str, str] = {
+    "missing-jw": "Billable waste not billed on a JW line",
+    "jw-over-billed": "More JW units than the waste allows",
+    "missing-jz": "JZ missing on a dose without billable waste",
+    "jz-with-waste": "JZ billed although waste was billable",
+    "jw-on-multi-dose": "JW billed on a multi-dose container",
+    "units-over-billed": "More units billed than administered",
+    "units-under-billed": "Fewer units billed than administered",
+    "ndc-code-mismatch": "The NDC does not bill under this code",
+}
+
+Kind = Literal["recoverable", "at_risk"]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    reason: str
+    administration_id: str
+    rows: tuple[int, ...]
+    service_date: date
+    payer: str
+    hcpcs: str
+    expected: tuple[str, ...]
+    billed: tuple[str, ...]
+    #: Billed minus expected, in billing units (0 when the finding is not about units).
+    unit_difference: int
+    kind: Kind
+    #: Dollars at stake; None when no price is known for the code, date and payer.
+    dollars: Decimal | None
+    detail: str
+
+    @property
+    def month(self) -> str:
+        return self.service_date.strftime("%Y-%m")
+
+
+def expected_lines(result: CalculationResult) -> tuple[str, ...]:
+    return tuple(f"{line.billed_code} x {line.units}" for line in result.claim_lines)
+
+
+class Checker:
+    """Finds what is wrong with one administration, pricing it with the sources given."""
+
+    def __init__(self, pricing: PricingSource, crosswalk: CrosswalkSource) -> None:
+        self.pricing = pricing
+        self.crosswalk = crosswalk
+        self._prices: dict[tuple[str, date, str], Decimal | None] = {}
+
+    def price(self, hcpcs: str, when: date, payer: str) -> Decimal | None:
+        key = (hcpcs, when, payer)
+        if key not in self._prices:
+            if len(self._prices) > 100_000:
+                self._prices.clear()
+            self._prices[key] = self.pricing.payment_per_unit(hcpcs, when, payer)
+        return self._prices[key]
+
+    def check(
+        self,
+        administration_id: str,
+        facts: Facts,
+        lines: list[BilledLine],
+        result: CalculationResult,
+        ndc11: str | None,
+    ) -> list[Finding]:
+        waste_lines = [line for line in lines if "JW" in line.modifiers]
+        dose_lines = [line for line in lines if "JW" not in line.modifiers]
+        billed_dose = sum(line.units for line in dose_lines)
+        billed_waste = sum(line.units for line in waste_lines)
+        has_jz = any("JZ" in line.modifiers for line in lines)
+        payer = result.payer
+        price = self.price(result.code, facts.service_date, payer)
+        found: list[tuple[str, int, Kind, int, str]] = []  # reason, diff, kind, units, why
+
+        difference = billed_dose - result.units_administered
+        if difference:
+            reason = "units-over-billed" if difference > 0 else "units-under-billed"
+            kind: Kind = "at_risk" if difference > 0 else "recoverable"
+            found.append(
+                (
+                    reason,
+                    difference,
+                    kind,
+                    abs(difference),
+                    f"{ismp.units(billed_dose)} billed for the dose; the engine bills "
+                    f"{result.units_administered}",
+                )
+            )
+        if result.multi_dose and billed_waste:
+            found.append(
+                (
+                    "jw-on-multi-dose",
+                    billed_waste,
+                    "at_risk",
+                    billed_waste,
+                    f"{ismp.units(billed_waste)} with JW on a multi-dose container, whose "
+                    "waste is never billed",
+                )
+            )
+        elif billed_waste > result.units_wasted:
+            extra = billed_waste - result.units_wasted
+            found.append(
+                (
+                    "jw-over-billed",
+                    extra,
+                    "at_risk",
+                    extra,
+                    f"{ismp.units(billed_waste)} billed with JW; the labeled amount opened "
+                    f"allows {result.units_wasted}",
+                )
+            )
+        elif billed_waste < result.units_wasted:
+            short = result.units_wasted - billed_waste
+            found.append(
+                (
+                    "missing-jw",
+                    -short,
+                    "recoverable",
+                    short,
+                    f"{ismp.units(result.units_wasted)} of billable waste; {billed_waste} "
+                    "billed with JW",
+                )
+            )
+        if result.jz and not has_jz:
+            found.append(
+                (
+                    "missing-jz",
+                    0,
+                    "at_risk",
+                    billed_dose,
+                    "no billable waste, and the dose line has no JZ: it may be returned "
+                    "unprocessed",
+                )
+            )
+        if has_jz and result.units_wasted:
+            found.append(
+                (
+                    "jz-with-waste",
+                    0,
+                    "at_risk",
+                    0,
+                    f"JZ says nothing was wasted, but {ismp.units(result.units_wasted)} of waste "
+                    "can be billed (their dollars are under missing-jw)",
+                )
+            )
+        if ndc11 is not None:
+            codes = self.crosswalk.codes_for_ndc(ndc11, facts.service_date)
+            if codes is not None and result.code not in codes:
+                listed = ", ".join(sorted(codes)) or "no code"
+                found.append(
+                    (
+                        "ndc-code-mismatch",
+                        0,
+                        "at_risk",
+                        billed_dose + billed_waste,
+                        f"NDC {ndc11} bills under {listed}, not {result.code}",
+                    )
+                )
+        if not found:
+            return []
+        rows = tuple(line.row for line in lines)
+        expected = expected_lines(result)
+        billed = tuple(line.billed(result.code) for line in lines)
+        return [
+            Finding(
+                reason=reason,
+                administration_id=administration_id,
+                rows=rows,
+                service_date=facts.service_date,
+                payer=payer,
+                hcpcs=result.code,
+                expected=expected,
+                billed=billed,
+                unit_difference=difference,
+                kind=kind,
+                dollars=None if price is None else price * units,
+                detail=detail,
+            )
+            for reason, difference, kind, units, detail in found
+        ]

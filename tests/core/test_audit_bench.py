@@ -1,0 +1,40 @@
+"""The audit benchmark's generated export is what it claims: mostly right, with planted
+errors the audit finds; and the script runs end to end (on a small file, untimed)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from core.audit import audit_file
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+
+import bench_audit  # noqa: E402
+
+
+def test_generated_export_has_planted_errors_and_no_bad_rows(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    bench_audit.generate(path, 5_000)
+    report = audit_file(path)
+    assert report.rows >= 5_000
+    assert report.skipped == 0
+    assert 0.02 < report.total_findings / report.administrations < 0.15
+    assert {"units-over-billed", "units-under-billed", "missing-jw", "missing-jz"} <= set(
+        report.counts
+    )
+
+
+def test_script_prints_rate_memory_and_ratio() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "bench_audit.py"), "--rows", "3000"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert "rows/s" in done.stdout
+    assert "peak RSS" in done.stdout
+    assert "ratio audit / baseline" in done.stdout

@@ -1,0 +1,185 @@
+"""Reading real exports: mappings, encodings, delimiters, bad rows, unsorted lines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from core.audit import audit_file, preview
+from core.audit import run as run_module
+from core.audit.reader import MAX_LINE_BYTES
+from core.audit.template import FIELDS, load_mapping, parse_map_option
+from core.errors import InputError
+from tests.core.audit_fakes import line, write_csv
+
+#: How one EHR names the template's columns.
+EHR_HEADERS = {
+    "administration_id": "Encounter #",
+    "service_date": "DOS",
+    "payer": "Financial Class",
+    "setting": "Place",
+    "hcpcs": "Proc Code",
+    "modifiers": "Mods",
+    "billed_units": "Units Billed",
+    "ndc": "NDC",
+    "product": "Drug",
+    "concentration": "Strength",
+    "vial_size": "Vial Size",
+    "vials_opened": "Vials",
+    "multi_dose": "MDV",
+    "administered": "Dose Given",
+}
+
+ROWS = [
+    line("Zoé-1", 3),  # JW missing
+    line("Zoé-2", 3),
+    line("Zoé-2", 1, "JW"),
+]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+@pytest.mark.parametrize("encoding", ["utf-8", "latin-1", "utf-8-sig"])
+def test_encodings_and_delimiters(tmp_path: Path, delimiter: str, encoding: str) -> None:
+    path = write_csv(tmp_path / "x.csv", ROWS, delimiter, encoding)
+    report = audit_file(path)
+    assert (report.rows, report.administrations, report.skipped) == (3, 2, 0)
+    assert [(f.reason, f.administration_id) for f in report.findings] == [("missing-jw", "Zoé-1")]
+
+
+def test_a_real_looking_export_through_a_mapping(tmp_path: Path) -> None:
+    rows = [dict(r, service_date="07/14/2026", modifiers=r["modifiers"]) for r in ROWS]
+    path = write_csv(tmp_path / "ehr.csv", rows, ";", "latin-1", header=EHR_HEADERS)
+    with pytest.raises(InputError, match="no column for administration_id"):
+        audit_file(path)
+    report = audit_file(path, EHR_HEADERS)
+    assert [(f.reason, f.administration_id) for f in report.findings] == [("missing-jw", "Zoé-1")]
+    mapping_file = tmp_path / "mapping.json"
+    mapping_file.write_text(json.dumps(EHR_HEADERS))
+    assert load_mapping(mapping_file) == EHR_HEADERS
+
+
+def test_mapping_problems_name_the_field(tmp_path: Path) -> None:
+    assert parse_map_option('hcpcs="Proc Code"'.replace('"', "")) == ("hcpcs", "Proc Code")
+    with pytest.raises(InputError, match="not a template field"):
+        parse_map_option("proc=Proc Code")
+    with pytest.raises(InputError, match="FIELD="):
+        parse_map_option("hcpcs")
+    bad = tmp_path / "m.json"
+    bad.write_bytes(b"[1, 2]")
+    with pytest.raises(InputError, match="JSON object"):
+        load_mapping(bad)
+    bad.write_bytes(b"\xff\xfe{")
+    with pytest.raises(InputError, match="not valid UTF-8 JSON"):
+        load_mapping(bad)
+    path = write_csv(tmp_path / "x.csv", ROWS)
+    with pytest.raises(InputError, match="no column 'Nope'"):
+        audit_file(path, {"hcpcs": "Nope"})
+
+
+def test_header_is_required(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(InputError, match="header row is required"):
+        audit_file(empty)
+    headless = tmp_path / "headless.csv"
+    headless.write_text("A-1,2026-07-14,medicare,outpatient,J1410,,3\n")
+    with pytest.raises(InputError, match="no column for"):
+        audit_file(headless)
+
+
+def test_utf16_is_named_not_misread(tmp_path: Path) -> None:
+    path = tmp_path / "excel.txt"
+    path.write_bytes(write_csv(tmp_path / "x.csv", ROWS, "\t").read_text().encode("utf-16"))
+    with pytest.raises(InputError, match="UTF-16"):
+        audit_file(path)
+
+
+def _with_bad_rows(tmp_path: Path) -> Path:
+    path = write_csv(tmp_path / "bad.csv", [line("G-1", 3), line("G-1", 1, "JW")])
+    good = path.read_text()
+    header, first, second = good.splitlines()
+    bad_lines = [
+        "B-1,2026-13-45,medicare,outpatient,J1410,,3,,,10%,10 mL,2,no,12 mL",  # row 3
+        "B-2,2026-07-14,medicare,outpatient,J1410,,three,,,10%,10 mL,2,no,12 mL",  # row 4
+        "B-3,2026-07-14,medicare,outpatient,J1410",  # row 5: cut short
+        ",2026-07-14,medicare,outpatient,J1410,,3,,,10%,10 mL,2,no,12 mL",  # row 6
+        "B-5,2026-07-14,medicare,outpatient,J1410,,3,,,10%,10 mL,1,no,12 mL",  # row 7: overfill
+        "B-6,2026-07-14,medicare,outpatient,XYZ,,3,,,10%,10 mL,2,no,12 mL",  # row 8
+        "B-7,2026-07-14,medicare,outpatient,J1410,ZZZ,3,,,10%,10 mL,2,no,12 mL",  # row 9
+        "B-8,2026-07-14,medicare,outpatient,J1410,,3,,,10%,10 mL,2,no," + "9" * 300,  # row 10
+        "B-9,2026-07-14,medicare,outpatient,J1410,,3,,,nan,10 mL,2,no,12 mL",  # row 11
+    ]
+    data = "\n".join([header, first, *bad_lines]).encode()
+    data += b"\nB-10," + b"x" * (MAX_LINE_BYTES + 10) + b"\n"  # row 13, after row 12
+    data += b"B-11,2026-07-14,medicare,outpatient,J1410,\x00,3,,,10%,10 mL,2,no,12 mL\n"
+    data += (second + "\n").encode()
+    path.write_bytes(data)
+    return path
+
+
+def test_bad_rows_are_reported_with_row_and_reason_and_never_stop_the_audit(
+    tmp_path: Path,
+) -> None:
+    report = audit_file(_with_bad_rows(tmp_path))
+    reasons = {s.row: s.reason for s in report.skipped_rows}
+    assert "service_date" in reasons[3]
+    assert "billed_units: 'three'" in reasons[4]
+    assert "columns" in reasons[5]
+    assert "administration_id: is empty" in reasons[6]
+    assert "more than the 10 mL labeled" in reasons[7]
+    assert "hcpcs: 'XYZ'" in reasons[8]
+    assert "modifiers: 'ZZZ'" in reasons[9]
+    assert "administered: longer than" in reasons[10]
+    assert "concentration" in reasons[11]
+    assert "longer than 1 MB" in reasons[12]
+    assert 13 in reasons
+    assert report.skipped == 11
+    # G-1's two lines straddle the bad rows and are still one clean administration.
+    assert report.administrations == 1
+    assert report.findings == []
+
+
+def test_lines_that_disagree_skip_their_administration(tmp_path: Path) -> None:
+    rows = [line("D-1", 3), line("D-1", 1, "JW", vial_size="20 mL")]
+    report = audit_file(write_csv(tmp_path / "d.csv", rows))
+    assert report.administrations == 0
+    assert [s.row for s in report.skipped_rows] == [2, 3]
+    assert "vial_size: differs" in report.skipped_rows[0].reason
+
+
+def test_unsorted_lines_group_within_the_window(tmp_path: Path) -> None:
+    rows = [line("U-1", 3), line("U-2", 3), line("U-3", 3), line("U-1", 1, "JW")]
+    report = audit_file(write_csv(tmp_path / "u.csv", rows))
+    assert sorted(f.administration_id for f in report.findings) == ["U-2", "U-3"]
+
+
+def test_lines_far_apart_are_reported_not_merged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(run_module, "OPEN_WINDOW", 2)
+    rows = [line("F-1", 3), line("F-2", 3), line("F-3", 3), line("F-4", 3), line("F-1", 1, "JW")]
+    report = audit_file(write_csv(tmp_path / "f.csv", rows))
+    assert [(s.row, "sort the export" in s.reason) for s in report.skipped_rows] == [(6, True)]
+
+
+def test_an_administration_with_too_many_lines_is_cut_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(run_module, "MAX_LINES", 3)
+    rows = [line("L-1", 1) for _ in range(5)]
+    report = audit_file(write_csv(tmp_path / "l.csv", rows))
+    assert [(s.row, "more than 3 lines" in s.reason) for s in report.skipped_rows] == [
+        (5, True),
+        (6, True),
+    ]
+    assert report.counts == {"missing-jw": 1}  # 3 dose lines of 1 unit: 3 units, no JW
+
+
+def test_preview_gives_header_and_first_rows(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "p.csv", ROWS * 5, ";", "latin-1")
+    header, rows = preview(path, 4)
+    assert header == list(FIELDS)
+    assert len(rows) == 4
+    assert rows[0][0] == "Zoé-1"

@@ -1,0 +1,135 @@
+"""End to end: `main.py audit` as billing staff would run it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.core.audit_fakes import line, write_csv
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+        env=env,
+    )
+
+
+def test_template_audits_to_the_missing_jw_it_plants(tmp_path: Path) -> None:
+    done = run("audit", "--template")
+    assert done.returncode == 0, done.stderr
+    template = tmp_path / "template.csv"
+    template.write_text(done.stdout)
+    done = run("audit", str(template), "--json", "--data-dir", str(tmp_path / "d"))
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert set(data) >= {
+        "rows",
+        "administrations",
+        "skipped",
+        "findings",
+        "recoverable",
+        "at_risk",
+        "by_month",
+    }
+    assert (data["rows"], data["administrations"], data["skipped"]) == (3, 2, 0)
+    assert data["findings"] == {"missing-jw": 1}
+    assert data["recoverable"] == "0.00"
+    assert data["by_month"] == {
+        "2026-07": {"findings": 1, "recoverable": "0.00", "at_risk": "0.00"}
+    }
+
+
+def test_map_option_csv_and_pdf(tmp_path: Path) -> None:
+    rows = [
+        line('=HYPERLINK("http://x")', 3),  # JW missing; the ID is a formula attack
+        line("A-2", 4),
+        line("A-2", 1, "JW"),
+        line("A-3", 3, billed_units="lots"),
+    ]
+    path = write_csv(tmp_path / "e.csv", rows, header={"hcpcs": "Proc Code"})
+    out_csv, out_pdf = tmp_path / "f.csv", tmp_path / "r.pdf"
+    done = run(
+        "audit",
+        str(path),
+        "--map",
+        "hcpcs=Proc Code",
+        "--csv",
+        str(out_csv),
+        "-o",
+        str(out_pdf),
+        "--data-dir",
+        str(tmp_path / "d"),
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Findings: 2" in done.stdout
+    assert "skipped row 5: billed_units: 'lots'" in done.stdout
+    assert out_pdf.read_bytes().startswith(b"%PDF")
+    assert out_csv.stat().st_mode & 0o777 == 0o600
+    found = list(csv.DictReader(io.StringIO(out_csv.read_text())))
+    assert [(r["reason"], r["rows"]) for r in found] == [
+        ("missing-jw", "2"),
+        ("units-over-billed", "3;4"),
+        ("skipped-row", "5"),
+    ]
+    assert found[0]["administration_id"] == '\'=HYPERLINK("http://x")'
+
+
+def test_bad_file_or_header_exits_2_with_one_line(tmp_path: Path) -> None:
+    binary = tmp_path / "x.csv"
+    binary.write_bytes(b"\x00\xff" * 10)
+    cases = [
+        ("audit", str(tmp_path / "missing.csv")),
+        ("audit", str(binary)),
+        ("audit", str(write_csv(tmp_path / "ok.csv", [line("A", 3)])), "--map", "nope=X"),
+        ("audit",),
+    ]
+    for args in cases:
+        done = run(*args, "--data-dir", str(tmp_path / "d"))
+        assert done.returncode == 2, (args, done.stdout)
+        assert done.stderr.count("\n") == 1 and done.stderr.startswith("unitcalc: "), done.stderr
+        assert "Traceback" not in done.stderr
+
+
+def test_terminal_output_escapes_control_characters(tmp_path: Path) -> None:
+    rows = [line("A", 3, billed_units="\x1b[2J")]
+    done = run("audit", str(write_csv(tmp_path / "c.csv", rows)), "--data-dir", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert "\x1b" not in done.stdout
+    assert "\\x1b[2J" in done.stdout
+
+
+def test_never_overwrites_the_export_and_refuses_special_files(tmp_path: Path) -> None:
+    export = write_csv(tmp_path / "e.csv", [line("A", 3)])
+    before = export.read_bytes()
+    for option in ("--csv", "-o"):
+        done = run("audit", str(export), option, str(export), "--data-dir", str(tmp_path / "d"))
+        assert done.returncode == 2
+        assert "is the export being audited" in done.stderr
+    assert export.read_bytes() == before
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    done = run("audit", str(fifo), "--data-dir", str(tmp_path / "d"))
+    assert (done.returncode, done.stderr.strip()) == (
+        2,
+        f"unitcalc: file: {fifo} is not a regular file; save the export as a file",
+    )
+
+
+def test_error_lines_escape_control_characters(tmp_path: Path) -> None:
+    export = write_csv(tmp_path / "e.csv", [line("A", 3)])
+    done = run("audit", str(export), "--map", "hcpcs=\x1b]0;owned\x07", "--data-dir", str(tmp_path))
+    assert done.returncode == 2
+    assert "\x1b" not in done.stderr and "\\x1b]0;owned\\x07" in done.stderr

@@ -1,0 +1,408 @@
+"""Tools > Audit billed lines: pick an export, map its columns, run the audit off the GUI
+thread with a progress bar and Cancel, filter the findings, save the PDF report.
+
+All billing logic is ``core.audit``; this module only shows it. Wiring into the main
+window is one call, ``add_audit_menu(window, data_dir)``. The file dialogs it would open
+are attributes (``ask_open``, ``ask_save``), so tests replace them.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QSettings,
+    Qt,
+    QThread,
+)
+from PySide6.QtCore import Signal as _Signal
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.audit import FIELDS, REASONS, AuditCancelled, AuditReport, audit_file, preview
+from core.audit.output import money
+from core.audit.template import REQUIRED, column_indexes, match_columns
+from core.errors import InputError
+from core.reference import NO_REFERENCE, CrosswalkSource, PricingSource
+from core.terminal import printable
+from ui.audit_model import FindingsModel
+from ui.fields import ErrorLabel, hint
+from ui.style import set_role
+
+NOT_IN_FILE = "(not in the file)"
+MAPPING_KEY = "audit/mapping"
+PREVIEW_ROWS = 8
+_ALL = "All findings"
+
+
+def add_audit_menu(window: QMainWindow, data_dir: Path | None) -> None:
+    """Tools > Audit billed lines... on ``window``."""
+    action = QAction("&Audit billed lines…", window)
+    action.setObjectName("auditAction")
+
+    def open_dialog() -> None:
+        from core.reference import NO_REFERENCE_DATA, open_reference
+
+        reference = open_reference(data_dir) if data_dir else NO_REFERENCE_DATA
+        dialog = AuditDialog(window, reference, reference, getattr(window, "settings", None))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda _=None: reference.close())
+        dialog.show()
+
+    action.triggered.connect(open_dialog)
+    window.menuBar().addMenu("&Tools").addAction(action)
+
+
+class AuditWorker(QThread):
+    """Runs ``audit_file`` in its own thread; reports progress in percent."""
+
+    progressed = _Signal(int)
+    done = _Signal(object)
+    failed = _Signal(str)
+
+    def __init__(
+        self,
+        path: Path,
+        mapping: dict[str, str],
+        pricing: PricingSource,
+        crosswalk: CrosswalkSource,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.path, self.mapping = path, mapping
+        self.pricing, self.crosswalk = pricing, crosswalk
+        self.stop = threading.Event()
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progressed.emit(min(100, done * 100 // max(total, 1)))
+
+    def run(self) -> None:
+        try:
+            report = audit_file(
+                self.path,
+                self.mapping,
+                self.pricing,
+                self.crosswalk,
+                progress=self._progress,
+                cancelled=self.stop.is_set,
+            )
+        except AuditCancelled:
+            self.failed.emit("Audit cancelled; nothing was changed.")
+        except InputError as error:
+            self.failed.emit(str(error))
+        except Exception as error:  # shown to the user, never a crash of the window
+            self.failed.emit(f"The audit stopped: {type(error).__name__}: {error}")
+        else:
+            self.done.emit(report)
+
+
+class AuditDialog(QDialog):
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        pricing: PricingSource = NO_REFERENCE,
+        crosswalk: CrosswalkSource = NO_REFERENCE,
+        settings: QSettings | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Audit billed lines")
+        #: Remembers the last mapping, so the same export maps itself next time.
+        self.settings = settings
+        self.setObjectName("auditDialog")
+        self.resize(1180, 760)
+        self.pricing, self.crosswalk = pricing, crosswalk
+        self.path: Path | None = None
+        self.header: list[str] = []
+        self.report: AuditReport | None = None
+        self.worker: AuditWorker | None = None
+        self.ask_open: Callable[[], str] = lambda: QFileDialog.getOpenFileName(
+            self, "Billing export to audit", "", "CSV files (*.csv *.txt);;All files (*)"
+        )[0]
+        self.ask_save: Callable[[str], str] = lambda name: QFileDialog.getSaveFileName(
+            self, "Save audit report", name, "PDF files (*.pdf)"
+        )[0]
+        self._build()
+        app = QCoreApplication.instance()
+        if app is not None:  # the main window may quit the application with this open
+            app.aboutToQuit.connect(self.stop_worker)
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        page = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.choose = QPushButton("Choose export…")
+        self.choose.setObjectName("chooseExport")
+        self.choose.clicked.connect(self._choose)
+        self.file_label = hint("No file chosen. One row per billed claim line, with a header.")
+        top.addWidget(self.choose)
+        top.addWidget(self.file_label, 1)
+        page.addLayout(top)
+        self.file_error = ErrorLabel("auditFile")
+        page.addWidget(self.file_error)
+
+        mapping = QGroupBox("1. Which column holds each field")
+        grid = QGridLayout(mapping)
+        self.combos: dict[str, QComboBox] = {}
+        for index, field in enumerate(FIELDS):
+            row, column = index % 7, (index // 7) * 2
+            label = QLabel(field + (" *" if field in REQUIRED else ""))
+            box = QComboBox()
+            box.setObjectName(f"map_{field}")
+            box.setAccessibleName(f"column for {field}")
+            box.currentIndexChanged.connect(self._mapping_changed)
+            self.combos[field] = box
+            grid.addWidget(label, row, column)
+            grid.addWidget(box, row, column + 1)
+        self.mapping_error = ErrorLabel("auditMapping")
+        grid.addWidget(self.mapping_error, 7, 0, 1, 4)
+        page.addWidget(mapping)
+
+        self.preview = QTableWidget(0, 0)
+        self.preview.setObjectName("auditPreview")
+        self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.preview.setMaximumHeight(120)
+        page.addWidget(hint("First rows of the file:"))
+        page.addWidget(self.preview)
+
+        run = QHBoxLayout()
+        self.run_button = QPushButton("2. Run audit")
+        self.run_button.setObjectName("runAudit")
+        self.run_button.setEnabled(False)
+        self.run_button.clicked.connect(self.start)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("cancelAudit")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        run.addWidget(self.run_button)
+        run.addWidget(self.progress, 1)
+        run.addWidget(self.cancel_button)
+        page.addLayout(run)
+        self.status = QLabel("")
+        self.status.setObjectName("auditStatus")
+        self.status.setWordWrap(True)
+        set_role(self.status, "subsection")
+        page.addWidget(self.status)
+        self.skipped_label = hint(name="auditSkipped")
+        page.addWidget(self.skipped_label)
+
+        filters = QHBoxLayout()
+        self.reason_filter = QComboBox()
+        self.reason_filter.setObjectName("reasonFilter")
+        self.reason_filter.addItem(_ALL, "")
+        for reason, words in REASONS.items():
+            self.reason_filter.addItem(f"{reason}: {words}", reason)
+        self.text_filter = QLineEdit()
+        self.text_filter.setObjectName("administrationFilter")
+        self.text_filter.setPlaceholderText("Administration ID contains…")
+        self.reason_filter.currentIndexChanged.connect(self._filter)
+        self.text_filter.textChanged.connect(self._filter)
+        self.save_button = QPushButton("Save report…")
+        self.save_button.setObjectName("saveAuditReport")
+        self.save_button.setEnabled(False)
+        self.save_button.clicked.connect(self._save_clicked)
+        filters.addWidget(self.reason_filter, 2)
+        filters.addWidget(self.text_filter, 2)
+        filters.addWidget(self.save_button)
+        page.addLayout(filters)
+
+        self.model = FindingsModel()
+        self.table = QTableView()
+        self.table.setObjectName("findingsTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((120, 70, 90, 140, 150, 170, 80)):
+            self.table.setColumnWidth(column, width)
+        page.addWidget(self.table, 1)
+
+    # -- step 1: the file and its mapping ---------------------------------------------------
+
+    def _choose(self) -> None:
+        chosen = self.ask_open()
+        if chosen:
+            self.load(Path(chosen))
+
+    def load(self, path: Path) -> None:
+        """Read the header and first rows of ``path`` and preselect the mapping."""
+        try:
+            header, rows = preview(path, PREVIEW_ROWS)
+        except InputError as error:
+            self.file_error.show_message(error.message)
+            self.run_button.setEnabled(False)
+            return
+        self.file_error.show_message(None)
+        self.path, self.header = path, header
+        self.file_label.setText(printable(str(path)))
+        choices = [NOT_IN_FILE, *header]
+        remembered = {f: h for f, h in self._remembered().items() if h in header}
+        guesses = match_columns(header, remembered)
+        for field, box in self.combos.items():
+            box.blockSignals(True)
+            box.clear()
+            box.addItems([printable(c) for c in choices])
+            box.setCurrentIndex(guesses.get(field, -1) + 1)
+            box.blockSignals(False)
+        self.preview.clear()
+        self.preview.setColumnCount(len(header))
+        self.preview.setRowCount(len(rows))
+        self.preview.setHorizontalHeaderLabels([printable(h) for h in header])
+        for r, cells in enumerate(rows):
+            for c, text in enumerate(cells[: len(header)]):
+                self.preview.setItem(r, c, QTableWidgetItem(printable(text)))
+        self._mapping_changed()
+
+    def _remembered(self) -> dict[str, str]:
+        text = self.settings.value(MAPPING_KEY, "") if self.settings is not None else ""
+        try:
+            loaded = json.loads(text) if isinstance(text, str) and text else {}
+        except ValueError:
+            return {}
+        if not isinstance(loaded, dict):
+            return {}
+        return {f: h for f, h in loaded.items() if f in FIELDS and isinstance(h, str)}
+
+    def mapping(self) -> dict[str, str]:
+        """Field -> header, as chosen (fields set to "not in the file" left out)."""
+        return {
+            field: self.header[box.currentIndex() - 1]
+            for field, box in self.combos.items()
+            if box.currentIndex() > 0
+        }
+
+    def _mapping_changed(self) -> None:
+        if self.path is None:
+            return
+        try:
+            column_indexes(self.header, self.mapping())
+        except InputError as error:
+            self.mapping_error.show_message(error.message.split(";")[0])
+            self.run_button.setEnabled(False)
+            return
+        self.mapping_error.show_message(None)
+        self.run_button.setEnabled(self.worker is None)
+
+    # -- step 2: the audit, off the GUI thread -----------------------------------------------
+
+    def start(self) -> None:
+        if self.path is None or self.worker is not None:
+            return
+        mapping = self.mapping()
+        if self.settings is not None:
+            self.settings.setValue(MAPPING_KEY, json.dumps(mapping))
+        self.worker = AuditWorker(self.path, mapping, self.pricing, self.crosswalk, self)
+        self.worker.progressed.connect(self.progress.setValue)
+        self.worker.done.connect(self._done)
+        self.worker.failed.connect(self._failed)
+        self.worker.finished.connect(self._finished)
+        self.progress.setValue(0)
+        self.status.setText("Auditing…")
+        self.run_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.worker.start()
+
+    def cancel(self) -> None:
+        if self.worker is not None:
+            self.worker.stop.set()
+
+    def _finished(self) -> None:
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            worker.wait()
+            worker.deleteLater()
+        self.cancel_button.setEnabled(False)
+        self._mapping_changed()
+
+    def _failed(self, message: str) -> None:
+        self.status.setText(printable(message))
+
+    def _done(self, report: AuditReport) -> None:
+        self.report = report
+        self.progress.setValue(100)
+        self.status.setText(printable(_summary(report)))
+        self.model.set_findings(report.findings)
+        self._filter()
+        shown = report.skipped_rows[:3]
+        more = f" … and {report.skipped - len(shown):,} more" if report.skipped > len(shown) else ""
+        self.skipped_label.setText(
+            printable("; ".join(f"Row {s.row} skipped: {s.reason}" for s in shown) + more)
+        )
+        self.save_button.setEnabled(True)
+
+    def _filter(self) -> None:
+        self.model.filter(self.reason_filter.currentData() or "", self.text_filter.text())
+
+    # -- the report ------------------------------------------------------------------------
+
+    def _save_clicked(self) -> None:
+        if self.report is None:
+            return
+        chosen = self.ask_save("audit-report.pdf")
+        if chosen:
+            self.save_report(Path(chosen))
+
+    def save_report(self, path: Path) -> bool:
+        from core.atomic import write_atomic
+        from core.audit.report import build_report
+
+        assert self.report is not None
+        try:
+            write_atomic(path, build_report(self.report))
+        except OSError as error:
+            self.status.setText(printable(f"Cannot write {path}: {error.strerror}"))
+            return False
+        self.status.setText(printable(f"{_summary(self.report)}  Report saved to {path}."))
+        return True
+
+    def stop_worker(self) -> None:
+        """Stop a running audit and wait for its thread (a running QThread must not be
+        destroyed with its dialog)."""
+        if self.worker is not None:
+            self.worker.stop.set()
+            self.worker.wait()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.stop_worker()
+        super().closeEvent(event)
+
+
+def _summary(report: AuditReport) -> str:
+    dollars = (
+        f"recoverable ${money(report.recoverable)}, at risk ${money(report.at_risk)}"
+        if report.priced
+        else "no pricing imported: dollars are not known"
+    )
+    return (
+        f"{report.rows:,} rows, {report.administrations:,} administrations, "
+        f"{report.skipped:,} {'row' if report.skipped == 1 else 'rows'} skipped; "
+        f"{report.total_findings:,} findings; {dollars}."
+    )
