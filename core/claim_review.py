@@ -15,7 +15,7 @@ from core.denial_checks import Check, denial_checks, review
 from core.documentation import Documentation
 from core.models import CalculationResult
 from core.records.models import format_worksheet_id
-from core.reference import NO_REFERENCE, CrosswalkSource
+from core.reference import CrosswalkSource
 
 
 def review_claim(
@@ -27,11 +27,33 @@ def review_claim(
     service_date: date,
     catalog: Catalog | None = None,
     payers: PayerList | None = None,
-    crosswalk: CrosswalkSource = NO_REFERENCE,
+    crosswalk: CrosswalkSource | None = None,
 ) -> tuple[CalculationResult, tuple[Check, ...]]:
-    """``(reviewed result, checks)`` for one dose and its documentation."""
+    """``(reviewed result, checks)`` for one dose and its documentation.
+
+    Without a ``crosswalk``, the one imported into the data directory (if any) checks
+    the NDC against the code.
+    """
     from core.authorizations import state_for
     from core.data_dir import resolve_data_dir
+
+    if crosswalk is None:
+        from core.reference import open_reference
+
+        reference = open_reference(resolve_data_dir(data_dir))
+        try:
+            return review_claim(
+                result,
+                doc,
+                route=route,
+                data_dir=data_dir,
+                service_date=service_date,
+                catalog=catalog,
+                payers=payers,
+                crosswalk=reference,
+            )
+        finally:
+            reference.close()
 
     catalog = catalog or default_catalog()
     payers = payers or default_payers()

@@ -12,7 +12,7 @@ from pathlib import Path
 from core.catalog import default_catalog
 from core.documentation import VialRecord
 from core.records import DB_FILENAME, RecordStore, format_worksheet_id
-from core.reference import NO_REFERENCE, CrosswalkSource
+from core.reference import CrosswalkSource
 from core.vial_scan import KnownNdc, known_ndcs
 
 
@@ -45,9 +45,11 @@ def serial_lookup(
 
 
 def crosswalk_source(data_dir: Path) -> CrosswalkSource:
-    """The imported CMS NDC-HCPCS crosswalk. None is imported yet (issue 11 brings the
-    import); until then nothing is listed, and the catalog and records settle NDCs."""
-    return NO_REFERENCE
+    """The CMS NDC-HCPCS crosswalk imported into ``data_dir`` (``NO_REFERENCE`` when none
+    is). Read-only; its connection lives as long as the answer that asks it."""
+    from core.reference import open_reference
+
+    return open_reference(data_dir)
 
 
 def known_in_project(data_dir: Path) -> KnownNdc:
