@@ -40,7 +40,9 @@ def review_claim(
     if crosswalk is None:
         from core.reference import open_reference
 
-        reference = open_reference(resolve_data_dir(data_dir))
+        from core.data_dir import locate_data_dir
+
+        reference = open_reference(locate_data_dir(data_dir))
         try:
             return review_claim(
                 result,

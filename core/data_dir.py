@@ -40,6 +40,18 @@ def resolve_data_dir(
     directory. ``~`` is expanded. ``environ`` defaults to ``os.environ`` (tests
     pass their own).
     """
+    path = locate_data_dir(explicit, environ=environ)
+    ensure_private_dir(path)
+    return path
+
+
+def locate_data_dir(
+    explicit: str | os.PathLike[str] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+) -> Path:
+    """The data directory ``resolve_data_dir`` would use, without creating it: for
+    readers (pricing, the crosswalk) that must not leave directories behind."""
     env = os.environ if environ is None else environ
     if explicit is not None and os.fspath(explicit) != "":
         chosen = Path(explicit)
@@ -47,9 +59,7 @@ def resolve_data_dir(
         chosen = Path(env[ENV_VAR])
     else:
         chosen = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path = chosen.expanduser().absolute()
-    ensure_private_dir(path)
-    return path
+    return chosen.expanduser().absolute()
 
 
 def ensure_private_dir(path: Path) -> None:
