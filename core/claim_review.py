@@ -38,9 +38,8 @@ def review_claim(
     from core.data_dir import resolve_data_dir
 
     if crosswalk is None:
-        from core.reference import open_reference
-
         from core.data_dir import locate_data_dir
+        from core.reference import open_reference
 
         reference = open_reference(locate_data_dir(data_dir))
         try:
