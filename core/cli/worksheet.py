@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -121,10 +122,10 @@ def _calculate(dose: DoseForm) -> CalculationResult:
 
 
 def _write(path: Path, pdf: bytes, recorded: str = "") -> None:
-    from core.atomic import write_atomic
+    from core.atomic import write_output
 
     try:
-        write_atomic(path, pdf)
+        write_output(path, pdf)
     except OSError as error:
         kept = (
             f"; the worksheet was recorded as {recorded}: `main.py reprint {recorded} -o FILE`"
@@ -132,6 +133,14 @@ def _write(path: Path, pdf: bytes, recorded: str = "") -> None:
             else ""
         )
         raise InputError("output file", f"cannot write {path} ({error.strerror}){kept}") from None
+
+
+def _say(message: str, output: Path) -> None:
+    """The one line saying what was done; on stderr when the PDF itself went to stdout."""
+    from core.atomic import STDOUT
+    from core.terminal import printable
+
+    print(printable(message), file=sys.stderr if str(output) == STDOUT else sys.stdout)
 
 
 def _record(
@@ -183,7 +192,7 @@ def run(args: argparse.Namespace) -> int:
     missing = missing_for_print(doc, result)
     if args.draft:
         _write(output, build(DRAFT_ID, doc.replaces, draft=True))
-        print(f"Draft written to {output} (not recorded; not for the chart)")
+        _say(f"Draft written to {output} (not recorded; not for the chart)", output)
         return 0
     if missing:
         raise InputError(
@@ -192,7 +201,7 @@ def run(args: argparse.Namespace) -> int:
         )
     worksheet_id, pdf = _record(args, dose, doc, result, build)
     _write(output, pdf, recorded=worksheet_id)
-    print(f"Recorded worksheet {worksheet_id}; written to {output}")
+    _say(f"Recorded worksheet {worksheet_id}; written to {output}", output)
     return 0
 
 
