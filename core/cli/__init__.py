@@ -21,6 +21,8 @@ COMMANDS: dict[str, str] = {
     "history": "core.cli.history",
     "reprint": "core.cli.history",
     "verify": "core.cli.history",
+    "backup": "core.cli.backups",
+    "restore": "core.cli.backups",
 }
 
 EXIT_USAGE = 2
@@ -51,7 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def fail(message: str) -> int:
-    print(f"unitcalc: {message}", file=sys.stderr)
+    """Print ``message`` as one line on stderr (control characters escaped: it may quote
+    what was typed) and return the usage exit status."""
+    from core.terminal import printable
+
+    print(f"unitcalc: {printable(message)}", file=sys.stderr)
     return EXIT_USAGE
 
 
@@ -65,5 +71,10 @@ def run_command(argv: list[str]) -> int:
     except (InputError, CatalogError) as error:
         return fail(str(error).replace("\n", " "))
     except Exception as error:
+        # Only the commands that keep records import the store; its errors are messages
+        # fit for the user.
+        records = sys.modules.get("core.records.models")
+        if records is not None and isinstance(error, records.RecordStoreError):
+            return fail(str(error))
         return fail(f"unexpected error ({type(error).__name__}: {error})")
     return status

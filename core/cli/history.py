@@ -6,11 +6,11 @@ import argparse
 import json
 import sys
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.cli.calc import add_data_dir_option
 from core.errors import InputError
+from core.terminal import printable
 
 if TYPE_CHECKING:
     from core.cli import SubParsers
@@ -23,28 +23,37 @@ def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date such as 2026-11-29") from None
+        raise argparse.ArgumentTypeError(
+            f"'{printable(text[:40])}' is not a date such as 2026-11-29"
+        ) from None
 
 
-def _open(args: argparse.Namespace) -> RecordStore:
+def open_store(args: argparse.Namespace, *, allow_missing: bool = False) -> RecordStore:
+    """The records store of ``--data-dir``; its errors as one line naming the data
+    directory (exit 2)."""
     from core.data_dir import resolve_data_dir
     from core.records import RecordStore, RecordStoreError
 
     try:
-        return RecordStore.open(resolve_data_dir(args.data_dir))
-    except (RecordStoreError, OSError) as error:
+        return RecordStore.open(resolve_data_dir(args.data_dir), allow_missing=allow_missing)
+    except RecordStoreError as error:
         raise InputError("data directory", str(error)) from None
+    except OSError as error:
+        raise InputError(
+            "data directory", f"cannot use {error.filename} ({error.strerror})"
+        ) from None
 
 
 def run_history(args: argparse.Namespace) -> int:
     from core.records import format_worksheet_id
 
-    with _open(args) as store:
+    with open_store(args) as store:
         rows = store.list(
             mrn=args.mrn, patient=args.patient, code=args.code, since=args.since, until=args.until
         )
     if args.json:
-        print(json.dumps([row.model_dump(mode="json") for row in rows], ensure_ascii=False))
+        # ensure_ascii: every control character is escaped as \uXXXX; JSON readers undo it.
+        print(json.dumps([row.model_dump(mode="json") for row in rows], ensure_ascii=True))
         return 0
     if not rows:
         print("No worksheets recorded match.")
@@ -53,42 +62,58 @@ def run_history(args: argparse.Namespace) -> int:
             f"  replaced by {format_worksheet_id(row.replaced_by)}" if row.replaced_by else ""
         )
         print(
-            f"{row.worksheet_id}  {row.created_at:%Y-%m-%d %H:%M} UTC  {row.code}  "
-            f"MRN {row.mrn}  {row.patient_name}{replaced}"
+            printable(
+                f"{row.worksheet_id}  {row.created_at:%Y-%m-%d %H:%M} UTC  {row.code}  "
+                f"MRN {row.mrn}  {row.patient_name}{replaced}"
+            )
         )
     return 0
 
 
 def run_reprint(args: argparse.Namespace) -> int:
-    from core.records import RecordStoreError, format_worksheet_id, parse_worksheet_id
+    from core.atomic import STDOUT, write_output
+    from core.records import format_worksheet_id, parse_worksheet_id
 
     try:
         record_id = parse_worksheet_id(args.id)
     except ValueError:
-        raise InputError("worksheet ID", f"'{args.id}' is not an ID such as W-000042") from None
-    with _open(args) as store:
-        try:
-            store.write_pdf(record_id, args.output)
-        except RecordStoreError as error:
-            raise InputError("worksheet ID", str(error)) from None
-        except OSError as error:
-            raise InputError(
-                "output file", f"cannot write {args.output} ({error.strerror})"
-            ) from None
-    print(f"Reprinted {format_worksheet_id(record_id)} to {args.output}")
+        raise InputError(
+            "worksheet ID", f"'{printable(args.id[:40])}' is not an ID such as W-000042"
+        ) from None
+    with open_store(args) as store:
+        pdf = store.pdf(record_id)
+    try:
+        write_output(args.output, pdf)
+    except OSError as error:
+        raise InputError("output file", f"cannot write {args.output} ({error.strerror})") from None
+    done = f"Reprinted {format_worksheet_id(record_id)} to {args.output}"
+    print(printable(done), file=sys.stderr if args.output == STDOUT else sys.stdout)
     return 0
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    with _open(args) as store:
-        report = store.verify(check_pdfs=args.full)
+    from core.records import DatabaseMissingError, RecordStoreError
+
+    try:
+        store = open_store(args)
+    except InputError as error:
+        if isinstance(error.__context__, DatabaseMissingError):
+            print(printable(f"unitcalc: {error.__context__}"), file=sys.stderr)
+            return EXIT_BROKEN
+        raise
+    with store:
+        try:
+            report = store.verify(check_pdfs=args.full)
+        except RecordStoreError as error:
+            print(printable(f"unitcalc: {error}"), file=sys.stderr)
+            return EXIT_BROKEN
     if report.ok:
         scope = "hash chain and PDFs" if report.pdfs_checked else "hash chain"
         print(
             f"Intact ({scope}): {report.checked} worksheet records, chain head {report.head_hash}"
         )
         return 0
-    print(f"unitcalc: {report.message}", file=sys.stderr)
+    print(printable(f"unitcalc: {report.message}"), file=sys.stderr)
     return EXIT_BROKEN
 
 
@@ -105,11 +130,15 @@ def add_parsers(subparsers: SubParsers) -> None:
 
     reprint = subparsers.add_parser("reprint", help="write a recorded worksheet again")
     reprint.add_argument("id", help="worksheet ID, e.g. W-000042")
-    reprint.add_argument("-o", "--output", type=Path, required=True, help="PDF file to write")
+    reprint.add_argument(
+        "-o", "--output", required=True, help="PDF file to write ('-' for standard output)"
+    )
     add_data_dir_option(reprint)
     reprint.set_defaults(run=run_reprint)
 
-    verify = subparsers.add_parser("verify", help="check the records for tampering")
+    verify = subparsers.add_parser(
+        "verify", help="check the records for tampering and against the backup journal"
+    )
     verify.add_argument(
         "--full", action="store_true", help="also re-hash every stored PDF (slower)"
     )

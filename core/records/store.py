@@ -6,20 +6,35 @@ import hashlib
 import json
 import logging
 import os
+import random
 import sqlite3
+import time as clock_time
 import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from core.atomic import write_atomic
 from core.data_dir import ensure_private_dir
+from core.records.backup import (
+    BackupPlan,
+    append_journal,
+    backup_database,
+    backups,
+    check_against_journal,
+    open_backup,
+    read_journal,
+)
 from core.records.models import (
     AlreadyReplacedError,
+    BackupError,
+    DatabaseMissingError,
     RecordCorruptError,
     RecordNotFoundError,
+    StoreUnavailableError,
     VerifyReport,
     WorksheetRecord,
     WorksheetRecordSummary,
@@ -28,6 +43,8 @@ from core.records.models import (
 )
 from core.records.schema import DB_FILENAME, HASHED_COLUMNS, chain_hash, migrate
 from core.records.verify import verify_chain
+
+T = TypeVar("T")
 
 RenderFn = Callable[[str, int | None], bytes]
 """``render(worksheet_id, replaces) -> PDF bytes``; ``replaces`` is an integer id or None."""
@@ -81,13 +98,82 @@ def _utc_now() -> datetime:
 
 
 def _local_midnight_utc(day: date) -> str:
-    """Local midnight starting ``day``, as a stored-format UTC timestamp."""
-    return (
-        datetime.combine(day, time.min)
-        .astimezone()
-        .astimezone(UTC)
-        .isoformat(timespec="microseconds")
-    )
+    """Local midnight starting ``day``, as a stored-format UTC timestamp.
+
+    At the ends of the calendar (year 1, year 9999) the time-zone shift can leave
+    ``datetime``'s range; no record is that old or new, so the day's UTC midnight does.
+    """
+    midnight = datetime.combine(day, time.min)
+    try:
+        moment = midnight.astimezone().astimezone(UTC)
+    except (OverflowError, ValueError, OSError):
+        moment = midnight.replace(tzinfo=UTC)
+    return moment.isoformat(timespec="microseconds")
+
+
+#: SQLite integers are signed 64-bit; a larger id cannot name a record.
+_MAX_ID = 2**63 - 1
+#: How long one statement waits for another process's lock before SQLite gives up, and
+#: how long ``add`` keeps retrying its whole transaction after that.
+BUSY_TIMEOUT_S = 15.0
+BUSY_DEADLINE_S = 120.0
+
+# SQLite primary result codes (``sqlite3.Error.sqlite_errorcode & 0xFF``).
+_SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
+_SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN = 10, 11, 13, 14
+_SQLITE_NOTADB = 26
+
+
+def _is_busy(error: sqlite3.Error) -> bool:
+    return _primary_code(error) in (_SQLITE_BUSY, _SQLITE_LOCKED)
+
+
+def _primary_code(error: sqlite3.Error) -> int:
+    code = getattr(error, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else -1
+
+
+def _unavailable(error: sqlite3.Error | OSError, path: Path) -> StoreUnavailableError:
+    """A database or file-system error as one plain line saying where and what to do."""
+    where = path.parent
+    other = "or choose another data directory with --data-dir (or UNITCALC_DATA_DIR)"
+    if isinstance(error, OSError):
+        reason = error.strerror or type(error).__name__
+        return StoreUnavailableError(
+            f"cannot use the data directory {where} ({reason}): fix it {other}"
+        )
+    code = _primary_code(error)
+    if code == _SQLITE_FULL:
+        text = f"the disk holding the records ({where}) is full: free some space there {other}"
+    elif code in (_SQLITE_READONLY, _SQLITE_PERM):
+        text = f"the records database in {where} is read-only: make it writable {other}"
+    elif code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        text = (
+            f"the records database in {where} stayed locked by another program for "
+            f"{BUSY_DEADLINE_S:.0f} s: try again"
+        )
+    elif code in (_SQLITE_CANTOPEN, _SQLITE_IOERR):
+        text = (
+            f"cannot read or write the records database in {where} ({error}): "
+            f"check the disk {other}"
+        )
+    elif code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        text = (
+            f"the records database in {where} is damaged ({error}): restore the newest "
+            "backup with `main.py restore BACKUP`"
+        )
+    else:
+        text = f"the records database in {where} cannot be used ({error}): run `main.py verify`"
+    return StoreUnavailableError(text)
+
+
+def _check_id(record_id: object) -> int:
+    """A record id as SQLite can take it; a number out of its range names no record."""
+    if isinstance(record_id, bool) or not isinstance(record_id, int):
+        raise TypeError("a record id is an int")
+    if not 0 < record_id <= _MAX_ID:
+        raise RecordNotFoundError(record_id)
+    return record_id
 
 
 def _private_file(path: Path) -> None:
@@ -109,44 +195,61 @@ class RecordStore:
     the write lock from id reservation to commit, others wait (busy timeout).
     """
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Callable[[], datetime]):
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        clock: Callable[[], datetime],
+        backup_plan: BackupPlan,
+    ):
         self._conn = conn
         self.path = path
         self._clock = clock
+        self.backup_plan = backup_plan
+        #: Why the last journal line or backup could not be written (the record itself
+        #: was committed), or None. Callers may show it as a warning.
+        self.backup_problem: str | None = None
 
     # ---- lifecycle
 
     @classmethod
-    def open(cls, data_dir: Path | str, *, clock: Callable[[], datetime] = _utc_now) -> RecordStore:
+    def open(
+        cls,
+        data_dir: Path | str,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        backup_plan: BackupPlan | None = None,
+        allow_missing: bool = False,
+    ) -> RecordStore:
         """Open (creating and migrating as needed) ``data_dir/worksheets.sqlite3``.
 
         The directory is created 0700 if missing; the database, ``-wal`` and
         ``-shm`` files are 0600. ``clock`` (aware datetimes) is for tests.
+        ``backup_plan`` defaults to ``BackupPlan.for_data_dir`` (the environment).
+
+        A missing database whose backup journal says records were written is not
+        silently started afresh (its worksheet IDs would be handed out again):
+        ``DatabaseMissingError``, unless ``allow_missing`` (for ``restore``).
+        Database and file-system failures raise ``StoreUnavailableError``.
         """
         data_dir = Path(data_dir)
-        ensure_private_dir(data_dir)
         path = data_dir / DB_FILENAME
-        _private_file(path)  # SQLite gives -wal/-shm the same mode as the db.
-        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so every
-        # transaction boundary is explicit.
-        conn = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+        plan = backup_plan or BackupPlan.for_data_dir(data_dir)
         try:
-            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-            if mode != "wal":  # e.g. some network filesystems; FULL sync still protects
-                log.warning("records database could not use WAL (journal mode %s)", mode)
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.create_function("search_fold", 1, _search_fold, deterministic=True)
-            migrate(conn)
-            if os.name == "posix":
-                for suffix in ("-wal", "-shm"):
-                    side = path.with_name(path.name + suffix)
-                    if side.exists():
-                        os.chmod(side, 0o600)
-        except BaseException:
-            conn.close()
-            raise
-        return cls(conn, path, clock)
+            ensure_private_dir(data_dir)
+            if not allow_missing and not path.exists():
+                journal = read_journal(plan)
+                if journal is not None and journal.count > 0:
+                    raise DatabaseMissingError(
+                        f"the records database {path} is missing, but the journal in "
+                        f"{plan.directory} says {journal.count} worksheet record(s) were "
+                        "written: restore the newest backup with `main.py restore BACKUP`"
+                    )
+            _private_file(path)  # SQLite gives -wal/-shm the same mode as the db.
+        except OSError as error:
+            raise _unavailable(error, path) from None
+        conn = _retry_busy(lambda: _connect(path), path)
+        return cls(conn, path, clock, plan)
 
     def close(self) -> None:
         self._conn.close()
@@ -213,55 +316,143 @@ class RecordStore:
         result_json = _canonical_json(result, "result")
         documentation_json = _canonical_json(documentation, "documentation")
 
+        if replaces is not None:
+            replaces = _check_id(replaces)
+
+        def transaction() -> tuple[int, str]:
+            conn = self._conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                return self._insert(
+                    inputs_json, result_json, documentation_json, render, replaces, texts
+                )
+            except BaseException:
+                if conn.in_transaction:  # some errors (disk full) already rolled back
+                    conn.execute("ROLLBACK")
+                raise
+
+        texts = (code, mrn, patient_name, administered_at, prepared_by, verified_by)
+        record_id, this_hash = _retry_busy(transaction, self.path)
+        log.info("recorded worksheet %s", format_worksheet_id(record_id))
+        self._after_commit(record_id, this_hash)
+        return self._read(lambda: self.get(record_id))
+
+    def _insert(
+        self,
+        inputs_json: str,
+        result_json: str,
+        documentation_json: str,
+        render: RenderFn,
+        replaces: int | None,
+        texts: tuple[str | None, ...],
+    ) -> tuple[int, str]:
+        """The body of ``add``'s transaction: (id, chain hash) of the committed record."""
         conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
+        count, prev_hash = conn.execute(
+            "SELECT count, last_hash FROM chain_head WHERE singleton = 1"
+        ).fetchone()
+        # The id comes from the chain head, not MAX(id): if the newest rows
+        # were deleted outside the program, the gap stays visible to verify.
+        record_id = count + 1
+        if replaces is not None:
+            self._check_replaceable(replaces)
+        worksheet_id = format_worksheet_id(record_id)
+        pdf = render(worksheet_id, replaces)
+        if not isinstance(pdf, bytes) or not pdf.startswith(b"%PDF-"):
+            raise ValueError("render() must return the PDF document as bytes")
+        values = (
+            record_id,
+            self._clock().astimezone(UTC).isoformat(timespec="microseconds"),
+            *texts,
+            inputs_json,
+            result_json,
+            documentation_json,
+            replaces,
+            hashlib.sha256(pdf).hexdigest(),
+            prev_hash,
+        )
+        this_hash = chain_hash(values)
+        conn.execute(
+            f"INSERT INTO worksheets ({', '.join(HASHED_COLUMNS)}, chain_hash)"
+            f" VALUES ({', '.join('?' * (len(HASHED_COLUMNS) + 1))})",
+            (*values, this_hash),
+        )
+        conn.execute("INSERT INTO worksheet_pdfs (id, pdf) VALUES (?, ?)", (record_id, pdf))
+        conn.execute(
+            "UPDATE chain_head SET count = ?, last_hash = ? WHERE singleton = 1",
+            (record_id, this_hash),
+        )
+        conn.execute("COMMIT")
+        return record_id, this_hash
+
+    def _after_commit(self, record_id: int, this_hash: str) -> None:
+        """Journal the new chain head beside the backups; back up when one is due.
+
+        The record is committed whatever happens here: a failure is logged and kept in
+        ``backup_problem`` for the caller to show, never raised.
+        """
+        plan = self.backup_plan
+        self.backup_problem = None
         try:
-            count, prev_hash = conn.execute(
-                "SELECT count, last_hash FROM chain_head WHERE singleton = 1"
-            ).fetchone()
-            # The id comes from the chain head, not MAX(id): if the newest rows
-            # were deleted outside the program, the gap stays visible to verify.
-            record_id = count + 1
-            if replaces is not None:
-                self._check_replaceable(replaces)
-            worksheet_id = format_worksheet_id(record_id)
-            pdf = render(worksheet_id, replaces)
-            if not isinstance(pdf, bytes) or not pdf.startswith(b"%PDF-"):
-                raise ValueError("render() must return the PDF document as bytes")
-            values = (
-                record_id,
-                self._clock().astimezone(UTC).isoformat(timespec="microseconds"),
-                code,
-                mrn,
-                patient_name,
-                administered_at,
-                prepared_by,
-                verified_by,
-                inputs_json,
-                result_json,
-                documentation_json,
-                replaces,
-                hashlib.sha256(pdf).hexdigest(),
-                prev_hash,
-            )
-            this_hash = chain_hash(values)
-            conn.execute(
-                f"INSERT INTO worksheets ({', '.join(HASHED_COLUMNS)}, chain_hash)"
-                f" VALUES ({', '.join('?' * (len(HASHED_COLUMNS) + 1))})",
-                (*values, this_hash),
-            )
-            conn.execute("INSERT INTO worksheet_pdfs (id, pdf) VALUES (?, ?)", (record_id, pdf))
-            conn.execute(
-                "UPDATE chain_head SET count = ?, last_hash = ? WHERE singleton = 1",
-                (record_id, this_hash),
-            )
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:  # some errors (disk full) already rolled back
-                conn.execute("ROLLBACK")
-            raise
-        log.info("recorded worksheet %s", worksheet_id)
-        return self.get(record_id)
+            append_journal(plan, "record", record_id, this_hash)
+            if record_id % plan.every == 0 or not backups(plan):
+                self.backup()
+        except (OSError, BackupError, StoreUnavailableError) as error:
+            reason = error.strerror if isinstance(error, OSError) else str(error)
+            self.backup_problem = f"the journal or backup in {plan.directory} failed ({reason})"
+            log.warning("journal or backup failed after record %d", record_id)
+
+    # ---- backups
+
+    def backup(self, *, label: str = "") -> Path:
+        """Back the database up now (see ``core.records.backup``); the copy's path."""
+        return backup_database(self._conn, self.backup_plan, label=label)
+
+    def backup_if_behind(self) -> Path | None:
+        """Back up when the newest backup lacks records the database holds (at start)."""
+        newest = backups(self.backup_plan)
+        count = self._read(self._count)
+        if newest and newest[-1].stem.endswith(f"-n{count}"):
+            return None
+        if not newest and count == 0:
+            return None
+        return self.backup()
+
+    def restore(self, backup: Path) -> tuple[int, Path | None]:
+        """Put ``backup`` back as the database: (records restored, copy of the replaced one).
+
+        The backup must pass a full verify. The database as it was is first copied beside
+        the backups (``worksheets-before-restore-...``; nothing is lost), then the backup
+        is copied in with SQLite's backup API (one transaction, safe beside other
+        connections), and the restore is journaled so ``verify`` takes it as the new start.
+        """
+        source = open_backup(backup)
+        try:
+            kept = self.backup(label="before-restore") if self._read(self._count) else None
+            try:
+                source.backup(self._conn)
+            except sqlite3.Error as error:
+                raise _unavailable(error, self.path) from None
+        finally:
+            source.close()
+        migrate(self._conn)
+        count, head = self._read(self._head)
+        append_journal(self.backup_plan, "restore", count, head, **{"from": backup.name})
+        log.info("records restored from a backup: %d records", count)
+        return count, kept
+
+    def _count(self) -> int:
+        return self._head()[0]
+
+    def _head(self) -> tuple[int, str]:
+        row = self._conn.execute(
+            "SELECT count, last_hash FROM chain_head WHERE singleton = 1"
+        ).fetchone()
+        return int(row[0]), str(row[1])
+
+    def _read(self, work: Callable[[], T]) -> T:
+        """Run a read, with database errors as ``StoreUnavailableError``."""
+        return _retry_busy(work, self.path)
 
     def _check_replaceable(self, replaces: int) -> None:
         row = self._conn.execute(
@@ -275,12 +466,8 @@ class RecordStore:
     # ---- reading
 
     def get(self, record_id: int) -> WorksheetRecord:
-        row = self._conn.execute(
-            f"SELECT {_SUMMARY_COLS}, w.inputs_json, w.result_json, w.documentation_json,"
-            f" w.prev_hash, w.chain_hash {_FROM_WITH_REPLACED_BY}"
-            " WHERE w.id = ?",
-            (record_id,),
-        ).fetchone()
+        record_id = _check_id(record_id)
+        row = self._read(lambda: self._get_row(record_id))
         if row is None:
             raise RecordNotFoundError(record_id)
         summary = _summary(row[:11])
@@ -293,17 +480,30 @@ class RecordStore:
             chain_hash=row[15],
         )
 
+    def _get_row(self, record_id: int) -> tuple[Any, ...] | None:
+        row: tuple[Any, ...] | None = self._conn.execute(
+            f"SELECT {_SUMMARY_COLS}, w.inputs_json, w.result_json, w.documentation_json,"
+            f" w.prev_hash, w.chain_hash {_FROM_WITH_REPLACED_BY}"
+            " WHERE w.id = ?",
+            (record_id,),
+        ).fetchone()
+        return row
+
     def latest_in_chain(self, record_id: int) -> int:
         """Follow corrections forward: the id of the newest record replacing ``record_id``
         (``record_id`` itself if it was never corrected)."""
         current = self.get(record_id).id
         while True:
-            row = self._conn.execute(
-                "SELECT id FROM worksheets WHERE replaces = ?", (current,)
-            ).fetchone()
+            row = self._read(partial(self._replaced_by, current))
             if row is None:
                 return current
             current = row[0]
+
+    def _replaced_by(self, record_id: int) -> tuple[int] | None:
+        row: tuple[int] | None = self._conn.execute(
+            "SELECT id FROM worksheets WHERE replaces = ?", (record_id,)
+        ).fetchone()
+        return row
 
     def list(
         self,
@@ -337,31 +537,36 @@ class RecordStore:
         if since is not None:
             where.append("w.created_at >= ?")
             params.append(_local_midnight_utc(since))
-        if until is not None:
+        if until is not None and until < date.max:  # date.max: no end
             where.append("w.created_at < ?")
             params.append(_local_midnight_utc(until + timedelta(days=1)))
         if worksheet_id is not None:
-            where.append("w.id = ?")
-            params.append(
+            wanted = (
                 parse_worksheet_id(worksheet_id) if isinstance(worksheet_id, str) else worksheet_id
             )
+            where.append("w.id = ?")
+            params.append(wanted if 0 < wanted <= _MAX_ID else 0)
         sql = f"SELECT {_SUMMARY_COLS} {_FROM_WITH_REPLACED_BY}"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY w.id DESC"
         if limit is not None:
             sql += " LIMIT ?"
-            params.append(limit)
-        return [_summary(row) for row in self._conn.execute(sql, params)]
+            params.append(max(0, min(limit, _MAX_ID)))
+        rows = self._read(lambda: self._conn.execute(sql, params).fetchall())
+        return [_summary(row) for row in rows]
 
     def pdf(self, record_id: int) -> bytes:
         """The PDF exactly as recorded. Raises RecordCorruptError if it no
         longer matches its SHA-256 (never reprint a changed document)."""
-        row = self._conn.execute(
-            "SELECT p.pdf, w.pdf_sha256 FROM worksheets w"
-            " LEFT JOIN worksheet_pdfs p ON p.id = w.id WHERE w.id = ?",
-            (record_id,),
-        ).fetchone()
+        record_id = _check_id(record_id)
+        row = self._read(
+            lambda: self._conn.execute(
+                "SELECT p.pdf, w.pdf_sha256 FROM worksheets w"
+                " LEFT JOIN worksheet_pdfs p ON p.id = w.id WHERE w.id = ?",
+                (record_id,),
+            ).fetchone()
+        )
         if row is None:
             raise RecordNotFoundError(record_id)
         data, sha = row
@@ -378,6 +583,24 @@ class RecordStore:
         log.info("wrote PDF of worksheet %s", format_worksheet_id(record_id))
 
     # ---- tamper evidence
+
+    def _verify(self, check_pdfs: bool) -> VerifyReport:
+        conn = self._conn
+        # The journal first: a record committed after this read cannot look missing.
+        journal = read_journal(self.backup_plan)
+        # One read transaction so the rows and the chain head are one snapshot
+        # even if another process records a worksheet meanwhile.
+        conn.execute("BEGIN")
+        try:
+            report = verify_chain(conn, check_pdfs)
+            problem = check_against_journal(conn, journal, self.backup_plan)
+        finally:
+            conn.execute("COMMIT")
+        if report.ok and problem is not None:
+            return VerifyReport(
+                ok=False, checked=report.checked, first_broken_id=None, message=problem
+            )
+        return report
 
     def verify(self, *, check_pdfs: bool = False) -> VerifyReport:
         """Check the hash chain; report the first broken record.
@@ -406,14 +629,7 @@ class RecordStore:
         ``head_hash`` of a passing verify (audit log, printout, e-mail); a
         rewritten history will no longer reach it.
         """
-        conn = self._conn
-        # One read transaction so the rows and the chain head are one snapshot
-        # even if another process records a worksheet meanwhile.
-        conn.execute("BEGIN")
-        try:
-            report = verify_chain(conn, check_pdfs)
-        finally:
-            conn.execute("COMMIT")
+        report = self._read(lambda: self._verify(check_pdfs))
         if report.ok:
             log.info("verify ok: %d records", report.checked)
         else:
@@ -422,6 +638,49 @@ class RecordStore:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: we issue BEGIN/COMMIT ourselves, so every
+    # transaction boundary is explicit.
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+    try:
+        mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if mode != "wal":  # e.g. some network filesystems; FULL sync still protects
+            log.warning("records database could not use WAL (journal mode %s)", mode)
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.create_function("search_fold", 1, _search_fold, deterministic=True)
+        migrate(conn)
+        if os.name == "posix":
+            for suffix in ("-wal", "-shm"):
+                side = path.with_name(path.name + suffix)
+                if side.exists():
+                    os.chmod(side, 0o600)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _retry_busy(work: Callable[[], T], path: Path) -> T:
+    """Run ``work``; while another process holds the database (busy or locked even after
+    the busy timeout, which SQLite does not apply to every wait), roll back and run it
+    again after a short random pause, for up to ``BUSY_DEADLINE_S``. Other database and
+    file errors become ``StoreUnavailableError``."""
+    deadline = clock_time.monotonic() + BUSY_DEADLINE_S
+    pause = 0.01
+    while True:
+        try:
+            return work()
+        except sqlite3.Error as error:
+            if not _is_busy(error) or clock_time.monotonic() >= deadline:
+                raise _unavailable(error, path) from None
+            log.info("records database busy; retrying")
+        except OSError as error:
+            raise _unavailable(error, path) from None
+        clock_time.sleep(random.uniform(0, pause))
+        pause = min(pause * 2, 1.0)
 
 
 def search_fold(text: str) -> str:
