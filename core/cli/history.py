@@ -40,7 +40,9 @@ def open_store(args: argparse.Namespace, *, allow_missing: bool = False) -> Reco
         raise InputError("data directory", str(error)) from None
     except OSError as error:
         raise InputError(
-            "data directory", f"cannot use {error.filename} ({error.strerror})"
+            "data directory",
+            f"cannot use {error.filename} ({error.strerror}): choose another with --data-dir "
+            "or UNITCALC_DATA_DIR",
         ) from None
 
 

@@ -160,7 +160,11 @@ def _record(
     except RecordStoreError as error:
         raise InputError("records", str(error)) from None
     except OSError as error:
-        raise InputError("data directory", f"cannot record the worksheet ({error})") from None
+        raise InputError(
+            "data directory",
+            f"cannot record the worksheet in {error.filename} ({error.strerror}): choose "
+            "another with --data-dir or UNITCALC_DATA_DIR",
+        ) from None
     return record.worksheet_id, pdf
 
 
