@@ -213,3 +213,26 @@ def test_an_unusable_data_directory_is_one_line(tmp_path: Path) -> None:
         assert done.returncode == 2, (command, done.stderr)
         assert done.stderr.count("\n") == 1 and "unexpected" not in done.stderr
         assert "data directory" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--mrn", b"\xff"),
+        ("--patient", b"Do\xc3"),
+        ("--code", b"J\xff\x1b"),
+        ("--patient", b"x" * 300),
+    ],
+)
+def test_history_filters_refuse_invalid_or_huge_text(
+    data_dir: Path, option: str, value: bytes
+) -> None:
+    command = [sys.executable, str(ROOT / "main.py"), "history", option.encode(), value]
+    done = subprocess.run(
+        [*command, "--data-dir", str(data_dir)],
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and done.stdout == b""
+    assert done.stderr.count(b"\n") == 1 and option.encode() in done.stderr
+    assert b"unexpected" not in done.stderr and b"\x1b" not in done.stderr

@@ -28,6 +28,21 @@ def _date(text: str) -> date:
         ) from None
 
 
+#: Longer than any MRN, code or name searched for.
+MAX_FILTER_CHARS = 200
+
+
+def _filter(text: str) -> str:
+    """A search filter as typed: valid text of a sane length (argparse names the option)."""
+    if len(text) > MAX_FILTER_CHARS:
+        raise argparse.ArgumentTypeError(f"longer than {MAX_FILTER_CHARS} characters")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError("not valid text (invalid UTF-8)") from None
+    return text
+
+
 def open_store(args: argparse.Namespace, *, allow_missing: bool = False) -> RecordStore:
     """The records store of ``--data-dir``; its errors as one line naming the data
     directory (exit 2)."""
@@ -122,9 +137,9 @@ def run_verify(args: argparse.Namespace) -> int:
 def add_parsers(subparsers: SubParsers) -> None:
     history = subparsers.add_parser("history", help="list recorded worksheets")
     history.add_argument("--json", action="store_true", help="print a JSON list")
-    history.add_argument("--mrn", default=None, help="only this MRN")
-    history.add_argument("--patient", default=None, help="patient name contains this")
-    history.add_argument("--code", default=None, help="only this HCPCS code")
+    history.add_argument("--mrn", type=_filter, default=None, help="only this MRN")
+    history.add_argument("--patient", type=_filter, default=None, help="patient name contains this")
+    history.add_argument("--code", type=_filter, default=None, help="only this HCPCS code")
     history.add_argument("--since", type=_date, default=None, help="recorded on or after DATE")
     history.add_argument("--until", type=_date, default=None, help="recorded on or before DATE")
     add_data_dir_option(history)
