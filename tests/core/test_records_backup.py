@@ -21,7 +21,7 @@ from core.records import (
     WorksheetRecord,
     format_worksheet_id,
 )
-from core.records.backup import JOURNAL_FILENAME, backups, read_journal
+from core.records.backup import JOURNAL_FILENAME, backup_at_start, backups, read_journal
 
 
 def fake_pdf(worksheet_id: str, replaces: int | None) -> bytes:
@@ -198,6 +198,17 @@ def test_backup_if_behind_at_start(tmp_path: Path, plan: BackupPlan) -> None:
         made = store.backup_if_behind()
         assert made is not None and made.name.endswith("-n2.sqlite3")
         assert store.backup_if_behind() is None
+
+
+def test_backup_at_start_never_raises(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UNITCALC_BACKUP_DIR", str(tmp_path / "backups"))
+    with RecordStore.open(tmp_path / "data") as store:
+        add(store, 2)
+    made = backup_at_start(tmp_path / "data")
+    assert made is not None and made.parent == tmp_path / "backups"
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert backup_at_start(blocker / "data") is None
 
 
 def test_a_failing_backup_location_does_not_lose_the_record(tmp_path: Path) -> None:
