@@ -61,6 +61,32 @@ def fail(message: str) -> int:
     return EXIT_USAGE
 
 
+def print_text(text: str) -> None:
+    """Print lines of a command's report with control characters escaped (the lines
+    themselves kept)."""
+    from core.terminal import printable
+
+    print("\n".join(printable(line) for line in text.split("\n")))
+
+
+def print_json(value: object) -> None:
+    """Print ``value`` as one line of JSON, letters in any script as they are but control,
+    format and bidi characters as ``\\uXXXX`` escapes (JSON readers restore them)."""
+    import json
+
+    from core.terminal import printable
+
+    text = json.dumps(value, ensure_ascii=False)
+    # Every character printable escapes lies in the Basic Multilingual Plane, so one
+    # \\uXXXX escape each; a backslash is already escaped by json.dumps.
+    print(
+        "".join(
+            char if char == "\\" or printable(char) == char else f"\\u{ord(char):04x}"
+            for char in text
+        )
+    )
+
+
 def run_command(argv: list[str]) -> int:
     # The command's own output says what happened; library log lines would break the
     # one-line error contract, so they are not printed.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -102,10 +101,12 @@ def evaluate_args(args: argparse.Namespace) -> CalculationResult:
 
 def run(args: argparse.Namespace) -> int:
     result = evaluate_args(args)
+    from core.cli import print_json, print_text
+
     if args.json:
-        print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False))
+        print_json(result.model_dump(mode="json"))
     else:
-        print(summary(result))
+        print_text(summary(result))
     return 0
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 from typing import TYPE_CHECKING
 
+from core.cli import print_json
 from core.cli.calc import add_data_dir_option
 from core.errors import InputError
 from core.terminal import printable
@@ -69,8 +69,7 @@ def run_history(args: argparse.Namespace) -> int:
             mrn=args.mrn, patient=args.patient, code=args.code, since=args.since, until=args.until
         )
     if args.json:
-        # ensure_ascii: every control character is escaped as \uXXXX; JSON readers undo it.
-        print(json.dumps([row.model_dump(mode="json") for row in rows], ensure_ascii=True))
+        print_json([row.model_dump(mode="json") for row in rows])
         return 0
     if not rows:
         print("No worksheets recorded match.")
