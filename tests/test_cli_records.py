@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from core.records import DB_FILENAME, RecordStore
+from core.records import DB_FILENAME, RecordStore, wait_for_backups
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,6 +41,7 @@ def data_dir(tmp_path: Path) -> Path:
                 documentation={},
                 render=lambda wid, replaces, n=n: f"%PDF-fake {wid} {n}".encode(),
             )
+    wait_for_backups()
     return tmp_path
 
 

@@ -77,7 +77,7 @@ from core.records.models import (
     parse_worksheet_id,
 )
 from core.records.schema import DB_FILENAME, GENESIS_HASH
-from core.records.store import RecordStore, RenderFn
+from core.records.store import RecordStore, RenderFn, wait_for_backups
 
 __all__ = [
     "DB_FILENAME",
@@ -99,4 +99,5 @@ __all__ = [
     "format_worksheet_id",
     "parse_worksheet_id",
     "to_csv",
+    "wait_for_backups",
 ]

@@ -24,6 +24,7 @@ import logging
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -211,6 +212,7 @@ def backup_database(conn: sqlite3.Connection, plan: BackupPlan, *, label: str = 
     database as it was before a restore).
     """
     ensure_private_dir(plan.directory)
+    _remove_stale_temporaries(plan.directory)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     tmp = plan.directory / f".backup-{stamp}-{os.getpid()}.tmp"
     try:
@@ -249,6 +251,15 @@ def backup_database(conn: sqlite3.Connection, plan: BackupPlan, *, label: str = 
                 old.unlink()
     log.info("records backed up: %d records", count)
     return target
+
+
+def _remove_stale_temporaries(directory: Path) -> None:
+    """Remove what a backup killed mid-way left (an hour old: none still being written)."""
+    cutoff = time.time() - 3600
+    for tmp in directory.glob(".backup-*.tmp"):
+        with contextlib.suppress(OSError):
+            if tmp.stat().st_mtime < cutoff:
+                tmp.unlink()
 
 
 def open_backup(path: Path) -> sqlite3.Connection:

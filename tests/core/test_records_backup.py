@@ -20,6 +20,7 @@ from core.records import (
     RecordStore,
     WorksheetRecord,
     format_worksheet_id,
+    wait_for_backups,
 )
 from core.records.backup import JOURNAL_FILENAME, backup_at_start, backups, read_journal
 
@@ -43,6 +44,7 @@ def add(store: RecordStore, n: int = 1) -> WorksheetRecord:
             documentation={},
             render=fake_pdf,
         )
+        wait_for_backups()  # backups run on a thread; these tests look at them at once
     assert record is not None
     return record
 

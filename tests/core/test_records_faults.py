@@ -63,7 +63,7 @@ def test_eight_processes_writing_at_once_all_succeed(tmp_path: Path) -> None:
     failures = [out + err for (out, err), w in zip(outputs, writers, strict=True) if w.returncode]
     assert failures == []
     ids = sorted(int(line.split()[1]) for out, _ in outputs for line in out.splitlines())
-    assert ids == list(range(1, WRITERS * PER_WRITER + 1))
+    assert ids == list(range(1, WRITERS * PER_WRITER + 1)), outputs
     with RecordStore.open(data) as store:
         report = store.verify(check_pdfs=True)
     assert report.ok and report.checked == WRITERS * PER_WRITER
