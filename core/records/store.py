@@ -178,9 +178,19 @@ def _check_id(record_id: object) -> int:
 
 
 def _private_file(path: Path) -> None:
-    """Create ``path`` empty with mode 0600 if missing; tighten it to 0600 if present."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    os.close(fd)
+    """Create ``path`` empty with mode 0600 if missing; tighten it to 0600 if present.
+
+    An existing database is never opened here: closing any descriptor of a file drops
+    every POSIX lock this process holds on it, including those of another connection
+    (a background backup, the history window), and another process could then
+    checkpoint and reset the WAL under that connection, losing its commits.
+    """
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        os.close(fd)
     if os.name == "posix":
         os.chmod(path, 0o600)
 

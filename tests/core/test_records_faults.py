@@ -69,6 +69,34 @@ def test_eight_processes_writing_at_once_all_succeed(tmp_path: Path) -> None:
     assert report.ok and report.checked == WRITERS * PER_WRITER
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX advisory locks")
+def test_opening_a_second_store_keeps_the_first_ones_locks(tmp_path: Path) -> None:
+    """Closing any descriptor of the database drops every POSIX lock the process holds
+    on it. Opening the store once did that, so another process closing its connection
+    believed it was the last one, checkpointed and deleted the WAL under a live
+    connection: 2 of 200 records in an 8-writer run were lost after being reported."""
+    data = tmp_path / "data"
+    first = RecordStore.open(data)
+    add(first)
+    second = RecordStore.open(data)
+    try:
+        other = (
+            "import sqlite3, sys\n"
+            "conn = sqlite3.connect(sys.argv[1])\n"
+            "conn.execute('SELECT count(*) FROM worksheets').fetchone()\n"
+            "conn.close()\n"
+        )
+        subprocess.run([sys.executable, "-c", other, str(data / DB_FILENAME)], check=True)
+        # Still in use here, so the other process must not have removed the WAL.
+        assert (data / f"{DB_FILENAME}-wal").exists()
+        assert add(second).id == 2 and add(first).id == 3
+    finally:
+        second.close()
+        first.close()
+    with RecordStore.open(data) as store:
+        assert [r.id for r in store.list()] == [3, 2, 1] and store.verify().ok
+
+
 def test_a_writer_outwaiting_the_busy_timeout_retries_its_transaction(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
