@@ -28,9 +28,9 @@ class DataDirProblem(QMessageBox):
         self.setWindowTitle("unitcalc: records directory")
         self.setText(f"unitcalc cannot keep its records in\n{path}\n\n{problem}.")
         self.setInformativeText(
-            "Worksheets are recorded and the form is autosaved there. Choose another "
-            "directory for this session. To keep it, start unitcalc with --data-dir DIR or "
-            "set UNITCALC_DATA_DIR."
+            "<p>Worksheets are recorded and the form is autosaved there. Choose another "
+            "directory for this session.</p><p>To keep it, start unitcalc with<br>"
+            "<code>--data-dir DIR</code><br>or set <code>UNITCALC_DATA_DIR</code>.</p>"
         )
         self.choose = self.addButton("Choose another directory…", QMessageBox.ButtonRole.AcceptRole)
         self.quit = self.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
