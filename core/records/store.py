@@ -440,6 +440,8 @@ class RecordStore:
         is copied in with SQLite's backup API (one transaction, safe beside other
         connections), and the restore is journaled so ``verify`` takes it as the new start.
         """
+        if backup.resolve() == self.path.resolve():
+            raise BackupError(f"{backup} is the records database itself; choose a backup")
         source = open_backup(backup)
         try:
             kept = self.backup(label="before-restore") if self._read(self._count) else None
@@ -449,7 +451,7 @@ class RecordStore:
                 raise _unavailable(error, self.path) from None
         finally:
             source.close()
-        migrate(self._conn)
+        self._read(partial(migrate, self._conn))  # a backup from an older program
         count, head = self._read(self._head)
         append_journal(self.backup_plan, "restore", count, head, **{"from": backup.name})
         log.info("records restored from a backup: %d records", count)

@@ -177,7 +177,7 @@ def test_restore_refuses_a_file_that_is_not_an_intact_backup(
     junk.write_bytes(b"not a database" * 100)
     with open_store(tmp_path, plan) as store:
         add(store, 3)
-        for bad in (junk, tmp_path / "nope.sqlite3"):
+        for bad in (junk, tmp_path / "nope.sqlite3", tmp_path / "data" / DB_FILENAME):
             with pytest.raises(BackupError):
                 store.restore(bad)
         # A backup edited afterwards fails its own verify.
