@@ -22,6 +22,7 @@ from core.atomic import write_atomic
 from core.data_dir import ensure_private_dir
 from core.records.backup import (
     BackupPlan,
+    JournalHead,
     append_journal,
     backup_database,
     backups,
@@ -329,11 +330,17 @@ class RecordStore:
 
         if replaces is not None:
             replaces = _check_id(replaces)
+        # Read before the transaction: every line in it is then of a committed record.
+        journal = self._journal_tail()
 
         def transaction() -> tuple[int, str]:
             conn = self._conn
             conn.execute("BEGIN IMMEDIATE")
             try:
+                problem = check_against_journal(conn, journal, self.backup_plan)
+                if problem is not None:
+                    # Recording on would hand out worksheet IDs already printed on charts.
+                    raise StoreUnavailableError(f"nothing was recorded: {problem}")
                 return self._insert(
                     inputs_json, result_json, documentation_json, render, replaces, texts
                 )
@@ -415,6 +422,14 @@ class RecordStore:
             return
         if due:
             backup_in_background(self.path, plan)
+
+    def _journal_tail(self) -> JournalHead | None:
+        """The journal's head, from its last 64 KB; None if it cannot be read (a backup
+        disk that is away must not stop recording)."""
+        try:
+            return read_journal(self.backup_plan, tail=65_536)
+        except BackupError:
+            return None
 
     # ---- backups
 

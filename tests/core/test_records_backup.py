@@ -18,6 +18,7 @@ from core.records import (
     BackupPlan,
     DatabaseMissingError,
     RecordStore,
+    StoreUnavailableError,
     WorksheetRecord,
     format_worksheet_id,
     wait_for_backups,
@@ -110,6 +111,34 @@ def test_verify_reports_a_database_behind_its_journal(tmp_path: Path, plan: Back
         report = store.verify()
     assert not report.ok
     assert "behind its journal" in report.message and "4" in report.message
+
+
+def test_no_record_is_added_to_a_database_behind_its_journal(
+    tmp_path: Path, plan: BackupPlan
+) -> None:
+    with open_store(tmp_path, plan) as store:
+        add(store, 4)
+    db = tmp_path / "data" / DB_FILENAME
+    for side in ("-wal", "-shm"):
+        Path(f"{db}{side}").unlink(missing_ok=True)
+    shutil.copyfile(backups(plan)[-1], db)  # 3 records: W-000004 was printed already
+    with open_store(tmp_path, plan) as store:
+        with pytest.raises(StoreUnavailableError, match=r"nothing was recorded.*behind"):
+            add(store)
+        assert [r.id for r in store.list()] == [3, 2, 1]
+        store.restore(backups(plan)[-1])  # a deliberate restore is the new start
+        assert add(store).id == 4
+
+
+def test_the_journal_tail_is_enough(tmp_path: Path) -> None:
+    plan = BackupPlan(directory=tmp_path)
+    lines = [{"event": "record", "count": n, "head": f"h{n}"} for n in range(1, 3000)]
+    lines.insert(10, {"event": "restore", "count": 1, "head": "h1"})
+    plan.journal.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    head = read_journal(plan, tail=4096)
+    assert head is not None and (head.count, head.head) == (2999, "h2999")
+    full = read_journal(plan)
+    assert full is not None and (full.count, full.head) == (2999, "h2999")
 
 
 def test_verify_reports_a_replaced_database(tmp_path: Path, plan: BackupPlan) -> None:
