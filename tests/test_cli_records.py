@@ -69,6 +69,7 @@ def test_reprint_writes_the_recorded_bytes(data_dir: Path, tmp_path: Path) -> No
 def test_full_verify_rehashes_the_stored_pdfs(data_dir: Path) -> None:
     done = run(data_dir, "verify", "--full")
     assert done.returncode == 0 and "hash chain and PDFs" in done.stdout
+    assert f"matches the backup journal in {data_dir / 'backups'}" in done.stdout
     with sqlite3.connect(data_dir / DB_FILENAME) as conn:
         triggers = [
             row[0]

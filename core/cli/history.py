@@ -123,14 +123,33 @@ def run_verify(args: argparse.Namespace) -> int:
         except RecordStoreError as error:
             print(printable(f"unitcalc: {error}"), file=sys.stderr)
             return EXIT_BROKEN
+        journal = _journal_note(store)
     if report.ok:
         scope = "hash chain and PDFs" if report.pdfs_checked else "hash chain"
         print(
-            f"Intact ({scope}): {report.checked} worksheet records, chain head {report.head_hash}"
+            printable(
+                f"Intact ({scope}): {report.checked} worksheet records, chain head "
+                f"{report.head_hash}; {journal}"
+            )
         )
         return 0
     print(printable(f"unitcalc: {report.message}"), file=sys.stderr)
     return EXIT_BROKEN
+
+
+def _journal_note(store: RecordStore) -> str:
+    """Whether the database was compared with a journal, and where that journal is."""
+    from core.records import BackupError
+    from core.records.backup import read_journal
+
+    plan = store.backup_plan
+    try:
+        journal = read_journal(plan)
+    except BackupError as error:
+        return str(error)
+    if journal is None:
+        return f"no backup journal yet in {plan.directory} (one starts with the next record)"
+    return f"matches the backup journal in {plan.directory}"
 
 
 def add_parsers(subparsers: SubParsers) -> None:
