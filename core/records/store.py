@@ -204,7 +204,9 @@ class RecordStore:
 
     One instance per thread (sqlite3 connections are not shared across
     threads). Several processes may use the same database: each ``add`` holds
-    the write lock from id reservation to commit, others wait (busy timeout).
+    the write lock from id reservation to commit, others wait (busy timeout),
+    and a writer still refused after it rolls back and runs its whole
+    transaction again, for up to ``BUSY_DEADLINE_S``.
     """
 
     def __init__(
