@@ -38,3 +38,14 @@ def test_calc_escapes_catalog_text_in_its_report_and_json(tmp_path: Path) -> Non
     assert done.returncode == 0, done.stderr
     assert not any(raw in done.stdout for raw in RAW)
     assert json.loads(done.stdout)["descriptor"] == HOSTILE  # JSON readers get it back
+
+
+def test_usage_errors_escape_what_was_typed() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "calc", "--paper\x1b]0;x\x07"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "\x1b" not in done.stderr and "\\x1b]0;x\\x07" in done.stderr

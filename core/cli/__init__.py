@@ -39,8 +39,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors are one line and exit 2."""
 
     def error(self, message: str) -> NoReturn:
-        print(f"unitcalc: {message}", file=sys.stderr)
-        raise SystemExit(EXIT_USAGE)
+        raise SystemExit(fail(message))  # argparse quotes what was typed: escaped there
 
 
 def build_parser() -> argparse.ArgumentParser:
