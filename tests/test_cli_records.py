@@ -238,3 +238,12 @@ def test_history_filters_refuse_invalid_or_huge_text(
     assert done.returncode == 2 and done.stdout == b""
     assert done.stderr.count(b"\n") == 1 and option.encode() in done.stderr
     assert b"unexpected" not in done.stderr and b"\x1b" not in done.stderr
+
+
+def test_verify_reports_a_damaged_database(data_dir: Path) -> None:
+    for path in data_dir.glob(f"{DB_FILENAME}*"):
+        path.unlink()
+    (data_dir / DB_FILENAME).write_bytes(b"\x00garbage" * 10_000)
+    done = run(data_dir, "verify")
+    assert done.returncode == 1 and "damaged" in done.stderr and "restore" in done.stderr
+    assert done.stderr.count("\n") == 1

@@ -108,12 +108,13 @@ def run_reprint(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from core.records import DatabaseMissingError, RecordStoreError
+    from core.records import DatabaseDamagedError, DatabaseMissingError, RecordStoreError
 
     try:
         store = open_store(args)
     except InputError as error:
-        if isinstance(error.__context__, DatabaseMissingError):
+        # A database gone or unreadable is what verify is for: exit 1, not a usage error.
+        if isinstance(error.__context__, DatabaseMissingError | DatabaseDamagedError):
             print(printable(f"unitcalc: {error.__context__}"), file=sys.stderr)
             return EXIT_BROKEN
         raise

@@ -64,6 +64,7 @@ from core.records.export import to_csv
 from core.records.models import (
     AlreadyReplacedError,
     BackupError,
+    DatabaseDamagedError,
     DatabaseMissingError,
     RecordCorruptError,
     RecordNotFoundError,
@@ -85,6 +86,7 @@ __all__ = [
     "AlreadyReplacedError",
     "BackupError",
     "BackupPlan",
+    "DatabaseDamagedError",
     "DatabaseMissingError",
     "RecordCorruptError",
     "RecordNotFoundError",

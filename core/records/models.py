@@ -51,6 +51,10 @@ class DatabaseMissingError(StoreUnavailableError):
     """The database file is gone while the backup journal says it held records."""
 
 
+class DatabaseDamagedError(StoreUnavailableError):
+    """The database file is not a readable SQLite database any more."""
+
+
 class BackupError(RecordStoreError):
     """A backup could not be made, read or restored; the message says which and why."""
 

@@ -33,6 +33,7 @@ from core.records.backup import (
 from core.records.models import (
     AlreadyReplacedError,
     BackupError,
+    DatabaseDamagedError,
     DatabaseMissingError,
     RecordCorruptError,
     RecordNotFoundError,
@@ -160,7 +161,7 @@ def _unavailable(error: sqlite3.Error | OSError, path: Path) -> StoreUnavailable
             f"check the disk {other}"
         )
     elif code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
-        text = (
+        return DatabaseDamagedError(
             f"the records database in {where} is damaged ({error}): restore the newest "
             "backup with `main.py restore BACKUP`"
         )
