@@ -19,7 +19,6 @@ from core.errors import InputError
 from core.models import CalculationRequest, CalculationResult, ClaimSetting
 from core.ndc import parse_ndc
 from core.quantities import (
-    Unit,
     parse_concentration,
     parse_count,
     parse_dose,
@@ -109,8 +108,11 @@ def build_request(
     name = FIELD_NAMES
 
     code = found.take("code", lambda t: catalog.code(t, name["code"]), form.code)
-    code = code or (None if "code" in found.errors else catalog.default_code)
     product = found.take("product", lambda t: catalog.product(t, name["product"]), form.product)
+    # A product chosen without a code bills under its own code; another code given with
+    # it is a deliberate choice, which the calculation warns about (``product-code``).
+    if code is None and "code" not in found.errors:
+        code = catalog.code(product.hcpcs) if product is not None else catalog.default_code
     concentration = found.take(
         "concentration", lambda t: parse_concentration(t, name["concentration"]), form.concentration
     )
@@ -138,16 +140,15 @@ def build_request(
     if vial_size is None and product is None and "vial_size" not in found.errors:
         found.errors["vial_size"] = InputError(name["vial_size"], "is empty; enter the size in mL")
 
-    vial_size_ml = None
-    if vial_size is not None:
-        if vial_size.unit is Unit.ML:
-            vial_size_ml = vial_size.amount
-        elif concentration is not None:
-            vial_size_ml = concentration.ml_for(vial_size)
-        elif "concentration" not in found.errors:
-            found.errors["concentration"] = InputError(
-                name["concentration"], f"is needed to convert a {vial_size} container to mL"
-            )
+    if (
+        vial_size is not None
+        and vial_size.unit.is_mass
+        and concentration is None
+        and "concentration" not in found.errors
+    ):
+        found.errors["concentration"] = InputError(
+            name["concentration"], f"is needed to convert a {vial_size} container to mL"
+        )
     if found.errors:
         raise FormErrors(found.errors)
     assert code is not None and payer is not None and dose is not None
@@ -161,7 +162,7 @@ def build_request(
         product=product,
         concentration=concentration,
         multi_dose=multi_dose,
-        vial_size_ml=vial_size_ml,
+        vial_size=vial_size,
         vials_opened=vials,
         dose_ordered=dose,
         weight_kg=weight,
