@@ -160,6 +160,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.dose.changed.connect(self._dose_changed)
         self.dose.product.currentIndexChanged.connect(self._follow_product)
+        self.dose.product.activated.connect(self._bill_product_code)
         self.docs.claim_edited.connect(self._dose_changed)
         self.docs.edited.connect(self._documentation_changed)
         self.dose.difference_reason.textChanged.connect(self._documentation_changed)
@@ -435,6 +436,17 @@ class MainWindow(QMainWindow):
             self.dose.concentration.setPlaceholderText(f"{percent}% from the product")
         else:
             self.dose.concentration.setPlaceholderText(CONCENTRATION_HINT)
+
+    def _bill_product_code(self) -> None:
+        """A product the user picks bills under its own code; choosing another code after
+        that is deliberate, and the result warns about it (``product-code``)."""
+        from core.catalog import default_catalog
+
+        name = self.dose.product.currentData()
+        product = next((p for p in default_catalog().products if p.name == name), None)
+        index = self.dose.code.findData(product.hcpcs) if product is not None else -1
+        if index >= 0:
+            self.dose.code.setCurrentIndex(index)
 
     # -- documentation, verification, print readiness -------------------------------------------
 
