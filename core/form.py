@@ -25,6 +25,7 @@ from core.quantities import (
     parse_quantity,
     parse_weight,
 )
+from core.text import check_text
 
 #: Form field -> the words used for it in messages (and the label in the window).
 FIELD_NAMES: dict[str, str] = {
@@ -39,7 +40,11 @@ FIELD_NAMES: dict[str, str] = {
     "payer": "payer",
     "setting": "claim setting",
     "ndc": "NDC",
+    "prior_authorization": "prior authorization",
 }
+#: Longest text a dose field takes: "0.4 g/kg" or "Gammagard Liquid 10%" fit many times.
+MAX_FIELD_CHARS = 100
+MAX_PRIOR_AUTHORIZATION_CHARS = 64
 _KEY_FOR_NAME = {name: key for key, name in FIELD_NAMES.items()}
 
 
@@ -92,6 +97,7 @@ class _Collector:
         if not text.strip():
             return None
         try:
+            check_text(text, FIELD_NAMES[key], MAX_FIELD_CHARS)
             return parse(text)
         except InputError as error:
             self.errors[key] = error
@@ -133,6 +139,11 @@ def build_request(
     payer = payer or (None if "payer" in found.errors else payers.default)
     setting = found.take("setting", lambda t: _setting(t), form.setting) or ClaimSetting.OUTPATIENT
     ndc = found.take("ndc", lambda t: parse_ndc(t, name["ndc"]), form.ndc)
+    prior_authorization = form.prior_authorization.strip()
+    try:
+        check_text(prior_authorization, name["prior_authorization"], MAX_PRIOR_AUTHORIZATION_CHARS)
+    except InputError as error:
+        found.errors["prior_authorization"] = error
 
     for key, value in (("dose_ordered", dose), ("administered", administered)):
         if value is None and key not in found.errors:
@@ -169,7 +180,7 @@ def build_request(
         administered=administered,
         setting=setting,
         ndc=ndc,
-        prior_authorization=form.prior_authorization.strip(),
+        prior_authorization=prior_authorization,
     )
 
 

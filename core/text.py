@@ -47,21 +47,20 @@ def check_text(text: str, field: str, max_chars: int, *, lines: bool = False) ->
 
 
 def read_text_file(path: Path, field: str, max_bytes: int) -> str:
-    """The UTF-8 text of ``path``, refusing directories and anything over ``max_bytes``
-    (``/dev/zero`` is read no further than the limit)."""
-    if path.is_dir():
-        raise InputError(field, f"{shown(str(path))} is a directory")
+    """The UTF-8 text of ``path``, refusing anything over ``max_bytes`` (``/dev/zero`` is
+    read no further than the limit; a directory cannot be opened)."""
+    where = printable(str(path))
     try:
         with path.open("rb") as file:
             data = file.read(max_bytes + 1)
     except OSError as error:
-        raise InputError(field, f"cannot read {shown(str(path))} ({error.strerror})") from None
+        raise InputError(field, f"cannot read {where} ({error.strerror})") from None
     if len(data) > max_bytes:
-        raise InputError(field, f"{shown(str(path))} is larger than {max_bytes:,} bytes")
+        raise InputError(field, f"{where} is larger than {max_bytes:,} bytes")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise InputError(field, f"{shown(str(path))} is not UTF-8 text") from None
+        raise InputError(field, f"{where} is not UTF-8 text") from None
 
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
