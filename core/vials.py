@@ -43,10 +43,11 @@ def fewest_vials(dose_ml: Decimal | Fraction, size_ml: Decimal | Fraction) -> in
 def least_waste_plan(
     dose_ml: Decimal | Fraction, sizes_ml: tuple[Decimal, ...]
 ) -> tuple[ContainerUse, ...]:
-    """The mix of sizes covering the dose with the least labeled total, then fewest vials.
+    """The mix of at most ``MAX_VIALS`` containers covering the dose with the least
+    labeled total, then the fewest containers.
 
-    Raises ``CalculationError`` when the sizes are too fine to plan in
-    ``MAX_PLAN_STEPS`` steps or the plan needs more than ``MAX_VIALS`` containers.
+    Raises ``CalculationError`` when even the largest size needs more than
+    ``MAX_VIALS`` containers, or the sizes are too fine to plan in ``MAX_PLAN_STEPS``.
     """
     return _plan(Fraction(dose_ml), tuple(sorted({s.normalize() for s in sizes_ml})))
 
@@ -71,16 +72,17 @@ def _plan(dose_ml: Fraction, sizes_ml: tuple[Decimal, ...]) -> tuple[ContainerUs
             f"the sizes {listed} mL are too fine to plan a mix for this dose; enter the vial size",
         )
     # fewest[t] = fewest containers whose sizes sum to exactly t; last[t] = size used last.
-    fewest = [0] + [limit + 1] * limit
+    unreachable = max(limit, MAX_VIALS) + 1  # more than any count that may be chosen
+    fewest = [0] + [unreachable] * limit
     last = [0] * (limit + 1)
     for total in range(1, limit + 1):
         for size in sizes:  # ascending, so ties keep the larger size (checked last)
             if size <= total and fewest[total - size] + 1 <= fewest[total]:
                 fewest[total] = fewest[total - size] + 1
                 last[total] = size
-    best = next(t for t in range(max(target, 1), limit + 1) if fewest[t] <= limit)
-    if fewest[best] > MAX_VIALS:
-        raise _too_many(fewest[best], "dose ordered")
+    # The least total that some mix of at most MAX_VIALS containers makes; the largest
+    # size alone always does (checked above), so there is one.
+    best = next(t for t in range(max(target, 1), limit + 1) if fewest[t] <= MAX_VIALS)
     counts: dict[int, int] = {}
     while best:
         counts[last[best]] = counts.get(last[best], 0) + 1

@@ -469,8 +469,11 @@ class MainWindow(QMainWindow):
         self.verification.print_button.setEnabled(ready)
         self.print_action.setEnabled(True)  # Ctrl+P always answers, if only with the reasons
         if ready:
+            from core.documentation import fact_warnings
+
             self.verification.print_button.setToolTip("Print the worksheet for the chart.")
-            self.verification.print_status.setText("Ready to print.")
+            checks = fact_warnings(self.documentation(), datetime.now())
+            self.verification.print_status.setText(" ".join(["Ready to print.", *checks]))
             return
         listed = "\n".join(f"• {p}" for p in problems)
         self.verification.print_button.setToolTip(f"Printing needs:\n{listed}")
