@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from core.errors import InputError
 from core.models import CalculationResult
+from core.quantities import MAX_VIALS
 from core.text import check_text
 
 ROUTES = ("IV", "SC", "IM")
@@ -48,7 +49,7 @@ class Documentation(BaseModel):
     diagnosis: str = ""  # ICD-10 code(s), e.g. "D80.1"
     prior_authorization: str = ""
     ndc: str = ""  # as on the label; the claim form comes from core.ndc
-    vials: tuple[VialRecord, ...] = ()
+    vials: tuple[VialRecord, ...] = Field(default=(), max_length=MAX_VIALS)
     waste_reason: str = ""
     waste_witness: str = ""
     difference_reason: str = ""  # why administered differs from ordered, or an override
@@ -130,9 +131,14 @@ MAX_AHEAD = timedelta(days=1)
 MAX_AGE_YEARS = 120
 
 
-def _local(moment: datetime) -> datetime:
+def local_time(moment: datetime) -> datetime:
     """A time with an offset (``+02:00``) as local wall time, comparable with ``now``."""
-    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment
+    if moment.tzinfo is None:
+        return moment
+    try:
+        return moment.astimezone().replace(tzinfo=None)
+    except OverflowError:  # year 1 or 9999 shifted past the calendar: keep the wall time
+        return moment.replace(tzinfo=None)
 
 
 def _age(born: date, on: date) -> int:
@@ -142,7 +148,8 @@ def _age(born: date, on: date) -> int:
 def fact_problems(doc: Documentation, now: datetime) -> list[InputError]:
     """Facts that cannot be true: an administration more than a day ahead of ``now``."""
     given = doc.administered_at
-    if given is not None and _local(given) > _local(now) + MAX_AHEAD:
+    # A difference of two times, not now + a day: that overflows on 9999-12-31.
+    if given is not None and local_time(given) - local_time(now) > MAX_AHEAD:
         return [
             InputError(
                 "administered at",
@@ -156,14 +163,14 @@ def fact_problems(doc: Documentation, now: datetime) -> list[InputError]:
 def fact_warnings(doc: Documentation, now: datetime) -> list[str]:
     """Facts to check before the worksheet goes into the chart, as sentences."""
     found: list[str] = []
-    given = _local(doc.administered_at) if doc.administered_at else None
-    if given is not None and given > _local(now):
+    given = local_time(doc.administered_at) if doc.administered_at else None
+    if given is not None and given > local_time(now):
         found.append(
             f"The administration time {given:%Y-%m-%d %H:%M} is after the time of "
-            f"printing ({_local(now):%Y-%m-%d %H:%M}). Check the date and time."
+            f"printing ({local_time(now):%Y-%m-%d %H:%M}). Check the date and time."
         )
     born = doc.date_of_birth
-    day = given.date() if given is not None else _local(now).date()
+    day = given.date() if given is not None else local_time(now).date()
     if born is not None and born > day:
         found.append(
             f"The date of birth {born:%Y-%m-%d} is after the administration "

@@ -22,6 +22,7 @@ from core.documentation import (
     check_documentation_text,
     fact_problems,
     fact_warnings,
+    local_time,
     missing_for_print,
 )
 from core.errors import InputError
@@ -66,7 +67,7 @@ def _datetime(text: str, field: str) -> datetime:
             field, f"'{shown(text)}' is not a date and time such as 2025-03-01T14:30"
         ) from None
     # A time with an offset is kept as the local wall time, like one typed without.
-    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment
+    return local_time(moment)
 
 
 def _record_id(text: str) -> int:

@@ -4,7 +4,6 @@ the field named."""
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,11 +29,9 @@ def form_error(form: DoseForm) -> tuple[str, str]:
 
 
 def test_the_planner_refuses_sizes_too_fine_to_plan_without_building_a_table() -> None:
-    started = time.perf_counter()
     with pytest.raises(CalculationError) as raised:
         least_waste_plan(D(9000), (D("0.0001"), D(10_000)))
     assert raised.value.field == "vial size" and "too fine" in raised.value.message
-    assert time.perf_counter() - started < 5  # a guard against a hang, not a benchmark
 
 
 def test_the_planner_refuses_a_plan_of_more_than_100_containers() -> None:
