@@ -118,6 +118,32 @@ def text_problems(doc: Documentation) -> list[InputError]:
     return problems
 
 
+def printable_documentation(doc: Documentation) -> Documentation:
+    """``doc`` with each text that fails its check replaced by the reason in brackets.
+
+    A draft of bad input then lays out at once (a 10,000-character name took ReportLab
+    half a minute) and says what to fix; a worksheet for the chart is refused before.
+    """
+    update: dict[str, object] = {}
+    for key, limit in TEXT_LIMITS.items():
+        try:
+            check_text(getattr(doc, key), FIELD_WORDS[key], limit, lines=key in _MULTI_LINE)
+        except InputError as error:
+            update[key] = f"[not printed: {error.message}]"
+    vials = []
+    for vial in doc.vials:
+        fixed: dict[str, object] = {}
+        for key, limit in VIAL_LIMITS.items():
+            try:
+                check_text(getattr(vial, key), key, limit)
+            except InputError as error:
+                fixed[key] = "" if key == "size_ml" else f"[not printed: {error.message}]"
+        vials.append(vial.model_copy(update=fixed) if fixed else vial)
+    if any(a is not b for a, b in zip(vials, doc.vials, strict=True)):
+        update["vials"] = tuple(vials)
+    return doc.model_copy(update=update) if update else doc
+
+
 def check_documentation_text(doc: Documentation) -> None:
     """Raise the first of ``text_problems``."""
     problems = text_problems(doc)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from core.documentation import Documentation, fact_warnings
+from core.documentation import Documentation, fact_warnings, printable_documentation
 from core.models import CalculationResult
 from core.worksheet.content import DRAFT_MARK, Paper, WorksheetContent, worksheet_content
 
@@ -37,6 +37,7 @@ def build_worksheet(
     """
     from core.worksheet import fonts, render
 
+    documentation = printable_documentation(documentation)
     content = worksheet_content(
         result,
         documentation,

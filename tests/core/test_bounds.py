@@ -4,18 +4,27 @@ the field named."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from core import calculation, ismp
 from core.catalog import default_catalog, load_catalog
-from core.documentation import check_documentation_text, missing_for_print, text_problems
+from core.documentation import (
+    VialRecord,
+    check_documentation_text,
+    missing_for_print,
+    text_problems,
+)
 from core.errors import CalculationError, CatalogError, InputError
 from core.form import DoseForm, FormErrors, evaluate
 from core.quantities import parse_concentration, parse_count, parse_quantity
 from core.vials import MAX_PLAN_STEPS, least_waste_plan
+from core.worksheet import build_worksheet
 from core.worksheet.example import DOCUMENTATION
 
 D = Decimal
@@ -179,3 +188,20 @@ def test_the_least_waste_within_100_containers_is_planned() -> None:
     # The least total (24 × 400 + 799 × 0.5) would take 823 containers; 0.5 mL more is 25.
     plan = least_waste_plan(D("9999.5"), (D("0.5"), D(400)))
     assert [(c.size_ml, c.count) for c in plan] == [(D(400), 25)]
+
+
+def test_a_draft_of_an_overlong_name_prints_the_reason_not_the_text() -> None:
+    doc = DOCUMENTATION.model_copy(
+        update={"patient_name": "9" * 10_000, "vials": (VialRecord(lot="\x1b[2K", expiry=None),)}
+    )
+    pdf = build_worksheet(
+        evaluate(DoseForm(vial_size="10", dose_ordered="10", administered="10")),
+        doc,
+        worksheet_id="DRAFT",
+        printed_at=datetime(2025, 3, 1, 15, 0),
+        draft=True,
+    )
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(BytesIO(pdf)).pages).split())
+    assert "[not printed: is 10,000 characters long; at most 200 fit]" in text
+    assert "[not printed: contains the control character \\x1b]" in text
+    assert "9" * 300 not in text
