@@ -72,10 +72,10 @@ TEXT_LIMITS: dict[str, int] = {
     "diagnosis": 200,
     "prior_authorization": 64,
     "ndc": 32,
-    "waste_reason": 1000,
+    "waste_reason": 2000,
     "waste_witness": 200,
-    "difference_reason": 1000,
-    "notes": 4000,
+    "difference_reason": 2000,
+    "notes": 10_000,
     "prepared_by": 200,
     "verified_by": 200,
 }

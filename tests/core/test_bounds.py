@@ -141,7 +141,7 @@ def test_dose_text_fields_have_limits(key: str, value: str, words: str) -> None:
     [
         ({"patient_name": "A" * 201}, "patient name: is 201 characters long; at most 200 fit"),
         ({"mrn": "9" * 10_000}, "MRN: is 10,000 characters long"),
-        ({"notes": "n" * 4001}, "notes: is 4,001 characters long"),
+        ({"notes": "n" * 10_001}, "notes: is 10,001 characters long"),
         ({"patient_name": "Jane\udcffDoe"}, "patient name: is not valid text"),
         ({"patient_name": "Jane \u202eeoD"}, "patient name: contains a hidden text-direction"),
         ({"diagnosis": "D80.1\x00"}, "diagnosis: contains the control character \\x00"),
