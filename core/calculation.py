@@ -81,10 +81,12 @@ def _volume(request: CalculationRequest, amount: Quantity, field: str, why: str)
     concentration = _need_concentration(request, why)
     volume = concentration.ml_for(amount)
     if volume > MAX_VOLUME_ML:
+        volume_text, limit_text = _distinct_ml(volume, Fraction(MAX_VOLUME_ML))
         raise CalculationError(
             field,
-            f"{amount} at {concentration} is {_ml(volume)}, more than "
-            f"{ismp.quantity(MAX_VOLUME_ML, 'mL')}; check the amount and the concentration",
+            f"{ismp.quantity(amount.amount, amount.unit.value, 4)} at {concentration} is "
+            f"{volume_text}, more than {limit_text}; "
+            "check the amount and the concentration",
         )
     return volume
 

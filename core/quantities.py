@@ -164,12 +164,18 @@ def _check_positive(value: Decimal, field: str) -> None:
         raise InputError(field, "must be greater than zero")
 
 
+def _as_typed(quantity: Quantity) -> str:
+    """All the places a typed amount may have, so it never reads as the limit it passed."""
+    return ismp.quantity(quantity.amount, quantity.unit.value, MAX_DECIMAL_PLACES)
+
+
 def _check_limit(quantity: Quantity, field: str) -> None:
     if quantity.unit is Unit.ML and quantity.amount > MAX_VOLUME_ML:
-        raise InputError(field, f"{quantity} is more than {ismp.quantity(MAX_VOLUME_ML, 'mL')}")
+        limit = ismp.quantity(MAX_VOLUME_ML, "mL")
+        raise InputError(field, f"{_as_typed(quantity)} is more than {limit}")
     if quantity.unit.is_mass and quantity.mg > MAX_MASS_MG:
         limit = ismp.quantity(MAX_MASS_MG / 1000, "g")
-        raise InputError(field, f"{quantity} is more than {limit}")
+        raise InputError(field, f"{_as_typed(quantity)} is more than {limit}")
 
 
 def parse_quantity(
@@ -200,7 +206,7 @@ def parse_dose(text: str, field: str) -> Quantity | WeightBasedDose:
         _check_positive(value, field)
         per_kg = Quantity(amount=value, unit=_unit(mass_word, field, (Unit.MG, Unit.G)))
         if per_kg.mg > MAX_MG_PER_KG:
-            raise InputError(field, f"{per_kg}/kg is more than 10 g/kg")
+            raise InputError(field, f"{_as_typed(per_kg)}/kg is more than 10 g/kg")
         return WeightBasedDose(per_kg=per_kg)
     return parse_quantity(text, field)
 
@@ -215,7 +221,8 @@ def parse_weight(text: str, field: str = "patient weight") -> Decimal:
     value = parse_number(stripped, field)
     _check_positive(value, field)
     if value > MAX_WEIGHT_KG:
-        raise InputError(field, f"{ismp.number(value)} kg is more than {MAX_WEIGHT_KG} kg")
+        weight = ismp.number(value, MAX_DECIMAL_PLACES)
+        raise InputError(field, f"{weight} kg is more than {MAX_WEIGHT_KG} kg")
     return value
 
 

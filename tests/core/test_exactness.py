@@ -244,3 +244,44 @@ def test_an_exact_overfill_refusal_still_names_the_field() -> None:
             )
         )
     assert raised.value.field == "amount administered"
+
+
+@pytest.mark.parametrize(
+    ("form", "key", "message"),
+    [
+        (
+            DoseForm(vial_size="10000.0001", dose_ordered="1", administered="1"),
+            "vial_size",
+            "10,000.0001 mL is more than 10,000 mL",
+        ),
+        (
+            DoseForm(vial_size="1", dose_ordered="10.0001 g/kg", weight="1", administered="1"),
+            "dose_ordered",
+            "10.0001 g/kg is more than 10 g/kg",
+        ),
+        (
+            DoseForm(vial_size="1", dose_ordered="0.1 g/kg", weight="500.0001", administered="1"),
+            "weight",
+            "500.0001 kg is more than 500 kg",
+        ),
+        (
+            DoseForm(vial_size="1", dose_ordered="2000.0001 g", administered="1"),
+            "dose_ordered",
+            "2,000.0001 g is more than 2,000 g",
+        ),
+        (
+            DoseForm(
+                vial_size="100",
+                dose_ordered="300.0001 mg",
+                concentration="0.03 mg/mL",
+                administered="1",
+            ),
+            "dose_ordered",
+            "300.0001 mg at 0.03 mg/mL is 10,000.003 mL, more than 10,000 mL",
+        ),
+    ],
+)
+def test_limits_never_read_as_the_amount_refused(form: DoseForm, key: str, message: str) -> None:
+    with pytest.raises(FormErrors) as raised:
+        evaluate(form)
+    assert raised.value.errors[key].message.startswith(message)
