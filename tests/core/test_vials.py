@@ -41,3 +41,25 @@ def test_plan_is_the_least_total_then_the_fewest_containers(sizes: list[int], do
         if sum(n * s for n, s in zip(counts, sizes, strict=True)) >= dose
     )
     assert (total, count) == best
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    sizes=st.lists(st.integers(1, 40), min_size=2, max_size=2, unique=True),
+    dose=st.integers(1, 250),
+)
+def test_plan_is_the_least_total_within_100_containers(sizes: list[int], dose: int) -> None:
+    small, large = sorted(sizes)
+    if -(-dose // large) > 100:  # even the largest size alone needs more: refused
+        return
+    plan = least_waste_plan(D(dose), (D(small), D(large)))
+    total = sum(c.size_ml * c.count for c in plan)
+    count = sum(c.count for c in plan)
+    best = min(
+        (a * small + b * large, a + b)
+        for b in range(min(100, dose // large + 1) + 1)
+        for a in range(min(100 - b, dose // small + 1) + 1)
+        if a * small + b * large >= dose
+    )
+    assert count <= 100
+    assert (total, count) == best
