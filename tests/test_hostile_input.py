@@ -16,8 +16,11 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.cli import run_command
+from core.form import DoseForm, FormErrors, evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -343,3 +346,18 @@ def test_main_py_case_files_nested_deep_and_dev_zero(tmp_path: Path) -> None:
         assert done.returncode == 2
         line = done.stderr.decode().strip()
         assert line.startswith("unitcalc: case file") and words in line and "\n" not in line
+
+
+FORM_KEYS = [k for k in DoseForm.model_fields if k != "multi_dose"]
+NUMBERISH = st.from_regex(r"\A[0-9.,%/ a-zA-Zµ\-]{0,14}\Z") | st.text(max_size=30)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.sampled_from(FORM_KEYS), NUMBERISH, max_size=6))
+def test_any_text_in_any_dose_field_is_a_result_or_named_errors(typed: dict[str, str]) -> None:
+    form = DoseForm(vial_size="10", dose_ordered="12", administered="12").model_copy(update=typed)
+    try:
+        evaluate(form)
+    except FormErrors as errors:
+        for key, error in errors.errors.items():
+            assert "\n" not in str(error) and error.field, (key, str(error))
