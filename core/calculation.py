@@ -62,10 +62,15 @@ def _ml(value: Fraction, max_places: int = 3) -> str:
 def _distinct_ml(first: Fraction, second: Fraction) -> tuple[str, str]:
     """Two different volumes as texts that differ: ``16.6667 mL`` and ``16.66667 mL``,
     never ``16.667 mL`` twice."""
+
+    def text(value: Fraction, places: int) -> str:
+        rounded = Decimal(floor(value * 10**places + Fraction(1, 2))).scaleb(-places)
+        return ismp.quantity(rounded, "mL", places)
+
     places = 3
-    while places < DECIMAL_PLACES and _ml(first, places) == _ml(second, places):
+    while places < 2 * DECIMAL_PLACES and text(first, places) == text(second, places):
         places += 1
-    return _ml(first, places), _ml(second, places)
+    return text(first, places), text(second, places)
 
 
 def _need_concentration(request: CalculationRequest, why: str) -> Concentration:
