@@ -38,7 +38,7 @@ def check_text(text: str, field: str, max_chars: int, *, lines: bool = False) ->
         category = unicodedata.category(char)
         if category == "Cs":
             raise InputError(field, "is not valid text (it holds bytes that are not UTF-8)")
-        if category == "Cc" and not (lines and char in "\n\t"):
+        if category in ("Cc", "Zl", "Zp") and not (lines and char in "\n\t\u2028\u2029"):
             raise InputError(field, f"contains the control character {printable(char)}")
         if char in _DIRECTION_OVERRIDES:
             raise InputError(

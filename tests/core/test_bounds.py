@@ -145,6 +145,7 @@ def test_dose_text_fields_have_limits(key: str, value: str, words: str) -> None:
         ({"patient_name": "Jane\udcffDoe"}, "patient name: is not valid text"),
         ({"patient_name": "Jane \u202eeoD"}, "patient name: contains a hidden text-direction"),
         ({"diagnosis": "D80.1\x00"}, "diagnosis: contains the control character \\x00"),
+        ({"mrn": "123\u2028456"}, "MRN: contains the control character \\u2028"),
     ],
 )
 def test_documentation_text_fields_have_limits(change: dict[str, object], words: str) -> None:
