@@ -16,10 +16,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.cli.calc import add_calc_options, form_from_args
-from core.documentation import Documentation, VialRecord, missing_for_print
+from core.documentation import (
+    MAX_WORKSHEET_ID,
+    Documentation,
+    VialRecord,
+    check_documentation_text,
+    fact_problems,
+    fact_warnings,
+    local_time,
+    missing_for_print,
+)
 from core.errors import InputError
 from core.form import DoseForm, FormErrors, evaluate
 from core.models import CalculationResult
+from core.text import shown
 
 if TYPE_CHECKING:
     from core.cli import SubParsers
@@ -47,22 +57,25 @@ def _date(text: str, field: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InputError(field, f"'{text}' is not a date such as 2025-03-01") from None
+        raise InputError(field, f"'{shown(text)}' is not a date such as 2025-03-01") from None
 
 
 def _datetime(text: str, field: str) -> datetime:
     try:
-        return datetime.fromisoformat(text.strip())
+        moment = datetime.fromisoformat(text.strip())
     except ValueError:
         raise InputError(
-            field, f"'{text}' is not a date and time such as 2025-03-01T14:30"
+            field, f"'{shown(text)}' is not a date and time such as 2025-03-01T14:30"
         ) from None
+    # A time with an offset is kept as the local wall time, like one typed without.
+    return local_time(moment)
 
 
 def _record_id(text: str) -> int:
-    match = re.fullmatch(r"\s*(?:[Ww]-?)?0*([1-9][0-9]{0,17})\s*", text)
+    digits = len(str(MAX_WORKSHEET_ID))
+    match = re.fullmatch(rf"\s*(?:[Ww]-?)?0*([1-9][0-9]{{0,{digits - 1}}})\s*", text)
     if match is None:
-        raise InputError("replaces", f"'{text}' is not a worksheet ID such as W-000042")
+        raise InputError("replaces", f"'{shown(text)}' is not a worksheet ID such as W-000042")
     return int(match.group(1))
 
 
@@ -180,6 +193,9 @@ def run(args: argparse.Namespace) -> int:
     now = datetime.now().replace(second=0, microsecond=0)
     printed_at = _datetime(args.printed_at, "printed at") if args.printed_at else now
     doc = complete(doc, result, now)
+    check_documentation_text(doc)
+    for problem in fact_problems(doc, now):
+        raise problem
     output = Path(args.output)
 
     def build(worksheet_id: str, replaces: int | None, draft: bool = False) -> bytes:
@@ -193,10 +209,11 @@ def run(args: argparse.Namespace) -> int:
             paper=args.paper,
         )
 
-    missing = missing_for_print(doc, result)
+    missing = missing_for_print(doc, result, now)
     if args.draft:
         _write(output, build(DRAFT_ID, doc.replaces, draft=True))
         _say(f"Draft written to {output} (not recorded; not for the chart)", output)
+        _print_warnings(result, doc, now, output)
         return 0
     if missing:
         raise InputError(
@@ -206,7 +223,17 @@ def run(args: argparse.Namespace) -> int:
     worksheet_id, pdf = _record(args, dose, doc, result, build)
     _write(output, pdf, recorded=worksheet_id)
     _say(f"Recorded worksheet {worksheet_id}; written to {output}", output)
+    _print_warnings(result, doc, now, output)
     return 0
+
+
+def _print_warnings(
+    result: CalculationResult, doc: Documentation, now: datetime, output: Path
+) -> None:
+    """What the worksheet warns about, also said where the command was typed (on stderr
+    when the PDF itself goes to stdout)."""
+    for warning in (*(str(w) for w in result.warnings), *fact_warnings(doc, now)):
+        _say(f"Warning: {warning}", output)
 
 
 def add_parsers(subparsers: SubParsers) -> None:

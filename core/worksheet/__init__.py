@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from core.documentation import Documentation
+from core.documentation import Documentation, fact_warnings, printable_documentation
 from core.models import CalculationResult
 from core.worksheet.content import DRAFT_MARK, Paper, WorksheetContent, worksheet_content
 
@@ -37,6 +37,7 @@ def build_worksheet(
     """
     from core.worksheet import fonts, render
 
+    documentation = printable_documentation(documentation)
     content = worksheet_content(
         result,
         documentation,
@@ -44,6 +45,6 @@ def build_worksheet(
         printed_at=printed_at,
         replaces=replaces,
         draft=draft,
-        notices=fonts.notices(documentation),
+        notices=(*fonts.notices(documentation), *fact_warnings(documentation, printed_at)),
     )
     return render.build_pdf(content, paper)
