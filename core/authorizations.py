@@ -25,6 +25,7 @@ from typing import Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from core import ismp
+from core.calculation import to_decimal
 from core.data_dir import ensure_private_dir
 from core.errors import InputError
 from core.models import CalculationResult, Warning
@@ -89,7 +90,7 @@ def use_for(auth: Authorization, result: CalculationResult) -> Decimal:
             "authorization",
             f"{auth.number} is counted in grams; enter the concentration to convert mL to grams",
         )
-    return result.concentration.mg_in(result.administered_ml) / 1000
+    return to_decimal(result.concentration.mg_in(result.administered_ml) / 1000)
 
 
 def _private_file(path: Path) -> None:

@@ -1,13 +1,16 @@
 """The billing rules: from a validated request to units, waste, modifiers and claim lines.
 
-``calculate`` is a pure function. Every number it returns is exact (Decimal), and every
-rule it applies is written out in ``steps`` so the window and the worksheet can show the
-arithmetic an auditor would redo by hand.
+``calculate`` is a pure function. It carries every amount exactly (``Fraction``), so
+the only rounding is the billing rules' own; every rule it applies is written out in
+``steps`` so the window and the worksheet can show the arithmetic an auditor would redo
+by hand.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
+from math import ceil, floor
 
 from core import ismp
 from core.catalog import BillingCode, PayerProfile
@@ -20,16 +23,54 @@ from core.models import (
     Warning,
 )
 from core.ndc import ndc_claim_segment, ndc_quantity
-from core.quantities import Concentration, Quantity, Unit, WeightBasedDose
+from core.quantities import MAX_VIALS, MAX_VOLUME_ML, Concentration, Quantity, Unit, WeightBasedDose
 from core.vials import fewest_vials, least_waste_plan
 
-# Differences smaller than this are rounding of a mass converted to mL, not a change.
-_SAME_VOLUME = Decimal("0.001")
-_ROUNDING_MODES = {"up": (ROUND_CEILING, "rounded up"), "nearest": (ROUND_HALF_UP, "rounded")}
+# Amounts are carried as exact fractions of a mL: 500 mg at 3 % is 50/3 mL, and 50/3 mL
+# at 30 mg/mL is 500 mg again. Only the billing rules round (units up, labeled units
+# down); printed and JSON amounts are rounded for reading only (``to_decimal``).
+
+# Differences smaller than this cannot be measured in a syringe: an order in mg at 3 %
+# is 16.6666... mL, typed as 16.6667 mL, and that is not a different dose.
+_SAME_VOLUME = Fraction(1, 1000)
+#: Places kept when an amount that does not terminate (50/3 mL) is written as a decimal.
+DECIMAL_PLACES = 10
 
 
-def _ml(value: Decimal) -> str:
-    return ismp.quantity(value, "mL")
+def to_decimal(value: Fraction) -> Decimal:
+    """``value`` as a decimal: exact when it terminates (2.4), else to 10 places."""
+    denominator = value.denominator
+    twos = fives = 0
+    while denominator % 2 == 0:
+        denominator //= 2
+        twos += 1
+    while denominator % 5 == 0:
+        denominator //= 5
+        fives += 1
+    places = max(twos, fives)
+    if denominator != 1 or places > DECIMAL_PLACES:
+        places = DECIMAL_PLACES
+    scaled = value * 10**places
+    whole = floor(scaled + Fraction(1, 2))  # half up; exact when it terminates
+    return Decimal(whole).scaleb(-places).normalize()
+
+
+def _ml(value: Fraction, max_places: int = 3) -> str:
+    return ismp.quantity(to_decimal(value), "mL", max_places)
+
+
+def _distinct_ml(first: Fraction, second: Fraction) -> tuple[str, str]:
+    """Two different volumes as texts that differ: ``16.6667 mL`` and ``16.66667 mL``,
+    never ``16.667 mL`` twice."""
+
+    def text(value: Fraction, places: int) -> str:
+        rounded = Decimal(floor(value * 10**places + Fraction(1, 2))).scaleb(-places)
+        return ismp.quantity(rounded, "mL", places)
+
+    places = 3
+    while places < 2 * DECIMAL_PLACES and text(first, places) == text(second, places):
+        places += 1
+    return text(first, places), text(second, places)
 
 
 def _need_concentration(request: CalculationRequest, why: str) -> Concentration:
@@ -38,29 +79,47 @@ def _need_concentration(request: CalculationRequest, why: str) -> Concentration:
     return request.concentration
 
 
-def _ordered_ml(request: CalculationRequest, steps: list[str]) -> Decimal:
+def _volume(request: CalculationRequest, amount: Quantity, field: str, why: str) -> Fraction:
+    """An amount in mL, exactly; a mass goes through the concentration."""
+    if amount.unit is Unit.ML:
+        return Fraction(amount.amount)
+    concentration = _need_concentration(request, why)
+    volume = concentration.ml_for(amount)
+    if volume > MAX_VOLUME_ML:
+        volume_text, limit_text = _distinct_ml(volume, Fraction(MAX_VOLUME_ML))
+        raise CalculationError(
+            field,
+            f"{ismp.quantity(amount.amount, amount.unit.value, 4)} at {concentration} is "
+            f"{volume_text}, more than {limit_text}; "
+            "check the amount and the concentration",
+        )
+    return volume
+
+
+def _ordered_ml(request: CalculationRequest, steps: list[str]) -> Fraction:
     dose = request.dose_ordered
     if isinstance(dose, WeightBasedDose):
         if request.weight_kg is None:
             raise CalculationError("patient weight", f"is needed for a dose of {dose}")
-        total_mg = dose.per_kg.mg * request.weight_kg
+        total_mg = dose.per_kg.mg * request.weight_kg  # two short decimals: exact
         dose = Quantity(amount=total_mg / 1000, unit=Unit.G)
         weight = ismp.quantity(request.weight_kg, "kg")
         steps.append(f"Dose ordered: {request.dose_ordered} × {weight} = {dose}")
-    if dose.unit is Unit.ML:
-        return dose.amount
-    concentration = _need_concentration(request, f"to convert the dose of {dose} to mL")
-    ordered_ml = concentration.ml_for(dose)
-    steps.append(
-        f"Dose ordered: {ismp.quantity(dose.mg, 'mg')} ÷ {concentration} = {_ml(ordered_ml)}"
-    )
+    ordered_ml = _volume(request, dose, "dose ordered", f"to convert the dose of {dose} to mL")
+    if dose.unit.is_mass:
+        assert request.concentration is not None
+        steps.append(
+            f"Dose ordered: {ismp.quantity(dose.mg, 'mg')} ÷ {request.concentration} = "
+            f"{_ml(ordered_ml)}"
+        )
     return ordered_ml
 
 
 def _containers(
-    request: CalculationRequest, ordered_ml: Decimal, steps: list[str]
-) -> tuple[tuple[ContainerUse, ...], bool]:
-    size = request.vial_size_ml
+    request: CalculationRequest, ordered_ml: Fraction, steps: list[str]
+) -> tuple[tuple[tuple[Fraction, int], ...], bool]:
+    """Each container size opened (exact mL) with its count, and whether derived."""
+    size = request.container_size
     if size is None:
         if request.product is None:
             raise CalculationError("vial size", "is empty; enter the container size in mL")
@@ -70,65 +129,90 @@ def _containers(
         total = sum((c.size_ml * c.count for c in plan), Decimal(0))
         steps.append(
             f"Containers: least waste from {request.product.name} sizes: "
-            f"{' + '.join(str(c) for c in plan)} = {_ml(total)}"
+            f"{' + '.join(str(c) for c in plan)} = {ismp.quantity(total, 'mL')}"
         )
-        return plan, True
+        return tuple((Fraction(c.size_ml), c.count) for c in plan), True
+    size_ml = _volume(request, size, "vial size", f"to convert a {size} container to mL")
+    written = _ml(size_ml) + (f" ({size})" if size.unit.is_mass else "")
     if request.vials_opened is not None:
-        use = ContainerUse(size_ml=size, count=request.vials_opened)
-        steps.append(f"Containers: {use} entered by hand = {_ml(size * use.count)}")
-        return (use,), False
-    count = fewest_vials(ordered_ml, size)
+        count = request.vials_opened
+        steps.append(f"Containers: {count} × {written} entered by hand = {_ml(size_ml * count)}")
+        return ((size_ml, count),), False
+    count = fewest_vials(ordered_ml, size_ml)
     steps.append(
-        f"Containers: {_ml(ordered_ml)} / {_ml(size)} = {ismp.number(ordered_ml / size, 4)}"
-        f" -> {count} × {_ml(size)} = {_ml(size * count)} (fewest that hold the dose ordered)"
+        f"Containers: {_ml(ordered_ml)} / {_ml(size_ml)} = "
+        f"{ismp.number(to_decimal(ordered_ml / size_ml), 4)} -> {count} × {written} = "
+        f"{_ml(size_ml * count)} (fewest that hold the dose ordered)"
     )
-    return (ContainerUse(size_ml=size, count=count),), True
+    return ((size_ml, count),), True
 
 
-def _in_dosage_measure(
-    request: CalculationRequest, volume_ml: Decimal, what: str, steps: list[str] | None
-) -> Decimal:
+def _in_dosage_measure(request: CalculationRequest, volume_ml: Fraction) -> Fraction:
     """A volume in the code's dosage unit: mL stays mL, mass codes go through mg."""
     code = request.code
     if code.dosage.unit is Unit.ML:
         return volume_ml
     concentration = _need_concentration(request, f"because {code.hcpcs} is billed per mass")
-    mg = concentration.mg_in(volume_ml)
-    if steps is not None:
-        steps.append(f"{what}: {_ml(volume_ml)} × {concentration} = {ismp.quantity(mg, 'mg')}")
-    return mg
+    return concentration.mg_in(volume_ml)
 
 
-def _dosage_amount(code: BillingCode) -> Decimal:
-    return code.dosage.amount if code.dosage.unit is Unit.ML else code.dosage.mg
+def _dosage_amount(code: BillingCode) -> Fraction:
+    return Fraction(code.dosage.amount if code.dosage.unit is Unit.ML else code.dosage.mg)
 
 
-def _administered_ml(request: CalculationRequest) -> Decimal:
-    administered = request.administered
-    if administered.unit is Unit.ML:
-        return administered.amount
-    concentration = _need_concentration(request, f"to convert {administered} to mL")
-    return concentration.ml_for(administered)
-
-
-def _round_units(ratio: Decimal, rounding: str) -> tuple[int, str]:
-    mode, words = _ROUNDING_MODES[rounding]
-    units = int(ratio.to_integral_value(rounding=mode))
+def _round_units(ratio: Fraction, rounding: str) -> tuple[int, str]:
+    if rounding == "up":
+        units, words = ceil(ratio), "rounded up"
+    else:
+        units, words = floor(ratio + Fraction(1, 2)), "rounded"
     if units < 1:
         return 1, "at least 1 unit"
     return units, words
 
 
-def _measure_text(request: CalculationRequest, amount: Decimal) -> str:
+def _measure_text(request: CalculationRequest, amount: Fraction) -> str:
     unit = "mL" if request.code.dosage.unit is Unit.ML else "mg"
-    return ismp.quantity(amount, unit)
+    return ismp.quantity(to_decimal(amount), unit)
+
+
+def _conversion_step(
+    request: CalculationRequest, what: str, volume_ml: Fraction, given: Quantity | None
+) -> str | None:
+    """How a volume became the code's measure, or ``None`` when it is billed per mL."""
+    if request.code.dosage.unit is Unit.ML:
+        return None
+    measure = _measure_text(request, _in_dosage_measure(request, volume_ml))
+    if given is not None and given.unit is Unit.MG:
+        return None  # already in the measure: nothing was converted
+    if given is not None and given.unit is Unit.G:
+        return f"{what}: {given} = {measure}"
+    return f"{what}: {_ml(volume_ml)} × {request.concentration} = {measure}"
+
+
+def _better_single_size(
+    ordered_ml: Fraction, sizes: tuple[Decimal, ...], opened_ml: Fraction
+) -> tuple[ContainerUse, Fraction] | None:
+    """The labeled size that alone holds the dose with the least total (then fewest
+    containers), when that total is less than what was opened. One division per size:
+    the mix planner does not run when the user chose the size."""
+    choices = []
+    for size in sizes:
+        count = max(1, ceil(ordered_ml / Fraction(size)))
+        if count <= MAX_VIALS:
+            choices.append((Fraction(size) * count, count, size))
+    if not choices:
+        return None
+    total, count, size = min(choices)
+    if total >= opened_ml:
+        return None
+    return ContainerUse(size_ml=size, count=count), total
 
 
 def _warnings(
     request: CalculationRequest,
-    ordered_ml: Decimal,
-    administered_ml: Decimal,
-    containers: tuple[ContainerUse, ...],
+    ordered_ml: Fraction,
+    administered_ml: Fraction,
+    containers: tuple[tuple[Fraction, int], ...],
     derived: bool,
     units_administered: int,
     labeled_units: int,
@@ -137,12 +221,13 @@ def _warnings(
     difference = administered_ml - ordered_ml
     if abs(difference) >= _SAME_VOLUME:
         more = difference > 0
+        given, ordered = _distinct_ml(administered_ml, ordered_ml)
         found.append(
             Warning(
                 id="administered-more" if more else "administered-less",
                 message=(
-                    f"Administered {_ml(administered_ml)} is {_ml(abs(difference))} "
-                    f"{'more' if more else 'less'} than the {_ml(ordered_ml)} ordered."
+                    f"Administered {given} is {_ml(abs(difference))} "
+                    f"{'more' if more else 'less'} than the {ordered} ordered."
                 ),
                 action=(
                     "Check the order: billing more than was ordered is a common denial. "
@@ -152,15 +237,16 @@ def _warnings(
                 ),
             )
         )
-    opened_ml = sum((c.size_ml * c.count for c in containers), Decimal(0))
+    opened_ml = sum((size * count for size, count in containers), Fraction(0))
     if not derived and len(containers) == 1:
-        needed = fewest_vials(ordered_ml, containers[0].size_ml)
-        if containers[0].count > needed:
+        size, count = containers[0]
+        needed = max(1, ceil(ordered_ml / size))
+        if count > needed:
             found.append(
                 Warning(
                     id="extra-containers",
                     message=(
-                        f"{containers[0].count} containers opened; {needed} would hold the "
+                        f"{count} containers opened; {needed} would hold the "
                         f"{_ml(ordered_ml)} ordered."
                     ),
                     action="Waste from containers the dose did not need may be denied; "
@@ -168,18 +254,21 @@ def _warnings(
                 )
             )
     product = request.product
-    if product is not None and request.code.cms_verified and product.hcpcs != request.code.hcpcs:
+    if product is not None and product.hcpcs != request.code.hcpcs:
         found.append(
             Warning(
                 id="product-code",
                 message=f"{product.name} is billed under {product.hcpcs}, "
                 f"not {request.code.hcpcs}.",
-                action="Check the code: a product-specific code must match the product.",
+                action=f"Bill {product.hcpcs}, or document why {request.code.hcpcs} is "
+                "used: a product's own code must match the product.",
             )
         )
     if product is not None:
         sizes = tuple(c.ml for c in product.containers)
-        odd = sorted({c.size_ml for c in containers if product.container(c.size_ml) is None})
+        odd = sorted(
+            {size for size, _ in containers if not any(size == Fraction(s) for s in sizes)}
+        )
         if odd:
             listed = ", ".join(ismp.number(s) for s in sizes)
             found.append(
@@ -189,16 +278,18 @@ def _warnings(
                     action="Check the container label; bill only the labeled amount.",
                 )
             )
-        best = least_waste_plan(ordered_ml, sizes)
-        best_ml = sum((c.size_ml * c.count for c in best), Decimal(0))
-        if best_ml < opened_ml and not any(w.id == "extra-containers" for w in found):
+        # A planned mix is already the least waste; a size the user chose is compared
+        # with each labeled size alone.
+        chosen = request.container_size is not None
+        better = _better_single_size(ordered_ml, sizes, opened_ml) if chosen else None
+        if better is not None and not any(w.id == "extra-containers" for w in found):
+            use, total = better
             found.append(
                 Warning(
                     id="larger-container",
                     message=(
                         f"The containers opened leave {_ml(opened_ml - ordered_ml)} of waste; "
-                        f"{' + '.join(str(c) for c in best)} would leave "
-                        f"{_ml(best_ml - ordered_ml)}."
+                        f"{use} would leave {_ml(total - ordered_ml)}."
                     ),
                     action="Use the smallest containers that hold the dose, or document why; "
                     "payers may deny waste from a needlessly large container.",
@@ -231,10 +322,11 @@ def _claim_lines(
     units_administered: int,
     units_wasted: int,
     jz: bool,
-    administered_ml: Decimal,
-    waste_ml: Decimal,
+    administered_ml: Fraction,
+    waste_ml: Fraction,
 ) -> tuple[ClaimLine, ...]:
-    def line(modifiers: tuple[str, ...], units: int, amount_ml: Decimal) -> ClaimLine:
+    def line(modifiers: tuple[str, ...], units: int, exact_ml: Fraction) -> ClaimLine:
+        amount_ml = to_decimal(exact_ml)
         ndc = request.ndc
         return ClaimLine(
             hcpcs=request.code.hcpcs,
@@ -257,30 +349,37 @@ def calculate(request: CalculationRequest) -> CalculationResult:
     code = request.code
     ordered_ml = _ordered_ml(request, steps)
     containers, derived = _containers(request, ordered_ml, steps)
-    opened_ml = sum((c.size_ml * c.count for c in containers), Decimal(0))
-    administered_ml = _administered_ml(request)
+    opened_ml = sum((size * count for size, count in containers), Fraction(0))
+    administered = request.administered
+    administered_ml = _volume(
+        request, administered, "amount administered", f"to convert {administered} to mL"
+    )
     if administered_ml > opened_ml:
+        given, opened = _distinct_ml(administered_ml, opened_ml)
         raise CalculationError(
             "amount administered",
-            f"{_ml(administered_ml)} is more than the {_ml(opened_ml)} labeled in the "
+            f"{given} is more than the {opened} labeled in the "
             "containers opened (overfill is never billed); open another container or "
             "correct the amount",
         )
 
     # Units administered: the amount over the dosage descriptor, rounded per the payer.
     per_unit = _dosage_amount(code)
-    administered_measure = _in_dosage_measure(request, administered_ml, "Administered", steps)
+    administered_measure = _in_dosage_measure(request, administered_ml)
+    converted = _conversion_step(request, "Administered", administered_ml, administered)
+    if converted:
+        steps.append(converted)
     ratio = administered_measure / per_unit
     units_administered, how = _round_units(ratio, request.payer.rounding)
     steps.append(
         f"Units administered: {_measure_text(request, administered_measure)} / {code.dosage} = "
-        f"{ismp.number(ratio, 4)} -> {ismp.units(units_administered)} ({how})"
+        f"{ismp.number(to_decimal(ratio), 4)} -> {ismp.units(units_administered)} ({how})"
     )
 
     # Waste is measured against the labeled amount only, and rounded down, so that
     # administered + JW never exceeds what the containers are labeled to hold.
-    opened_measure = _in_dosage_measure(request, opened_ml, "Labeled amount opened", None)
-    labeled_units = int((opened_measure / per_unit).to_integral_value(rounding=ROUND_FLOOR))
+    opened_measure = _in_dosage_measure(request, opened_ml)
+    labeled_units = floor(opened_measure / per_unit)
     waste_ml = opened_ml - administered_ml
     steps.append(
         f"Labeled amount opened: {_measure_text(request, opened_measure)} / {code.dosage} = "
@@ -315,13 +414,15 @@ def calculate(request: CalculationRequest) -> CalculationResult:
         concentration=request.concentration,
         multi_dose=request.multi_dose,
         setting=request.setting,
-        containers=containers,
-        vials_opened=sum(c.count for c in containers),
+        containers=tuple(
+            ContainerUse(size_ml=to_decimal(size), count=count) for size, count in containers
+        ),
+        vials_opened=sum(count for _, count in containers),
         vials_derived=derived,
-        ordered_ml=ordered_ml,
-        opened_ml=opened_ml,
-        administered_ml=administered_ml,
-        waste_ml=waste_ml,
+        ordered_ml=to_decimal(ordered_ml),
+        opened_ml=to_decimal(opened_ml),
+        administered_ml=to_decimal(administered_ml),
+        waste_ml=to_decimal(waste_ml),
         units_administered=units_administered,
         units_wasted=units_wasted,
         labeled_units=labeled_units,

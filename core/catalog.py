@@ -14,10 +14,20 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from core import ismp
 from core.errors import CatalogError, InputError
 from core.ndc import Ndc, parse_ndc
 from core.necessity import parse_coverage_entry
-from core.quantities import Concentration, PlainDecimal, Quantity, parse_concentration
+from core.quantities import (
+    MAX_VOLUME_ML,
+    Concentration,
+    PlainDecimal,
+    Quantity,
+    parse_concentration,
+    parse_quantity,
+)
+from core.terminal import printable
+from core.text import check_json_nesting
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 CATALOG_FILE = RESOURCES / "catalog.json"
@@ -58,6 +68,14 @@ class BillingCode(_Frozen):
     #: ``None``: no sourced list; the diagnosis is then checked for format only.
     covered_diagnoses: CoveredDiagnoses | None = None
 
+    @field_validator("dosage")
+    @classmethod
+    def _positive_dosage(cls, dosage: Quantity) -> Quantity:
+        # One billing unit of nothing would divide by zero; of more than 2,000 g or
+        # 10,000 mL, it is a typo.
+        parse_quantity(f"{ismp.plain(dosage.amount)} {dosage.unit.value}", "dosage")
+        return dosage
+
     @property
     def label(self) -> str:
         return f"{self.hcpcs} (per {self.dosage})"
@@ -66,7 +84,7 @@ class BillingCode(_Frozen):
 class Container(_Frozen):
     """One container size as labeled; overfill is never part of it."""
 
-    ml: PlainDecimal = Field(gt=0)
+    ml: PlainDecimal = Field(gt=0, le=MAX_VOLUME_ML)
     ndc: Ndc | None = None
 
     @field_validator("ndc", mode="before")
@@ -81,7 +99,7 @@ class Product(_Frozen):
     concentration: Concentration
     route: Literal["IV", "SC", "IM"]
     multi_dose: bool
-    containers: tuple[Container, ...] = Field(min_length=1)
+    containers: tuple[Container, ...] = Field(min_length=1, max_length=20)
 
     @field_validator("concentration", mode="before")
     @classmethod
@@ -179,13 +197,30 @@ class PayerList(_Frozen):
         raise InputError(field, f"'{payer_id.strip()}' is not a payer profile; known: {known}")
 
 
+#: The shipped catalog is 6 kB; a file of megabytes or deep nesting is not a catalog.
+MAX_CATALOG_BYTES = 1024 * 1024
+MAX_CATALOG_DEPTH = 16
+
+
 def _read(path: Path) -> object:
+    where = printable(str(path))
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as file:  # /dev/zero is read no further than the limit
+            data = file.read(MAX_CATALOG_BYTES + 1)
     except OSError as error:
-        raise CatalogError(f"{path}: cannot be read ({error.strerror})") from None
+        raise CatalogError(f"{where}: cannot be read ({error.strerror})") from None
+    if len(data) > MAX_CATALOG_BYTES:
+        raise CatalogError(f"{where}: larger than {MAX_CATALOG_BYTES:,} bytes; not a catalog")
+    try:
+        text = data.decode("utf-8")
+        check_json_nesting(text, "catalog", MAX_CATALOG_DEPTH)
+        return json.loads(text)
+    except InputError as error:
+        raise CatalogError(f"{where}: {error.message}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise CatalogError(f"{path}: not valid JSON ({error})") from None
+        raise CatalogError(f"{where}: not valid JSON ({error})") from None
+    except ValueError:  # an integer of thousands of digits
+        raise CatalogError(f"{where}: not valid JSON (a number is too large)") from None
 
 
 def _describe(error: ValidationError) -> str:

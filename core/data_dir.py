@@ -12,15 +12,17 @@ Usage::
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import stat
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 import platformdirs
 
-__all__ = ["APP_NAME", "ENV_VAR", "ensure_private_dir", "resolve_data_dir"]
+__all__ = ["APP_NAME", "ENV_VAR", "data_dir_problem", "ensure_private_dir", "resolve_data_dir"]
 
 APP_NAME = "unitcalc"
 ENV_VAR = "UNITCALC_DATA_DIR"
@@ -40,7 +42,7 @@ def resolve_data_dir(
     directory. ``~`` is expanded. ``environ`` defaults to ``os.environ`` (tests
     pass their own).
     """
-    path = locate_data_dir(explicit, environ=environ)
+    path = _chosen(explicit, os.environ if environ is None else environ)
     ensure_private_dir(path)
     return path
 
@@ -52,7 +54,10 @@ def locate_data_dir(
 ) -> Path:
     """The data directory ``resolve_data_dir`` would use, without creating it: for
     readers (pricing, the crosswalk) that must not leave directories behind."""
-    env = os.environ if environ is None else environ
+    return _chosen(explicit, os.environ if environ is None else environ)
+
+
+def _chosen(explicit: str | os.PathLike[str] | None, env: Mapping[str, str]) -> Path:
     if explicit is not None and os.fspath(explicit) != "":
         chosen = Path(explicit)
     elif env.get(ENV_VAR):
@@ -77,3 +82,26 @@ def ensure_private_dir(path: Path) -> None:
     if os.name == "posix":
         # mkdir's mode is filtered by the umask; make the result exact.
         os.chmod(path, 0o700)
+
+
+def data_dir_problem(
+    explicit: str | os.PathLike[str] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+) -> tuple[Path, str | None]:
+    """The data directory ``resolve_data_dir`` would use, and why it cannot be used
+    (or None): it cannot be created, or a file cannot be created in it.
+
+    Only the user's own setting is probed, with a file that is removed at once; nothing
+    is written when the directory is usable except the directory itself.
+    """
+    path = _chosen(explicit, os.environ if environ is None else environ)
+    try:
+        ensure_private_dir(path)
+        fd, probe = tempfile.mkstemp(dir=path, prefix=".probe-")
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(probe)
+    except OSError as error:
+        return path, error.strerror or type(error).__name__
+    return path, None

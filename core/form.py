@@ -19,13 +19,13 @@ from core.errors import InputError
 from core.models import CalculationRequest, CalculationResult, ClaimSetting
 from core.ndc import parse_ndc
 from core.quantities import (
-    Unit,
     parse_concentration,
     parse_count,
     parse_dose,
     parse_quantity,
     parse_weight,
 )
+from core.text import check_text
 
 #: Form field -> the words used for it in messages (and the label in the window).
 FIELD_NAMES: dict[str, str] = {
@@ -40,7 +40,11 @@ FIELD_NAMES: dict[str, str] = {
     "payer": "payer",
     "setting": "claim setting",
     "ndc": "NDC",
+    "prior_authorization": "prior authorization",
 }
+#: Longest text a dose field takes: "0.4 g/kg" or "Gammagard Liquid 10%" fit many times.
+MAX_FIELD_CHARS = 100
+MAX_PRIOR_AUTHORIZATION_CHARS = 64
 _KEY_FOR_NAME = {name: key for key, name in FIELD_NAMES.items()}
 
 
@@ -93,6 +97,7 @@ class _Collector:
         if not text.strip():
             return None
         try:
+            check_text(text, FIELD_NAMES[key], MAX_FIELD_CHARS)
             return parse(text)
         except InputError as error:
             self.errors[key] = error
@@ -109,8 +114,11 @@ def build_request(
     name = FIELD_NAMES
 
     code = found.take("code", lambda t: catalog.code(t, name["code"]), form.code)
-    code = code or (None if "code" in found.errors else catalog.default_code)
     product = found.take("product", lambda t: catalog.product(t, name["product"]), form.product)
+    # A product chosen without a code bills under its own code; another code given with
+    # it is a deliberate choice, which the calculation warns about (``product-code``).
+    if code is None and "code" not in found.errors:
+        code = catalog.code(product.hcpcs) if product is not None else catalog.default_code
     concentration = found.take(
         "concentration", lambda t: parse_concentration(t, name["concentration"]), form.concentration
     )
@@ -131,6 +139,11 @@ def build_request(
     payer = payer or (None if "payer" in found.errors else payers.default)
     setting = found.take("setting", lambda t: _setting(t), form.setting) or ClaimSetting.OUTPATIENT
     ndc = found.take("ndc", lambda t: parse_ndc(t, name["ndc"]), form.ndc)
+    prior_authorization = form.prior_authorization.strip()
+    try:
+        check_text(prior_authorization, name["prior_authorization"], MAX_PRIOR_AUTHORIZATION_CHARS)
+    except InputError as error:
+        found.errors["prior_authorization"] = error
 
     for key, value in (("dose_ordered", dose), ("administered", administered)):
         if value is None and key not in found.errors:
@@ -138,16 +151,15 @@ def build_request(
     if vial_size is None and product is None and "vial_size" not in found.errors:
         found.errors["vial_size"] = InputError(name["vial_size"], "is empty; enter the size in mL")
 
-    vial_size_ml = None
-    if vial_size is not None:
-        if vial_size.unit is Unit.ML:
-            vial_size_ml = vial_size.amount
-        elif concentration is not None:
-            vial_size_ml = concentration.ml_for(vial_size)
-        elif "concentration" not in found.errors:
-            found.errors["concentration"] = InputError(
-                name["concentration"], f"is needed to convert a {vial_size} container to mL"
-            )
+    if (
+        vial_size is not None
+        and vial_size.unit.is_mass
+        and concentration is None
+        and "concentration" not in found.errors
+    ):
+        found.errors["concentration"] = InputError(
+            name["concentration"], f"is needed to convert a {vial_size} container to mL"
+        )
     if found.errors:
         raise FormErrors(found.errors)
     assert code is not None and payer is not None and dose is not None
@@ -161,14 +173,14 @@ def build_request(
         product=product,
         concentration=concentration,
         multi_dose=multi_dose,
-        vial_size_ml=vial_size_ml,
+        vial_size=vial_size,
         vials_opened=vials,
         dose_ordered=dose,
         weight_kg=weight,
         administered=administered,
         setting=setting,
         ndc=ndc,
-        prior_authorization=form.prior_authorization.strip(),
+        prior_authorization=prior_authorization,
     )
 
 

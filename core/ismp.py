@@ -7,7 +7,7 @@ separators from 1,000.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 
 def plain(value: Decimal) -> str:
@@ -24,7 +24,9 @@ def plain(value: Decimal) -> str:
 def number(value: Decimal, max_places: int = 3) -> str:
     """A number for people: ``1,500``, ``0.5``, ``2.4``; at most ``max_places`` decimals."""
     quantum = Decimal(1).scaleb(-max_places)
-    rounded = value.quantize(quantum, rounding=ROUND_HALF_UP) if value % quantum else value
+    with localcontext() as context:  # room for every digit: a huge value is not an error
+        context.prec = max(context.prec, value.adjusted() + max_places + 2)
+        rounded = value.quantize(quantum, rounding=ROUND_HALF_UP) if value % quantum else value
     text = plain(rounded)
     whole, _, fraction = text.partition(".")
     sign = ""

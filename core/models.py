@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from core import ismp
 from core.catalog import BillingCode, PayerProfile, Product
 from core.ndc import Ndc
-from core.quantities import Concentration, PlainDecimal, Quantity, WeightBasedDose
+from core.quantities import Concentration, PlainDecimal, Quantity, Unit, WeightBasedDose
 
 
 class _Frozen(BaseModel):
@@ -43,6 +43,9 @@ class CalculationRequest(_Frozen):
     #: Labeled size of each container in mL; ``None`` plans the least-waste mix of the
     #: product's container sizes.
     vial_size_ml: PlainDecimal | None = Field(default=None, gt=0)
+    #: The labeled size as written (``12 g`` or ``10 mL``), kept exact: a mass is
+    #: converted once, in the code's billing measure. Use this or ``vial_size_ml``.
+    vial_size: Quantity | None = None
     #: ``None`` derives the fewest containers that cover the dose ordered.
     vials_opened: int | None = Field(default=None, ge=1)
     dose_ordered: Quantity | WeightBasedDose
@@ -51,6 +54,19 @@ class CalculationRequest(_Frozen):
     setting: ClaimSetting = ClaimSetting.OUTPATIENT
     ndc: Ndc | None = None
     prior_authorization: str = ""
+
+    @model_validator(mode="after")
+    def _one_vial_size(self) -> CalculationRequest:
+        if self.vial_size is not None and self.vial_size_ml is not None:
+            raise ValueError("give vial_size or vial_size_ml, not both")
+        return self
+
+    @property
+    def container_size(self) -> Quantity | None:
+        """The labeled container size, however it was given."""
+        if self.vial_size_ml is not None:
+            return Quantity(amount=self.vial_size_ml, unit=Unit.ML)
+        return self.vial_size
 
 
 class ContainerUse(_Frozen):

@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 from core import ismp
+from core.calculation import to_decimal
 from core.models import CalculationResult, ClaimLine, CodeUnitConflict, Pricing, Warning
 from core.quantities import Unit
 from core.reference import CodeDosage, CrosswalkEntry, ReferenceData
@@ -67,13 +69,15 @@ def _conflict(result: CalculationResult, cms: CodeDosage) -> CodeUnitConflict:
     )
 
 
-def _units_per_container(result: CalculationResult, size_ml: Decimal) -> Decimal | None:
+def _units_per_container(result: CalculationResult, size_ml: Decimal) -> Fraction | None:
+    """Billing units one container labels, exactly (a 9 % concentration does not
+    terminate in mL)."""
     dosage = result.dosage
     if dosage.unit is Unit.ML:
-        return size_ml / dosage.amount
+        return Fraction(size_ml) / Fraction(dosage.amount)
     if result.concentration is None:
         return None
-    return result.concentration.mg_in(size_ml) / dosage.mg
+    return result.concentration.mg_in(size_ml) / Fraction(dosage.mg)
 
 
 def _package_quantity(entry: CrosswalkEntry) -> Decimal:
@@ -97,10 +101,10 @@ def _billing_units_warning(
         per_container = _units_per_container(result, use.size_ml)
         if per_container is None:
             return None
-        if per_container * quantity == per_package:
+        if per_container * Fraction(quantity) == Fraction(per_package):
             return None
         figures.append(
-            f"{ismp.number(per_container * quantity, 4)} per package of "
+            f"{ismp.number(to_decimal(per_container * Fraction(quantity)), 4)} per package of "
             f"{ismp.number(quantity)} × {ismp.quantity(use.size_ml, 'mL')}"
         )
     return Warning(

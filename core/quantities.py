@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from fractions import Fraction
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, PlainSerializer
 
 from core import ismp
 from core.errors import InputError
+from core.text import shown
 
 #: Decimals serialise to JSON as strings in plain notation ("20", "0.5").
 PlainDecimal = Annotated[Decimal, PlainSerializer(ismp.plain, return_type=str, when_used="json")]
@@ -39,8 +41,13 @@ MAX_MASS_MG = Decimal(2_000_000)  # 2,000 g
 MAX_WEIGHT_KG = Decimal(500)
 MAX_MG_PER_KG = Decimal(10_000)  # 10 g/kg
 MAX_CONCENTRATION_MG_PER_ML = Decimal(1000)  # 100 %
+#: Below 10 micrograms per mL a typed concentration is a slip (0.0001 mg/mL turned 1 g
+#: into ten million mL); the catalog's strengths are 5 % to 20 %.
+MIN_CONCENTRATION_MG_PER_ML = Decimal("0.01")
 MAX_VIALS = 100
 MAX_DECIMAL_PLACES = 4
+#: Whole-number digits accepted: every limit above has at most 7 (2,000,000 mg).
+MAX_WHOLE_DIGITS = 9
 
 
 class Quantity(BaseModel):
@@ -74,11 +81,12 @@ class Concentration(BaseModel):
     def percent(self) -> Decimal:
         return self.mg_per_ml / 10
 
-    def ml_for(self, mass: Quantity) -> Decimal:
-        return mass.mg / self.mg_per_ml
+    def ml_for(self, mass: Quantity) -> Fraction:
+        """The volume holding ``mass``, exactly (500 mg at 3 % is 50/3 mL, not 16.67)."""
+        return Fraction(mass.mg) / Fraction(self.mg_per_ml)
 
-    def mg_in(self, volume_ml: Decimal) -> Decimal:
-        return volume_ml * self.mg_per_ml
+    def mg_in(self, volume_ml: Fraction | Decimal) -> Fraction:
+        return Fraction(volume_ml) * Fraction(self.mg_per_ml)
 
 
 class WeightBasedDose(BaseModel):
@@ -107,17 +115,21 @@ def parse_number(text: str, field: str) -> Decimal:
     if not stripped:
         raise InputError(field, "is empty; enter a number")
     if stripped.startswith("."):
-        raise InputError(field, f"write a leading zero: 0{stripped}")
+        raise InputError(field, f"write a leading zero: 0{shown(stripped)}")
     if stripped.startswith("-"):
         raise InputError(field, "cannot be negative")
     if "," in stripped:
-        raise InputError(field, f"'{stripped}' has a comma; write the number without separators")
-    if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", stripped):
-        raise InputError(field, f"'{stripped}' is not a number")
+        raise InputError(
+            field, f"'{shown(stripped)}' has a comma; write the number without separators"
+        )
+    if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", stripped, flags=re.ASCII):
+        raise InputError(field, f"'{shown(stripped)}' is not a number")
+    if len(stripped.split(".")[0].lstrip("0")) > MAX_WHOLE_DIGITS:
+        raise InputError(field, f"'{shown(stripped)}' is far too large for a dose")
     try:
         value = Decimal(stripped)
     except InvalidOperation:  # pragma: no cover - the pattern above already excludes this
-        raise InputError(field, f"'{stripped}' is not a number") from None
+        raise InputError(field, f"'{shown(stripped)}' is not a number") from None
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > MAX_DECIMAL_PLACES:
         raise InputError(field, f"has more than {MAX_DECIMAL_PLACES} decimal places")
@@ -130,9 +142,9 @@ def _split(text: str, field: str) -> tuple[str, str]:
         raise InputError(field, "is empty; enter an amount")
     match = re.fullmatch(r"(?P<number>\S*?)\s*(?P<unit>[a-zA-Z%/µ]+(?:/[a-zA-Z]+)?)?", stripped)
     if match is None:
-        raise InputError(field, f"'{stripped}' is not an amount such as 12 mL or 1.5 g")
+        raise InputError(field, f"'{shown(stripped)}' is not an amount such as 12 mL or 1.5 g")
     if not match["number"]:
-        raise InputError(field, f"'{stripped}' is not a number")
+        raise InputError(field, f"'{shown(stripped)}' is not a number")
     return match["number"], (match["unit"] or "")
 
 
@@ -152,12 +164,18 @@ def _check_positive(value: Decimal, field: str) -> None:
         raise InputError(field, "must be greater than zero")
 
 
+def _as_typed(quantity: Quantity) -> str:
+    """All the places a typed amount may have, so it never reads as the limit it passed."""
+    return ismp.quantity(quantity.amount, quantity.unit.value, MAX_DECIMAL_PLACES)
+
+
 def _check_limit(quantity: Quantity, field: str) -> None:
     if quantity.unit is Unit.ML and quantity.amount > MAX_VOLUME_ML:
-        raise InputError(field, f"{quantity} is more than {ismp.quantity(MAX_VOLUME_ML, 'mL')}")
+        limit = ismp.quantity(MAX_VOLUME_ML, "mL")
+        raise InputError(field, f"{_as_typed(quantity)} is more than {limit}")
     if quantity.unit.is_mass and quantity.mg > MAX_MASS_MG:
         limit = ismp.quantity(MAX_MASS_MG / 1000, "g")
-        raise InputError(field, f"{quantity} is more than {limit}")
+        raise InputError(field, f"{_as_typed(quantity)} is more than {limit}")
 
 
 def parse_quantity(
@@ -170,7 +188,7 @@ def parse_quantity(
     """``12`` (default unit), ``12 mL``, ``1.5 g``, ``500 mg``; positive and not absurd."""
     number_text, unit_text = _split(text, field)
     if "/" in unit_text:
-        raise InputError(field, f"'{text.strip()}' is a rate; enter an amount such as 12 mL")
+        raise InputError(field, f"'{shown(text.strip())}' is a rate; enter an amount such as 12 mL")
     value = parse_number(number_text, field)
     unit = _unit(unit_text, field, allowed) if unit_text else default
     _check_positive(value, field)
@@ -188,7 +206,7 @@ def parse_dose(text: str, field: str) -> Quantity | WeightBasedDose:
         _check_positive(value, field)
         per_kg = Quantity(amount=value, unit=_unit(mass_word, field, (Unit.MG, Unit.G)))
         if per_kg.mg > MAX_MG_PER_KG:
-            raise InputError(field, f"{per_kg}/kg is more than 10 g/kg")
+            raise InputError(field, f"{_as_typed(per_kg)}/kg is more than 10 g/kg")
         return WeightBasedDose(per_kg=per_kg)
     return parse_quantity(text, field)
 
@@ -203,7 +221,8 @@ def parse_weight(text: str, field: str = "patient weight") -> Decimal:
     value = parse_number(stripped, field)
     _check_positive(value, field)
     if value > MAX_WEIGHT_KG:
-        raise InputError(field, f"{ismp.number(value)} kg is more than {MAX_WEIGHT_KG} kg")
+        weight = ismp.number(value, MAX_DECIMAL_PLACES)
+        raise InputError(field, f"{weight} kg is more than {MAX_WEIGHT_KG} kg")
     return value
 
 
@@ -212,13 +231,17 @@ def parse_concentration(text: str, field: str = "concentration") -> Concentratio
     stripped = text.strip()
     match = re.fullmatch(r"(\S+?)\s*(%|mg/ml|g/ml)", stripped, flags=re.IGNORECASE)
     if match is None:
-        raise InputError(field, f"'{stripped}' is not a concentration such as 10% or 100 mg/mL")
+        raise InputError(
+            field, f"'{shown(stripped)}' is not a concentration such as 10% or 100 mg/mL"
+        )
     value = parse_number(match[1], field)
     _check_positive(value, field)
     suffix = match[2].lower()
     mg_per_ml = value * 10 if suffix == "%" else value * (1000 if suffix == "g/ml" else 1)
     if mg_per_ml > MAX_CONCENTRATION_MG_PER_ML:
-        raise InputError(field, f"'{stripped}' is more than 100 % (1,000 mg/mL)")
+        raise InputError(field, f"'{shown(stripped)}' is more than 100 % (1,000 mg/mL)")
+    if mg_per_ml < MIN_CONCENTRATION_MG_PER_ML:
+        raise InputError(field, f"'{shown(stripped)}' is less than 0.01 mg/mL (0.001 %)")
     return Concentration(mg_per_ml=mg_per_ml)
 
 
@@ -228,7 +251,9 @@ def parse_count(text: str, field: str) -> int:
     if not stripped:
         raise InputError(field, "is empty; enter a whole number")
     if not stripped.isdigit() or not stripped.isascii():
-        raise InputError(field, f"'{stripped}' is not a whole number")
+        raise InputError(field, f"'{shown(stripped)}' is not a whole number")
+    if len(stripped.lstrip("0")) > len(str(MAX_VIALS)):
+        raise InputError(field, f"'{shown(stripped)}' is more than {MAX_VIALS}")
     value = int(stripped)
     if value < 1:
         raise InputError(field, "must be at least 1")

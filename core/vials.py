@@ -7,42 +7,82 @@ container is a denial risk.
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from functools import cache, reduce
-from math import gcd
+from math import ceil, gcd
 
+from core import ismp
+from core.errors import CalculationError
 from core.models import ContainerUse
+from core.quantities import MAX_VIALS
+
+#: The planner works in whole steps of the sizes' common divisor (1 mL for the
+#: catalog's sizes); beyond this many steps a catalog's sizes are too fine to plan.
+#: The worst case takes about half a second (bench/ and the issue 8 report).
+MAX_PLAN_STEPS = 200_000
 
 
-def fewest_vials(dose_ml: Decimal, size_ml: Decimal) -> int:
-    """The fewest containers of one size that hold the dose (at least one)."""
-    return max(1, int((dose_ml / size_ml).to_integral_value(rounding=ROUND_CEILING)))
+def _too_many(count: int, field: str) -> CalculationError:
+    return CalculationError(
+        field, f"needs {count:,} containers, more than {MAX_VIALS}; check the amounts"
+    )
 
 
-def least_waste_plan(dose_ml: Decimal, sizes_ml: tuple[Decimal, ...]) -> tuple[ContainerUse, ...]:
-    """The mix of sizes covering the dose with the least labeled total, then fewest vials."""
-    return _plan(dose_ml.normalize(), tuple(sorted({s.normalize() for s in sizes_ml})))
+def fewest_vials(dose_ml: Decimal | Fraction, size_ml: Decimal | Fraction) -> int:
+    """The fewest containers of one size that hold the dose (at least one), exactly.
+
+    Raises ``CalculationError`` beyond ``MAX_VIALS``, the cap on a typed count.
+    """
+    count = max(1, ceil(Fraction(dose_ml) / Fraction(size_ml)))
+    if count > MAX_VIALS:
+        raise _too_many(count, "vial size")
+    return count
+
+
+def least_waste_plan(
+    dose_ml: Decimal | Fraction, sizes_ml: tuple[Decimal, ...]
+) -> tuple[ContainerUse, ...]:
+    """The mix of at most ``MAX_VIALS`` containers covering the dose with the least
+    labeled total, then the fewest containers.
+
+    Raises ``CalculationError`` when even the largest size needs more than
+    ``MAX_VIALS`` containers, or the sizes are too fine to plan in ``MAX_PLAN_STEPS``.
+    """
+    return _plan(Fraction(dose_ml), tuple(sorted({s.normalize() for s in sizes_ml})))
 
 
 @cache
-def _plan(dose_ml: Decimal, sizes_ml: tuple[Decimal, ...]) -> tuple[ContainerUse, ...]:
+def _plan(dose_ml: Fraction, sizes_ml: tuple[Decimal, ...]) -> tuple[ContainerUse, ...]:
     # Work in whole steps of the sizes' common divisor, so the search is exact integers.
     places = max(-int(s.as_tuple().exponent) for s in sizes_ml)
     scale = Decimal(10) ** max(places, 0)
     sizes = [int(s * scale) for s in sizes_ml]
     step = reduce(gcd, sizes)
     sizes = [s // step for s in sizes]
-    target = int((dose_ml * scale / step).to_integral_value(rounding=ROUND_CEILING))
+    target = ceil(dose_ml * int(scale) / step)
+    # Even all of the largest size would be too many: refuse before any table is made.
+    if ceil(Fraction(target, sizes[-1])) > MAX_VIALS:
+        raise _too_many(ceil(Fraction(target, sizes[-1])), "dose ordered")
     limit = target + max(sizes)
+    if limit > MAX_PLAN_STEPS:
+        listed = ", ".join(ismp.number(s) for s in sizes_ml)
+        raise CalculationError(
+            "vial size",
+            f"the sizes {listed} mL are too fine to plan a mix for this dose; enter the vial size",
+        )
     # fewest[t] = fewest containers whose sizes sum to exactly t; last[t] = size used last.
-    fewest = [0] + [limit + 1] * limit
+    unreachable = max(limit, MAX_VIALS) + 1  # more than any count that may be chosen
+    fewest = [0] + [unreachable] * limit
     last = [0] * (limit + 1)
     for total in range(1, limit + 1):
         for size in sizes:  # ascending, so ties keep the larger size (checked last)
             if size <= total and fewest[total - size] + 1 <= fewest[total]:
                 fewest[total] = fewest[total - size] + 1
                 last[total] = size
-    best = next(t for t in range(max(target, 1), limit + 1) if fewest[t] <= limit)
+    # The least total that some mix of at most MAX_VIALS containers makes; the largest
+    # size alone always does (checked above), so there is one.
+    best = next(t for t in range(max(target, 1), limit + 1) if fewest[t] <= MAX_VIALS)
     counts: dict[int, int] = {}
     while best:
         counts[last[best]] = counts.get(last[best], 0) + 1

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import sys
+import threading
+from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
 from ui import settings as prefs
+
+BACKUP_DELAY_MS = 5000
 
 
 def run(argv: list[str], data_dir: str | None = None) -> int:
@@ -14,11 +18,29 @@ def run(argv: list[str], data_dir: str | None = None) -> int:
     app.setOrganizationName(prefs.ORGANIZATION)
     app.setApplicationName(prefs.APPLICATION)
     app.setApplicationDisplayName("unitcalc")
+    from ui.data_dir_problem import usable_data_dir
     from ui.main_window import build_main_window
 
-    window = build_main_window(data_dir)
+    usable = usable_data_dir(data_dir)  # asks for another while it cannot be used
+    if usable is None:
+        return 1
+    window = build_main_window(usable)
     window.show()
+    start_backup_soon(usable)
     return app.exec()
+
+
+def start_backup_soon(data_dir: Path) -> None:
+    """Back the records up (if any are not yet) a few seconds after start, on a thread
+    of its own: SQLite's online backup lets the window record meanwhile."""
+    from PySide6.QtCore import QTimer
+
+    def start() -> None:
+        from core.records.backup import backup_at_start
+
+        threading.Thread(target=backup_at_start, args=(data_dir,), daemon=True).start()
+
+    QTimer.singleShot(BACKUP_DELAY_MS, start)
 
 
 if __name__ == "__main__":

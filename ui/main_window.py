@@ -171,6 +171,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.dose.changed.connect(self._dose_changed)
         self.dose.product.currentIndexChanged.connect(self._follow_product)
+        self.dose.product.activated.connect(self._bill_product_code)
         self.docs.claim_edited.connect(self._dose_changed)
         self.docs.edited.connect(self._documentation_changed)
         self.dose.difference_reason.textChanged.connect(self._documentation_changed)
@@ -463,6 +464,17 @@ class MainWindow(QMainWindow):
         else:
             self.dose.concentration.setPlaceholderText(CONCENTRATION_HINT)
 
+    def _bill_product_code(self) -> None:
+        """A product the user picks bills under its own code; choosing another code after
+        that is deliberate, and the result warns about it (``product-code``)."""
+        from core.catalog import default_catalog
+
+        name = self.dose.product.currentData()
+        product = next((p for p in default_catalog().products if p.name == name), None)
+        index = self.dose.code.findData(product.hcpcs) if product is not None else -1
+        if index >= 0:
+            self.dose.code.setCurrentIndex(index)
+
     # -- documentation, verification, print readiness -------------------------------------------
 
     def _documentation_changed(self, input_changed: bool = True) -> None:
@@ -484,8 +496,11 @@ class MainWindow(QMainWindow):
         self.verification.print_button.setEnabled(ready)
         self.print_action.setEnabled(True)  # Ctrl+P always answers, if only with the reasons
         if ready:
+            from core.documentation import fact_warnings
+
             self.verification.print_button.setToolTip("Print the worksheet for the chart.")
-            self.verification.print_status.setText("Ready to print.")
+            checks = fact_warnings(self.documentation(), datetime.now())
+            self.verification.print_status.setText(" ".join(["Ready to print.", *checks]))
             return
         listed = "\n".join(f"• {p}" for p in problems)
         self.verification.print_button.setToolTip(f"Printing needs:\n{listed}")

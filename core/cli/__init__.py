@@ -26,6 +26,8 @@ COMMANDS: dict[str, str] = {
     "payers": "core.cli.payers",
     "auth": "core.cli.auth",
     "audit": "core.cli.audit",
+    "backup": "core.cli.backups",
+    "restore": "core.cli.backups",
 }
 
 EXIT_USAGE = 2
@@ -42,8 +44,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors are one line and exit 2."""
 
     def error(self, message: str) -> NoReturn:
-        print(f"unitcalc: {message}", file=sys.stderr)
-        raise SystemExit(EXIT_USAGE)
+        raise SystemExit(fail(message))  # argparse quotes what was typed: escaped there
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,8 +57,38 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def fail(message: str) -> int:
-    print(f"unitcalc: {message}", file=sys.stderr)
+    """Print ``message`` as one line on stderr (control characters escaped: it may quote
+    what was typed) and return the usage exit status."""
+    from core.terminal import printable
+
+    print(f"unitcalc: {printable(message)}", file=sys.stderr)
     return EXIT_USAGE
+
+
+def print_text(text: str) -> None:
+    """Print lines of a command's report with control characters escaped (the lines
+    themselves kept)."""
+    from core.terminal import printable
+
+    print("\n".join(printable(line) for line in text.split("\n")))
+
+
+def print_json(value: object) -> None:
+    """Print ``value`` as one line of JSON, letters in any script as they are but control,
+    format and bidi characters as ``\\uXXXX`` escapes (JSON readers restore them)."""
+    import json
+
+    from core.terminal import printable
+
+    text = json.dumps(value, ensure_ascii=False)
+    # Every character printable escapes lies in the Basic Multilingual Plane, so one
+    # \\uXXXX escape each; a backslash is already escaped by json.dumps.
+    print(
+        "".join(
+            char if char == "\\" or printable(char) == char else f"\\u{ord(char):04x}"
+            for char in text
+        )
+    )
 
 
 def run_command(argv: list[str]) -> int:
@@ -70,5 +101,10 @@ def run_command(argv: list[str]) -> int:
     except (InputError, CatalogError) as error:
         return fail(str(error).replace("\n", " "))
     except Exception as error:
+        # Only the commands that keep records import the store; its errors are messages
+        # fit for the user.
+        records = sys.modules.get("core.records.models")
+        if records is not None and isinstance(error, records.RecordStoreError):
+            return fail(str(error))
         return fail(f"unexpected error ({type(error).__name__}: {error})")
     return status

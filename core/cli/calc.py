@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 from datetime import date
 from pathlib import Path
@@ -172,11 +171,13 @@ def evaluate_args(args: argparse.Namespace) -> CalculationResult:
 
 def run(args: argparse.Namespace) -> int:
     from core.claim_review import review_claim
-    from core.documentation import Documentation
+    from core.cli import print_json, print_text
+    from core.documentation import Documentation, check_documentation_text
 
     when = service_date(args.service_date)
     result = priced(evaluate_args(args), args.data_dir, when)
     doc = Documentation(diagnosis=args.diagnosis, prior_authorization=args.prior_auth)
+    check_documentation_text(doc)
     route = args.route or (_product_route(args) or "")
     catalog = load_catalog(args.catalog) if args.catalog else None
     result, checks = review_claim(
@@ -185,11 +186,14 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         data = result.model_dump(mode="json")
         data["checks"] = [check.model_dump(mode="json") for check in checks]
-        print(json.dumps(data, ensure_ascii=False))
+        print_json(data)
     else:
-        print("\n".join([summary(result), *pricing_summary(result)]))
-        print("Denial-risk check:")
-        print("\n".join(f"  [{c.state}] {c.title}: {c.message}" for c in checks))
+        checks_text = [f"  [{c.state}] {c.title}: {c.message}" for c in checks]
+        print_text(
+            "\n".join(
+                [summary(result), *pricing_summary(result), "Denial-risk check:", *checks_text]
+            )
+        )
     return 0
 
 

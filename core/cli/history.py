@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core.cli import print_json
 from core.cli.calc import add_data_dir_option
 from core.errors import InputError
+from core.terminal import printable
 
 if TYPE_CHECKING:
     from core.cli import SubParsers
@@ -23,23 +23,48 @@ def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date such as 2026-11-29") from None
+        raise argparse.ArgumentTypeError(
+            f"'{printable(text[:40])}' is not a date such as 2026-11-29"
+        ) from None
 
 
-def _open(args: argparse.Namespace) -> RecordStore:
+#: Longer than any MRN, code or name searched for.
+MAX_FILTER_CHARS = 200
+
+
+def _filter(text: str) -> str:
+    """A search filter as typed: valid text of a sane length (argparse names the option)."""
+    if len(text) > MAX_FILTER_CHARS:
+        raise argparse.ArgumentTypeError(f"longer than {MAX_FILTER_CHARS} characters")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError("not valid text (invalid UTF-8)") from None
+    return text
+
+
+def open_store(args: argparse.Namespace, *, allow_missing: bool = False) -> RecordStore:
+    """The records store of ``--data-dir``; its errors as one line naming the data
+    directory (exit 2)."""
     from core.data_dir import resolve_data_dir
     from core.records import RecordStore, RecordStoreError
 
     try:
-        return RecordStore.open(resolve_data_dir(args.data_dir))
-    except (RecordStoreError, OSError) as error:
+        return RecordStore.open(resolve_data_dir(args.data_dir), allow_missing=allow_missing)
+    except RecordStoreError as error:
         raise InputError("data directory", str(error)) from None
+    except OSError as error:
+        raise InputError(
+            "data directory",
+            f"cannot use {error.filename} ({error.strerror}): choose another with --data-dir "
+            "or UNITCALC_DATA_DIR",
+        ) from None
 
 
 def run_history(args: argparse.Namespace) -> int:
     from core.records import format_worksheet_id
 
-    with _open(args) as store:
+    with open_store(args) as store:
         rows = store.list(
             mrn=args.mrn,
             patient=args.patient,
@@ -50,7 +75,7 @@ def run_history(args: argparse.Namespace) -> int:
             serial=args.serial,
         )
     if args.json:
-        print(json.dumps([row.model_dump(mode="json") for row in rows], ensure_ascii=False))
+        print_json([row.model_dump(mode="json") for row in rows])
         return 0
     if not rows:
         print("No worksheets recorded match.")
@@ -59,51 +84,87 @@ def run_history(args: argparse.Namespace) -> int:
             f"  replaced by {format_worksheet_id(row.replaced_by)}" if row.replaced_by else ""
         )
         print(
-            f"{row.worksheet_id}  {row.created_at:%Y-%m-%d %H:%M} UTC  {row.code}  "
-            f"MRN {row.mrn}  {row.patient_name}{replaced}"
+            printable(
+                f"{row.worksheet_id}  {row.created_at:%Y-%m-%d %H:%M} UTC  {row.code}  "
+                f"MRN {row.mrn}  {row.patient_name}{replaced}"
+            )
         )
     return 0
 
 
 def run_reprint(args: argparse.Namespace) -> int:
-    from core.records import RecordStoreError, format_worksheet_id, parse_worksheet_id
+    from core.atomic import STDOUT, write_output
+    from core.records import format_worksheet_id, parse_worksheet_id
 
     try:
         record_id = parse_worksheet_id(args.id)
     except ValueError:
-        raise InputError("worksheet ID", f"'{args.id}' is not an ID such as W-000042") from None
-    with _open(args) as store:
-        try:
-            store.write_pdf(record_id, args.output)
-        except RecordStoreError as error:
-            raise InputError("worksheet ID", str(error)) from None
-        except OSError as error:
-            raise InputError(
-                "output file", f"cannot write {args.output} ({error.strerror})"
-            ) from None
-    print(f"Reprinted {format_worksheet_id(record_id)} to {args.output}")
+        raise InputError(
+            "worksheet ID", f"'{printable(args.id[:40])}' is not an ID such as W-000042"
+        ) from None
+    with open_store(args) as store:
+        pdf = store.pdf(record_id)
+    try:
+        write_output(args.output, pdf)
+    except OSError as error:
+        raise InputError("output file", f"cannot write {args.output} ({error.strerror})") from None
+    done = f"Reprinted {format_worksheet_id(record_id)} to {args.output}"
+    print(printable(done), file=sys.stderr if args.output == STDOUT else sys.stdout)
     return 0
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    with _open(args) as store:
-        report = store.verify(check_pdfs=args.full)
+    from core.records import DatabaseDamagedError, DatabaseMissingError, RecordStoreError
+
+    try:
+        store = open_store(args)
+    except InputError as error:
+        # A database gone or unreadable is what verify is for: exit 1, not a usage error.
+        if isinstance(error.__context__, DatabaseMissingError | DatabaseDamagedError):
+            print(printable(f"unitcalc: {error.__context__}"), file=sys.stderr)
+            return EXIT_BROKEN
+        raise
+    with store:
+        try:
+            report = store.verify(check_pdfs=args.full)
+        except RecordStoreError as error:
+            print(printable(f"unitcalc: {error}"), file=sys.stderr)
+            return EXIT_BROKEN
+        journal = _journal_note(store)
     if report.ok:
         scope = "hash chain and PDFs" if report.pdfs_checked else "hash chain"
         print(
-            f"Intact ({scope}): {report.checked} worksheet records, chain head {report.head_hash}"
+            printable(
+                f"Intact ({scope}): {report.checked} worksheet records, chain head "
+                f"{report.head_hash}; {journal}"
+            )
         )
         return 0
-    print(f"unitcalc: {report.message}", file=sys.stderr)
+    print(printable(f"unitcalc: {report.message}"), file=sys.stderr)
     return EXIT_BROKEN
+
+
+def _journal_note(store: RecordStore) -> str:
+    """Whether the database was compared with a journal, and where that journal is."""
+    from core.records import BackupError
+    from core.records.backup import read_journal
+
+    plan = store.backup_plan
+    try:
+        journal = read_journal(plan)
+    except BackupError as error:
+        return str(error)
+    if journal is None:
+        return f"no backup journal yet in {plan.directory} (one starts with the next record)"
+    return f"matches the backup journal in {plan.directory}"
 
 
 def add_parsers(subparsers: SubParsers) -> None:
     history = subparsers.add_parser("history", help="list recorded worksheets")
     history.add_argument("--json", action="store_true", help="print a JSON list")
-    history.add_argument("--mrn", default=None, help="only this MRN")
-    history.add_argument("--patient", default=None, help="patient name contains this")
-    history.add_argument("--code", default=None, help="only this HCPCS code")
+    history.add_argument("--mrn", type=_filter, default=None, help="only this MRN")
+    history.add_argument("--patient", type=_filter, default=None, help="patient name contains this")
+    history.add_argument("--code", type=_filter, default=None, help="only this HCPCS code")
     history.add_argument("--since", type=_date, default=None, help="recorded on or after DATE")
     history.add_argument("--until", type=_date, default=None, help="recorded on or before DATE")
     history.add_argument("--lot", default=None, help="used a vial of this lot (recalls)")
@@ -113,11 +174,15 @@ def add_parsers(subparsers: SubParsers) -> None:
 
     reprint = subparsers.add_parser("reprint", help="write a recorded worksheet again")
     reprint.add_argument("id", help="worksheet ID, e.g. W-000042")
-    reprint.add_argument("-o", "--output", type=Path, required=True, help="PDF file to write")
+    reprint.add_argument(
+        "-o", "--output", required=True, help="PDF file to write ('-' for standard output)"
+    )
     add_data_dir_option(reprint)
     reprint.set_defaults(run=run_reprint)
 
-    verify = subparsers.add_parser("verify", help="check the records for tampering")
+    verify = subparsers.add_parser(
+        "verify", help="check the records for tampering and against the backup journal"
+    )
     verify.add_argument(
         "--full", action="store_true", help="also re-hash every stored PDF (slower)"
     )

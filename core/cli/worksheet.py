@@ -17,11 +17,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.cli.calc import add_calc_options, form_from_args, priced
-from core.documentation import Documentation, VialRecord, missing_for_print
+from core.documentation import (
+    MAX_WORKSHEET_ID,
+    Documentation,
+    VialRecord,
+    check_documentation_text,
+    fact_problems,
+    fact_warnings,
+    local_time,
+    missing_for_print,
+)
 from core.errors import InputError
 from core.form import DoseForm, FormErrors, evaluate
 from core.models import CalculationResult
 from core.terminal import printable
+from core.text import shown
 
 if TYPE_CHECKING:
     from core.cli import SubParsers
@@ -51,22 +61,25 @@ def _date(text: str, field: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InputError(field, f"'{text}' is not a date such as 2025-03-01") from None
+        raise InputError(field, f"'{shown(text)}' is not a date such as 2025-03-01") from None
 
 
 def _datetime(text: str, field: str) -> datetime:
     try:
-        return datetime.fromisoformat(text.strip())
+        moment = datetime.fromisoformat(text.strip())
     except ValueError:
         raise InputError(
-            field, f"'{text}' is not a date and time such as 2025-03-01T14:30"
+            field, f"'{shown(text)}' is not a date and time such as 2025-03-01T14:30"
         ) from None
+    # A time with an offset is kept as the local wall time, like one typed without.
+    return local_time(moment)
 
 
 def _record_id(text: str) -> int:
-    match = re.fullmatch(r"\s*(?:[Ww]-?)?0*([1-9][0-9]{0,17})\s*", text)
+    digits = len(str(MAX_WORKSHEET_ID))
+    match = re.fullmatch(rf"\s*(?:[Ww]-?)?0*([1-9][0-9]{{0,{digits - 1}}})\s*", text)
     if match is None:
-        raise InputError("replaces", f"'{text}' is not a worksheet ID such as W-000042")
+        raise InputError("replaces", f"'{shown(text)}' is not a worksheet ID such as W-000042")
     return int(match.group(1))
 
 
@@ -187,10 +200,10 @@ def _calculate(dose: DoseForm) -> CalculationResult:
 
 
 def _write(path: Path, pdf: bytes, recorded: str = "") -> None:
-    from core.atomic import write_atomic
+    from core.atomic import write_output
 
     try:
-        write_atomic(path, pdf)
+        write_output(path, pdf)
     except OSError as error:
         kept = (
             f"; the worksheet was recorded as {recorded}: `main.py reprint {recorded} -o FILE`"
@@ -198,6 +211,14 @@ def _write(path: Path, pdf: bytes, recorded: str = "") -> None:
             else ""
         )
         raise InputError("output file", f"cannot write {path} ({error.strerror}){kept}") from None
+
+
+def _say(message: str, output: Path) -> None:
+    """The one line saying what was done; on stderr when the PDF itself went to stdout."""
+    from core.atomic import STDOUT
+    from core.terminal import printable
+
+    print(printable(message), file=sys.stderr if str(output) == STDOUT else sys.stdout)
 
 
 def _record(
@@ -217,7 +238,11 @@ def _record(
     except RecordStoreError as error:
         raise InputError("records", str(error)) from None
     except OSError as error:
-        raise InputError("data directory", f"cannot record the worksheet ({error})") from None
+        raise InputError(
+            "data directory",
+            f"cannot record the worksheet in {error.filename} ({error.strerror}): choose "
+            "another with --data-dir or UNITCALC_DATA_DIR",
+        ) from None
     return record.worksheet_id, pdf
 
 
@@ -250,6 +275,9 @@ def run(args: argparse.Namespace) -> int:
     now = datetime.now().replace(second=0, microsecond=0)
     printed_at = _datetime(args.printed_at, "printed at") if args.printed_at else now
     doc = complete(doc, result, now)
+    check_documentation_text(doc)
+    for problem in fact_problems(doc, now):
+        raise problem
     # The service date is the administration time; pricing uses that quarter's file.
     result = priced(result, args.data_dir, (doc.administered_at or now).date())
     output = Path(args.output)
@@ -275,7 +303,7 @@ def run(args: argparse.Namespace) -> int:
             checks=checks,
         )
 
-    missing = missing_for_print(doc, result, expiring_today_blocks=args.expiring_today_blocks)
+    missing = missing_for_print(doc, result, now, expiring_today_blocks=args.expiring_today_blocks)
     missing += blocking(checks, missing)
     if missing and not args.draft:
         raise InputError(
@@ -287,7 +315,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"warning: {printable(warning)}", file=sys.stderr)
     if args.draft:
         _write(output, build(DRAFT_ID, doc.replaces, draft=True))
-        print(f"Draft written to {output} (not recorded; not for the chart)")
+        _say(f"Draft written to {output} (not recorded; not for the chart)", output)
+        _print_warnings(result, doc, now, output)
         return 0
     worksheet_id, pdf = _record(args, dose, doc, result, build)
     _write(output, pdf, recorded=worksheet_id)
@@ -299,8 +328,18 @@ def run(args: argparse.Namespace) -> int:
             f"worksheet {worksheet_id} is recorded and written to {output}, but its use of "
             f"the authorization was not counted ({error})",
         ) from None
-    print(f"Recorded worksheet {worksheet_id}; written to {output}")
+    _say(f"Recorded worksheet {worksheet_id}; written to {output}", output)
+    _print_warnings(result, doc, now, output)
     return 0
+
+
+def _print_warnings(
+    result: CalculationResult, doc: Documentation, now: datetime, output: Path
+) -> None:
+    """What the worksheet warns about, also said where the command was typed (on stderr
+    when the PDF itself goes to stdout)."""
+    for warning in (*(str(w) for w in result.warnings), *fact_warnings(doc, now)):
+        _say(f"Warning: {warning}", output)
 
 
 def add_parsers(subparsers: SubParsers) -> None:

@@ -38,8 +38,18 @@ Usage (the CLI and the Qt history view are thin layers over this)::
             print(report.message)                # names the first broken worksheet
 
 Errors are ``RecordStoreError`` subclasses (``RecordNotFoundError``,
-``AlreadyReplacedError``, ``RecordCorruptError``, ``SchemaTooNewError``) with
-messages fit for the user; bad arguments to ``add`` raise ValueError/TypeError.
+``AlreadyReplacedError``, ``RecordCorruptError``, ``SchemaTooNewError``,
+``StoreUnavailableError`` for database and disk failures (full, read-only, locked too
+long, damaged), ``DatabaseMissingError``, ``BackupError``) with messages fit for the
+user, never a raw sqlite3 error; bad arguments to ``add`` raise ValueError/TypeError.
+Writers wait for each other: a busy database is retried, whole transaction, for up to
+two minutes.
+
+Backups (``core.records.backup``): after each record its chain head is journaled in the
+backup directory (``UNITCALC_BACKUP_DIR``, default ``DATA_DIR/backups``), and every
+``UNITCALC_BACKUP_EVERY`` records (20) the database is copied there with SQLite's online
+backup, the newest ``UNITCALC_BACKUP_KEEP`` (10) kept. ``verify`` compares the database
+with that journal; ``store.restore(path)`` puts a backup back.
 
 Storage: ``worksheets.sqlite3`` in the data directory, WAL journal,
 ``synchronous=FULL``, one IMMEDIATE transaction per record, so a process
@@ -50,13 +60,18 @@ are a new entry in ``schema.MIGRATIONS`` (applied in order, tracked by
 Logging carries ids and counts only, never names, MRNs or other patient data.
 """
 
+from core.records.backup import BackupPlan
 from core.records.export import to_csv
 from core.records.models import (
     AlreadyReplacedError,
+    BackupError,
+    DatabaseDamagedError,
+    DatabaseMissingError,
     RecordCorruptError,
     RecordNotFoundError,
     RecordStoreError,
     SchemaTooNewError,
+    StoreUnavailableError,
     VerifyReport,
     WorksheetRecord,
     WorksheetRecordSummary,
@@ -64,22 +79,28 @@ from core.records.models import (
     parse_worksheet_id,
 )
 from core.records.schema import DB_FILENAME, GENESIS_HASH
-from core.records.store import RecordStore, RenderFn
+from core.records.store import RecordStore, RenderFn, wait_for_backups
 
 __all__ = [
     "DB_FILENAME",
     "GENESIS_HASH",
     "AlreadyReplacedError",
+    "BackupError",
+    "BackupPlan",
+    "DatabaseDamagedError",
+    "DatabaseMissingError",
     "RecordCorruptError",
     "RecordNotFoundError",
     "RecordStore",
     "RecordStoreError",
     "RenderFn",
     "SchemaTooNewError",
+    "StoreUnavailableError",
     "VerifyReport",
     "WorksheetRecord",
     "WorksheetRecordSummary",
     "format_worksheet_id",
     "parse_worksheet_id",
     "to_csv",
+    "wait_for_backups",
 ]

@@ -42,6 +42,23 @@ class SchemaTooNewError(RecordStoreError):
     """The database was written by a newer unitcalc; refusing to touch it."""
 
 
+class StoreUnavailableError(RecordStoreError):
+    """The database or its directory cannot be used just now (disk full, read-only,
+    locked too long, unreadable); the message says where and what to do."""
+
+
+class DatabaseMissingError(StoreUnavailableError):
+    """The database file is gone while the backup journal says it held records."""
+
+
+class DatabaseDamagedError(StoreUnavailableError):
+    """The database file is not a readable SQLite database any more."""
+
+
+class BackupError(RecordStoreError):
+    """A backup could not be made, read or restored; the message says which and why."""
+
+
 # --------------------------------------------------------------------------- ids
 
 

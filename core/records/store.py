@@ -6,20 +6,38 @@ import hashlib
 import json
 import logging
 import os
+import random
 import sqlite3
+import threading
+import time as clock_time
 import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from core.atomic import write_atomic
 from core.data_dir import ensure_private_dir
+from core.records.backup import (
+    BackupPlan,
+    JournalHead,
+    append_journal,
+    backup_database,
+    backups,
+    check_against_journal,
+    open_backup,
+    read_journal,
+)
 from core.records.models import (
     AlreadyReplacedError,
+    BackupError,
+    DatabaseDamagedError,
+    DatabaseMissingError,
     RecordCorruptError,
     RecordNotFoundError,
+    StoreUnavailableError,
     VerifyReport,
     WorksheetRecord,
     WorksheetRecordSummary,
@@ -29,6 +47,8 @@ from core.records.models import (
 from core.records.schema import DB_FILENAME, HASHED_COLUMNS, chain_hash, migrate
 from core.records.verify import verify_chain
 from core.records.vials import first_vial_mismatch, insert_vials
+
+T = TypeVar("T")
 
 RenderFn = Callable[[str, int | None], bytes]
 """``render(worksheet_id, replaces) -> PDF bytes``; ``replaces`` is an integer id or None."""
@@ -82,19 +102,98 @@ def _utc_now() -> datetime:
 
 
 def _local_midnight_utc(day: date) -> str:
-    """Local midnight starting ``day``, as a stored-format UTC timestamp."""
-    return (
-        datetime.combine(day, time.min)
-        .astimezone()
-        .astimezone(UTC)
-        .isoformat(timespec="microseconds")
-    )
+    """Local midnight starting ``day``, as a stored-format UTC timestamp.
+
+    At the ends of the calendar (year 1, year 9999) the time-zone shift can leave
+    ``datetime``'s range; no record is that old or new, so the day's UTC midnight does.
+    """
+    midnight = datetime.combine(day, time.min)
+    try:
+        moment = midnight.astimezone().astimezone(UTC)
+    except (OverflowError, ValueError, OSError):
+        moment = midnight.replace(tzinfo=UTC)
+    return moment.isoformat(timespec="microseconds")
+
+
+#: SQLite integers are signed 64-bit; a larger id cannot name a record.
+_MAX_ID = 2**63 - 1
+#: How long one statement waits for another process's lock before SQLite gives up, and
+#: how long ``add`` keeps retrying its whole transaction after that.
+BUSY_TIMEOUT_S = 15.0
+BUSY_DEADLINE_S = 120.0
+
+# SQLite primary result codes (``sqlite3.Error.sqlite_errorcode & 0xFF``).
+_SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
+_SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN = 10, 11, 13, 14
+_SQLITE_NOTADB = 26
+
+
+def _is_busy(error: sqlite3.Error) -> bool:
+    return _primary_code(error) in (_SQLITE_BUSY, _SQLITE_LOCKED)
+
+
+def _primary_code(error: sqlite3.Error) -> int:
+    code = getattr(error, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else -1
+
+
+def _unavailable(error: sqlite3.Error | OSError, path: Path) -> StoreUnavailableError:
+    """A database or file-system error as one plain line saying where and what to do."""
+    where = path.parent
+    other = "or choose another data directory with --data-dir (or UNITCALC_DATA_DIR)"
+    if isinstance(error, OSError):
+        reason = error.strerror or type(error).__name__
+        return StoreUnavailableError(
+            f"cannot use the data directory {where} ({reason}): fix it {other}"
+        )
+    code = _primary_code(error)
+    if code == _SQLITE_FULL:
+        text = f"the disk holding the records ({where}) is full: free some space there {other}"
+    elif code in (_SQLITE_READONLY, _SQLITE_PERM):
+        text = f"the records database in {where} is read-only: make it writable {other}"
+    elif code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        text = (
+            f"the records database in {where} stayed locked by another program for "
+            f"{BUSY_DEADLINE_S:.0f} s: try again"
+        )
+    elif code in (_SQLITE_CANTOPEN, _SQLITE_IOERR):
+        text = (
+            f"cannot read or write the records database in {where} ({error}): "
+            f"check the disk {other}"
+        )
+    elif code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return DatabaseDamagedError(
+            f"the records database in {where} is damaged ({error}): restore the newest "
+            "backup with `main.py restore BACKUP`"
+        )
+    else:
+        text = f"the records database in {where} cannot be used ({error}): run `main.py verify`"
+    return StoreUnavailableError(text)
+
+
+def _check_id(record_id: object) -> int:
+    """A record id as SQLite can take it; a number out of its range names no record."""
+    if isinstance(record_id, bool) or not isinstance(record_id, int):
+        raise TypeError("a record id is an int")
+    if not 0 < record_id <= _MAX_ID:
+        raise RecordNotFoundError(record_id)
+    return record_id
 
 
 def _private_file(path: Path) -> None:
-    """Create ``path`` empty with mode 0600 if missing; tighten it to 0600 if present."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    os.close(fd)
+    """Create ``path`` empty with mode 0600 if missing; tighten it to 0600 if present.
+
+    An existing database is never opened here: closing any descriptor of a file drops
+    every POSIX lock this process holds on it, including those of another connection
+    (a background backup, the history window), and another process could then
+    checkpoint and reset the WAL under that connection, losing its commits.
+    """
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        os.close(fd)
     if os.name == "posix":
         os.chmod(path, 0o600)
 
@@ -107,47 +206,66 @@ class RecordStore:
 
     One instance per thread (sqlite3 connections are not shared across
     threads). Several processes may use the same database: each ``add`` holds
-    the write lock from id reservation to commit, others wait (busy timeout).
+    the write lock from id reservation to commit, others wait (busy timeout),
+    and a writer still refused after it rolls back and runs its whole
+    transaction again, for up to ``BUSY_DEADLINE_S``.
     """
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Callable[[], datetime]):
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        clock: Callable[[], datetime],
+        backup_plan: BackupPlan,
+    ):
         self._conn = conn
         self.path = path
         self._clock = clock
+        self.backup_plan = backup_plan
+        #: Why the last journal line or backup could not be written (the record itself
+        #: was committed), or None. Callers may show it as a warning.
+        self.backup_problem: str | None = None
 
     # ---- lifecycle
 
     @classmethod
-    def open(cls, data_dir: Path | str, *, clock: Callable[[], datetime] = _utc_now) -> RecordStore:
+    def open(
+        cls,
+        data_dir: Path | str,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        backup_plan: BackupPlan | None = None,
+        allow_missing: bool = False,
+    ) -> RecordStore:
         """Open (creating and migrating as needed) ``data_dir/worksheets.sqlite3``.
 
         The directory is created 0700 if missing; the database, ``-wal`` and
         ``-shm`` files are 0600. ``clock`` (aware datetimes) is for tests.
+        ``backup_plan`` defaults to ``BackupPlan.for_data_dir`` (the environment).
+
+        A missing database whose backup journal says records were written is not
+        silently started afresh (its worksheet IDs would be handed out again):
+        ``DatabaseMissingError``, unless ``allow_missing`` (for ``restore``).
+        Database and file-system failures raise ``StoreUnavailableError``.
         """
         data_dir = Path(data_dir)
-        ensure_private_dir(data_dir)
         path = data_dir / DB_FILENAME
-        _private_file(path)  # SQLite gives -wal/-shm the same mode as the db.
-        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so every
-        # transaction boundary is explicit.
-        conn = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+        plan = backup_plan or BackupPlan.for_data_dir(data_dir)
         try:
-            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-            if mode != "wal":  # e.g. some network filesystems; FULL sync still protects
-                log.warning("records database could not use WAL (journal mode %s)", mode)
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.create_function("search_fold", 1, _search_fold, deterministic=True)
-            migrate(conn)
-            if os.name == "posix":
-                for suffix in ("-wal", "-shm"):
-                    side = path.with_name(path.name + suffix)
-                    if side.exists():
-                        os.chmod(side, 0o600)
-        except BaseException:
-            conn.close()
-            raise
-        return cls(conn, path, clock)
+            ensure_private_dir(data_dir)
+            if not allow_missing and not path.exists():
+                journal = read_journal(plan)
+                if journal is not None and journal.count > 0:
+                    raise DatabaseMissingError(
+                        f"the records database {path} is missing, but the journal in "
+                        f"{plan.directory} says {journal.count} worksheet record(s) were "
+                        "written: restore the newest backup with `main.py restore BACKUP`"
+                    )
+            _private_file(path)  # SQLite gives -wal/-shm the same mode as the db.
+        except OSError as error:
+            raise _unavailable(error, path) from None
+        conn = _retry_busy(lambda: _connect(path), path)
+        return cls(conn, path, clock, plan)
 
     def close(self) -> None:
         self._conn.close()
@@ -214,56 +332,163 @@ class RecordStore:
         result_json = _canonical_json(result, "result")
         documentation_json = _canonical_json(documentation, "documentation")
 
+        if replaces is not None:
+            replaces = _check_id(replaces)
+        # Read before the transaction: every line in it is then of a committed record.
+        journal = self._journal_tail()
+
+        def transaction() -> tuple[int, str]:
+            conn = self._conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                problem = check_against_journal(conn, journal, self.backup_plan)
+                if problem is not None:
+                    # Recording on would hand out worksheet IDs already printed on charts.
+                    raise StoreUnavailableError(f"nothing was recorded: {problem}")
+                return self._insert(
+                    inputs_json, result_json, documentation_json, render, replaces, texts
+                )
+            except BaseException:
+                if conn.in_transaction:  # some errors (disk full) already rolled back
+                    conn.execute("ROLLBACK")
+                raise
+
+        texts = (code, mrn, patient_name, administered_at, prepared_by, verified_by)
+        record_id, this_hash = _retry_busy(transaction, self.path)
+        log.info("recorded worksheet %s", format_worksheet_id(record_id))
+        self._after_commit(record_id, this_hash)
+        return self._read(lambda: self.get(record_id))
+
+    def _insert(
+        self,
+        inputs_json: str,
+        result_json: str,
+        documentation_json: str,
+        render: RenderFn,
+        replaces: int | None,
+        texts: tuple[str | None, ...],
+    ) -> tuple[int, str]:
+        """The body of ``add``'s transaction: (id, chain hash) of the committed record."""
         conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
+        count, prev_hash = conn.execute(
+            "SELECT count, last_hash FROM chain_head WHERE singleton = 1"
+        ).fetchone()
+        # The id comes from the chain head, not MAX(id): if the newest rows
+        # were deleted outside the program, the gap stays visible to verify.
+        record_id = count + 1
+        if replaces is not None:
+            self._check_replaceable(replaces)
+        worksheet_id = format_worksheet_id(record_id)
+        pdf = render(worksheet_id, replaces)
+        if not isinstance(pdf, bytes) or not pdf.startswith(b"%PDF-"):
+            raise ValueError("render() must return the PDF document as bytes")
+        values = (
+            record_id,
+            self._clock().astimezone(UTC).isoformat(timespec="microseconds"),
+            *texts,
+            inputs_json,
+            result_json,
+            documentation_json,
+            replaces,
+            hashlib.sha256(pdf).hexdigest(),
+            prev_hash,
+        )
+        this_hash = chain_hash(values)
+        conn.execute(
+            f"INSERT INTO worksheets ({', '.join(HASHED_COLUMNS)}, chain_hash)"
+            f" VALUES ({', '.join('?' * (len(HASHED_COLUMNS) + 1))})",
+            (*values, this_hash),
+        )
+        conn.execute("INSERT INTO worksheet_pdfs (id, pdf) VALUES (?, ?)", (record_id, pdf))
+        insert_vials(conn, record_id)
+        conn.execute(
+            "UPDATE chain_head SET count = ?, last_hash = ? WHERE singleton = 1",
+            (record_id, this_hash),
+        )
+        conn.execute("COMMIT")
+        return record_id, this_hash
+
+    def _after_commit(self, record_id: int, this_hash: str) -> None:
+        """Journal the new chain head beside the backups; start a backup when one is due.
+
+        The record is committed whatever happens here: a journal failure is logged and
+        kept in ``backup_problem`` for the caller to show, never raised. The backup runs
+        on a thread of its own (see ``backup_in_background``).
+        """
+        plan = self.backup_plan
+        self.backup_problem = None
         try:
-            count, prev_hash = conn.execute(
-                "SELECT count, last_hash FROM chain_head WHERE singleton = 1"
-            ).fetchone()
-            # The id comes from the chain head, not MAX(id): if the newest rows
-            # were deleted outside the program, the gap stays visible to verify.
-            record_id = count + 1
-            if replaces is not None:
-                self._check_replaceable(replaces)
-            worksheet_id = format_worksheet_id(record_id)
-            pdf = render(worksheet_id, replaces)
-            if not isinstance(pdf, bytes) or not pdf.startswith(b"%PDF-"):
-                raise ValueError("render() must return the PDF document as bytes")
-            values = (
-                record_id,
-                self._clock().astimezone(UTC).isoformat(timespec="microseconds"),
-                code,
-                mrn,
-                patient_name,
-                administered_at,
-                prepared_by,
-                verified_by,
-                inputs_json,
-                result_json,
-                documentation_json,
-                replaces,
-                hashlib.sha256(pdf).hexdigest(),
-                prev_hash,
-            )
-            this_hash = chain_hash(values)
-            conn.execute(
-                f"INSERT INTO worksheets ({', '.join(HASHED_COLUMNS)}, chain_hash)"
-                f" VALUES ({', '.join('?' * (len(HASHED_COLUMNS) + 1))})",
-                (*values, this_hash),
-            )
-            conn.execute("INSERT INTO worksheet_pdfs (id, pdf) VALUES (?, ?)", (record_id, pdf))
-            insert_vials(conn, record_id)
-            conn.execute(
-                "UPDATE chain_head SET count = ?, last_hash = ? WHERE singleton = 1",
-                (record_id, this_hash),
-            )
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:  # some errors (disk full) already rolled back
-                conn.execute("ROLLBACK")
-            raise
-        log.info("recorded worksheet %s", worksheet_id)
-        return self.get(record_id)
+            append_journal(plan, "record", record_id, this_hash)
+            due = record_id % plan.every == 0 or not backups(plan)
+        except (OSError, BackupError) as error:
+            reason = error.strerror if isinstance(error, OSError) else str(error)
+            self.backup_problem = f"the journal in {plan.directory} failed ({reason})"
+            log.warning("journal failed after record %d", record_id)
+            return
+        if due:
+            backup_in_background(self.path, plan)
+
+    def _journal_tail(self) -> JournalHead | None:
+        """The journal's head, from its last 64 KB; None if it cannot be read (a backup
+        disk that is away must not stop recording)."""
+        try:
+            return read_journal(self.backup_plan, tail=65_536)
+        except BackupError:
+            return None
+
+    # ---- backups
+
+    def backup(self, *, label: str = "") -> Path:
+        """Back the database up now (see ``core.records.backup``); the copy's path."""
+        return backup_database(self._conn, self.backup_plan, label=label)
+
+    def backup_if_behind(self) -> Path | None:
+        """Back up when the newest backup lacks records the database holds (at start)."""
+        newest = backups(self.backup_plan)
+        count = self._read(self._count)
+        if newest and newest[-1].stem.endswith(f"-n{count}"):
+            return None
+        if not newest and count == 0:
+            return None
+        return self.backup()
+
+    def restore(self, backup: Path) -> tuple[int, Path | None]:
+        """Put ``backup`` back as the database: (records restored, copy of the replaced one).
+
+        The backup must pass a full verify. The database as it was is first copied beside
+        the backups (``worksheets-before-restore-...``; nothing is lost), then the backup
+        is copied in with SQLite's backup API (one transaction, safe beside other
+        connections), and the restore is journaled so ``verify`` takes it as the new start.
+        """
+        if backup.resolve() == self.path.resolve():
+            raise BackupError(f"{backup} is the records database itself; choose a backup")
+        source = open_backup(backup)
+        try:
+            kept = self.backup(label="before-restore") if self._read(self._count) else None
+            try:
+                source.backup(self._conn)
+            except sqlite3.Error as error:
+                raise _unavailable(error, self.path) from None
+        finally:
+            source.close()
+        self._read(partial(migrate, self._conn))  # a backup from an older program
+        count, head = self._read(self._head)
+        append_journal(self.backup_plan, "restore", count, head, **{"from": backup.name})
+        log.info("records restored from a backup: %d records", count)
+        return count, kept
+
+    def _count(self) -> int:
+        return self._head()[0]
+
+    def _head(self) -> tuple[int, str]:
+        row = self._conn.execute(
+            "SELECT count, last_hash FROM chain_head WHERE singleton = 1"
+        ).fetchone()
+        return int(row[0]), str(row[1])
+
+    def _read(self, work: Callable[[], T]) -> T:
+        """Run a read, with database errors as ``StoreUnavailableError``."""
+        return _retry_busy(work, self.path)
 
     def _check_replaceable(self, replaces: int) -> None:
         row = self._conn.execute(
@@ -277,12 +502,8 @@ class RecordStore:
     # ---- reading
 
     def get(self, record_id: int) -> WorksheetRecord:
-        row = self._conn.execute(
-            f"SELECT {_SUMMARY_COLS}, w.inputs_json, w.result_json, w.documentation_json,"
-            f" w.prev_hash, w.chain_hash {_FROM_WITH_REPLACED_BY}"
-            " WHERE w.id = ?",
-            (record_id,),
-        ).fetchone()
+        record_id = _check_id(record_id)
+        row = self._read(lambda: self._get_row(record_id))
         if row is None:
             raise RecordNotFoundError(record_id)
         summary = _summary(row[:11])
@@ -295,17 +516,30 @@ class RecordStore:
             chain_hash=row[15],
         )
 
+    def _get_row(self, record_id: int) -> tuple[Any, ...] | None:
+        row: tuple[Any, ...] | None = self._conn.execute(
+            f"SELECT {_SUMMARY_COLS}, w.inputs_json, w.result_json, w.documentation_json,"
+            f" w.prev_hash, w.chain_hash {_FROM_WITH_REPLACED_BY}"
+            " WHERE w.id = ?",
+            (record_id,),
+        ).fetchone()
+        return row
+
     def latest_in_chain(self, record_id: int) -> int:
         """Follow corrections forward: the id of the newest record replacing ``record_id``
         (``record_id`` itself if it was never corrected)."""
         current = self.get(record_id).id
         while True:
-            row = self._conn.execute(
-                "SELECT id FROM worksheets WHERE replaces = ?", (current,)
-            ).fetchone()
+            row = self._read(partial(self._replaced_by, current))
             if row is None:
                 return current
             current = row[0]
+
+    def _replaced_by(self, record_id: int) -> tuple[int] | None:
+        row: tuple[int] | None = self._conn.execute(
+            "SELECT id FROM worksheets WHERE replaces = ?", (record_id,)
+        ).fetchone()
+        return row
 
     def list(
         self,
@@ -357,22 +591,24 @@ class RecordStore:
         if since is not None:
             where.append("w.created_at >= ?")
             params.append(_local_midnight_utc(since))
-        if until is not None:
+        if until is not None and until < date.max:  # date.max: no end
             where.append("w.created_at < ?")
             params.append(_local_midnight_utc(until + timedelta(days=1)))
         if worksheet_id is not None:
-            where.append("w.id = ?")
-            params.append(
+            wanted_id = (
                 parse_worksheet_id(worksheet_id) if isinstance(worksheet_id, str) else worksheet_id
             )
+            where.append("w.id = ?")
+            params.append(wanted_id if 0 < wanted_id <= _MAX_ID else 0)
         sql = f"SELECT {_SUMMARY_COLS} {_FROM_WITH_REPLACED_BY}"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY w.id DESC"
         if limit is not None:
             sql += " LIMIT ?"
-            params.append(limit)
-        return [_summary(row) for row in self._conn.execute(sql, params)]
+            params.append(max(0, min(limit, _MAX_ID)))
+        rows = self._read(lambda: self._conn.execute(sql, params).fetchall())
+        return [_summary(row) for row in rows]
 
     def serial_recorded_on(
         self, serial: str, *, ndc: str = "", correcting: int | None = None
@@ -382,29 +618,34 @@ class RecordStore:
         vials of that NDC (or with none recorded) count. ``correcting`` is the record a
         new worksheet replaces, which does not count (its correction repeats its vials).
         """
-        rows = self._conn.execute(
+        sql = (
             "SELECT DISTINCT v.worksheet_id FROM worksheet_vials v"
             " WHERE v.serial = ? AND v.serial != '' AND v.worksheet_id IS NOT ?"
             " AND (? = '' OR v.ndc = '' OR v.ndc = ?)"
             " AND NOT EXISTS (SELECT 1 FROM worksheets r WHERE r.replaces = v.worksheet_id)"
-            " ORDER BY v.worksheet_id",
-            (serial, correcting, ndc, ndc),
+            " ORDER BY v.worksheet_id"
         )
+        params = (serial, correcting, ndc, ndc)
+        rows = self._read(lambda: self._conn.execute(sql, params).fetchall())
         return tuple(row[0] for row in rows)
 
     def recorded_ndcs(self) -> frozenset[str]:
         """The 11-digit NDCs of scanned vials on recorded worksheets."""
-        rows = self._conn.execute("SELECT DISTINCT ndc FROM worksheet_vials WHERE ndc != ''")
+        sql = "SELECT DISTINCT ndc FROM worksheet_vials WHERE ndc != ''"
+        rows = self._read(lambda: self._conn.execute(sql).fetchall())
         return frozenset(row[0] for row in rows)
 
     def pdf(self, record_id: int) -> bytes:
         """The PDF exactly as recorded. Raises RecordCorruptError if it no
         longer matches its SHA-256 (never reprint a changed document)."""
-        row = self._conn.execute(
-            "SELECT p.pdf, w.pdf_sha256 FROM worksheets w"
-            " LEFT JOIN worksheet_pdfs p ON p.id = w.id WHERE w.id = ?",
-            (record_id,),
-        ).fetchone()
+        record_id = _check_id(record_id)
+        row = self._read(
+            lambda: self._conn.execute(
+                "SELECT p.pdf, w.pdf_sha256 FROM worksheets w"
+                " LEFT JOIN worksheet_pdfs p ON p.id = w.id WHERE w.id = ?",
+                (record_id,),
+            ).fetchone()
+        )
         if row is None:
             raise RecordNotFoundError(record_id)
         data, sha = row
@@ -421,6 +662,34 @@ class RecordStore:
         log.info("wrote PDF of worksheet %s", format_worksheet_id(record_id))
 
     # ---- tamper evidence
+
+    def _verify(self, check_pdfs: bool) -> VerifyReport:
+        conn = self._conn
+        # The journal first: a record committed after this read cannot look missing.
+        journal = read_journal(self.backup_plan)
+        # One read transaction so the rows and the chain head are one snapshot
+        # even if another process records a worksheet meanwhile.
+        conn.execute("BEGIN")
+        try:
+            report = verify_chain(conn, check_pdfs)
+            # The vial rows are checked in the full audit: deriving them again reads
+            # every record's JSON, about three times the chain check's time.
+            if report.ok and check_pdfs and (edited := first_vial_mismatch(conn)) is not None:
+                report = VerifyReport(
+                    ok=False,
+                    checked=report.checked,
+                    first_broken_id=edited,
+                    message=f"the vial rows of worksheet {format_worksheet_id(edited)} do not "
+                    "match its record: the database was edited",
+                )
+            problem = check_against_journal(conn, journal, self.backup_plan)
+        finally:
+            conn.execute("COMMIT")
+        if report.ok and problem is not None:
+            return VerifyReport(
+                ok=False, checked=report.checked, first_broken_id=None, message=problem
+            )
+        return report
 
     def verify(self, *, check_pdfs: bool = False) -> VerifyReport:
         """Check the hash chain; report the first broken record.
@@ -450,24 +719,7 @@ class RecordStore:
         ``head_hash`` of a passing verify (audit log, printout, e-mail); a
         rewritten history will no longer reach it.
         """
-        conn = self._conn
-        # One read transaction so the rows and the chain head are one snapshot
-        # even if another process records a worksheet meanwhile.
-        conn.execute("BEGIN")
-        try:
-            report = verify_chain(conn, check_pdfs)
-            # The vial rows are checked in the full audit: deriving them again reads
-            # every record's JSON, about three times the chain check's time.
-            if report.ok and check_pdfs and (edited := first_vial_mismatch(conn)) is not None:
-                report = VerifyReport(
-                    ok=False,
-                    checked=report.checked,
-                    first_broken_id=edited,
-                    message=f"the vial rows of worksheet {format_worksheet_id(edited)} do not "
-                    "match its record: the database was edited",
-                )
-        finally:
-            conn.execute("COMMIT")
+        report = self._read(lambda: self._verify(check_pdfs))
         if report.ok:
             log.info("verify ok: %d records", report.checked)
         else:
@@ -476,6 +728,81 @@ class RecordStore:
 
 
 # --------------------------------------------------------------------------- helpers
+
+_backup_threads: list[threading.Thread] = []
+
+
+def backup_in_background(path: Path, plan: BackupPlan) -> None:
+    """Back the database at ``path`` up on a thread with its own connection, so a large
+    database (about 150 MB/s, ``bench/bench_backup.py``) does not hold up the window. The
+    thread is not a daemon: a command that recorded waits for it before exiting. One at a
+    time; failures are logged (the journal already holds the record)."""
+    if any(thread.is_alive() for thread in _backup_threads):
+        return
+    _backup_threads[:] = [
+        threading.Thread(target=_backup_quietly, args=(path, plan), name="records-backup")
+    ]
+    _backup_threads[0].start()
+
+
+def wait_for_backups(timeout: float | None = None) -> None:
+    """Wait for a background backup to finish (tests, and anyone about to copy files)."""
+    for thread in list(_backup_threads):
+        thread.join(timeout)
+
+
+def _backup_quietly(path: Path, plan: BackupPlan) -> None:
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
+        try:
+            backup_database(conn, plan)
+        finally:
+            conn.close()
+    except (sqlite3.Error, OSError, BackupError):
+        log.warning("background backup failed")
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: we issue BEGIN/COMMIT ourselves, so every
+    # transaction boundary is explicit.
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+    try:
+        mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if mode != "wal":  # e.g. some network filesystems; FULL sync still protects
+            log.warning("records database could not use WAL (journal mode %s)", mode)
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.create_function("search_fold", 1, _search_fold, deterministic=True)
+        migrate(conn)
+        if os.name == "posix":
+            for suffix in ("-wal", "-shm"):
+                side = path.with_name(path.name + suffix)
+                if side.exists():
+                    os.chmod(side, 0o600)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _retry_busy(work: Callable[[], T], path: Path) -> T:
+    """Run ``work``; while another process holds the database (busy or locked even after
+    the busy timeout, which SQLite does not apply to every wait), roll back and run it
+    again after a short random pause, for up to ``BUSY_DEADLINE_S``. Other database and
+    file errors become ``StoreUnavailableError``."""
+    deadline = clock_time.monotonic() + BUSY_DEADLINE_S
+    pause = 0.01
+    while True:
+        try:
+            return work()
+        except sqlite3.Error as error:
+            if not _is_busy(error) or clock_time.monotonic() >= deadline:
+                raise _unavailable(error, path) from None
+            log.info("records database busy; retrying")
+        except OSError as error:
+            raise _unavailable(error, path) from None
+        clock_time.sleep(random.uniform(0, pause))
+        pause = min(pause * 2, 1.0)
 
 
 def search_fold(text: str) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from core.documentation import Documentation
+from core.documentation import Documentation, fact_warnings, printable_documentation
 from core.models import CalculationResult
 from core.worksheet.content import DRAFT_MARK, Paper, WorksheetContent, worksheet_content
 
@@ -44,6 +44,7 @@ def build_worksheet(
     """
     from core.worksheet import fonts, render
 
+    documentation = printable_documentation(documentation)
     content = worksheet_content(
         result,
         documentation,
@@ -51,7 +52,7 @@ def build_worksheet(
         printed_at=printed_at,
         replaces=replaces,
         draft=draft,
-        notices=fonts.notices(documentation),
+        notices=(*fonts.notices(documentation), *fact_warnings(documentation, printed_at)),
         checks=checks,
     )
     return render.build_pdf(content, paper)

@@ -19,6 +19,8 @@ from core.documentation import Documentation, VialRecord
 from core.errors import InputError
 from core.form import DoseForm
 from core.models import CalculationResult
+from core.terminal import printable
+from core.text import check_json_nesting, read_text_file
 
 FIELD = "case file"
 
@@ -47,11 +49,19 @@ def _unknown_keys(data: dict[str, Any]) -> list[str]:
     return unknown
 
 
+#: A case holds a few dozen short fields; no real one comes near these.
+MAX_CASE_BYTES = 256 * 1024
+MAX_CASE_DEPTH = 16
+
+
 def parse_case(text: str, source: str = FIELD) -> Case:
+    check_json_nesting(text, source, MAX_CASE_DEPTH)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(source, f"is not JSON ({error.msg} at line {error.lineno})") from None
+    except (ValueError, RecursionError):  # e.g. an integer of 10,000 digits
+        raise InputError(source, "holds a number too large for any field") from None
     if not isinstance(data, dict):
         raise InputError(source, 'must be an object: {"dose": {...}, "documentation": {...}}')
     unknown = _unknown_keys(data)
@@ -66,13 +76,8 @@ def parse_case(text: str, source: str = FIELD) -> Case:
 
 
 def load_case(path: Path) -> Case:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InputError(FIELD, f"cannot read {path} ({error.strerror})") from None
-    except UnicodeDecodeError:
-        raise InputError(FIELD, f"{path} is not UTF-8 text") from None
-    return parse_case(text, f"{FIELD} {path}")
+    text = read_text_file(path, FIELD, MAX_CASE_BYTES)
+    return parse_case(text, f"{FIELD} {printable(str(path))}")
 
 
 def shared_fields(dose: DoseForm, doc: Documentation) -> tuple[DoseForm, Documentation]:

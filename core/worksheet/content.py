@@ -478,7 +478,7 @@ def worksheet_content(
         printed=format_datetime(printed_at),
         replaces=f"Replaces worksheet {format_worksheet_id(replaced)}" if replaced else "",
         draft=draft,
-        missing=tuple(missing_for_print(doc, result)) if draft else (),
+        missing=tuple(missing_for_print(doc, result, printed_at)) if draft else (),
         patient=_patient(doc),
         order=_order(doc, result),
         containers_summary=(

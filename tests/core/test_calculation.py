@@ -257,7 +257,7 @@ def test_a_needlessly_large_container_is_flagged_with_the_smaller_choice() -> No
     )
     (warning,) = result.warnings
     assert warning.id == "larger-container"
-    assert "1 × 200 mL + 1 × 100 mL would leave 0 mL" in warning.message
+    assert "3 × 100 mL would leave 0 mL" in warning.message
 
 
 def test_claim_lines_carry_the_11_digit_ndc_with_n4_and_ml_quantity() -> None:
@@ -303,8 +303,22 @@ def test_a_product_under_another_real_code_is_flagged() -> None:
     )
     assert [w.id for w in result.warnings] == ["product-code"]
     assert "billed under J1459, not J1569" in result.warnings[0].message
-    # J1410 is this project's generic immune globulin code: any product may bill under it.
-    generic = evaluate(
-        DoseForm(product="Privigen", vial_size="100", dose_ordered="100", administered="100")
+
+
+def test_a_product_chosen_without_a_code_bills_under_its_own_code() -> None:
+    hizentra = evaluate(DoseForm(product="Hizentra 20%", dose_ordered="12", administered="12"))
+    assert hizentra.code == "J1559" and hizentra.warnings == ()
+    assert labels(hizentra) == ["J1559 x 24 units", "J1559-JW x 6 units"]
+    # Octagam 5 % under its own code: 12 mL is 600 mg, 2 units of 500 mg (not J1410's 3).
+    octagam = evaluate(DoseForm(product="Octagam 5%", dose_ordered="12", administered="12"))
+    assert octagam.code == "J1568"
+    assert octagam.units_administered == 2
+
+
+def test_a_product_billed_under_j1410_is_flagged_like_any_other_code() -> None:
+    result = evaluate(
+        DoseForm(code="J1410", product="Hizentra 20%", dose_ordered="12", administered="12")
     )
-    assert generic.warnings == ()
+    assert labels(result) == ["J1410-JZ x 3 units"]
+    assert [w.id for w in result.warnings] == ["product-code"]
+    assert "Hizentra 20% is billed under J1559, not J1410" in result.warnings[0].message

@@ -75,3 +75,16 @@ def test_existing_directory_keeps_its_mode(tmp_path: Path) -> None:
     shared.chmod(0o755)
     assert resolve_data_dir(shared, environ={}) == shared
     assert stat.S_IMODE(shared.stat().st_mode) == 0o755
+
+
+def test_data_dir_problem_names_the_directory_and_the_reason(tmp_path: Path) -> None:
+    from core.data_dir import data_dir_problem
+
+    assert data_dir_problem(tmp_path / "fine", environ={}) == (tmp_path / "fine", None)
+    assert [p.name for p in (tmp_path / "fine").iterdir()] == []  # the probe is gone
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert data_dir_problem(None, environ={"UNITCALC_DATA_DIR": str(blocker / "d")}) == (
+        blocker / "d",
+        "Not a directory",
+    )

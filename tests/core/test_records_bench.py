@@ -13,14 +13,17 @@ from collections.abc import Iterator
 import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
 
-from core.records import RecordStore
+from core.records import BackupPlan, RecordStore
 
 RECORDS = 2_000
 
 
 @pytest.fixture(scope="module")
 def filled_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RecordStore]:
-    with RecordStore.open(tmp_path_factory.mktemp("bench")) as store:
+    directory = tmp_path_factory.mktemp("bench")
+    # Backups are measured by bench/bench_backup.py; here they would only add noise.
+    plan = BackupPlan(directory=directory / "backups", every=10**6)
+    with RecordStore.open(directory, backup_plan=plan) as store:
         for i in range(RECORDS):
             store.add(
                 code="J1410",

@@ -27,7 +27,7 @@ def test_fewest_vials_of_one_size() -> None:
 @settings(max_examples=300, deadline=None)
 @given(
     sizes=st.lists(st.integers(1, 40), min_size=1, max_size=3, unique=True),
-    dose=st.integers(1, 120),
+    dose=st.integers(1, 100),  # at most 100 containers of the smallest size 1
 )
 def test_plan_is_the_least_total_then_the_fewest_containers(sizes: list[int], dose: int) -> None:
     plan = least_waste_plan(D(dose), tuple(D(s) for s in sizes))
@@ -40,4 +40,26 @@ def test_plan_is_the_least_total_then_the_fewest_containers(sizes: list[int], do
         for counts in product(*(range(dose // s + 2) for s in sizes))
         if sum(n * s for n, s in zip(counts, sizes, strict=True)) >= dose
     )
+    assert (total, count) == best
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    sizes=st.lists(st.integers(1, 40), min_size=2, max_size=2, unique=True),
+    dose=st.integers(1, 250),
+)
+def test_plan_is_the_least_total_within_100_containers(sizes: list[int], dose: int) -> None:
+    small, large = sorted(sizes)
+    if -(-dose // large) > 100:  # even the largest size alone needs more: refused
+        return
+    plan = least_waste_plan(D(dose), (D(small), D(large)))
+    total = sum(c.size_ml * c.count for c in plan)
+    count = sum(c.count for c in plan)
+    best = min(
+        (a * small + b * large, a + b)
+        for b in range(min(100, dose // large + 1) + 1)
+        for a in range(min(100 - b, dose // small + 1) + 1)
+        if a * small + b * large >= dose
+    )
+    assert count <= 100
     assert (total, count) == best

@@ -1,0 +1,51 @@
+"""`main.py backup|restore`: copies of the records database in the backup directory.
+
+Backups are made on their own (see ``core.records.backup``); ``backup`` makes one now,
+``restore BACKUP`` puts one back after the database was lost, emptied or replaced.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.cli.calc import add_data_dir_option
+from core.cli.history import open_store
+from core.terminal import printable
+
+if TYPE_CHECKING:
+    from core.cli import SubParsers
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        copy = store.backup()
+    print(printable(f"Backed up to {copy}"))
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    from core.records import format_worksheet_id
+
+    with open_store(args, allow_missing=True) as store:
+        count, kept = store.restore(Path(args.backup))
+    newest = f", newest {format_worksheet_id(count)}" if count else ""
+    before = f"; the database it replaced was kept as {kept}" if kept else ""
+    print(printable(f"Restored {count} worksheet records from {args.backup}{newest}{before}"))
+    return 0
+
+
+def add_parsers(subparsers: SubParsers) -> None:
+    backup = subparsers.add_parser(
+        "backup", help="back up the records now (UNITCALC_BACKUP_DIR, default DATA_DIR/backups)"
+    )
+    add_data_dir_option(backup)
+    backup.set_defaults(run=run_backup)
+
+    restore = subparsers.add_parser(
+        "restore", help="put a backup back as the records database (the current one is kept)"
+    )
+    restore.add_argument("backup", help="a backup file, e.g. DATA_DIR/backups/worksheets-...")
+    add_data_dir_option(restore)
+    restore.set_defaults(run=run_restore)

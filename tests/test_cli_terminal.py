@@ -1,0 +1,51 @@
+"""Everything a command prints to a terminal has its control characters escaped."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HOSTILE = "Immune globulin\x1b]0;owned\x07\x1b[2K\u202e\x9b per 5 mL"
+RAW = ("\x1b", "\x07", "\u202e", "\x9b")
+
+
+def calc(catalog: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    dose = ["--vial-size", "10", "--ordered", "12", "--administered", "12"]
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "calc", *dose, "--catalog", str(catalog), *extra],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_calc_escapes_catalog_text_in_its_report_and_json(tmp_path: Path) -> None:
+    catalog = json.loads((ROOT / "resources" / "catalog.json").read_text(encoding="utf-8"))
+    catalog["codes"][0]["descriptor"] = HOSTILE
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(catalog), encoding="utf-8")
+
+    text = calc(path)
+    assert text.returncode == 0, text.stderr
+    assert not any(raw in text.stdout for raw in RAW)
+    assert "\\x1b]0;owned\\x07" in text.stdout
+    assert len(text.stdout.splitlines()) > 5  # the report keeps its lines
+
+    done = calc(path, "--json")
+    assert done.returncode == 0, done.stderr
+    assert not any(raw in done.stdout for raw in RAW)
+    assert json.loads(done.stdout)["descriptor"] == HOSTILE  # JSON readers get it back
+
+
+def test_usage_errors_escape_what_was_typed() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "calc", "--paper\x1b]0;x\x07"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "\x1b" not in done.stderr and "\\x1b]0;x\\x07" in done.stderr
