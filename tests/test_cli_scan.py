@@ -122,11 +122,13 @@ def test_worksheet_from_scans(tmp_path: Path) -> None:
 
 
 def test_an_expired_scanned_vial_blocks_the_worksheet(tmp_path: Path) -> None:
-    scans = ["--scan", code("SN1"), "--scan", code("SN2", expiry="261100")]
+    # Both administrations are in the past, whatever day the test runs: a time more than
+    # a day ahead is refused before any vial is looked at.
+    scans = ["--scan", code("SN1"), "--scan", code("SN2", expiry="261128")]
     ndc = ["--ndc", "0002-7597-01"]
-    done = run("worksheet", *DOSE, *DOC, *scans, *ndc, "-o", tmp_path / "w.pdf", data=tmp_path)
-    assert "vial 2 (lot LX2231A) expired on 2026-11-30" not in done.stderr  # good until then
+    early = [a if a != "2026-11-29T09:30" else "2026-11-27T09:30" for a in DOC]
+    done = run("worksheet", *DOSE, *early, *scans, *ndc, "-o", tmp_path / "w.pdf", data=tmp_path)
+    assert "vial 2 (lot LX2231A) expired on 2026-11-28" not in done.stderr  # good until then
     assert done.returncode == 0, done.stderr
-    late = [a if a != "2026-11-29T09:30" else "2026-12-01T09:30" for a in DOC]
-    done = run("worksheet", *DOSE, *late, *scans, *ndc, "-o", tmp_path / "x.pdf", data=tmp_path)
-    assert "vial 2 (lot LX2231A) expired on 2026-11-30" in one_line_error(done)
+    done = run("worksheet", *DOSE, *DOC, *scans, *ndc, "-o", tmp_path / "x.pdf", data=tmp_path)
+    assert "vial 2 (lot LX2231A) expired on 2026-11-28" in one_line_error(done)

@@ -81,13 +81,7 @@ def _refuse_overwriting_the_export(export: Path, *outputs: str | None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        return _run(args)
-    except InputError as error:  # file names and headers are user text: escape for the terminal
-        raise InputError(error.field, printable(error.message)) from None
-
-
-def _run(args: argparse.Namespace) -> int:
+    # File names and headers are user text: ``core.cli.fail`` escapes them for the terminal.
     if args.template:
         from core.audit.template import TEMPLATE
 

@@ -15,7 +15,7 @@ from core.worksheet.example import DOCUMENTATION, PRINTED_AT
 
 def test_calc_json_bills_the_products_own_code(capsys: pytest.CaptureFixture[str]) -> None:
     args = ["calc", "--product", "Hizentra 20%", "--ordered", "12", "--administered", "12"]
-    assert run_command([*args, "--json"]) == 0
+    assert run_command([*args, "--diagnosis", "D80.1", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["code"] == "J1559"
     assert [
@@ -31,7 +31,7 @@ def test_calc_json_warns_when_the_product_is_billed_under_j1410(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     args = ["calc", "--product", "Octagam 5%", "--code", "J1410", "--ordered", "12"]
-    assert run_command([*args, "--administered", "12", "--json"]) == 0
+    assert run_command([*args, "--administered", "12", "--diagnosis", "D80.1", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert [w["id"] for w in result["warnings"]] == ["product-code"]
 
