@@ -37,7 +37,7 @@ HEADER = (
 
 def _shapes() -> list[tuple[str, int, int, int]]:
     """(facts, vials, units, JW units) for J1410 doses from 10 mL and 50 mL vials."""
-    from core.form import DoseForm, evaluate
+    from core.dose_input import DoseForm, evaluate
 
     shapes = []
     for size in (10, 50):

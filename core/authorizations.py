@@ -24,11 +24,11 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from core import ismp
+from core import formats
 from core.calculation import to_decimal
+from core.calculation_models import BillingWarning, CalculationResult
 from core.data_dir import ensure_private_dir
 from core.errors import InputError
-from core.models import CalculationResult, Warning
 from core.quantities import PlainDecimal
 
 DB_FILENAME = "authorizations.sqlite3"
@@ -73,9 +73,9 @@ class Authorization(BaseModel):
     def amount_text(self, amount: Decimal | None = None) -> str:
         value = self.amount if amount is None else amount
         if self.measure == "grams":
-            return ismp.quantity(value, "g")
+            return formats.quantity(value, "g")
         word = self.measure[:-1] if value == 1 else self.measure
-        return f"{ismp.number(value)} {word}"
+        return f"{formats.number(value)} {word}"
 
 
 def use_for(auth: Authorization, result: CalculationResult) -> Decimal:
@@ -143,7 +143,7 @@ class AuthorizationStore:
                     auth.code,
                     auth.starts.isoformat(),
                     auth.ends.isoformat(),
-                    ismp.plain(auth.amount),
+                    formats.plain(auth.amount),
                     auth.measure,
                 ),
             )
@@ -189,7 +189,7 @@ class AuthorizationStore:
         worksheet it corrects, whose use then no longer counts."""
         self._conn.execute(
             "INSERT INTO uses VALUES (?, ?, ?, ?)",
-            (worksheet_id, number.strip(), ismp.plain(amount), replaces),
+            (worksheet_id, number.strip(), formats.plain(amount), replaces),
         )
 
     def record_replacement(self, worksheet_id: str, replaces: str) -> None:
@@ -209,22 +209,22 @@ class AuthorizationState:
 
 def authorization_warnings(
     state: AuthorizationState, result: CalculationResult, service_date: date
-) -> list[Warning]:
+) -> list[BillingWarning]:
     """``prior-authorization-expired`` and ``prior-authorization-exceeded`` (with numbers),
     and ``prior-authorization-unknown`` for a number never recorded."""
     auth = state.authorization
     if auth is None:
         return [
-            Warning(
+            BillingWarning(
                 id="prior-authorization-unknown",
                 message=f"Prior authorization {state.number} is not recorded here.",
                 action="Record it (main.py auth add) so its dates and amount are checked.",
             )
         ]
-    found: list[Warning] = []
+    found: list[BillingWarning] = []
     if not auth.starts <= service_date <= auth.ends:
         found.append(
-            Warning(
+            BillingWarning(
                 id="prior-authorization-expired",
                 message=(
                     f"Prior authorization {auth.number} runs {auth.starts.isoformat()} to "
@@ -236,7 +236,7 @@ def authorization_warnings(
         )
     if auth.code != result.code:
         found.append(
-            Warning(
+            BillingWarning(
                 id="prior-authorization-code",
                 message=f"Prior authorization {auth.number} is for {auth.code}, not {result.code}.",
                 action="Check the code or the authorization number.",
@@ -246,7 +246,7 @@ def authorization_warnings(
         this_dose = use_for(auth, result)
     except InputError as error:
         found.append(
-            Warning(
+            BillingWarning(
                 id="prior-authorization-amount",
                 message=error.message,
                 action="Without it the amount used cannot be checked.",
@@ -256,7 +256,7 @@ def authorization_warnings(
     total = state.used + this_dose
     if total > auth.amount:
         found.append(
-            Warning(
+            BillingWarning(
                 id="prior-authorization-exceeded",
                 message=(
                     f"Prior authorization {auth.number} allows {auth.amount_text()}; "

@@ -12,16 +12,16 @@ from decimal import Decimal
 from fractions import Fraction
 from math import ceil, floor
 
-from core import ismp
-from core.catalog import BillingCode, PayerProfile
-from core.errors import CalculationError
-from core.models import (
+from core import formats
+from core.calculation_models import (
+    BillingWarning,
     CalculationRequest,
     CalculationResult,
     ClaimLine,
     ContainerUse,
-    Warning,
 )
+from core.catalog import BillingCode, PayerProfile
+from core.errors import CalculationError
 from core.ndc import ndc_claim_segment, ndc_quantity
 from core.quantities import MAX_VIALS, MAX_VOLUME_ML, Concentration, Quantity, Unit, WeightBasedDose
 from core.vials import fewest_vials, least_waste_plan
@@ -56,7 +56,7 @@ def to_decimal(value: Fraction) -> Decimal:
 
 
 def _ml(value: Fraction, max_places: int = 3) -> str:
-    return ismp.quantity(to_decimal(value), "mL", max_places)
+    return formats.quantity(to_decimal(value), "mL", max_places)
 
 
 def _distinct_ml(first: Fraction, second: Fraction) -> tuple[str, str]:
@@ -65,7 +65,7 @@ def _distinct_ml(first: Fraction, second: Fraction) -> tuple[str, str]:
 
     def text(value: Fraction, places: int) -> str:
         rounded = Decimal(floor(value * 10**places + Fraction(1, 2))).scaleb(-places)
-        return ismp.quantity(rounded, "mL", places)
+        return formats.quantity(rounded, "mL", places)
 
     places = 3
     while places < 2 * DECIMAL_PLACES and text(first, places) == text(second, places):
@@ -89,7 +89,7 @@ def _volume(request: CalculationRequest, amount: Quantity, field: str, why: str)
         volume_text, limit_text = _distinct_ml(volume, Fraction(MAX_VOLUME_ML))
         raise CalculationError(
             field,
-            f"{ismp.quantity(amount.amount, amount.unit.value, 4)} at {concentration} is "
+            f"{formats.quantity(amount.amount, amount.unit.value, 4)} at {concentration} is "
             f"{volume_text}, more than {limit_text}; "
             "check the amount and the concentration",
         )
@@ -103,13 +103,13 @@ def _ordered_ml(request: CalculationRequest, steps: list[str]) -> Fraction:
             raise CalculationError("patient weight", f"is needed for a dose of {dose}")
         total_mg = dose.per_kg.mg * request.weight_kg  # two short decimals: exact
         dose = Quantity(amount=total_mg / 1000, unit=Unit.G)
-        weight = ismp.quantity(request.weight_kg, "kg")
+        weight = formats.quantity(request.weight_kg, "kg")
         steps.append(f"Dose ordered: {request.dose_ordered} × {weight} = {dose}")
     ordered_ml = _volume(request, dose, "dose ordered", f"to convert the dose of {dose} to mL")
     if dose.unit.is_mass:
         assert request.concentration is not None
         steps.append(
-            f"Dose ordered: {ismp.quantity(dose.mg, 'mg')} ÷ {request.concentration} = "
+            f"Dose ordered: {formats.quantity(dose.mg, 'mg')} ÷ {request.concentration} = "
             f"{_ml(ordered_ml)}"
         )
     return ordered_ml
@@ -129,7 +129,7 @@ def _containers(
         total = sum((c.size_ml * c.count for c in plan), Decimal(0))
         steps.append(
             f"Containers: least waste from {request.product.name} sizes: "
-            f"{' + '.join(str(c) for c in plan)} = {ismp.quantity(total, 'mL')}"
+            f"{' + '.join(str(c) for c in plan)} = {formats.quantity(total, 'mL')}"
         )
         return tuple((Fraction(c.size_ml), c.count) for c in plan), True
     size_ml = _volume(request, size, "vial size", f"to convert a {size} container to mL")
@@ -141,7 +141,7 @@ def _containers(
     count = fewest_vials(ordered_ml, size_ml)
     steps.append(
         f"Containers: {_ml(ordered_ml)} / {_ml(size_ml)} = "
-        f"{ismp.number(to_decimal(ordered_ml / size_ml), 4)} -> {count} × {written} = "
+        f"{formats.number(to_decimal(ordered_ml / size_ml), 4)} -> {count} × {written} = "
         f"{_ml(size_ml * count)} (fewest that hold the dose ordered)"
     )
     return ((size_ml, count),), True
@@ -172,7 +172,7 @@ def _round_units(ratio: Fraction, rounding: str) -> tuple[int, str]:
 
 def _measure_text(request: CalculationRequest, amount: Fraction) -> str:
     unit = "mL" if request.code.dosage.unit is Unit.ML else "mg"
-    return ismp.quantity(to_decimal(amount), unit)
+    return formats.quantity(to_decimal(amount), unit)
 
 
 def _conversion_step(
@@ -216,14 +216,14 @@ def _warnings(
     derived: bool,
     units_administered: int,
     labeled_units: int,
-) -> list[Warning]:
-    found: list[Warning] = []
+) -> list[BillingWarning]:
+    found: list[BillingWarning] = []
     difference = administered_ml - ordered_ml
     if abs(difference) >= _SAME_VOLUME:
         more = difference > 0
         given, ordered = _distinct_ml(administered_ml, ordered_ml)
         found.append(
-            Warning(
+            BillingWarning(
                 id="administered-more" if more else "administered-less",
                 message=(
                     f"Administered {given} is {_ml(abs(difference))} "
@@ -243,7 +243,7 @@ def _warnings(
         needed = max(1, ceil(ordered_ml / size))
         if count > needed:
             found.append(
-                Warning(
+                BillingWarning(
                     id="extra-containers",
                     message=(
                         f"{count} containers opened; {needed} would hold the "
@@ -256,7 +256,7 @@ def _warnings(
     product = request.product
     if product is not None and product.hcpcs != request.code.hcpcs:
         found.append(
-            Warning(
+            BillingWarning(
                 id="product-code",
                 message=f"{product.name} is billed under {product.hcpcs}, "
                 f"not {request.code.hcpcs}.",
@@ -270,9 +270,9 @@ def _warnings(
             {size for size, _ in containers if not any(size == Fraction(s) for s in sizes)}
         )
         if odd:
-            listed = ", ".join(ismp.number(s) for s in sizes)
+            listed = ", ".join(formats.number(s) for s in sizes)
             found.append(
-                Warning(
+                BillingWarning(
                     id="unlisted-size",
                     message=f"{_ml(odd[0])} is not a labeled size of {product.name} ({listed} mL).",
                     action="Check the container label; bill only the labeled amount.",
@@ -285,7 +285,7 @@ def _warnings(
         if better is not None and not any(w.id == "extra-containers" for w in found):
             use, total = better
             found.append(
-                Warning(
+                BillingWarning(
                     id="larger-container",
                     message=(
                         f"The containers opened leave {_ml(opened_ml - ordered_ml)} of waste; "
@@ -297,18 +297,18 @@ def _warnings(
             )
     if units_administered > labeled_units:
         found.append(
-            Warning(
+            BillingWarning(
                 id="units-above-labeled",
                 message=(
-                    f"{ismp.units(units_administered)} billed is more than the "
-                    f"{ismp.units(labeled_units)} labeled in the containers opened."
+                    f"{formats.units(units_administered)} billed is more than the "
+                    f"{formats.units(labeled_units)} labeled in the containers opened."
                 ),
                 action="Billing more than the labeled amount may be denied; check the amount.",
             )
         )
     if request.payer.prior_authorization_required and not request.prior_authorization.strip():
         found.append(
-            Warning(
+            BillingWarning(
                 id="prior-authorization",
                 message=f"{request.payer.name} payers ask for prior authorization.",
                 action="Record the prior authorization number on the worksheet.",
@@ -373,7 +373,7 @@ def calculate(request: CalculationRequest) -> CalculationResult:
     units_administered, how = _round_units(ratio, request.payer.rounding)
     steps.append(
         f"Units administered: {_measure_text(request, administered_measure)} / {code.dosage} = "
-        f"{ismp.number(to_decimal(ratio), 4)} -> {ismp.units(units_administered)} ({how})"
+        f"{formats.number(to_decimal(ratio), 4)} -> {formats.units(units_administered)} ({how})"
     )
 
     # Waste is measured against the labeled amount only, and rounded down, so that
@@ -383,7 +383,7 @@ def calculate(request: CalculationRequest) -> CalculationResult:
     waste_ml = opened_ml - administered_ml
     steps.append(
         f"Labeled amount opened: {_measure_text(request, opened_measure)} / {code.dosage} = "
-        f"{ismp.units(labeled_units)} (rounded down)"
+        f"{formats.units(labeled_units)} (rounded down)"
     )
     steps.append(f"Waste: {_ml(opened_ml)} - {_ml(administered_ml)} = {_ml(waste_ml)}")
 
@@ -396,8 +396,8 @@ def calculate(request: CalculationRequest) -> CalculationResult:
     elif request.payer.jw_required:
         units_wasted = max(0, labeled_units - units_administered)
         steps.append(
-            f"Waste units (JW): {ismp.units(labeled_units)} labeled - "
-            f"{ismp.units(units_administered)} administered = {ismp.units(units_wasted)}"
+            f"Waste units (JW): {formats.units(labeled_units)} labeled - "
+            f"{formats.units(units_administered)} administered = {formats.units(units_wasted)}"
         )
     jz = applies and units_wasted == 0 and request.payer.jz_required
     if jz:

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from core import ismp
+from core import formats
 from core.errors import CatalogError, InputError
 from core.ndc import Ndc, parse_ndc
 from core.necessity import parse_coverage_entry
@@ -73,7 +73,7 @@ class BillingCode(_Frozen):
     def _positive_dosage(cls, dosage: Quantity) -> Quantity:
         # One billing unit of nothing would divide by zero; of more than 2,000 g or
         # 10,000 mL, it is a typo.
-        parse_quantity(f"{ismp.plain(dosage.amount)} {dosage.unit.value}", "dosage")
+        parse_quantity(f"{formats.plain(dosage.amount)} {dosage.unit.value}", "dosage")
         return dosage
 
     @property

@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 from datetime import date
 
+from core.calculation_models import CalculationResult
 from core.catalog import Catalog, PayerList, default_catalog, default_payers
 from core.denial_checks import Check, denial_checks, review
 from core.documentation import Documentation
-from core.models import CalculationResult
 from core.records.models import format_worksheet_id
 from core.reference import CrosswalkSource
 

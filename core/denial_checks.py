@@ -13,13 +13,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from core import ismp
+from core import formats
 from core.authorizations import AuthorizationState, authorization_warnings
 from core.calculation import ROUTE_MODIFIERS, apply_route_modifiers
+from core.calculation_models import BillingWarning, CalculationResult
 from core.catalog import BillingCode, PayerProfile
 from core.documentation import Documentation
 from core.errors import InputError
-from core.models import CalculationResult, Warning
 from core.necessity import diagnosis_codes, is_covered, missing_items
 from core.reference import NO_REFERENCE, CrosswalkSource
 
@@ -50,11 +50,11 @@ class Check(BaseModel):
         return CHECKS[self.id]
 
 
-def diagnosis_warnings(diagnosis: str, code: BillingCode) -> list[Warning]:
+def diagnosis_warnings(diagnosis: str, code: BillingCode) -> list[BillingWarning]:
     """``diagnosis-missing``, ``diagnosis-format`` or ``diagnosis-not-covered``."""
     if not diagnosis.strip():
         return [
-            Warning(
+            BillingWarning(
                 id="diagnosis-missing",
                 message="No diagnosis is given.",
                 action="Enter the ICD-10 code the dose treats; claims without one are denied.",
@@ -63,14 +63,16 @@ def diagnosis_warnings(diagnosis: str, code: BillingCode) -> list[Warning]:
     try:
         codes = diagnosis_codes(diagnosis)
     except InputError as error:
-        return [Warning(id="diagnosis-format", message=f"Diagnosis: {error.message}.", action="")]
+        return [
+            BillingWarning(id="diagnosis-format", message=f"Diagnosis: {error.message}.", action="")
+        ]
     covered = code.covered_diagnoses
     if covered is None or not covered.codes:
         return []
     if any(is_covered(c, covered.codes) for c in codes):
         return []
     return [
-        Warning(
+        BillingWarning(
             id="diagnosis-not-covered",
             message=f"{', '.join(codes)} is not among the diagnoses {covered.policy} "
             f"covers for {code.hcpcs}.",
@@ -99,7 +101,7 @@ def review(
     return result.model_copy(update={"warnings": (*result.warnings, *extra)})
 
 
-def _ids(result: CalculationResult) -> dict[str, Warning]:
+def _ids(result: CalculationResult) -> dict[str, BillingWarning]:
     return {w.id: w for w in result.warnings}
 
 
@@ -188,10 +190,10 @@ def _billed_units(result: CalculationResult) -> Check:
             id="billed-units",
             state="fail",
             message=(
-                f"The claim lines bill {ismp.units(administered)} and "
-                f"{ismp.units(wasted)} JW; the dose documented is "
-                f"{ismp.units(result.units_administered)} and "
-                f"{ismp.units(result.units_wasted)} JW. Recalculate."
+                f"The claim lines bill {formats.units(administered)} and "
+                f"{formats.units(wasted)} JW; the dose documented is "
+                f"{formats.units(result.units_administered)} and "
+                f"{formats.units(result.units_wasted)} JW. Recalculate."
             ),
         )
     warnings = _ids(result)
@@ -203,9 +205,9 @@ def _billed_units(result: CalculationResult) -> Check:
     return Check(
         id="billed-units",
         state="pass",
-        message=f"{ismp.units(administered + wasted)} for "
-        f"{ismp.quantity(result.administered_ml, 'mL')} given"
-        + (f" + {ismp.quantity(result.waste_ml, 'mL')} discarded." if wasted else "."),
+        message=f"{formats.units(administered + wasted)} for "
+        f"{formats.quantity(result.administered_ml, 'mL')} given"
+        + (f" + {formats.quantity(result.waste_ml, 'mL')} discarded." if wasted else "."),
     )
 
 
@@ -306,13 +308,13 @@ def _waste(result: CalculationResult, doc: Documentation) -> Check:
         return Check(
             id="waste",
             state="fail",
-            message=f"{ismp.quantity(result.waste_ml, 'mL')} discarded: record "
+            message=f"{formats.quantity(result.waste_ml, 'mL')} discarded: record "
             f"{' and '.join(missing)}.",
         )
     return Check(
         id="waste",
         state="pass",
-        message=f"{ismp.quantity(result.waste_ml, 'mL')}, with reason and witness.",
+        message=f"{formats.quantity(result.waste_ml, 'mL')}, with reason and witness.",
     )
 
 

@@ -11,8 +11,8 @@ from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from core.calculation_models import CalculationResult
 from core.errors import InputError
-from core.models import CalculationResult
 from core.necessity import LabResult, diagnosis_codes, missing_items, parse_lab
 from core.quantities import MAX_VIALS
 from core.text import check_text

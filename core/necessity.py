@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core import ismp
+from core import formats
 from core.errors import InputError
 from core.terminal import printable
 
@@ -93,7 +93,7 @@ def _igg_result(text: str, field: str) -> str:
         value = Decimal(match["number"].replace(",", ""))
     except InvalidOperation:
         raise InputError(field, f"'{match['number']}' is not a number") from None
-    return ismp.quantity(value, IGG_UNIT)
+    return formats.quantity(value, IGG_UNIT)
 
 
 def parse_icd10(text: str, field: str = "diagnosis") -> str:

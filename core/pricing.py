@@ -15,9 +15,15 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from core import ismp
+from core import formats
 from core.calculation import to_decimal
-from core.models import CalculationResult, ClaimLine, CodeUnitConflict, Pricing, Warning
+from core.calculation_models import (
+    BillingWarning,
+    CalculationResult,
+    ClaimLine,
+    CodeUnitConflict,
+    Pricing,
+)
 from core.quantities import Unit
 from core.reference import CodeDosage, CrosswalkEntry, ReferenceData
 
@@ -90,7 +96,7 @@ def _package_quantity(entry: CrosswalkEntry) -> Decimal:
 
 def _billing_units_warning(
     result: CalculationResult, entries: tuple[CrosswalkEntry, ...]
-) -> Warning | None:
+) -> BillingWarning | None:
     entry = next((e for e in entries if e.code == result.code), None)
     if entry is None or entry.billing_units_per_package is None:
         return None
@@ -104,14 +110,14 @@ def _billing_units_warning(
         if per_container * Fraction(quantity) == Fraction(per_package):
             return None
         figures.append(
-            f"{ismp.number(to_decimal(per_container * Fraction(quantity)), 4)} per package of "
-            f"{ismp.number(quantity)} × {ismp.quantity(use.size_ml, 'mL')}"
+            f"{formats.number(to_decimal(per_container * Fraction(quantity)), 4)} per package of "
+            f"{formats.number(quantity)} × {formats.quantity(use.size_ml, 'mL')}"
         )
-    return Warning(
+    return BillingWarning(
         id="billing-units-differ",
         message=(
             f"The CMS crosswalk {entry.quarter} gives NDC {ndc_label(entry.ndc11)} "
-            f"{ismp.number(per_package, 4)} billing units per package (BILLUNITSPKG); the "
+            f"{formats.number(per_package, 4)} billing units per package (BILLUNITSPKG); the "
             f"calculation labels {' or '.join(figures)} units."
         ),
         action="Check the container size and the NDC on the carton.",
@@ -120,7 +126,7 @@ def _billing_units_warning(
 
 def _ndc_warnings(
     result: CalculationResult, reference: ReferenceData, service_date: date
-) -> list[Warning]:
+) -> list[BillingWarning]:
     ndc11 = next((line.ndc for line in result.claim_lines if line.ndc), None)
     if ndc11 is None or not reference.has_crosswalk():
         return []
@@ -128,18 +134,18 @@ def _ndc_warnings(
     label = ndc_label(ndc11) if len(ndc11) == 11 else ndc11
     if not entries:
         return [
-            Warning(
+            BillingWarning(
                 id="ndc-not-in-crosswalk",
                 message=f"NDC {label} is not in the CMS NDC-HCPCS crosswalk for "
                 f"{service_date.isoformat()}.",
                 action="Check the NDC on the carton; payers may deny an NDC CMS does not list.",
             )
         ]
-    found: list[Warning] = []
+    found: list[BillingWarning] = []
     codes = sorted({e.code for e in entries})
     if result.code not in codes:
         found.append(
-            Warning(
+            BillingWarning(
                 id="ndc-code-mismatch",
                 message=f"The CMS crosswalk {entries[0].quarter} lists NDC {label} under "
                 f"{', '.join(codes)}, not {result.code}.",
@@ -177,7 +183,7 @@ def price_result(
     price = reference.price(result.code, service_date, result.payer)
     if price is not None and conflict is not None and price.schedule is None:
         warnings.append(
-            Warning(
+            BillingWarning(
                 id="code-unit-conflict",
                 message=conflict.message,
                 action="No dollars are shown: the CMS limit is per a different unit. "
@@ -191,7 +197,7 @@ def price_result(
         )
         if conflict is not None:
             warnings.append(
-                Warning(
+                BillingWarning(
                     id="code-unit-conflict",
                     message=conflict.message,
                     action="The fee schedule's rate is used per the calculation's unit; "
@@ -200,7 +206,7 @@ def price_result(
             )
         if price.out_of_date:
             warnings.append(
-                Warning(
+                BillingWarning(
                     id="pricing-out-of-date",
                     message=f"No imported CMS pricing file covers {service_date.isoformat()}; "
                     f"the dollars come from {price.quarter}, an earlier quarter.",
@@ -209,7 +215,7 @@ def price_result(
             )
     elif conflict is not None:
         warnings.append(
-            Warning(
+            BillingWarning(
                 id="code-unit-conflict",
                 message=conflict.message,
                 action="Confirm the code's billing unit with the payer.",

@@ -15,12 +15,12 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, PlainSerializer
 
-from core import ismp
+from core import formats
 from core.errors import InputError
 from core.text import shown
 
 #: Decimals serialise to JSON as strings in plain notation ("20", "0.5").
-PlainDecimal = Annotated[Decimal, PlainSerializer(ismp.plain, return_type=str, when_used="json")]
+PlainDecimal = Annotated[Decimal, PlainSerializer(formats.plain, return_type=str, when_used="json")]
 
 
 class Unit(StrEnum):
@@ -59,7 +59,7 @@ class Quantity(BaseModel):
     unit: Unit
 
     def __str__(self) -> str:
-        return ismp.quantity(self.amount, self.unit.value)
+        return formats.quantity(self.amount, self.unit.value)
 
     @property
     def mg(self) -> Decimal:
@@ -75,7 +75,7 @@ class Concentration(BaseModel):
     mg_per_ml: PlainDecimal
 
     def __str__(self) -> str:
-        return ismp.quantity(self.mg_per_ml, "mg/mL")
+        return formats.quantity(self.mg_per_ml, "mg/mL")
 
     @property
     def percent(self) -> Decimal:
@@ -166,15 +166,15 @@ def _check_positive(value: Decimal, field: str) -> None:
 
 def _as_typed(quantity: Quantity) -> str:
     """All the places a typed amount may have, so it never reads as the limit it passed."""
-    return ismp.quantity(quantity.amount, quantity.unit.value, MAX_DECIMAL_PLACES)
+    return formats.quantity(quantity.amount, quantity.unit.value, MAX_DECIMAL_PLACES)
 
 
 def _check_limit(quantity: Quantity, field: str) -> None:
     if quantity.unit is Unit.ML and quantity.amount > MAX_VOLUME_ML:
-        limit = ismp.quantity(MAX_VOLUME_ML, "mL")
+        limit = formats.quantity(MAX_VOLUME_ML, "mL")
         raise InputError(field, f"{_as_typed(quantity)} is more than {limit}")
     if quantity.unit.is_mass and quantity.mg > MAX_MASS_MG:
-        limit = ismp.quantity(MAX_MASS_MG / 1000, "g")
+        limit = formats.quantity(MAX_MASS_MG / 1000, "g")
         raise InputError(field, f"{_as_typed(quantity)} is more than {limit}")
 
 
@@ -221,7 +221,7 @@ def parse_weight(text: str, field: str = "patient weight") -> Decimal:
     value = parse_number(stripped, field)
     _check_positive(value, field)
     if value > MAX_WEIGHT_KG:
-        weight = ismp.number(value, MAX_DECIMAL_PLACES)
+        weight = formats.number(value, MAX_DECIMAL_PLACES)
         raise InputError(field, f"{weight} kg is more than {MAX_WEIGHT_KG} kg")
     return value
 

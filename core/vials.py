@@ -12,9 +12,9 @@ from fractions import Fraction
 from functools import cache, reduce
 from math import ceil, gcd
 
-from core import ismp
+from core import formats
+from core.calculation_models import ContainerUse
 from core.errors import CalculationError
-from core.models import ContainerUse
 from core.quantities import MAX_VIALS
 
 #: The planner works in whole steps of the sizes' common divisor (1 mL for the
@@ -66,7 +66,7 @@ def _plan(dose_ml: Fraction, sizes_ml: tuple[Decimal, ...]) -> tuple[ContainerUs
         raise _too_many(ceil(Fraction(target, sizes[-1])), "dose ordered")
     limit = target + max(sizes)
     if limit > MAX_PLAN_STEPS:
-        listed = ", ".join(ismp.number(s) for s in sizes_ml)
+        listed = ", ".join(formats.number(s) for s in sizes_ml)
         raise CalculationError(
             "vial size",
             f"the sizes {listed} mL are too fine to plan a mix for this dose; enter the vial size",

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.cli import run_command
-from core.form import DoseForm, FormErrors, evaluate
+from core.dose_input import DoseForm, DoseInputError, evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -358,6 +358,6 @@ def test_any_text_in_any_dose_field_is_a_result_or_named_errors(typed: dict[str,
     form = DoseForm(vial_size="10", dose_ordered="12", administered="12").model_copy(update=typed)
     try:
         evaluate(form)
-    except FormErrors as errors:
+    except DoseInputError as errors:
         for key, error in errors.errors.items():
             assert "\n" not in str(error) and error.field, (key, str(error))

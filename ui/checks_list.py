@@ -19,9 +19,9 @@ from PySide6.QtWidgets import QGroupBox, QListWidget, QListWidgetItem, QVBoxLayo
 from ui.fields import line_edit
 
 if TYPE_CHECKING:
+    from core.calculation_models import CalculationResult
     from core.denial_checks import Check
     from core.documentation import Documentation
-    from core.models import CalculationResult
 
 SYMBOLS = {"pass": "\N{CHECK MARK}", "warn": "!", "fail": "\N{MULTIPLICATION X}"}
 COLOURS = {"pass": "#1b5e20", "warn": "#7a4a00", "fail": "#b00020"}

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 if TYPE_CHECKING:
+    from core.calculation_models import CalculationResult
     from core.cms.importer import ImportReport
-    from core.models import CalculationResult
     from core.reference import ReferenceData
 
 NDC_ROLE = Qt.ItemDataRole.UserRole + 1

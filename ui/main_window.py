@@ -1,7 +1,7 @@
 """The calculator window: dose inputs, live result, documentation and two-person check.
 
 The window only moves text: it builds a ``DoseForm`` from the inputs on every edit, asks
-``core.form.evaluate`` for the result, and shows what comes back. The billing engine
+``core.dose_input.evaluate`` for the result, and shows what comes back. The billing engine
 (pydantic models, catalog) is imported right after the first paint, so the window
 appears as fast as a bare one; anything that needs it before then loads it on the spot.
 """
@@ -39,9 +39,9 @@ if TYPE_CHECKING:
 
     from PySide6.QtGui import QCloseEvent, QPaintEvent
 
+    from core.calculation_models import CalculationResult
     from core.documentation import Documentation
-    from core.form import DoseForm
-    from core.models import CalculationResult
+    from core.dose_input import DoseForm
     from core.records import WorksheetRecord
     from ui.autosave import Autosave
     from ui.cms_import import CmsSupport
@@ -228,7 +228,7 @@ class MainWindow(QMainWindow):
 
     def dose_form(self) -> DoseForm:
         """The calculation inputs exactly as typed."""
-        from core.form import DoseForm
+        from core.dose_input import DoseForm
 
         return DoseForm(
             **self.dose.form_values(),  # type: ignore[arg-type]
@@ -379,7 +379,7 @@ class MainWindow(QMainWindow):
         self.ensure_engine()
         if not self._engine_loaded:
             return
-        from core.form import FormErrors, evaluate
+        from core.dose_input import DoseInputError, evaluate
 
         form = self.dose_form()
         try:
@@ -388,7 +388,7 @@ class MainWindow(QMainWindow):
             if result is not None and self.cms is not None:
                 given = self.docs.documentation_values()["administered_at"]
                 result = self.cms.price(result, given)
-        except FormErrors as errors:
+        except DoseInputError as errors:
             result, messages = None, errors.messages
         ndc_problem = self.ndc_problem()
         if ndc_problem:
@@ -421,12 +421,12 @@ class MainWindow(QMainWindow):
             label.show_message(messages.get(key) if key in self._touched else None)
 
     def _show_preparation(self, result: CalculationResult | None) -> None:
-        from core import ismp
+        from core import formats
         from core.catalog import default_catalog
 
         self.dose.show_derived_vials(result.vials_opened if result else None)
         sizes = (
-            [ismp.number(c.size_ml) for c in result.containers for _ in range(c.count)]
+            [formats.number(c.size_ml) for c in result.containers for _ in range(c.count)]
             if result
             else []
         )
@@ -452,14 +452,14 @@ class MainWindow(QMainWindow):
         set_role(self.dose.code_source, role)
 
     def _follow_product(self) -> None:
-        from core import ismp
+        from core import formats
         from core.catalog import default_catalog
 
         name = self.dose.product.currentData()
         product = next((p for p in default_catalog().products if p.name == name), None)
         if product is not None:
             self.docs.set_route(product.route)
-            percent = ismp.number(product.concentration.percent)
+            percent = formats.number(product.concentration.percent)
             self.dose.concentration.setPlaceholderText(f"{percent}% from the product")
         else:
             self.dose.concentration.setPlaceholderText(CONCENTRATION_HINT)
@@ -596,7 +596,7 @@ class MainWindow(QMainWindow):
 
 def _sentence(key: str, message: str) -> str:
     """``dose_ordered`` + ``is empty; enter an amount`` -> ``Dose ordered is empty; ...``."""
-    from core.form import FIELD_NAMES
+    from core.dose_input import FIELD_NAMES
 
     name = FIELD_NAMES.get(key, key.replace("_", " "))
     name = name[:1].upper() + name[1:]

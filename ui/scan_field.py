@@ -19,9 +19,9 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QKeyEvent
 
+    from core.calculation_models import CalculationResult
     from core.documentation import Documentation, VialRecord
     from core.gs1 import PackageScan
-    from core.models import CalculationResult
     from core.ndc import Ndc
     from core.vial_scan import ScanReading
     from ui.dose_panel import DosePanel

@@ -18,9 +18,9 @@ from ui import settings as prefs
 from ui.worksheet_actions import WorksheetActions, WorksheetNotRecorded
 
 if TYPE_CHECKING:
+    from core.calculation_models import CalculationResult
     from core.documentation import Documentation
-    from core.form import DoseForm
-    from core.models import CalculationResult
+    from core.dose_input import DoseForm
     from core.recording import BuildPdf
     from ui.main_window import MainWindow
 

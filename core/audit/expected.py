@@ -12,9 +12,9 @@ from functools import lru_cache
 
 from core.audit.lines import DoseFacts
 from core.calculation import calculate
+from core.calculation_models import CalculationResult
+from core.dose_input import DoseForm, DoseInputError, build_request
 from core.errors import InputError
-from core.form import DoseForm, FormErrors, build_request
-from core.models import CalculationResult
 from core.ndc import parse_ndc
 
 CACHE_SIZE = 65_536
@@ -58,7 +58,7 @@ def _calculate(
     )
     try:
         result = calculate(build_request(form))
-    except FormErrors as errors:
+    except DoseInputError as errors:
         return "; ".join(str(error) for error in errors.errors.values())
     except InputError as error:
         return str(error)

@@ -13,9 +13,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from core import ismp
+from core import formats
 from core.audit.lines import BilledLine, Facts
-from core.models import CalculationResult
+from core.calculation_models import CalculationResult
 from core.reference import CrosswalkSource, PricingSource
 
 #: Finding ID -> what it means, in the words of the report.
@@ -102,7 +102,7 @@ class Checker:
                     difference,
                     kind,
                     abs(difference),
-                    f"{ismp.units(billed_dose)} billed for the dose; the engine bills "
+                    f"{formats.units(billed_dose)} billed for the dose; the engine bills "
                     f"{result.units_administered}",
                 )
             )
@@ -113,7 +113,7 @@ class Checker:
                     billed_waste,
                     "at_risk",
                     billed_waste,
-                    f"{ismp.units(billed_waste)} with JW on a multi-dose container, whose "
+                    f"{formats.units(billed_waste)} with JW on a multi-dose container, whose "
                     "waste is never billed",
                 )
             )
@@ -125,7 +125,7 @@ class Checker:
                     extra,
                     "at_risk",
                     extra,
-                    f"{ismp.units(billed_waste)} billed with JW; the labeled amount opened "
+                    f"{formats.units(billed_waste)} billed with JW; the labeled amount opened "
                     f"allows {result.units_wasted}",
                 )
             )
@@ -137,7 +137,7 @@ class Checker:
                     -short,
                     "recoverable",
                     short,
-                    f"{ismp.units(result.units_wasted)} of billable waste; {billed_waste} "
+                    f"{formats.units(result.units_wasted)} of billable waste; {billed_waste} "
                     "billed with JW",
                 )
             )
@@ -159,8 +159,8 @@ class Checker:
                     0,
                     "at_risk",
                     0,
-                    f"JZ says nothing was wasted, but {ismp.units(result.units_wasted)} of waste "
-                    "can be billed (their dollars are under missing-jw)",
+                    "JZ says nothing was wasted, but "
+                    f"{formats.units(result.units_wasted)} of waste can be billed (their dollars are under missing-jw)",
                 )
             )
         if ndc11 is not None:

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from core import ismp
+from core import formats
 from core.cli.calc import add_data_dir_option
 from core.errors import InputError
 from core.terminal import printable
@@ -39,7 +39,9 @@ def _amount(args: argparse.Namespace) -> tuple[Decimal, str]:
             continue
         value = parse_number(text, measure)
         if value <= 0 or value > MAX_AMOUNT:
-            raise InputError(measure, f"must be more than 0 and at most {ismp.number(MAX_AMOUNT)}")
+            raise InputError(
+                measure, f"must be more than 0 and at most {formats.number(MAX_AMOUNT)}"
+            )
         if measure != "grams" and value != value.to_integral_value():
             raise InputError(measure, "must be a whole number")
         return value, measure
@@ -94,7 +96,10 @@ def run_list(args: argparse.Namespace) -> int:
     if args.json:
         print(
             json.dumps(
-                [{**auth.model_dump(mode="json"), "used": ismp.plain(used)} for auth, used in rows]
+                [
+                    {**auth.model_dump(mode="json"), "used": formats.plain(used)}
+                    for auth, used in rows
+                ]
             )
         )
         return 0

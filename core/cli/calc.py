@@ -8,11 +8,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core import ismp
+from core import formats
+from core.calculation_models import CalculationResult
 from core.catalog import default_catalog, load_catalog
+from core.dose_input import DoseForm, DoseInputError, evaluate
 from core.errors import InputError
-from core.form import DoseForm, FormErrors, evaluate
-from core.models import CalculationResult
 
 if TYPE_CHECKING:
     from core.cli import SubParsers
@@ -82,10 +82,10 @@ def summary(result: CalculationResult) -> str:
     containers = " + ".join(str(c) for c in result.containers)
     lines = [
         f"{result.code}: {result.descriptor}{verified}",
-        f"Containers: {containers} = {ismp.quantity(result.opened_ml, 'mL')}"
+        f"Containers: {containers} = {formats.quantity(result.opened_ml, 'mL')}"
         + (" (derived)" if result.vials_derived else " (entered)"),
-        f"Administered: {ismp.quantity(result.administered_ml, 'mL')}; "
-        f"waste: {ismp.quantity(result.waste_ml, 'mL')}",
+        f"Administered: {formats.quantity(result.administered_ml, 'mL')}; "
+        f"waste: {formats.quantity(result.waste_ml, 'mL')}",
         "Claim lines:",
         *(
             f"  {line}" + (f"  {line.ndc_segment}" if line.ndc_segment else "")
@@ -152,7 +152,7 @@ def pricing_summary(result: CalculationResult) -> list[str]:
                 continue
             what = "  (what billing the waste recovers)" if "JW" in line.modifiers else ""
             lines.append(
-                f"  {line.billed_code}: {ismp.units(line.units)} × "
+                f"  {line.billed_code}: {formats.units(line.units)} × "
                 f"{dollars(line.payment_per_unit)} = {dollars(line.payment)}{what}"
             )
     if result.cms_billing_unit is not None:
@@ -165,7 +165,7 @@ def evaluate_args(args: argparse.Namespace) -> CalculationResult:
     catalog = load_catalog(args.catalog) if args.catalog else None
     try:
         return evaluate(form_from_args(args), catalog)
-    except FormErrors as errors:
+    except DoseInputError as errors:
         raise next(iter(errors.errors.values())) from None
 
 

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core.calculation_models import CalculationResult
 from core.cli.calc import add_calc_options, form_from_args, priced
 from core.documentation import (
     MAX_WORKSHEET_ID,
@@ -27,9 +28,8 @@ from core.documentation import (
     local_time,
     missing_for_print,
 )
+from core.dose_input import DoseForm, DoseInputError, evaluate
 from core.errors import InputError
-from core.form import DoseForm, FormErrors, evaluate
-from core.models import CalculationResult
 from core.terminal import printable
 from core.text import shown
 
@@ -195,7 +195,7 @@ def _necessity(args: argparse.Namespace, base: Documentation) -> dict[str, Any]:
 def _calculate(dose: DoseForm) -> CalculationResult:
     try:
         return evaluate(dose)
-    except FormErrors as errors:
+    except DoseInputError as errors:
         raise next(iter(errors.errors.values())) from None
 
 

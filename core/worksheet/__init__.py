@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from core.calculation_models import CalculationResult
 from core.documentation import Documentation, fact_warnings, printable_documentation
-from core.models import CalculationResult
 from core.worksheet.content import DRAFT_MARK, Paper, WorksheetContent, worksheet_content
 
 if TYPE_CHECKING:

@@ -22,8 +22,8 @@ from core.authorizations import (
     state_for,
     use_for,
 )
+from core.dose_input import DoseForm, evaluate
 from core.errors import InputError
-from core.form import DoseForm, evaluate
 
 RESULT = evaluate(DoseForm(vial_size="10", dose_ordered="12", administered="12"))  # 3 + 1 JW
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from core import calculation, ismp
+from core import calculation, formats
 from core.catalog import default_catalog, load_catalog
 from core.documentation import (
     VialRecord,
@@ -20,8 +20,8 @@ from core.documentation import (
     missing_for_print,
     text_problems,
 )
+from core.dose_input import DoseForm, DoseInputError, evaluate
 from core.errors import CalculationError, CatalogError, InputError
-from core.form import DoseForm, FormErrors, evaluate
 from core.quantities import parse_concentration, parse_count, parse_quantity
 from core.vials import MAX_PLAN_STEPS, least_waste_plan
 from core.worksheet import build_worksheet
@@ -31,7 +31,7 @@ D = Decimal
 
 
 def form_error(form: DoseForm) -> tuple[str, str]:
-    with pytest.raises(FormErrors) as raised:
+    with pytest.raises(DoseInputError) as raised:
         evaluate(form)
     (key, error), *_ = raised.value.errors.items()
     return key, error.message
@@ -114,7 +114,7 @@ def test_concentrations_have_a_sane_range(text: str, accepted: bool) -> None:
 def test_a_number_of_41_digits_is_refused_not_a_decimal_error() -> None:
     with pytest.raises(InputError, match="far too large"):
         parse_quantity("1" * 41, "dose ordered")
-    assert ismp.number(D("1" + "0" * 60)).count(",") == 20  # no DivisionImpossible
+    assert formats.number(D("1" + "0" * 60)).count(",") == 20  # no DivisionImpossible
 
 
 @pytest.mark.parametrize(
@@ -131,7 +131,7 @@ def test_dose_text_fields_have_limits(key: str, value: str, words: str) -> None:
     form = DoseForm(vial_size="10", dose_ordered="12", administered="12").model_copy(
         update={key: value}
     )
-    with pytest.raises(FormErrors) as raised:
+    with pytest.raises(DoseInputError) as raised:
         evaluate(form)
     assert words in str(raised.value.errors[key])
 

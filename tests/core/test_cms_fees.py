@@ -13,8 +13,8 @@ from core.cms.files import TextFile
 from core.cms.importer import import_files
 from core.cms.store import ReferenceStore, file_digest
 from core.documentation import Documentation
+from core.dose_input import DoseForm, evaluate
 from core.errors import InputError
-from core.form import DoseForm, evaluate
 from core.pricing import price_result
 from core.reference import open_reference
 from core.worksheet.content import worksheet_content

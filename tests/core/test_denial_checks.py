@@ -9,11 +9,11 @@ import pytest
 
 from core.authorizations import Authorization, AuthorizationState
 from core.calculation import apply_route_modifiers
+from core.calculation_models import CalculationResult
 from core.catalog import CoveredDiagnoses, PayerProfile, default_catalog, default_payers
 from core.denial_checks import Check, blocking, denial_checks, review
 from core.documentation import Documentation, missing_for_print
-from core.form import DoseForm, evaluate
-from core.models import CalculationResult
+from core.dose_input import DoseForm, evaluate
 from core.necessity import parse_lab
 from core.worksheet.example import DOCUMENTATION
 

@@ -19,11 +19,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.calculation import calculate, to_decimal
+from core.calculation_models import CalculationRequest
 from core.catalog import default_catalog, default_payers
 from core.cli import run_command
+from core.dose_input import DoseForm, DoseInputError, evaluate
 from core.errors import CalculationError
-from core.form import DoseForm, FormErrors, evaluate
-from core.models import CalculationRequest
 from core.quantities import Concentration, Quantity, Unit
 
 MEDICARE = default_payers().get("medicare")
@@ -102,7 +102,7 @@ def test_to_decimal_is_exact_when_the_amount_terminates() -> None:
 
 def test_a_refusal_never_prints_two_different_amounts_as_the_same_text() -> None:
     # 6 g at 9 % is 66.6666... mL; 66.6667 mL typed is a hair more than the vial holds.
-    with pytest.raises(FormErrors) as raised:
+    with pytest.raises(DoseInputError) as raised:
         evaluate(
             DoseForm(
                 code="J1566",
@@ -196,7 +196,7 @@ def test_units_vials_and_waste_match_the_fraction_model(form: DoseForm) -> None:
     expected = model(form)
     try:
         result = evaluate(form)
-    except FormErrors as errors:
+    except DoseInputError as errors:
         (key,) = errors.errors
         error = errors.errors[key]
         if expected == "too large":
@@ -282,6 +282,6 @@ def test_an_exact_overfill_refusal_still_names_the_field() -> None:
     ],
 )
 def test_limits_never_read_as_the_amount_refused(form: DoseForm, key: str, message: str) -> None:
-    with pytest.raises(FormErrors) as raised:
+    with pytest.raises(DoseInputError) as raised:
         evaluate(form)
     assert raised.value.errors[key].message.startswith(message)

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from core.catalog import CoveredDiagnoses, default_catalog, default_payers, load_catalog
 from core.documentation import missing_for_print
+from core.dose_input import DoseForm, evaluate
 from core.errors import CatalogError, InputError
-from core.form import DoseForm, evaluate
 from core.necessity import diagnosis_codes, is_covered, parse_icd10, parse_lab
 from core.worksheet.example import DOCUMENTATION
 

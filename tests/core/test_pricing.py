@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.calculation_models import CalculationResult
 from core.cms.importer import import_files
-from core.form import DoseForm, evaluate
-from core.models import CalculationResult
+from core.dose_input import DoseForm, evaluate
 from core.pricing import dollars, price_result
 from core.reference import NO_REFERENCE_DATA, ReferenceData, open_reference
 from tests.cms_samples import Q4_2025, crosswalk_csv, pricing_csv, write
@@ -156,7 +156,7 @@ def test_worksheet_shows_dollars_the_waste_recovered_and_the_source(
     limit=st.decimals(min_value=0, max_value=100_000, places=3, allow_nan=False),
 )
 def test_line_amount_is_units_times_the_published_limit_exactly(units: int, limit: Decimal) -> None:
-    from core.models import ClaimLine
+    from core.calculation_models import ClaimLine
     from core.pricing import _priced_lines
 
     (line,) = _priced_lines((ClaimLine(hcpcs="J1459", modifiers=(), units=units),), limit)

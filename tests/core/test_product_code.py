@@ -8,7 +8,7 @@ import json
 import pytest
 
 from core.cli import run_command
-from core.form import DoseForm, evaluate
+from core.dose_input import DoseForm, evaluate
 from core.worksheet.content import worksheet_content
 from core.worksheet.example import DOCUMENTATION, PRINTED_AT
 

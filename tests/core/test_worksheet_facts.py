@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from core.cli import run_command
 from core.documentation import Documentation, fact_problems, fact_warnings, missing_for_print
-from core.form import DoseForm, evaluate
+from core.dose_input import DoseForm, evaluate
 from core.worksheet import build_worksheet, worksheet_content
 from core.worksheet.example import DOCUMENTATION
 from core.worksheet.fonts import notices

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from core.denial_checks import Check
-from core.form import DoseForm, evaluate
+from core.dose_input import DoseForm, evaluate
 from core.worksheet import worksheet_content
 from core.worksheet.example import DOCUMENTATION, PRINTED_AT, example_result
 
