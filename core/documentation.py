@@ -11,9 +11,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.constants import ROUTES
 from core.models import CalculationResult
-
-ROUTES = ("IV", "SC", "IM")
 
 
 class VialRecord(BaseModel):

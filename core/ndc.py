@@ -30,6 +30,7 @@ _LABEL_FORMS: dict[tuple[int, ...], tuple[int, ...]] = {
 # NDC quantities carry a unit qualifier (ML, UN, GR, ME, F2); the products billed here
 # are liquids measured in mL, so claims use ML.
 
+
 class Ndc(BaseModel):
     """An NDC as its label segments, e.g. ``("0002", "7597", "01")``."""
 

@@ -19,11 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.dates import DATE_HINT, DATETIME_HINT, format_datetime, parse_date, parse_datetime
+from core.constants import ROUTES
+from core.dates import DATE_HINT, DATETIME_HINT, format_datetime, parse_date, parse_datetime
 from ui.fields import ErrorLabel, combo, field_with_error, line_edit
 from ui.vial_rows import VialRows
-
-ROUTES = ("IV", "SC", "IM")  # core.documentation.ROUTES, without importing pydantic at start-up
 
 
 class DocumentationPanel(QWidget):

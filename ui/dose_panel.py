@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core import constants
 from ui.fields import ErrorLabel, combo, field_with_error, hint, line_edit
 from ui.style import set_role
 
@@ -26,20 +27,10 @@ if TYPE_CHECKING:
 
 #: First choice of the vial size when a product is chosen: the engine plans the mix.
 AUTO_VIAL_SIZE = "Least waste (auto)"
-DOSE_UNITS = ["mL", "g", "mg", "g/kg", "mg/kg"]
-AMOUNT_UNITS = ["mL", "g", "mg"]
-CONTAINER_TYPES = [
-    ("As the product is labeled", "auto"),
-    ("Single-dose", "single"),
-    ("Multi-dose", "multi"),
-]
-# Values of core.models.ClaimSetting; spelled out here so start-up need not import core.
-CLAIM_SETTINGS = [
-    ("Outpatient (office, hospital outpatient, 340B, CAH)", "outpatient"),
-    ("Inpatient (IPPS)", "inpatient"),
-    ("FQHC / RHC", "fqhc-rhc"),
-    ("Packaged (not separately payable)", "packaged"),
-]
+DOSE_UNITS = list(constants.DOSE_UNITS)
+AMOUNT_UNITS = list(constants.AMOUNT_UNITS)
+CONTAINER_TYPES = [(label, value) for value, label in constants.CONTAINER_TYPES]
+CLAIM_SETTINGS = [(label, value) for value, label in constants.CLAIM_SETTINGS]
 
 
 def with_unit(text: str, unit: str) -> str:

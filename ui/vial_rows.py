@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QWidget
 
-from ui.dates import DATE_HINT
+from core.dates import DATE_HINT
 from ui.fields import ErrorLabel, hint, line_edit
 
 
