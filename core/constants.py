@@ -8,6 +8,7 @@ values from here; ``tests/core/test_constants.py`` checks that they agree.
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 #: Routes of administration a worksheet may name.
 ROUTES = ("IV", "SC", "IM")
@@ -44,8 +45,9 @@ WORKSHEET_ID_PATTERN = re.compile(r"\s*(?:[Ww]-?)?(\d{1,18})\s*")
 DRAFT_ID = "DRAFT"
 
 #: Paper sizes a worksheet can be laid out on.
-PAPER_SIZES = ("letter", "a4")
-DEFAULT_PAPER = "letter"
+Paper = Literal["a4", "letter"]
+PAPER_SIZES: tuple[Paper, ...] = ("letter", "a4")
+DEFAULT_PAPER: Paper = "letter"
 
 #: Dates as typed: ISO or US; an expiration may give the month only.
 DATE_HINT = "YYYY-MM-DD or MM/DD/YYYY"

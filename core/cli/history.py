@@ -66,17 +66,35 @@ def run_reprint(args: argparse.Namespace) -> int:
         record_id = parse_worksheet_id(args.id)
     except ValueError:
         raise InputError("worksheet ID", f"'{args.id}' is not an ID such as W-000042") from None
+    if args.output is None and args.printer is None:
+        raise InputError("output", "give -o FILE, --printer NAME, or both")
     with _open(args) as store:
         try:
-            store.write_pdf(record_id, args.output)
+            if args.output is not None:
+                store.write_pdf(record_id, args.output)
+            pdf = store.pdf(record_id) if args.printer is not None else b""
         except RecordStoreError as error:
             raise InputError("worksheet ID", str(error)) from None
         except OSError as error:
             raise InputError(
                 "output file", f"cannot write {args.output} ({error.strerror})"
             ) from None
-    print(f"Reprinted {format_worksheet_id(record_id)} to {args.output}")
+    if args.output is not None:
+        print(f"Reprinted {format_worksheet_id(record_id)} to {args.output}")
+    if args.printer is not None:
+        _send(pdf, args.printer, format_worksheet_id(record_id))
     return 0
+
+
+def _send(pdf: bytes, printer: str, worksheet_id: str) -> None:
+    """The recorded bytes to the queue, through the same path as `worksheet --printer`."""
+    from core.printing import PrintError, send_pdf
+
+    try:
+        job = send_pdf(pdf, printer, worksheet_id)
+    except PrintError as error:
+        raise InputError("printer", f"{printer}: {error}") from None
+    print(f"Reprinted {worksheet_id} on {printer} as job {job}")
 
 
 def run_verify(args: argparse.Namespace) -> int:
@@ -105,7 +123,8 @@ def add_parsers(subparsers: SubParsers) -> None:
 
     reprint = subparsers.add_parser("reprint", help="write a recorded worksheet again")
     reprint.add_argument("id", help="worksheet ID, e.g. W-000042")
-    reprint.add_argument("-o", "--output", type=Path, required=True, help="PDF file to write")
+    reprint.add_argument("-o", "--output", type=Path, help="PDF file to write")
+    reprint.add_argument("--printer", help="print queue to send it to (see `printers`)")
     add_data_dir_option(reprint)
     reprint.set_defaults(run=run_reprint)
 

@@ -9,22 +9,23 @@ chart is refused, naming what is missing, until ``missing_for_print`` is empty;
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.cli.calc import add_calc_options, form_from_args
-from core.documentation import Documentation, VialRecord, missing_for_print
+from core.constants import DRAFT_ID, PAPER_SIZES, Paper
+from core.documentation import Documentation, VialRecord
 from core.errors import InputError
-from core.form import DoseForm, FormErrors, evaluate
+from core.form import FIELD_NAMES, DoseForm, FormErrors, evaluate
 from core.models import CalculationResult
+from core.session import DoseSession, SessionError
 
 if TYPE_CHECKING:
     from core.cli import SubParsers
     from core.recording import BuildPdf
-
-DRAFT_ID = "DRAFT"
 
 #: Command-line option (argparse dest) -> Documentation field, for the plain text fields.
 _TEXT_OPTIONS = {
@@ -134,31 +135,51 @@ def _write(path: Path, pdf: bytes, recorded: str = "") -> None:
         raise InputError("output file", f"cannot write {path} ({error.strerror}){kept}") from None
 
 
-def _record(
-    args: argparse.Namespace,
-    dose: DoseForm,
-    doc: Documentation,
-    result: CalculationResult,
-    build: BuildPdf,
-) -> tuple[str, bytes]:
-    """Record through the store, which reserves the ID the PDF prints; (ID, PDF bytes)."""
+def _record(args: argparse.Namespace, session: DoseSession, build: BuildPdf) -> tuple[str, bytes]:
+    """Record through the session, which reserves the ID the PDF prints; (ID, PDF bytes)."""
     from core.data_dir import resolve_data_dir
-    from core.recording import record_worksheet
     from core.records import RecordStoreError
 
     try:
-        record, pdf = record_worksheet(resolve_data_dir(args.data_dir), dose, doc, result, build)
+        return session.record(resolve_data_dir(args.data_dir), build)
+    except SessionError as error:
+        raise InputError("worksheet", f"{error} (--draft writes a draft)") from None
     except RecordStoreError as error:
         raise InputError("records", str(error)) from None
     except OSError as error:
         raise InputError("data directory", f"cannot record the worksheet ({error})") from None
-    return record.worksheet_id, pdf
+
+
+def _session(dose: DoseForm, doc: Documentation) -> DoseSession:
+    """The dose and its documentation as a session, signed off as the options say."""
+    session = DoseSession()
+    session.set_dose(dose)
+    if session.result is None:
+        key, message = next(iter(session.errors.items()))
+        raise InputError(FIELD_NAMES.get(key, key), message)
+    session.set_documentation(doc.model_copy(update={"verified_at": None}))
+    if doc.verified_at is not None:
+        with contextlib.suppress(SessionError):  # the blockers then say what is missing
+            session.verify(at=doc.verified_at)
+    return session
+
+
+def _print(pdf: bytes, printer: str, worksheet_id: str) -> str:
+    from core.printing import PrintError, send_pdf
+
+    try:
+        return send_pdf(pdf, printer, worksheet_id)
+    except PrintError as error:
+        kept = f"; recorded as {worksheet_id}" if worksheet_id != DRAFT_ID else ""
+        raise InputError("printer", f"{printer}: {error}{kept}") from None
 
 
 def run(args: argparse.Namespace) -> int:
     from core.worksheet import build_worksheet
     from core.worksheet.case import Case, complete, load_case, shared_fields
 
+    if args.output is None and args.printer is None:
+        raise InputError("output", "give -o FILE, --printer NAME, or both")
     case = load_case(Path(args.case)) if args.case else Case()
     dose, doc = shared_fields(_dose(args, case.dose), _documentation(args, case.documentation))
     result = _calculate(dose)
@@ -167,33 +188,45 @@ def run(args: argparse.Namespace) -> int:
     now = datetime.now().replace(second=0, microsecond=0)
     printed_at = _datetime(args.printed_at, "printed at") if args.printed_at else now
     doc = complete(doc, result, now)
-    output = Path(args.output)
+    session = _session(dose, doc)
+    paper = args.paper or _printer_paper(args.printer)
 
     def build(worksheet_id: str, replaces: int | None, draft: bool = False) -> bytes:
         return build_worksheet(
             result,
-            doc,
+            session.worksheet_documentation() if not draft else doc,
             worksheet_id=worksheet_id,
             printed_at=printed_at,
             replaces=replaces,
             draft=draft,
-            paper=args.paper,
+            paper=paper,
         )
 
-    missing = missing_for_print(doc, result)
     if args.draft:
-        _write(output, build(DRAFT_ID, doc.replaces, draft=True))
-        print(f"Draft written to {output} (not recorded; not for the chart)")
+        pdf = build(DRAFT_ID, doc.replaces, draft=True)
+        if args.output is not None:
+            _write(Path(args.output), pdf)
+            print(f"Draft written to {args.output} (not recorded; not for the chart)")
+        if args.printer is not None:
+            job = _print(pdf, args.printer, DRAFT_ID)
+            print(f"Draft sent to {args.printer} as job {job} (not recorded)")
         return 0
-    if missing:
-        raise InputError(
-            "worksheet",
-            "not ready for the chart: " + "; ".join(missing) + " (--draft writes a draft)",
-        )
-    worksheet_id, pdf = _record(args, dose, doc, result, build)
-    _write(output, pdf, recorded=worksheet_id)
-    print(f"Recorded worksheet {worksheet_id}; written to {output}")
+    worksheet_id, pdf = _record(args, session, build)
+    if args.output is not None:
+        _write(Path(args.output), pdf, recorded=worksheet_id)
+        print(f"Recorded worksheet {worksheet_id}; written to {args.output}")
+    if args.printer is not None:
+        job = _print(pdf, args.printer, worksheet_id)
+        print(f"Recorded worksheet {worksheet_id}; sent to {args.printer} as job {job}")
     return 0
+
+
+def _printer_paper(printer: str | None) -> Paper:
+    """The worksheet in the printer's paper size; Letter without a printer."""
+    from core.constants import DEFAULT_PAPER
+    from core.printing import paper_of
+
+    return paper_of(printer) if printer else DEFAULT_PAPER
 
 
 def add_parsers(subparsers: SubParsers) -> None:
@@ -226,8 +259,14 @@ def add_parsers(subparsers: SubParsers) -> None:
     doc.add_argument("--verified-by", help="who verified it, a different person")
     doc.add_argument("--replaces", help="ID of the worksheet this one corrects, e.g. W-000041")
     out = parser.add_argument_group("output")
-    out.add_argument("-o", "--output", required=True, help="PDF file to write")
-    out.add_argument("--paper", choices=("a4", "letter"), default="letter", help="paper size")
+    out.add_argument("-o", "--output", help="PDF file to write")
+    out.add_argument("--printer", help="print queue to send the PDF to (see `printers`)")
+    out.add_argument(
+        "--paper",
+        choices=PAPER_SIZES,
+        default=None,
+        help="paper size (default: the printer's, else letter)",
+    )
     out.add_argument(
         "--draft",
         action="store_true",
