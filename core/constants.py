@@ -52,3 +52,6 @@ DEFAULT_PAPER: Paper = "letter"
 #: Dates as typed: ISO or US; an expiration may give the month only.
 DATE_HINT = "YYYY-MM-DD or MM/DD/YYYY"
 DATETIME_HINT = "YYYY-MM-DD HH:MM"
+
+#: Why a verification by the preparer is refused (said beside the Verified by field).
+DIFFERENT_PEOPLE = "must be a different person from prepared by"

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.catalog import Catalog, PayerList, default_catalog, default_payers
+from core.constants import DIFFERENT_PEOPLE
 from core.documentation import Documentation, missing_for_print, same_person
 from core.errors import InputError
 from core.form import FIELD_NAMES, DoseForm, FormErrors, evaluate
@@ -40,7 +41,6 @@ __all__ = ["DIFFERENCE_WARNINGS", "CodeNote", "DoseSession", "SessionError", "fi
 DIFFERENCE_WARNINGS = frozenset({"administered-more", "administered-less"})
 NOT_CALCULATED = "the dose is not calculated"
 NOT_VERIFIED = "the dose has not been verified"
-DIFFERENT_PEOPLE = "must be a different person from prepared by"
 
 
 class SessionError(Exception):
@@ -274,8 +274,13 @@ class DoseSession:
 
     @property
     def recorded_id(self) -> str | None:
-        """The worksheet ID last recorded from this session."""
-        return self._recorded[1] if self._recorded is not None else None
+        """The worksheet ID recorded for the dose and documentation as they are now;
+        ``None`` once anything changed since (or nothing was recorded)."""
+        if self._recorded is None:
+            return None
+        (dose, doc), worksheet_id, _ = self._recorded
+        current = self.worksheet_documentation(doc.facility)
+        return worksheet_id if (self.dose, current) == (dose, doc) else None
 
     # -- corrections and a new dose ----------------------------------------------------------
 
@@ -285,6 +290,8 @@ class DoseSession:
         from core.drafts import fields_from_record
 
         self.replaces = record.id
+        self._verification = None  # the reopened dose is verified again before printing
+        self.undone_because = None
         return fields_from_record(record.inputs)
 
     def stop_correction(self) -> None:

@@ -10,7 +10,8 @@ from ui import settings as prefs
 
 
 def run(argv: list[str], data_dir: str | None = None) -> int:
-    app = QApplication.instance() or QApplication(argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv)
     app.setOrganizationName(prefs.ORGANIZATION)
     app.setApplicationName(prefs.APPLICATION)
     app.setApplicationDisplayName("unitcalc")

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.constants import ROUTES
+from core.constants import DEFAULT_ROUTE, ROUTES
 from core.dates import DATE_HINT, DATETIME_HINT, format_datetime, parse_date, parse_datetime
 from ui.fields import ErrorLabel, combo, field_with_error, line_edit
 from ui.vial_rows import VialRows
@@ -161,13 +161,28 @@ class DocumentationPanel(QWidget):
             records.append({"size_ml": row.size_ml, "lot": row.lot.text(), "expiry": expiry})
         return records
 
+    def text_fields(self) -> dict[str, QLineEdit]:
+        """Each text input under its ``Documentation`` field name (drafts use these keys)."""
+        return {
+            "patient_name": self.patient_name,
+            "mrn": self.mrn,
+            "date_of_birth": self.date_of_birth,
+            "administered_at": self.administered_at,
+            "diagnosis": self.diagnosis,
+            "prior_authorization": self.prior_authorization,
+            "ndc": self.ndc,
+            "waste_reason": self.waste_reason,
+            "waste_witness": self.waste_witness,
+            "notes": self.notes,
+        }
+
     def draft_fields(self) -> dict[str, str]:
-        fields = {edit.objectName(): edit.text() for edit in self.text_inputs()}
+        fields = {key: edit.text() for key, edit in self.text_fields().items()}
         fields["route"] = self.route.currentData() or ""
         return fields | self.vials.draft_fields()
 
     def restore(self, fields: dict[str, str]) -> None:
-        for edit in self.text_inputs():
-            edit.setText(fields.get(edit.objectName(), ""))
-        self.set_route(fields.get("route", "IV"))
+        for key, edit in self.text_fields().items():
+            edit.setText(fields.get(key, ""))
+        self.set_route(fields.get("route", DEFAULT_ROUTE))
         self.vials.restore(fields)

@@ -64,9 +64,12 @@ class DosePanel(QWidget):
         self.vial_size.setAccessibleName("Vial size")
         self.vial_size.setEditable(True)
         self.vial_size.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.vial_size.setCompleter(None)  # inline completion would turn "1" into "10 mL"
-        self.vial_size.lineEdit().setPlaceholderText("mL, e.g. 10")
-        self.vial_size.lineEdit().setAccessibleName("Vial size")
+        # Inline completion would turn "1" into "10 mL".
+        self.vial_size.setCompleter(None)  # type: ignore[arg-type]  # None is allowed
+        size_edit = self.vial_size.lineEdit()
+        assert size_edit is not None  # editable
+        size_edit.setPlaceholderText("mL, e.g. 10")
+        size_edit.setAccessibleName("Vial size")
         self.vial_count = line_edit("vialCount", "Vials opened", "auto")
         self.vial_count_note = hint(name="vialCountNote")
         self.container_type = combo("containerType", "Container type", CONTAINER_TYPES)
@@ -164,12 +167,12 @@ class DosePanel(QWidget):
         for c in catalog.codes:
             self.code.addItem(f"{c.label}{'' if c.cms_verified else ' - not CMS data'}", c.hcpcs)
         self._select(self.code, code, catalog.default_code.hcpcs)
-        for p in catalog.products:
-            self._products[p.name] = tuple(_plain(c.ml) for c in p.containers)
-            self.product.addItem(f"{p.name} (bills {p.hcpcs})", p.name)
+        for product in catalog.products:
+            self._products[product.name] = tuple(_plain(c.ml) for c in product.containers)
+            self.product.addItem(f"{product.name} (bills {product.hcpcs})", product.name)
         self.payer.clear()
-        for p in payers.payers:
-            self.payer.addItem(p.name, p.id)
+        for profile in payers.payers:
+            self.payer.addItem(profile.name, profile.id)
         self._select(self.payer, payer, payers.default.id)
         for box in blockers:
             box.blockSignals(False)

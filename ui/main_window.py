@@ -1,24 +1,24 @@
-"""The calculator window: dose inputs, live result, documentation and two-person check.
+"""The calculator window: it shows one ``core.session.DoseSession`` and forwards edits to it.
 
-The window only moves text: it builds a ``DoseForm`` from the inputs on every edit, asks
-``core.form.evaluate`` for the result, and shows what comes back. The billing engine
-(pydantic models, catalog) is imported right after the first paint, so the window
-appears as fast as a bare one; anything that needs it before then loads it on the spot.
+The panels collect text; ``ui.session_binding`` moves it into the session and redraws
+from it; ``ui.worksheet_output`` previews, prints and saves. The billing engine (pydantic
+models, catalog) is imported right after the first paint, so the window appears as fast
+as a bare one; anything that needs it before then loads it on the spot.
+
+Features plug in with ``add_tool`` (a menu entry) and ``add_section`` (a widget under
+the result), and redraw on ``session_changed``; see those methods.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
+    QApplication,
     QHBoxLayout,
-    QLineEdit,
     QMainWindow,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -29,24 +29,25 @@ from ui.documentation_panel import DocumentationPanel
 from ui.dose_panel import DosePanel
 from ui.drafts_banner import DraftsBanner
 from ui.result_panel import ResultPanel
-from ui.style import apply_base_font, set_role
+from ui.style import apply_base_font
 from ui.verification_panel import VerificationPanel
+from ui.window_layout import fit_to_screen, keyboard_order, scroll_area
 
 if TYPE_CHECKING:
     from os import PathLike
 
-    from PySide6.QtGui import QCloseEvent, QPaintEvent
+    from PySide6.QtGui import QAction, QCloseEvent, QPaintEvent
+    from PySide6.QtWidgets import QMenu
 
     from core.documentation import Documentation
-    from core.form import DoseForm
     from core.models import CalculationResult
     from core.records import WorksheetRecord
+    from core.session import DoseSession
     from ui.autosave import Autosave
-    from ui.worksheet_wiring import WorksheetRecorder
+    from ui.session_binding import SessionBinding
+    from ui.worksheet_output import WorksheetOutput
 
 PrintHandler = Callable[["MainWindow"], object]
-CONCENTRATION_HINT = "e.g. 10%"
-DIFFERENCE_WARNINGS = {"administered-more", "administered-less"}
 # Draft keys that are choices, not typing: a form with only these is an empty form.
 CHOICE_KEYS = {
     "code",
@@ -61,10 +62,10 @@ CHOICE_KEYS = {
 
 
 class MainWindow(QMainWindow):
-    #: Print was asked for and the worksheet may be printed (dose verified, fields complete).
-    print_requested = Signal()
     #: The catalog and engine are loaded (shortly after the first paint).
     engine_ready = Signal()
+    #: The dose session changed (any edit, verification, recording): redraw from it.
+    session_changed = Signal()
 
     def __init__(self, data_dir: str | PathLike[str] | None, settings: QSettings) -> None:
         super().__init__()
@@ -74,18 +75,14 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self._data_dir_choice = data_dir
         self.autosave: Autosave | None = None
+        self.session: DoseSession | None = None
+        self.binding: SessionBinding | None = None
+        self.worksheet: WorksheetOutput | None = None
         self._engine_loaded = False
         self._painted = False
-        self._form: DoseForm | None = None
-        self._result: CalculationResult | None = None
-        self._verified_form: DoseForm | None = None
-        self._prepared_at: datetime | None = None
         self._print_handler: PrintHandler | None = None
         self._saved = True
-        self._touched: set[str] = set()
-        #: Record id of the worksheet this form corrects, while a correction is open.
-        self._replaces: int | None = None
-        self.worksheet: WorksheetRecorder | None = None
+        self._menus: dict[str, QMenu] = {}
 
         self.dose = DosePanel(
             prefs.text_value(settings, prefs.LAST_CODE, prefs.DEFAULT_CODE),
@@ -96,76 +93,39 @@ class MainWindow(QMainWindow):
         self.verification = VerificationPanel()
         self.draft_banner = DraftsBanner()
         self.confirm_banner = Banner("confirmBanner")
+        self.setup_banner = Banner("setupBanner")
         self._build_layout()
-        self._connect()
-        self._restore_geometry()
+        # Present from the start, so a status message never moves the columns.
+        self.statusBar().setSizeGripEnabled(False)
+        fit_to_screen(self, settings.value(prefs.GEOMETRY))
         self.dose.dose_ordered.setFocus()
 
-    # -- construction ------------------------------------------------------------------------
-
     def _build_layout(self) -> None:
-        left = QVBoxLayout()
-        left.addWidget(self.dose)
-        middle = QScrollArea()
-        middle.setWidgetResizable(True)
-        middle.setWidget(self.result_panel)
-        docs_scroll = QScrollArea()
-        docs_scroll.setWidgetResizable(True)
-        docs_scroll.setWidget(self.docs)
+        self.sections = QVBoxLayout()  # features add widgets under the result here
+        middle = QVBoxLayout()
+        middle.addWidget(self.result_panel)
+        middle.addLayout(self.sections)
+        middle.addStretch(1)
         right = QVBoxLayout()
-        right.addWidget(docs_scroll, 1)
+        right.addWidget(self.docs)
         right.addWidget(self.verification)
-
+        right.addStretch(1)
         columns = QHBoxLayout()
         columns.setSpacing(12)
-        columns.addLayout(left, 10)
-        columns.addWidget(middle, 13)
+        columns.addWidget(self.dose, 10)
+        columns.addLayout(middle, 13)
         columns.addLayout(right, 11)
         page = QVBoxLayout()
         page.setContentsMargins(10, 6, 10, 4)
-        page.addWidget(self.draft_banner)
-        page.addWidget(self.confirm_banner)
+        for banner in (self.setup_banner, self.draft_banner, self.confirm_banner):
+            page.addWidget(banner)
         page.addLayout(columns, 1)
-        central = QWidget()
-        central.setLayout(page)
-        self.setCentralWidget(central)
-
-    def _build_actions(self) -> None:
-        """Menu, shortcuts and Enter-moves-on; built right after the first paint (QtGui)."""
-        from PySide6.QtGui import QAction, QKeySequence, QShortcut
-
-        from ui.enter_moves_on import EnterMovesOn
-
-        self._enter = EnterMovesOn(self)
-        for widget in self.findChildren(QLineEdit) + self.findChildren(QComboBox):
-            widget.installEventFilter(self._enter)
-        menu = self.menuBar().addMenu("&File")
-        new = QAction("&New dose", self, shortcut=QKeySequence("Ctrl+N"))
-        new.triggered.connect(self.new_form)
-        self.print_action = QAction("&Print worksheet…", self, shortcut=QKeySequence("Ctrl+P"))
-        self.print_action.triggered.connect(self.request_print)
-        close = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"))
-        close.triggered.connect(self.close)
-        history = QAction("&History of worksheets…", self, shortcut=QKeySequence("Ctrl+H"))
-        history.triggered.connect(self.show_history)
-        facility = QAction("&Facility name on worksheets…", self)
-        facility.triggered.connect(self.ask_facility)
-        worksheet = self.worksheet.actions if self.worksheet is not None else None
-        extra = (worksheet.preview_action, worksheet.save_action) if worksheet else ()
-        for action in (new, *extra, self.print_action, history, facility, close):
-            menu.addAction(action)
-        escape = QShortcut(QKeySequence("Esc"), self)
-        escape.activated.connect(self.confirm_banner.escape)
-
-    def _connect(self) -> None:
-        self.dose.changed.connect(self._dose_changed)
-        self.dose.product.currentIndexChanged.connect(self._follow_product)
-        self.docs.claim_edited.connect(self._dose_changed)
-        self.docs.edited.connect(self._documentation_changed)
-        self.dose.difference_reason.textChanged.connect(self._documentation_changed)
-        self.verification.names_edited.connect(self._documentation_changed)
-        self.verification.verify_button.clicked.connect(self._verified)
-        self.verification.print_button.clicked.connect(self.request_print)
+        content = QWidget()
+        content.setLayout(page)
+        # One scroll area for the whole page: at 1024x600 every control stays reachable,
+        # and it takes no tab stop of its own.
+        self.page_scroll = scroll_area(content)
+        self.setCentralWidget(self.page_scroll)
 
     # -- the engine, loaded after the first paint ------------------------------------------------
 
@@ -176,7 +136,7 @@ class MainWindow(QMainWindow):
         super().paintEvent(event)
 
     def ensure_engine(self) -> None:
-        """Finish start-up (once): shortcuts, data directory and draft, catalog, engine.
+        """Finish start-up (once): session, shortcuts, data directory and draft, catalog.
 
         Runs right after the first paint, or earlier if anything needs the engine first.
         """
@@ -186,103 +146,109 @@ class MainWindow(QMainWindow):
         from core.catalog import default_catalog, default_payers
         from core.data_dir import resolve_data_dir
         from core.errors import CatalogError
+        from core.session import DoseSession
         from ui.autosave import Autosave
-        from ui.worksheet_wiring import WorksheetRecorder
+        from ui.session_binding import SessionBinding
+        from ui.window_actions import build_menus
+        from ui.worksheet_output import WorksheetOutput
 
         self.data_dir = resolve_data_dir(self._data_dir_choice)
-        self.worksheet = WorksheetRecorder(self, self.data_dir)
-        self._build_actions()
-        self.autosave = Autosave(self.data_dir, self.draft_fields, self.has_input)
-        self.autosave.status.connect(lambda text: self.statusBar().showMessage(text, 4000))
-        self.draft_banner.offer(self.autosave, self.restore_fields)
-
         try:
-            self.dose.populate(default_catalog(), default_payers())
+            self.session = DoseSession(default_catalog(), default_payers())
         except CatalogError as error:
             self.result_panel.show_missing({"catalog": f"The catalog could not be read: {error}"})
             return
-        self.recalculate()
+        self.binding = SessionBinding(
+            self.session, self.dose, self.docs, self.verification, self.result_panel
+        )
+        self.binding.changed.connect(self.session_changed)
+        self.worksheet = WorksheetOutput(
+            self, self.session, self.data_dir, self.settings, self.binding.draft_fields
+        )
+        self.worksheet.actions.printed.connect(self._printed)
+        self.worksheet.recorded.connect(self.worksheet_recorded)
+        build_menus(self)
+        self.autosave = Autosave(self.data_dir, self.draft_fields, self.has_input)
+        self.autosave.status.connect(lambda text: self.statusBar().showMessage(text, 4000))
+        self.draft_banner.offer(self.autosave, self.restore_fields)
+        self.dose.populate(self.session.catalog, self.session.payers)
+        self._connect()
+        keyboard_order(self)
+        self.binding.push_dose()
         self.engine_ready.emit()
 
-    # -- what the printing work uses ------------------------------------------------------------
+    def _connect(self) -> None:
+        assert self.binding is not None
+        self.dose.changed.connect(self._dose_changed)
+        self.dose.product.currentIndexChanged.connect(self.binding.follow_product)
+        self.docs.claim_edited.connect(self._dose_changed)
+        self.docs.edited.connect(self._documentation_changed)
+        self.dose.difference_reason.textChanged.connect(self._documentation_changed)
+        self.verification.names_edited.connect(self._documentation_changed)
+        self.verification.verify_button.clicked.connect(self.verify)
+        self.verification.print_button.clicked.connect(self.request_print)
+        QApplication.instance().focusChanged.connect(self._keep_focus_in_view)  # type: ignore[union-attr]
 
-    def dose_form(self) -> DoseForm:
-        """The calculation inputs exactly as typed."""
-        from core.form import DoseForm
+    # -- plug-in points for features ----------------------------------------------------------
 
-        return DoseForm(
-            **self.dose.form_values(),  # type: ignore[arg-type]
-            ndc="" if self.ndc_problem() else self.docs.ndc.text(),
-            prior_authorization=self.docs.prior_authorization.text(),
-        )
+    def menu(self, title: str) -> QMenu:
+        """The menu called ``title`` ("&File", "&Records", "&Tools", ...), made if new."""
+        if title not in self._menus:
+            self._menus[title] = self.menuBar().addMenu(title)
+        return self._menus[title]
 
-    def ndc_problem(self) -> str | None:
-        """Why the NDC typed so far cannot go on a claim, or ``None``. A half-typed NDC
-        must not blank the result, so it is left out of the calculation until it reads."""
-        from core.errors import InputError
-        from core.ndc import parse_ndc
+    def add_tool(self, action: QAction, menu: str = "&Tools") -> None:
+        """A feature's command: in ``menu`` and, with a shortcut, from anywhere."""
+        self.menu(menu).addAction(action)
+        self.addAction(action)
 
-        text = self.docs.ndc.text()
-        if not text.strip():
-            return None
-        try:
-            parse_ndc(text)
-        except InputError as error:
-            return error.message
-        return None
+    def add_section(self, widget: QWidget) -> None:
+        """A feature's panel, under the result; redraw it on ``session_changed``."""
+        self.sections.addWidget(widget)
+
+    # -- what the printing work and tests use ----------------------------------------------------
 
     def result(self) -> CalculationResult | None:
         """The result on screen, or ``None`` while inputs are missing or invalid."""
         self.ensure_engine()
-        return self._result
+        return self.session.result if self.session is not None else None
 
     def documentation(self) -> Documentation:
-        """The worksheet's documentation fields, with the verification as it stands."""
-        from core.documentation import Documentation, VialRecord
-
+        """The worksheet's documentation, with the verification as it stands."""
         self.ensure_engine()
-        return Documentation(
-            **self.docs.documentation_values(),
-            vials=tuple(VialRecord(**values) for values in self.docs.vial_values()),
-            difference_reason=self.dose.difference_reason.text(),
-            prepared_by=self.verification.prepared_by.text(),
-            prepared_at=self._prepared_at,
-            verified_by=self.verification.verified_by.text(),
-            verified_at=self.verification.verified_at,
-            replaces=self._replaces,
-        )
-
-    def set_print_handler(self, handler: PrintHandler | None) -> None:
-        """``handler(window)`` runs when a ready worksheet is printed (button or Ctrl+P)."""
-        self._print_handler = handler
+        assert self.session is not None
+        return self.session.worksheet_documentation()
 
     def print_problems(self) -> list[str]:
         """What stops printing, in words; empty when the worksheet may go into the chart."""
-        from core.documentation import missing_for_print
+        self.ensure_engine()
+        return self.session.print_blockers() if self.session is not None else ["no catalog"]
 
-        result = self.result()
-        if result is None:
-            return ["the dose is not calculated"]
-        problems = missing_for_print(self.documentation(), result)
-        ndc_problem = self.ndc_problem()
-        if ndc_problem:
-            problems.append(f"NDC: {ndc_problem}")
-        if not self.verification.verified and "the dose has not been verified" not in problems:
-            problems.append("the dose has not been verified")
-        return problems
+    def set_print_handler(self, handler: PrintHandler | None) -> None:
+        """Replace the print step: ``handler(window)`` runs for a ready worksheet."""
+        self._print_handler = handler
 
     def request_print(self) -> None:
-        self._refresh_print_state()
-        if not self.verification.print_button.isEnabled():
+        """Print (button or Ctrl+P): refused with the reasons, else the print path."""
+        problems = self.print_problems()
+        if problems:
             self.statusBar().showMessage("Not ready to print: see the note under Print.", 6000)
             return
-        self.print_requested.emit()
         if self._print_handler is not None:
             self._print_handler(self)
-        elif not self.isSignalConnected(
-            self.metaObject().method(self.metaObject().indexOfSignal("print_requested()"))
-        ):
-            self.statusBar().showMessage("Printing is not connected yet in this version.", 6000)
+        elif self.worksheet is not None:
+            self.worksheet.actions.print_worksheet()
+
+    def _printed(self, document: str, printer: str) -> None:
+        where = f" on {printer}" if printer else ""
+        self.statusBar().showMessage(f"Printed {document}{where}.", 8000)
+
+    def worksheet_recorded(self, worksheet_id: str) -> None:
+        """The worksheet went into the records (and to the printer or a file)."""
+        self.mark_saved()
+        if self.binding is not None:
+            self.binding.redraw()
+        self.statusBar().showMessage(f"Recorded worksheet {worksheet_id}.", 8000)
 
     def mark_saved(self) -> None:
         """Call after the worksheet is recorded: no unsaved input, draft removed."""
@@ -290,13 +256,41 @@ class MainWindow(QMainWindow):
         if self.autosave is not None:
             self.autosave.discard()
 
-    def worksheet_recorded(self, worksheet_id: str) -> None:
-        """The worksheet went into the records (and to the printer or a file)."""
-        self.mark_saved()
-        self.verification.print_status.setText(f"Recorded as worksheet {worksheet_id}.")
-        self.statusBar().showMessage(f"Recorded worksheet {worksheet_id}.", 8000)
+    # -- edits -----------------------------------------------------------------------------------
 
-    # -- history, corrections, facility ---------------------------------------------------------
+    def _dose_changed(self) -> None:
+        if self.binding is not None:
+            self.binding.push_dose()
+        self._input_changed()
+
+    def _documentation_changed(self) -> None:
+        if self.binding is not None:
+            self.binding.push_documentation()
+        self._input_changed()
+
+    def verify(self) -> None:
+        """The nurse confirms the dose on screen (Verify button, or Enter on it)."""
+        from core.session import SessionError
+
+        if self.session is None or self.binding is None:
+            return
+        try:
+            self.session.verify()
+        except SessionError as error:
+            self.statusBar().showMessage(str(error), 6000)
+        self.binding.redraw()
+
+    def _input_changed(self) -> None:
+        self._saved = False
+        if self.autosave is not None:
+            self.autosave.mark_changed()
+
+    def _keep_focus_in_view(self, _old: QWidget | None, new: QWidget | None) -> None:
+        page = self.page_scroll.widget()
+        if new is not None and page is not None and page.isAncestorOf(new):
+            self.page_scroll.ensureWidgetVisible(new, 10, 10)
+
+    # -- history, corrections --------------------------------------------------------------------
 
     def show_history(self) -> None:
         from PySide6.QtCore import Qt  # not at start-up: the Qt namespace is slow to import
@@ -311,178 +305,25 @@ class MainWindow(QMainWindow):
     def load_for_correction(self, record: WorksheetRecord) -> None:
         """Open a recorded worksheet's form again; what is printed next replaces it."""
         self.ensure_engine()
-        form = record.inputs.get("form")
-        if isinstance(form, dict):
-            fields = {str(k): str(v) for k, v in form.items()}
-        else:  # recorded by the command line: rebuild the form from the dose inputs
-            fields = {
-                str(k): str(v)
-                for k, v in record.inputs.get("dose", {}).items()
-                if isinstance(v, str)
-            }
+        assert self.session is not None
+        fields = self.session.start_correction(record)
         self.restore_fields(fields)
-        self._replaces = record.id
         self.confirm_banner.ask(
             f"Correcting worksheet {record.worksheet_id}: the worksheet you print next "
             "replaces it. Verify the dose again before printing.",
             [("Stop correcting", "stopCorrectionButton", self._stop_correction)],
             safe=lambda: None,
         )
-        self._documentation_changed()
 
     def _stop_correction(self) -> None:
-        self._replaces = None
-        self._documentation_changed()
+        if self.session is not None and self.binding is not None:
+            self.session.stop_correction()
+            self.binding.redraw()
 
-    def ask_facility(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
-
-        current = prefs.text_value(self.settings, prefs.FACILITY, "")
-        text, accepted = QInputDialog.getText(
-            self, "Facility name", "Printed in the header of every worksheet:", text=current
-        )
-        if accepted:
-            self.settings.setValue(prefs.FACILITY, text.strip())
-
-    # -- recalculation --------------------------------------------------------------------------
-
-    def _dose_changed(self) -> None:
-        self.recalculate()
-        self._input_changed()
-
-    def recalculate(self) -> None:
-        self.ensure_engine()
-        if not self._engine_loaded:
-            return
-        from core.form import FormErrors, evaluate
-
-        form = self.dose_form()
-        try:
-            result: CalculationResult | None = evaluate(form)
-            messages: dict[str, str] = {}
-        except FormErrors as errors:
-            result, messages = None, errors.messages
-        ndc_problem = self.ndc_problem()
-        if ndc_problem:
-            messages["ndc"] = ndc_problem
-        if form != self._form:
-            self._prepared_at = datetime.now().replace(second=0, microsecond=0)
-        self._form, self._result = form, result
-        if self._verified_form is not None and form != self._verified_form:
-            self._verified_form = None
-            self.verification.clear("the dose changed")
-        self._show_field_errors(messages)
-        if result is None:
-            self.result_panel.show_missing(
-                {key: _sentence(key, text) for key, text in messages.items()}
-            )
-        else:
-            self.result_panel.show_result(result)
-        self._show_preparation(result)
-        self._documentation_changed(input_changed=False)
-
-    def _show_field_errors(self, messages: dict[str, str]) -> None:
-        labels = self.dose.errors | {"ndc": self.docs.errors["ndc"]}
-        texts = self.dose.form_values() | {"ndc": self.docs.ndc.text()}
-        for key, value in texts.items():
-            if isinstance(value, str) and value.strip():
-                self._touched.add(key)
-        for key, label in labels.items():
-            # An empty field nobody has typed in yet is not an error to shout about;
-            # the result area lists it calmly as missing.
-            label.show_message(messages.get(key) if key in self._touched else None)
-
-    def _show_preparation(self, result: CalculationResult | None) -> None:
-        from core import ismp
-        from core.catalog import default_catalog
-
-        self.dose.show_derived_vials(result.vials_opened if result else None)
-        sizes = (
-            [ismp.number(c.size_ml) for c in result.containers for _ in range(c.count)]
-            if result
-            else []
-        )
-        self.docs.vials.set_sizes(sizes)
-        self.dose.show_difference_reason(
-            result is not None and any(w.id in DIFFERENCE_WARNINGS for w in result.warnings)
-        )
-        catalog = default_catalog()
-        code = next((c for c in catalog.codes if c.hcpcs == self.dose.code.currentData()), None)
-        note, role = "", "hint"
-        if code is not None:
-            source = result.code_source if result is not None else code.source
-            if code.cms_verified:
-                note = f"Definition: {source}"
-            else:
-                note, role = f"Definition not CMS-verified. Source: {source}", "source"
-        product = next(
-            (p for p in catalog.products if p.name == self.dose.product.currentData()), None
-        )
-        if product is not None and code is not None and product.hcpcs != code.hcpcs:
-            note += f" {product.name} is listed under {product.hcpcs}."
-        self.dose.code_source.setText(note)
-        set_role(self.dose.code_source, role)
-
-    def _follow_product(self) -> None:
-        from core import ismp
-        from core.catalog import default_catalog
-
-        name = self.dose.product.currentData()
-        product = next((p for p in default_catalog().products if p.name == name), None)
-        if product is not None:
-            self.docs.set_route(product.route)
-            percent = ismp.number(product.concentration.percent)
-            self.dose.concentration.setPlaceholderText(f"{percent}% from the product")
-        else:
-            self.dose.concentration.setPlaceholderText(CONCENTRATION_HINT)
-
-    # -- documentation, verification, print readiness -------------------------------------------
-
-    def _documentation_changed(self, input_changed: bool = True) -> None:
-        if input_changed:
-            self._input_changed()
-        self.verification.refresh(self._result is not None)
-        self._refresh_print_state()
-
-    def _verified(self) -> None:
-        if self.verification.verified:
-            self._verified_form = self._form
-        self._refresh_print_state()
-
-    def _refresh_print_state(self) -> None:
-        if not self._engine_loaded:
-            return
-        problems = self.print_problems()
-        ready = not problems
-        self.verification.print_button.setEnabled(ready)
-        self.print_action.setEnabled(True)  # Ctrl+P always answers, if only with the reasons
-        if ready:
-            self.verification.print_button.setToolTip("Print the worksheet for the chart.")
-            self.verification.print_status.setText("Ready to print.")
-            return
-        listed = "\n".join(f"• {p}" for p in problems)
-        self.verification.print_button.setToolTip(f"Printing needs:\n{listed}")
-        shown = "; ".join(problems[:3]) + (
-            f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
-        )
-        self.verification.print_status.setText(f"To print: {shown}.")
-
-    # -- new form, drafts, closing -----------------------------------------------------------------
-
-    def _input_changed(self) -> None:
-        self._saved = False
-        if self.autosave is not None:
-            self.autosave.mark_changed()
+    # -- new form, drafts, closing ---------------------------------------------------------------
 
     def draft_fields(self) -> dict[str, str]:
-        return (
-            self.dose.draft_fields()
-            | self.docs.draft_fields()
-            | {
-                "prepared_by": self.verification.prepared_by.text(),
-                "verified_by": self.verification.verified_by.text(),
-            }
-        )
+        return self.binding.draft_fields() if self.binding is not None else {}
 
     def has_input(self) -> bool:
         return any(v.strip() for k, v in self.draft_fields().items() if k not in CHOICE_KEYS)
@@ -504,36 +345,23 @@ class MainWindow(QMainWindow):
 
     def _clear_form(self) -> None:
         self.ensure_engine()
+        if self.session is None or self.binding is None:
+            return
         keep = {
             "code": self.dose.code.currentData() or "",
             "payer": self.dose.payer.currentData() or "",
         }
-        self.dose.restore(keep)
-        self.docs.restore({})
-        self.verification.prepared_by.clear()
-        self.verification.verified_by.clear()
-        self.verification.reset()
-        self._verified_form = None
-        self._replaces = None
-        self._touched.clear()
-        self.recalculate()
+        self.session.clear()
+        self.binding.forget_touched()
+        self.binding.restore(keep)
         self.mark_saved()
         self.dose.dose_ordered.setFocus()
 
     def restore_fields(self, fields: dict[str, str]) -> None:
         self.ensure_engine()
-        self.dose.restore(fields)
-        self.docs.restore(fields)
-        self.verification.prepared_by.setText(fields.get("prepared_by", ""))
-        self.verification.verified_by.setText(fields.get("verified_by", ""))
-        self.verification.reset()
-        self.recalculate()
+        if self.binding is not None:
+            self.binding.restore(fields)
         self._input_changed()
-
-    def _restore_geometry(self) -> None:
-        geometry = self.settings.value(prefs.GEOMETRY)
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1360, 730)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.autosave is not None:
@@ -547,16 +375,6 @@ class MainWindow(QMainWindow):
             self.settings.setValue(prefs.LAST_PAYER, self.dose.payer.currentData() or "")
         self.settings.sync()
         super().closeEvent(event)
-
-
-def _sentence(key: str, message: str) -> str:
-    """``dose_ordered`` + ``is empty; enter an amount`` -> ``Dose ordered is empty; ...``."""
-    from core.form import FIELD_NAMES
-
-    name = FIELD_NAMES.get(key, key.replace("_", " "))
-    name = name[:1].upper() + name[1:]
-    joined = " " if message.split(" ", 1)[0] in {"is", "must", "has", "cannot"} else ": "
-    return f"{name}{joined}{message}"
 
 
 def build_main_window(

@@ -1,0 +1,102 @@
+"""The window's worksheet: drafts for the preview, recorded PDFs for print and save.
+
+Connects ``ui.worksheet_actions`` to the dose session. Printing or saving records the
+worksheet first (``DoseSession.record``), so the copy in the chart and the copy in the
+records are the same bytes; printing the same worksheet again without a change reuses
+that record. The suggested file name holds the worksheet ID and date, never a patient
+identifier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtWidgets import QWidget
+
+from core.constants import DRAFT_ID
+from ui import settings as prefs
+from ui.worksheet_actions import WorksheetActions, WorksheetNotRecordedError
+
+if TYPE_CHECKING:
+    from core.session import DoseSession
+
+
+class WorksheetOutput(QObject):
+    #: A worksheet was recorded (its ID); it is being printed or saved.
+    recorded = Signal(str)
+
+    def __init__(
+        self,
+        parent: QWidget,
+        session: DoseSession,
+        data_dir: Path,
+        settings: QSettings,
+        form_fields: Callable[[], dict[str, str]],
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.data_dir = data_dir
+        self.settings = settings
+        self.form_fields = form_fields
+        self.actions = WorksheetActions(
+            parent, render=self.render, problems=session.print_blockers, file_name=self.file_name
+        )
+        self.actions.last_printer = prefs.text_value(settings, prefs.LAST_PRINTER, "")
+        self.actions.paper = prefs.paper(settings)
+        self.actions.printed.connect(self._remember_printer)
+
+    def file_name(self) -> str:
+        worksheet_id = self.session.recorded_id or "new"
+        return f"worksheet-{worksheet_id}-{datetime.now():%Y-%m-%d}.pdf"
+
+    def render(self, draft: bool) -> bytes:
+        """``draft``: a watermarked preview, not recorded; else the recorded worksheet."""
+        from core.worksheet import build_worksheet
+
+        result = self.session.result
+        if result is None:
+            raise WorksheetNotRecordedError("The dose is not calculated.")
+        facility = prefs.text_value(self.settings, prefs.FACILITY, "")
+        printed_at = datetime.now().replace(second=0, microsecond=0)
+        paper = self.actions.paper
+        if draft:
+            doc = self.session.worksheet_documentation(facility)
+            return build_worksheet(
+                result, doc, worksheet_id=DRAFT_ID, printed_at=printed_at, draft=True, paper=paper
+            )
+
+        def build(worksheet_id: str, replaces: int | None) -> bytes:
+            assert result is not None
+            return build_worksheet(
+                result,
+                self.session.worksheet_documentation(facility),
+                worksheet_id=worksheet_id,
+                printed_at=printed_at,
+                replaces=replaces,
+                paper=paper,
+            )
+
+        return self._record(build, facility)
+
+    def _record(self, build: Callable[[str, int | None], bytes], facility: str) -> bytes:
+        from core.drafts import FormInputs
+        from core.records import RecordStoreError
+        from core.session import SessionError
+
+        form = FormInputs(fields=self.form_fields()).model_dump(mode="json")
+        try:
+            worksheet_id, pdf = self.session.record(
+                self.data_dir, build, facility=facility, extra_inputs={"form": form}
+            )
+        except (SessionError, RecordStoreError, OSError) as error:
+            raise WorksheetNotRecordedError(f"Nothing was printed or saved: {error}") from None
+        self.recorded.emit(worksheet_id)
+        return pdf
+
+    def _remember_printer(self, _document: str, printer: str) -> None:
+        if printer:
+            self.settings.setValue(prefs.LAST_PRINTER, printer)
