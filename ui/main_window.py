@@ -17,9 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
-    QHBoxLayout,
     QMainWindow,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -31,7 +29,7 @@ from ui.drafts_banner import DraftsBanner
 from ui.result_panel import ResultPanel
 from ui.style import apply_base_font
 from ui.verification_panel import VerificationPanel
-from ui.window_layout import fit_to_screen, keyboard_order, scroll_area
+from ui.window_layout import build_page, fit_to_screen, keyboard_order
 
 if TYPE_CHECKING:
     from os import PathLike
@@ -48,17 +46,6 @@ if TYPE_CHECKING:
     from ui.worksheet_output import WorksheetOutput
 
 PrintHandler = Callable[["MainWindow"], object]
-# Draft keys that are choices, not typing: a form with only these is an empty form.
-CHOICE_KEYS = {
-    "code",
-    "product",
-    "dose_unit",
-    "container_type",
-    "payer",
-    "setting",
-    "administered_unit",
-    "route",
-}
 
 
 class MainWindow(QMainWindow):
@@ -101,30 +88,10 @@ class MainWindow(QMainWindow):
         self.dose.dose_ordered.setFocus()
 
     def _build_layout(self) -> None:
-        self.sections = QVBoxLayout()  # features add widgets under the result here
-        middle = QVBoxLayout()
-        middle.addWidget(self.result_panel)
-        middle.addLayout(self.sections)
-        middle.addStretch(1)
-        right = QVBoxLayout()
-        right.addWidget(self.docs)
-        right.addWidget(self.verification)
-        right.addStretch(1)
-        columns = QHBoxLayout()
-        columns.setSpacing(12)
-        columns.addWidget(self.dose, 10)
-        columns.addLayout(middle, 13)
-        columns.addLayout(right, 11)
-        page = QVBoxLayout()
-        page.setContentsMargins(10, 6, 10, 4)
-        for banner in (self.setup_banner, self.draft_banner, self.confirm_banner):
-            page.addWidget(banner)
-        page.addLayout(columns, 1)
-        content = QWidget()
-        content.setLayout(page)
-        # One scroll area for the whole page: at 1024x600 every control stays reachable,
-        # and it takes no tab stop of its own.
-        self.page_scroll = scroll_area(content)
+        banners = (self.setup_banner, self.draft_banner, self.confirm_banner)
+        self.page_scroll, self.sections = build_page(
+            self.dose, self.result_panel, self.docs, self.verification, banners
+        )
         self.setCentralWidget(self.page_scroll)
 
     # -- the engine, loaded after the first paint ------------------------------------------------
@@ -167,13 +134,13 @@ class MainWindow(QMainWindow):
         )
         self.worksheet.actions.printed.connect(self._printed)
         self.worksheet.recorded.connect(self.worksheet_recorded)
-        build_menus(self)
+        build_menus(self, self)
         self.autosave = Autosave(self.data_dir, self.draft_fields, self.has_input)
         self.autosave.status.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.draft_banner.offer(self.autosave, self.restore_fields)
         self.dose.populate(self.session.catalog, self.session.payers)
         self._connect()
-        keyboard_order(self)
+        keyboard_order(self.dose, self.docs, self.verification)
         self.binding.push_dose()
         self.engine_ready.emit()
 
@@ -293,14 +260,10 @@ class MainWindow(QMainWindow):
     # -- history, corrections --------------------------------------------------------------------
 
     def show_history(self) -> None:
-        from PySide6.QtCore import Qt  # not at start-up: the Qt namespace is slow to import
-
-        from ui.history_view import HistoryDialog
+        from ui.window_actions import open_history
 
         self.ensure_engine()
-        dialog = HistoryDialog(self.data_dir, self, on_correct=self.load_for_correction)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
+        open_history(self, self, self.data_dir)
 
     def load_for_correction(self, record: WorksheetRecord) -> None:
         """Open a recorded worksheet's form again; what is printed next replaces it."""
@@ -326,7 +289,7 @@ class MainWindow(QMainWindow):
         return self.binding.draft_fields() if self.binding is not None else {}
 
     def has_input(self) -> bool:
-        return any(v.strip() for k, v in self.draft_fields().items() if k not in CHOICE_KEYS)
+        return self.binding is not None and self.binding.has_input()
 
     def new_form(self) -> None:
         """Ctrl+N: a blank form; asks first (in a banner) if typed input would be lost."""

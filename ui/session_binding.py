@@ -25,6 +25,19 @@ if TYPE_CHECKING:
     from ui.verification_panel import VerificationPanel
 
 CONCENTRATION_HINT = "e.g. 10%"
+# Draft keys that are choices, not typing: a form with only these is an empty form.
+CHOICE_KEYS = frozenset(
+    {
+        "code",
+        "product",
+        "dose_unit",
+        "container_type",
+        "payer",
+        "setting",
+        "administered_unit",
+        "route",
+    }
+)
 
 
 class SessionBinding(QObject):
@@ -149,6 +162,10 @@ class SessionBinding(QObject):
                 "verified_by": self.verification.verified_by.text(),
             }
         )
+
+    def has_input(self) -> bool:
+        """Anything typed (choices alone are an empty form)."""
+        return any(v.strip() for k, v in self.draft_fields().items() if k not in CHOICE_KEYS)
 
     def restore(self, fields: dict[str, str]) -> None:
         """Put saved fields back (blank for missing keys) and recalculate."""

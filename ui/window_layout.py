@@ -14,10 +14,12 @@ import itertools
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.documentation_panel import DocumentationPanel
+    from ui.dose_panel import DosePanel
+    from ui.verification_panel import VerificationPanel
 
 #: The size the window opens at when the screen allows (and nothing was remembered).
 PREFERRED_SIZE = (1360, 730)
@@ -35,6 +37,41 @@ def fit_to_screen(window: QWidget, saved: object) -> None:
     window.move(screen.topLeft())
 
 
+def build_page(
+    dose: QWidget,
+    result: QWidget,
+    docs: QWidget,
+    verification: QWidget,
+    banners: tuple[QWidget, ...],
+) -> tuple[QScrollArea, QVBoxLayout]:
+    """Banners across the top; dose | result (and feature sections) | documentation and
+    verification. Returns the page's scroll area and the layout sections are added to."""
+    sections = QVBoxLayout()
+    middle = QVBoxLayout()
+    middle.addWidget(result)
+    middle.addLayout(sections)
+    middle.addStretch(1)
+    right = QVBoxLayout()
+    right.addWidget(docs)
+    right.addWidget(verification)
+    right.addStretch(1)
+    columns = QHBoxLayout()
+    columns.setSpacing(12)
+    columns.addWidget(dose, 10)
+    columns.addLayout(middle, 13)
+    columns.addLayout(right, 11)
+    page = QVBoxLayout()
+    page.setContentsMargins(10, 6, 10, 4)
+    for banner in banners:
+        page.addWidget(banner)
+    page.addLayout(columns, 1)
+    content = QWidget()
+    content.setLayout(page)
+    # One scroll area for the whole page: at 1024x600 every control stays reachable,
+    # and it takes no tab stop of its own.
+    return scroll_area(content), sections
+
+
 def scroll_area(content: QWidget) -> QScrollArea:
     scroll = QScrollArea()
     scroll.setObjectName("pageScroll")
@@ -45,8 +82,7 @@ def scroll_area(content: QWidget) -> QScrollArea:
     return scroll
 
 
-def keyboard_order(window: MainWindow) -> None:
-    dose, docs, check = window.dose, window.docs, window.verification
+def keyboard_order(dose: DosePanel, docs: DocumentationPanel, check: VerificationPanel) -> None:
     docs.now_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
     path: list[QWidget] = [
         dose.dose_ordered,
