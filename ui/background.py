@@ -11,6 +11,7 @@ A newer job of the same ``kind`` replaces an older one, whose answer is then ign
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -85,7 +86,9 @@ class BackgroundWork(QObject):
             value, error = work(job.token), None
         except Exception as problem:
             value, error = None, problem
-        self._answer.done.emit(job, value, error)
+        # RuntimeError: the window that asked is gone; nobody is waiting for the answer.
+        with contextlib.suppress(RuntimeError):
+            self._answer.done.emit(job, value, error)
 
     def _finish(self, job: _Job, value: object, error: object) -> None:  # GUI thread
         current = self._running.get(job.kind) is job
