@@ -29,7 +29,7 @@ from ui.drafts_banner import DraftsBanner
 from ui.result_panel import ResultPanel
 from ui.style import apply_base_font
 from ui.verification_panel import VerificationPanel
-from ui.window_layout import build_page, fit_to_screen, keyboard_order
+from ui.window_layout import build_page, fit_columns, fit_to_screen, keyboard_order
 
 if TYPE_CHECKING:
     from os import PathLike
@@ -89,10 +89,10 @@ class MainWindow(QMainWindow):
 
     def _build_layout(self) -> None:
         banners = (self.setup_banner, self.draft_banner, self.confirm_banner)
-        self.page_scroll, self.sections = build_page(
+        self.page, self.column_scrolls, self.sections = build_page(
             self.dose, self.result_panel, self.docs, self.verification, banners
         )
-        self.setCentralWidget(self.page_scroll)
+        self.setCentralWidget(self.page)
 
     # -- the engine, loaded after the first paint ------------------------------------------------
 
@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         self.dose.populate(self.session.catalog, self.session.payers)
         self._connect()
         keyboard_order(self.dose, self.docs, self.verification)
+        fit_columns(self.page, self.column_scrolls)
         self.binding.push_dose()
         self.engine_ready.emit()
 
@@ -253,9 +254,10 @@ class MainWindow(QMainWindow):
             self.autosave.mark_changed()
 
     def _keep_focus_in_view(self, _old: QWidget | None, new: QWidget | None) -> None:
-        page = self.page_scroll.widget()
-        if new is not None and page is not None and page.isAncestorOf(new):
-            self.page_scroll.ensureWidgetVisible(new, 10, 10)
+        for scroll in self.column_scrolls:
+            column = scroll.widget()
+            if new is not None and column is not None and column.isAncestorOf(new):
+                scroll.ensureWidgetVisible(new, 10, 10)
 
     # -- history, corrections --------------------------------------------------------------------
 

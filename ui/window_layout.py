@@ -2,7 +2,7 @@
 
 - ``fit_to_screen``: open inside the screen's available area (a 1024x600 desk screen
   included), restoring the last size only where it still fits.
-- ``scroll_area``: one page-wide scroll area that is never a tab stop.
+- ``build_page``: three columns, each in a scroll area that is never a tab stop.
 - ``keyboard_order``: Tab goes through what a dose needs, in the order it is typed:
   amounts, then the documentation, then the sign-off, Verify and Print. Unit and choice
   drop-downs come after (a unit may also be typed with the number: "12 mg").
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 #: The size the window opens at when the screen allows (and nothing was remembered).
 PREFERRED_SIZE = (1360, 730)
+#: Room for the window frame and title bar, in pixels (width, height).
+FRAME = (16, 40)
 
 
 def fit_to_screen(window: QWidget, saved: object) -> None:
@@ -30,10 +32,10 @@ def fit_to_screen(window: QWidget, saved: object) -> None:
     restored = isinstance(saved, QByteArray) and window.restoreGeometry(saved)
     if restored and screen.contains(window.frameGeometry()):
         return
-    width = min(PREFERRED_SIZE[0], screen.width())
-    height = min(PREFERRED_SIZE[1], screen.height())
-    frame = window.frameGeometry().size() - window.geometry().size()
-    window.resize(max(width - frame.width(), 200), max(height - frame.height(), 200))
+    # The frame is not known before the window is shown: leave room for a title bar.
+    width = min(PREFERRED_SIZE[0], screen.width() - FRAME[0])
+    height = min(PREFERRED_SIZE[1], screen.height() - FRAME[1])
+    window.resize(max(width, 200), max(height, 200))
     window.move(screen.topLeft())
 
 
@@ -43,33 +45,56 @@ def build_page(
     docs: QWidget,
     verification: QWidget,
     banners: tuple[QWidget, ...],
-) -> tuple[QScrollArea, QVBoxLayout]:
+) -> tuple[QWidget, list[QScrollArea], QVBoxLayout]:
     """Banners across the top; dose | result (and feature sections) | documentation and
-    verification. Returns the page's scroll area and the layout sections are added to."""
+    verification. Each column scrolls on its own (a small screen keeps every control
+    reachable; a change in one column lays out only that column). Returns the page, the
+    column scroll areas, and the layout feature sections are added to."""
     sections = QVBoxLayout()
     middle = QVBoxLayout()
+    middle.setContentsMargins(0, 0, 0, 0)
     middle.addWidget(result)
     middle.addLayout(sections)
     middle.addStretch(1)
     right = QVBoxLayout()
+    right.setContentsMargins(0, 0, 0, 0)
     right.addWidget(docs)
     right.addWidget(verification)
     right.addStretch(1)
+    left = QVBoxLayout()
+    left.setContentsMargins(0, 0, 0, 0)
+    left.addWidget(dose)
+    scrolls = [scroll_area(_holder(column)) for column in (left, middle, right)]
     columns = QHBoxLayout()
-    columns.setSpacing(12)
-    columns.addWidget(dose, 10)
-    columns.addLayout(middle, 13)
-    columns.addLayout(right, 11)
+    columns.setObjectName("columns")
+    columns.setSpacing(6)
+    for scroll, stretch in zip(scrolls, (10, 13, 11), strict=True):
+        columns.addWidget(scroll, stretch)
     page = QVBoxLayout()
-    page.setContentsMargins(10, 6, 10, 4)
+    page.setContentsMargins(6, 6, 6, 4)
     for banner in banners:
         page.addWidget(banner)
     page.addLayout(columns, 1)
     content = QWidget()
     content.setLayout(page)
-    # One scroll area for the whole page: at 1024x600 every control stays reachable,
-    # and it takes no tab stop of its own.
-    return scroll_area(content), sections
+    return content, scrolls, sections
+
+
+def fit_columns(page: QWidget, scrolls: list[QScrollArea]) -> None:
+    """Share the width in proportion to what each column needs, so that on a 1024-pixel
+    screen no column is squeezed below its content (and none scrolls sideways)."""
+    columns = page.findChild(QHBoxLayout, "columns")
+    assert columns is not None
+    for index, scroll in enumerate(scrolls):
+        content = scroll.widget()
+        if content is not None:
+            columns.setStretch(index, max(1, content.minimumSizeHint().width()))
+
+
+def _holder(layout: QVBoxLayout) -> QWidget:
+    widget = QWidget()
+    widget.setLayout(layout)
+    return widget
 
 
 def scroll_area(content: QWidget) -> QScrollArea:
