@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         # Present from the start, so a status message never moves the columns.
         self.statusBar().setSizeGripEnabled(False)
         fit_to_screen(self, settings.value(prefs.GEOMETRY))
+        self._connect()
         self.dose.dose_ordered.setFocus()
 
     def _build_layout(self) -> None:
@@ -103,10 +104,8 @@ class MainWindow(QMainWindow):
         super().paintEvent(event)
 
     def ensure_engine(self) -> None:
-        """Finish start-up (once): session, shortcuts, data directory and draft, catalog.
-
-        Runs right after the first paint, or earlier if anything needs the engine first.
-        """
+        """Finish start-up (once, after the first paint or when first needed): session,
+        menus, data directory and draft, catalog."""
         if self._engine_loaded:
             return
         self._engine_loaded = True
@@ -139,16 +138,15 @@ class MainWindow(QMainWindow):
         self.autosave.status.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.draft_banner.offer(self.autosave, self.restore_fields)
         self.dose.populate(self.session.catalog, self.session.payers)
-        self._connect()
         keyboard_order(self.dose, self.docs, self.verification)
         fit_columns(self.page, self.column_scrolls)
         self.binding.push_dose()
         self.engine_ready.emit()
 
     def _connect(self) -> None:
-        assert self.binding is not None
+        """Edits reach the session (typing before the engine is loaded loads it)."""
         self.dose.changed.connect(self._dose_changed)
-        self.dose.product.currentIndexChanged.connect(self.binding.follow_product)
+        self.dose.product.currentIndexChanged.connect(self._follow_product)
         self.docs.claim_edited.connect(self._dose_changed)
         self.docs.edited.connect(self._documentation_changed)
         self.dose.difference_reason.textChanged.connect(self._documentation_changed)
@@ -208,8 +206,7 @@ class MainWindow(QMainWindow):
             self.worksheet.actions.print_worksheet()
 
     def _printed(self, document: str, printer: str) -> None:
-        where = f" on {printer}" if printer else ""
-        self.statusBar().showMessage(f"Printed {document}{where}.", 8000)
+        self.statusBar().showMessage(f"Printed {document} on {printer or 'the printer'}.", 8000)
 
     def worksheet_recorded(self, worksheet_id: str) -> None:
         """The worksheet went into the records (and to the printer or a file)."""
@@ -227,26 +224,26 @@ class MainWindow(QMainWindow):
     # -- edits -----------------------------------------------------------------------------------
 
     def _dose_changed(self) -> None:
+        self.ensure_engine()  # typed before the engine loaded: load it now
         if self.binding is not None:
             self.binding.push_dose()
         self._input_changed()
 
+    def _follow_product(self) -> None:
+        if self.binding is not None:
+            self.binding.follow_product()
+
     def _documentation_changed(self) -> None:
+        self.ensure_engine()
         if self.binding is not None:
             self.binding.push_documentation()
         self._input_changed()
 
     def verify(self) -> None:
         """The nurse confirms the dose on screen (Verify button, or Enter on it)."""
-        from core.session import SessionError
-
-        if self.session is None or self.binding is None:
-            return
-        try:
-            self.session.verify()
-        except SessionError as error:
-            self.statusBar().showMessage(str(error), 6000)
-        self.binding.redraw()
+        refused = self.binding.verify() if self.binding is not None else None
+        if refused:
+            self.statusBar().showMessage(refused, 6000)
 
     def _input_changed(self) -> None:
         self._saved = False
@@ -262,9 +259,9 @@ class MainWindow(QMainWindow):
     # -- history, corrections --------------------------------------------------------------------
 
     def show_history(self) -> None:
+        self.ensure_engine()
         from ui.window_actions import open_history
 
-        self.ensure_engine()
         open_history(self, self, self.data_dir)
 
     def load_for_correction(self, record: WorksheetRecord) -> None:

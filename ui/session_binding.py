@@ -92,6 +92,18 @@ class SessionBinding(QObject):
         self.session.set_documentation(self.documentation_input())
         self.redraw()
 
+    def verify(self) -> str | None:
+        """Verify the dose on screen; why not, in words, if the session refused."""
+        from core.session import SessionError
+
+        try:
+            self.session.verify()
+        except SessionError as error:
+            return str(error)
+        finally:
+            self.redraw()
+        return None
+
     # -- out -----------------------------------------------------------------------------
 
     def redraw(self) -> None:
