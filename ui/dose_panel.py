@@ -85,6 +85,13 @@ class DosePanel(QWidget):
             "why it differs from the order",
         )
         self.difference_row = QWidget()
+        for box in (self.code, self.product, self.container_type, self.payer, self.setting):
+            # Long choices ("Outpatient (office, hospital outpatient, …)") must not make
+            # the column too wide for a 1024-pixel screen; the list still shows them whole.
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(16)
         self._build_layout()
         self._connect()
 

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 #: The size the window opens at when the screen allows (and nothing was remembered).
 PREFERRED_SIZE = (1360, 730)
+#: Extra width goes to the columns in proportion to their needs, the result's weighted.
+RESULT_WEIGHT = (1.0, 1.4, 1.0)
 #: Room for the window frame and title bar, in pixels (width, height).
 FRAME = (16, 40)
 
@@ -81,14 +83,21 @@ def build_page(
 
 
 def fit_columns(page: QWidget, scrolls: list[QScrollArea]) -> None:
-    """Share the width in proportion to what each column needs, so that on a 1024-pixel
-    screen no column is squeezed below its content (and none scrolls sideways)."""
+    """No column narrower than its content where the screen has room for all three (a
+    1024-pixel screen does), so none scrolls sideways; the extra width goes mostly to
+    the result."""
+    needed = []
+    for scroll in scrolls:
+        content = scroll.widget()
+        bar = scroll.verticalScrollBar().sizeHint().width()
+        needed.append((content.minimumSizeHint().width() if content else 0) + bar + 4)
     columns = page.findChild(QHBoxLayout, "columns")
     assert columns is not None
-    for index, scroll in enumerate(scrolls):
-        content = scroll.widget()
-        if content is not None:
-            columns.setStretch(index, max(1, content.minimumSizeHint().width()))
+    for index, (width, weight) in enumerate(zip(needed, RESULT_WEIGHT, strict=True)):
+        columns.setStretch(index, max(1, int(width * weight)))
+    if sum(needed) + 40 <= page.screen().availableGeometry().width():
+        for scroll, width in zip(scrolls, needed, strict=True):
+            scroll.setMinimumWidth(width)
 
 
 def _holder(layout: QVBoxLayout) -> QWidget:
