@@ -27,7 +27,5 @@ def test_no_waste_no_jw() -> None:
 
 
 def test_multi_dose_keeps_the_rest() -> None:
-    (only,) = bars(
-        vial_size="10", dose_ordered="7 mL", administered="7 mL", multi_dose="true"
-    )
+    (only,) = bars(vial_size="10", dose_ordered="7 mL", administered="7 mL", multi_dose="true")
     assert only.kept and only.jw is None and only.given == Fraction(7, 10)
