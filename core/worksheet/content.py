@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Literal
 
 from core import ismp
+from core.container_picture import ContainerBar, container_bars
 from core.documentation import Documentation, VialRecord, missing_for_print
 from core.models import CalculationResult, ClaimLine
 
@@ -119,6 +120,8 @@ class WorksheetContent:
     reasons: tuple[Field, ...]
     signoff: tuple[SignRow, ...]
     footer_patient: str
+    #: Each container as a bar (given, waste, unit ticks, JW), as the window shows it.
+    bars: tuple[ContainerBar, ...] = ()
 
 
 def _given(label: str, value: str, required: bool = True) -> Field:
@@ -393,4 +396,5 @@ def worksheet_content(
         reasons=tuple(reasons),
         signoff=_signoff(doc, result),
         footer_patient=footer_patient,
+        bars=tuple(container_bars(result)),
     )

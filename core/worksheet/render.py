@@ -21,6 +21,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 from reportlab.platypus import TableStyle as TS
 from reportlab.platypus.flowables import HRFlowable
 
+from core.worksheet.bars import ContainerBarsFlowable
 from core.worksheet.content import DRAFT_MARK, TITLE, Field, Paper, WorksheetContent
 from core.worksheet.fonts import BOLD, REGULAR, printable, register_fonts
 from core.worksheet.page import FLAG, FOOTER_HEIGHT, INK, MUTED, RULE, Footer, canvas_maker
@@ -353,7 +354,8 @@ def build_pdf(content: WorksheetContent, paper: Paper = "letter") -> bytes:
         section(1, "Patient", [label_value_grid(content.patient, w)], w, "diagnosis as ICD-10")
     )
     story.append(section(2, "Order and product", [label_value_grid(content.order, w)], w))
-    story.append(section(3, "Containers", _vials(content, w), w, aside=content.containers_summary))
+    containers = [*_vials(content, w), Spacer(0, 2), ContainerBarsFlowable(content.bars, w)]
+    story.append(section(3, "Containers", containers, w, aside=content.containers_summary))
     story.append(
         section(
             4, "Calculation", _calculation(content, w), w, aside="per-unit arithmetic, step by step"
