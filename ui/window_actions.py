@@ -51,14 +51,13 @@ def build_menus(window: MainWindow, widget: QWidget) -> None:
     worksheet = window.worksheet.actions
     new = QAction("&New dose", widget, shortcut=QKeySequence("Ctrl+N"))
     new.triggered.connect(window.new_form)
-    print_action = QAction("&Print worksheet…", widget, shortcut=QKeySequence("Ctrl+P"))
-    print_action.triggered.connect(window.request_print)
+    worksheet.request_print = window.request_print  # Ctrl+P, the menu and the button
     close = QAction("&Quit", widget, shortcut=QKeySequence("Ctrl+Q"))
     close.triggered.connect(window.close)
     file_menu = window.menu("&File")
     for action in (new, worksheet.preview_action, worksheet.save_action):
         file_menu.addAction(action)
-    file_menu.addAction(print_action)
+    file_menu.addAction(worksheet.print_action)
     file_menu.addSeparator()
     file_menu.addAction(close)
 

@@ -75,7 +75,6 @@ class WorksheetActions(QObject):
         render: RenderFn,
         problems: Callable[[], list[str]],
         file_name: Callable[[], str] = lambda: "worksheet.pdf",
-        print_shortcut: bool = False,
     ) -> None:
         super().__init__(parent)
         self.window = parent
@@ -95,12 +94,12 @@ class WorksheetActions(QObject):
         self.save_action = QAction("&Save worksheet as PDF…", parent)
         self.save_action.setShortcut(QKeySequence("Ctrl+S"))
         self.save_action.triggered.connect(self.save_worksheet)
-        # The window may own Ctrl+P already (it then calls print_worksheet itself); two
-        # actions on one shortcut would make Qt ignore both.
+        # The one Print action (menu, Ctrl+P); what it asks for is ``request_print``, which
+        # a window may replace to add its own refusal message (it ends in print_worksheet).
+        self.request_print: Callable[[], object] = self.print_worksheet
         self.print_action = QAction("&Print worksheet…", parent)
-        if print_shortcut:
-            self.print_action.setShortcut(QKeySequence("Ctrl+P"))
-        self.print_action.triggered.connect(self.print_worksheet)
+        self.print_action.setShortcut(QKeySequence("Ctrl+P"))
+        self.print_action.triggered.connect(lambda: self.request_print())
         for action in (self.preview_action, self.save_action, self.print_action):
             parent.addAction(action)
         self.dialog: PreviewDialog | None = None
