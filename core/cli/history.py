@@ -20,10 +20,16 @@ EXIT_BROKEN = 1
 
 
 def _date(text: str) -> date:
+    """A date as everywhere else (``core.dates``: ISO or MM/DD/YYYY)."""
+    from core.dates import parse_date
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date such as 2026-11-29") from None
+        parsed = parse_date(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    if parsed is None:
+        raise argparse.ArgumentTypeError("a date is needed, such as 2026-11-29")
+    return parsed
 
 
 def _open(args: argparse.Namespace) -> RecordStore:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.cli.calc import add_calc_options, form_from_args
 from core.constants import DRAFT_ID, PAPER_SIZES, Paper
+from core.dates import parse_date, parse_datetime
 from core.documentation import Documentation, VialRecord
 from core.errors import InputError
 from core.form import FIELD_NAMES, DoseForm, FormErrors, evaluate
@@ -43,20 +44,25 @@ _TEXT_OPTIONS = {
 }
 
 
-def _date(text: str, field: str) -> date:
+def _date(text: str, field: str, *, month_only: bool = False) -> date:
+    """A date as the window reads it (``core.dates``: ISO or MM/DD/YYYY)."""
     try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(field, f"'{text}' is not a date such as 2025-03-01") from None
+        parsed = parse_date(text, month_only=month_only)
+    except ValueError as error:
+        raise InputError(field, str(error)) from None
+    if parsed is None:
+        raise InputError(field, "is empty; write a date such as 2025-03-01")
+    return parsed
 
 
 def _datetime(text: str, field: str) -> datetime:
     try:
-        return datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(
-            field, f"'{text}' is not a date and time such as 2025-03-01T14:30"
-        ) from None
+        parsed = parse_datetime(text)
+    except ValueError as error:
+        raise InputError(field, str(error)) from None
+    if parsed is None:
+        raise InputError(field, "is empty; write a date and time such as 2025-03-01 14:30")
+    return parsed
 
 
 def _record_id(text: str) -> int:
@@ -69,7 +75,7 @@ def _record_id(text: str) -> int:
 def _vials(args: argparse.Namespace, result: CalculationResult) -> tuple[VialRecord, ...]:
     """``--lot``/``--expiry`` pairs, one per vial opened, or one pair for all of them."""
     lots: list[str] = args.lot or []
-    expiries = [_date(text, "expiry") for text in args.expiry or []]
+    expiries = [_date(text, "expiry", month_only=True) for text in args.expiry or []]
     if len(lots) != len(expiries):
         raise InputError(
             "lot",
