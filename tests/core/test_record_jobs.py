@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -47,23 +48,45 @@ def test_jobs_answer_like_the_store(tmp_path: Path) -> None:
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
 
 
-def test_a_cancelled_job_stops_and_changes_nothing(tmp_path: Path) -> None:
+def test_a_cancelled_quick_check_stops_and_changes_nothing(tmp_path: Path) -> None:
     fill(tmp_path, 400)
     token = CancelToken()
-    started = threading.Event()
     original = RecordStore.verify
 
-    def slow_verify(store: RecordStore, *, check_pdfs: bool = False):  # type: ignore[no-untyped-def]
-        started.set()
+    def cancelled_meanwhile(store: RecordStore, *, check_pdfs: bool = False):  # type: ignore[no-untyped-def]
         token.cancel()  # cancelled while SQLite is working
         return original(store, check_pdfs=check_pdfs)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(RecordStore, "verify", slow_verify)
+        patch.setattr(RecordStore, "verify", cancelled_meanwhile)
         with pytest.raises(Cancelled):
-            verify_records(tmp_path, full=True, token=token)
-    assert started.is_set()
-    assert verify_records(tmp_path, full=True, token=CancelToken()).ok
+            verify_records(tmp_path, full=False, token=token)
+    assert verify_records(tmp_path, full=False, token=CancelToken()).ok
+
+
+def test_the_full_check_runs_in_its_own_process_and_can_be_cancelled(tmp_path: Path) -> None:
+    fill(tmp_path, 50)
+    token = CancelToken()
+    threading.Timer(0.05, token.cancel).start()  # before the new process can answer
+    started = time.monotonic()
+    with pytest.raises(Cancelled):
+        verify_records(tmp_path, full=True, token=token)
+    assert time.monotonic() - started < 10
+    report = verify_records(tmp_path, full=True, token=CancelToken())
+    assert report.ok and report.pdfs_checked and report.checked == 50
+
+
+def test_a_changed_pdf_is_found_by_the_full_check_in_its_process(tmp_path: Path) -> None:
+    import sqlite3
+
+    fill(tmp_path, 3)
+    conn = sqlite3.connect(tmp_path / "worksheets.sqlite3")
+    conn.execute("DROP TRIGGER worksheet_pdfs_no_update")
+    conn.execute("UPDATE worksheet_pdfs SET pdf = ? WHERE id = 2", (b"%PDF-1.4 forged",))
+    conn.commit()
+    conn.close()
+    report = verify_records(tmp_path, full=True, token=CancelToken())
+    assert not report.ok and report.first_broken_id == 2
 
 
 def test_cancelled_before_it_starts(tmp_path: Path) -> None:
