@@ -138,8 +138,9 @@ assert session.result.units_administered == 3
 t4 = time.perf_counter()
 session.set_dose(DoseForm(vial_size="10", dose_ordered="12 mL", administered="11 mL"))
 t5 = time.perf_counter()
-for label, ms in (("import pydantic", t1 - t0), ("import the engine (core.form, core.session)",
-        t2 - t1), ("read and validate the catalog and payers", t3 - t2),
+for label, ms in (("import pydantic", t1 - t0),
+        ("import the engine (core.form, core.session)", t2 - t1),
+        ("read and validate the catalog and payers", t3 - t2),
         ("first calculation (session)", t4 - t3), ("a later calculation", t5 - t4)):
     print(f"  {label:<46} {ms * 1000:7.1f} ms")
 """

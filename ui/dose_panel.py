@@ -234,7 +234,7 @@ class DosePanel(QWidget):
         return "" if text == AUTO_VIAL_SIZE else text
 
     def form_values(self) -> dict[str, object]:
-        """Keyword arguments for ``core.form.DoseForm`` (except NDC and prior authorization)."""
+        """Keyword arguments for ``core.form.DoseForm`` (but NDC and prior authorization)."""
         container = self.container_type.currentData()
         return {
             "code": self.code.currentData() or "",
