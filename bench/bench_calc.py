@@ -13,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.calculation import calculate
-from core.form import DoseForm, build_request, evaluate
+from core.dose_input import DoseForm, build_request, evaluate
 
 CASES = {
     "12 mL J1410": DoseForm(vial_size="10", dose_ordered="12", administered="12"),

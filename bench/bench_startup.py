@@ -125,12 +125,12 @@ import time
 t0 = time.perf_counter()
 import pydantic
 t1 = time.perf_counter()
-import core.form, core.session
+import core.dose_input, core.session
 t2 = time.perf_counter()
 from core.catalog import default_catalog, default_payers
 default_catalog(); default_payers()
 t3 = time.perf_counter()
-from core.form import DoseForm
+from core.dose_input import DoseForm
 from core.session import DoseSession
 session = DoseSession()
 session.set_dose(DoseForm(vial_size="10", dose_ordered="12 mL", administered="12 mL"))
@@ -139,7 +139,7 @@ t4 = time.perf_counter()
 session.set_dose(DoseForm(vial_size="10", dose_ordered="12 mL", administered="11 mL"))
 t5 = time.perf_counter()
 for label, ms in (("import pydantic", t1 - t0),
-        ("import the engine (core.form, core.session)", t2 - t1),
+        ("import the engine (core.dose_input, core.session)", t2 - t1),
         ("read and validate the catalog and payers", t3 - t2),
         ("first calculation (session)", t4 - t3), ("a later calculation", t5 - t4)):
     print(f"  {label:<46} {ms * 1000:7.1f} ms")

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from core import ismp
-from core.catalog import BillingCode
-from core.errors import CalculationError
-from core.models import (
+from core import formats
+from core.calculation_models import (
+    BillingWarning,
     CalculationRequest,
     CalculationResult,
     ClaimLine,
     ContainerUse,
-    Warning,
 )
+from core.catalog import BillingCode
+from core.errors import CalculationError
 from core.ndc import ndc_claim_segment, ndc_quantity
 from core.quantities import Concentration, Quantity, Unit, WeightBasedDose
 from core.vials import fewest_vials, least_waste_plan
@@ -29,7 +29,7 @@ _ROUNDING_MODES = {"up": (ROUND_CEILING, "rounded up"), "nearest": (ROUND_HALF_U
 
 
 def _ml(value: Decimal) -> str:
-    return ismp.quantity(value, "mL")
+    return formats.quantity(value, "mL")
 
 
 def _need_concentration(request: CalculationRequest, why: str) -> Concentration:
@@ -45,14 +45,14 @@ def _ordered_ml(request: CalculationRequest, steps: list[str]) -> Decimal:
             raise CalculationError("patient weight", f"is needed for a dose of {dose}")
         total_mg = dose.per_kg.mg * request.weight_kg
         dose = Quantity(amount=total_mg / 1000, unit=Unit.G)
-        weight = ismp.quantity(request.weight_kg, "kg")
+        weight = formats.quantity(request.weight_kg, "kg")
         steps.append(f"Dose ordered: {request.dose_ordered} × {weight} = {dose}")
     if dose.unit is Unit.ML:
         return dose.amount
     concentration = _need_concentration(request, f"to convert the dose of {dose} to mL")
     ordered_ml = concentration.ml_for(dose)
     steps.append(
-        f"Dose ordered: {ismp.quantity(dose.mg, 'mg')} ÷ {concentration} = {_ml(ordered_ml)}"
+        f"Dose ordered: {formats.quantity(dose.mg, 'mg')} ÷ {concentration} = {_ml(ordered_ml)}"
     )
     return ordered_ml
 
@@ -79,7 +79,7 @@ def _containers(
         return (use,), False
     count = fewest_vials(ordered_ml, size)
     steps.append(
-        f"Containers: {_ml(ordered_ml)} / {_ml(size)} = {ismp.number(ordered_ml / size, 4)}"
+        f"Containers: {_ml(ordered_ml)} / {_ml(size)} = {formats.number(ordered_ml / size, 4)}"
         f" -> {count} × {_ml(size)} = {_ml(size * count)} (fewest that hold the dose ordered)"
     )
     return (ContainerUse(size_ml=size, count=count),), True
@@ -95,7 +95,7 @@ def _in_dosage_measure(
     concentration = _need_concentration(request, f"because {code.hcpcs} is billed per mass")
     mg = concentration.mg_in(volume_ml)
     if steps is not None:
-        steps.append(f"{what}: {_ml(volume_ml)} × {concentration} = {ismp.quantity(mg, 'mg')}")
+        steps.append(f"{what}: {_ml(volume_ml)} × {concentration} = {formats.quantity(mg, 'mg')}")
     return mg
 
 
@@ -121,7 +121,7 @@ def _round_units(ratio: Decimal, rounding: str) -> tuple[int, str]:
 
 def _measure_text(request: CalculationRequest, amount: Decimal) -> str:
     unit = "mL" if request.code.dosage.unit is Unit.ML else "mg"
-    return ismp.quantity(amount, unit)
+    return formats.quantity(amount, unit)
 
 
 def _warnings(
@@ -132,13 +132,13 @@ def _warnings(
     derived: bool,
     units_administered: int,
     labeled_units: int,
-) -> list[Warning]:
-    found: list[Warning] = []
+) -> list[BillingWarning]:
+    found: list[BillingWarning] = []
     difference = administered_ml - ordered_ml
     if abs(difference) >= _SAME_VOLUME:
         more = difference > 0
         found.append(
-            Warning(
+            BillingWarning(
                 id="administered-more" if more else "administered-less",
                 message=(
                     f"Administered {_ml(administered_ml)} is {_ml(abs(difference))} "
@@ -157,7 +157,7 @@ def _warnings(
         needed = fewest_vials(ordered_ml, containers[0].size_ml)
         if containers[0].count > needed:
             found.append(
-                Warning(
+                BillingWarning(
                     id="extra-containers",
                     message=(
                         f"{containers[0].count} containers opened; {needed} would hold the "
@@ -170,7 +170,7 @@ def _warnings(
     product = request.product
     if product is not None and request.code.cms_verified and product.hcpcs != request.code.hcpcs:
         found.append(
-            Warning(
+            BillingWarning(
                 id="product-code",
                 message=f"{product.name} is billed under {product.hcpcs}, "
                 f"not {request.code.hcpcs}.",
@@ -181,9 +181,9 @@ def _warnings(
         sizes = tuple(c.ml for c in product.containers)
         odd = sorted({c.size_ml for c in containers if product.container(c.size_ml) is None})
         if odd:
-            listed = ", ".join(ismp.number(s) for s in sizes)
+            listed = ", ".join(formats.number(s) for s in sizes)
             found.append(
-                Warning(
+                BillingWarning(
                     id="unlisted-size",
                     message=f"{_ml(odd[0])} is not a labeled size of {product.name} ({listed} mL).",
                     action="Check the container label; bill only the labeled amount.",
@@ -193,7 +193,7 @@ def _warnings(
         best_ml = sum((c.size_ml * c.count for c in best), Decimal(0))
         if best_ml < opened_ml and not any(w.id == "extra-containers" for w in found):
             found.append(
-                Warning(
+                BillingWarning(
                     id="larger-container",
                     message=(
                         f"The containers opened leave {_ml(opened_ml - ordered_ml)} of waste; "
@@ -206,18 +206,18 @@ def _warnings(
             )
     if units_administered > labeled_units:
         found.append(
-            Warning(
+            BillingWarning(
                 id="units-above-labeled",
                 message=(
-                    f"{ismp.units(units_administered)} billed is more than the "
-                    f"{ismp.units(labeled_units)} labeled in the containers opened."
+                    f"{formats.units(units_administered)} billed is more than the "
+                    f"{formats.units(labeled_units)} labeled in the containers opened."
                 ),
                 action="Billing more than the labeled amount may be denied; check the amount.",
             )
         )
     if request.payer.prior_authorization_required and not request.prior_authorization.strip():
         found.append(
-            Warning(
+            BillingWarning(
                 id="prior-authorization",
                 message=f"{request.payer.name} payers ask for prior authorization.",
                 action="Record the prior authorization number on the worksheet.",
@@ -274,7 +274,7 @@ def calculate(request: CalculationRequest) -> CalculationResult:
     units_administered, how = _round_units(ratio, request.payer.rounding)
     steps.append(
         f"Units administered: {_measure_text(request, administered_measure)} / {code.dosage} = "
-        f"{ismp.number(ratio, 4)} -> {ismp.units(units_administered)} ({how})"
+        f"{formats.number(ratio, 4)} -> {formats.units(units_administered)} ({how})"
     )
 
     # Waste is measured against the labeled amount only, and rounded down, so that
@@ -284,7 +284,7 @@ def calculate(request: CalculationRequest) -> CalculationResult:
     waste_ml = opened_ml - administered_ml
     steps.append(
         f"Labeled amount opened: {_measure_text(request, opened_measure)} / {code.dosage} = "
-        f"{ismp.units(labeled_units)} (rounded down)"
+        f"{formats.units(labeled_units)} (rounded down)"
     )
     steps.append(f"Waste: {_ml(opened_ml)} - {_ml(administered_ml)} = {_ml(waste_ml)}")
 
@@ -297,8 +297,8 @@ def calculate(request: CalculationRequest) -> CalculationResult:
     elif request.payer.jw_required:
         units_wasted = max(0, labeled_units - units_administered)
         steps.append(
-            f"Waste units (JW): {ismp.units(labeled_units)} labeled - "
-            f"{ismp.units(units_administered)} administered = {ismp.units(units_wasted)}"
+            f"Waste units (JW): {formats.units(labeled_units)} labeled - "
+            f"{formats.units(units_administered)} administered = {formats.units(units_wasted)}"
         )
     jz = applies and units_wasted == 0 and request.payer.jz_required
     if jz:

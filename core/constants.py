@@ -1,7 +1,7 @@
 """Words and values shared by the engine, the command line and the window: one source each.
 
 Plain Python only (no pydantic, no Qt), so the window can import it before its first paint.
-The pydantic models and enums in ``core.models`` and ``core.documentation`` take their
+The pydantic models and enums in ``core.calculation_models`` and ``core.documentation`` take their
 values from here; ``tests/core/test_constants.py`` checks that they agree.
 """
 
@@ -14,7 +14,7 @@ from typing import Literal
 ROUTES = ("IV", "SC", "IM")
 DEFAULT_ROUTE = "IV"
 
-#: Claim settings (``core.models.ClaimSetting`` values) with the words shown for them.
+#: Claim settings (``core.calculation_models.ClaimSetting`` values) with the words shown for them.
 CLAIM_SETTINGS: tuple[tuple[str, str], ...] = (
     ("outpatient", "Outpatient (office, hospital outpatient, 340B, CAH)"),
     ("inpatient", "Inpatient (IPPS)"),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from core.models import CalculationResult
+from core.calculation_models import CalculationResult
 from core.quantities import Unit
 
 __all__ = ["ContainerBar", "container_bars", "ml_per_unit"]

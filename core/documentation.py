@@ -11,8 +11,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.calculation_models import CalculationResult
 from core.constants import ROUTES
-from core.models import CalculationResult
 
 
 class VialRecord(BaseModel):

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import BaseModel, ConfigDict
 
-from core import ismp
+from core import formats
 from core.errors import InputError
 
 FIELD = "NDC"
@@ -81,4 +81,4 @@ def ndc_quantity(amount: Decimal) -> Decimal:
 
 def ndc_claim_segment(ndc: Ndc, amount_ml: Decimal) -> str:
     """The claim's drug identification: ``N400002759701ML12``."""
-    return f"N4{ndc.billing}ML{ismp.plain(ndc_quantity(amount_ml))}"
+    return f"N4{ndc.billing}ML{formats.plain(ndc_quantity(amount_ml))}"

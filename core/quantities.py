@@ -14,11 +14,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, PlainSerializer
 
-from core import ismp
+from core import formats
 from core.errors import InputError
 
 #: Decimals serialise to JSON as strings in plain notation ("20", "0.5").
-PlainDecimal = Annotated[Decimal, PlainSerializer(ismp.plain, return_type=str, when_used="json")]
+PlainDecimal = Annotated[Decimal, PlainSerializer(formats.plain, return_type=str, when_used="json")]
 
 
 class Unit(StrEnum):
@@ -52,7 +52,7 @@ class Quantity(BaseModel):
     unit: Unit
 
     def __str__(self) -> str:
-        return ismp.quantity(self.amount, self.unit.value)
+        return formats.quantity(self.amount, self.unit.value)
 
     @property
     def mg(self) -> Decimal:
@@ -68,7 +68,7 @@ class Concentration(BaseModel):
     mg_per_ml: PlainDecimal
 
     def __str__(self) -> str:
-        return ismp.quantity(self.mg_per_ml, "mg/mL")
+        return formats.quantity(self.mg_per_ml, "mg/mL")
 
     @property
     def percent(self) -> Decimal:
@@ -154,9 +154,9 @@ def _check_positive(value: Decimal, field: str) -> None:
 
 def _check_limit(quantity: Quantity, field: str) -> None:
     if quantity.unit is Unit.ML and quantity.amount > MAX_VOLUME_ML:
-        raise InputError(field, f"{quantity} is more than {ismp.quantity(MAX_VOLUME_ML, 'mL')}")
+        raise InputError(field, f"{quantity} is more than {formats.quantity(MAX_VOLUME_ML, 'mL')}")
     if quantity.unit.is_mass and quantity.mg > MAX_MASS_MG:
-        limit = ismp.quantity(MAX_MASS_MG / 1000, "g")
+        limit = formats.quantity(MAX_MASS_MG / 1000, "g")
         raise InputError(field, f"{quantity} is more than {limit}")
 
 
@@ -203,7 +203,7 @@ def parse_weight(text: str, field: str = "patient weight") -> Decimal:
     value = parse_number(stripped, field)
     _check_positive(value, field)
     if value > MAX_WEIGHT_KG:
-        raise InputError(field, f"{ismp.number(value)} kg is more than {MAX_WEIGHT_KG} kg")
+        raise InputError(field, f"{formats.number(value)} kg is more than {MAX_WEIGHT_KG} kg")
     return value
 
 

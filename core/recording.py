@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from core.calculation_models import CalculationResult
 from core.documentation import Documentation
-from core.form import DoseForm
-from core.models import CalculationResult
+from core.dose_input import DoseForm
 from core.records import RecordStore, WorksheetRecord
 
 #: Builds the PDF for a reserved worksheet ID (and the ID number it replaces, if any).

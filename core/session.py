@@ -23,12 +23,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core.calculation_models import CalculationResult
 from core.catalog import Catalog, PayerList, default_catalog, default_payers
 from core.constants import DIFFERENT_PEOPLE
 from core.documentation import Documentation, missing_for_print, same_person
+from core.dose_input import FIELD_NAMES, DoseForm, DoseInputError, evaluate
 from core.errors import InputError
-from core.form import FIELD_NAMES, DoseForm, FormErrors, evaluate
-from core.models import CalculationResult
 from core.ndc import parse_ndc
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ class DoseSession:
         self.dose = DoseForm()
         self.documentation = Documentation()
         self.result: CalculationResult | None = None
-        #: Field key (``core.form.FIELD_NAMES``) -> what is wrong with it, in words.
+        #: Field key (``core.dose_input.FIELD_NAMES``) -> what is wrong with it, in words.
         self.errors: dict[str, str] = {}
         self.prepared_at: datetime | None = None
         #: Record id of the worksheet this dose corrects, while a correction is open.
@@ -106,7 +106,7 @@ class DoseSession:
         try:
             result: CalculationResult | None = evaluate(calculated, self.catalog, self.payers)
             errors: dict[str, str] = {}
-        except FormErrors as problems:
+        except DoseInputError as problems:
             result, errors = None, problems.messages
         if ndc_problem:
             errors["ndc"] = ndc_problem
@@ -187,11 +187,11 @@ class DoseSession:
 
     def container_sizes(self) -> list[str]:
         """Each container opened, by its size in mL as shown (``["10", "10"]``)."""
-        from core import ismp
+        from core import formats
 
         if self.result is None:
             return []
-        return [ismp.number(c.size_ml) for c in self.result.containers for _ in range(c.count)]
+        return [formats.number(c.size_ml) for c in self.result.containers for _ in range(c.count)]
 
     def code_note(self) -> CodeNote:
         """Where the chosen code's definition comes from, and a product billed elsewhere."""
@@ -211,12 +211,12 @@ class DoseSession:
 
     def product_defaults(self, name: str) -> tuple[str, str] | None:
         """A catalog product's route and concentration percent (``("IV", "10")``)."""
-        from core import ismp
+        from core import formats
 
         product = next((p for p in self.catalog.products if p.name == name), None)
         if product is None:
             return None
-        return product.route, ismp.number(product.concentration.percent)
+        return product.route, formats.number(product.concentration.percent)
 
     # -- printing and recording --------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from decimal import ROUND_CEILING, Decimal
 from functools import cache, reduce
 from math import gcd
 
-from core.models import ContainerUse
+from core.calculation_models import ContainerUse
 
 
 def fewest_vials(dose_ml: Decimal, size_ml: Decimal) -> int:

@@ -1,1 +1,1 @@
-"""The calculator window (PySide6). Thin: every number comes from ``core.form.evaluate``."""
+"""The calculator window (PySide6). Thin: every number comes from ``core.dose_input.evaluate``."""

@@ -13,8 +13,8 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 if TYPE_CHECKING:
+    from core.calculation_models import CalculationResult
     from core.container_picture import ContainerBar
-    from core.models import CalculationResult
 
 BAR_HEIGHT = 18
 GAP = 16  # room under a bar for the "JW" mark

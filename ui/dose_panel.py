@@ -1,6 +1,6 @@
 """The dose inputs: code and product, order, preparation, administration.
 
-The panel only collects text. ``form_values`` hands it to ``core.form.DoseForm``
+The panel only collects text. ``form_values`` hands it to ``core.dose_input.DoseForm``
 unchanged (apart from joining a number with the unit chosen beside it); all parsing
 and arithmetic happen in core.
 """
@@ -234,7 +234,7 @@ class DosePanel(QWidget):
         return "" if text == AUTO_VIAL_SIZE else text
 
     def form_values(self) -> dict[str, object]:
-        """Keyword arguments for ``core.form.DoseForm`` (but NDC and prior authorization)."""
+        """Keyword arguments for ``core.dose_input.DoseForm`` (but NDC and prior authorization)."""
         container = self.container_type.currentData()
         return {
             "code": self.code.currentData() or "",
@@ -301,6 +301,6 @@ class DosePanel(QWidget):
 
 
 def _plain(value: object) -> str:
-    from core import ismp  # light module; keeps sizes as "10", never "10.0"
+    from core import formats  # light module; keeps sizes as "10", never "10.0"
 
-    return ismp.number(value)  # type: ignore[arg-type]
+    return formats.number(value)  # type: ignore[arg-type]

@@ -37,8 +37,8 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QAction, QCloseEvent, QPaintEvent
     from PySide6.QtWidgets import QMenu
 
+    from core.calculation_models import CalculationResult
     from core.documentation import Documentation
-    from core.models import CalculationResult
     from core.records import WorksheetRecord
     from core.session import DoseSession
     from ui.autosave import Autosave

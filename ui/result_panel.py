@@ -16,7 +16,7 @@ from ui.fields import hint
 from ui.style import set_role
 
 if TYPE_CHECKING:
-    from core.models import CalculationResult
+    from core.calculation_models import CalculationResult
 
 DASH = "—"
 
@@ -91,7 +91,7 @@ class ResultPanel(QFrame):
         column.addStretch(1)
 
     def show_result(self, result: CalculationResult) -> None:
-        from core import ismp
+        from core import formats
 
         self.claim_lines.setText("\n".join(str(line) for line in result.claim_lines))
         segments = [
@@ -104,7 +104,7 @@ class ResultPanel(QFrame):
         self.missing.hide()
         self.units_administered.setText(f"{result.units_administered:,}")
         self.units_wasted.setText(f"{result.units_wasted:,}")
-        self.waste_volume.setText(ismp.quantity(result.waste_ml, "mL"))
+        self.waste_volume.setText(formats.quantity(result.waste_ml, "mL"))
         # A multi-dose remainder is not waste: it stays in the container for later doses.
         caption = KEPT_CAPTION if result.multi_dose else WASTE_CAPTION
         self.waste_caption.setText(caption)
@@ -112,9 +112,9 @@ class ResultPanel(QFrame):
         containers = " + ".join(str(c) for c in result.containers)
         kind = "multi-dose" if result.multi_dose else "single-dose"
         self.summary.setText(
-            f"Ordered {ismp.quantity(result.ordered_ml, 'mL')} · opened {containers} "
-            f"({kind}) = {ismp.quantity(result.opened_ml, 'mL')} · administered "
-            f"{ismp.quantity(result.administered_ml, 'mL')}"
+            f"Ordered {formats.quantity(result.ordered_ml, 'mL')} · opened {containers} "
+            f"({kind}) = {formats.quantity(result.opened_ml, 'mL')} · administered "
+            f"{formats.quantity(result.administered_ml, 'mL')}"
         )
         self._show_warnings(result)
         self.bars.show_result(result)

@@ -17,7 +17,7 @@ from ui.style import set_role
 
 if TYPE_CHECKING:
     from core.documentation import Documentation
-    from core.form import DoseForm
+    from core.dose_input import DoseForm
     from core.session import DoseSession
     from ui.documentation_panel import DocumentationPanel
     from ui.dose_panel import DosePanel
@@ -64,7 +64,7 @@ class SessionBinding(QObject):
 
     def dose_form(self) -> DoseForm:
         """The calculation inputs exactly as typed."""
-        from core.form import DoseForm
+        from core.dose_input import DoseForm
 
         return DoseForm(
             **self.dose.form_values(),

@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core import ismp
+from core import formats
+from core.calculation_models import CalculationResult
 from core.catalog import load_catalog
-from core.form import DoseForm, FormErrors, evaluate
-from core.models import CalculationResult
+from core.dose_input import DoseForm, DoseInputError, evaluate
 
 if TYPE_CHECKING:
     from core.cli import SubParsers
@@ -74,10 +74,10 @@ def summary(result: CalculationResult) -> str:
     containers = " + ".join(str(c) for c in result.containers)
     lines = [
         f"{result.code}: {result.descriptor}{verified}",
-        f"Containers: {containers} = {ismp.quantity(result.opened_ml, 'mL')}"
+        f"Containers: {containers} = {formats.quantity(result.opened_ml, 'mL')}"
         + (" (derived)" if result.vials_derived else " (entered)"),
-        f"Administered: {ismp.quantity(result.administered_ml, 'mL')}; "
-        f"waste: {ismp.quantity(result.waste_ml, 'mL')}",
+        f"Administered: {formats.quantity(result.administered_ml, 'mL')}; "
+        f"waste: {formats.quantity(result.waste_ml, 'mL')}",
         "Claim lines:",
         *(
             f"  {line}" + (f"  {line.ndc_segment}" if line.ndc_segment else "")
@@ -96,7 +96,7 @@ def evaluate_args(args: argparse.Namespace) -> CalculationResult:
     catalog = load_catalog(args.catalog) if args.catalog else None
     try:
         return evaluate(form_from_args(args), catalog)
-    except FormErrors as errors:
+    except DoseInputError as errors:
         raise next(iter(errors.errors.values())) from None
 
 

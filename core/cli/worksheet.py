@@ -15,13 +15,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core.calculation_models import CalculationResult
 from core.cli.calc import add_calc_options, form_from_args
 from core.constants import DRAFT_ID, PAPER_SIZES, Paper
 from core.dates import parse_date, parse_datetime
 from core.documentation import Documentation, VialRecord
+from core.dose_input import FIELD_NAMES, DoseForm, DoseInputError, evaluate
 from core.errors import InputError
-from core.form import FIELD_NAMES, DoseForm, FormErrors, evaluate
-from core.models import CalculationResult
 from core.session import DoseSession, SessionError
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ def _documentation(args: argparse.Namespace, base: Documentation) -> Documentati
 def _calculate(dose: DoseForm) -> CalculationResult:
     try:
         return evaluate(dose)
-    except FormErrors as errors:
+    except DoseInputError as errors:
         raise next(iter(errors.errors.values())) from None
 
 

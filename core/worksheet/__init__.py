@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from core.calculation_models import CalculationResult
 from core.documentation import Documentation
-from core.models import CalculationResult
 from core.worksheet.content import DRAFT_MARK, Paper, WorksheetContent, worksheet_content
 
 __all__ = ["DRAFT_MARK", "Paper", "WorksheetContent", "build_worksheet", "worksheet_content"]

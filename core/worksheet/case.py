@@ -14,11 +14,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from core import ismp
+from core import formats
+from core.calculation_models import CalculationResult
 from core.documentation import Documentation, VialRecord
+from core.dose_input import DoseForm
 from core.errors import InputError
-from core.form import DoseForm
-from core.models import CalculationResult
 
 FIELD = "case file"
 
@@ -96,7 +96,7 @@ def shared_fields(dose: DoseForm, doc: Documentation) -> tuple[DoseForm, Documen
 def complete(doc: Documentation, result: CalculationResult, now: datetime) -> Documentation:
     """Fill what the command line implies: each vial's size from the containers opened,
     and the sign-off times (administration time, else now) where a name was given."""
-    sizes = [ismp.plain(use.size_ml) for use in result.containers for _ in range(use.count)]
+    sizes = [formats.plain(use.size_ml) for use in result.containers for _ in range(use.count)]
     vials = doc.vials
     if len(vials) == len(sizes):
         vials = tuple(

@@ -13,10 +13,10 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
-from core import ismp
+from core import formats
+from core.calculation_models import CalculationResult, ClaimLine
 from core.container_picture import ContainerBar, container_bars
 from core.documentation import Documentation, VialRecord, missing_for_print
-from core.models import CalculationResult, ClaimLine
 
 TITLE = "Drug Administration and Waste Worksheet"
 NOT_RECORDED = "not recorded"
@@ -54,7 +54,7 @@ def format_datetime(moment: datetime | None) -> str:
 
 
 def ml(value: Decimal) -> str:
-    return ismp.quantity(value, "mL")
+    return formats.quantity(value, "mL")
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ def _size_text(size: str) -> str:
 def _vial_rows(doc: Documentation, result: CalculationResult, day: date) -> tuple[VialRow, ...]:
     kind = "multi-dose" if result.multi_dose else "single-dose"
     records = doc.vials or tuple(
-        VialRecord(size_ml=ismp.plain(use.size_ml))
+        VialRecord(size_ml=formats.plain(use.size_ml))
         for use in result.containers
         for _ in range(use.count)
     )
@@ -183,7 +183,7 @@ def _claim_rows(result: CalculationResult) -> tuple[ClaimRow, ...]:
             number=number,
             billed_code=line.billed_code,
             modifiers=" ".join(line.modifiers) or "none",
-            units=ismp.units(line.units),
+            units=formats.units(line.units),
             ndc_segment=line.ndc_segment or "no NDC given",
             meaning=_claim_meaning(line),
         )
@@ -200,8 +200,8 @@ def _claim_note(result: CalculationResult) -> str:
     elif result.units_wasted:
         why = (
             f"Units administered + JW units = "
-            f"{ismp.units(result.units_administered + result.units_wasted)}, not more than "
-            f"the {ismp.units(result.labeled_units)} labeled in the containers opened."
+            f"{formats.units(result.units_administered + result.units_wasted)}, not more than "
+            f"the {formats.units(result.labeled_units)} labeled in the containers opened."
         )
     elif result.jz:
         why = "JZ: no billable amount was discarded."
@@ -226,7 +226,7 @@ def _concentration(result: CalculationResult) -> str:
     c = result.concentration
     if c is None:
         return "not given"
-    return f"{ismp.number(c.percent)}% ({c})"
+    return f"{formats.number(c.percent)}% ({c})"
 
 
 def _order(doc: Documentation, result: CalculationResult) -> tuple[tuple[Field, ...], ...]:
@@ -287,7 +287,7 @@ def _waste(
     if result.waste_ml == 0:
         return (), "Nothing was discarded: the containers opened were used completely."
     billed = (
-        f"{ismp.units(result.units_wasted)} billed with JW"
+        f"{formats.units(result.units_wasted)} billed with JW"
         if result.units_wasted
         else "not billed (no whole billing unit, or JW does not apply)"
     )
@@ -383,9 +383,9 @@ def worksheet_content(
         vials=vials,
         totals=(
             Field("Administered", ml(result.administered_ml)),
-            Field("Units administered", ismp.units(result.units_administered)),
+            Field("Units administered", formats.units(result.units_administered)),
             Field("Waste", ml(result.waste_ml)),
-            Field("Waste units (JW)", ismp.units(result.units_wasted)),
+            Field("Waste units (JW)", formats.units(result.units_wasted)),
         ),
         steps=result.steps,
         claim_lines=_claim_rows(result),

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from core.calculation_models import CalculationResult
 from core.documentation import Documentation, VialRecord
-from core.form import DoseForm, evaluate
-from core.models import CalculationResult
+from core.dose_input import DoseForm, evaluate
 
 PRINTED_AT = datetime(2025, 3, 1, 15, 2)
 

@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 
 from core.calculation import calculate
+from core.calculation_models import CalculationRequest, ClaimSetting
 from core.catalog import BillingCode, PayerProfile, default_catalog, default_payers
+from core.dose_input import DoseForm, DoseInputError, evaluate
 from core.errors import CalculationError
-from core.form import DoseForm, FormErrors, evaluate
-from core.models import CalculationRequest, ClaimSetting
 from core.ndc import parse_ndc
 from core.quantities import Concentration, Quantity, Unit, parse_dose, parse_quantity
 
@@ -269,13 +269,13 @@ def test_claim_lines_carry_the_11_digit_ndc_with_n4_and_ml_quantity() -> None:
 
 
 def test_mass_code_without_concentration_names_the_concentration_field() -> None:
-    with pytest.raises(FormErrors) as raised:
+    with pytest.raises(DoseInputError) as raised:
         evaluate(DoseForm(code="J1459", vial_size="10", dose_ordered="12", administered="12"))
     assert list(raised.value.errors) == ["concentration"]
 
 
 def test_dose_per_kg_without_weight_names_the_weight_field() -> None:
-    with pytest.raises(FormErrors) as raised:
+    with pytest.raises(DoseInputError) as raised:
         evaluate(
             DoseForm(
                 vial_size="10", concentration="10%", dose_ordered="0.4 g/kg", administered="12"
@@ -285,7 +285,7 @@ def test_dose_per_kg_without_weight_names_the_weight_field() -> None:
 
 
 def test_every_bad_field_is_reported_at_once_by_name() -> None:
-    with pytest.raises(FormErrors) as raised:
+    with pytest.raises(DoseInputError) as raised:
         evaluate(DoseForm(vial_size="ten", dose_ordered="-1", administered=""))
     assert set(raised.value.errors) == {"vial_size", "dose_ordered", "administered"}
     assert "vial size" in str(raised.value)

@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.calculation import calculate
+from core.calculation_models import CalculationRequest, ClaimSetting
 from core.catalog import BillingCode, default_payers
-from core.models import CalculationRequest, ClaimSetting
 from core.quantities import Concentration, Quantity, Unit
 
 PAYERS = default_payers().payers

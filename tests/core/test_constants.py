@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from core import constants
+from core.calculation_models import ClaimSetting
 from core.catalog import Product
 from core.cli import run_command
 from core.dates import parse_date, parse_datetime
-from core.models import ClaimSetting
 from core.records import format_worksheet_id, parse_worksheet_id
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from core.container_picture import container_bars
-from core.form import DoseForm, evaluate
+from core.dose_input import DoseForm, evaluate
 
 
 def bars(**fields: str):  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from core.documentation import VialRecord, missing_for_print, same_person
-from core.form import DoseForm, evaluate
+from core.dose_input import DoseForm, evaluate
 from core.worksheet.example import DOCUMENTATION
 
 RESULT = evaluate(DoseForm(vial_size="10", dose_ordered="12", administered="12"))  # 1 JW unit

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from core.documentation import Documentation, VialRecord
+from core.dose_input import DoseForm
 from core.drafts import fields_from_record, load_draft, save_draft
-from core.form import DoseForm
 from core.records import RecordStore
 from core.session import DoseSession, SessionError
 

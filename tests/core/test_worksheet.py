@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from core.calculation_models import CalculationResult
 from core.documentation import Documentation, VialRecord, missing_for_print
-from core.form import DoseForm, evaluate
-from core.models import CalculationResult
+from core.dose_input import DoseForm, evaluate
 from core.worksheet import build_worksheet
 from core.worksheet.content import format_worksheet_id
 from core.worksheet.example import DOCUMENTATION, PRINTED_AT, example_result

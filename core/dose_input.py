@@ -2,7 +2,7 @@
 
 The window and the command line share this: ``DoseForm`` holds the raw text,
 ``evaluate`` parses it, resolves code, product and payer in the catalog, and runs the
-calculation. Problems come back together in ``FormErrors`` so the window can show each
+calculation. Problems come back together in ``DoseInputError`` so the window can show each
 beside its field and the command line can print them on one line.
 """
 
@@ -14,9 +14,9 @@ from typing import TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from core.calculation import calculate
+from core.calculation_models import CalculationRequest, CalculationResult, ClaimSetting
 from core.catalog import Catalog, PayerList, default_catalog, default_payers
 from core.errors import InputError
-from core.models import CalculationRequest, CalculationResult, ClaimSetting
 from core.ndc import parse_ndc
 from core.quantities import (
     Unit,
@@ -65,7 +65,7 @@ class DoseForm(BaseModel):
     prior_authorization: str = ""
 
 
-class FormErrors(Exception):
+class DoseInputError(Exception):
     """One message per form field (keys of ``FIELD_NAMES``), in form order."""
 
     def __init__(self, errors: dict[str, InputError]) -> None:
@@ -102,7 +102,7 @@ class _Collector:
 def build_request(
     form: DoseForm, catalog: Catalog | None = None, payers: PayerList | None = None
 ) -> CalculationRequest:
-    """Parse and resolve every field; raise ``FormErrors`` naming each bad or missing one."""
+    """Parse and resolve every field; raise ``DoseInputError`` naming each bad or missing one."""
     catalog = catalog or default_catalog()
     payers = payers or default_payers()
     found = _Collector()
@@ -149,7 +149,7 @@ def build_request(
                 name["concentration"], f"is needed to convert a {vial_size} container to mL"
             )
     if found.errors:
-        raise FormErrors(found.errors)
+        raise DoseInputError(found.errors)
     assert code is not None and payer is not None and dose is not None
     assert administered is not None
     multi_dose = form.multi_dose
@@ -185,9 +185,9 @@ def _setting(text: str) -> ClaimSetting:
 def evaluate(
     form: DoseForm, catalog: Catalog | None = None, payers: PayerList | None = None
 ) -> CalculationResult:
-    """Parse, resolve and calculate; every problem comes back as ``FormErrors``."""
+    """Parse, resolve and calculate; every problem comes back as ``DoseInputError``."""
     request = build_request(form, catalog, payers)
     try:
         return calculate(request)
     except InputError as error:
-        raise FormErrors({field_key(error): error}) from None
+        raise DoseInputError({field_key(error): error}) from None

@@ -1,7 +1,7 @@
 """The calculation's input and output models.
 
 ``CalculationRequest`` is fully validated and resolved against the catalog and payer
-profiles (see ``core.form`` for turning typed text into one). ``calculate`` turns it
+profiles (see ``core.dose_input`` for turning typed text into one). ``calculate`` turns it
 into a ``CalculationResult``; both serialise to JSON with decimals as plain strings.
 """
 
@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core import ismp
+from core import formats
 from core.catalog import BillingCode, PayerProfile, Product
 from core.ndc import Ndc
 from core.quantities import Concentration, PlainDecimal, Quantity, WeightBasedDose
@@ -58,7 +58,7 @@ class ContainerUse(_Frozen):
     count: int
 
     def __str__(self) -> str:
-        return f"{self.count} × {ismp.quantity(self.size_ml, 'mL')}"
+        return f"{self.count} × {formats.quantity(self.size_ml, 'mL')}"
 
 
 class ClaimLine(_Frozen):
@@ -76,10 +76,10 @@ class ClaimLine(_Frozen):
         return "-".join((self.hcpcs, *self.modifiers))
 
     def __str__(self) -> str:
-        return f"{self.billed_code} x {ismp.units(self.units)}"
+        return f"{self.billed_code} x {formats.units(self.units)}"
 
 
-class Warning(_Frozen):
+class BillingWarning(_Frozen):
     """Something to fix or document before the claim goes out."""
 
     id: str
@@ -113,5 +113,5 @@ class CalculationResult(_Frozen):
     labeled_units: int
     jz: bool
     claim_lines: tuple[ClaimLine, ...]
-    warnings: tuple[Warning, ...]
+    warnings: tuple[BillingWarning, ...]
     steps: tuple[str, ...]

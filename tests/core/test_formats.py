@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from core import ismp
+from core import formats
 
 
 @pytest.mark.parametrize(
@@ -25,18 +25,18 @@ from core import ismp
     ],
 )
 def test_number(value: str, text: str) -> None:
-    assert ismp.number(Decimal(value)) == text
+    assert formats.number(Decimal(value)) == text
 
 
 def test_quantities_and_units() -> None:
-    assert ismp.quantity(Decimal("5.0"), "mL") == "5 mL"
-    assert ismp.quantity(Decimal("0.5"), "mL") == "0.5 mL"
-    assert ismp.units(1) == "1 unit"
-    assert ismp.units(3) == "3 units"
-    assert ismp.units(1200) == "1,200 units"
+    assert formats.quantity(Decimal("5.0"), "mL") == "5 mL"
+    assert formats.quantity(Decimal("0.5"), "mL") == "0.5 mL"
+    assert formats.units(1) == "1 unit"
+    assert formats.units(3) == "3 units"
+    assert formats.units(1200) == "1,200 units"
 
 
 def test_plain_is_for_machines() -> None:
-    assert ismp.plain(Decimal("2E+1")) == "20"
-    assert ismp.plain(Decimal("8.00")) == "8"
-    assert ismp.plain(Decimal("0")) == "0"
+    assert formats.plain(Decimal("2E+1")) == "20"
+    assert formats.plain(Decimal("8.00")) == "8"
+    assert formats.plain(Decimal("0")) == "0"
