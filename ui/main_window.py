@@ -1,9 +1,9 @@
 """The calculator window: it shows one ``core.session.DoseSession`` and forwards edits to it.
 
 The panels collect text; ``ui.session_binding`` moves it into the session and redraws
-from it; ``ui.worksheet_output`` previews, prints and saves. The billing engine (pydantic
-models, catalog) is imported right after the first paint, so the window appears as fast
-as a bare one; anything that needs it before then loads it on the spot.
+from it; ``ui.worksheet_output`` previews, prints and saves. The engine (pydantic models,
+catalog) loads after the first paint (or on the first edit), printing and menus after
+the first answer.
 
 Features plug in with ``add_tool`` (a menu entry) and ``add_section`` (a widget under
 the result), and redraw on ``session_changed``; see those methods.
@@ -15,11 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer, Signal
-from PySide6.QtWidgets import (
-    QApplication,
-    QMainWindow,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from ui import settings as prefs
 from ui.banner import Banner
@@ -29,7 +25,7 @@ from ui.drafts_banner import DraftsBanner
 from ui.result_panel import ResultPanel
 from ui.style import apply_base_font
 from ui.verification_panel import VerificationPanel
-from ui.window_layout import build_page, fit_columns, fit_to_screen, keyboard_order
+from ui.window_layout import build_page, fit_columns, fit_to_screen, keep_in_view, keyboard_order
 
 if TYPE_CHECKING:
     from os import PathLike
@@ -66,6 +62,7 @@ class MainWindow(QMainWindow):
         self.binding: SessionBinding | None = None
         self.worksheet: WorksheetOutput | None = None
         self._engine_loaded = False
+        self._catalog_failed = False
         self._painted = False
         self._print_handler: PrintHandler | None = None
         self._saved = True
@@ -81,66 +78,80 @@ class MainWindow(QMainWindow):
         self.draft_banner = DraftsBanner()
         self.confirm_banner = Banner("confirmBanner")
         self.setup_banner = Banner("setupBanner")
-        self._build_layout()
+        banners = (self.setup_banner, self.draft_banner, self.confirm_banner)
+        self.page, self.column_scrolls, self.sections = build_page(
+            self.dose, self.result_panel, self.docs, self.verification, banners
+        )
+        self.setCentralWidget(self.page)
         # Present from the start, so a status message never moves the columns.
         self.statusBar().setSizeGripEnabled(False)
         fit_to_screen(self, settings.value(prefs.GEOMETRY))
         self._connect()
         self.dose.dose_ordered.setFocus()
 
-    def _build_layout(self) -> None:
-        banners = (self.setup_banner, self.draft_banner, self.confirm_banner)
-        self.page, self.column_scrolls, self.sections = build_page(
-            self.dose, self.result_panel, self.docs, self.verification, banners
-        )
-        self.setCentralWidget(self.page)
-
     # -- the engine, loaded after the first paint ------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if not self._painted:
             self._painted = True
-            QTimer.singleShot(0, self.ensure_engine)
+            QTimer.singleShot(0, self._start_up)
         super().paintEvent(event)
 
-    def ensure_engine(self) -> None:
-        """Finish start-up (once, after the first paint or when first needed): session,
-        menus, data directory and draft, catalog."""
-        if self._engine_loaded:
+    def _start_up(self) -> None:
+        """The first answer first (the session), then menus, printing and the draft."""
+        self._load_session()
+        QTimer.singleShot(0, self.ensure_engine)
+
+    def _load_session(self) -> None:
+        """The dose session and the catalog's choices (once): what the first answer needs."""
+        if self.session is not None or self._catalog_failed:
             return
-        self._engine_loaded = True
         from core.catalog import default_catalog, default_payers
-        from core.data_dir import resolve_data_dir
         from core.errors import CatalogError
         from core.session import DoseSession
-        from ui.autosave import Autosave
         from ui.session_binding import SessionBinding
-        from ui.window_actions import build_menus
-        from ui.worksheet_output import WorksheetOutput
 
-        self.data_dir = resolve_data_dir(self._data_dir_choice)
         try:
             self.session = DoseSession(default_catalog(), default_payers())
         except CatalogError as error:
+            self._catalog_failed = True
             self.result_panel.show_missing({"catalog": f"The catalog could not be read: {error}"})
             return
         self.binding = SessionBinding(
             self.session, self.dose, self.docs, self.verification, self.result_panel
         )
         self.binding.changed.connect(self.session_changed)
+        self.dose.populate(self.session.catalog, self.session.payers)
+        self.binding.push_dose()
+
+    def ensure_engine(self) -> None:
+        """Finish start-up (once, after the first answer or when first needed): the
+        session, then the data directory, printing, menus and the autosaved draft."""
+        if self._engine_loaded:
+            return
+        self._engine_loaded = True
+        self._load_session()
+        if self.session is None or self.binding is None:
+            return
+        from core.data_dir import resolve_data_dir
+        from ui.autosave import Autosave
+        from ui.window_actions import build_menus
+        from ui.worksheet_output import WorksheetOutput
+
+        self.data_dir = resolve_data_dir(self._data_dir_choice)
         self.worksheet = WorksheetOutput(
             self, self.session, self.data_dir, self.settings, self.binding.draft_fields
         )
-        self.worksheet.actions.printed.connect(self._printed)
+        self.worksheet.actions.printed.connect(
+            lambda name, printer: self.statusBar().showMessage(f"Printed {name} on {printer}.")
+        )
         self.worksheet.recorded.connect(self.worksheet_recorded)
         build_menus(self, self)
         self.autosave = Autosave(self.data_dir, self.draft_fields, self.has_input)
         self.autosave.status.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.draft_banner.offer(self.autosave, self.restore_fields)
-        self.dose.populate(self.session.catalog, self.session.payers)
         keyboard_order(self.dose, self.docs, self.verification)
         fit_columns(self.page, self.column_scrolls)
-        self.binding.push_dose()
         self.engine_ready.emit()
 
     def _connect(self) -> None:
@@ -153,7 +164,12 @@ class MainWindow(QMainWindow):
         self.verification.names_edited.connect(self._documentation_changed)
         self.verification.verify_button.clicked.connect(self.verify)
         self.verification.print_button.clicked.connect(self.request_print)
-        QApplication.instance().focusChanged.connect(self._keep_focus_in_view)  # type: ignore[union-attr]
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        app.focusChanged.connect(self._focus_changed)  # a method: disconnected with the window
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        keep_in_view(self.column_scrolls, new)
 
     # -- plug-in points for features ----------------------------------------------------------
 
@@ -171,8 +187,6 @@ class MainWindow(QMainWindow):
     def add_section(self, widget: QWidget) -> None:
         """A feature's panel, under the result; redraw it on ``session_changed``."""
         self.sections.addWidget(widget)
-
-    # -- what the printing work and tests use ----------------------------------------------------
 
     def result(self) -> CalculationResult | None:
         """The result on screen, or ``None`` while inputs are missing or invalid."""
@@ -205,9 +219,6 @@ class MainWindow(QMainWindow):
         elif self.worksheet is not None:
             self.worksheet.actions.print_worksheet()
 
-    def _printed(self, document: str, printer: str) -> None:
-        self.statusBar().showMessage(f"Printed {document} on {printer or 'the printer'}.", 8000)
-
     def worksheet_recorded(self, worksheet_id: str) -> None:
         """The worksheet went into the records (and to the printer or a file)."""
         self.mark_saved()
@@ -224,19 +235,18 @@ class MainWindow(QMainWindow):
     # -- edits -----------------------------------------------------------------------------------
 
     def _dose_changed(self) -> None:
-        self.ensure_engine()  # typed before the engine loaded: load it now
-        if self.binding is not None:
-            self.binding.push_dose()
-        self._input_changed()
+        self._edited(lambda binding: binding.push_dose())
 
     def _follow_product(self) -> None:
-        if self.binding is not None:
-            self.binding.follow_product()
+        self._edited(lambda binding: binding.follow_product())
 
     def _documentation_changed(self) -> None:
-        self.ensure_engine()
+        self._edited(lambda binding: binding.push_documentation())
+
+    def _edited(self, push: Callable[[SessionBinding], None]) -> None:
+        self._load_session()  # typed before the engine loaded: load it now
         if self.binding is not None:
-            self.binding.push_documentation()
+            push(self.binding)
         self._input_changed()
 
     def verify(self) -> None:
@@ -249,14 +259,6 @@ class MainWindow(QMainWindow):
         self._saved = False
         if self.autosave is not None:
             self.autosave.mark_changed()
-
-    def _keep_focus_in_view(self, _old: QWidget | None, new: QWidget | None) -> None:
-        for scroll in self.column_scrolls:
-            column = scroll.widget()
-            if new is not None and column is not None and column.isAncestorOf(new):
-                scroll.ensureWidgetVisible(new, 10, 10)
-
-    # -- history, corrections --------------------------------------------------------------------
 
     def show_history(self) -> None:
         self.ensure_engine()

@@ -106,6 +106,14 @@ def _holder(layout: QVBoxLayout) -> QWidget:
     return widget
 
 
+def keep_in_view(scrolls: list[QScrollArea], widget: QWidget | None) -> None:
+    """Scroll the focused field into view (Tab through a column on a small screen)."""
+    for scroll in scrolls:
+        column = scroll.widget()
+        if widget is not None and column is not None and column.isAncestorOf(widget):
+            scroll.ensureWidgetVisible(widget, 10, 10)
+
+
 def scroll_area(content: QWidget) -> QScrollArea:
     scroll = QScrollArea()
     scroll.setObjectName("pageScroll")

@@ -211,3 +211,18 @@ def test_settings_survive_a_new_window(qtbot, isolated) -> None:
     assert window.worksheet.actions.paper == "a4"
     assert window.worksheet.actions.last_printer == "Office"
     window.mark_saved()
+
+
+def test_typing_before_start_up_finishes_gets_the_answer_first(qtbot, isolated) -> None:
+    from main import build_window
+
+    window = build_window()
+    qtbot.addWidget(window)
+    window.show()  # the engine has not loaded yet
+    window.dose.vial_size.setEditText("10")
+    child(window, "doseOrdered").setText("12")
+    child(window, "amountAdministered").setText("12")
+    assert child(window, "unitsAdministered").text() == "3"
+    assert window.worksheet is None  # printing and menus come right after the answer
+    qtbot.waitUntil(lambda: window.worksheet is not None)
+    window.mark_saved()
