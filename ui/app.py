@@ -31,7 +31,6 @@ def preload_engine() -> threading.Thread:
 
 
 def run(argv: list[str], data_dir: str | None = None) -> int:
-    preload_engine()
     from PySide6.QtWidgets import QApplication
 
     from ui import settings as prefs
@@ -45,6 +44,7 @@ def run(argv: list[str], data_dir: str | None = None) -> int:
 
     window = build_main_window(data_dir)
     window.show()
+    preload_engine()  # while the first paint is on its way
     return app.exec()
 
 

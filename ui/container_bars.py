@@ -37,9 +37,11 @@ class ContainerBars(QWidget):
         self.hide()
 
     def show_result(self, result: CalculationResult | None) -> None:
-        from core.container_picture import container_bars
+        bars: list[ContainerBar] = []
+        if result is not None:  # not at start-up: the model needs the engine (pydantic)
+            from core.container_picture import container_bars
 
-        bars = container_bars(result) if result is not None else []
+            bars = container_bars(result)
         if bars == self.bars:
             return  # unchanged (most keystrokes): no relayout, no repaint
         self.bars = bars
