@@ -39,7 +39,7 @@ def review_claim(
 
     if crosswalk is None:
         from core.data_dir import locate_data_dir
-        from core.reference import open_reference
+        from core.reference_data import open_reference
 
         reference = open_reference(locate_data_dir(data_dir))
         try:

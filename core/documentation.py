@@ -12,12 +12,12 @@ from datetime import date, datetime, timedelta
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core.calculation_models import CalculationResult
+from core.constants import ROUTES
 from core.errors import InputError
 from core.necessity import LabResult, diagnosis_codes, missing_items, parse_lab
 from core.quantities import MAX_VIALS
 from core.text import check_text
 
-ROUTES = ("IV", "SC", "IM")
 #: Highest worksheet ID number accepted where one is typed (W-999999999); 2^64 overflowed
 #: the records store.
 MAX_WORKSHEET_ID = 999_999_999

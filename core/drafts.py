@@ -8,6 +8,12 @@ once the worksheet is recorded or the user discards it::
     fields = load_draft(data_dir)        # None: nothing (usable) to restore
     clear_draft(data_dir)
 
+Drafts are versioned (``SCHEMA_VERSION``) and keyed by core field names
+(``DoseForm`` and ``Documentation`` fields, plus the unit and container choices and
+``vial_N_lot``/``vial_N_expiry``), never by widget names. ``migrate_fields`` brings
+the older shapes forward: version 1 drafts and the form kept in records before
+version 2 used the window's widget names for some documentation fields.
+
 The draft holds patient data, so it is written 0600 inside the 0700 data
 directory, and nothing from it is ever logged. Writes are atomic: a crash
 leaves either the previous draft or the new one, never a torn file.
@@ -18,15 +24,76 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from core.atomic import write_atomic
 
-__all__ = ["DRAFT_FILENAME", "clear_draft", "draft_path", "load_draft", "save_draft"]
+__all__ = [
+    "DRAFT_FILENAME",
+    "SCHEMA_VERSION",
+    "FormInputs",
+    "clear_draft",
+    "draft_path",
+    "fields_from_record",
+    "load_draft",
+    "migrate_fields",
+    "save_draft",
+]
 
 DRAFT_FILENAME = "draft.json"
-_FORMAT_VERSION = 1
+SCHEMA_VERSION = 2
+
+#: Version 1 kept some documentation fields under the window's widget names.
+_V1_KEYS = {
+    "patientName": "patient_name",
+    "dateOfBirth": "date_of_birth",
+    "administeredAt": "administered_at",
+    "priorAuthorization": "prior_authorization",
+    "wasteReason": "waste_reason",
+    "wasteWitness": "waste_witness",
+}
+
+
+class FormInputs(BaseModel):
+    """The form as typed, keyed by core field names; what drafts and records keep."""
+
+    model_config = ConfigDict(frozen=True)
+
+    schema_version: Literal[2] = 2
+    fields: dict[str, str] = Field(default_factory=dict)
+
+
+def migrate_fields(fields: Mapping[str, str], version: int) -> dict[str, str]:
+    """Fields saved by schema ``version`` under today's names."""
+    if version == 1:
+        return {_V1_KEYS.get(key, key): value for key, value in fields.items()}
+    return dict(fields)
+
+
+def fields_from_record(inputs: Mapping[str, Any]) -> dict[str, str]:
+    """The form fields a recorded worksheet was made from (any version), for a correction.
+
+    Worksheets recorded by the command line have no form: their dose inputs are used.
+    """
+    form = inputs.get("form")
+    if isinstance(form, dict) and "schema_version" in form:
+        try:
+            stored = FormInputs.model_validate(form)
+        except ValidationError:
+            return {}
+        return dict(stored.fields)
+    if isinstance(form, dict):  # version 1: a flat mapping of widget or field names
+        return migrate_fields({str(k): str(v) for k, v in form.items()}, 1)
+    dose = inputs.get("dose", {})
+    if not isinstance(dose, dict):
+        return {}
+    return {str(k): v for k, v in dose.items() if isinstance(v, str)}
+
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +108,9 @@ def save_draft(data_dir: Path, fields: dict[str, str]) -> None:
         if not isinstance(key, str) or not isinstance(value, str):
             raise TypeError("draft fields must map str to str")
     payload = {
-        "format": _FORMAT_VERSION,
+        "format": SCHEMA_VERSION,
         "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "fields": fields,
+        **FormInputs(fields=fields).model_dump(mode="json"),
     }
     data = json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
     write_atomic(draft_path(data_dir), data)
@@ -79,14 +146,14 @@ def _parse(raw: bytes) -> dict[str, str] | None:
         payload = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         return None
-    if not isinstance(payload, dict) or payload.get("format") != _FORMAT_VERSION:
+    if not isinstance(payload, dict) or payload.get("format") not in (1, SCHEMA_VERSION):
         return None
     fields = payload.get("fields")
     if not isinstance(fields, dict):
         return None
     if not all(isinstance(k, str) and isinstance(v, str) for k, v in fields.items()):
         return None
-    return fields
+    return migrate_fields(fields, payload["format"])
 
 
 def _set_aside(path: Path) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Protocol
 
 
@@ -137,15 +136,3 @@ class _NoReferenceData(_NoReference):
 
 #: Knows nothing (the richer protocol too); ``NO_REFERENCE`` stays for the two small ones.
 NO_REFERENCE_DATA: ReferenceData = _NoReferenceData()
-
-
-def open_reference(data_dir: Path) -> ReferenceData:
-    """The imported CMS files and fee schedules of a data directory (read-only), or
-    ``NO_REFERENCE_DATA`` when none were imported. The caller closes it."""
-    from core.cms import REFERENCE_DB_FILENAME
-
-    if not (Path(data_dir) / REFERENCE_DB_FILENAME).is_file():
-        return NO_REFERENCE_DATA  # without importing sqlite3 (start-up time)
-    from core.cms.store import ReferenceStore
-
-    return ReferenceStore.open_existing(data_dir) or NO_REFERENCE_DATA

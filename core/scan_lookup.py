@@ -47,7 +47,7 @@ def serial_lookup(
 def crosswalk_source(data_dir: Path) -> CrosswalkSource:
     """The CMS NDC-HCPCS crosswalk imported into ``data_dir`` (``NO_REFERENCE`` when none
     is). Read-only; its connection lives as long as the answer that asks it."""
-    from core.reference import open_reference
+    from core.reference_data import open_reference
 
     return open_reference(data_dir)
 

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.cli_run import run_main, run_script
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=60,
-    )
+    return run_main(*args, cwd=cwd)
+
+
+@pytest.mark.slow
+def test_smoke_main_py_as_a_script() -> None:
+    done = run_script("calc", "--vial-size", "10", "--ordered", "12", "--administered", "12")
+    assert done.returncode == 0, done.stderr
+    assert "J1410-JW x 1 unit" in done.stdout
+    bad = run_script("calc", "--vial-size", "ten", "--ordered", "12", "--administered", "12")
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
 
 
 def test_json_output_for_the_12_ml_example() -> None:

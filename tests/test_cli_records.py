@@ -12,17 +12,20 @@ from pathlib import Path
 import pytest
 
 from core.records import DB_FILENAME, RecordStore, wait_for_backups
+from tests.cli_run import run_main, run_script
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args, "--data-dir", str(data_dir)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_main(*args, "--data-dir", str(data_dir))
+
+
+@pytest.mark.slow
+def test_smoke_history_as_a_script(data_dir: Path) -> None:
+    done = run_script("history", "--data-dir", str(data_dir))
+    assert done.returncode == 0, done.stderr
+    assert "W-000002" in done.stdout
 
 
 @pytest.fixture

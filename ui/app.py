@@ -1,4 +1,10 @@
-"""`uv run main.py`: the application object, the window, the event loop."""
+"""`uv run main.py`: the application object, the window, the event loop.
+
+The billing engine (pydantic models, catalog) is not imported here: the window paints
+first and loads it right after (``MainWindow._start_up``). Loading it on a second thread
+meanwhile was measured and gained nothing: the import holds the interpreter and only
+delayed the first paint (``bench/bench_startup.py``).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +20,8 @@ BACKUP_DELAY_MS = 5000
 
 
 def run(argv: list[str], data_dir: str | None = None) -> int:
-    app = QApplication.instance() or QApplication(argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv)
     app.setOrganizationName(prefs.ORGANIZATION)
     app.setApplicationName(prefs.APPLICATION)
     app.setApplicationDisplayName("unitcalc")
@@ -36,7 +43,7 @@ def start_backup_soon(data_dir: Path) -> None:
     from PySide6.QtCore import QTimer
 
     def start() -> None:
-        from core.records.backup import backup_at_start
+        from core.records.store import backup_at_start
 
         threading.Thread(target=backup_at_start, args=(data_dir,), daemon=True).start()
 

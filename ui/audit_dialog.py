@@ -9,18 +9,14 @@ are attributes (``ask_open``, ``ask_save``), so tests replace them.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import (
     QCoreApplication,
     QSettings,
-    Qt,
-    QThread,
 )
-from PySide6.QtCore import Signal as _Signal
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -32,7 +28,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMainWindow,
     QProgressBar,
     QPushButton,
     QTableView,
@@ -42,13 +37,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.audit import FIELDS, REASONS, AuditCancelled, AuditReport, audit_file, preview
-from core.audit.output import money
+from core.audit import FIELDS, REASONS, AuditReport, preview
 from core.audit.template import REQUIRED, column_indexes, match_columns
 from core.errors import InputError
 from core.reference import NO_REFERENCE, CrosswalkSource, PricingSource
 from core.terminal import printable
 from ui.audit_model import FindingsModel
+from ui.audit_worker import AuditWorker, audit_summary
 from ui.fields import ErrorLabel, hint
 from ui.style import set_role
 
@@ -56,67 +51,6 @@ NOT_IN_FILE = "(not in the file)"
 MAPPING_KEY = "audit/mapping"
 PREVIEW_ROWS = 8
 _ALL = "All findings"
-
-
-def add_audit_menu(window: QMainWindow, data_dir: Path | None) -> None:
-    """Tools > Audit billed lines... on ``window``."""
-    action = QAction("&Audit billed lines…", window)
-    action.setObjectName("auditAction")
-
-    def open_dialog() -> None:
-        from core.reference import NO_REFERENCE_DATA, open_reference
-
-        reference = open_reference(data_dir) if data_dir else NO_REFERENCE_DATA
-        dialog = AuditDialog(window, reference, reference, getattr(window, "settings", None))
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.destroyed.connect(lambda _=None: reference.close())
-        dialog.show()
-
-    action.triggered.connect(open_dialog)
-    window.menuBar().addMenu("&Tools").addAction(action)
-
-
-class AuditWorker(QThread):
-    """Runs ``audit_file`` in its own thread; reports progress in percent."""
-
-    progressed = _Signal(int)
-    done = _Signal(object)
-    failed = _Signal(str)
-
-    def __init__(
-        self,
-        path: Path,
-        mapping: dict[str, str],
-        pricing: PricingSource,
-        crosswalk: CrosswalkSource,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.path, self.mapping = path, mapping
-        self.pricing, self.crosswalk = pricing, crosswalk
-        self.stop = threading.Event()
-
-    def _progress(self, done: int, total: int) -> None:
-        self.progressed.emit(min(100, done * 100 // max(total, 1)))
-
-    def run(self) -> None:
-        try:
-            report = audit_file(
-                self.path,
-                self.mapping,
-                self.pricing,
-                self.crosswalk,
-                progress=self._progress,
-                cancelled=self.stop.is_set,
-            )
-        except AuditCancelled:
-            self.failed.emit("Audit cancelled; nothing was changed.")
-        except InputError as error:
-            self.failed.emit(str(error))
-        except Exception as error:  # shown to the user, never a crash of the window
-            self.failed.emit(f"The audit stopped: {type(error).__name__}: {error}")
-        else:
-            self.done.emit(report)
 
 
 class AuditDialog(QDialog):
@@ -348,7 +282,7 @@ class AuditDialog(QDialog):
     def _done(self, report: AuditReport) -> None:
         self.report = report
         self.progress.setValue(100)
-        self.status.setText(printable(_summary(report)))
+        self.status.setText(printable(audit_summary(report)))
         self.model.set_findings(report.findings)
         self._filter()
         shown = report.skipped_rows[:3]
@@ -380,7 +314,7 @@ class AuditDialog(QDialog):
         except OSError as error:
             self.status.setText(printable(f"Cannot write {path}: {error.strerror}"))
             return False
-        self.status.setText(printable(f"{_summary(self.report)}  Report saved to {path}."))
+        self.status.setText(printable(f"{audit_summary(self.report)}  Report saved to {path}."))
         return True
 
     def stop_worker(self) -> None:
@@ -393,16 +327,3 @@ class AuditDialog(QDialog):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.stop_worker()
         super().closeEvent(event)
-
-
-def _summary(report: AuditReport) -> str:
-    dollars = (
-        f"recoverable ${money(report.recoverable)}, at risk ${money(report.at_risk)}"
-        if report.priced
-        else "no pricing imported: dollars are not known"
-    )
-    return (
-        f"{report.rows:,} rows, {report.administrations:,} administrations, "
-        f"{report.skipped:,} {'row' if report.skipped == 1 else 'rows'} skipped; "
-        f"{report.total_findings:,} findings; {dollars}."
-    )

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.dates import DATE_HINT, parse_date
+from core.dates import DATE_HINT, parse_date
 from ui.fields import ErrorLabel, combo, line_edit
 
 MEASURES = (("units", "units"), ("grams", "grams"), ("infusions", "infusions"))

@@ -105,7 +105,8 @@ class CmsSupport(QObject):
 
     def _open(self) -> None:
         from core.errors import InputError
-        from core.reference import NO_REFERENCE_DATA, open_reference
+        from core.reference import NO_REFERENCE_DATA
+        from core.reference_data import open_reference
         from core.terminal import printable
 
         if self._reference is not None:

@@ -19,11 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.dates import DATE_HINT, DATETIME_HINT, format_datetime, parse_date, parse_datetime
+from core.constants import DEFAULT_ROUTE, ROUTES
+from core.dates import DATE_HINT, DATETIME_HINT, format_datetime, parse_date, parse_datetime
 from ui.fields import ErrorLabel, combo, field_with_error, line_edit
 from ui.vial_rows import VialRows
-
-ROUTES = ("IV", "SC", "IM")  # core.documentation.ROUTES, without importing pydantic at start-up
 
 
 class DocumentationPanel(QWidget):
@@ -166,13 +165,28 @@ class DocumentationPanel(QWidget):
             )
         return records
 
+    def text_fields(self) -> dict[str, QLineEdit]:
+        """Each text input under its ``Documentation`` field name (drafts use these keys)."""
+        return {
+            "patient_name": self.patient_name,
+            "mrn": self.mrn,
+            "date_of_birth": self.date_of_birth,
+            "administered_at": self.administered_at,
+            "diagnosis": self.diagnosis,
+            "prior_authorization": self.prior_authorization,
+            "ndc": self.ndc,
+            "waste_reason": self.waste_reason,
+            "waste_witness": self.waste_witness,
+            "notes": self.notes,
+        }
+
     def draft_fields(self) -> dict[str, str]:
-        fields = {edit.objectName(): edit.text() for edit in self.text_inputs()}
+        fields = {key: edit.text() for key, edit in self.text_fields().items()}
         fields["route"] = self.route.currentData() or ""
         return fields | self.vials.draft_fields()
 
     def restore(self, fields: dict[str, str]) -> None:
-        for edit in self.text_inputs():
-            edit.setText(fields.get(edit.objectName(), ""))
-        self.set_route(fields.get("route", "IV"))
+        for key, edit in self.text_fields().items():
+            edit.setText(fields.get(key, ""))
+        self.set_route(fields.get("route", DEFAULT_ROUTE))
         self.vials.restore(fields)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core import constants
 from ui.fields import ErrorLabel, combo, field_with_error, hint, line_edit
 from ui.style import set_role
 
@@ -26,20 +27,10 @@ if TYPE_CHECKING:
 
 #: First choice of the vial size when a product is chosen: the engine plans the mix.
 AUTO_VIAL_SIZE = "Least waste (auto)"
-DOSE_UNITS = ["mL", "g", "mg", "g/kg", "mg/kg"]
-AMOUNT_UNITS = ["mL", "g", "mg"]
-CONTAINER_TYPES = [
-    ("As the product is labeled", "auto"),
-    ("Single-dose", "single"),
-    ("Multi-dose", "multi"),
-]
-# Values of core.calculation_models.ClaimSetting; spelled out here so start-up need not import core.
-CLAIM_SETTINGS = [
-    ("Outpatient (office, hospital outpatient, 340B, CAH)", "outpatient"),
-    ("Inpatient (IPPS)", "inpatient"),
-    ("FQHC / RHC", "fqhc-rhc"),
-    ("Packaged (not separately payable)", "packaged"),
-]
+DOSE_UNITS = list(constants.DOSE_UNITS)
+AMOUNT_UNITS = list(constants.AMOUNT_UNITS)
+CONTAINER_TYPES = [(label, value) for value, label in constants.CONTAINER_TYPES]
+CLAIM_SETTINGS = [(label, value) for value, label in constants.CLAIM_SETTINGS]
 
 
 def with_unit(text: str, unit: str) -> str:
@@ -73,9 +64,12 @@ class DosePanel(QWidget):
         self.vial_size.setAccessibleName("Vial size")
         self.vial_size.setEditable(True)
         self.vial_size.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.vial_size.setCompleter(None)  # inline completion would turn "1" into "10 mL"
-        self.vial_size.lineEdit().setPlaceholderText("mL, e.g. 10")
-        self.vial_size.lineEdit().setAccessibleName("Vial size")
+        # Inline completion would turn "1" into "10 mL".
+        self.vial_size.setCompleter(None)  # type: ignore[arg-type]  # None is allowed
+        size_edit = self.vial_size.lineEdit()
+        assert size_edit is not None  # editable
+        size_edit.setPlaceholderText("mL, e.g. 10")
+        size_edit.setAccessibleName("Vial size")
         self.vial_count = line_edit("vialCount", "Vials opened", "auto")
         self.vial_count_note = hint(name="vialCountNote")
         self.container_type = combo("containerType", "Container type", CONTAINER_TYPES)
@@ -91,6 +85,13 @@ class DosePanel(QWidget):
             "why it differs from the order",
         )
         self.difference_row = QWidget()
+        for box in (self.code, self.product, self.container_type, self.payer, self.setting):
+            # Long choices ("Outpatient (office, hospital outpatient, …)") must not make
+            # the column too wide for a 1024-pixel screen; the list still shows them whole.
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(16)
         self._build_layout()
         self._connect()
 
@@ -173,12 +174,12 @@ class DosePanel(QWidget):
         for c in catalog.codes:
             self.code.addItem(f"{c.label}{'' if c.cms_verified else ' - not CMS data'}", c.hcpcs)
         self._select(self.code, code, catalog.default_code.hcpcs)
-        for p in catalog.products:
-            self._products[p.name] = tuple(_plain(c.ml) for c in p.containers)
-            self.product.addItem(f"{p.name} (bills {p.hcpcs})", p.name)
+        for product in catalog.products:
+            self._products[product.name] = tuple(_plain(c.ml) for c in product.containers)
+            self.product.addItem(f"{product.name} (bills {product.hcpcs})", product.name)
         self.payer.clear()
-        for p in payers.payers:
-            self.payer.addItem(p.name, p.id)
+        for profile in payers.payers:
+            self.payer.addItem(profile.name, profile.id)
         self._select(self.payer, payer, payers.default.id)
         for box in blockers:
             box.blockSignals(False)
@@ -233,8 +234,7 @@ class DosePanel(QWidget):
         return "" if text == AUTO_VIAL_SIZE else text
 
     def form_values(self) -> dict[str, object]:
-        """Keyword arguments for ``core.dose_input.DoseForm`` (except NDC and prior
-        authorization)."""
+        """Keyword arguments for ``core.dose_input.DoseForm`` (but NDC and prior authorization)."""
         container = self.container_type.currentData()
         return {
             "code": self.code.currentData() or "",

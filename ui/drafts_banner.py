@@ -26,7 +26,7 @@ class DraftsBanner(Banner):
         if not fields:
             return
         autosave.paused = True
-        patient = fields.get("patientName", "").strip()
+        patient = fields.get("patient_name", "").strip()
         whom = f" for {patient}" if patient else ""
 
         def answer(keep: bool) -> None:

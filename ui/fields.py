@@ -6,7 +6,7 @@ directly under it, so a problem is shown in words beside the field it is about.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
@@ -21,7 +21,7 @@ def line_edit(name: str, accessible: str, placeholder: str = "") -> QLineEdit:
     return edit
 
 
-def combo(name: str, accessible: str, items: list[tuple[str, object]]) -> QComboBox:
+def combo(name: str, accessible: str, items: Sequence[tuple[str, object]]) -> QComboBox:
     box = QComboBox()
     box.setObjectName(name)
     box.setAccessibleName(accessible)

@@ -15,8 +15,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from core.dates import parse_date
 from core.records import WorksheetRecordSummary, format_worksheet_id, parse_worksheet_id
-from ui.dates import parse_date
 
 #: (header, what the column is about, for tooltips and screen readers)
 COLUMNS: tuple[tuple[str, str], ...] = (

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.dates import DATE_HINT, parse_date
+from core.dates import DATE_HINT, parse_date
 from ui.fields import ErrorLabel, field_with_error, line_edit
 
 LAB_HINT = "one a line: IgG trough=450 mg/dL on 2026-11-01"

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
 
+from ui.container_bars import ContainerBars
 from ui.fields import hint
 from ui.style import set_role
 
@@ -52,6 +53,7 @@ class ResultPanel(QFrame):
         self.missing = _label("resultMissing", "missing")
         self.warnings = _label("warnings", "warning")
         self.steps = _label("steps", "steps")
+        self.bars = ContainerBars()
         self._build_layout()
         self.show_missing({})
 
@@ -79,6 +81,7 @@ class ResultPanel(QFrame):
             figures.addWidget(caption, 0, col)
             figures.addWidget(label, 1, col)
         column.addLayout(figures)
+        column.addWidget(self.bars)
         column.addWidget(self.summary)
         column.addWidget(self.warnings)
         heading = QLabel("How it was worked out")
@@ -114,6 +117,7 @@ class ResultPanel(QFrame):
             f"{formats.quantity(result.administered_ml, 'mL')}"
         )
         self._show_warnings(result)
+        self.bars.show_result(result)
         self.steps.setText("\n".join(f"{n}. {step}" for n, step in enumerate(result.steps, 1)))
 
     def _show_warnings(self, result: CalculationResult) -> None:
@@ -137,6 +141,7 @@ class ResultPanel(QFrame):
         for label in (self.units_administered, self.units_wasted, self.waste_volume):
             label.setText(DASH)
         self.summary.clear()
+        self.bars.show_result(None)
         self.warnings.hide()
         self.steps.clear()
         if problems:

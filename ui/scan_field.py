@@ -7,6 +7,7 @@ asks for the NDC when its 11-digit form is ambiguous and says what happened besi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -25,11 +26,28 @@ if TYPE_CHECKING:
     from core.ndc import Ndc
     from core.vial_scan import ScanReading
     from ui.dose_panel import DosePanel
-    from ui.vial_rows import VialRow, VialRows
 
 GS = "\x1d"
 GS_SYMBOL = "\u241d"  # core.gs1.GS_SYMBOL, without importing biip at start-up
 SHORTCUT = "Ctrl+B"  # B for barcode
+
+
+class ScannedRow(Protocol):
+    """A vial row a scan fills (``ui.vial_rows.VialRow``)."""
+
+    serial: str
+    ndc: str
+
+    def is_empty(self) -> bool: ...
+
+    def fill(self, vial: VialRecord) -> None: ...
+
+
+class ScanRows(Protocol):
+    """The vial rows the scan field sits in (``ui.vial_rows.VialRows``); a protocol, so
+    the rows and the field need not import each other."""
+
+    def visible_rows(self) -> Sequence[ScannedRow]: ...
 
 
 class ScanHost(Protocol):
@@ -56,7 +74,7 @@ class ScanEdit(QLineEdit):
 
 
 class ScanField(QWidget):
-    def __init__(self, rows: VialRows, ndc_edit: QLineEdit | None = None) -> None:
+    def __init__(self, rows: ScanRows, ndc_edit: QLineEdit | None = None) -> None:
         super().__init__()
         self.rows = rows
         self.ndc_edit = ndc_edit
@@ -166,7 +184,7 @@ class ScanField(QWidget):
 
     # -- filling the row --------------------------------------------------------------------
 
-    def _next_empty_row(self) -> VialRow | None:
+    def _next_empty_row(self) -> ScannedRow | None:
         return next((row for row in self.rows.visible_rows() if row.is_empty()), None)
 
     def _fill(self, scan: PackageScan, ndc: Ndc | None) -> None:

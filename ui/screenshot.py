@@ -61,7 +61,13 @@ def example_window() -> Iterator[MainWindow]:
     """The window at 1366x768, filled with EXAMPLE, in throwaway settings and data."""
     with tempfile.TemporaryDirectory() as scratch:
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, scratch)
+        from ui import settings as prefs
         from ui.main_window import build_main_window
+
+        settings = prefs.open_settings()
+        settings.setValue(prefs.SET_UP, True)
+        settings.setValue(prefs.FACILITY, "Riverside Infusion Center")
+        settings.sync()
 
         window = build_main_window(data_dir=Path(scratch) / "data")
         window.resize(1366, 768)

@@ -1,4 +1,5 @@
-"""Window preferences kept between sessions (size, last code and payer), in an INI file.
+"""Preferences kept between sessions (size, last code, payer and printer, facility,
+paper), in an INI file.
 
 IniFormat everywhere, so tests can point ``QSettings.setPath`` at a temporary
 directory and each test starts with no remembered state.
@@ -8,18 +9,23 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 
+from core import constants
+
 ORGANIZATION = "unitcalc"
 APPLICATION = "unitcalc"
 GEOMETRY = "window/geometry"
 LAST_CODE = "form/code"
 LAST_PAYER = "form/payer"
 FACILITY = "worksheet/facility"  # printed in the worksheet's header
+LAST_PRINTER = "print/printer"
+PAPER = "worksheet/paper"
+SET_UP = "setup/done"  # the first-run questions were answered
 #: Facility policy: a vial expiring on the day of administration blocks printing too.
 EXPIRING_TODAY_BLOCKS = "worksheet/expiring_today_blocks"
 #: The character a barcode scanner sends instead of GS (ASCII 29), if it cannot send GS.
 SCAN_SEPARATOR = "scan/separator"
-DEFAULT_CODE = "J1410"  # shown before the catalog is loaded; the catalog's default wins
-DEFAULT_PAYER = "medicare"
+DEFAULT_CODE = constants.DEFAULT_CODE
+DEFAULT_PAYER = constants.DEFAULT_PAYER
 
 
 def open_settings() -> QSettings:
@@ -31,6 +37,11 @@ def open_settings() -> QSettings:
 def text_value(settings: QSettings, key: str, default: str) -> str:
     value = settings.value(key, default)
     return value if isinstance(value, str) and value else default
+
+
+def paper(settings: QSettings) -> constants.Paper:
+    value = settings.value(PAPER, constants.DEFAULT_PAPER)
+    return "a4" if value == "a4" else "letter"
 
 
 def flag(settings: QSettings, key: str) -> bool:

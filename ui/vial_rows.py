@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from ui.dates import DATE_HINT
+from core.dates import DATE_HINT
 from ui.fields import ErrorLabel, hint, line_edit
 from ui.scan_field import ScanField
 

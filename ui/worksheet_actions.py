@@ -1,25 +1,16 @@
-"""Preview, print and save the worksheet PDF from the window.
+"""Preview, Print and Save PDF of the worksheet: the window's one print path.
 
-Everything here takes the PDF bytes made by ``core.worksheet.build_worksheet``; nothing
-lays out a worksheet again, so what is previewed, printed and saved is the same
-document the records store keeps.
+Print is one path, one way: **request** (refused, with the reasons, while something
+blocks the chart) -> the printer dialog -> **record** (``render(False)``: the
+worksheet is recorded and its bytes come back, laid out on the chosen printer's paper)
+-> **print** (``ui.qt_pdf.deliver``: the PDF itself to a CUPS queue, rasterized only on
+Windows) -> ``printed(worksheet name, printer)`` or ``failed(reason)``. Nothing is
+recorded before the user confirmed a dialog, so a cancelled print records nothing.
 
-- ``PreviewDialog(pdf_bytes, parent)``: the PDF itself, rendered by QtPdf.
-- ``print_pdf(pdf_bytes, printer) -> pages``: each page rendered at the printer's
-  resolution (capped, see ``MAX_PRINT_DPI``) and painted on the printer.
-- ``save_pdf(pdf_bytes, path)``: written atomically (``core.atomic.write_atomic``).
-- ``WorksheetActions``: the three as window actions, with the refusal while fields are
-  missing. Wiring into the window is a few lines::
-
-      actions = WorksheetActions(window, render=make_pdf, problems=window.print_problems)
-      window.set_print_handler(lambda _window: actions.print_worksheet())   # Ctrl+P
-      file_menu.addAction(actions.preview_action)
-      file_menu.addAction(actions.save_action)                            # Ctrl+S
-
-  ``render(draft)`` returns PDF bytes: ``render(True)`` a watermarked draft that is not
-  recorded (for the preview), ``render(False)`` the chart worksheet, recorded through
-  the records store (which gives it its ID). ``render(False)`` is only called after the
-  user confirmed the print or save dialog, so a cancelled print records nothing.
+``render(draft)`` returns PDF bytes: ``render(True)`` a watermarked draft that is not
+recorded (for the preview), ``render(False)`` the chart worksheet. Both read ``paper``
+(the printer's, or the default) to lay the page out. The dialogs are attributes
+(``ask_printer``, ``ask_path``, ``tell``) so tests and other front ends replace them.
 """
 
 from __future__ import annotations
@@ -27,200 +18,55 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import (
-    QBuffer,
-    QByteArray,
-    QIODevice,
-    QObject,
-    QPointF,
-    QRectF,
-    QSize,
-    QSizeF,
-)
-from PySide6.QtGui import QAction, QKeySequence, QPageLayout, QPageSize, QPainter
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QMessageBox,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+
+from core.constants import DEFAULT_PAPER, Paper
+from ui.preview_dialog import PreviewDialog
+from ui.qt_pdf import (
+    MAX_PRINT_DPI,
+    PdfError,
+    deliver,
+    load_pdf,
+    paper_of,
+    prepare_printer,
+    print_pdf,
+    save_pdf,
 )
 
-#: Pages are rendered at the printer's resolution up to this. A US Letter page at
-#: 600 dpi is a 134 MB image; at 1200 dpi (what Qt reports for PDF output) it would be
-#: 540 MB, for no visible gain on paper.
-MAX_PRINT_DPI = 600
-
-
-class PdfError(RuntimeError):
-    """The bytes are not a PDF QtPdf can open, or the printer could not be started."""
-
-
-def load_pdf(pdf_bytes: bytes, parent: QObject | None = None) -> QPdfDocument:
-    """A QPdfDocument over ``pdf_bytes`` (the buffer is owned by the document)."""
-    document = QPdfDocument(parent) if parent is not None else QPdfDocument()
-    buffer = QBuffer(document)  # parented: lives exactly as long as the document
-    buffer.setData(QByteArray(pdf_bytes))
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    document.load(buffer)
-    if document.status() != QPdfDocument.Status.Ready or document.pageCount() < 1:
-        error = document.error()
-        document.deleteLater()
-        raise PdfError(f"the worksheet PDF could not be opened ({error.name})")
-    return document
-
-
-def _page_size(document: QPdfDocument, page: int = 0) -> QPageSize:
-    points = document.pagePointSize(page)
-    return QPageSize(QSizeF(points.width(), points.height()), QPageSize.Unit.Point, "worksheet")
-
-
-def prepare_printer(printer: QPrinter, pdf_bytes: bytes, name: str = "worksheet") -> None:
-    """Set the printer's paper to the worksheet's (A4 or Letter), portrait, full page.
-
-    Full page: the PDF carries its own margins (all content at least 6 mm from the
-    edge), so it is painted onto the whole sheet rather than shrunk into the printer's
-    margins a second time.
-    """
-    document = load_pdf(pdf_bytes)
-    try:
-        printer.setPageSize(_page_size(document))
-    finally:
-        document.deleteLater()
-    printer.setPageOrientation(QPageLayout.Orientation.Portrait)
-    printer.setFullPage(True)
-    printer.setDocName(name)
-
-
-def print_pdf(pdf_bytes: bytes, printer: QPrinter) -> int:
-    """Paint every page of the PDF on ``printer``; return the number of pages printed.
-
-    Each page is rendered by QtPdf to an image at the printer's resolution (at most
-    ``MAX_PRINT_DPI``) and scaled, keeping its proportions, to the printer's page.
-    """
-    document = load_pdf(pdf_bytes)
-    painter = QPainter()
-    try:
-        if not painter.begin(printer):
-            raise PdfError("the printer could not be started")
-        try:
-            dpi = min(printer.resolution(), MAX_PRINT_DPI)
-            target = printer.pageRect(QPrinter.Unit.DevicePixel).size()
-            for page in range(document.pageCount()):
-                if page and not printer.newPage():
-                    raise PdfError(f"the printer refused page {page + 1}")
-                _paint_page(document, page, painter, QSizeF(target), dpi)
-        finally:
-            painter.end()
-        return document.pageCount()
-    finally:
-        document.deleteLater()
-
-
-def _paint_page(
-    document: QPdfDocument, page: int, painter: QPainter, target: QSizeF, dpi: int
-) -> None:
-    points = document.pagePointSize(page)
-    # Fit the page into the printer's page, keeping its proportions, centred.
-    scale = min(target.width() / points.width(), target.height() / points.height())
-    shown = QRectF(0, 0, points.width() * scale, points.height() * scale)
-    shown.moveCenter(QPointF(target.width() / 2, target.height() / 2))
-    # Rendered at the printer's resolution (capped); never more pixels than are painted.
-    factor = min(dpi / 72, scale)
-    pixels = QSize(round(points.width() * factor), round(points.height() * factor))
-    image = document.render(page, pixels)
-    painter.save()
-    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-    painter.drawImage(shown, image)
-    painter.restore()
-
-
-def save_pdf(pdf_bytes: bytes, path: str | Path) -> None:
-    """Write the PDF atomically (temporary file, then rename), readable by the user only:
-    it holds patient data."""
-    from core.atomic import write_atomic
-
-    write_atomic(Path(path), pdf_bytes)
-
-
-class PreviewDialog(QDialog):
-    """The worksheet PDF as it will print, in a resizable window.
-
-    ``on_print``/``on_save`` add Print…/Save PDF… buttons; leave them out (or pass
-    ``refusal``, the reason in words) while the worksheet may not go into the chart.
-    """
-
-    def __init__(
-        self,
-        pdf_bytes: bytes,
-        parent: QWidget | None = None,
-        *,
-        title: str = "Worksheet preview",
-        on_print: Callable[[], object] | None = None,
-        on_save: Callable[[], object] | None = None,
-        refusal: str = "",
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("worksheetPreview")
-        self.setWindowTitle(title)
-        self.document = load_pdf(pdf_bytes, self)
-        self.view = QPdfView(self)
-        self.view.setObjectName("worksheetPreviewView")
-        self.view.setDocument(self.document)
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.reject)
-        self.print_button = self._button(buttons, "&Print…", "previewPrint", on_print, refusal)
-        self.save_button = self._button(buttons, "&Save PDF…", "previewSave", on_save, refusal)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(buttons)
-        self.resize(760, 900)
-
-    def _button(
-        self,
-        buttons: QDialogButtonBox,
-        text: str,
-        name: str,
-        action: Callable[[], object] | None,
-        refusal: str,
-    ) -> QPushButton:
-        button = buttons.addButton(text, QDialogButtonBox.ButtonRole.ActionRole)
-        button.setObjectName(name)
-        button.setEnabled(action is not None and not refusal)
-        if refusal:
-            button.setToolTip(f"Not for the chart yet: {refusal}")
-        if action is not None:
-            button.clicked.connect(lambda: action())
-        return button
-
-    @property
-    def page_count(self) -> int:
-        return self.document.pageCount()
+__all__ = [
+    "MAX_PRINT_DPI",
+    "PdfError",
+    "PreviewDialog",
+    "WorksheetActions",
+    "WorksheetNotRecordedError",
+    "load_pdf",
+    "prepare_printer",
+    "print_pdf",
+    "save_pdf",
+]
 
 
 RenderFn = Callable[[bool], bytes]
 
 
-class WorksheetNotRecorded(Exception):
+class WorksheetNotRecordedError(Exception):
     """``render(False)`` could not record the worksheet; the message says why, in words."""
 
 
 class WorksheetActions(QObject):
-    """Preview, Print (Ctrl+P) and Save PDF (Ctrl+S) for a window.
+    """Preview (Ctrl+Shift+P), Print (Ctrl+P) and Save PDF (Ctrl+S) for a window.
 
-    ``render(draft)`` makes the PDF (see the module doc); ``problems()`` lists what
-    stops the worksheet from going into the chart (``missing_for_print`` plus the
-    window's own checks). Print and Save are refused, with the reasons, while it is not
-    empty. The dialogs are attributes (``ask_printer``, ``ask_path``, ``tell``) so tests
-    and other front ends can replace them.
+    ``problems()`` lists what stops the worksheet from going into the chart; Print and
+    Save are refused, with the reasons, while it is not empty.
     """
+
+    #: The worksheet reached the printer: (document name, printer name).
+    printed = Signal(str, str)
+    #: Printing failed after the worksheet was recorded; the reason in words.
+    failed = Signal(str)
 
     def __init__(
         self,
@@ -229,27 +75,31 @@ class WorksheetActions(QObject):
         render: RenderFn,
         problems: Callable[[], list[str]],
         file_name: Callable[[], str] = lambda: "worksheet.pdf",
-        print_shortcut: bool = False,
     ) -> None:
         super().__init__(parent)
         self.window = parent
         self.render = render
         self.problems = problems
         self.file_name = file_name
+        #: The paper the worksheet is laid out on: the last printer's, or the default.
+        self.paper: Paper = DEFAULT_PAPER
+        #: The printer offered first in the print dialog (the last one used).
+        self.last_printer = ""
         self.ask_printer: Callable[[QPrinter], bool] = self._ask_printer
         self.ask_path: Callable[[str], str] = self._ask_path
         self.tell: Callable[[str, str], None] = self._tell
         self.preview_action = QAction("Pre&view worksheet…", parent)
+        self.preview_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
         self.preview_action.triggered.connect(self.preview)
         self.save_action = QAction("&Save worksheet as PDF…", parent)
         self.save_action.setShortcut(QKeySequence("Ctrl+S"))
         self.save_action.triggered.connect(self.save_worksheet)
-        # The window may own Ctrl+P already (it then calls print_worksheet itself); two
-        # actions on one shortcut would make Qt ignore both.
+        # The one Print action (menu, Ctrl+P); what it asks for is ``request_print``, which
+        # a window may replace to add its own refusal message (it ends in print_worksheet).
+        self.request_print: Callable[[], object] = self.print_worksheet
         self.print_action = QAction("&Print worksheet…", parent)
-        if print_shortcut:
-            self.print_action.setShortcut(QKeySequence("Ctrl+P"))
-        self.print_action.triggered.connect(self.print_worksheet)
+        self.print_action.setShortcut(QKeySequence("Ctrl+P"))
+        self.print_action.triggered.connect(lambda: self.request_print())
         for action in (self.preview_action, self.save_action, self.print_action):
             parent.addAction(action)
         self.dialog: PreviewDialog | None = None
@@ -282,18 +132,37 @@ class WorksheetActions(QObject):
         return bool(missing)
 
     def print_worksheet(self, printer: QPrinter | None = None) -> int | None:
-        """Ask for a printer, record the worksheet and print it; the number of pages
-        printed, or ``None`` when refused or cancelled."""
+        """Ask for a printer, record the worksheet on its paper and print it; the number
+        of pages printed, or ``None`` when refused, cancelled or failed."""
         if self._refused("print"):
             return None
-        printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
-        # The paper size comes from a draft (same layout and paper; nothing recorded), so
-        # the print dialog shows the right paper before anything is recorded.
+        if printer is None:
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            if self.last_printer:
+                printer.setPrinterName(self.last_printer)
+        # The paper comes from a draft (same layout; nothing recorded), so the print
+        # dialog shows the worksheet's paper before anything is recorded.
         prepare_printer(printer, self.render(True), self.file_name())
         if not self.ask_printer(printer):
             return None
+        self.paper = paper_of(printer)
         pdf = self._recorded()
-        return None if pdf is None else print_pdf(pdf, printer)
+        if pdf is None:
+            return None
+        from core.printing import PrintError
+
+        name = self.file_name().removesuffix(".pdf")
+        try:
+            pages = deliver(pdf, printer, name)
+        except (PrintError, PdfError, OSError) as error:
+            reason = error.strerror if isinstance(error, OSError) else str(error)
+            self.tell("The worksheet was recorded but not printed", f"{reason}")
+            self.failed.emit(reason or "")
+            return None
+        if printer.outputFormat() == QPrinter.OutputFormat.NativeFormat:
+            self.last_printer = printer.printerName()
+        self.printed.emit(name, printer.printerName())
+        return pages
 
     def save_worksheet(self) -> Path | None:
         """Ask where, record the worksheet and save it; the path, or ``None``."""
@@ -319,7 +188,7 @@ class WorksheetActions(QObject):
         """The chart worksheet, recorded; ``None`` (and the reason shown) when it was not."""
         try:
             return self.render(False)
-        except WorksheetNotRecorded as error:
+        except WorksheetNotRecordedError as error:
             self.tell("The worksheet was not recorded", str(error))
             return None
 
@@ -331,8 +200,12 @@ class WorksheetActions(QObject):
         return dialog.exec() == QDialog.DialogCode.Accepted
 
     def _ask_path(self, suggested: str) -> str:
+        from PySide6.QtCore import QStandardPaths
+
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        start = str(Path(folder) / suggested) if folder else suggested
         path, _ = QFileDialog.getSaveFileName(
-            self.window, "Save worksheet as PDF", suggested, "PDF documents (*.pdf)"
+            self.window, "Save worksheet as PDF", start, "PDF documents (*.pdf)"
         )
         return path
 

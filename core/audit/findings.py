@@ -160,7 +160,8 @@ class Checker:
                     "at_risk",
                     0,
                     "JZ says nothing was wasted, but "
-                    f"{formats.units(result.units_wasted)} of waste can be billed (their dollars are under missing-jw)",
+                    f"{formats.units(result.units_wasted)} of waste can be billed "
+                    "(their dollars are under missing-jw)",
                 )
             )
         if ndc11 is not None:

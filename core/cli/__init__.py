@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "worksheet": "core.cli.worksheet",
     "history": "core.cli.history",
     "reprint": "core.cli.history",
+    "printers": "core.cli.printers",
     "verify": "core.cli.history",
     "scan": "core.cli.scan",
     "cms": "core.cli.cms",

@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     from core.audit.output import FindingsCsv, summary
     from core.audit.run import audit_file
     from core.data_dir import resolve_data_dir
-    from core.reference import open_reference
+    from core.reference_data import open_reference
 
     _refuse_overwriting_the_export(Path(args.file), args.csv, args.output)
     mapping = _mapping(args)

@@ -118,7 +118,7 @@ def priced(
 ) -> CalculationResult:
     """Dollars and CMS reference checks from the files imported into the data directory."""
     from core.pricing import price_result
-    from core.reference import open_reference
+    from core.reference_data import open_reference
 
     reference = open_reference(reference_dir(data_dir))
     try:

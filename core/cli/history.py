@@ -20,12 +20,16 @@ EXIT_BROKEN = 1
 
 
 def _date(text: str) -> date:
+    """A date as everywhere else (``core.dates``: ISO or MM/DD/YYYY)."""
+    from core.dates import parse_date
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{printable(text[:40])}' is not a date such as 2026-11-29"
-        ) from None
+        parsed = parse_date(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    if parsed is None:
+        raise argparse.ArgumentTypeError("a date is needed, such as 2026-11-29")
+    return parsed
 
 
 #: Longer than any MRN, code or name searched for.
@@ -102,15 +106,32 @@ def run_reprint(args: argparse.Namespace) -> int:
         raise InputError(
             "worksheet ID", f"'{printable(args.id[:40])}' is not an ID such as W-000042"
         ) from None
+    if args.output is None and args.printer is None:
+        raise InputError("output", "give -o FILE, --printer NAME, or both")
     with open_store(args) as store:
         pdf = store.pdf(record_id)
-    try:
-        write_output(args.output, pdf)
-    except OSError as error:
-        raise InputError("output file", f"cannot write {args.output} ({error.strerror})") from None
-    done = f"Reprinted {format_worksheet_id(record_id)} to {args.output}"
-    print(printable(done), file=sys.stderr if args.output == STDOUT else sys.stdout)
+    if args.output is not None:
+        try:
+            write_output(args.output, pdf)
+        except OSError as error:
+            message = f"cannot write {args.output} ({error.strerror})"
+            raise InputError("output file", message) from None
+        done = f"Reprinted {format_worksheet_id(record_id)} to {args.output}"
+        print(printable(done), file=sys.stderr if args.output == STDOUT else sys.stdout)
+    if args.printer is not None:
+        _send(pdf, args.printer, format_worksheet_id(record_id))
     return 0
+
+
+def _send(pdf: bytes, printer: str, worksheet_id: str) -> None:
+    """The recorded bytes to the queue, through the same path as `worksheet --printer`."""
+    from core.printing import PrintError, send_pdf
+
+    try:
+        job = send_pdf(pdf, printer, worksheet_id)
+    except PrintError as error:
+        raise InputError("printer", f"{printer}: {error}") from None
+    print(printable(f"Reprinted {worksheet_id} on {printer} as job {job}"))
 
 
 def run_verify(args: argparse.Namespace) -> int:
@@ -174,9 +195,8 @@ def add_parsers(subparsers: SubParsers) -> None:
 
     reprint = subparsers.add_parser("reprint", help="write a recorded worksheet again")
     reprint.add_argument("id", help="worksheet ID, e.g. W-000042")
-    reprint.add_argument(
-        "-o", "--output", required=True, help="PDF file to write ('-' for standard output)"
-    )
+    reprint.add_argument("-o", "--output", help="PDF file to write ('-' for standard output)")
+    reprint.add_argument("--printer", help="print queue to send it to (see `printers`)")
     add_data_dir_option(reprint)
     reprint.set_defaults(run=run_reprint)
 

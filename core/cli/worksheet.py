@@ -9,6 +9,7 @@ chart is refused, naming what is missing, until ``missing_for_print`` is empty;
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import sqlite3
 import sys
@@ -18,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from core.calculation_models import CalculationResult
 from core.cli.calc import add_calc_options, form_from_args, priced
+from core.constants import DRAFT_ID, PAPER_SIZES, Paper
+from core.dates import parse_date, parse_datetime
 from core.documentation import (
     MAX_WORKSHEET_ID,
     Documentation,
@@ -26,18 +29,16 @@ from core.documentation import (
     fact_problems,
     fact_warnings,
     local_time,
-    missing_for_print,
 )
-from core.dose_input import DoseForm, DoseInputError, evaluate
+from core.dose_input import FIELD_NAMES, DoseForm, DoseInputError, evaluate
 from core.errors import InputError
+from core.session import DoseSession, SessionError
 from core.terminal import printable
 from core.text import shown
 
 if TYPE_CHECKING:
     from core.cli import SubParsers
     from core.recording import BuildPdf
-
-DRAFT_ID = "DRAFT"
 
 #: Command-line option (argparse dest) -> Documentation field, for the plain text fields.
 _TEXT_OPTIONS = {
@@ -57,22 +58,26 @@ _TEXT_OPTIONS = {
 }
 
 
-def _date(text: str, field: str) -> date:
+def _date(text: str, field: str, *, month_only: bool = False) -> date:
+    """A date as the window reads it (``core.dates``: ISO or MM/DD/YYYY)."""
     try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(field, f"'{shown(text)}' is not a date such as 2025-03-01") from None
+        parsed = parse_date(text, month_only=month_only)
+    except ValueError as error:
+        raise InputError(field, str(error)) from None
+    if parsed is None:
+        raise InputError(field, "is empty; write a date such as 2025-03-01")
+    return parsed
 
 
 def _datetime(text: str, field: str) -> datetime:
     try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(
-            field, f"'{shown(text)}' is not a date and time such as 2025-03-01T14:30"
-        ) from None
+        parsed = parse_datetime(text)
+    except ValueError as error:
+        raise InputError(field, str(error)) from None
+    if parsed is None:
+        raise InputError(field, "is empty; write a date and time such as 2025-03-01 14:30")
     # A time with an offset is kept as the local wall time, like one typed without.
-    return local_time(moment)
+    return local_time(parsed)
 
 
 def _record_id(text: str) -> int:
@@ -86,7 +91,7 @@ def _record_id(text: str) -> int:
 def _vials(args: argparse.Namespace, result: CalculationResult) -> tuple[VialRecord, ...]:
     """``--lot``/``--expiry`` pairs, one per vial opened, or one pair for all of them."""
     lots: list[str] = args.lot or []
-    expiries = [_date(text, "expiry") for text in args.expiry or []]
+    expiries = [_date(text, "expiry", month_only=True) for text in args.expiry or []]
     if len(lots) != len(expiries):
         raise InputError(
             "lot",
@@ -222,19 +227,17 @@ def _say(message: str, output: Path) -> None:
 
 
 def _record(
-    args: argparse.Namespace,
-    dose: DoseForm,
-    doc: Documentation,
-    result: CalculationResult,
-    build: BuildPdf,
+    args: argparse.Namespace, session: DoseSession, build: BuildPdf, result: CalculationResult
 ) -> tuple[str, bytes]:
-    """Record through the store, which reserves the ID the PDF prints; (ID, PDF bytes)."""
+    """Record through the session, which reserves the ID the PDF prints; (ID, PDF bytes).
+    ``result`` is the calculation as billed: priced, with the payer's route modifiers."""
     from core.data_dir import resolve_data_dir
-    from core.recording import record_worksheet
     from core.records import RecordStoreError
 
     try:
-        record, pdf = record_worksheet(resolve_data_dir(args.data_dir), dose, doc, result, build)
+        return session.record(resolve_data_dir(args.data_dir), build, result=result)
+    except SessionError as error:
+        raise InputError("worksheet", f"{error} (--draft writes a draft)") from None
     except RecordStoreError as error:
         raise InputError("records", str(error)) from None
     except OSError as error:
@@ -243,7 +246,30 @@ def _record(
             f"cannot record the worksheet in {error.filename} ({error.strerror}): choose "
             "another with --data-dir or UNITCALC_DATA_DIR",
         ) from None
-    return record.worksheet_id, pdf
+
+
+def _session(dose: DoseForm, doc: Documentation) -> DoseSession:
+    """The dose and its documentation as a session, signed off as the options say."""
+    session = DoseSession()
+    session.set_dose(dose)
+    if session.result is None:
+        key, message = next(iter(session.errors.items()))
+        raise InputError(FIELD_NAMES.get(key, key), message)
+    session.set_documentation(doc.model_copy(update={"verified_at": None}))
+    if doc.verified_at is not None:
+        with contextlib.suppress(SessionError):  # the blockers then say what is missing
+            session.verify(at=doc.verified_at)
+    return session
+
+
+def _print(pdf: bytes, printer: str, worksheet_id: str) -> str:
+    from core.printing import PrintError, send_pdf
+
+    try:
+        return send_pdf(pdf, printer, worksheet_id)
+    except PrintError as error:
+        kept = f"; recorded as {worksheet_id}" if worksheet_id != DRAFT_ID else ""
+        raise InputError("printer", f"{printer}: {error}{kept}") from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -253,6 +279,8 @@ def run(args: argparse.Namespace) -> int:
     from core.worksheet import build_worksheet
     from core.worksheet.case import Case, complete, load_case, shared_fields
 
+    if args.output is None and args.printer is None:
+        raise InputError("output", "give -o FILE, --printer NAME, or both")
     case = load_case(Path(args.case)) if args.case else Case()
     scanned = _scanned(args) if args.scan else ()
     dose, doc = shared_fields(_dose(args, case.dose), _documentation(args, case.documentation))
@@ -280,7 +308,6 @@ def run(args: argparse.Namespace) -> int:
         raise problem
     # The service date is the administration time; pricing uses that quarter's file.
     result = priced(result, args.data_dir, (doc.administered_at or now).date())
-    output = Path(args.output)
     service_date = doc.administered_at.date() if doc.administered_at else printed_at.date()
     result, checks = review_claim(
         result,
@@ -290,46 +317,59 @@ def run(args: argparse.Namespace) -> int:
         service_date=service_date,
         catalog=load_catalog(args.catalog) if args.catalog else None,
     )
+    session = _session(dose, doc)
+    session.expiring_today_blocks = args.expiring_today_blocks
+    paper = args.paper or _printer_paper(args.printer)
 
     def build(worksheet_id: str, replaces: int | None, draft: bool = False) -> bytes:
         return build_worksheet(
             result,
-            doc,
+            session.worksheet_documentation() if not draft else doc,
             worksheet_id=worksheet_id,
             printed_at=printed_at,
             replaces=replaces,
             draft=draft,
-            paper=args.paper,
+            paper=paper,
             checks=checks,
         )
 
-    missing = missing_for_print(doc, result, now, expiring_today_blocks=args.expiring_today_blocks)
+    missing = session.print_blockers(now)
     missing += blocking(checks, missing)
     if missing and not args.draft:
         raise InputError(
             "worksheet",
             "not ready for the chart: " + "; ".join(missing) + " (--draft writes a draft)",
         )
+    said = Path(args.output) if args.output is not None else Path("")
     if scanned:  # after the refusal, so a refused worksheet stays one line
         for warning in _scan_warnings(args, dose, doc, result):
             print(f"warning: {printable(warning)}", file=sys.stderr)
     if args.draft:
-        _write(output, build(DRAFT_ID, doc.replaces, draft=True))
-        _say(f"Draft written to {output} (not recorded; not for the chart)", output)
-        _print_warnings(result, doc, now, output)
+        pdf = build(DRAFT_ID, doc.replaces, draft=True)
+        if args.output is not None:
+            _write(Path(args.output), pdf)
+            _say(f"Draft written to {args.output} (not recorded; not for the chart)", said)
+        if args.printer is not None:
+            job = _print(pdf, args.printer, DRAFT_ID)
+            _say(f"Draft sent to {args.printer} as job {job} (not recorded)", said)
+        _print_warnings(result, doc, now, said)
         return 0
-    worksheet_id, pdf = _record(args, dose, doc, result, build)
-    _write(output, pdf, recorded=worksheet_id)
+    worksheet_id, pdf = _record(args, session, build, result)
+    if args.output is not None:
+        _write(Path(args.output), pdf, recorded=worksheet_id)
+        _say(f"Recorded worksheet {worksheet_id}; written to {args.output}", said)
+    if args.printer is not None:
+        job = _print(pdf, args.printer, worksheet_id)
+        _say(f"Recorded worksheet {worksheet_id}; sent to {args.printer} as job {job}", said)
     try:
         use_authorization(args.data_dir, doc, result, worksheet_id)
     except (OSError, sqlite3.Error) as error:
         raise InputError(
             "authorizations",
-            f"worksheet {worksheet_id} is recorded and written to {output}, but its use of "
+            f"worksheet {worksheet_id} is recorded, but its use of "
             f"the authorization was not counted ({error})",
         ) from None
-    _say(f"Recorded worksheet {worksheet_id}; written to {output}", output)
-    _print_warnings(result, doc, now, output)
+    _print_warnings(result, doc, now, said)
     return 0
 
 
@@ -340,6 +380,14 @@ def _print_warnings(
     when the PDF itself goes to stdout)."""
     for warning in (*(str(w) for w in result.warnings), *fact_warnings(doc, now)):
         _say(f"Warning: {warning}", output)
+
+
+def _printer_paper(printer: str | None) -> Paper:
+    """The worksheet in the printer's paper size; Letter without a printer."""
+    from core.constants import DEFAULT_PAPER
+    from core.printing import paper_of
+
+    return paper_of(printer) if printer else DEFAULT_PAPER
 
 
 def add_parsers(subparsers: SubParsers) -> None:
@@ -401,8 +449,14 @@ def add_parsers(subparsers: SubParsers) -> None:
         help="why a warning of the denial-risk check is accepted: 'CHECK-ID=REASON' (repeatable)",
     )
     out = parser.add_argument_group("output")
-    out.add_argument("-o", "--output", required=True, help="PDF file to write")
-    out.add_argument("--paper", choices=("a4", "letter"), default="letter", help="paper size")
+    out.add_argument("-o", "--output", help="PDF file to write")
+    out.add_argument("--printer", help="print queue to send the PDF to (see `printers`)")
+    out.add_argument(
+        "--paper",
+        choices=PAPER_SIZES,
+        default=None,
+        help="paper size (default: the printer's, else letter)",
+    )
     out.add_argument(
         "--draft",
         action="store_true",

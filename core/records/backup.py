@@ -297,17 +297,3 @@ def open_backup(path: Path) -> sqlite3.Connection:
         conn.close()
         raise BackupError(f"{path} fails verify ({report.message}); choose another backup")
     return conn
-
-
-def backup_at_start(data_dir: Path) -> Path | None:
-    """The backup made when the application starts, if the newest one lacks records;
-    failures are logged, never raised (this runs on a thread of its own)."""
-    from core.records.models import RecordStoreError
-    from core.records.store import RecordStore
-
-    try:
-        with RecordStore.open(data_dir) as store:
-            return store.backup_if_behind()
-    except (RecordStoreError, OSError):
-        log.warning("backup at start failed", exc_info=False)
-        return None

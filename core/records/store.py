@@ -37,6 +37,7 @@ from core.records.models import (
     DatabaseMissingError,
     RecordCorruptError,
     RecordNotFoundError,
+    RecordStoreError,
     StoreUnavailableError,
     VerifyReport,
     WorksheetRecord,
@@ -833,3 +834,14 @@ def _summary(row: tuple[Any, ...]) -> WorksheetRecordSummary:
         replaced_by=row[9],
         pdf_sha256=row[10],
     )
+
+
+def backup_at_start(data_dir: Path) -> Path | None:
+    """The backup made when the application starts, if the newest one lacks records;
+    failures are logged, never raised (this runs on a thread of its own)."""
+    try:
+        with RecordStore.open(data_dir) as store:
+            return store.backup_if_behind()
+    except (RecordStoreError, OSError):
+        log.warning("backup at start failed", exc_info=False)
+        return None

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 
 from core import formats
 from core.calculation_models import CalculationResult, ClaimLine
+from core.container_picture import ContainerBar, container_bars
 from core.documentation import Documentation, VialRecord, missing_for_print
 from core.pricing import dollars
 
@@ -139,6 +140,8 @@ class WorksheetContent:
     footer_patient: str
     necessity: tuple[tuple[Field, ...], ...] = ()
     checks: tuple[CheckRow, ...] = ()
+    #: Each container as a bar (given, waste, unit ticks, JW), as the window shows it.
+    bars: tuple[ContainerBar, ...] = ()
 
 
 def _given(label: str, value: str, required: bool = True) -> Field:
@@ -504,4 +507,5 @@ def worksheet_content(
         footer_patient=footer_patient,
         necessity=_necessity(doc, result),
         checks=_check_rows(_default_checks(result, doc, day) if checks is None else checks, doc),
+        bars=tuple(container_bars(result)),
     )

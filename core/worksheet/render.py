@@ -21,6 +21,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 from reportlab.platypus import TableStyle as TS
 from reportlab.platypus.flowables import HRFlowable
 
+from core.worksheet.bars import ContainerBarsFlowable
 from core.worksheet.content import DRAFT_MARK, TITLE, Field, Paper, WorksheetContent
 from core.worksheet.fonts import BOLD, REGULAR, printable, register_fonts
 from core.worksheet.page import FLAG, FOOTER_HEIGHT, INK, MUTED, RULE, Footer, canvas_maker
@@ -44,9 +45,14 @@ def markup(text: str) -> str:
     return escape(text, _ENTITIES).replace("\n", "<br/>")
 
 
+#: Line height as a multiple of the font size: tight enough that a normal case, with its
+#: container bars, necessity and denial-risk check, stays on one page.
+LEADING = 1.12
+
+
 def _style(name: str, size: float = 8.5, **kw: Any) -> ParagraphStyle:
     return ParagraphStyle(
-        name, fontName=kw.pop("font", REGULAR), fontSize=size, leading=size * 1.2, **kw
+        name, fontName=kw.pop("font", REGULAR), fontSize=size, leading=size * LEADING, **kw
     )
 
 
@@ -407,7 +413,8 @@ def build_pdf(content: WorksheetContent, paper: Paper = "letter") -> bytes:
         )
     )
     story.append(section(3, "Order and product", [label_value_grid(content.order, w)], w))
-    story.append(section(4, "Containers", _vials(content, w), w, aside=content.containers_summary))
+    containers = [*_vials(content, w), Spacer(0, 2), ContainerBarsFlowable(content.bars, w)]
+    story.append(section(4, "Containers", containers, w, aside=content.containers_summary))
     story.append(
         section(
             5, "Calculation", _calculation(content, w), w, aside="per-unit arithmetic, step by step"

@@ -16,7 +16,7 @@ from core.documentation import Documentation
 from core.dose_input import DoseForm, evaluate
 from core.errors import InputError
 from core.pricing import price_result
-from core.reference import open_reference
+from core.reference_data import open_reference
 from core.worksheet.content import worksheet_content
 from tests.cms_samples import pricing_csv, write
 

@@ -13,7 +13,8 @@ import pytest
 from core.cms.importer import import_files
 from core.cms.quarters import parse_quarter
 from core.cms.store import DB_FILENAME, ReferenceStore
-from core.reference import NO_REFERENCE_DATA, open_reference
+from core.reference import NO_REFERENCE_DATA
+from core.reference_data import open_reference
 from tests.cms_samples import Q4_2025, crosswalk_csv, pricing_csv, write, write_zip
 
 

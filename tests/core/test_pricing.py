@@ -15,7 +15,8 @@ from core.calculation_models import CalculationResult
 from core.cms.importer import import_files
 from core.dose_input import DoseForm, evaluate
 from core.pricing import dollars, price_result
-from core.reference import NO_REFERENCE_DATA, ReferenceData, open_reference
+from core.reference import NO_REFERENCE_DATA, ReferenceData
+from core.reference_data import open_reference
 from tests.cms_samples import Q4_2025, crosswalk_csv, pricing_csv, write
 
 FEB = date(2026, 2, 10)

@@ -23,7 +23,8 @@ from core.records import (
     format_worksheet_id,
     wait_for_backups,
 )
-from core.records.backup import JOURNAL_FILENAME, backup_at_start, backups, read_journal
+from core.records.backup import JOURNAL_FILENAME, backups, read_journal
+from core.records.store import backup_at_start
 
 
 def fake_pdf(worksheet_id: str, replaces: int | None) -> bytes:

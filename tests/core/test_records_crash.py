@@ -110,10 +110,15 @@ def check_store(data: Path, pdfs: Path, promised: set[int]) -> int:
     return report.checked
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_loses_nothing_that_was_reported(
     tmp_path: Path, child: subprocess.Popen[bytes]
 ) -> None:
-    seed = random.randrange(2**32)
+    # UNITCALC_CRASH_SEED replays a failing run; the seed is printed before anything runs,
+    # so even a hung or killed test run shows it.
+    seed = int(os.environ.get("UNITCALC_CRASH_SEED") or random.randrange(2**32))
+    print(f"\ncrash test seed {seed} (replay: UNITCALC_CRASH_SEED={seed})", flush=True)
+    sys.stderr.write(f"crash test seed {seed}\n")
     rng = random.Random(seed)
     data, pdfs = tmp_path / "data", tmp_path / "pdfs"
     promised: set[int] = set()

@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from core.worksheet.case import parse_case
+from tests.cli_run import run_main, run_script
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,13 +34,16 @@ DOC = [
 
 
 def run(*args: str | Path, data: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *map(str, args), "--data-dir", str(data)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
+    return run_main(*args, "--data-dir", data, cwd=ROOT)
+
+
+@pytest.mark.slow
+def test_smoke_worksheet_as_a_script(tmp_path: Path) -> None:
+    out = tmp_path / "w.pdf"
+    done = run_script("worksheet", *DOSE, *DOC, "-o", out, "--data-dir", tmp_path / "data")
+    assert done.returncode == 0, done.stderr
+    assert "Recorded worksheet W-000001" in done.stdout
+    assert out.read_bytes().startswith(b"%PDF-")
 
 
 def text(path: Path) -> str:

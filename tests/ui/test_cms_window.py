@@ -20,8 +20,8 @@ def _import(qtbot, window, tmp_path: Path) -> str:
         write(tmp_path / "asp.csv", pricing_csv()),
         write_zip(tmp_path / "xw.zip", {"xw.csv": crosswalk_csv()}),
     ]
-    with qtbot.waitSignal(window.cms.imported, timeout=20000) as signal:
-        window.cms.import_files(files)
+    with qtbot.waitSignal(window.features.cms.imported, timeout=20000) as signal:
+        window.features.cms.import_files(files)
         assert window.findChild(QProgressDialog, "cmsImportProgress") is not None
     return str(signal.args[0])
 
@@ -43,8 +43,11 @@ def test_import_prices_the_dose_on_screen_and_names_the_quarter(
     window.docs.administered_at.setText("2026-02-10 09:30")
     report = _import(qtbot, window, tmp_path)
     assert "asp.csv: pricing 2026Q1, 5 rows imported, 1 not usable" in report
-    result = window.result()
-    assert result is not None and result.pricing is not None
+    calculated = window.result()
+    assert calculated is not None
+    # The session holds the unit arithmetic; the dollars are priced for its service date.
+    result = window.features.cms.price(calculated, window.documentation().administered_at)
+    assert result.pricing is not None
     assert [str(line.payment) for line in result.claim_lines] == ["2309.104", "164.936"]
     status = _status(window)
     assert "2026Q1" in status and "waste recovered $164.936" in status

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 import ui.app
@@ -98,7 +97,13 @@ def test_the_application_starts_on_the_chosen_directory(
         assert window.data_dir == chosen  # type: ignore[attr-defined]
         window.mark_saved()  # type: ignore[attr-defined]
         window.close()  # type: ignore[attr-defined]
-        app.quit()
 
-    QTimer.singleShot(200, close_when_ready)
+    # The test's own event loop stands in for app.exec(): a real exec() and quit() in the
+    # middle of the suite left later background work without its answers.
+    def exec_until_closed() -> int:
+        qtbot.wait(200)
+        close_when_ready()
+        return 0
+
+    monkeypatch.setattr(app, "exec", exec_until_closed)
     assert ui.app.run([], data_dir=str(blocked)) == 0

@@ -47,5 +47,6 @@ def test_search_by_lot_or_serial(qtbot, isolated: Path) -> None:
     ):
         field.clear()
         qtbot.keyClicks(field, typed)
-        assert [row.worksheet_id for row in dialog.model.rows] == expected
+        # The search runs in the background; the list follows when it answers.
+        qtbot.waitUntil(lambda e=expected: [r.worksheet_id for r in dialog.model.rows] == e)
     dialog.close_store()

@@ -31,7 +31,7 @@ def test_the_form_is_autosaved_and_removed_when_recorded(qtbot, window, isolated
     window.autosave.flush(wait=True)
     draft = load_draft(isolated)
     assert draft is not None
-    assert draft["dose_ordered"] == "12" and draft["patientName"] == "Jane Example"
+    assert draft["dose_ordered"] == "12" and draft["patient_name"] == "Jane Example"
     window.mark_saved()
     assert load_draft(isolated) is None
 
@@ -44,7 +44,7 @@ def test_a_draft_is_offered_and_restored(qtbot, isolated) -> None:
             "vial_size": "10",
             "dose_ordered": "12",
             "administered": "12",
-            "patientName": "Jane Example",
+            "patient_name": "Jane Example",
         },
     )
     window = new_window(qtbot)

@@ -140,7 +140,7 @@ def test_an_exceeded_authorization_warns_and_prints_with_the_reason(
 
 def test_an_authorization_is_recorded_from_the_window(qtbot, window, isolated: Path) -> None:
     qtbot.mouseClick(child(window, "recordAuthorizationButton"), Qt.MouseButton.LeftButton)
-    dialog = window.necessity.dialog
+    dialog = window.features.necessity.dialog
     type_into(qtbot, dialog, "authNumber", "PA-NEW")
     payer = child(dialog, "authPayer")
     assert isinstance(payer, QComboBox)

@@ -42,3 +42,27 @@ def test_reportlab_and_the_records_database_load_only_when_first_needed(tmp_path
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "none"
+
+
+BEFORE_PAINT = """
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+import main
+window = main.build_window()   # built, not yet painted: the engine is not needed yet
+print('pydantic' in sys.modules)
+"""
+
+
+def test_the_window_is_built_without_the_engine(tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "UNITCALC_DATA_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", BEFORE_PAINT],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "False"

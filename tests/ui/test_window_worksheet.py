@@ -175,6 +175,7 @@ def test_ctrl_h_opens_the_history_and_starts_a_correction_from_it(
     qtbot.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
     dialog = window.findChild(HistoryDialog)
     assert dialog is not None and dialog.isVisible()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=20_000)  # the check runs off-thread
     assert "Records intact" in dialog.findChild(QLabel, "historyIntegrity").text()
     dialog.select(1)
     dialog.correct()

@@ -1,0 +1,78 @@
+"""Each container opened as a bar: what was given, what was wasted, the unit ticks, the JW units.
+
+The window's result panel and the worksheet draw the same picture from this model, so
+what the technician sees is what the chart shows. Positions are exact fractions of a
+container's length (0 at the left, 1 at the right); only the drawing turns them into
+pixels or points.
+
+For the 12 mL example (two 10 mL containers, J1410 per 5 mL): the first bar is given in
+full, the second up to 2/10 and wasted after; ticks every 5 mL; the JW unit spans
+5 to 10 mL of the second container (3 units given cover 15 mL of the 20 mL opened).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from core.calculation_models import CalculationResult
+from core.quantities import Unit
+
+__all__ = ["ContainerBar", "container_bars", "ml_per_unit"]
+
+
+@dataclass(frozen=True)
+class ContainerBar:
+    size_ml: Decimal
+    #: Given from the left up to here (0 to 1).
+    given: Fraction
+    #: Unit boundaries inside this container (0 < tick < 1).
+    ticks: tuple[Fraction, ...]
+    #: The stretch billed as JW waste in this container, if any.
+    jw: tuple[Fraction, Fraction] | None
+    #: What is not given stays in the container (multi-dose) instead of being wasted.
+    kept: bool
+
+
+def ml_per_unit(result: CalculationResult) -> Fraction | None:
+    """The mL in one billing unit, exactly (``None`` when a mass unit has no
+    concentration): 100 mg at 9 % is 10/9 mL."""
+    if result.dosage.unit is Unit.ML:
+        return Fraction(result.dosage.amount)
+    if result.concentration is None:
+        return None
+    return result.concentration.ml_for(result.dosage)
+
+
+def container_bars(result: CalculationResult) -> list[ContainerBar]:
+    """One bar per container opened, in the order they are used."""
+    per_unit = ml_per_unit(result)
+    unit = Fraction(per_unit) if per_unit else None
+    given_total = Fraction(result.administered_ml)
+    jw_start = unit * result.units_administered if unit else None
+    jw_end = unit * (result.units_administered + result.units_wasted) if unit else None
+    bars: list[ContainerBar] = []
+    start = Fraction(0)  # mL opened before this container
+    for use in result.containers:
+        for _ in range(use.count):
+            size = Fraction(use.size_ml)
+            end = start + size
+            given = min(max(given_total - start, Fraction(0)), size) / size
+            ticks: tuple[Fraction, ...] = ()
+            if unit:
+                first = (start // unit + 1) * unit
+                marks: list[Fraction] = []
+                mark = first
+                while mark < end and len(marks) < 200:  # a drawing needs no more
+                    marks.append((mark - start) / size)
+                    mark += unit
+                ticks = tuple(marks)
+            jw = None
+            if jw_start is not None and jw_end is not None and result.units_wasted:
+                low, high = max(jw_start, start), min(jw_end, end)
+                if low < high:
+                    jw = ((low - start) / size, (high - start) / size)
+            bars.append(ContainerBar(use.size_ml, given, ticks, jw, result.multi_dose))
+            start = end
+    return bars

@@ -1,0 +1,171 @@
+"""Long work over the records store, made to run off the window's thread and be cancelled.
+
+Each job opens its own ``RecordStore`` (a SQLite connection belongs to the thread that
+opened it), takes a ``CancelToken``, and raises ``RecordStoreError`` for anything the
+database says, so callers (the history window) never see ``sqlite3``. Cancelling
+interrupts SQLite between steps (``Cancelled`` is raised); the store is left as it was.
+
+    token = CancelToken()
+    report = verify_records(data_dir, full=True, token=token)  # token.cancel() elsewhere
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.queues
+import queue
+import sqlite3
+import threading
+import typing
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from core.records import RecordStore, RecordStoreError, VerifyReport, to_csv
+from core.records.models import WorksheetRecordSummary
+
+__all__ = [
+    "CancelToken",
+    "Cancelled",
+    "export_records",
+    "read_pdf",
+    "search_records",
+    "verify_records",
+]
+
+#: SQLite virtual-machine steps between looks at the cancel token.
+_STEPS_PER_CHECK = 20_000
+T = TypeVar("T")
+
+
+class Cancelled(Exception):
+    """The job was cancelled before it finished; nothing was changed."""
+
+
+class CancelToken:
+    """Shared between the job and whoever may cancel it (any thread)."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def check(self) -> None:
+        if self.cancelled:
+            raise Cancelled
+
+
+@contextmanager
+def _store(data_dir: Path, token: CancelToken) -> Iterator[RecordStore]:
+    """The store, opened in this thread, interrupted by the token; database errors as
+    ``RecordStoreError``."""
+    token.check()
+    try:
+        with RecordStore.open(data_dir) as store:
+            # The store keeps its connection private; interrupting it is this module's job.
+            connection: sqlite3.Connection = store._conn
+            connection.set_progress_handler(lambda: int(token.cancelled), _STEPS_PER_CHECK)
+            yield store
+    except sqlite3.OperationalError as error:
+        if token.cancelled:
+            raise Cancelled from None
+        raise RecordStoreError(f"the records could not be read ({error})") from None
+    except sqlite3.Error as error:
+        raise RecordStoreError(f"the records could not be read ({error})") from None
+    token.check()
+
+
+def _run(data_dir: Path, token: CancelToken, work: Callable[[RecordStore], T]) -> T:
+    with _store(data_dir, token) as store:
+        return work(store)
+
+
+def verify_records(data_dir: Path, *, full: bool, token: CancelToken) -> VerifyReport:
+    """The tamper check (``full``: every PDF rehashed too).
+
+    The full check reads and hashes every PDF (about half a minute for 100,000
+    worksheets), so it runs in a separate process: the window's process keeps its
+    interpreter to itself and typing does not wait for it. Cancelling ends that process
+    (it only reads).
+    """
+    if full:
+        return _in_process_of_its_own(_verify_full, data_dir, token)
+    return _run(data_dir, token, lambda store: store.verify(check_pdfs=False))
+
+
+def _verify_full(data_dir: Path) -> VerifyReport:
+    with RecordStore.open(data_dir) as store:
+        return store.verify(check_pdfs=True)
+
+
+def _child(
+    work: Callable[[Path], T], data_dir: Path, answers: multiprocessing.queues.Queue[Any]
+) -> None:  # in the child process
+    try:
+        answers.put(("ok", work(data_dir)))
+    except RecordStoreError as error:
+        answers.put(("error", str(error)))
+    except sqlite3.Error as error:
+        answers.put(("error", f"the records could not be read ({error})"))
+    except Exception as error:
+        answers.put(("error", f"{type(error).__name__}: {error}"))
+
+
+def _in_process_of_its_own(work: Callable[[Path], T], data_dir: Path, token: CancelToken) -> T:
+    """``work(data_dir)`` in a new process (a top-level function); its answer, or
+    ``RecordStoreError`` with its message; ``Cancelled`` (the process ended) on cancel."""
+    token.check()
+    context = multiprocessing.get_context("spawn")
+    answers: multiprocessing.queues.Queue[Any] = context.Queue()
+    child = context.Process(target=_child, args=(work, data_dir, answers), daemon=True)
+    child.start()
+    try:
+        while True:
+            if token.cancelled:
+                child.terminate()
+                raise Cancelled
+            try:
+                kind, value = answers.get(timeout=0.05)
+            except queue.Empty:
+                if not child.is_alive() and answers.empty():
+                    raise RecordStoreError("the check stopped unexpectedly") from None
+                continue
+            if kind == "ok":
+                return typing.cast(T, value)
+            raise RecordStoreError(str(value))
+    finally:
+        child.join(timeout=5)
+        if child.is_alive():
+            child.kill()
+        answers.close()
+
+
+def search_records(
+    data_dir: Path, filters: Mapping[str, Any], *, limit: int | None, token: CancelToken
+) -> list[WorksheetRecordSummary]:
+    """Summaries matching ``filters`` (``RecordStore.list`` keywords), newest first."""
+    return _run(data_dir, token, lambda store: store.list(**filters, limit=limit))
+
+
+def export_records(
+    data_dir: Path, filters: Mapping[str, Any], path: Path, *, token: CancelToken
+) -> int:
+    """Every worksheet matching ``filters`` as CSV at ``path`` (atomic, with a byte-order
+    mark so spreadsheets read accented names as UTF-8); the number of rows."""
+    from core.atomic import write_atomic
+
+    rows = search_records(data_dir, filters, limit=None, token=token)
+    token.check()
+    write_atomic(path, to_csv(rows).encode("utf-8-sig"))
+    return len(rows)
+
+
+def read_pdf(data_dir: Path, record_id: int, *, token: CancelToken) -> bytes:
+    """The recorded PDF bytes (refused if they no longer match their SHA-256)."""
+    return _run(data_dir, token, lambda store: store.pdf(record_id))

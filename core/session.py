@@ -1,0 +1,329 @@
+"""One dose from typing to record: the state the window shows and the command line drives.
+
+A ``DoseSession`` holds the dose inputs as typed, the result (or the problem with each
+field), the documentation, the two-person verification, what still blocks printing,
+the worksheet once recorded, and the worksheet it corrects. It knows nothing of Qt:
+the window forwards each edit (``set_dose``, ``set_documentation``, ``verify``) and
+redraws from the session; ``main.py worksheet`` does the same from its options::
+
+    session = DoseSession()
+    session.set_dose(DoseForm(vial_size="10", dose_ordered="12", administered="12"))
+    session.result.units_administered            # 3
+    session.set_documentation(Documentation(prepared_by="JK", verified_by="MO", ...))
+    session.verify()                              # undone by the next change to the dose
+    session.print_blockers()                      # [] when it may go into the chart
+    worksheet_id, pdf = session.record(data_dir, build_pdf)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.calculation_models import CalculationResult
+from core.catalog import Catalog, PayerList, default_catalog, default_payers
+from core.constants import DIFFERENT_PEOPLE
+from core.documentation import Documentation, missing_for_print, same_person
+from core.dose_input import FIELD_NAMES, DoseForm, DoseInputError, evaluate
+from core.errors import InputError
+from core.ndc import parse_ndc
+
+if TYPE_CHECKING:
+    from core.recording import BuildPdf
+    from core.records import WorksheetRecord
+
+__all__ = ["DIFFERENCE_WARNINGS", "CodeNote", "DoseSession", "SessionError", "field_sentence"]
+
+#: Warnings that ask for the reason the amount administered differs from the order.
+DIFFERENCE_WARNINGS = frozenset({"administered-more", "administered-less"})
+NOT_CALCULATED = "the dose is not calculated"
+NOT_VERIFIED = "the dose has not been verified"
+
+
+class SessionError(Exception):
+    """A step the session refused (verify an incomplete dose, record an unready one)."""
+
+
+@dataclass(frozen=True)
+class CodeNote:
+    """Where the chosen code's definition comes from; ``warning`` when not CMS data."""
+
+    text: str
+    warning: bool
+
+
+@dataclass(frozen=True)
+class _Verification:
+    dose: DoseForm
+    prepared_by: str
+    verified_by: str
+    at: datetime
+
+
+def _minute(clock: Callable[[], datetime]) -> datetime:
+    return clock().replace(second=0, microsecond=0)
+
+
+class DoseSession:
+    """One dose. ``clock`` gives local time (tests pass a fixed one)."""
+
+    def __init__(
+        self,
+        catalog: Catalog | None = None,
+        payers: PayerList | None = None,
+        clock: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        self.catalog = catalog or default_catalog()
+        self.payers = payers or default_payers()
+        self.clock = clock
+        self.dose = DoseForm()
+        self.documentation = Documentation()
+        self.result: CalculationResult | None = None
+        #: Field key (``core.dose_input.FIELD_NAMES``) -> what is wrong with it, in words.
+        self.errors: dict[str, str] = {}
+        self.prepared_at: datetime | None = None
+        #: Record id of the worksheet this dose corrects, while a correction is open.
+        self.replaces: int | None = None
+        #: Why the last verification was undone, until the dose is verified again.
+        self.undone_because: str | None = None
+        #: The facility's setting: a vial expiring on the day of administration blocks.
+        self.expiring_today_blocks = False
+        #: More checks that can stop printing (the window's denial-risk check, ...), each
+        #: answering with what blocks, in words.
+        self.blocker_sources: list[Callable[[], list[str]]] = []
+        self._verification: _Verification | None = None
+        self._recorded: tuple[tuple[DoseForm, Documentation], str, bytes] | None = None
+        self.set_dose(DoseForm())
+
+    # -- inputs ------------------------------------------------------------------------------
+
+    def set_dose(self, form: DoseForm) -> bool:
+        """Take the dose as typed and recalculate; ``True`` if it changed.
+
+        A half-typed NDC must not blank the result, so it is left out of the
+        calculation (and named in ``errors``) until it reads as an NDC.
+        """
+        ndc_problem = self._ndc_problem(form.ndc)
+        calculated = form.model_copy(update={"ndc": ""}) if ndc_problem else form
+        try:
+            result: CalculationResult | None = evaluate(calculated, self.catalog, self.payers)
+            errors: dict[str, str] = {}
+        except DoseInputError as problems:
+            result, errors = None, problems.messages
+        if ndc_problem:
+            errors["ndc"] = ndc_problem
+        changed = form != self.dose
+        if changed:
+            self.prepared_at = _minute(self.clock)
+        self.dose, self.result, self.errors = form, result, errors
+        verification = self._verification
+        if verification is not None and verification.dose != form:
+            self._undo("the dose changed")
+        return changed
+
+    def set_documentation(self, documentation: Documentation) -> None:
+        """Take the documentation as typed. Changing who prepared or verified undoes the
+        verification; the verification and preparation times are the session's own."""
+        verification = self._verification
+        if verification is not None and (
+            verification.prepared_by != documentation.prepared_by
+            or verification.verified_by != documentation.verified_by
+        ):
+            self._undo("who prepared or verified changed")
+        self.documentation = documentation
+
+    @staticmethod
+    def _ndc_problem(text: str) -> str | None:
+        if not text.strip():
+            return None
+        try:
+            parse_ndc(text, FIELD_NAMES["ndc"])
+        except InputError as error:
+            return error.message
+        return None
+
+    # -- verification ------------------------------------------------------------------------
+
+    @property
+    def verified_at(self) -> datetime | None:
+        return self._verification.at if self._verification is not None else None
+
+    def verification_problem(self) -> str | None:
+        """Why the dose on screen cannot be verified now, in words; ``None`` if it can."""
+        prepared, verified = self.documentation.prepared_by, self.documentation.verified_by
+        if not prepared.strip():
+            return "Enter who prepared the dose."
+        if not verified.strip():
+            return "Enter who verifies the dose."
+        if same_person(prepared, verified):
+            return f"Verified by {DIFFERENT_PEOPLE}."
+        if self.result is None:
+            return "The dose must be calculated before it can be verified."
+        return None
+
+    def names_conflict(self) -> bool:
+        doc = self.documentation
+        return bool(doc.verified_by.strip()) and same_person(doc.prepared_by, doc.verified_by)
+
+    def verify(self, at: datetime | None = None) -> datetime:
+        """The nurse confirms the dose on screen (now, or ``at``); raises ``SessionError``."""
+        problem = self.verification_problem()
+        if problem is not None:
+            raise SessionError(problem)
+        moment = at or _minute(self.clock)
+        doc = self.documentation
+        self._verification = _Verification(self.dose, doc.prepared_by, doc.verified_by, moment)
+        self.undone_because = None
+        return moment
+
+    def _undo(self, why: str) -> None:
+        self._verification = None
+        self.undone_because = why
+
+    # -- what the dose asks for ------------------------------------------------------------
+
+    @property
+    def needs_difference_reason(self) -> bool:
+        result = self.result
+        return result is not None and any(w.id in DIFFERENCE_WARNINGS for w in result.warnings)
+
+    def container_sizes(self) -> list[str]:
+        """Each container opened, by its size in mL as shown (``["10", "10"]``)."""
+        from core import formats
+
+        if self.result is None:
+            return []
+        return [formats.number(c.size_ml) for c in self.result.containers for _ in range(c.count)]
+
+    def code_note(self) -> CodeNote:
+        """Where the chosen code's definition comes from, and a product billed elsewhere."""
+        hcpcs = self.dose.code or self.catalog.default_code.hcpcs
+        code = next((c for c in self.catalog.codes if c.hcpcs == hcpcs), None)
+        if code is None:
+            return CodeNote("", False)
+        source = self.result.code_source if self.result is not None else code.source
+        if code.cms_verified:
+            note = CodeNote(f"Definition: {source}", False)
+        else:
+            note = CodeNote(f"Definition not CMS-verified. Source: {source}", True)
+        product = next((p for p in self.catalog.products if p.name == self.dose.product), None)
+        if product is not None and product.hcpcs != code.hcpcs:
+            note = CodeNote(f"{note.text} {product.name} is listed under {product.hcpcs}.", True)
+        return note
+
+    def product_defaults(self, name: str) -> tuple[str, str] | None:
+        """A catalog product's route and concentration percent (``("IV", "10")``)."""
+        from core import formats
+
+        product = next((p for p in self.catalog.products if p.name == name), None)
+        if product is None:
+            return None
+        return product.route, formats.number(product.concentration.percent)
+
+    # -- printing and recording --------------------------------------------------------------
+
+    def worksheet_documentation(self, facility: str | None = None) -> Documentation:
+        """The documentation as it prints: with preparation and verification times and the
+        worksheet it corrects (``facility`` fills the header when given)."""
+        update: dict[str, object] = {
+            "prepared_at": self.documentation.prepared_at or self.prepared_at,
+            "verified_at": self.verified_at,
+            "replaces": self.replaces or self.documentation.replaces,
+        }
+        if facility is not None:
+            update["facility"] = facility
+        return self.documentation.model_copy(update=update)
+
+    def print_blockers(self, now: datetime | None = None) -> list[str]:
+        """What stops the worksheet from going into the chart; empty when it may.
+        ``now`` (default: the session's clock) judges the administration time."""
+        if self.result is None:
+            return [NOT_CALCULATED]
+        problems = missing_for_print(
+            self.worksheet_documentation(),
+            self.result,
+            now or self.clock(),
+            expiring_today_blocks=self.expiring_today_blocks,
+        )
+        if "ndc" in self.errors:
+            problems.append(f"NDC: {self.errors['ndc']}")
+        if self.verified_at is None and NOT_VERIFIED not in problems:
+            problems.append(NOT_VERIFIED)
+        for source in self.blocker_sources:
+            problems += [p for p in source() if p not in problems]
+        return problems
+
+    def record(
+        self,
+        data_dir: Path,
+        build: BuildPdf,
+        *,
+        facility: str | None = None,
+        extra_inputs: Mapping[str, object] | None = None,
+        result: CalculationResult | None = None,
+    ) -> tuple[str, bytes]:
+        """Record the worksheet and return (worksheet ID, PDF bytes).
+
+        Recording the same worksheet again without a change returns the same record,
+        not a duplicate. Raises ``SessionError`` while something blocks printing, and the
+        store's ``RecordStoreError`` or ``OSError`` when it cannot write. ``result`` is the
+        calculation as billed when review or pricing changed it (route modifiers, dollars).
+        """
+        from core.recording import record_worksheet
+
+        blockers = self.print_blockers()
+        if blockers or self.result is None:
+            raise SessionError("not ready for the chart: " + "; ".join(blockers))
+        doc = self.worksheet_documentation(facility)
+        key = (self.dose, doc)
+        if self._recorded is not None and self._recorded[0] == key:
+            return self._recorded[1], self._recorded[2]
+        record, pdf = record_worksheet(
+            data_dir, self.dose, doc, result or self.result, build, extra_inputs=extra_inputs
+        )
+        self._recorded = (key, record.worksheet_id, pdf)
+        return record.worksheet_id, pdf
+
+    @property
+    def recorded_id(self) -> str | None:
+        """The worksheet ID recorded for the dose and documentation as they are now;
+        ``None`` once anything changed since (or nothing was recorded)."""
+        if self._recorded is None:
+            return None
+        (dose, doc), worksheet_id, _ = self._recorded
+        current = self.worksheet_documentation(doc.facility)
+        return worksheet_id if (self.dose, current) == (dose, doc) else None
+
+    # -- corrections and a new dose ----------------------------------------------------------
+
+    def start_correction(self, record: WorksheetRecord) -> dict[str, str]:
+        """Open a recorded worksheet again: its form fields (core names); the worksheet
+        recorded next replaces it."""
+        from core.drafts import fields_from_record
+
+        self.replaces = record.id
+        self._verification = None  # the reopened dose is verified again before printing
+        self.undone_because = None
+        return fields_from_record(record.inputs)
+
+    def stop_correction(self) -> None:
+        self.replaces = None
+
+    def clear(self) -> None:
+        """A new dose: inputs, verification and correction forgotten."""
+        self._verification = None
+        self.undone_because = None
+        self.replaces = None
+        self.documentation = Documentation()
+        self.set_dose(DoseForm())
+
+
+def field_sentence(key: str, message: str) -> str:
+    """``dose_ordered`` + ``is empty; enter an amount`` -> ``Dose ordered is empty; ...``."""
+    name = FIELD_NAMES.get(key, key.replace("_", " "))
+    name = name[:1].upper() + name[1:]
+    joined = " " if message.split(" ", 1)[0] in {"is", "must", "has", "cannot"} else ": "
+    return f"{name}{joined}{message}"

@@ -1,0 +1,162 @@
+"""Print queues: the PDF goes to CUPS as it is, in the printer's paper size.
+
+The last test prints through a real CUPS PDF queue (Debian ``cups`` and
+``printer-driver-cups-pdf``; ``.ci/run`` sets one up) and reads the spooled PDF's text.
+It is skipped where no CUPS scheduler with a cups-pdf queue is running.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from core import printing
+from core.cli import run_command
+
+from .test_worksheet_cli import DOC, DOSE
+
+
+def fake_commands(monkeypatch: pytest.MonkeyPatch, answers: dict[str, str]) -> list[list[str]]:
+    calls: list[list[str]] = []
+
+    def run(args: list[str], data: bytes | None = None) -> str:
+        calls.append(args)
+        if args[0] not in answers:
+            raise printing.PrintError(f"{args[0]} failed")
+        return answers[args[0]]
+
+    monkeypatch.setattr(printing, "_run", run)
+    monkeypatch.setattr(printing, "uses_cups", lambda: True)
+    return calls
+
+
+def test_queues_are_listed_with_the_default_and_their_paper(monkeypatch) -> None:
+    fake_commands(
+        monkeypatch,
+        {
+            "lpstat": "Office\nPDF\n",
+            "lpoptions": "PageSize/Page Size: Letter Legal *A4 A5\nResolution/Res: *300dpi\n",
+        },
+    )
+    answers = {"-e": "Office\nPDF\n", "-d": "system default destination: PDF\n"}
+    monkeypatch.setattr(
+        printing,
+        "_run",
+        lambda args, data=None: (
+            answers[args[1]]
+            if args[0] == "lpstat"
+            else ("PageSize/Page Size: Letter Legal *A4 A5\n")
+        ),
+    )
+    assert printing.printers() == [
+        printing.Printer("Office", False, "a4"),
+        printing.Printer("PDF", True, "a4"),
+    ]
+
+
+def test_unknown_paper_is_letter(monkeypatch) -> None:
+    fake_commands(monkeypatch, {"lpoptions": "PageSize/Page Size: *Legal Letter\n"})
+    assert printing.paper_of("Office") == "letter"
+
+
+def test_the_pdf_itself_goes_to_the_queue_titled_by_worksheet_id(monkeypatch) -> None:
+    calls = fake_commands(monkeypatch, {"lp": "request id is Office-7 (1 file(s))\n"})
+    assert printing.send_pdf(b"%PDF-1.4", "Office", "W-000001") == "Office-7"
+    assert calls == [
+        ["lp", "-d", "Office", "-t", "W-000001", "-o", "document-format=application/pdf", "-"]
+    ]
+
+
+def test_a_name_that_reads_as_an_option_is_refused(monkeypatch) -> None:
+    fake_commands(monkeypatch, {})
+    with pytest.raises(printing.PrintError, match="not a printer name"):
+        printing.send_pdf(b"%PDF-1.4", "-oevil", "W-000001")
+
+
+def test_a_failed_print_keeps_the_record_and_says_so(monkeypatch, tmp_path: Path, capsys) -> None:
+    fake_commands(monkeypatch, {"lpoptions": ""})
+    status = run_command(
+        ["worksheet", *DOSE, *DOC, "--printer", "Nowhere", "--data-dir", str(tmp_path)]
+    )
+    assert status == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("unitcalc: printer: Nowhere: lp failed; recorded as W-000001")
+
+
+def test_printers_command_without_queues(monkeypatch, capsys) -> None:
+    monkeypatch.setattr(printing, "printers", lambda: [])
+    assert run_command(["printers"]) == 0
+    assert capsys.readouterr().out.startswith("No printers:")
+
+
+def _cups_pdf_queue() -> str | None:
+    """The name of a running CUPS queue that writes PDFs (cups-pdf), or ``None``."""
+    if shutil.which("lpstat") is None:
+        return None
+    try:
+        running = subprocess.run(["lpstat", "-r"], capture_output=True, text=True, timeout=10)
+        devices = subprocess.run(["lpstat", "-v"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if "is running" not in running.stdout or "not running" in running.stdout:
+        return None
+    match = re.search(r"device for (\S+): cups-pdf:/", devices.stdout)
+    return match.group(1) if match else None
+
+
+def _cups_pdf_output() -> Path:
+    out = "${HOME}/PDF"
+    conf = Path("/etc/cups/cups-pdf.conf")
+    if conf.exists():
+        for line in conf.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("Out "):
+                out = line.split(None, 1)[1].strip()
+    return Path(
+        out.replace("${HOME}", str(Path.home())).replace("${USER}", os.environ.get("USER", ""))
+    )
+
+
+def _spooled_text(pattern: str) -> str:
+    """The text of the PDF cups-pdf writes for a job, once it is complete."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        for path in _cups_pdf_output().glob(pattern):
+            try:
+                reader = PdfReader(io.BytesIO(path.read_bytes()))
+                return " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+            except PdfReadError:
+                continue  # still being written
+    raise AssertionError(f"{pattern} never reached {_cups_pdf_output()}")
+
+
+def test_a_real_cups_queue_prints_the_worksheet_text(tmp_path: Path, capsys) -> None:
+    queue = _cups_pdf_queue()
+    if queue is None:
+        pytest.skip("no CUPS scheduler with a cups-pdf queue is running (.ci/run starts one)")
+    # cups-pdf re-writes the PDF through Ghostscript, which keeps the text of the
+    # embedded font but not every accent, so this name is plain.
+    patient = ["--patient", "Jane Q. Example"]
+    status = run_command(
+        ["worksheet", *DOSE, *DOC, *patient, "--printer", queue, "--data-dir", str(tmp_path)]
+    )
+    out = capsys.readouterr().out
+    assert status == 0, out
+    job = re.search(r"as job \S+-(\d+)", out)
+    assert job is not None, out
+    text = _spooled_text(f"*job_{job.group(1)}.pdf")
+    claim_lines = (
+        "1 J1410 none 3 units N400002759701ML12",
+        "2 J1410-JW JW 1 unit N400002759701ML8",
+    )
+    for expected in ("Jane Q. Example", "W-000001", *claim_lines):
+        assert expected in text

@@ -1,0 +1,228 @@
+"""What a technician at a real desk needs: a small screen, the keyboard, settings, printing."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPageSize
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QComboBox, QWidget
+
+from core.records import RecordStore
+from ui import settings as prefs
+
+from .test_window import child, enter_dose, type_into
+from .test_window_worksheet import fill
+
+
+def visible_in_page(window, widget: QWidget) -> bool:
+    scroll = next(s for s in window.column_scrolls if s.widget().isAncestorOf(widget))
+    viewport = scroll.viewport()
+    if not window.rect().contains(viewport.mapTo(window, viewport.rect().bottomRight())):
+        return False
+    top_left = widget.mapTo(viewport, widget.rect().topLeft())
+    bottom_right = widget.mapTo(viewport, widget.rect().bottomRight())
+    return viewport.rect().contains(top_left) and viewport.rect().contains(bottom_right)
+
+
+def test_every_control_is_reachable_on_a_1024x600_screen(qtbot, window) -> None:
+    window.resize(1024, 600 - 40)  # the screen minus a panel
+    fill(qtbot, window)  # Verify and Print take the focus once they can be used
+    qtbot.wait(10)
+    for name in ("doseOrdered", "wasteWitness", "preparedBy", "printButton"):
+        widget = child(window, name)
+        widget.setFocus()
+        qtbot.waitUntil(lambda w=widget: visible_in_page(window, w))
+    assert visible_in_page(window, child(window, "verifyButton"))  # beside Print
+
+
+def test_the_window_opens_inside_the_screen(window) -> None:
+    screen = window.screen().availableGeometry()
+    assert screen.contains(window.frameGeometry())
+
+
+def test_the_scroll_areas_are_no_tab_stops(window) -> None:
+    assert [s.focusPolicy() for s in window.column_scrolls] == [Qt.FocusPolicy.NoFocus] * 3
+
+
+def test_tab_goes_through_the_amounts_then_the_documentation(qtbot, window) -> None:
+    order = []
+    widget = child(window, "doseOrdered")
+    widget.setFocus()
+    for _ in range(20):
+        order.append(window.focusWidget().objectName())
+        qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
+    assert order[:6] == [
+        "doseOrdered",
+        "weight",
+        "vialSize",
+        "vialCount",
+        "amountAdministered",
+        "patientName",
+    ]
+    assert "doseUnit" not in order[:19]  # units come after the whole dose
+    assert order.index("preparedBy") - order.index("amountAdministered") <= 12
+
+
+def test_enter_on_the_focused_verify_button_verifies(qtbot, window) -> None:
+    enter_dose(qtbot, window, "10", "12", "12")
+    type_into(qtbot, window, "preparedBy", "TN")
+    type_into(qtbot, window, "verifiedBy", "RP")
+    button = child(window, "verifyButton")
+    button.setFocus()
+    qtbot.keyClick(button, Qt.Key.Key_Return)
+    assert window.documentation().verified_at is not None
+
+
+def test_preview_has_a_shortcut(qtbot, window) -> None:
+    enter_dose(qtbot, window, "10", "12", "12")
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_P,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    dialog = window.worksheet.actions.dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.close()
+
+
+def test_a_status_message_does_not_move_the_columns(qtbot, window) -> None:
+    panel = child(window, "printButton")
+    before = panel.mapTo(window, panel.rect().topLeft())
+    window.statusBar().showMessage("Draft saved", 4000)
+    qtbot.wait(10)
+    assert panel.mapTo(window, panel.rect().topLeft()) == before
+    window.statusBar().clearMessage()
+    qtbot.wait(10)
+    assert panel.mapTo(window, panel.rect().topLeft()) == before
+
+
+def test_first_run_offers_the_settings_and_they_are_kept(qtbot, window) -> None:
+    from ui.settings_dialog import SettingsDialog
+
+    banner = child(window, "setupBanner")
+    assert banner.isVisible() and "Facility" in banner.message.text()
+    qtbot.mouseClick(window.setup_banner.button("setupButton"), Qt.MouseButton.LeftButton)
+    dialog = window.findChild(SettingsDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.facility.setText("Riverside Infusion Center")
+    paper = dialog.findChild(QComboBox, "settingsPaper")
+    paper.setCurrentIndex(paper.findData("a4"))
+    dialog.accept()
+    assert not banner.isVisible()
+    assert window.settings.value(prefs.FACILITY) == "Riverside Infusion Center"
+    assert window.worksheet.actions.paper == "a4"
+    assert window.settings.value(prefs.SET_UP) in (True, "true")
+
+
+def test_the_save_dialog_suggests_no_patient_identifier(qtbot, window) -> None:
+    fill(qtbot, window)
+    asked: list[str] = []
+    window.worksheet.actions.ask_path = lambda suggested: asked.append(suggested) or ""
+    window.worksheet.actions.save_worksheet()
+    assert re.fullmatch(r"worksheet-new-\d{4}-\d{2}-\d{2}\.pdf", asked[0])
+    assert "00123456" not in asked[0]
+
+
+def test_the_worksheet_is_made_on_the_printers_paper(
+    qtbot, window, tmp_path: Path, isolated
+) -> None:
+    fill(qtbot, window)
+    out = tmp_path / "a4.pdf"
+
+    def choose_a4(printer: QPrinter) -> bool:
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out))
+        return True
+
+    window.worksheet.actions.ask_printer = choose_a4
+    window.request_print()
+    box = PdfReader(out).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+    with RecordStore.open(isolated) as store:
+        assert store.pdf(1) == out.read_bytes()  # the printed file is the recorded PDF
+
+
+def test_a_queue_gets_the_pdf_itself_and_is_remembered(
+    qtbot, window, isolated, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import core.printing
+
+    sent: list[tuple[bytes, str, str]] = []
+    monkeypatch.setattr(
+        core.printing, "send_pdf", lambda pdf, name, title: sent.append((pdf, name, title)) or "Q-1"
+    )
+    fill(qtbot, window)
+    window.worksheet.actions.ask_printer = lambda printer: True
+    window.request_print()
+    assert len(sent) == 1
+    pdf, name, title = sent[0]
+    with RecordStore.open(isolated) as store:
+        assert pdf == store.pdf(1)  # text and fonts as recorded, not a picture
+    assert title == window.worksheet.file_name().removesuffix(".pdf")
+    assert "00123456" not in title
+    assert window.worksheet.actions.last_printer == name
+    if name:
+        assert window.settings.value(prefs.LAST_PRINTER) == name
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "J1410-JW" in text
+
+
+def test_a_failed_print_says_so_and_keeps_the_record(
+    qtbot, window, isolated, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import core.printing
+
+    def offline(_pdf: bytes, _name: str, _title: str) -> str:
+        raise core.printing.PrintError("the printer is offline")
+
+    monkeypatch.setattr(core.printing, "send_pdf", offline)
+    told: list[str] = []
+    fill(qtbot, window)
+    window.worksheet.actions.ask_printer = lambda printer: True
+    window.worksheet.actions.tell = lambda title, text: told.append(f"{title}: {text}")
+    window.request_print()
+    assert told == ["The worksheet was recorded but not printed: the printer is offline"]
+    with RecordStore.open(isolated) as store:
+        assert len(store.list()) == 1
+
+
+def test_settings_survive_a_new_window(qtbot, isolated) -> None:
+    settings = prefs.open_settings()
+    settings.setValue(prefs.SET_UP, True)
+    settings.setValue(prefs.PAPER, "a4")
+    settings.setValue(prefs.LAST_PRINTER, "Office")
+    settings.sync()
+    from main import build_window
+
+    window = build_window()
+    qtbot.addWidget(window)
+    window.show()
+    window.ensure_engine()
+    assert not child(window, "setupBanner").isVisible()
+    assert window.worksheet.actions.paper == "a4"
+    assert window.worksheet.actions.last_printer == "Office"
+    window.mark_saved()
+
+
+def test_typing_before_start_up_finishes_gets_the_answer_first(qtbot, isolated) -> None:
+    from main import build_window
+
+    window = build_window()
+    qtbot.addWidget(window)
+    window.show()  # the engine has not loaded yet
+    window.dose.vial_size.setEditText("10")
+    child(window, "doseOrdered").setText("12")
+    child(window, "amountAdministered").setText("12")
+    assert child(window, "unitsAdministered").text() == "3"
+    assert window.worksheet is None  # printing and menus come right after the answer
+    qtbot.waitUntil(lambda: window.worksheet is not None)
+    window.mark_saved()

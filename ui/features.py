@@ -1,0 +1,165 @@
+"""The features of the dose window, each plugged in through the window's plug-in points
+(``add_tool``, ``add_section``, ``session_changed``) and the session binding's extras:
+
+- vial scanning (a GS1 scanner fills the vial rows; ``ui.scan_field``),
+- the CMS files (File > Import, the quarter and dollars in the status bar; ``ui.cms_import``),
+- medical necessity and the denial-risk check (``ui.necessity_panel``, ``ui.checks_list``),
+- the billing audit (Tools > Audit billed lines; ``ui.audit_dialog``).
+
+No rule lives here: each feature asks core, and what blocks printing is the session's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMainWindow
+
+from ui import settings as prefs
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import SignalInstance
+    from PySide6.QtWidgets import QMenu, QStatusBar, QWidget
+
+    from core.session import DoseSession
+    from ui.checks_list import ChecksList
+    from ui.cms_import import CmsSupport
+    from ui.documentation_panel import DocumentationPanel
+    from ui.necessity_panel import NecessityPanel
+    from ui.session_binding import SessionBinding
+    from ui.worksheet_output import WorksheetOutput
+
+from ui.scan_field import ScanHost
+
+
+class FeatureWindow(ScanHost, Protocol):
+    """What the features need of the main window (``ui.main_window.MainWindow``): a
+    protocol, so the window and its features need not import each other."""
+
+    session: DoseSession | None
+    binding: SessionBinding | None
+    worksheet: WorksheetOutput | None
+    docs: DocumentationPanel
+    session_changed: SignalInstance
+
+    def add_section(self, widget: QWidget) -> None: ...
+
+    def add_tool(self, action: QAction, menu: str = "&Tools") -> None: ...
+
+    def menu(self, title: str) -> QMenu: ...
+
+    def documentation_edited(self) -> None: ...
+
+    def statusBar(self) -> QStatusBar: ...
+
+
+@dataclass(frozen=True)
+class Features:
+    """The feature panels a window holds (tests and screenshots reach them here)."""
+
+    necessity: NecessityPanel
+    checks: ChecksList
+    cms: CmsSupport
+
+
+def install_features(window: FeatureWindow) -> Features:
+    """Plug every feature into ``window`` (once its session and data directory exist)."""
+    from ui.checks_list import ChecksList
+    from ui.cms_import import install as install_cms
+    from ui.necessity_panel import NecessityPanel
+
+    session, binding, output = window.session, window.binding, window.worksheet
+    assert session is not None and binding is not None and output is not None
+    settings = window.settings
+
+    def expiring_today() -> list[str]:
+        """The facility's setting, read when asked: a vial that expires on the day of
+        administration blocks printing too."""
+        from core.documentation import expired_vials
+
+        if not prefs.flag(settings, prefs.EXPIRING_TODAY_BLOCKS):
+            return []
+        doc = session.worksheet_documentation()
+        return [v for v in expired_vials(doc, True) if v not in expired_vials(doc, False)]
+
+    session.blocker_sources.append(expiring_today)
+    window.docs.vials.scan.attach(window)
+
+    necessity = NecessityPanel(window.data_dir)
+    checks = ChecksList(window.data_dir)
+    window.add_section(necessity)
+    window.add_section(checks)
+    binding.extra_documentation.append(
+        lambda: {**necessity.documentation_values(), "check_reasons": checks.check_reasons()}
+    )
+    binding.extra_drafts.append(necessity)
+
+    def denial_blockers() -> list[str]:
+        failed: list[str] = []
+        if session.result is not None:
+            failed = checks.refresh(session.result, session.worksheet_documentation())[1]
+        return necessity.problems() + failed
+
+    session.blocker_sources.append(denial_blockers)
+    necessity.edited.connect(window.documentation_edited)
+    necessity.authorizations.picked.connect(window.docs.prior_authorization.setText)
+    checks.edited.connect(window.documentation_edited)
+    window.dose.product.activated.connect(lambda _index: _bill_product_code(window))
+
+    main = _main_window(window)
+    product = window.dose.product
+    cms = install_cms(main, window.data_dir, window.docs.ndc, binding.push_dose, product)
+
+    def show_dollars() -> None:
+        if session.result is not None:
+            cms.price(session.result, session.documentation.administered_at)
+
+    window.session_changed.connect(show_dollars)
+    add_audit_menu(window, window.data_dir)
+    output.problem.connect(lambda text: window.statusBar().showMessage(text, 15000))
+    binding.redraw()
+    return Features(necessity, checks, cms)
+
+
+def _bill_product_code(window: FeatureWindow) -> None:
+    """A product the user picks bills under its own code; choosing another code after
+    that is deliberate, and the result warns about it (``product-code``)."""
+    session = window.session
+    if session is None:
+        return
+    name = window.dose.product.currentData()
+    product = next((p for p in session.catalog.products if p.name == name), None)
+    index = window.dose.code.findData(product.hcpcs) if product is not None else -1
+    if index >= 0:
+        window.dose.code.setCurrentIndex(index)
+
+
+def add_audit_menu(window: FeatureWindow, data_dir: Path | None) -> None:
+    """Tools > Audit billed lines... on ``window``."""
+    action = QAction("&Audit billed lines…", window.menu("&Tools"))
+    action.setObjectName("auditAction")
+
+    def open_dialog() -> None:
+        from core.reference import NO_REFERENCE_DATA
+        from core.reference_data import open_reference
+        from ui.audit_dialog import AuditDialog
+
+        reference = open_reference(data_dir) if data_dir else NO_REFERENCE_DATA
+        dialog = AuditDialog(_main_window(window), reference, reference, window.settings)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda _=None: reference.close())
+        dialog.show()
+
+    action.triggered.connect(open_dialog)
+    window.add_tool(action, "&Tools")
+
+
+def _main_window(window: FeatureWindow) -> QMainWindow:
+    """The window as Qt's widget (the parent of dialogs, the owner of the status bar)."""
+    main = window.docs.window()
+    assert isinstance(main, QMainWindow)
+    return main

@@ -1,0 +1,76 @@
+"""Settings: the facility printed on every worksheet, the default payer, paper, printer.
+
+Shown from the Settings menu and offered at first run. Printers come from
+``core.printing.printers`` (CUPS queues), with the one used last chosen.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QWidget
+
+from core import constants
+from ui import settings as prefs
+from ui.fields import combo, line_edit
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle("Settings")
+        self.settings = settings
+        self.facility = line_edit(
+            "settingsFacility", "Facility name", "printed in the header of every worksheet"
+        )
+        self.facility.setText(prefs.text_value(settings, prefs.FACILITY, ""))
+        self.payer = combo("settingsPayer", "Default payer", self._payers())
+        self._select(self.payer, prefs.text_value(settings, prefs.LAST_PAYER, ""))
+        self.paper = combo("settingsPaper", "Paper size", [("US Letter", "letter"), ("A4", "a4")])
+        self._select(self.paper, prefs.paper(settings))
+        self.printer = combo("settingsPrinter", "Printer", self._printers())
+        self._select(self.printer, prefs.text_value(settings, prefs.LAST_PRINTER, ""))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("Facility", self.facility)
+        form.addRow("Default payer", self.payer)
+        form.addRow("Paper", self.paper)
+        form.addRow("Printer", self.printer)
+        form.addRow(buttons)
+
+    @staticmethod
+    def _payers() -> list[tuple[str, object]]:
+        from core.catalog import default_payers
+
+        return [(p.name, p.id) for p in default_payers().payers]
+
+    @staticmethod
+    def _printers() -> list[tuple[str, object]]:
+        from core.printing import printers
+
+        found = printers()
+        choices: list[tuple[str, object]] = [("Ask each time", "")]
+        return choices + [(f"{p.name} (default)" if p.default else p.name, p.name) for p in found]
+
+    @staticmethod
+    def _select(box: object, value: str) -> None:
+        from PySide6.QtWidgets import QComboBox
+
+        assert isinstance(box, QComboBox)
+        index = box.findData(value)
+        if index >= 0:
+            box.setCurrentIndex(index)
+
+    def accept(self) -> None:
+        self.settings.setValue(prefs.FACILITY, self.facility.text().strip())
+        self.settings.setValue(prefs.LAST_PAYER, self.payer.currentData() or "")
+        paper = self.paper.currentData()
+        self.settings.setValue(prefs.PAPER, paper if paper in constants.PAPER_SIZES else "")
+        self.settings.setValue(prefs.LAST_PRINTER, self.printer.currentData() or "")
+        self.settings.setValue(prefs.SET_UP, True)
+        self.settings.sync()
+        super().accept()

@@ -1,0 +1,167 @@
+"""Where the window sits and how the keyboard moves through it.
+
+- ``fit_to_screen``: open inside the screen's available area (a 1024x600 desk screen
+  included), restoring the last size only where it still fits.
+- ``build_page``: three columns, each in a scroll area that is never a tab stop.
+- ``keyboard_order``: Tab goes through what a dose needs, in the order it is typed:
+  amounts, then the documentation, then the sign-off, Verify and Print. Unit and choice
+  drop-downs come after (a unit may also be typed with the number: "12 mg").
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from ui.documentation_panel import DocumentationPanel
+    from ui.dose_panel import DosePanel
+    from ui.verification_panel import VerificationPanel
+
+#: The size the window opens at when the screen allows (and nothing was remembered).
+PREFERRED_SIZE = (1360, 730)
+#: Extra width goes to the columns in proportion to their needs, the result's weighted.
+RESULT_WEIGHT = (1.0, 1.4, 1.0)
+#: Room for the window frame and title bar, in pixels (width, height).
+FRAME = (16, 40)
+
+
+def fit_to_screen(window: QWidget, saved: object) -> None:
+    screen = window.screen().availableGeometry()
+    restored = isinstance(saved, QByteArray) and window.restoreGeometry(saved)
+    if restored and screen.contains(window.frameGeometry()):
+        return
+    # The frame is not known before the window is shown: leave room for a title bar.
+    width = min(PREFERRED_SIZE[0], screen.width() - FRAME[0])
+    height = min(PREFERRED_SIZE[1], screen.height() - FRAME[1])
+    window.resize(max(width, 200), max(height, 200))
+    window.move(screen.topLeft())
+
+
+def build_page(
+    dose: QWidget,
+    result: QWidget,
+    docs: QWidget,
+    verification: QWidget,
+    banners: tuple[QWidget, ...],
+) -> tuple[QWidget, list[QScrollArea], QVBoxLayout]:
+    """Banners across the top; dose | result (and feature sections) | documentation and
+    verification. Each column scrolls on its own (a small screen keeps every control
+    reachable; a change in one column lays out only that column). Returns the page, the
+    column scroll areas, and the layout feature sections are added to."""
+    sections = QVBoxLayout()
+    middle = QVBoxLayout()
+    middle.setContentsMargins(0, 0, 0, 0)
+    middle.addWidget(result)
+    middle.addLayout(sections)
+    middle.addStretch(1)
+    right = QVBoxLayout()
+    right.setContentsMargins(0, 0, 0, 0)
+    right.addWidget(docs)
+    right.addWidget(verification)
+    right.addStretch(1)
+    left = QVBoxLayout()
+    left.setContentsMargins(0, 0, 0, 0)
+    left.addWidget(dose)
+    scrolls = [scroll_area(_holder(column)) for column in (left, middle, right)]
+    columns = QHBoxLayout()
+    columns.setObjectName("columns")
+    columns.setSpacing(6)
+    for scroll, stretch in zip(scrolls, (10, 13, 11), strict=True):
+        columns.addWidget(scroll, stretch)
+    page = QVBoxLayout()
+    page.setContentsMargins(6, 6, 6, 4)
+    for banner in banners:
+        page.addWidget(banner)
+    page.addLayout(columns, 1)
+    content = QWidget()
+    content.setLayout(page)
+    return content, scrolls, sections
+
+
+def fit_columns(page: QWidget, scrolls: list[QScrollArea]) -> None:
+    """No column narrower than its content where the screen has room for all three (a
+    1024-pixel screen does), so none scrolls sideways; the extra width goes mostly to
+    the result."""
+    needed = []
+    for scroll in scrolls:
+        content = scroll.widget()
+        bar = scroll.verticalScrollBar().sizeHint().width()
+        needed.append((content.minimumSizeHint().width() if content else 0) + bar + 4)
+    columns = page.findChild(QHBoxLayout, "columns")
+    assert columns is not None
+    for index, (width, weight) in enumerate(zip(needed, RESULT_WEIGHT, strict=True)):
+        columns.setStretch(index, max(1, int(width * weight)))
+    if sum(needed) + 40 <= page.screen().availableGeometry().width():
+        for scroll, width in zip(scrolls, needed, strict=True):
+            scroll.setMinimumWidth(width)
+
+
+def _holder(layout: QVBoxLayout) -> QWidget:
+    widget = QWidget()
+    widget.setLayout(layout)
+    return widget
+
+
+def keep_in_view(scrolls: list[QScrollArea], widget: QWidget | None) -> None:
+    """Scroll the focused field into view (Tab through a column on a small screen)."""
+    for scroll in scrolls:
+        column = scroll.widget()
+        if widget is not None and column is not None and column.isAncestorOf(widget):
+            scroll.ensureWidgetVisible(widget, 10, 10)
+
+
+def scroll_area(content: QWidget) -> QScrollArea:
+    scroll = QScrollArea()
+    scroll.setObjectName("pageScroll")
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    scroll.setWidget(content)
+    return scroll
+
+
+def keyboard_order(dose: DosePanel, docs: DocumentationPanel, check: VerificationPanel) -> None:
+    docs.now_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+    path: list[QWidget] = [
+        dose.dose_ordered,
+        dose.weight,
+        dose.vial_size,
+        dose.vial_count,
+        dose.administered,
+        dose.difference_reason,
+        docs.patient_name,
+        docs.mrn,
+        docs.date_of_birth,
+        docs.administered_at,
+        docs.diagnosis,
+        docs.prior_authorization,
+        docs.ndc,
+        docs.waste_reason,
+        docs.waste_witness,
+        docs.notes,
+        check.prepared_by,
+        check.verified_by,
+        check.verify_button,
+        check.print_button,
+        dose.code,
+        dose.product,
+        dose.concentration,
+        dose.dose_unit,
+        dose.container_type,
+        dose.payer,
+        dose.setting,
+        dose.administered_unit,
+        docs.route,
+    ]
+    for first, second in itertools.pairwise(path):
+        QWidget.setTabOrder(first, second)
+    # Vial rows are made as vials are opened; each new row is put after the NDC.
+    docs.vials.tab_after = docs.ndc
+    previous = docs.ndc
+    for edit in docs.vials.all_edits():
+        QWidget.setTabOrder(previous, edit)
+        previous = edit

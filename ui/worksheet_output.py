@@ -1,0 +1,145 @@
+"""The window's worksheet: drafts for the preview, recorded PDFs for print and save.
+
+Connects ``ui.worksheet_actions`` to the dose session. Printing or saving records the
+worksheet first (``DoseSession.record``), so the copy in the chart and the copy in the
+records are the same bytes; printing the same worksheet again without a change reuses
+that record. The suggested file name holds the worksheet ID and date, never a patient
+identifier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtWidgets import QWidget
+
+from core.constants import DRAFT_ID
+from ui import settings as prefs
+from ui.worksheet_actions import WorksheetActions, WorksheetNotRecordedError
+
+if TYPE_CHECKING:
+    from core.calculation_models import CalculationResult
+    from core.denial_checks import Check
+    from core.documentation import Documentation
+    from core.session import DoseSession
+
+
+class WorksheetOutput(QObject):
+    #: A worksheet was recorded (its ID); it is being printed or saved.
+    recorded = Signal(str)
+    #: Something went wrong after recording that the user must hear about.
+    problem = Signal(str)
+
+    def __init__(
+        self,
+        parent: QWidget,
+        session: DoseSession,
+        data_dir: Path,
+        settings: QSettings,
+        form_fields: Callable[[], dict[str, str]],
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.data_dir = data_dir
+        self.settings = settings
+        self.form_fields = form_fields
+        self.actions = WorksheetActions(
+            parent, render=self.render, problems=session.print_blockers, file_name=self.file_name
+        )
+        self.actions.last_printer = prefs.text_value(settings, prefs.LAST_PRINTER, "")
+        self.actions.paper = prefs.paper(settings)
+        self.actions.printed.connect(self._remember_printer)
+
+    def file_name(self) -> str:
+        worksheet_id = self.session.recorded_id or "new"
+        return f"worksheet-{worksheet_id}-{datetime.now():%Y-%m-%d}.pdf"
+
+    def render(self, draft: bool) -> bytes:
+        """``draft``: a watermarked preview, not recorded; else the recorded worksheet."""
+        from core.worksheet import build_worksheet
+
+        calculated = self.session.result
+        if calculated is None:
+            raise WorksheetNotRecordedError("The dose is not calculated.")
+        facility = prefs.text_value(self.settings, prefs.FACILITY, "")
+        printed_at = datetime.now().replace(second=0, microsecond=0)
+        paper = self.actions.paper
+        doc = self.session.worksheet_documentation(facility)
+        result, checks = self._as_billed(calculated, doc)
+        if draft:
+            return build_worksheet(
+                result,
+                doc,
+                worksheet_id=DRAFT_ID,
+                printed_at=printed_at,
+                draft=True,
+                paper=paper,
+                checks=checks,
+            )
+
+        def build(worksheet_id: str, replaces: int | None) -> bytes:
+            return build_worksheet(
+                result,
+                self.session.worksheet_documentation(facility),
+                worksheet_id=worksheet_id,
+                printed_at=printed_at,
+                replaces=replaces,
+                paper=paper,
+                checks=checks,
+            )
+
+        return self._record(build, facility, result, doc)
+
+    def _as_billed(
+        self, result: CalculationResult, doc: Documentation
+    ) -> tuple[CalculationResult, tuple[Check, ...]]:
+        """The result as the claim goes out (dollars from the imported CMS files, the
+        payer's route modifiers) and the denial-risk check the worksheet prints."""
+        from core.claim_review import review_claim
+        from core.pricing import price_result
+        from core.reference_data import open_reference
+
+        day = (doc.administered_at or datetime.now()).date()
+        reference = open_reference(self.data_dir)
+        try:
+            priced = price_result(result, reference, day)
+        finally:
+            reference.close()
+        return review_claim(priced, doc, route=doc.route, data_dir=self.data_dir, service_date=day)
+
+    def _record(
+        self,
+        build: Callable[[str, int | None], bytes],
+        facility: str,
+        result: CalculationResult,
+        doc: Documentation,
+    ) -> bytes:
+        from core.claim_review import use_authorization
+        from core.drafts import FormInputs
+        from core.errors import InputError
+        from core.records import RecordStoreError
+        from core.session import SessionError
+
+        form = FormInputs(fields=self.form_fields()).model_dump(mode="json")
+        try:
+            worksheet_id, pdf = self.session.record(
+                self.data_dir, build, facility=facility, extra_inputs={"form": form}, result=result
+            )
+        except (SessionError, RecordStoreError, OSError) as error:
+            raise WorksheetNotRecordedError(f"Nothing was printed or saved: {error}") from None
+        try:  # the worksheet counts against its prior authorization (issue 12)
+            use_authorization(self.data_dir, doc, result, worksheet_id)
+        except (InputError, OSError) as error:
+            self.problem.emit(
+                f"Recorded {worksheet_id}; its authorization use was not counted: {error}"
+            )
+        self.recorded.emit(worksheet_id)
+        return pdf
+
+    def _remember_printer(self, _document: str, printer: str) -> None:
+        if printer:
+            self.settings.setValue(prefs.LAST_PRINTER, printer)
