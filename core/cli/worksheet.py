@@ -34,6 +34,9 @@ from core.terminal import printable
 from core.text import shown
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from core.accounts import Signature
     from core.cli import SubParsers
     from core.recording import BuildPdf
 
@@ -227,6 +230,7 @@ def _record(
     doc: Documentation,
     result: CalculationResult,
     build: BuildPdf,
+    signatures: Mapping[str, Signature],
 ) -> tuple[str, bytes]:
     """Record through the store, which reserves the ID the PDF prints; (ID, PDF bytes)."""
     from core.data_dir import resolve_data_dir
@@ -234,7 +238,9 @@ def _record(
     from core.records import RecordStoreError
 
     try:
-        record, pdf = record_worksheet(resolve_data_dir(args.data_dir), dose, doc, result, build)
+        record, pdf = record_worksheet(
+            resolve_data_dir(args.data_dir), dose, doc, result, build, signatures=signatures
+        )
     except RecordStoreError as error:
         raise InputError("records", str(error)) from None
     except OSError as error:
@@ -291,6 +297,14 @@ def run(args: argparse.Namespace) -> int:
         catalog=load_catalog(args.catalog) if args.catalog else None,
     )
 
+    signatures: dict[str, Signature] = {}
+    missing = missing_for_print(doc, result, now, expiring_today_blocks=args.expiring_today_blocks)
+    missing += blocking(checks, missing)
+    if args.pins_stdin and not args.draft and not missing:
+        from core.cli.signing import sign_worksheet
+
+        doc, signatures = sign_worksheet(args, doc)
+
     def build(worksheet_id: str, replaces: int | None, draft: bool = False) -> bytes:
         return build_worksheet(
             result,
@@ -301,10 +315,9 @@ def run(args: argparse.Namespace) -> int:
             draft=draft,
             paper=args.paper,
             checks=checks,
+            signatures=signatures,
         )
 
-    missing = missing_for_print(doc, result, now, expiring_today_blocks=args.expiring_today_blocks)
-    missing += blocking(checks, missing)
     if missing and not args.draft:
         raise InputError(
             "worksheet",
@@ -318,7 +331,7 @@ def run(args: argparse.Namespace) -> int:
         _say(f"Draft written to {output} (not recorded; not for the chart)", output)
         _print_warnings(result, doc, now, output)
         return 0
-    worksheet_id, pdf = _record(args, dose, doc, result, build)
+    worksheet_id, pdf = _record(args, dose, doc, result, build, signatures)
     _write(output, pdf, recorded=worksheet_id)
     try:
         use_authorization(args.data_dir, doc, result, worksheet_id)
@@ -384,6 +397,12 @@ def add_parsers(subparsers: SubParsers) -> None:
     doc.add_argument("--notes", help="adverse events, patient-specific notes")
     doc.add_argument("--prepared-by", help="who prepared the dose (signs off now)")
     doc.add_argument("--verified-by", help="who verified it, a different person")
+    doc.add_argument(
+        "--pins-stdin",
+        action="store_true",
+        help="sign: read the PINs of --prepared-by, --verified-by and --witness (accounts) "
+        "from standard input, one per line, in that order",
+    )
     doc.add_argument("--replaces", help="ID of the worksheet this one corrects, e.g. W-000041")
     need = parser.add_argument_group("medical necessity (which are required: the payer profile)")
     need.add_argument("--indication", help="the condition treated, in words")

@@ -1,0 +1,146 @@
+"""End to end: `main.py users ...` and `main.py worksheet ... --pins-stdin`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from core.records import RecordStore
+from tests.core.test_worksheet_cli import DOC, DOSE, one_line_error, text
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(data: Path, *args: str | Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *map(str, args), "--data-dir", str(data)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    assert run(data, "users", "add", "boss", "--role", "admin", "--pin-stdin", stdin="0000\n")
+    for name, role, full, pin in (
+        ("jkim", "technician", "J. Kim, CPhT", "1111"),
+        ("mosei", "nurse", "M. Osei, RN", "2222"),
+        ("ralvarez", "technician", "R. Alvarez", "3333"),
+        ("phil", "pharmacist", "P. Hill, PharmD", "4444"),
+    ):
+        done = run(
+            data, "users", "add", name, "--role", role, "--full-name", full,
+            "--admin", "boss", "--pin-stdin", stdin=f"0000\n{pin}\n",
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    return data
+
+
+def signed_doc(prepared: str = "jkim", verified: str = "mosei") -> list[str]:
+    doc = list(DOC)
+    for option, name in (("--prepared-by", prepared), ("--verified-by", verified)):
+        doc[doc.index(option) + 1] = name
+    doc[doc.index("--witness") + 1] = "ralvarez"
+    return [*doc, "--pins-stdin"]
+
+
+def test_first_account_is_the_administrator_then_admin_signs_changes(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    refused = run(
+        data, "users", "add", "jkim", "--role", "technician", "--pin-stdin", stdin="1111\n"
+    )
+    assert "first account of a site is its administrator" in one_line_error(refused)
+    done = run(data, "users", "add", "boss", "--role", "admin", "--pin-stdin", stdin="0000\n")
+    assert done.returncode == 0 and "administrator" in done.stdout
+    no_admin = run(data, "users", "add", "jkim", "--role", "technician", "--pin-stdin", stdin="1\n")
+    assert "--admin" in one_line_error(no_admin)
+    wrong = run(
+        data, "users", "add", "jkim", "--role", "technician", "--admin", "boss", "--pin-stdin",
+        stdin="9999\n1111\n",
+    )  # fmt: skip
+    assert one_line_error(wrong) == "unitcalc: admin: wrong PIN for boss"
+    listed = run(data, "users", "list", "--json")
+    assert [a["name"] for a in json.loads(listed.stdout)] == ["boss"]
+    assert "0000" not in listed.stdout and "argon2" not in listed.stdout
+
+
+def test_users_disable_and_set_pin(site: Path) -> None:
+    done = run(
+        site, "users", "disable", "ralvarez", "--admin", "boss", "--pin-stdin", stdin="0000\n"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "ralvarez  technician  disabled" in run(site, "users", "list").stdout
+    own = run(site, "users", "set-pin", "jkim", "--pin-stdin", stdin="1111\n5555\n")
+    assert own.returncode == 0, own.stderr
+    again = run(site, "users", "set-pin", "jkim", "--pin-stdin", stdin="1111\n6666\n")
+    assert "wrong PIN for jkim" in one_line_error(again)
+
+
+def test_a_signed_worksheet_prints_the_account_names_and_stores_the_ids(
+    site: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "w.pdf"
+    done = run(site, "worksheet", *DOSE, *signed_doc(), "-o", out, stdin="1111\n2222\n3333\n")
+    assert done.returncode == 0, done.stderr
+    found = text(out)
+    assert "J. Kim, CPhT" in found and "M. Osei, RN" in found and "R. Alvarez" in found
+    assert found.count("signed 20") == 3 and "typed, not signed" not in found
+    with RecordStore.open(site) as store:
+        record = store.get(1)
+        assert store.verify().ok
+    signatures = record.documentation["signatures"]
+    assert set(signatures) == {"prepared_by", "verified_by", "waste_witness"}
+    assert signatures["verified_by"]["name"] == "mosei"
+    assert isinstance(signatures["verified_by"]["account_id"], int)
+    assert signatures["prepared_by"]["signed_at"].endswith("Z")  # UTC
+    assert record.verified_by == "M. Osei, RN"
+
+
+@pytest.mark.parametrize(
+    ("names", "pins", "message"),
+    [
+        (("jkim", "mosei"), "1111\n2229\n3333\n", "verified by: wrong PIN for mosei"),
+        (("jkim", "ralvarez"), "1111\n3333\n3333\n", "ralvarez (technician) may not verify"),
+        (("mosei", "mosei"), "2222\n2222\n3333\n", "different person from prepared by"),
+        (("jkim", "nobody"), "1111\n2222\n3333\n", "no account named 'nobody'"),
+        (("jkim", "mosei"), "1111\n2222\n", "expected one more line on standard input"),
+    ],
+)
+def test_a_refused_signature_records_nothing(
+    site: Path, tmp_path: Path, names: tuple[str, str], pins: str, message: str
+) -> None:
+    out = tmp_path / "w.pdf"
+    done = run(site, "worksheet", *DOSE, *signed_doc(*names), "-o", out, stdin=pins)
+    assert message in one_line_error(done)
+    assert "1111" not in done.stderr and "2222" not in done.stderr
+    assert not out.exists()
+    with RecordStore.open(site) as store:
+        assert store.list() == []
+
+
+def test_a_correction_needs_a_pharmacist(site: Path, tmp_path: Path) -> None:
+    pins = "1111\n2222\n3333\n"
+    assert run(site, "worksheet", *DOSE, *signed_doc(), "-o", tmp_path / "1.pdf", stdin=pins)
+    fix = [*signed_doc(), "--replaces", "W-000001"]
+    done = run(site, "worksheet", *DOSE, *fix, "-o", tmp_path / "2.pdf", stdin=pins)
+    assert "signed by a pharmacist" in one_line_error(done)
+    fix = [*signed_doc("jkim", "phil"), "--replaces", "W-000001"]
+    done = run(site, "worksheet", *DOSE, *fix, "-o", tmp_path / "2.pdf", stdin="1111\n4444\n3333\n")
+    assert done.returncode == 0, done.stderr
+
+
+def test_typed_names_still_work_and_are_marked_not_signed(tmp_path: Path) -> None:
+    out = tmp_path / "w.pdf"
+    done = run(tmp_path / "data", "worksheet", *DOSE, *DOC, "-o", out)
+    assert done.returncode == 0, done.stderr
+    assert text(out).count("typed, not signed") == 3
+    with RecordStore.open(tmp_path / "data") as store:
+        assert "signatures" not in store.get(1).documentation
