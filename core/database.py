@@ -175,7 +175,7 @@ class SchemaVersionError(Exception):
 
 
 #: Advisory lock key serializing migrations on one PostgreSQL database ("unitcalc").
-PG_MIGRATION_LOCK = "SELECT pg_advisory_xact_lock(7562697463616c63)"
+PG_MIGRATION_LOCK = "SELECT pg_advisory_xact_lock(756269746361)"
 
 
 #: The SQLite file of the accounts and the verification queue (one workstation).
