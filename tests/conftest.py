@@ -52,6 +52,8 @@ def database_url(
     if base is None:
         pytest.skip(f"no PostgreSQL server: set {TEST_DATABASE_ENV} (.ci/run does)")
     url, schema = fresh_schema_url(base)
+    # Stores opened without a URL (the command line's, recording's) use it too.
+    monkeypatch.setenv("UNITCALC_DATABASE", url)
     try:
         yield url
     finally:
@@ -66,6 +68,8 @@ def postgresql_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     if base is None:
         pytest.skip(f"no PostgreSQL server: set {TEST_DATABASE_ENV} (.ci/run does)")
     url, schema = fresh_schema_url(base)
+    # Stores opened without a URL (the command line's, recording's) use it too.
+    monkeypatch.setenv("UNITCALC_DATABASE", url)
     try:
         yield url
     finally:

@@ -149,6 +149,10 @@ def _journal_note(store: RecordStore) -> str:
     from core.records import BackupError
     from core.records.backup import read_journal
 
+    if store.url is not None:
+        from core.database import describe
+
+        return f"records on the PostgreSQL server {describe(store.url)} (back it up with pg_dump)"
     plan = store.backup_plan
     try:
         journal = read_journal(plan)

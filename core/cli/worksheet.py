@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import argparse
 import re
-import sqlite3
 import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.cli.calc import add_calc_options, form_from_args, priced
+from core.database import database_errors
 from core.documentation import (
     MAX_WORKSHEET_ID,
     Documentation,
@@ -333,9 +333,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     worksheet_id, pdf = _record(args, dose, doc, result, build, signatures)
     _write(output, pdf, recorded=worksheet_id)
+    failures: tuple[type[BaseException], ...] = (OSError, *database_errors())
     try:
         use_authorization(args.data_dir, doc, result, worksheet_id)
-    except (OSError, sqlite3.Error) as error:
+    except failures as error:
         raise InputError(
             "authorizations",
             f"worksheet {worksheet_id} is recorded and written to {output}, but its use of "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -37,16 +38,18 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def accounts(tmp_path: Path, clock: Clock) -> AccountStore:
-    store = AccountStore.open(tmp_path, clock=clock, hasher=FAST)
-    store.add("boss", "admin", "0000")
-    store.add("tech", "technician", "1111", full_name="J. Kim, CPhT")
-    store.add("nurse", "nurse", "2222", full_name="M. Osei, RN")
-    return store
+def accounts(tmp_path: Path, clock: Clock, database_url: str | None) -> Iterator[AccountStore]:
+    with AccountStore.open(tmp_path, database_url, clock=clock, hasher=FAST) as store:
+        store.add("boss", "admin", "0000")
+        store.add("tech", "technician", "1111", full_name="J. Kim, CPhT")
+        store.add("nurse", "nurse", "2222", full_name="M. Osei, RN")
+        yield store
 
 
-def test_the_first_account_must_be_the_administrator(tmp_path: Path) -> None:
-    with AccountStore.open(tmp_path, hasher=FAST) as store:
+def test_the_first_account_must_be_the_administrator(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    with AccountStore.open(tmp_path, database_url, hasher=FAST) as store:
         assert store.is_empty()
         with pytest.raises(AccountError, match="--role admin"):
             store.add("tech", "technician", "1111")
@@ -54,10 +57,12 @@ def test_the_first_account_must_be_the_administrator(tmp_path: Path) -> None:
         assert [a.name for a in store.all()] == ["boss"]
 
 
-def test_pins_are_stored_as_argon2id_hashes_in_a_private_file(
-    accounts: AccountStore, tmp_path: Path
-) -> None:
+def test_pins_are_stored_as_argon2id_hashes_in_a_private_file(tmp_path: Path) -> None:
     import sqlite3
+
+    with AccountStore.open(tmp_path, hasher=FAST) as store:
+        store.add("boss", "admin", "0000")
+        store.add("tech", "technician", "1111")
 
     with sqlite3.connect(tmp_path / "site.sqlite3") as conn:
         hashes = [row[0] for row in conn.execute("SELECT pin_hash FROM accounts")]
