@@ -188,7 +188,8 @@ class AuthorizationStore:
         """What recorded worksheets used of ``number``: each use counts unless a later
         worksheet replaced it (or it is ``excluding``, the worksheet being corrected now)."""
         rows = self._conn.execute(
-            "SELECT amount FROM uses WHERE number = ? AND (CAST(? AS TEXT) IS NULL OR worksheet_id <> ?)"
+            "SELECT amount FROM uses WHERE number = ?"
+            " AND (CAST(? AS TEXT) IS NULL OR worksheet_id <> ?)"
             " AND worksheet_id NOT IN (SELECT replaces FROM uses WHERE replaces IS NOT NULL)",
             (number.strip(), excluding, excluding),
         )
