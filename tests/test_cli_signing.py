@@ -144,3 +144,50 @@ def test_typed_names_still_work_and_are_marked_not_signed(tmp_path: Path) -> Non
     assert text(out).count("typed, not signed") == 3
     with RecordStore.open(tmp_path / "data") as store:
         assert "signatures" not in store.get(1).documentation
+
+
+def test_queue_from_submission_to_a_worksheet_signed_by_both(site: Path, tmp_path: Path) -> None:
+    case = tmp_path / "case.json"
+    case.write_text(
+        json.dumps(
+            {
+                "dose": {"vial_size": "10", "dose_ordered": "12", "administered": "12",
+                         "ndc": "0002-7597-01"},
+                "documentation": {
+                    "patient_name": "Doe, Jane", "mrn": "00123456", "date_of_birth": "1961-04-02",
+                    "administered_at": "2025-03-01T14:30", "diagnosis": "D80.1",
+                    "vials": [{"lot": "LX1", "expiry": "2026-01-31"},
+                              {"lot": "LX2", "expiry": "2026-02-01"}],
+                    "waste_reason": "single-dose vial", "waste_witness": "R. Alvarez",
+                },
+            }
+        )
+    )  # fmt: skip
+    done = run(site, "queue", "submit", "--case", case, "--prepared-by", "jkim", "--pin-stdin",
+               stdin="1111\n")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Submitted dose 1" in done.stdout
+    assert "MRN 00123456  Doe, Jane  prepared by J. Kim, CPhT" in run(site, "queue", "list").stdout
+    early = run(site, "worksheet", "--from-queue", "1", "-o", tmp_path / "w.pdf")
+    assert "not verified yet" in one_line_error(early)
+    shown = run(site, "queue", "show", "1", "--json")
+    sha = json.loads(shown.stdout)["content_sha256"]
+    wrong = run(site, "queue", "sign", "1", "--verified-by", "mosei", "--seen", "0" * 12,
+                "--pin-stdin", stdin="2222\n")  # fmt: skip
+    assert "changed after you opened it" in one_line_error(wrong)
+    done = run(site, "queue", "sign", "1", "--verified-by", "mosei", "--seen", sha[:12],
+               "--pin-stdin", stdin="2222\n")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "No doses waiting" in run(site, "queue", "list").stdout
+    changed = run(site, "worksheet", "--from-queue", "1", "--mrn", "999", "-o", tmp_path / "w.pdf")
+    assert "as it was verified" in one_line_error(changed)
+    out = tmp_path / "w.pdf"
+    done = run(
+        site, "worksheet", "--from-queue", "1", "--printed-at", "2025-03-01T15:02", "-o", out
+    )
+    assert done.returncode == 0, done.stderr
+    found = text(out)
+    assert "J. Kim, CPhT" in found and "M. Osei, RN" in found and found.count("signed 20") == 2
+    with RecordStore.open(site) as store:
+        stored = store.get(1).documentation["signatures"]
+    assert stored["verified_by"]["name"] == "mosei"

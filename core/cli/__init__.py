@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "backup": "core.cli.backups",
     "restore": "core.cli.backups",
     "users": "core.cli.users",
+    "queue": "core.cli.queue",
 }
 
 EXIT_USAGE = 2

@@ -32,6 +32,7 @@ from core.form import DoseForm, FormErrors, evaluate
 from core.models import CalculationResult
 from core.terminal import printable
 from core.text import shown
+from core.worksheet.case import Case
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -252,16 +253,43 @@ def _record(
     return record.worksheet_id, pdf
 
 
+def _from_queue(args: argparse.Namespace) -> tuple[Case, dict[str, Signature]]:
+    """The verified dose from the queue as a case, and the preparer's and verifier's
+    signatures, with their names from the accounts."""
+    from core.cli.queue import queued_case
+    from core.worksheet.case import parse_case
+
+    if args.case or args.pins_stdin:
+        raise InputError("from queue", "give --from-queue without --case or --pins-stdin")
+    dose, text = queued_case(args, args.from_queue)
+    case = parse_case(text, f"queued dose {dose.id}")
+    assert dose.verified is not None  # queued_case refuses an unverified dose
+    signed = {"prepared_by": dose.prepared, "verified_by": dose.verified}
+    names = {field: signature.full_name for field, signature in signed.items()}
+    return case.model_copy(
+        update={"documentation": case.documentation.model_copy(update=names)}
+    ), signed
+
+
 def run(args: argparse.Namespace) -> int:
     from core.catalog import load_catalog
     from core.claim_review import review_claim, use_authorization
     from core.denial_checks import blocking
     from core.worksheet import build_worksheet
-    from core.worksheet.case import Case, complete, load_case, shared_fields
+    from core.worksheet.case import complete, load_case, shared_fields
 
-    case = load_case(Path(args.case)) if args.case else Case()
+    queued: dict[str, Signature] = {}
+    if args.from_queue is not None:
+        case, queued = _from_queue(args)
+    else:
+        case = load_case(Path(args.case)) if args.case else Case()
     scanned = _scanned(args) if args.scan else ()
     dose, doc = shared_fields(_dose(args, case.dose), _documentation(args, case.documentation))
+    if queued and (dose, doc) != shared_fields(case.dose, case.documentation):
+        raise InputError(
+            "from queue",
+            "a queued dose is recorded as it was verified: change it with `queue submit`",
+        )
     scanned_ndcs = {v.ndc for v in scanned if v.ndc}
     if len(scanned_ndcs) == 1 and not dose.ndc.strip():  # the claim's NDC from the scans
         (scanned_ndc,) = scanned_ndcs
@@ -297,7 +325,7 @@ def run(args: argparse.Namespace) -> int:
         catalog=load_catalog(args.catalog) if args.catalog else None,
     )
 
-    signatures: dict[str, Signature] = {}
+    signatures: dict[str, Signature] = dict(queued)
     missing = missing_for_print(doc, result, now, expiring_today_blocks=args.expiring_today_blocks)
     missing += blocking(checks, missing)
     if args.pins_stdin and not args.draft and not missing:
@@ -403,6 +431,13 @@ def add_parsers(subparsers: SubParsers) -> None:
         action="store_true",
         help="sign: read the PINs of --prepared-by, --verified-by and --witness (accounts) "
         "from standard input, one per line, in that order",
+    )
+    doc.add_argument(
+        "--from-queue",
+        type=int,
+        default=None,
+        metavar="ID",
+        help="record a dose verified in the queue (`main.py queue`), signed by both",
     )
     doc.add_argument("--replaces", help="ID of the worksheet this one corrects, e.g. W-000041")
     need = parser.add_argument_group("medical necessity (which are required: the payer profile)")
