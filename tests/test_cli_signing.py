@@ -29,7 +29,8 @@ def run(data: Path, *args: str | Path, stdin: str = "") -> subprocess.CompletedP
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     data = tmp_path / "data"
-    assert run(data, "users", "add", "boss", "--role", "admin", "--pin-stdin", stdin="0000\n")
+    first = run(data, "users", "add", "boss", "--role", "admin", "--pin-stdin", stdin="0000\n")
+    assert first.returncode == 0, first.stderr
     for name, role, full, pin in (
         ("jkim", "technician", "J. Kim, CPhT", "1111"),
         ("mosei", "nurse", "M. Osei, RN", "2222"),
@@ -128,7 +129,8 @@ def test_a_refused_signature_records_nothing(
 
 def test_a_correction_needs_a_pharmacist(site: Path, tmp_path: Path) -> None:
     pins = "1111\n2222\n3333\n"
-    assert run(site, "worksheet", *DOSE, *signed_doc(), "-o", tmp_path / "1.pdf", stdin=pins)
+    first = run(site, "worksheet", *DOSE, *signed_doc(), "-o", tmp_path / "1.pdf", stdin=pins)
+    assert first.returncode == 0, first.stderr
     fix = [*signed_doc(), "--replaces", "W-000001"]
     done = run(site, "worksheet", *DOSE, *fix, "-o", tmp_path / "2.pdf", stdin=pins)
     assert "signed by a pharmacist" in one_line_error(done)
@@ -191,3 +193,36 @@ def test_queue_from_submission_to_a_worksheet_signed_by_both(site: Path, tmp_pat
     with RecordStore.open(site) as store:
         stored = store.get(1).documentation["signatures"]
     assert stored["verified_by"]["name"] == "mosei"
+
+
+def test_an_earlier_data_directory_keeps_working_with_typed_names(tmp_path: Path) -> None:
+    from core.recording import signature_state
+
+    data = tmp_path / "data"
+    # What the earlier version left: typed-name worksheets, no accounts.
+    done = run(data, "worksheet", *DOSE, *DOC, "-o", tmp_path / "old.pdf")
+    assert done.returncode == 0, done.stderr
+    assert not (data / "site.sqlite3").exists()
+    old_pdf = (tmp_path / "old.pdf").read_bytes()
+    # The site gets accounts; a signed worksheet joins the same chain.
+    first = run(data, "users", "add", "boss", "--role", "admin", "--pin-stdin", stdin="0000\n")
+    assert first.returncode == 0, first.stderr
+    for name, role, pin in (("jkim", "technician", "1111"), ("mosei", "nurse", "2222")):
+        added = run(data, "users", "add", name, "--role", role, "--admin", "boss", "--pin-stdin",
+                    stdin=f"0000\n{pin}\n")  # fmt: skip
+        assert added.returncode == 0, added.stderr
+    doc = signed_doc()
+    doc[doc.index("--witness") + 1] = "mosei"
+    done = run(
+        data, "worksheet", *DOSE, *doc, "-o", tmp_path / "new.pdf", stdin="1111\n2222\n2222\n"
+    )
+    assert done.returncode == 0, done.stderr
+    assert run(data, "verify", "--full").returncode == 0
+    reprint = run(data, "reprint", "W-000001", "-o", tmp_path / "again.pdf")
+    assert reprint.returncode == 0 and (tmp_path / "again.pdf").read_bytes() == old_pdf
+    with RecordStore.open(data) as store:
+        old, new = store.get(1), store.get(2)
+    assert old.verified_by == "M. Osei" and new.verified_by == "mosei"  # no full name given
+    assert signature_state(old.documentation, "verified_by") == "typed, not signed"
+    assert signature_state(new.documentation, "verified_by") == "signed"
+    assert "typed, not signed" in text(tmp_path / "old.pdf")
