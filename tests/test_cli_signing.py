@@ -226,3 +226,32 @@ def test_an_earlier_data_directory_keeps_working_with_typed_names(tmp_path: Path
     assert signature_state(old.documentation, "verified_by") == "typed, not signed"
     assert signature_state(new.documentation, "verified_by") == "signed"
     assert "typed, not signed" in text(tmp_path / "old.pdf")
+
+
+def test_two_workstations_share_accounts_and_records_on_postgresql(
+    tmp_path: Path, postgresql_url: str
+) -> None:
+    pharmacy, chair = tmp_path / "pharmacy", tmp_path / "chair"
+    db = ("--database", postgresql_url)
+    done = run(pharmacy, "users", "add", "boss", "--role", "admin", "--pin-stdin", *db,
+               stdin="0000\n")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    for name, role, pin in (("jkim", "technician", "1111"), ("mosei", "nurse", "2222"),
+                            ("ralvarez", "technician", "3333")):  # fmt: skip
+        done = run(pharmacy, "users", "add", name, "--role", role, "--admin", "boss",
+                   "--pin-stdin", *db, stdin=f"0000\n{pin}\n")  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    out = tmp_path / "w.pdf"
+    done = run(chair, "worksheet", *DOSE, *signed_doc(), *db, "-o", out, stdin="1111\n2222\n3333\n")
+    assert done.returncode == 0, done.stderr
+    assert not (chair / "worksheets.sqlite3").exists()  # nothing of it on the workstation
+    listed = run(pharmacy, "history", "--json", *db)
+    assert [row["verified_by"] for row in json.loads(listed.stdout)] == ["mosei"]
+    verified = run(pharmacy, "verify", "--full", *db)
+    assert verified.returncode == 0, verified.stderr
+    assert "1 worksheet records" in verified.stdout and "pg_dump" in verified.stdout
+    again = tmp_path / "again.pdf"
+    assert run(pharmacy, "reprint", "W-000001", "-o", again, *db).returncode == 0
+    assert again.read_bytes() == out.read_bytes()
+    refused = run(chair, "backup", *db)
+    assert "pg_dump" in one_line_error(refused)
