@@ -255,3 +255,18 @@ def test_two_workstations_share_accounts_and_records_on_postgresql(
     assert again.read_bytes() == out.read_bytes()
     refused = run(chair, "backup", *db)
     assert "pg_dump" in one_line_error(refused)
+
+
+def test_importing_cms_files_on_a_site_with_accounts_needs_a_pharmacist(
+    site: Path, tmp_path: Path
+) -> None:
+    from tests.cms_samples import pricing_csv, write
+
+    asp = str(write(tmp_path / "asp.csv", pricing_csv()))
+    assert "give --by ACCOUNT" in one_line_error(run(site, "cms", "import", asp))
+    tech = run(site, "cms", "import", asp, "--by", "jkim", "--pin-stdin", stdin="1111\n")
+    assert "jkim (technician) may not import CMS files" in one_line_error(tech)
+    done = run(site, "cms", "import", asp, "--by", "phil", "--pin-stdin", stdin="4444\n")
+    assert done.returncode == 0, done.stderr
+    # A site that never added an account imports as before.
+    assert run(tmp_path / "plain", "cms", "import", asp).returncode == 0

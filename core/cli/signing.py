@@ -11,7 +11,7 @@ from core.documentation import Documentation
 from core.errors import InputError
 
 if TYPE_CHECKING:
-    from core.accounts import Signature
+    from core.accounts import Action, Signature
 
 
 def sign_worksheet(
@@ -51,3 +51,37 @@ def sign_worksheet(
         )
     names = {field: signature.full_name for field, signature in signatures.items()}
     return doc.model_copy(update=names), signatures
+
+
+def authorize(args: argparse.Namespace, action: Action) -> None:
+    """On a site with accounts, whoever does ``action`` (``--by ACCOUNT``) proves it with
+    their PIN and role; a site that never added an account works as before."""
+    from core.accounts import SigningError
+    from core.cli.pins import PinReader
+    from core.cli.users import open_accounts
+    from core.data_dir import locate_data_dir
+    from core.database import SITE_DB_FILENAME, DatabaseUrlError, database_url
+
+    try:
+        url = database_url(getattr(args, "database", None))
+    except DatabaseUrlError as error:
+        raise InputError("database", str(error)) from None
+    if url is None and not (locate_data_dir(args.data_dir) / SITE_DB_FILENAME).exists():
+        return
+    with open_accounts(args) as accounts:
+        if accounts.is_empty():
+            return
+        if not args.by:
+            raise InputError("by", f"this site has accounts: give --by ACCOUNT to {action.value}")
+        pin = PinReader(args.pin_stdin).read(f"PIN of {args.by}")
+        try:
+            accounts.authenticate(args.by, pin, action)
+        except SigningError as error:
+            raise InputError("by", str(error)) from None
+
+
+def add_by_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--by", help="your account, when the site has accounts")
+    parser.add_argument(
+        "--pin-stdin", action="store_true", help="read your PIN from standard input"
+    )
