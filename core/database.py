@@ -19,7 +19,7 @@ import functools
 import logging
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -75,6 +75,11 @@ class PgConnection:
         if params is None or len(params) == 0:
             return self.raw.execute(_translate_bare(sql))
         return self.raw.execute(_translate(sql), tuple(params))
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> psycopg.Cursor[Any]:
+        cursor = self.raw.cursor()
+        cursor.executemany(_translate(sql), (tuple(row) for row in rows))
+        return cursor
 
     @property
     def in_transaction(self) -> bool:

@@ -7,6 +7,7 @@ which knows nothing, so every feature works (without dollars) before files are i
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -143,8 +144,10 @@ def open_reference(data_dir: Path) -> ReferenceData:
     """The imported CMS files and fee schedules of a data directory (read-only), or
     ``NO_REFERENCE_DATA`` when none were imported. The caller closes it."""
     from core.cms import REFERENCE_DB_FILENAME
+    from core.database import ENV_VAR
 
-    if not (Path(data_dir) / REFERENCE_DB_FILENAME).is_file():
+    on_server = bool(os.environ.get(ENV_VAR, "").strip())
+    if not on_server and not (Path(data_dir) / REFERENCE_DB_FILENAME).is_file():
         return NO_REFERENCE_DATA  # without importing sqlite3 (start-up time)
     from core.cms.store import ReferenceStore
 
