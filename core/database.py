@@ -58,7 +58,8 @@ def database_url(
 
 def describe(url: str) -> str:
     """The URL without its password, fit for messages and logs."""
-    return re.sub(r"(//[^:/@]*):[^@/]*@", r"\1:***@", url)
+    hidden = re.sub(r"(//[^:/@]*):[^@/]*@", r"\1:***@", url)
+    return re.sub(r"(password=)[^&]*", r"\1***", hidden, flags=re.IGNORECASE)
 
 
 class PgConnection:

@@ -118,6 +118,11 @@ def _dose(row: tuple[Any, ...]) -> QueuedDose:
     )
 
 
+def _check_id(dose_id: int) -> None:
+    if not 0 < dose_id < 2**63:  # beyond any database integer: no such dose
+        raise QueueError(f"there is no dose {dose_id} in the queue")
+
+
 class VerificationQueue:
     def __init__(self, accounts: AccountStore) -> None:
         self.accounts = accounts
@@ -163,6 +168,7 @@ class VerificationQueue:
         return [_dose(row) for row in rows]
 
     def get(self, dose_id: int) -> QueuedDose:
+        _check_id(dose_id)
         row = self._conn.execute(
             f"SELECT {_COLUMNS} FROM queue_doses WHERE id = ?", (dose_id,)
         ).fetchone()
@@ -257,6 +263,7 @@ class VerificationQueue:
     # ---- helpers
 
     def _locked(self, dose_id: int) -> QueuedDose:
+        _check_id(dose_id)
         lock = " FOR UPDATE" if is_postgresql(self._conn) else ""
         row = self._conn.execute(
             f"SELECT {_COLUMNS} FROM queue_doses WHERE id = ?{lock}", (dose_id,)

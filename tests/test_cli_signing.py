@@ -270,3 +270,16 @@ def test_importing_cms_files_on_a_site_with_accounts_needs_a_pharmacist(
     assert done.returncode == 0, done.stderr
     # A site that never added an account imports as before.
     assert run(tmp_path / "plain", "cms", "import", asp).returncode == 0
+
+
+@pytest.mark.parametrize("command", [["history"], ["users", "list"], ["queue", "list"]])
+def test_a_database_that_cannot_be_used_is_one_line_without_its_password(
+    tmp_path: Path, command: list[str]
+) -> None:
+    for url, expected in (
+        ("postgresql://u:s3cret@127.0.0.1:1/x?password=s3cret", "cannot reach the database"),
+        ("mysql://u@host/x", "must be a URL such as postgresql://"),
+    ):
+        line = one_line_error(run(tmp_path, *command, "--database", url))
+        assert line.startswith("unitcalc: database: ") and expected in line
+        assert "s3cret" not in line

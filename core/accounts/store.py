@@ -70,6 +70,11 @@ def _steps(conn: object) -> tuple[tuple[str, ...], ...]:
     )
 
 
+def shown_name(name: str) -> str:
+    """An account name as typed, cut to a length fit for a one-line message."""
+    return name if len(name) <= 64 else name[:64] + "..."
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -159,7 +164,7 @@ class AccountStore:
             f"SELECT {_COLUMNS} FROM accounts WHERE lower(name) = lower(?)", (name,)
         ).fetchone()
         if row is None:
-            raise SigningError(f"there is no account named {name!r}")
+            raise SigningError(f"there is no account named {shown_name(name)!r}")
         return _account(row)
 
     def by_id(self, account_id: int) -> Account | None:
@@ -210,7 +215,7 @@ class AccountStore:
                 "SELECT 1 FROM accounts WHERE lower(name) = lower(?)", (name,)
             ).fetchone()
             if taken:
-                raise AccountError(f"an account named {name!r} already exists")
+                raise AccountError(f"an account named {shown_name(name)!r} already exists")
             row = conn.execute(
                 "INSERT INTO accounts (name, full_name, role, pin_hash, created_at)"
                 " VALUES (?, ?, ?, ?, ?) RETURNING id",
@@ -263,7 +268,7 @@ class AccountStore:
         ).fetchone()
         if row is None:
             self._log_attempt(None, name, now, what, "unknown account")
-            raise SigningError(f"there is no account named {name!r}")
+            raise SigningError(f"there is no account named {shown_name(name)!r}")
         account = _account(row[:6])
         if not account.active:
             self._log_attempt(account, name, now, what, "disabled")

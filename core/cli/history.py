@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date
 from typing import TYPE_CHECKING
@@ -52,7 +53,8 @@ def open_store(args: argparse.Namespace, *, allow_missing: bool = False) -> Reco
     try:
         return RecordStore.open(resolve_data_dir(args.data_dir), allow_missing=allow_missing)
     except RecordStoreError as error:
-        raise InputError("data directory", str(error)) from None
+        on_server = bool(getattr(args, "database", None) or os.environ.get("UNITCALC_DATABASE"))
+        raise InputError("database" if on_server else "data directory", str(error)) from None
     except OSError as error:
         raise InputError(
             "data directory",
