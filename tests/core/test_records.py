@@ -609,3 +609,24 @@ def test_reprint_and_serials_on_each_backend(store: RecordStore, tmp_path: Path)
     assert (tmp_path / "again.pdf").read_bytes() == fake_pdf("W-000002", 1)
     with pytest.raises(AlreadyReplacedError):
         add(store, replaces=first.id)
+
+
+def test_postgresql_schema_is_migrated_once_and_a_newer_one_refused(
+    tmp_path: Path, postgresql_url: str
+) -> None:
+    import psycopg
+
+    from core.records.postgres import MIGRATIONS as PG_MIGRATIONS
+
+    with RecordStore.open(tmp_path, url=postgresql_url) as s:
+        add(s)
+    with RecordStore.open(tmp_path / "other", url=postgresql_url) as s:  # a second workstation
+        assert [r.id for r in s.list()] == [1]
+    with psycopg.connect(postgresql_url, autocommit=True) as conn:
+        version = conn.execute(
+            "SELECT version FROM schema_versions WHERE component = 'records'"
+        ).fetchone()
+        assert version == (len(PG_MIGRATIONS),)
+        conn.execute("UPDATE schema_versions SET version = 99 WHERE component = 'records'")
+    with pytest.raises(SchemaTooNewError, match="update unitcalc"):
+        RecordStore.open(tmp_path, url=postgresql_url)
