@@ -82,6 +82,14 @@ class PgConnection:
         cursor.executemany(_translate(sql), (tuple(row) for row in rows))
         return cursor
 
+    def stream(self, sql: str) -> psycopg.ServerCursor[Any]:
+        """Rows of ``sql`` fetched from the server a batch at a time (a server-side
+        cursor), so a full verify of every PDF keeps memory flat. Inside a transaction."""
+        cursor: psycopg.ServerCursor[Any] = self.raw.cursor(name="unitcalc_stream")
+        cursor.itersize = 100
+        cursor.execute(_translate_bare(sql))
+        return cursor
+
     @property
     def in_transaction(self) -> bool:
         from psycopg import pq
