@@ -83,6 +83,10 @@ def test_users_disable_and_set_pin(site: Path) -> None:
     assert own.returncode == 0, own.stderr
     again = run(site, "users", "set-pin", "jkim", "--pin-stdin", stdin="1111\n6666\n")
     assert "wrong PIN for jkim" in one_line_error(again)
+    log = run(site, "users", "log", "--name", "jkim", "--json", "--admin", "boss", "--pin-stdin",
+              stdin="0000\n")  # fmt: skip
+    assert [a["outcome"] for a in json.loads(log.stdout)] == ["ok", "wrong PIN"]
+    assert "1111" not in log.stdout and "5555" not in log.stdout
 
 
 def test_a_signed_worksheet_prints_the_account_names_and_stores_the_ids(

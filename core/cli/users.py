@@ -125,6 +125,22 @@ def run_set_pin(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_log(args: argparse.Namespace) -> int:
+    """The PIN attempt log (who, when, for what, outcome; never a PIN), admin only."""
+    from core.cli.pins import PinReader
+
+    with open_accounts(args) as store:
+        _as_admin(args, store, PinReader(args.pin_stdin))
+        attempts = store.attempts(args.name)
+    if args.json:
+        keys = ("account", "at", "action", "outcome")
+        print_json([dict(zip(keys, attempt, strict=True)) for attempt in attempts])
+        return 0
+    for name, at, action, outcome in attempts:
+        print(printable(f"{at}  {name}  {action}  {outcome}"))
+    return 0
+
+
 def add_parsers(subparsers: SubParsers) -> None:
     users = subparsers.add_parser("users", help="accounts of the people who sign worksheets")
     commands = users.add_subparsers(dest="users_command", required=True)
@@ -164,3 +180,9 @@ def add_parsers(subparsers: SubParsers) -> None:
     set_pin.add_argument("name")
     common(set_pin, admin=True)
     set_pin.set_defaults(run=run_set_pin)
+
+    log = commands.add_parser("log", help="every PIN attempt: account, time, outcome (admin)")
+    log.add_argument("--name", default=None, help="only this account")
+    log.add_argument("--json", action="store_true", help="print a JSON list")
+    common(log, admin=True)
+    log.set_defaults(run=run_log)
