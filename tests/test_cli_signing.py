@@ -287,3 +287,24 @@ def test_a_database_that_cannot_be_used_is_one_line_without_its_password(
         line = one_line_error(run(tmp_path, *command, "--database", url))
         assert line.startswith("unitcalc: database: ") and expected in line
         assert "s3cret" not in line
+
+
+@pytest.mark.parametrize(
+    ("pins", "expected"),
+    [
+        (b"\xff\xfe12\n", "not valid text (invalid UTF-8)"),
+        (b"1" * 100_000, "longer than 128 characters"),
+        (b"", "expected one more line"),
+    ],
+)
+def test_hostile_pins_on_standard_input_are_one_line(
+    site: Path, pins: bytes, expected: str
+) -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "users", "set-pin", "jkim", "--pin-stdin",
+         "--data-dir", str(site)],
+        input=pins, capture_output=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2 and done.stdout == b""
+    lines = done.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0]

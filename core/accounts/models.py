@@ -67,6 +67,8 @@ def check_pin(pin: str) -> str:
         raise AccountError(f"a PIN has {MIN_PIN_CHARS} to {MAX_PIN_CHARS} characters")
     if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in pin):
         raise AccountError("a PIN cannot hold control characters")
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in pin):
+        raise AccountError("a PIN must be valid text")
     return pin
 
 

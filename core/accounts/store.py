@@ -281,7 +281,7 @@ class AccountStore:
             )
         try:
             self._hasher.verify(row[6], pin)
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
+        except (VerifyMismatchError, VerificationError, InvalidHashError, UnicodeError):
             locked = self._count_failure(account, now, what)
             raise (
                 AccountLockedError(

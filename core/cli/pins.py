@@ -18,6 +18,14 @@ class PinReader:
 
     def read(self, prompt: str, *, confirm: bool = False) -> str:
         """One PIN. From the terminal a new PIN (``confirm``) is typed twice."""
+        pin = self._read(prompt, confirm)
+        try:
+            pin.encode("utf-8")
+        except UnicodeEncodeError:  # undecodable bytes (surrogate escapes)
+            raise InputError("PIN", f"{prompt}: not valid text (invalid UTF-8)") from None
+        return pin
+
+    def _read(self, prompt: str, confirm: bool) -> str:
         if self.from_stdin:
             return _stdin_line(prompt)
         import getpass
