@@ -70,6 +70,11 @@ def _steps(conn: object) -> tuple[tuple[str, ...], ...]:
     )
 
 
+def _printable_line(text: str) -> bool:
+    """One line of valid text: no control characters, no undecodable bytes."""
+    return all(c.isprintable() for c in text) and not any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+
+
 def shown_name(name: str) -> str:
     """An account name as typed, cut to a length fit for a one-line message."""
     return name if len(name) <= 64 else name[:64] + "..."
@@ -196,7 +201,7 @@ class AccountStore:
         except ValueError:
             raise AccountError(f"the role is one of {', '.join(r.value for r in Role)}") from None
         full_name = full_name.strip()
-        if len(full_name) > MAX_FULL_NAME_CHARS or any(ord(c) < 32 for c in full_name):
+        if len(full_name) > MAX_FULL_NAME_CHARS or not _printable_line(full_name):
             raise AccountError(
                 f"the full name is one line of up to {MAX_FULL_NAME_CHARS} characters"
             )

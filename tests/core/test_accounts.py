@@ -175,3 +175,9 @@ def test_bad_pins_are_refused(accounts: AccountStore, pin: str) -> None:
 def test_a_name_is_taken_whatever_its_case(accounts: AccountStore) -> None:
     with pytest.raises(AccountError, match="already exists"):
         accounts.add("TECH", "nurse", "1234")
+
+
+@pytest.mark.parametrize("full_name", ["x" * 201, "Kim\nJ.", "Kim \udcff", "a\u202eb"])
+def test_bad_full_names_are_refused(accounts: AccountStore, full_name: str) -> None:
+    with pytest.raises(AccountError, match="full name"):
+        accounts.add("someone", "nurse", "1234", full_name=full_name)
