@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from core.accounts import (
     AccountError,
@@ -181,3 +183,39 @@ def test_a_name_is_taken_whatever_its_case(accounts: AccountStore) -> None:
 def test_bad_full_names_are_refused(accounts: AccountStore, full_name: str) -> None:
     with pytest.raises(AccountError, match="full name"):
         accounts.add("someone", "nurse", "1234", full_name=full_name)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    steps=st.lists(st.tuples(st.booleans(), st.integers(min_value=0, max_value=400)), max_size=25)
+)
+def test_lockout_follows_the_rule_for_any_sequence_of_attempts(
+    tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[bool, int]]
+) -> None:
+    """Five wrong PINs in a row lock for five minutes; a right PIN resets the count; while
+    locked every attempt is refused and does not count."""
+    clock = Clock()
+    with AccountStore.open(tmp_path_factory.mktemp("site"), clock=clock, hasher=FAST) as store:
+        store.add("boss", "admin", "0000")
+        failures, locked_until = 0, None
+        for right, seconds in steps:
+            clock.now += timedelta(seconds=seconds)
+            if locked_until is not None and clock.now < locked_until:
+                expected = "locked"
+            elif right:
+                expected, failures, locked_until = "ok", 0, None
+            else:
+                failures += 1
+                expected = "wrong"
+                if failures == 5:
+                    failures, locked_until = 0, clock.now + timedelta(minutes=5)
+            try:
+                store.authenticate("boss", "0000" if right else "9999")
+                outcome = "ok"
+            except AccountLockedError as error:
+                outcome = "locked" if "is locked" in str(error) else "wrong"
+            except SigningError:
+                outcome = "wrong"
+            assert outcome == expected
