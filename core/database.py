@@ -19,7 +19,8 @@ import functools
 import logging
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -221,6 +222,20 @@ def connect_site(data_dir: os.PathLike[str] | str, url: str | None) -> Any:
         conn.close()
         raise ConnectionError(f"cannot open {path} ({error})") from None
     return conn
+
+
+def server_clock(conn: PgConnection) -> Callable[[], datetime]:
+    """The server's clock (UTC): every workstation then stamps records, signatures and
+    lock-outs with one clock, whatever its own says."""
+    from datetime import UTC
+
+    def now() -> datetime:
+        row = conn.execute("SELECT clock_timestamp()").fetchone()
+        assert row is not None  # one row, always
+        moment: datetime = row[0]
+        return moment.astimezone(UTC)
+
+    return now
 
 
 def is_postgresql(conn: object) -> bool:

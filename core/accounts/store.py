@@ -36,6 +36,7 @@ from core.database import (
     id_column,
     migrate_component,
     migration_lock,
+    server_clock,
 )
 
 log = logging.getLogger(__name__)
@@ -139,6 +140,8 @@ class AccountStore:
         except database_errors() as error:
             conn.close()
             raise AccountsUnavailableError(f"the accounts cannot be used ({error})") from None
+        if url is not None and clock is _utc_now:  # one clock for all workstations
+            clock = server_clock(conn)
         return cls(conn, clock=clock, hasher=hasher)
 
     def close(self) -> None:

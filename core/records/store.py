@@ -266,9 +266,13 @@ class RecordStore:
         except DatabaseUrlError as error:
             raise StoreUnavailableError(str(error)) from None
         if url is not None:
+            from core.database import server_clock
             from core.records.postgres import open_records
 
-            return cls(open_records(url), path, clock, plan, url)
+            server = open_records(url)
+            # One clock for every workstation: the server's (tests pass their own).
+            chosen = server_clock(server) if clock is _utc_now else clock
+            return cls(server, path, chosen, plan, url)
         try:
             ensure_private_dir(data_dir)
             if not allow_missing and not path.exists():
