@@ -83,6 +83,9 @@ def test_users_disable_and_set_pin(site: Path) -> None:
     assert own.returncode == 0, own.stderr
     again = run(site, "users", "set-pin", "jkim", "--pin-stdin", stdin="1111\n6666\n")
     assert "wrong PIN for jkim" in one_line_error(again)
+    for _ in range(5):
+        run(site, "users", "set-pin", "mosei", "--pin-stdin", stdin="9999\n1234\n")
+    assert "mosei  nurse  locked until " in run(site, "users", "list").stdout
     log = run(site, "users", "log", "--name", "jkim", "--json", "--admin", "boss", "--pin-stdin",
               stdin="0000\n")  # fmt: skip
     assert [a["outcome"] for a in json.loads(log.stdout)] == ["ok", "wrong PIN"]

@@ -83,8 +83,13 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     if not accounts:
         print("No accounts yet: add the administrator with `main.py users add NAME --role admin`")
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
     for a in accounts:
         state = "active" if a.active else "disabled"
+        if a.active and a.locked_until is not None and a.locked_until > now:
+            state = f"locked until {a.locked_until:%H:%M} UTC"
         print(printable(f"{a.name}  {a.role.value}  {state}  {a.full_name}".rstrip()))
     return 0
 
