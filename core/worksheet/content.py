@@ -380,6 +380,7 @@ def _signoff(
         signature = signatures.get(field)
         if signature is not None:
             how = f"signed {format_datetime(local_time(signature.signed_at))}"
+            when = when or local_time(signature.signed_at)  # a witness has no time of its own
         else:
             how = "typed, not signed" if name.strip() else ""
         return SignRow(role, name or NOT_RECORDED, format_datetime(when), how)
