@@ -5,7 +5,8 @@ payer, code, dates and the amount approved in units, grams or infusions. Each re
 worksheet billed under it is a *use*; a correction replaces the use of the worksheet it
 corrects, so a corrected dose never counts twice.
 
-Storage: ``authorizations.sqlite3`` in the data directory (0600, WAL), apart from the
+Storage: the PostgreSQL server when one is chosen (``core.database``), else
+``authorizations.sqlite3`` in the data directory (0600, WAL), apart from the
 worksheet records so the two evolve separately. A use is written after its worksheet is
 recorded; a crash between the two leaves the worksheet recorded and the use missing, the
 safe side for a check that warns about overuse.
@@ -20,7 +21,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -28,6 +29,7 @@ from core import formats
 from core.calculation import to_decimal
 from core.calculation_models import BillingWarning, CalculationResult
 from core.data_dir import ensure_private_dir
+from core.database import database_errors
 from core.errors import InputError
 from core.quantities import PlainDecimal
 
@@ -103,11 +105,19 @@ def _private_file(path: Path) -> None:
 class AuthorizationStore:
     """The authorizations database in a data directory. Use as a context manager."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn  # sqlite3.Connection or core.database.PgConnection
 
     @classmethod
-    def open(cls, data_dir: Path) -> AuthorizationStore:
+    def open(cls, data_dir: Path, url: str | None = None) -> AuthorizationStore:
+        from core.database import DatabaseUrlError, database_url
+
+        try:
+            url = database_url(url)
+        except DatabaseUrlError as error:
+            raise InputError("database", str(error)) from None
+        if url is not None:
+            return cls(_open_on_server(url))
         ensure_private_dir(data_dir)
         path = data_dir / DB_FILENAME
         _private_file(path)  # SQLite gives -wal/-shm the database's mode
@@ -147,7 +157,9 @@ class AuthorizationStore:
                     auth.measure,
                 ),
             )
-        except sqlite3.IntegrityError:
+        except database_errors() as error:
+            if not _is_duplicate(error):
+                raise
             raise InputError("authorization", f"{auth.number} is already recorded") from None
 
     def _from_row(self, row: tuple[str, ...]) -> Authorization:
@@ -176,9 +188,10 @@ class AuthorizationStore:
         """What recorded worksheets used of ``number``: each use counts unless a later
         worksheet replaced it (or it is ``excluding``, the worksheet being corrected now)."""
         rows = self._conn.execute(
-            "SELECT amount FROM uses WHERE number = ? AND worksheet_id IS NOT ?"
+            "SELECT amount FROM uses WHERE number = ?"
+            " AND (CAST(? AS TEXT) IS NULL OR worksheet_id <> ?)"
             " AND worksheet_id NOT IN (SELECT replaces FROM uses WHERE replaces IS NOT NULL)",
-            (number.strip(), excluding),
+            (number.strip(), excluding, excluding),
         )
         return sum((Decimal(amount) for (amount,) in rows), Decimal(0))
 
@@ -196,6 +209,28 @@ class AuthorizationStore:
         """A correction billed without an authorization still ends the corrected
         worksheet's use."""
         self._conn.execute("INSERT INTO uses VALUES (?, NULL, '0', ?)", (worksheet_id, replaces))
+
+
+def _open_on_server(url: str) -> Any:
+    from core.database import PG_MIGRATION_LOCK, connect_postgresql, migrate_component
+
+    try:
+        conn = connect_postgresql(url)
+    except ConnectionError as error:
+        raise InputError("authorizations", str(error)) from None
+    steps = (tuple(sql.strip() for sql in _SCHEMA.split(";") if sql.strip()),)
+    try:
+        migrate_component(conn, "authorizations", steps, lock_sql=PG_MIGRATION_LOCK)
+    except Exception as error:
+        conn.close()
+        raise InputError("authorizations", f"cannot use the server's tables ({error})") from None
+    return conn
+
+
+def _is_duplicate(error: BaseException) -> bool:
+    if isinstance(error, sqlite3.IntegrityError):
+        return True
+    return type(error).__name__ == "UniqueViolation"  # psycopg.errors.UniqueViolation
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from core.calculation_models import CalculationResult
 from core.documentation import Documentation
 from core.dose_input import DoseForm
 from core.records import RecordStore, WorksheetRecord
+
+if TYPE_CHECKING:
+    from core.accounts.models import Signature
 
 #: Builds the PDF for a reserved worksheet ID (and the ID number it replaces, if any).
 BuildPdf = Callable[[str, int | None], bytes]
@@ -27,12 +31,19 @@ def record_worksheet(
     build: BuildPdf,
     *,
     extra_inputs: Mapping[str, object] | None = None,
+    signatures: Mapping[str, Signature] | None = None,
 ) -> tuple[WorksheetRecord, bytes]:
     """Record one worksheet and return the record with the PDF bytes it stores.
 
     ``extra_inputs`` are kept beside the calculation inputs (the window keeps its form
     fields there, so a correction reopens the form exactly as it was). Raises the
     store's ``RecordStoreError`` or ``OSError``; nothing is recorded then.
+
+    ``signatures`` (by documentation field: ``prepared_by``, ``verified_by``,
+    ``waste_witness``) are the PIN signatures: their account IDs, names, roles and
+    signing times are stored in the documentation JSON under ``"signatures"``, which the
+    hash chain covers. Records without it (earlier ones, typed names) are "typed, not
+    signed".
     """
     made: list[bytes] = []
 
@@ -51,8 +62,27 @@ def record_worksheet(
             verified_by=documentation.verified_by,
             inputs={"dose": dose.model_dump(mode="json"), **(extra_inputs or {})},
             result=result.model_dump(mode="json"),
-            documentation=documentation.model_dump(mode="json"),
+            documentation=signed_documentation(documentation, signatures or {}),
             render=render,
             replaces=documentation.replaces,
         )
     return record, made[-1]
+
+
+def signed_documentation(
+    documentation: Documentation, signatures: Mapping[str, Signature]
+) -> dict[str, Any]:
+    """The documentation as stored: its fields, and the signatures when there are any
+    (a typed-name record stays exactly as before)."""
+    stored: dict[str, Any] = documentation.model_dump(mode="json")
+    if signatures:
+        stored["signatures"] = {
+            field: signature.model_dump(mode="json") for field, signature in signatures.items()
+        }
+    return stored
+
+
+def signature_state(documentation: Mapping[str, object], field: str) -> str:
+    """How a recorded name was given: "signed" (with a PIN) or "typed, not signed"."""
+    signatures = documentation.get("signatures")
+    return "signed" if isinstance(signatures, dict) and field in signatures else "typed, not signed"

@@ -6,6 +6,7 @@ imports those protocols.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from core.reference import NO_REFERENCE_DATA, ReferenceData
@@ -15,8 +16,10 @@ def open_reference(data_dir: Path) -> ReferenceData:
     """The imported CMS files and fee schedules of a data directory (read-only), or
     ``NO_REFERENCE_DATA`` when none were imported. The caller closes it."""
     from core.cms import REFERENCE_DB_FILENAME
+    from core.database import ENV_VAR
 
-    if not (Path(data_dir) / REFERENCE_DB_FILENAME).is_file():
+    on_server = bool(os.environ.get(ENV_VAR, "").strip())
+    if not on_server and not (Path(data_dir) / REFERENCE_DB_FILENAME).is_file():
         return NO_REFERENCE_DATA  # without importing sqlite3 (start-up time)
     from core.cms.store import ReferenceStore
 

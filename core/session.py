@@ -32,6 +32,7 @@ from core.errors import InputError
 from core.ndc import parse_ndc
 
 if TYPE_CHECKING:
+    from core.accounts import Signature
     from core.recording import BuildPdf
     from core.records import WorksheetRecord
 
@@ -264,6 +265,7 @@ class DoseSession:
         facility: str | None = None,
         extra_inputs: Mapping[str, object] | None = None,
         result: CalculationResult | None = None,
+        signatures: Mapping[str, Signature] | None = None,
     ) -> tuple[str, bytes]:
         """Record the worksheet and return (worksheet ID, PDF bytes).
 
@@ -282,7 +284,13 @@ class DoseSession:
         if self._recorded is not None and self._recorded[0] == key:
             return self._recorded[1], self._recorded[2]
         record, pdf = record_worksheet(
-            data_dir, self.dose, doc, result or self.result, build, extra_inputs=extra_inputs
+            data_dir,
+            self.dose,
+            doc,
+            result or self.result,
+            build,
+            extra_inputs=extra_inputs,
+            signatures=signatures,
         )
         self._recorded = (key, record.worksheet_id, pdf)
         return record.worksheet_id, pdf

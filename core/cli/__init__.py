@@ -29,6 +29,8 @@ COMMANDS: dict[str, str] = {
     "audit": "core.cli.audit",
     "backup": "core.cli.backups",
     "restore": "core.cli.backups",
+    "users": "core.cli.users",
+    "queue": "core.cli.queue",
 }
 
 EXIT_USAGE = 2
@@ -97,6 +99,11 @@ def run_command(argv: list[str]) -> int:
     # one-line error contract, so they are not printed.
     logging.getLogger().addHandler(logging.NullHandler())
     args = build_parser().parse_args(argv)
+    if getattr(args, "database", None):
+        # Every store of this command (records, accounts, queue) reads the same setting.
+        import os
+
+        os.environ["UNITCALC_DATABASE"] = args.database
     try:
         status: int = args.run(args)
     except (InputError, CatalogError) as error:
@@ -106,6 +113,9 @@ def run_command(argv: list[str]) -> int:
         # fit for the user.
         records = sys.modules.get("core.records.models")
         if records is not None and isinstance(error, records.RecordStoreError):
+            return fail(str(error))
+        accounts = sys.modules.get("core.accounts.models")
+        if accounts is not None and isinstance(error, accounts.AccountError):
             return fail(str(error))
         return fail(f"unexpected error ({type(error).__name__}: {error})")
     return status

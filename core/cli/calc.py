@@ -56,6 +56,12 @@ def add_data_dir_option(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="where records are kept (default: UNITCALC_DATA_DIR or the user data directory)",
     )
+    parser.add_argument(
+        "--database",
+        default=None,
+        help="a PostgreSQL URL shared by several workstations, postgresql://HOST/DB "
+        "(default: UNITCALC_DATABASE, else the SQLite files in the data directory)",
+    )
 
 
 def form_from_args(args: argparse.Namespace) -> DoseForm:

@@ -42,10 +42,13 @@ def _progress(done: int, total: int, name: str) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from core.accounts import Action
+    from core.cli.signing import authorize
     from core.cms.importer import import_files
     from core.cms.quarters import parse_quarter
 
     quarter = parse_quarter(args.quarter, "--quarter") if args.quarter else None
+    authorize(args, Action.IMPORT_CMS)  # a site with accounts: a pharmacist or admin
     report = import_files([Path(p) for p in args.files], data_dir(args), quarter, _progress)
     for outcome in report.imported:
         what = {
@@ -140,6 +143,8 @@ def run_lookup(args: argparse.Namespace) -> int:
 
 
 def add_parsers(subparsers: SubParsers) -> None:
+    from core.cli.signing import add_by_options
+
     parser = subparsers.add_parser(
         "cms", help="CMS ASP pricing files and NDC-HCPCS crosswalks (import, status, lookup)"
     )
@@ -148,6 +153,7 @@ def add_parsers(subparsers: SubParsers) -> None:
     imp.add_argument("files", nargs="+", metavar="FILE")
     imp.add_argument("--quarter", help="e.g. 2026Q1, when the file's preamble names none")
     add_data_dir_option(imp)
+    add_by_options(imp)
     imp.set_defaults(run=run_import)
     status = commands.add_parser("status", help="the quarters held and their row counts")
     add_data_dir_option(status)

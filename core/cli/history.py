@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date
 from typing import TYPE_CHECKING
@@ -56,7 +57,8 @@ def open_store(args: argparse.Namespace, *, allow_missing: bool = False) -> Reco
     try:
         return RecordStore.open(resolve_data_dir(args.data_dir), allow_missing=allow_missing)
     except RecordStoreError as error:
-        raise InputError("data directory", str(error)) from None
+        on_server = bool(getattr(args, "database", None) or os.environ.get("UNITCALC_DATABASE"))
+        raise InputError("database" if on_server else "data directory", str(error)) from None
     except OSError as error:
         raise InputError(
             "data directory",
@@ -170,6 +172,10 @@ def _journal_note(store: RecordStore) -> str:
     from core.records import BackupError
     from core.records.backup import read_journal
 
+    if store.url is not None:
+        from core.database import describe
+
+        return f"records on the PostgreSQL server {describe(store.url)} (back it up with pg_dump)"
     plan = store.backup_plan
     try:
         journal = read_journal(plan)

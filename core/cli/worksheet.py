@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import re
-import sqlite3
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from core.calculation_models import CalculationResult
 from core.cli.calc import add_calc_options, form_from_args, priced
 from core.constants import DRAFT_ID, PAPER_SIZES, Paper
+from core.database import database_errors
 from core.dates import parse_date, parse_datetime
 from core.documentation import (
     MAX_WORKSHEET_ID,
@@ -35,8 +35,12 @@ from core.errors import InputError
 from core.session import DoseSession, SessionError
 from core.terminal import printable
 from core.text import shown
+from core.worksheet.case import Case
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from core.accounts import Signature
     from core.cli import SubParsers
     from core.recording import BuildPdf
 
@@ -227,7 +231,11 @@ def _say(message: str, output: Path) -> None:
 
 
 def _record(
-    args: argparse.Namespace, session: DoseSession, build: BuildPdf, result: CalculationResult
+    args: argparse.Namespace,
+    session: DoseSession,
+    build: BuildPdf,
+    result: CalculationResult,
+    signatures: Mapping[str, Signature],
 ) -> tuple[str, bytes]:
     """Record through the session, which reserves the ID the PDF prints; (ID, PDF bytes).
     ``result`` is the calculation as billed: priced, with the payer's route modifiers."""
@@ -235,7 +243,9 @@ def _record(
     from core.records import RecordStoreError
 
     try:
-        return session.record(resolve_data_dir(args.data_dir), build, result=result)
+        return session.record(
+            resolve_data_dir(args.data_dir), build, result=result, signatures=signatures
+        )
     except SessionError as error:
         raise InputError("worksheet", f"{error} (--draft writes a draft)") from None
     except RecordStoreError as error:
@@ -272,18 +282,45 @@ def _print(pdf: bytes, printer: str, worksheet_id: str) -> str:
         raise InputError("printer", f"{printer}: {error}{kept}") from None
 
 
+def _from_queue(args: argparse.Namespace) -> tuple[Case, dict[str, Signature]]:
+    """The verified dose from the queue as a case, and the preparer's and verifier's
+    signatures, with their names from the accounts."""
+    from core.cli.queue import queued_case
+    from core.worksheet.case import parse_case
+
+    if args.case or args.pins_stdin:
+        raise InputError("from queue", "give --from-queue without --case or --pins-stdin")
+    dose, text = queued_case(args, args.from_queue)
+    case = parse_case(text, f"queued dose {dose.id}")
+    assert dose.verified is not None  # queued_case refuses an unverified dose
+    signed = {"prepared_by": dose.prepared, "verified_by": dose.verified}
+    names = {field: signature.full_name for field, signature in signed.items()}
+    return case.model_copy(
+        update={"documentation": case.documentation.model_copy(update=names)}
+    ), signed
+
+
 def run(args: argparse.Namespace) -> int:
     from core.catalog import load_catalog
     from core.claim_review import review_claim, use_authorization
     from core.denial_checks import blocking
     from core.worksheet import build_worksheet
-    from core.worksheet.case import Case, complete, load_case, shared_fields
+    from core.worksheet.case import complete, load_case, shared_fields
 
     if args.output is None and args.printer is None:
         raise InputError("output", "give -o FILE, --printer NAME, or both")
-    case = load_case(Path(args.case)) if args.case else Case()
+    queued: dict[str, Signature] = {}
+    if args.from_queue is not None:
+        case, queued = _from_queue(args)
+    else:
+        case = load_case(Path(args.case)) if args.case else Case()
     scanned = _scanned(args) if args.scan else ()
     dose, doc = shared_fields(_dose(args, case.dose), _documentation(args, case.documentation))
+    if queued and (dose, doc) != shared_fields(case.dose, case.documentation):
+        raise InputError(
+            "from queue",
+            "a queued dose is recorded as it was verified: change it with `queue submit`",
+        )
     scanned_ndcs = {v.ndc for v in scanned if v.ndc}
     if len(scanned_ndcs) == 1 and not dose.ndc.strip():  # the claim's NDC from the scans
         (scanned_ndc,) = scanned_ndcs
@@ -321,6 +358,18 @@ def run(args: argparse.Namespace) -> int:
     session.expiring_today_blocks = args.expiring_today_blocks
     paper = args.paper or _printer_paper(args.printer)
 
+    signatures: dict[str, Signature] = dict(queued)
+    missing = session.print_blockers(now)
+    missing += blocking(checks, missing)
+    if args.pins_stdin and not args.draft and not missing:
+        from core.cli.signing import sign_worksheet
+
+        # PINs are asked only for a worksheet that would be recorded; the signed names
+        # (from the accounts) then print, so the session takes the signed documentation.
+        doc, signatures = sign_worksheet(args, doc)
+        session = _session(dose, doc)
+        session.expiring_today_blocks = args.expiring_today_blocks
+
     def build(worksheet_id: str, replaces: int | None, draft: bool = False) -> bytes:
         return build_worksheet(
             result,
@@ -331,10 +380,9 @@ def run(args: argparse.Namespace) -> int:
             draft=draft,
             paper=paper,
             checks=checks,
+            signatures=signatures,
         )
 
-    missing = session.print_blockers(now)
-    missing += blocking(checks, missing)
     if missing and not args.draft:
         raise InputError(
             "worksheet",
@@ -354,16 +402,17 @@ def run(args: argparse.Namespace) -> int:
             _say(f"Draft sent to {args.printer} as job {job} (not recorded)", said)
         _print_warnings(result, doc, now, said)
         return 0
-    worksheet_id, pdf = _record(args, session, build, result)
+    worksheet_id, pdf = _record(args, session, build, result, signatures)
     if args.output is not None:
         _write(Path(args.output), pdf, recorded=worksheet_id)
         _say(f"Recorded worksheet {worksheet_id}; written to {args.output}", said)
     if args.printer is not None:
         job = _print(pdf, args.printer, worksheet_id)
         _say(f"Recorded worksheet {worksheet_id}; sent to {args.printer} as job {job}", said)
+    failures: tuple[type[BaseException], ...] = (OSError, *database_errors())
     try:
         use_authorization(args.data_dir, doc, result, worksheet_id)
-    except (OSError, sqlite3.Error) as error:
+    except failures as error:
         raise InputError(
             "authorizations",
             f"worksheet {worksheet_id} is recorded, but its use of "
@@ -432,6 +481,19 @@ def add_parsers(subparsers: SubParsers) -> None:
     doc.add_argument("--notes", help="adverse events, patient-specific notes")
     doc.add_argument("--prepared-by", help="who prepared the dose (signs off now)")
     doc.add_argument("--verified-by", help="who verified it, a different person")
+    doc.add_argument(
+        "--pins-stdin",
+        action="store_true",
+        help="sign: read the PINs of --prepared-by, --verified-by and --witness (accounts) "
+        "from standard input, one per line, in that order",
+    )
+    doc.add_argument(
+        "--from-queue",
+        type=int,
+        default=None,
+        metavar="ID",
+        help="record a dose verified in the queue (`main.py queue`), signed by both",
+    )
     doc.add_argument("--replaces", help="ID of the worksheet this one corrects, e.g. W-000041")
     need = parser.add_argument_group("medical necessity (which are required: the payer profile)")
     need.add_argument("--indication", help="the condition treated, in words")

@@ -214,15 +214,18 @@ class RecordStore:
 
     def __init__(
         self,
-        conn: sqlite3.Connection,
+        conn: Any,  # sqlite3.Connection, or core.database.PgConnection (same face)
         path: Path,
         clock: Callable[[], datetime],
         backup_plan: BackupPlan,
+        url: str | None = None,
     ):
         self._conn = conn
         self.path = path
         self._clock = clock
         self.backup_plan = backup_plan
+        #: The PostgreSQL server's URL, or None for the SQLite file ``path``.
+        self.url = url
         #: Why the last journal line or backup could not be written (the record itself
         #: was committed), or None. Callers may show it as a warning.
         self.backup_problem: str | None = None
@@ -237,6 +240,7 @@ class RecordStore:
         clock: Callable[[], datetime] = _utc_now,
         backup_plan: BackupPlan | None = None,
         allow_missing: bool = False,
+        url: str | None = None,
     ) -> RecordStore:
         """Open (creating and migrating as needed) ``data_dir/worksheets.sqlite3``.
 
@@ -248,10 +252,28 @@ class RecordStore:
         silently started afresh (its worksheet IDs would be handed out again):
         ``DatabaseMissingError``, unless ``allow_missing`` (for ``restore``).
         Database and file-system failures raise ``StoreUnavailableError``.
+
+        With a PostgreSQL ``url`` (default: ``UNITCALC_DATABASE``, see ``core.database``)
+        the records live on that server instead; the data directory then holds nothing
+        of them, and backups are the server's (``pg_dump``).
         """
+        from core.database import DatabaseUrlError, database_url
+
         data_dir = Path(data_dir)
         path = data_dir / DB_FILENAME
         plan = backup_plan or BackupPlan.for_data_dir(data_dir)
+        try:
+            url = database_url(url)
+        except DatabaseUrlError as error:
+            raise StoreUnavailableError(str(error)) from None
+        if url is not None:
+            from core.database import server_clock
+            from core.records.postgres import open_records
+
+            server = open_records(url)
+            # One clock for every workstation: the server's (tests pass their own).
+            chosen = server_clock(server) if clock is _utc_now else clock
+            return cls(server, path, chosen, plan, url)
         try:
             ensure_private_dir(data_dir)
             if not allow_missing and not path.exists():
@@ -355,7 +377,7 @@ class RecordStore:
                 raise
 
         texts = (code, mrn, patient_name, administered_at, prepared_by, verified_by)
-        record_id, this_hash = _retry_busy(transaction, self.path)
+        record_id, this_hash = self._retry(transaction)
         log.info("recorded worksheet %s", format_worksheet_id(record_id))
         self._after_commit(record_id, this_hash)
         return self._read(lambda: self.get(record_id))
@@ -371,8 +393,11 @@ class RecordStore:
     ) -> tuple[int, str]:
         """The body of ``add``'s transaction: (id, chain hash) of the committed record."""
         conn = self._conn
+        # On PostgreSQL the chain head row is locked until commit: the next writer waits
+        # here and then reads the head this one wrote (SQLite: BEGIN IMMEDIATE did it).
+        lock = " FOR UPDATE" if self.url is not None else ""
         count, prev_hash = conn.execute(
-            "SELECT count, last_hash FROM chain_head WHERE singleton = 1"
+            "SELECT count, last_hash FROM chain_head WHERE singleton = 1" + lock
         ).fetchone()
         # The id comes from the chain head, not MAX(id): if the newest rows
         # were deleted outside the program, the gap stays visible to verify.
@@ -401,7 +426,12 @@ class RecordStore:
             (*values, this_hash),
         )
         conn.execute("INSERT INTO worksheet_pdfs (id, pdf) VALUES (?, ?)", (record_id, pdf))
-        insert_vials(conn, record_id)
+        if self.url is not None:
+            from core.records.postgres import INSERT_VIALS
+
+            conn.execute(INSERT_VIALS + " AND w.id = ?", (record_id,))
+        else:
+            insert_vials(conn, record_id)
         conn.execute(
             "UPDATE chain_head SET count = ?, last_hash = ? WHERE singleton = 1",
             (record_id, this_hash),
@@ -418,6 +448,8 @@ class RecordStore:
         """
         plan = self.backup_plan
         self.backup_problem = None
+        if self.url is not None:
+            return
         try:
             append_journal(plan, "record", record_id, this_hash)
             due = record_id % plan.every == 0 or not backups(plan)
@@ -431,7 +463,10 @@ class RecordStore:
 
     def _journal_tail(self) -> JournalHead | None:
         """The journal's head, from its last 64 KB; None if it cannot be read (a backup
-        disk that is away must not stop recording)."""
+        disk that is away must not stop recording), or on PostgreSQL (no journal: the
+        server's own backups and WAL keep the records)."""
+        if self.url is not None:
+            return None
         try:
             return read_journal(self.backup_plan, tail=65_536)
         except BackupError:
@@ -441,10 +476,13 @@ class RecordStore:
 
     def backup(self, *, label: str = "") -> Path:
         """Back the database up now (see ``core.records.backup``); the copy's path."""
+        self._refuse_on_server("back up")
         return backup_database(self._conn, self.backup_plan, label=label)
 
     def backup_if_behind(self) -> Path | None:
         """Back up when the newest backup lacks records the database holds (at start)."""
+        if self.url is not None:
+            return None
         newest = backups(self.backup_plan)
         count = self._read(self._count)
         if newest and newest[-1].stem.endswith(f"-n{count}"):
@@ -461,6 +499,7 @@ class RecordStore:
         is copied in with SQLite's backup API (one transaction, safe beside other
         connections), and the restore is journaled so ``verify`` takes it as the new start.
         """
+        self._refuse_on_server("restore")
         if backup.resolve() == self.path.resolve():
             raise BackupError(f"{backup} is the records database itself; choose a backup")
         source = open_backup(backup)
@@ -478,6 +517,13 @@ class RecordStore:
         log.info("records restored from a backup: %d records", count)
         return count, kept
 
+    def _refuse_on_server(self, what: str) -> None:
+        if self.url is not None:
+            raise BackupError(
+                f"the records are on a PostgreSQL server: {what} them with the server's "
+                "tools (pg_dump / pg_restore, see the README)"
+            )
+
     def _count(self) -> int:
         return self._head()[0]
 
@@ -489,6 +535,13 @@ class RecordStore:
 
     def _read(self, work: Callable[[], T]) -> T:
         """Run a read, with database errors as ``StoreUnavailableError``."""
+        return self._retry(work)
+
+    def _retry(self, work: Callable[[], T]) -> T:
+        if self.url is not None:
+            from core.records.postgres import run_with_retry
+
+            return run_with_retry(work, self.url)
         return _retry_busy(work, self.path)
 
     def _check_replaceable(self, replaces: int) -> None:
@@ -567,17 +620,21 @@ class RecordStore:
         """
         where: list[str] = []
         params: list[object] = []
+        server = self.url is not None
+
+        def same(column: str) -> str:  # ignoring case, by each database's index
+            return f"lower({column}) = lower(?)" if server else f"{column} = ? COLLATE NOCASE"
+
         for column, wanted in (("lot", lot), ("serial", serial)):
             if wanted is not None:
                 where.append(
-                    "w.id IN (SELECT worksheet_id FROM worksheet_vials"
-                    f" WHERE {column} = ? COLLATE NOCASE)"
+                    f"w.id IN (SELECT worksheet_id FROM worksheet_vials WHERE {same(column)})"
                 )
                 params.append(wanted.strip())
         if vial is not None:
             where.append(
                 "w.id IN (SELECT worksheet_id FROM worksheet_vials"
-                " WHERE lot = ? COLLATE NOCASE OR serial = ? COLLATE NOCASE)"
+                f" WHERE {same('lot')} OR {same('serial')})"
             )
             params += [vial.strip(), vial.strip()]
         if mrn is not None:
@@ -586,7 +643,9 @@ class RecordStore:
         if code is not None:
             where.append("w.code = ?")
             params.append(code)
-        if patient is not None:
+        # The server has no search_fold: there the patient filter runs here, after SQL.
+        fold_here = patient is not None and server
+        if patient is not None and not server:
             where.append("instr(search_fold(w.patient_name), ?) > 0")
             params.append(search_fold(patient))
         if since is not None:
@@ -605,10 +664,13 @@ class RecordStore:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY w.id DESC"
-        if limit is not None:
+        if limit is not None and not fold_here:
             sql += " LIMIT ?"
             params.append(max(0, min(limit, _MAX_ID)))
         rows = self._read(lambda: self._conn.execute(sql, params).fetchall())
+        if fold_here:
+            wanted = search_fold(patient or "")
+            rows = [row for row in rows if wanted in search_fold(row[4])][: limit or None]
         return [_summary(row) for row in rows]
 
     def serial_recorded_on(
@@ -621,8 +683,13 @@ class RecordStore:
         """
         sql = (
             "SELECT DISTINCT v.worksheet_id FROM worksheet_vials v"
-            " WHERE v.serial = ? AND v.serial != '' AND v.worksheet_id IS NOT ?"
-            " AND (? = '' OR v.ndc = '' OR v.ndc = ?)"
+            " WHERE v.serial = ? AND v.serial != ''"
+            + (
+                " AND v.worksheet_id IS DISTINCT FROM ?"
+                if self.url
+                else " AND v.worksheet_id IS NOT ?"
+            )
+            + " AND (? = '' OR v.ndc = '' OR v.ndc = ?)"
             " AND NOT EXISTS (SELECT 1 FROM worksheets r WHERE r.replaces = v.worksheet_id)"
             " ORDER BY v.worksheet_id"
         )
@@ -667,7 +734,7 @@ class RecordStore:
     def _verify(self, check_pdfs: bool) -> VerifyReport:
         conn = self._conn
         # The journal first: a record committed after this read cannot look missing.
-        journal = read_journal(self.backup_plan)
+        journal = read_journal(self.backup_plan) if self.url is None else None
         # One read transaction so the rows and the chain head are one snapshot
         # even if another process records a worksheet meanwhile.
         conn.execute("BEGIN")
@@ -675,7 +742,7 @@ class RecordStore:
             report = verify_chain(conn, check_pdfs)
             # The vial rows are checked in the full audit: deriving them again reads
             # every record's JSON, about three times the chain check's time.
-            if report.ok and check_pdfs and (edited := first_vial_mismatch(conn)) is not None:
+            if report.ok and check_pdfs and (edited := self._first_vial_mismatch()) is not None:
                 report = VerifyReport(
                     ok=False,
                     checked=report.checked,
@@ -691,6 +758,14 @@ class RecordStore:
                 ok=False, checked=report.checked, first_broken_id=None, message=problem
             )
         return report
+
+    def _first_vial_mismatch(self) -> int | None:
+        if self.url is None:
+            return first_vial_mismatch(self._conn)
+        from core.records.postgres import FIRST_VIAL_MISMATCH
+
+        row = self._conn.execute(FIRST_VIAL_MISMATCH).fetchone()
+        return None if row is None or row[0] is None else int(row[0])
 
     def verify(self, *, check_pdfs: bool = False) -> VerifyReport:
         """Check the hash chain; report the first broken record.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Iterable
 from typing import Any
 
 from core.records.models import VerifyReport, format_worksheet_id
@@ -34,7 +35,18 @@ def verify_chain(conn: sqlite3.Connection, check_pdfs: bool) -> VerifyReport:
         )
     else:
         sql = f"SELECT {columns}, w.chain_hash, NULL FROM worksheets w ORDER BY w.id"
-    cursor = conn.execute(sql)
+    # On PostgreSQL a server-side cursor (``PgConnection.stream``); SQLite's cursor
+    # already steps through the rows.
+    cursor = conn.stream(sql) if hasattr(conn, "stream") else conn.execute(sql)
+    try:
+        return _check_rows(cursor, head_count, head_hash, check_pdfs)
+    finally:
+        cursor.close()  # a server-side cursor holds the server's resources until closed
+
+
+def _check_rows(
+    cursor: Iterable[Any], head_count: int, head_hash: str, check_pdfs: bool
+) -> VerifyReport:
     expected_prev = GENESIS_HASH
     checked = 0
     for row in cursor:

@@ -7,7 +7,7 @@ imported, so the window starts without it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -16,6 +16,7 @@ from core.documentation import Documentation, fact_warnings, printable_documenta
 from core.worksheet.content import DRAFT_MARK, Paper, WorksheetContent, worksheet_content
 
 if TYPE_CHECKING:
+    from core.accounts.models import Signature
     from core.denial_checks import Check
 
 __all__ = ["DRAFT_MARK", "Paper", "WorksheetContent", "build_worksheet", "worksheet_content"]
@@ -31,6 +32,7 @@ def build_worksheet(
     draft: bool = False,
     paper: Paper = "letter",
     checks: Sequence[Check] | None = None,
+    signatures: Mapping[str, Signature] | None = None,
 ) -> bytes:
     """The worksheet as PDF bytes. Same arguments, same bytes.
 
@@ -41,6 +43,8 @@ def build_worksheet(
     what is still missing; callers must refuse a non-draft worksheet while
     ``core.documentation.missing_for_print`` is not empty. ``checks`` is the denial-risk
     check (``core.claim_review``); ``None`` runs it without a data directory.
+    ``signatures`` (by field: ``prepared_by``...) print "signed" with the signing time;
+    other names print "typed, not signed".
     """
     from core.worksheet import fonts, render
 
@@ -54,5 +58,6 @@ def build_worksheet(
         draft=draft,
         notices=(*fonts.notices(documentation), *fact_warnings(documentation, printed_at)),
         checks=checks,
+        signatures=signatures,
     )
     return render.build_pdf(content, paper)

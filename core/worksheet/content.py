@@ -8,7 +8,7 @@ for Paragraph markup happens at the one place markup is made (``render.markup``)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Literal
 from core import formats
 from core.calculation_models import CalculationResult, ClaimLine
 from core.container_picture import ContainerBar, container_bars
-from core.documentation import Documentation, VialRecord, missing_for_print
+from core.documentation import Documentation, VialRecord, local_time, missing_for_print
 from core.pricing import dollars
 
 if TYPE_CHECKING:
+    from core.accounts.models import Signature
     from core.denial_checks import Check
 
 TITLE = "Drug Administration and Waste Worksheet"
@@ -103,6 +104,9 @@ class SignRow:
     role: str
     name: str
     when: str
+    #: "signed 2026-11-30 14:02" when the person signed with their PIN (the name is the
+    #: account's), "typed, not signed" for a name typed in, "" when none was given.
+    how: str = ""
 
 
 @dataclass(frozen=True)
@@ -371,13 +375,25 @@ def _warnings(
     return shown
 
 
-def _signoff(doc: Documentation, result: CalculationResult) -> tuple[SignRow, ...]:
+def _signoff(
+    doc: Documentation, result: CalculationResult, signatures: Mapping[str, Signature]
+) -> tuple[SignRow, ...]:
+    def row(role: str, field: str, when: datetime | None) -> SignRow:
+        name: str = getattr(doc, field)
+        signature = signatures.get(field)
+        if signature is not None:
+            how = f"signed {format_datetime(local_time(signature.signed_at))}"
+            when = when or local_time(signature.signed_at)  # a witness has no time of its own
+        else:
+            how = "typed, not signed" if name.strip() else ""
+        return SignRow(role, name or NOT_RECORDED, format_datetime(when), how)
+
     rows = [
-        SignRow("Prepared by", doc.prepared_by or NOT_RECORDED, format_datetime(doc.prepared_at)),
-        SignRow("Verified by", doc.verified_by or NOT_RECORDED, format_datetime(doc.verified_at)),
+        row("Prepared by", "prepared_by", doc.prepared_at),
+        row("Verified by", "verified_by", doc.verified_at),
     ]
     if result.waste_ml > 0 and not result.multi_dose:
-        rows.append(SignRow("Waste witnessed by", doc.waste_witness or NOT_RECORDED, ""))
+        rows.append(row("Waste witnessed by", "waste_witness", None))
     return tuple(rows)
 
 
@@ -451,10 +467,13 @@ def worksheet_content(
     draft: bool = False,
     notices: tuple[str, ...] = (),
     checks: Sequence[Check] | None = None,
+    signatures: Mapping[str, Signature] | None = None,
 ) -> WorksheetContent:
     """Everything the worksheet prints, worded and formatted, from the calculation and
     the documentation fields. ``replaces`` (a record id) wins over ``doc.replaces``;
-    ``notices`` are extra warnings (e.g. text the font cannot print)."""
+    ``notices`` are extra warnings (e.g. text the font cannot print). ``signatures`` are
+    the PIN signatures by documentation field (``prepared_by``, ``verified_by``,
+    ``waste_witness``); a name without one prints as "typed, not signed"."""
     replaced = replaces if replaces is not None else doc.replaces
     # Expiry is judged on the day the dose was given; without that, on the day printed.
     day = doc.administered_at.date() if doc.administered_at else printed_at.date()
@@ -503,7 +522,7 @@ def worksheet_content(
         waste_statement=waste_statement,
         warnings=(*_warnings(result, vials, doc), *notices),
         reasons=tuple(reasons),
-        signoff=_signoff(doc, result),
+        signoff=_signoff(doc, result, signatures or {}),
         footer_patient=footer_patient,
         necessity=_necessity(doc, result),
         checks=_check_rows(_default_checks(result, doc, day) if checks is None else checks, doc),

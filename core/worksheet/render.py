@@ -369,7 +369,7 @@ def _signoff(c: WorksheetContent, width: float) -> list[Any]:
             p(row.when or "date and time:", VALUE if row.when else SMALL),
             Spacer(0, 9),
             HRFlowable(width="92%", thickness=0.8, color=INK, hAlign="LEFT", spaceAfter=1),
-            p("signature", SMALL),
+            p(f"signature \N{MIDDLE DOT} {row.how}" if row.how else "signature", SMALL),
         ]
         for row in c.signoff
     ]

@@ -51,7 +51,7 @@ def test_the_store_file_is_private(tmp_path: Path) -> None:
         assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
 
 
-def test_an_authorization_is_recorded_once(tmp_path: Path) -> None:
+def test_an_authorization_is_recorded_once(tmp_path: Path, database_url: str | None) -> None:
     with AuthorizationStore.open(tmp_path) as store:
         store.add(auth())
         with pytest.raises(InputError, match="already recorded"):
@@ -81,7 +81,9 @@ def use(data: Path, worksheet_id: str, replaces: str | None = None, number: str 
     record_worksheet_use(data, RESULT, number=number, worksheet_id=worksheet_id, replaces=replaces)
 
 
-def test_several_worksheets_use_it_up_and_a_correction_counts_once(tmp_path: Path) -> None:
+def test_several_worksheets_use_it_up_and_a_correction_counts_once(
+    tmp_path: Path, database_url: str | None
+) -> None:
     with AuthorizationStore.open(tmp_path) as store:
         store.add(auth(amount=Decimal(12)))
     use(tmp_path, "W-000001")
@@ -95,7 +97,9 @@ def test_several_worksheets_use_it_up_and_a_correction_counts_once(tmp_path: Pat
     assert state_for(tmp_path, "PA-1").used == 12
 
 
-def test_a_correction_being_made_leaves_out_the_worksheet_it_replaces(tmp_path: Path) -> None:
+def test_a_correction_being_made_leaves_out_the_worksheet_it_replaces(
+    tmp_path: Path, database_url: str | None
+) -> None:
     with AuthorizationStore.open(tmp_path) as store:
         store.add(auth())
     use(tmp_path, "W-000001")
@@ -103,7 +107,9 @@ def test_a_correction_being_made_leaves_out_the_worksheet_it_replaces(tmp_path: 
     assert state_for(tmp_path, "PA-1", replaces="W-000001").used == 4
 
 
-def test_a_correction_without_the_authorization_ends_the_old_use(tmp_path: Path) -> None:
+def test_a_correction_without_the_authorization_ends_the_old_use(
+    tmp_path: Path, database_url: str | None
+) -> None:
     with AuthorizationStore.open(tmp_path) as store:
         store.add(auth())
     use(tmp_path, "W-000001")

@@ -46,7 +46,7 @@ def test_import_is_idempotent_and_private(tmp_path: Path) -> None:
     assert held == [("crosswalk", "2026Q1", 4, 0), ("pricing", "2026Q1", 5, 1)]
 
 
-def test_a_corrected_file_replaces_its_quarter(tmp_path: Path) -> None:
+def test_a_corrected_file_replaces_its_quarter(tmp_path: Path, database_url: str | None) -> None:
     data = tmp_path / "data"
     _import(data, write(tmp_path / "a.csv", pricing_csv()))
     corrected = pricing_csv(rows=("J1459,IVIG,500 MG,42",))
@@ -56,7 +56,9 @@ def test_a_corrected_file_replaces_its_quarter(tmp_path: Path) -> None:
         assert store.payment_per_unit("J1569", date(2026, 2, 1), "medicare") is None
 
 
-def test_a_refused_file_stores_nothing_and_others_still_import(tmp_path: Path) -> None:
+def test_a_refused_file_stores_nothing_and_others_still_import(
+    tmp_path: Path, database_url: str | None
+) -> None:
     data = tmp_path / "data"
     _import(data, write(tmp_path / "good.csv", pricing_csv()))
     bad = write(tmp_path / "bad.csv", pricing_csv(rows=("J1459,IVIG,500 MG,1", "J1569,x,1,abc")))
@@ -69,7 +71,9 @@ def test_a_refused_file_stores_nothing_and_others_still_import(tmp_path: Path) -
         assert store.payment_per_unit("J1459", date(2026, 2, 1), "medicare") == Decimal("41.234")
 
 
-def test_each_quarter_prices_its_own_dates_and_later_dates_fall_back(tmp_path: Path) -> None:
+def test_each_quarter_prices_its_own_dates_and_later_dates_fall_back(
+    tmp_path: Path, database_url: str | None
+) -> None:
     data = tmp_path / "data"
     old = pricing_csv(effective=Q4_2025, rows=("J1459,IVIG,500 MG,39.9",))
     _import(data, write(tmp_path / "q4.csv", old), write(tmp_path / "q1.csv", pricing_csv()))
@@ -88,7 +92,7 @@ def test_each_quarter_prices_its_own_dates_and_later_dates_fall_back(tmp_path: P
     assert before is None
 
 
-def test_crosswalk_protocol_answers(tmp_path: Path) -> None:
+def test_crosswalk_protocol_answers(tmp_path: Path, database_url: str | None) -> None:
     data = tmp_path / "data"
     _import(data, write(tmp_path / "xw.csv", crosswalk_csv()))
     reference = open_reference(data)

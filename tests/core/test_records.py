@@ -59,16 +59,31 @@ def add(store: RecordStore, **overrides: Any) -> WorksheetRecord:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[RecordStore]:
-    with RecordStore.open(tmp_path / "data") as s:
+def store(tmp_path: Path, database_url: str | None) -> Iterator[RecordStore]:
+    """A store on each backend (SQLite file; PostgreSQL when a test server is set)."""
+    with RecordStore.open(tmp_path / "data", url=database_url) as s:
         yield s
+
+
+def tamper_store(store: RecordStore, *statements: str) -> None:
+    """``tamper`` on either backend: on PostgreSQL the triggers are switched off."""
+    if store.url is None:
+        tamper(store.path, *statements)
+        return
+    import psycopg
+
+    with psycopg.connect(store.url, autocommit=True) as conn, conn.transaction():
+        for table in ("worksheets", "worksheet_pdfs", "worksheet_vials"):
+            conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+        for sql in statements:
+            conn.execute(sql)
 
 
 def tamper(db: Path, *statements: str) -> None:
     """Edit the database behind the program's back, as someone with a DB tool would."""
     conn = sqlite3.connect(db)
     try:
-        for trigger in ("worksheets", "worksheet_pdfs"):
+        for trigger in ("worksheets", "worksheet_pdfs", "worksheet_vials"):
             conn.execute(f"DROP TRIGGER IF EXISTS {trigger}_no_update")
             conn.execute(f"DROP TRIGGER IF EXISTS {trigger}_no_delete")
         for sql in statements:
@@ -208,20 +223,29 @@ def test_failed_render_stores_nothing_and_does_not_consume_the_id(store: RecordS
 
 
 def test_records_cannot_be_updated_or_deleted_through_sql(store: RecordStore) -> None:
-    add(store)
-    with pytest.raises(sqlite3.IntegrityError, match="immutable"):
-        store._conn.execute("UPDATE worksheets SET mrn = 'X' WHERE id = 1")
-    with pytest.raises(sqlite3.IntegrityError, match="immutable"):
-        store._conn.execute("DELETE FROM worksheets WHERE id = 1")
-    with pytest.raises(sqlite3.IntegrityError, match="immutable"):
-        store._conn.execute("UPDATE worksheet_pdfs SET pdf = X'00' WHERE id = 1")
-    with pytest.raises(sqlite3.IntegrityError, match="immutable"):
-        store._conn.execute("DELETE FROM worksheet_pdfs WHERE id = 1")
+    add(store, documentation={"vials": [{"lot": "L1"}]})
+    statements = [
+        "UPDATE worksheets SET mrn = 'X' WHERE id = 1",
+        "DELETE FROM worksheets WHERE id = 1",
+        "UPDATE worksheet_pdfs SET pdf = pdf || pdf WHERE id = 1",
+        "DELETE FROM worksheet_pdfs WHERE id = 1",
+        "UPDATE worksheet_vials SET lot = 'X'",
+        "DELETE FROM worksheet_vials",
+    ]
+    if store.url is not None:
+        statements += ["TRUNCATE worksheets CASCADE", "TRUNCATE worksheet_pdfs"]
+    for sql in statements:
+        with pytest.raises(Exception, match="immutable"):
+            store._conn.execute(sql)
     assert store.get(1).mrn == "MRN-0001"
+    assert store.list(lot="l1")[0].id == 1
 
 
-def test_two_connections_interleave_without_gaps(tmp_path: Path) -> None:
-    with RecordStore.open(tmp_path) as a, RecordStore.open(tmp_path) as b:
+def test_two_connections_interleave_without_gaps(tmp_path: Path, database_url: str | None) -> None:
+    with (
+        RecordStore.open(tmp_path, url=database_url) as a,
+        RecordStore.open(tmp_path, url=database_url) as b,
+    ):
         ids = [add(a if i % 2 else b).id for i in range(6)]
         assert ids == [1, 2, 3, 4, 5, 6]
         assert b.verify().ok and a.verify().checked == 6
@@ -300,9 +324,9 @@ def test_correction_chain(store: RecordStore) -> None:
 # --------------------------------------------------------------------------- listing
 
 
-def test_list_filters_newest_first(tmp_path: Path) -> None:
+def test_list_filters_newest_first(tmp_path: Path, database_url: str | None) -> None:
     days = iter(datetime(2025, 3, d, 12, 0).astimezone() for d in (1, 2, 3, 4))
-    with RecordStore.open(tmp_path, clock=lambda: next(days)) as s:
+    with RecordStore.open(tmp_path, clock=lambda: next(days), url=database_url) as s:
         add(s, mrn="111", patient_name="José Álvarez", code="J1410")
         add(s, mrn="222", patient_name="Mary O'Brien", code="J9999")
         add(s, mrn="111", patient_name="JOSÉ ÁLVAREZ", code="J1410")
@@ -325,6 +349,7 @@ def test_list_filters_newest_first(tmp_path: Path) -> None:
         assert ids(worksheet_id="w-2") == [2]
         assert ids(worksheet_id=4) == [4]
         assert ids(limit=2) == [4, 3]
+        assert ids(patient="josé", limit=1) == [3]
         assert ids(mrn="111", patient="mary") == []
 
 
@@ -532,7 +557,7 @@ def test_logs_hold_no_patient_data(
     store.list(patient="zebediah")
     store.write_pdf(1, tmp_path / "r.pdf")
     store.verify()
-    tamper(store.path, "UPDATE worksheets SET patient_name = 'Zebediah X' WHERE id = 1")
+    tamper_store(store, "UPDATE worksheets SET patient_name = 'Zebediah X' WHERE id = 1")
     assert not store.verify().ok
     assert caplog.records  # something was logged, so the check below means something
     text = "\n".join(r.getMessage() for r in caplog.records)
@@ -545,3 +570,63 @@ def test_patient_search_ignores_case_and_accents() -> None:
     assert search_fold("NGUYỄN Thị Zoë") == "nguyen thi zoe"
     assert search_fold("Đặng") == "dang"
     assert search_fold("nguyen") in search_fold("Nguyễn Thị Zoë")
+
+
+# --------------------------------------------------------------------------- both backends
+
+
+@pytest.mark.parametrize(
+    ("statements", "found"),
+    [
+        (("UPDATE worksheets SET mrn = 'X' WHERE id = 3",), "W-000003 was changed"),
+        (("DELETE FROM worksheet_vials WHERE worksheet_id = 5",
+          "DELETE FROM worksheet_pdfs WHERE id = 5", "DELETE FROM worksheets WHERE id = 5"),
+         "newest 1 record(s) are missing"),
+        (("UPDATE chain_head SET last_hash = 'x'",), "chain head does not match"),
+        (("UPDATE worksheet_vials SET lot = 'OTHER' WHERE worksheet_id = 2",),
+         "vial rows of worksheet W-000002"),
+    ],
+)  # fmt: skip
+def test_tampering_fails_verify_on_each_backend(
+    store: RecordStore, statements: tuple[str, ...], found: str
+) -> None:
+    for i in range(5):
+        add(store, mrn=f"MRN-{i}", documentation={"vials": [{"lot": f"L{i}", "serial": "S"}]})
+    assert store.verify(check_pdfs=True).ok
+    tamper_store(store, *statements)
+    report = store.verify(check_pdfs=True)
+    assert not report.ok and found in report.message
+
+
+def test_reprint_and_serials_on_each_backend(store: RecordStore, tmp_path: Path) -> None:
+    first = add(store, documentation={"vials": [{"lot": "LA", "serial": "SN1", "ndc": "1"}]})
+    fixed = add(store, documentation=first.documentation, replaces=first.id)
+    assert store.serial_recorded_on("SN1") == (fixed.id,)  # the corrected one no longer counts
+    assert store.serial_recorded_on("SN1", correcting=fixed.id) == ()
+    assert store.recorded_ndcs() == frozenset({"1"})
+    assert store.latest_in_chain(first.id) == fixed.id
+    store.write_pdf(fixed.id, tmp_path / "again.pdf")
+    assert (tmp_path / "again.pdf").read_bytes() == fake_pdf("W-000002", 1)
+    with pytest.raises(AlreadyReplacedError):
+        add(store, replaces=first.id)
+
+
+def test_postgresql_schema_is_migrated_once_and_a_newer_one_refused(
+    tmp_path: Path, postgresql_url: str
+) -> None:
+    import psycopg
+
+    from core.records.postgres import MIGRATIONS as PG_MIGRATIONS
+
+    with RecordStore.open(tmp_path, url=postgresql_url) as s:
+        add(s)
+    with RecordStore.open(tmp_path / "other", url=postgresql_url) as s:  # a second workstation
+        assert [r.id for r in s.list()] == [1]
+    with psycopg.connect(postgresql_url, autocommit=True) as conn:
+        version = conn.execute(
+            "SELECT version FROM schema_versions WHERE component = 'records'"
+        ).fetchone()
+        assert version == (len(PG_MIGRATIONS),)
+        conn.execute("UPDATE schema_versions SET version = 99 WHERE component = 'records'")
+    with pytest.raises(SchemaTooNewError, match="update unitcalc"):
+        RecordStore.open(tmp_path, url=postgresql_url)

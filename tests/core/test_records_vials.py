@@ -35,8 +35,10 @@ def add(store: RecordStore, *vials: object, replaces: int | None = None) -> int:
     ).id
 
 
-def test_history_finds_worksheets_by_lot_or_serial(tmp_path: Path) -> None:
-    with RecordStore.open(tmp_path) as store:
+def test_history_finds_worksheets_by_lot_or_serial(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    with RecordStore.open(tmp_path, url=database_url) as store:
         first = add(store, vial("LX1", "S1"), vial("LX2", "S2"))
         second = add(store, vial("LX2", "S3"))
         assert [r.id for r in store.list(lot="lx2")] == [second, first]  # newest first
@@ -49,8 +51,10 @@ def test_history_finds_worksheets_by_lot_or_serial(tmp_path: Path) -> None:
         assert store.verify().ok
 
 
-def test_serials_recorded_count_only_current_worksheets(tmp_path: Path) -> None:
-    with RecordStore.open(tmp_path) as store:
+def test_serials_recorded_count_only_current_worksheets(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    with RecordStore.open(tmp_path, url=database_url) as store:
         first = add(store, vial("L", "S1", "44151001234"))
         assert store.serial_recorded_on("S1") == (first,)
         assert store.serial_recorded_on("S1", correcting=first) == ()

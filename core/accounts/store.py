@@ -1,0 +1,384 @@
+"""``AccountStore``: the accounts, their Argon2id PIN hashes, lock-out and the log of
+every PIN attempt (account and time, never the PIN)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from core.accounts.models import (
+    LOCKOUT_MINUTES,
+    MAX_FAILED_ATTEMPTS,
+    MAX_FULL_NAME_CHARS,
+    Account,
+    AccountError,
+    AccountLockedError,
+    AccountsUnavailableError,
+    Action,
+    Role,
+    Signature,
+    SigningError,
+    check_name,
+    check_pin,
+    may,
+)
+from core.database import (
+    SchemaVersionError,
+    connect_site,
+    database_errors,
+    id_column,
+    migrate_component,
+    migration_lock,
+    server_clock,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _steps(conn: object) -> tuple[tuple[str, ...], ...]:
+    key = id_column(conn)
+    return (
+        (
+            f"""CREATE TABLE accounts (
+                id {key},
+                name TEXT NOT NULL,
+                full_name TEXT NOT NULL,
+                role TEXT NOT NULL,
+                pin_hash TEXT NOT NULL,
+                active INTEGER NOT NULL DEFAULT 1,
+                failed_attempts INTEGER NOT NULL DEFAULT 0,
+                locked_until TEXT,
+                created_at TEXT NOT NULL
+            )""",
+            "CREATE UNIQUE INDEX accounts_name ON accounts (lower(name))",
+            # Every PIN attempt: which account (as typed when unknown), when, outcome.
+            f"""CREATE TABLE pin_attempts (
+                id {key},
+                account_id INTEGER,
+                name TEXT NOT NULL,
+                at TEXT NOT NULL,
+                action TEXT NOT NULL,
+                outcome TEXT NOT NULL
+            )""",
+        ),
+    )
+
+
+def _printable_line(text: str) -> bool:
+    """One line of valid text: no control characters, no undecodable bytes."""
+    return all(c.isprintable() for c in text) and not any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+
+
+def shown_name(name: str) -> str:
+    """An account name as typed, cut to a length fit for a one-line message."""
+    return name if len(name) <= 64 else name[:64] + "..."
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+_COLUMNS = "id, name, full_name, role, active, locked_until"
+
+
+def _account(row: tuple[Any, ...]) -> Account:
+    return Account(
+        id=int(row[0]),
+        name=row[1],
+        full_name=row[2],
+        role=Role(row[3]),
+        active=bool(row[4]),
+        locked_until=datetime.fromisoformat(row[5]) if row[5] else None,
+    )
+
+
+class AccountStore:
+    """The accounts of one site: ``AccountStore.open(data_dir, url)`` (``url`` a
+    PostgreSQL URL or None for ``site.sqlite3`` in the data directory)."""
+
+    def __init__(
+        self,
+        conn: Any,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        hasher: PasswordHasher | None = None,
+    ) -> None:
+        self._conn = conn
+        self._clock = clock
+        # argon2-cffi's default is Argon2id with the RFC 9106 low-memory profile.
+        self._hasher = hasher or PasswordHasher()
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: Path | str,
+        url: str | None = None,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        hasher: PasswordHasher | None = None,
+    ) -> AccountStore:
+        try:
+            conn = connect_site(data_dir, url)
+        except (ConnectionError, OSError) as error:
+            raise AccountsUnavailableError(str(error)) from None
+        try:
+            migrate_component(conn, "accounts", _steps(conn), lock_sql=migration_lock(conn))
+        except SchemaVersionError as error:
+            conn.close()
+            raise AccountsUnavailableError(str(error)) from None
+        except database_errors() as error:
+            conn.close()
+            raise AccountsUnavailableError(f"the accounts cannot be used ({error})") from None
+        if url is not None and clock is _utc_now:  # one clock for all workstations
+            clock = server_clock(conn)
+        return cls(conn, clock=clock, hasher=hasher)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # ---- reading
+
+    def is_empty(self) -> bool:
+        return bool(self._conn.execute("SELECT count(*) FROM accounts").fetchone()[0] == 0)
+
+    def all(self) -> list[Account]:
+        rows = self._conn.execute(f"SELECT {_COLUMNS} FROM accounts ORDER BY lower(name)")
+        return [_account(row) for row in rows.fetchall()]
+
+    def get(self, name: str) -> Account:
+        row = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM accounts WHERE lower(name) = lower(?)", (name,)
+        ).fetchone()
+        if row is None:
+            raise SigningError(f"there is no account named {shown_name(name)!r}")
+        return _account(row)
+
+    def by_id(self, account_id: int) -> Account | None:
+        row = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM accounts WHERE id = ?", (account_id,)
+        ).fetchone()
+        return None if row is None else _account(row)
+
+    def attempts(self, name: str | None = None) -> list[tuple[str, str, str, str]]:
+        """The PIN attempt log, oldest first: (account name, UTC time, action, outcome)."""
+        sql = "SELECT name, at, action, outcome FROM pin_attempts"
+        params: tuple[object, ...] = ()
+        if name is not None:
+            sql += " WHERE lower(name) = lower(?)"
+            params = (name,)
+        rows = self._conn.execute(sql + " ORDER BY id", params).fetchall()
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+    # ---- managing
+
+    def add(self, name: str, role: Role | str, pin: str, *, full_name: str = "") -> Account:
+        """Create an account. The first account of an empty site must be an admin
+        (whoever runs the first ``users add`` sets the site up); later ones are added by
+        an admin (the caller checks with ``authenticate(..., Action.MANAGE_USERS)``)."""
+        check_name(name)
+        check_pin(pin)
+        try:
+            role = Role(role)
+        except ValueError:
+            raise AccountError(f"the role is one of {', '.join(r.value for r in Role)}") from None
+        full_name = full_name.strip()
+        if len(full_name) > MAX_FULL_NAME_CHARS or not _printable_line(full_name):
+            raise AccountError(
+                f"the full name is one line of up to {MAX_FULL_NAME_CHARS} characters"
+            )
+        pin_hash = self._hasher.hash(pin)
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if migration_lock(conn):  # two first admins at once: one waits for the other
+                conn.execute("LOCK TABLE accounts IN EXCLUSIVE MODE")
+            empty = conn.execute("SELECT count(*) FROM accounts").fetchone()[0] == 0
+            if empty and role is not Role.ADMIN:
+                raise AccountError(
+                    "the first account of a site is its administrator: add it with --role admin"
+                )
+            taken = conn.execute(
+                "SELECT 1 FROM accounts WHERE lower(name) = lower(?)", (name,)
+            ).fetchone()
+            if taken:
+                raise AccountError(f"an account named {shown_name(name)!r} already exists")
+            row = conn.execute(
+                "INSERT INTO accounts (name, full_name, role, pin_hash, created_at)"
+                " VALUES (?, ?, ?, ?, ?) RETURNING id",
+                (name, full_name, role.value, pin_hash, _iso(self._clock())),
+            ).fetchone()
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        log.info("account %s added (%s)", name, role.value)
+        return self.by_id(int(row[0])) or self.get(name)
+
+    def disable(self, name: str) -> Account:
+        account = self.get(name)
+        if account.role is Role.ADMIN and account.active:
+            admins = self._conn.execute(
+                "SELECT count(*) FROM accounts WHERE role = ? AND active = 1", (Role.ADMIN.value,)
+            ).fetchone()[0]
+            if admins <= 1:
+                raise AccountError("this is the last active administrator; add another first")
+        self._conn.execute("UPDATE accounts SET active = 0 WHERE id = ?", (account.id,))
+        log.info("account %s disabled", account.name)
+        return self.get(name)
+
+    def set_pin(self, name: str, pin: str) -> None:
+        """A new PIN; also clears a lock-out."""
+        check_pin(pin)
+        account = self.get(name)
+        self._conn.execute(
+            "UPDATE accounts SET pin_hash = ?, failed_attempts = 0, locked_until = NULL"
+            " WHERE id = ?",
+            (self._hasher.hash(pin), account.id),
+        )
+        log.info("PIN of account %s changed", account.name)
+
+    # ---- signing
+
+    def authenticate(self, name: str, pin: str, action: Action | None = None) -> Account:
+        """The account if ``pin`` is its PIN and it may do ``action``; else SigningError.
+
+        Every attempt is logged (table ``pin_attempts`` and the log) with the account and
+        the time, never the PIN. Five wrong PINs in a row lock the account for five
+        minutes; while locked even the right PIN is refused.
+        """
+        what = action.value if action else "sign in"
+        now = self._clock()
+        row = self._conn.execute(
+            f"SELECT {_COLUMNS}, pin_hash FROM accounts WHERE lower(name) = lower(?)", (name,)
+        ).fetchone()
+        if row is None:
+            self._log_attempt(None, name, now, what, "unknown account")
+            raise SigningError(f"there is no account named {shown_name(name)!r}")
+        account = _account(row[:6])
+        if not account.active:
+            self._log_attempt(account, name, now, what, "disabled")
+            raise SigningError(f"the account {account.name} is disabled")
+        if account.locked_until is not None and now < account.locked_until:
+            self._log_attempt(account, name, now, what, "locked")
+            raise AccountLockedError(
+                f"the account {account.name} is locked after {MAX_FAILED_ATTEMPTS} wrong PINs "
+                f"until {account.locked_until:%H:%M} UTC"
+            )
+        try:
+            self._hasher.verify(row[6], pin)
+        except (VerifyMismatchError, VerificationError, InvalidHashError, UnicodeError):
+            locked = self._count_failure(account, now, what)
+            raise (
+                AccountLockedError(
+                    f"wrong PIN for {account.name}; the account is now locked for "
+                    f"{LOCKOUT_MINUTES} minutes"
+                )
+                if locked
+                else SigningError(f"wrong PIN for {account.name}")
+            ) from None
+        if action is not None and not may(account.role, action):
+            self._log_attempt(account, name, now, what, "not allowed", reset=True)
+            raise SigningError(f"{account.name} ({account.role.value}) may not {action.value}")
+        self._log_attempt(account, name, now, what, "ok", reset=True)
+        if self._hasher.check_needs_rehash(row[6]):
+            self._conn.execute(
+                "UPDATE accounts SET pin_hash = ? WHERE id = ?",
+                (self._hasher.hash(pin), account.id),
+            )
+        return account
+
+    def sign(self, name: str, pin: str, action: Action) -> Signature:
+        """Authenticate for ``action`` and return the signature to store (time: now)."""
+        account = self.authenticate(name, pin, action)
+        return Signature(
+            account_id=account.id,
+            name=account.name,
+            full_name=account.shown_name,
+            role=account.role,
+            signed_at=self._clock().astimezone(UTC),
+        )
+
+    def _count_failure(self, account: Account, now: datetime, what: str) -> bool:
+        """One more wrong PIN; True if it locked the account."""
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            failed = conn.execute(
+                "UPDATE accounts SET failed_attempts = failed_attempts + 1 WHERE id = ?"
+                " RETURNING failed_attempts",
+                (account.id,),
+            ).fetchone()[0]
+            locked = failed >= MAX_FAILED_ATTEMPTS
+            if locked:
+                conn.execute(
+                    "UPDATE accounts SET failed_attempts = 0, locked_until = ? WHERE id = ?",
+                    (_iso(now + timedelta(minutes=LOCKOUT_MINUTES)), account.id),
+                )
+            self._insert_attempt(account.id, account.name, now, what, "wrong PIN")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        log.warning("wrong PIN for account %s (%s)", account.name, what)
+        if locked:
+            log.warning("account %s locked for %d minutes", account.name, LOCKOUT_MINUTES)
+        return bool(locked)
+
+    def _log_attempt(
+        self,
+        account: Account | None,
+        name: str,
+        now: datetime,
+        what: str,
+        outcome: str,
+        *,
+        reset: bool = False,
+    ) -> None:
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if reset and account is not None:
+                conn.execute(
+                    "UPDATE accounts SET failed_attempts = 0, locked_until = NULL WHERE id = ?",
+                    (account.id,),
+                )
+            self._insert_attempt(account.id if account else None, name[:64], now, what, outcome)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        log.info("PIN attempt for account %s (%s): %s", name[:64], what, outcome)
+
+    def _insert_attempt(
+        self, account_id: int | None, name: str, now: datetime, what: str, outcome: str
+    ) -> None:
+        self._conn.execute(
+            "INSERT INTO pin_attempts (account_id, name, at, action, outcome)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (account_id, name, _iso(now), what, outcome),
+        )

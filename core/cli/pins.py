@@ -1,0 +1,53 @@
+"""Reading PINs for the command line: from the terminal without echo (``getpass``), or
+one per line from standard input (``--pin-stdin``/``--pins-stdin``, for scripts and
+tests). A PIN is never printed, logged or put in a message."""
+
+from __future__ import annotations
+
+import sys
+
+from core.accounts.models import MAX_PIN_CHARS
+from core.errors import InputError
+
+
+class PinReader:
+    """Hands out PINs in the order the command asks for them."""
+
+    def __init__(self, from_stdin: bool) -> None:
+        self.from_stdin = from_stdin
+
+    def read(self, prompt: str, *, confirm: bool = False) -> str:
+        """One PIN. From the terminal a new PIN (``confirm``) is typed twice."""
+        pin = self._read(prompt, confirm)
+        try:
+            pin.encode("utf-8")
+        except UnicodeEncodeError:  # undecodable bytes (surrogate escapes)
+            raise InputError("PIN", f"{prompt}: not valid text (invalid UTF-8)") from None
+        return pin
+
+    def _read(self, prompt: str, confirm: bool) -> str:
+        if self.from_stdin:
+            return _stdin_line(prompt)
+        import getpass
+
+        try:
+            pin = getpass.getpass(f"{prompt}: ")
+            if confirm and getpass.getpass(f"{prompt} again: ") != pin:
+                raise InputError("PIN", "the two PINs typed differ; nothing was changed")
+        except (EOFError, KeyboardInterrupt):
+            raise InputError("PIN", "no PIN was typed; nothing was changed") from None
+        return pin
+
+
+def _stdin_line(prompt: str) -> str:
+    try:
+        line = sys.stdin.readline(MAX_PIN_CHARS + 3)
+    except UnicodeDecodeError:
+        raise InputError("PIN", f"{prompt}: standard input is not valid text") from None
+    except (OSError, ValueError):
+        raise InputError("PIN", f"{prompt}: standard input cannot be read") from None
+    if not line:
+        raise InputError("PIN", f"{prompt}: expected one more line on standard input")
+    if not line.endswith("\n") and len(line) > MAX_PIN_CHARS:
+        raise InputError("PIN", f"{prompt}: longer than {MAX_PIN_CHARS} characters")
+    return line.removesuffix("\n").removesuffix("\r")

@@ -1,0 +1,87 @@
+"""Signing a worksheet on the command line: ``--pins-stdin`` reads the preparer's, the
+verifier's and then the witness's PIN from standard input, one per line, and checks each
+against that person's account before anything is recorded."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from core.documentation import Documentation
+from core.errors import InputError
+
+if TYPE_CHECKING:
+    from core.accounts import Action, Signature
+
+
+def sign_worksheet(
+    args: argparse.Namespace, doc: Documentation
+) -> tuple[Documentation, dict[str, Signature]]:
+    """The documentation with the signers' names from their accounts, and the signatures
+    by field. Any refused PIN or role: ``InputError`` (exit 2, one line), nothing signed.
+    """
+    from core.accounts import Action, SigningError
+    from core.cli.pins import PinReader
+    from core.cli.users import open_accounts
+
+    wanted = [("prepared_by", "prepared by", Action.PREPARE, args.prepared_by)]
+    wanted.append(("verified_by", "verified by", Action.VERIFY, args.verified_by))
+    if args.witness:
+        wanted.append(("waste_witness", "witness", Action.WITNESS, args.witness))
+    for _, option, _, name in wanted[:2]:
+        if not name or not name.strip():
+            raise InputError(option, f"--pins-stdin needs --{option.replace(' ', '-')} ACCOUNT")
+    reader = PinReader(from_stdin=True)
+    pins = [reader.read(f"PIN of {name.strip()}") for _, _, _, name in wanted]
+    signatures: dict[str, Signature] = {}
+    with open_accounts(args) as accounts:
+        for (field, option, action, name), pin in zip(wanted, pins, strict=True):
+            try:
+                signatures[field] = accounts.sign(name.strip(), pin, action)
+            except SigningError as error:
+                raise InputError(option, f"{error}; nothing was recorded") from None
+    preparer, verifier = signatures["prepared_by"], signatures["verified_by"]
+    if preparer.account_id == verifier.account_id:
+        raise InputError("verified by", "the verifier must be another account than the preparer")
+    if doc.replaces is not None and not any(
+        s.role.value in ("pharmacist", "admin") for s in (preparer, verifier)
+    ):
+        raise InputError(
+            "replaces", "a correction is signed by a pharmacist (as preparer or verifier)"
+        )
+    names = {field: signature.full_name for field, signature in signatures.items()}
+    return doc.model_copy(update=names), signatures
+
+
+def authorize(args: argparse.Namespace, action: Action) -> None:
+    """On a site with accounts, whoever does ``action`` (``--by ACCOUNT``) proves it with
+    their PIN and role; a site that never added an account works as before."""
+    from core.accounts import SigningError
+    from core.cli.pins import PinReader
+    from core.cli.users import open_accounts
+    from core.data_dir import locate_data_dir
+    from core.database import SITE_DB_FILENAME, DatabaseUrlError, database_url
+
+    try:
+        url = database_url(getattr(args, "database", None))
+    except DatabaseUrlError as error:
+        raise InputError("database", str(error)) from None
+    if url is None and not (locate_data_dir(args.data_dir) / SITE_DB_FILENAME).exists():
+        return
+    with open_accounts(args) as accounts:
+        if accounts.is_empty():
+            return
+        if not args.by:
+            raise InputError("by", f"this site has accounts: give --by ACCOUNT to {action.value}")
+        pin = PinReader(args.pin_stdin).read(f"PIN of {args.by}")
+        try:
+            accounts.authenticate(args.by, pin, action)
+        except SigningError as error:
+            raise InputError("by", str(error)) from None
+
+
+def add_by_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--by", help="your account, when the site has accounts")
+    parser.add_argument(
+        "--pin-stdin", action="store_true", help="read your PIN from standard input"
+    )

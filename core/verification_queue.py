@@ -1,0 +1,291 @@
+"""The verification queue: a technician submits a prepared dose, a nurse at another
+workstation sees it pending, opens it read-only, checks it and signs with her PIN.
+
+Usage (a window polls ``revision()`` every few seconds and reloads when it changes)::
+
+    with VerificationQueue.open(data_dir, database_url()) as queue:
+        dose_id = queue.submit(content, patient_name=..., mrn=..., code="J1410",
+                               prepared_by="jkim", pin=pin)          # pending
+        queue.pending()                                              # the nurse's list
+        dose = queue.get(dose_id)                                    # read-only copy
+        queue.sign(dose_id, "mosei", pin, seen=dose.content_sha256)  # verified
+        queue.get(dose_id).state                                     # "verified"
+
+``content`` is the JSON of the form (dose and documentation fields). Submitting changed
+content for a dose already in the queue (``resubmit``) puts it back to pending and
+drops any verification: a nurse's signature covers exactly the content she saw (its
+SHA-256). Stored beside the accounts (``site.sqlite3`` or the PostgreSQL server); the
+rows hold patient data, the logs only dose ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal, Self, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from core.accounts import AccountStore, Action, Signature, SigningError
+from core.database import id_column, is_postgresql, migrate_component, migration_lock
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+State = Literal["pending", "verified"]
+#: Largest form accepted in the queue (a real one is a few KB).
+MAX_CONTENT_CHARS = 200_000
+
+
+class QueueError(Exception):
+    """A refused queue operation; the message is for the user (no patient data)."""
+
+
+class QueuedDose(BaseModel):
+    """One dose in the queue, as read (changing it means ``resubmit``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    state: State
+    patient_name: str
+    mrn: str
+    code: str
+    content: dict[str, Any]
+    content_sha256: str
+    prepared: Signature
+    verified: Signature | None
+    revision: int
+
+
+def _steps(conn: object) -> tuple[tuple[str, ...], ...]:
+    return (
+        (
+            f"""CREATE TABLE queue_doses (
+                id {id_column(conn)},
+                state TEXT NOT NULL,
+                patient_name TEXT NOT NULL,
+                mrn TEXT NOT NULL,
+                code TEXT NOT NULL,
+                content_json TEXT NOT NULL,
+                content_sha256 TEXT NOT NULL,
+                prepared_json TEXT NOT NULL,
+                verified_json TEXT,
+                revision INTEGER NOT NULL
+            )""",
+            "CREATE INDEX queue_doses_state ON queue_doses (state)",
+            # One counter for the whole queue: a window compares it to decide to reload.
+            "CREATE TABLE queue_revision (singleton INTEGER PRIMARY KEY, revision INTEGER)",
+            "INSERT INTO queue_revision (singleton, revision) VALUES (1, 0)",
+        ),
+    )
+
+
+def _canonical(content: Mapping[str, object]) -> str:
+    try:
+        text = json.dumps(
+            content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        )
+    except (TypeError, ValueError):
+        raise QueueError("the dose is not plain JSON data") from None
+    if len(text) > MAX_CONTENT_CHARS:
+        raise QueueError(f"the dose is larger than {MAX_CONTENT_CHARS} characters")
+    return text
+
+
+_COLUMNS = (
+    "id, state, patient_name, mrn, code, content_json, content_sha256, prepared_json,"
+    " verified_json, revision"
+)
+
+
+def _dose(row: tuple[Any, ...]) -> QueuedDose:
+    return QueuedDose(
+        id=int(row[0]),
+        state=row[1],
+        patient_name=row[2],
+        mrn=row[3],
+        code=row[4],
+        content=json.loads(row[5]),
+        content_sha256=row[6],
+        prepared=Signature.model_validate_json(row[7]),
+        verified=Signature.model_validate_json(row[8]) if row[8] else None,
+        revision=int(row[9]),
+    )
+
+
+def _check_id(dose_id: int) -> None:
+    if not 0 < dose_id < 2**63:  # beyond any database integer: no such dose
+        raise QueueError(f"there is no dose {dose_id} in the queue")
+
+
+class VerificationQueue:
+    def __init__(self, accounts: AccountStore) -> None:
+        self.accounts = accounts
+        self._conn = accounts._conn  # the same database as the accounts
+
+    @classmethod
+    def open(cls, data_dir: Path | str, url: str | None = None, **kwargs: Any) -> Self:
+        accounts = AccountStore.open(data_dir, url, **kwargs)
+        try:
+            conn = accounts._conn
+            migrate_component(conn, "queue", _steps(conn), lock_sql=migration_lock(conn))
+        except BaseException:
+            accounts.close()
+            raise
+        return cls(accounts)
+
+    def close(self) -> None:
+        self.accounts.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # ---- reading (cheap enough to poll)
+
+    def revision(self) -> int:
+        """Changes anywhere in the queue so far; poll it and reload when it moves."""
+        row = self._conn.execute("SELECT revision FROM queue_revision").fetchone()
+        return int(row[0])
+
+    def pending(self) -> list[QueuedDose]:
+        """The doses waiting for verification, oldest first."""
+        rows = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM queue_doses WHERE state = 'pending' ORDER BY id"
+        ).fetchall()
+        return [_dose(row) for row in rows]
+
+    def get(self, dose_id: int) -> QueuedDose:
+        _check_id(dose_id)
+        row = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM queue_doses WHERE id = ?", (dose_id,)
+        ).fetchone()
+        if row is None:
+            raise QueueError(f"there is no dose {dose_id} in the queue")
+        return _dose(row)
+
+    # ---- writing
+
+    def submit(
+        self,
+        content: Mapping[str, object],
+        *,
+        patient_name: str,
+        mrn: str,
+        code: str,
+        prepared_by: str,
+        pin: str,
+    ) -> int:
+        """Sign as preparer and put the dose in the queue, pending; its id."""
+        text = _canonical(content)
+        signature = self.accounts.sign(prepared_by, pin, Action.PREPARE)
+        sha = hashlib.sha256(text.encode()).hexdigest()
+
+        def work() -> int:
+            revision = self._bump()
+            row = self._conn.execute(
+                "INSERT INTO queue_doses (state, patient_name, mrn, code, content_json,"
+                " content_sha256, prepared_json, verified_json, revision)"
+                " VALUES ('pending', ?, ?, ?, ?, ?, ?, NULL, ?) RETURNING id",
+                (patient_name, mrn, code, text, sha, signature.model_dump_json(), revision),
+            ).fetchone()
+            return int(row[0])
+
+        dose_id = self._write(work)
+        log.info("dose %d submitted for verification", dose_id)
+        return dose_id
+
+    def resubmit(
+        self, dose_id: int, content: Mapping[str, object], *, prepared_by: str, pin: str
+    ) -> QueuedDose:
+        """The technician changed the dose: store the new content; if it differs from
+        what was submitted, the dose is pending again and any verification is gone."""
+        text = _canonical(content)
+        signature = self.accounts.sign(prepared_by, pin, Action.PREPARE)
+        sha = hashlib.sha256(text.encode()).hexdigest()
+
+        def work() -> None:
+            current = self._locked(dose_id)
+            if current.content_sha256 == sha:
+                return
+            self._conn.execute(
+                "UPDATE queue_doses SET state = 'pending', content_json = ?, content_sha256 = ?,"
+                " prepared_json = ?, verified_json = NULL, revision = ? WHERE id = ?",
+                (text, sha, signature.model_dump_json(), self._bump(), dose_id),
+            )
+            log.info("dose %d changed: pending again", dose_id)
+
+        self._write(work)
+        return self.get(dose_id)
+
+    def sign(self, dose_id: int, verified_by: str, pin: str, *, seen: str) -> QueuedDose:
+        """The verifier signs the dose she opened. ``seen`` is the ``content_sha256`` she
+        looked at: if the dose changed since, nothing is signed (open it again)."""
+        signature = self.accounts.sign(verified_by, pin, Action.VERIFY)
+
+        def work() -> None:
+            current = self._locked(dose_id)
+            if current.content_sha256 != seen:
+                raise QueueError(f"dose {dose_id} was changed after you opened it; open it again")
+            if current.prepared.account_id == signature.account_id:
+                raise SigningError("the verifier must be another account than the preparer")
+            if current.state == "verified":
+                raise QueueError(f"dose {dose_id} is already verified")
+            self._conn.execute(
+                "UPDATE queue_doses SET state = 'verified', verified_json = ?, revision = ?"
+                " WHERE id = ?",
+                (signature.model_dump_json(), self._bump(), dose_id),
+            )
+
+        self._write(work)
+        log.info("dose %d verified", dose_id)
+        return self.get(dose_id)
+
+    def signatures(self, dose_id: int) -> dict[str, Signature]:
+        """For recording a verified dose: the signatures by documentation field."""
+        dose = self.get(dose_id)
+        if dose.verified is None:
+            raise QueueError(f"dose {dose_id} is not verified yet")
+        return {"prepared_by": dose.prepared, "verified_by": dose.verified}
+
+    # ---- helpers
+
+    def _locked(self, dose_id: int) -> QueuedDose:
+        _check_id(dose_id)
+        lock = " FOR UPDATE" if is_postgresql(self._conn) else ""
+        row = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM queue_doses WHERE id = ?{lock}", (dose_id,)
+        ).fetchone()
+        if row is None:
+            raise QueueError(f"there is no dose {dose_id} in the queue")
+        return _dose(row)
+
+    def _bump(self) -> int:
+        row = self._conn.execute(
+            "UPDATE queue_revision SET revision = revision + 1 RETURNING revision"
+        ).fetchone()
+        return int(row[0])
+
+    def _write(self, work: Callable[[], T]) -> T:
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            value = work()
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        return value

@@ -1,0 +1,76 @@
+"""Fixtures shared by the tests: the two database backends.
+
+``database_url`` runs a test once on SQLite (None: the files in the data directory) and
+once on PostgreSQL, in a schema of its own on the server named by
+``UNITCALC_TEST_DATABASE`` (``.ci/run`` starts a throwaway cluster and sets it); without
+that variable the PostgreSQL run is skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import pytest
+
+TEST_DATABASE_ENV = "UNITCALC_TEST_DATABASE"
+
+
+def server_url() -> str | None:
+    return os.environ.get(TEST_DATABASE_ENV) or None
+
+
+def fresh_schema_url(base: str) -> tuple[str, str]:
+    """A new empty schema on the test server and a URL whose connections use it."""
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    joiner = "&" if "?" in base else "?"
+    return f"{base}{joiner}options={quote(f'-csearch_path={schema}')}", schema
+
+
+def drop_schema(base: str, schema: str) -> None:
+    import psycopg
+
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str | None]:
+    monkeypatch.delenv("UNITCALC_DATABASE", raising=False)
+    if request.param == "sqlite":
+        yield None
+        return
+    base = server_url()
+    if base is None:
+        pytest.skip(f"no PostgreSQL server: set {TEST_DATABASE_ENV} (.ci/run does)")
+    url, schema = fresh_schema_url(base)
+    # Stores opened without a URL (the command line's, recording's) use it too.
+    monkeypatch.setenv("UNITCALC_DATABASE", url)
+    try:
+        yield url
+    finally:
+        drop_schema(base, schema)
+
+
+@pytest.fixture
+def postgresql_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Only the PostgreSQL backend (a fresh schema), skipped without a server."""
+    monkeypatch.delenv("UNITCALC_DATABASE", raising=False)
+    base = server_url()
+    if base is None:
+        pytest.skip(f"no PostgreSQL server: set {TEST_DATABASE_ENV} (.ci/run does)")
+    url, schema = fresh_schema_url(base)
+    # Stores opened without a URL (the command line's, recording's) use it too.
+    monkeypatch.setenv("UNITCALC_DATABASE", url)
+    try:
+        yield url
+    finally:
+        drop_schema(base, schema)

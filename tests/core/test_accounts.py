@@ -1,0 +1,221 @@
+"""Accounts: roles, Argon2id PINs, lock-out and the attempt log."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core.accounts import (
+    AccountError,
+    AccountLockedError,
+    AccountStore,
+    Action,
+    Role,
+    SigningError,
+    may,
+)
+
+#: Cheap hashing for tests (still Argon2id); the program uses argon2-cffi's defaults.
+FAST = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def accounts(tmp_path: Path, clock: Clock, database_url: str | None) -> Iterator[AccountStore]:
+    with AccountStore.open(tmp_path, database_url, clock=clock, hasher=FAST) as store:
+        store.add("boss", "admin", "0000")
+        store.add("tech", "technician", "1111", full_name="J. Kim, CPhT")
+        store.add("nurse", "nurse", "2222", full_name="M. Osei, RN")
+        yield store
+
+
+def test_the_first_account_must_be_the_administrator(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    with AccountStore.open(tmp_path, database_url, hasher=FAST) as store:
+        assert store.is_empty()
+        with pytest.raises(AccountError, match="--role admin"):
+            store.add("tech", "technician", "1111")
+        store.add("boss", "admin", "0000")
+        assert [a.name for a in store.all()] == ["boss"]
+
+
+def test_pins_are_stored_as_argon2id_hashes_in_a_private_file(tmp_path: Path) -> None:
+    import sqlite3
+
+    with AccountStore.open(tmp_path, hasher=FAST) as store:
+        store.add("boss", "admin", "0000")
+        store.add("tech", "technician", "1111")
+
+    with sqlite3.connect(tmp_path / "site.sqlite3") as conn:
+        hashes = [row[0] for row in conn.execute("SELECT pin_hash FROM accounts")]
+    assert all(h.startswith("$argon2id$") for h in hashes)
+    assert not any("1111" in h for h in hashes)
+    assert (tmp_path / "site.sqlite3").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize(
+    ("role", "action", "allowed"),
+    [
+        (Role.TECHNICIAN, Action.PREPARE, True),
+        (Role.TECHNICIAN, Action.VERIFY, False),
+        (Role.NURSE, Action.VERIFY, True),
+        (Role.PHARMACIST, Action.VERIFY, True),
+        (Role.ADMIN, Action.VERIFY, False),
+        (Role.TECHNICIAN, Action.WITNESS, True),
+        (Role.TECHNICIAN, Action.CORRECT, False),
+        (Role.PHARMACIST, Action.CORRECT, True),
+        (Role.NURSE, Action.IMPORT_CMS, False),
+        (Role.ADMIN, Action.MANAGE_USERS, True),
+        (Role.PHARMACIST, Action.MANAGE_USERS, False),
+    ],
+)
+def test_roles_decide_who_may_do_what(role: Role, action: Action, allowed: bool) -> None:
+    assert may(role, action) is allowed
+
+
+def test_a_technician_cannot_verify_even_with_the_right_pin(accounts: AccountStore) -> None:
+    with pytest.raises(SigningError, match="may not verify"):
+        accounts.sign("tech", "1111", Action.VERIFY)
+    signature = accounts.sign("NURSE", "2222", Action.VERIFY)  # names ignore case
+    assert signature.full_name == "M. Osei, RN" and signature.role is Role.NURSE
+
+
+def test_five_wrong_pins_lock_the_account_for_five_minutes(
+    accounts: AccountStore, clock: Clock
+) -> None:
+    for _ in range(4):
+        with pytest.raises(SigningError, match="wrong PIN"):
+            accounts.authenticate("tech", "9999")
+    with pytest.raises(AccountLockedError, match="now locked"):
+        accounts.authenticate("tech", "9999")
+    with pytest.raises(AccountLockedError, match="locked"):
+        accounts.authenticate("tech", "1111")  # even the right PIN
+    clock.now += timedelta(minutes=4, seconds=59)
+    with pytest.raises(AccountLockedError):
+        accounts.authenticate("tech", "1111")
+    clock.now += timedelta(seconds=1)
+    assert accounts.authenticate("tech", "1111").name == "tech"
+    # A success starts the count again: four more wrong ones do not lock.
+    for _ in range(4):
+        with pytest.raises(SigningError):
+            accounts.authenticate("tech", "9999")
+    assert accounts.authenticate("tech", "1111").name == "tech"
+
+
+def test_every_attempt_is_logged_with_account_and_time_never_the_pin(
+    accounts: AccountStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(SigningError):
+        accounts.authenticate("tech", "98765")
+    accounts.authenticate("tech", "1111")
+    with pytest.raises(SigningError):
+        accounts.authenticate("ghost", "13579")
+    attempts = accounts.attempts()
+    assert [(a[0], a[3]) for a in attempts] == [
+        ("tech", "wrong PIN"),
+        ("tech", "ok"),
+        ("ghost", "unknown account"),
+    ]
+    assert attempts[0][1] == "2026-11-30T08:00:00.000000+00:00"
+    for pin in ("98765", "1111", "13579"):
+        assert pin not in caplog.text
+        assert all(pin not in str(a) for a in attempts)
+    assert "tech" in caplog.text
+
+
+def test_a_disabled_account_cannot_sign(accounts: AccountStore) -> None:
+    accounts.disable("nurse")
+    with pytest.raises(SigningError, match="disabled"):
+        accounts.sign("nurse", "2222", Action.VERIFY)
+    with pytest.raises(AccountError, match="last active administrator"):
+        accounts.disable("boss")
+
+
+def test_set_pin_replaces_the_pin_and_clears_a_lock(accounts: AccountStore) -> None:
+    for _ in range(5):
+        with pytest.raises(SigningError):
+            accounts.authenticate("tech", "9999")
+    accounts.set_pin("tech", "4321")
+    assert accounts.authenticate("tech", "4321").name == "tech"
+    with pytest.raises(SigningError):
+        accounts.authenticate("tech", "1111")
+
+
+@pytest.mark.parametrize("name", ["", "a b", "x" * 65, "ü", "-lead", "a\nb"])
+def test_bad_account_names_are_refused(accounts: AccountStore, name: str) -> None:
+    with pytest.raises(AccountError, match="account name"):
+        accounts.add(name, "nurse", "1234")
+
+
+@pytest.mark.parametrize("pin", ["123", "x" * 129, "12\x0034"])
+def test_bad_pins_are_refused(accounts: AccountStore, pin: str) -> None:
+    with pytest.raises(AccountError, match="PIN"):
+        accounts.add("someone", "nurse", pin)
+
+
+def test_a_name_is_taken_whatever_its_case(accounts: AccountStore) -> None:
+    with pytest.raises(AccountError, match="already exists"):
+        accounts.add("TECH", "nurse", "1234")
+
+
+@pytest.mark.parametrize("full_name", ["x" * 201, "Kim\nJ.", "Kim \udcff", "a\u202eb"])
+def test_bad_full_names_are_refused(accounts: AccountStore, full_name: str) -> None:
+    with pytest.raises(AccountError, match="full name"):
+        accounts.add("someone", "nurse", "1234", full_name=full_name)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    steps=st.lists(st.tuples(st.booleans(), st.integers(min_value=0, max_value=400)), max_size=25)
+)
+def test_lockout_follows_the_rule_for_any_sequence_of_attempts(
+    tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[bool, int]]
+) -> None:
+    """Five wrong PINs in a row lock for five minutes; a right PIN resets the count; while
+    locked every attempt is refused and does not count."""
+    clock = Clock()
+    with AccountStore.open(tmp_path_factory.mktemp("site"), clock=clock, hasher=FAST) as store:
+        store.add("boss", "admin", "0000")
+        failures, locked_until = 0, None
+        for right, seconds in steps:
+            clock.now += timedelta(seconds=seconds)
+            if locked_until is not None and clock.now < locked_until:
+                expected = "locked"
+            elif right:
+                expected, failures, locked_until = "ok", 0, None
+            else:
+                failures += 1
+                expected = "wrong"
+                if failures == 5:
+                    failures, locked_until = 0, clock.now + timedelta(minutes=5)
+            try:
+                store.authenticate("boss", "0000" if right else "9999")
+                outcome = "ok"
+            except AccountLockedError as error:
+                outcome = "locked" if "is locked" in str(error) else "wrong"
+            except SigningError:
+                outcome = "wrong"
+            assert outcome == expected
