@@ -1,4 +1,5 @@
-"""Settings: the facility printed on every worksheet, the default payer, paper, printer.
+"""Settings: the facility printed on every worksheet, the default payer, paper, printer,
+and the vial rules of the facility and its barcode scanners.
 
 Shown from the Settings menu and offered at first run. Printers come from
 ``core.printing.printers`` (CUPS queues), with the one used last chosen.
@@ -7,7 +8,7 @@ Shown from the Settings menu and offered at first run. Printers come from
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QWidget
 
 from core import constants
 from ui import settings as prefs
@@ -30,6 +31,18 @@ class SettingsDialog(QDialog):
         self._select(self.paper, prefs.paper(settings))
         self.printer = combo("settingsPrinter", "Printer", self._printers())
         self._select(self.printer, prefs.text_value(settings, prefs.LAST_PRINTER, ""))
+        self.expiring_today = QCheckBox(
+            "A vial expiring on the day of administration blocks printing"
+        )
+        self.expiring_today.setObjectName("settingsExpiringToday")
+        self.expiring_today.setChecked(prefs.flag(settings, prefs.EXPIRING_TODAY_BLOCKS))
+        self.scan_separator = line_edit(
+            "settingsScanSeparator",
+            "Character the scanner sends instead of GS",
+            "only if the scanner cannot send GS, e.g. |",
+        )
+        self.scan_separator.setMaxLength(1)
+        self.scan_separator.setText(prefs.text_value(settings, prefs.SCAN_SEPARATOR, ""))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -40,6 +53,8 @@ class SettingsDialog(QDialog):
         form.addRow("Default payer", self.payer)
         form.addRow("Paper", self.paper)
         form.addRow("Printer", self.printer)
+        form.addRow("Expiry", self.expiring_today)
+        form.addRow("Scanner separator", self.scan_separator)
         form.addRow(buttons)
 
     @staticmethod
@@ -71,6 +86,8 @@ class SettingsDialog(QDialog):
         paper = self.paper.currentData()
         self.settings.setValue(prefs.PAPER, paper if paper in constants.PAPER_SIZES else "")
         self.settings.setValue(prefs.LAST_PRINTER, self.printer.currentData() or "")
+        self.settings.setValue(prefs.EXPIRING_TODAY_BLOCKS, self.expiring_today.isChecked())
+        self.settings.setValue(prefs.SCAN_SEPARATOR, self.scan_separator.text())
         self.settings.setValue(prefs.SET_UP, True)
         self.settings.sync()
         super().accept()

@@ -180,12 +180,23 @@ def test_a_vial_expiring_that_day_blocks_printing_per_the_facility_setting(qtbot
     assert blocked not in window.print_problems()
     window.settings.setValue(prefs.EXPIRING_TODAY_BLOCKS, True)
     assert blocked in window.print_problems()
+    from ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(window.settings, window)  # the facility's rule, in Settings
+    qtbot.addWidget(dialog)
+    assert dialog.expiring_today.isChecked()
+    dialog.expiring_today.setChecked(False)
+    dialog.accept()
+    assert blocked not in window.print_problems()
 
 
 def test_a_configured_substitute_separator_stands_for_gs(qtbot, window) -> None:
-    from ui import settings as prefs
+    from ui.settings_dialog import SettingsDialog
 
-    window.settings.setValue(prefs.SCAN_SEPARATOR, "|")
+    dialog = SettingsDialog(window.settings, window)  # the facility sets it in Settings
+    qtbot.addWidget(dialog)
+    dialog.scan_separator.setText("|")
+    dialog.accept()
     enter_dose(qtbot, window)
     child(window, "ndc").setText("0002-7597-01")
     field = child(window, "vialScan")
