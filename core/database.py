@@ -21,7 +21,8 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
 
 if TYPE_CHECKING:
     import psycopg
@@ -263,3 +264,24 @@ def database_errors() -> tuple[type[BaseException], ...]:
     if psycopg is not None:
         errors += (psycopg.Error,)
     return errors
+
+
+class ConnectionOwner:
+    """A store that owns one database connection, SQLite or PostgreSQL: it closes it, and
+    ``with Store.open(...) as store`` closes it at the end of the block."""
+
+    _conn: Any
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -25,13 +25,18 @@ import json
 import logging
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Literal, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
 from core.accounts import AccountStore, Action, Signature, SigningError
-from core.database import id_column, is_postgresql, migrate_component, migration_lock
+from core.database import (
+    ConnectionOwner,
+    id_column,
+    is_postgresql,
+    migrate_component,
+    migration_lock,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -123,7 +128,7 @@ def _check_id(dose_id: int) -> None:
         raise QueueError(f"there is no dose {dose_id} in the queue")
 
 
-class VerificationQueue:
+class VerificationQueue(ConnectionOwner):
     def __init__(self, accounts: AccountStore) -> None:
         self.accounts = accounts
         self._conn = accounts._conn  # the same database as the accounts
@@ -139,19 +144,8 @@ class VerificationQueue:
             raise
         return cls(accounts)
 
-    def close(self) -> None:
+    def close(self) -> None:  # the queue shares the accounts' connection
         self.accounts.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # ---- reading (cheap enough to poll)
 

@@ -7,8 +7,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -30,6 +29,7 @@ from core.accounts.models import (
     may,
 )
 from core.database import (
+    ConnectionOwner,
     SchemaVersionError,
     connect_site,
     database_errors,
@@ -103,7 +103,7 @@ def _account(row: tuple[Any, ...]) -> Account:
     )
 
 
-class AccountStore:
+class AccountStore(ConnectionOwner):
     """The accounts of one site: ``AccountStore.open(data_dir, url)`` (``url`` a
     PostgreSQL URL or None for ``site.sqlite3`` in the data directory)."""
 
@@ -143,20 +143,6 @@ class AccountStore:
         if url is not None and clock is _utc_now:  # one clock for all workstations
             clock = server_clock(conn)
         return cls(conn, clock=clock, hasher=hasher)
-
-    def close(self) -> None:
-        self._conn.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # ---- reading
 

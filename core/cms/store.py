@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from core.cms import REFERENCE_DB_FILENAME
 from core.cms.parse import Kind, ParsedFile
 from core.data_dir import ensure_private_dir
+from core.database import ConnectionOwner
 from core.errors import InputError
 from core.reference import CodeDosage, CrosswalkEntry, Price
 
@@ -169,7 +169,7 @@ def _decimal(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
-class ReferenceStore:
+class ReferenceStore(ConnectionOwner):
     """The reference database. ``open`` creates it; ``open_existing`` only reads one."""
 
     def __init__(self, conn: Any, path: Path, url: str | None = None) -> None:
@@ -224,20 +224,6 @@ class ReferenceStore:
         if _server(None) is None and not (Path(data_dir) / DB_FILENAME).is_file():
             return None
         return cls.open(data_dir)
-
-    def close(self) -> None:
-        self._conn.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # ---- importing
 

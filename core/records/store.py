@@ -15,11 +15,11 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 
 from core.atomic import write_atomic
 from core.data_dir import ensure_private_dir
+from core.database import ConnectionOwner
 from core.records.backup import (
     BackupPlan,
     JournalHead,
@@ -202,7 +202,7 @@ def _private_file(path: Path) -> None:
 # --------------------------------------------------------------------------- store
 
 
-class RecordStore:
+class RecordStore(ConnectionOwner):
     """The worksheet records database. Open with ``RecordStore.open(data_dir)``.
 
     One instance per thread (sqlite3 connections are not shared across
@@ -289,20 +289,6 @@ class RecordStore:
             raise _unavailable(error, path) from None
         conn = _retry_busy(lambda: _connect(path), path)
         return cls(conn, path, clock, plan)
-
-    def close(self) -> None:
-        self._conn.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # ---- writing
 
