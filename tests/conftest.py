@@ -18,6 +18,16 @@ import pytest
 TEST_DATABASE_ENV = "UNITCALC_TEST_DATABASE"
 
 
+@pytest.fixture(autouse=True)
+def private_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test gets a data directory of its own, so a command run without
+    ``--data-dir`` never reads (or writes) the records or CMS files of the machine's user."""
+    monkeypatch.setenv("UNITCALC_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.delenv("UNITCALC_DATABASE", raising=False)
+
+
 def server_url() -> str | None:
     return os.environ.get(TEST_DATABASE_ENV) or None
 
