@@ -8,11 +8,13 @@ for the chart (a draft preview may be made without them).
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import TypeGuard
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core.calculation_models import CalculationResult
 from core.constants import ROUTES
+from core.dates import parse_date, parse_datetime
 from core.errors import InputError
 from core.necessity import LabResult, diagnosis_codes, missing_items, parse_lab
 from core.quantities import MAX_VIALS
@@ -21,6 +23,11 @@ from core.text import check_text
 #: Highest worksheet ID number accepted where one is typed (W-999999999); 2^64 overflowed
 #: the records store.
 MAX_WORKSHEET_ID = 999_999_999
+
+
+def _us_date(value: object) -> TypeGuard[str]:
+    """Text written the US way (03/14/2025): read by ``core.dates``, not by pydantic."""
+    return isinstance(value, str) and "/" in value
 
 
 class VialRecord(BaseModel):
@@ -34,6 +41,12 @@ class VialRecord(BaseModel):
     expiry: date | None = None
     serial: str = ""
     ndc: str = ""  # 11 digits, from the scanned GTIN
+
+    @field_validator("expiry", mode="before")
+    @classmethod
+    def _expiry_as_printed(cls, value: object) -> object:
+        """A case file may write the expiry as the window takes it: 01/31/2027, 01/2027."""
+        return parse_date(value, month_only=True) if _us_date(value) else value
 
     def expired_on(self, day: date, expiring_today_blocks: bool = False) -> bool:
         return is_expired(self.expiry, day, expiring_today_blocks)
@@ -80,6 +93,18 @@ class Documentation(BaseModel):
     weighed_on: date | None = None  # the day the dosing weight was taken
     #: The user's reason for printing despite a warning, by check id (core.denial_checks).
     check_reasons: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("date_of_birth", "weighed_on", mode="before")
+    @classmethod
+    def _date_as_typed(cls, value: object) -> object:
+        """MM/DD/YYYY in a case file as in the window and on the command line (one parser,
+        ``core.dates``); ISO text is left to pydantic."""
+        return parse_date(value) if _us_date(value) else value
+
+    @field_validator("administered_at", "prepared_at", "verified_at", mode="before")
+    @classmethod
+    def _datetime_as_typed(cls, value: object) -> object:
+        return parse_datetime(value) if _us_date(value) else value
 
     @field_validator("labs", mode="before")
     @classmethod

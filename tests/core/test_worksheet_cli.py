@@ -199,8 +199,12 @@ def test_case_file(tmp_path: Path) -> None:
         ('{"documentation": {"patient": "Doe"}}', "unknown key documentation.patient"),
         ('{"dose": {"vial_size": 10}}', "dose.vial_size: Input should be a valid string"),
         (
-            '{"documentation": {"date_of_birth": "02/04/1961"}}',
+            '{"documentation": {"date_of_birth": "1961-02-31"}}',
             "documentation.date_of_birth: Input should be a valid date",
+        ),
+        (
+            '{"documentation": {"date_of_birth": "13/45/1961"}}',
+            "documentation.date_of_birth: Value error, '13/45/1961' is not a date",
         ),
         ('{"documentation": {"vials": [{"lot": "A", "exp": "x"}]}}', "documentation.vials.0.exp"),
         ('{"extra": 1}', "unknown key extra"),

@@ -107,3 +107,31 @@ def test_the_command_says_what_to_check_after_recording(
     assert out[0].startswith("Recorded worksheet W-000001")
     assert any(line.startswith("Warning: The administration time") for line in out)
     assert any("years old" in line for line in out)
+
+
+def test_a_case_file_takes_dates_as_the_window_does() -> None:
+    """One date parser everywhere: MM/DD/YYYY (and a month-only expiry) in a case file."""
+    from datetime import date, datetime
+
+    from core.worksheet.case import parse_case
+
+    case = parse_case(
+        '{"documentation": {"date_of_birth": "04/02/1961", "administered_at": '
+        '"03/01/2025 14:30", "weighed_on": "2025-02-28", '
+        '"vials": [{"size_ml": "10", "lot": "L1", "expiry": "01/2027"}]}}'
+    )
+    doc = case.documentation
+    assert doc.date_of_birth == date(1961, 4, 2)
+    assert doc.administered_at == datetime(2025, 3, 1, 14, 30)
+    assert doc.weighed_on == date(2025, 2, 28)
+    assert doc.vials[0].expiry == date(2027, 1, 31)
+
+
+def test_a_case_file_date_that_is_no_date_names_the_field() -> None:
+    import pytest
+
+    from core.errors import InputError
+    from core.worksheet.case import parse_case
+
+    with pytest.raises(InputError, match="date_of_birth"):
+        parse_case('{"documentation": {"date_of_birth": "13/45/1961"}}')
