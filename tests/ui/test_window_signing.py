@@ -1,0 +1,208 @@
+"""Signing in the window on a site with accounts: Verify asks the preparer's and the
+verifier's PINs, printing asks the waste witness's, and the recorded worksheet prints the
+accounts' names as "signed". Driven through the real window; the PIN dialogs are
+answered by filling their fields and pressing OK, as a person would."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from core.accounts import AccountStore
+from core.records import RecordStore
+from ui.pin_dialog import PinDialog
+
+from .test_window import child, enter_dose, text, type_into
+from .test_window_worksheet import PATIENT, pdf_text
+
+Reply = tuple[str, str] | None  # (account, PIN), or None: Cancel
+
+
+@pytest.fixture
+def site(isolated: Path) -> Path:
+    """A data directory with accounts (the first one is the administrator)."""
+    with AccountStore.open(isolated) as accounts:
+        accounts.add("admin", "admin", "9999", full_name="Site Admin")
+        accounts.add("jkim", "technician", "1111", full_name="J. Kim, CPhT")
+        accounts.add("mosei", "nurse", "2222", full_name="M. Osei, RN")
+        accounts.add("ralvarez", "nurse", "3333", full_name="R. Alvarez, RN")
+        accounts.add("tlee", "technician", "4444", full_name="T. Lee, CPhT")
+        accounts.add("pmorales", "pharmacist", "5555", full_name="P. Morales, PharmD")
+    return isolated
+
+
+class Answers:
+    """Stands in for the person at each PIN dialog: one reply after another."""
+
+    def __init__(self, *replies: Reply) -> None:
+        self.replies = list(replies)
+        self.titles: list[str] = []
+        self.errors: list[str] = []
+
+    def __call__(self, dialog: PinDialog) -> bool:
+        self.titles.append(dialog.windowTitle())
+        while self.replies:
+            reply = self.replies.pop(0)
+            if reply is None:
+                dialog.reject()
+                return False
+            dialog.account.setText(reply[0])
+            dialog.pin.setText(reply[1])
+            dialog.try_sign()
+            if dialog.result() == QDialog.DialogCode.Accepted:
+                return True
+            self.errors.append("" if dialog.error.isHidden() else dialog.error.text())
+            assert dialog.pin.text() == ""  # the PIN never stays in the field
+        return False
+
+
+def answer(window, *replies: Reply) -> Answers:
+    answers = Answers(*replies)
+    window.features.signing.ask = answers
+    return answers
+
+
+def fill(qtbot, window, preparer: str = "jkim", verifier: str = "mosei") -> None:
+    enter_dose(qtbot, window, "10", "12", "12")
+    child(window, "patientName").insert(PATIENT)
+    for name, value in {
+        "mrn": "00123456",
+        "dateOfBirth": "1961-04-02",
+        "administeredAt": "2026-11-29 09:30",
+        "diagnosis": "D80.1",
+        "vialLot1": "LX2231A",
+        "vialExpiry1": "2027-01",
+        "vialLot2": "LX2231A",
+        "vialExpiry2": "2027-01",
+        "wasteReason": "single-dose vial remainder",
+        "wasteWitness": "ralvarez",
+        "preparedBy": preparer,
+        "verifiedBy": verifier,
+    }.items():
+        type_into(qtbot, window, name, value)
+
+
+def press_verify(qtbot, window) -> None:
+    qtbot.mouseClick(child(window, "verifyButton"), Qt.MouseButton.LeftButton)
+
+
+def save(window, path: Path) -> Path | None:
+    window.worksheet.actions.ask_path = lambda suggested: str(path)
+    return window.worksheet.actions.save_worksheet()
+
+
+def no_modal_messages(window) -> list[str]:
+    told: list[str] = []
+    window.worksheet.actions.tell = lambda title, body: told.append(f"{title}: {body}")
+    return told
+
+
+def test_verify_and_print_sign_with_pins_and_the_worksheet_prints_signed_names(
+    qtbot, window, site: Path, tmp_path: Path
+) -> None:
+    fill(qtbot, window)
+    answers = answer(window, ("jkim", "1111"), ("mosei", "2222"))
+    press_verify(qtbot, window)
+    assert window.documentation().verified_at is not None
+    assert text(window, "preparedBy") == "J. Kim, CPhT"  # the names from the accounts
+    assert text(window, "verifiedBy") == "M. Osei, RN"
+    assert "Verified by M. Osei, RN" in text(window, "verificationStatus")
+    assert [t.split(" (")[0] for t in answers.titles] == [
+        "Sign as the preparer",
+        "Verify the dose",
+    ]
+    witness = answer(window, ("ralvarez", "3333"))
+    assert save(window, tmp_path / "w.pdf") is not None
+    assert witness.titles == ["Sign as the waste witness"]
+    with RecordStore.open(site) as store:
+        (row,) = store.list()
+        record = store.get(row.id)
+        pdf = store.pdf(row.id)
+    signatures = record.documentation["signatures"]
+    assert {f: s["name"] for f, s in signatures.items()} == {
+        "prepared_by": "jkim",
+        "verified_by": "mosei",
+        "waste_witness": "ralvarez",
+    }
+    words = pdf_text(pdf)
+    assert "J. Kim, CPhT" in words and "M. Osei, RN" in words and "R. Alvarez, RN" in words
+    assert "signed" in words and "typed, not signed" not in words
+
+
+def test_a_wrong_pin_says_so_beside_the_field_and_nothing_is_verified(
+    qtbot, window, site: Path
+) -> None:
+    fill(qtbot, window)
+    answers = answer(window, ("jkim", "1111"), ("mosei", "0000"), None)
+    press_verify(qtbot, window)
+    assert answers.errors == ["Not signed: wrong PIN for mosei."]
+    assert window.documentation().verified_at is None
+    assert text(window, "verifiedBy") == "mosei"  # nothing changed on the form
+    assert "Not verified" in window.statusBar().currentMessage()
+    assert window.features.signing.signatures == {}
+
+
+def test_five_wrong_pins_lock_the_account_and_show_the_time_left(qtbot, window, site: Path) -> None:
+    fill(qtbot, window)
+    answers = answer(window, *[("jkim", "0000")] * 5, ("jkim", "1111"), None)
+    press_verify(qtbot, window)
+    assert answers.errors[:4] == ["Not signed: wrong PIN for jkim."] * 4
+    assert "now locked for 5 minutes" in answers.errors[4]
+    assert "Time left: 5 min" in answers.errors[4]
+    assert "locked" in answers.errors[5] and "Time left: 5 min" in answers.errors[5]
+    assert window.documentation().verified_at is None
+
+
+def test_the_verifier_must_be_another_account_and_a_nurse_or_pharmacist(
+    qtbot, window, site: Path
+) -> None:
+    fill(qtbot, window, "pmorales", "tlee")
+    answers = answer(window, ("pmorales", "5555"), ("tlee", "4444"), ("pmorales", "5555"), None)
+    press_verify(qtbot, window)
+    assert answers.errors == [
+        "Not signed: tlee (technician) may not verify.",
+        "Not signed: the verifier must be another account than the preparer.",
+    ]
+    assert window.documentation().verified_at is None
+
+
+def test_a_change_to_the_dose_forgets_the_signatures(qtbot, window, site: Path) -> None:
+    fill(qtbot, window)
+    answer(window, ("jkim", "1111"), ("mosei", "2222"))
+    press_verify(qtbot, window)
+    assert set(window.features.signing.signatures) == {"prepared_by", "verified_by"}
+    type_into(qtbot, window, "amountAdministered", "0")
+    assert window.documentation().verified_at is None
+    assert window.features.signing.signatures == {}
+
+
+def test_a_cancelled_witness_records_nothing(qtbot, window, site: Path, tmp_path: Path) -> None:
+    fill(qtbot, window)
+    answer(window, ("jkim", "1111"), ("mosei", "2222"))
+    press_verify(qtbot, window)
+    told = no_modal_messages(window)
+    answer(window, None)
+    assert save(window, tmp_path / "w.pdf") is None
+    assert told and "nobody signed to witness waste" in told[0]
+    with RecordStore.open(site) as store:
+        assert store.list() == []
+
+
+def test_without_accounts_names_are_typed_and_print_typed_not_signed(
+    qtbot, window, isolated: Path, tmp_path: Path
+) -> None:
+    with AccountStore.open(isolated):
+        pass  # a site database with no account in it: as before
+    fill(qtbot, window, "TN", "RP")
+    asked: Callable[[PinDialog], bool] = lambda dialog: pytest.fail("no PIN is asked")  # noqa: E731
+    window.features.signing.ask = asked
+    press_verify(qtbot, window)
+    assert window.documentation().verified_at is not None
+    assert save(window, tmp_path / "w.pdf") is not None
+    with RecordStore.open(isolated) as store:
+        (row,) = store.list()
+        assert "typed, not signed" in pdf_text(store.pdf(row.id))
