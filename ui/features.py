@@ -5,7 +5,8 @@
 - the CMS files (File > Import, the quarter and dollars in the status bar; ``ui.cms_import``),
 - medical necessity and the denial-risk check (``ui.necessity_panel``, ``ui.checks_list``),
 - the billing audit (Tools > Audit billed lines; ``ui.audit_dialog``),
-- signing with PINs on a site with accounts (``ui.signing``).
+- signing with PINs on a site with accounts (``ui.signing``) and the idle lock
+  (``ui.window_lock``).
 
 No rule lives here: each feature asks core, and what blocks printing is the session's.
 """
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from ui.session_binding import SessionBinding
     from ui.signing import WindowSigning
     from ui.verification_panel import VerificationPanel
+    from ui.window_lock import IdleLock
     from ui.worksheet_output import WorksheetOutput
 
 from ui.scan_field import ScanHost
@@ -69,6 +71,7 @@ class Features:
     checks: ChecksList
     cms: CmsSupport
     signing: WindowSigning
+    idle_lock: IdleLock
 
 
 def install_features(window: FeatureWindow) -> Features:
@@ -77,6 +80,7 @@ def install_features(window: FeatureWindow) -> Features:
     from ui.cms_import import install as install_cms
     from ui.necessity_panel import NecessityPanel
     from ui.signing import install_signing
+    from ui.window_lock import install_idle_lock
 
     session, binding, output = window.session, window.binding, window.worksheet
     assert session is not None and binding is not None and output is not None
@@ -128,8 +132,9 @@ def install_features(window: FeatureWindow) -> Features:
     add_audit_menu(window, window.data_dir)
     output.problem.connect(lambda text: window.statusBar().showMessage(text, 15000))
     signing = install_signing(window)  # PINs on a site with accounts
+    idle_lock = install_idle_lock(main, signing)
     binding.redraw()
-    return Features(necessity, checks, cms, signing)
+    return Features(necessity, checks, cms, signing, idle_lock)
 
 
 def _bill_product_code(window: FeatureWindow) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -25,11 +24,9 @@ from PySide6.QtWidgets import (
 
 from ui.fields import ErrorLabel, line_edit
 
-if TYPE_CHECKING:
-    from core.accounts import Signature
-
-#: ``sign(account, pin)``: the signature, or ``SigningError`` with the reason in words.
-Sign = Callable[[str, str], "Signature"]
+#: ``sign(account, pin)``: the signature (or the account, for signing in), else
+#: ``SigningError`` with the reason in words.
+Sign = Callable[[str, str], object]
 #: ``locked_until(account)``: when a locked account opens again (UTC), if it is locked.
 LockedUntil = Callable[[str], "datetime | None"]
 
@@ -59,7 +56,7 @@ class PinDialog(QDialog):
         self.setWindowTitle(title)
         self._sign = sign
         self._locked_until = locked_until
-        self.signature: Signature | None = None
+        self.signature: object | None = None
         self.account = line_edit("pinAccount", "Account", "account name, e.g. jkim")
         self.account.setText(account.strip())
         self.pin = line_edit("pinField", "PIN")

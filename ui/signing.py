@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, QSettings
+from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QDialog
 
 from ui.pin_dialog import PinDialog, SigningRefusedError
@@ -27,8 +27,10 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from PySide6.QtCore import SignalInstance
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QStatusBar
 
-    from core.accounts import AccountStore, Action, Signature
+    from core.accounts import Account, AccountStore, Action, Signature
     from core.session import DoseSession
     from ui.documentation_panel import DocumentationPanel
     from ui.session_binding import SessionBinding
@@ -57,8 +59,15 @@ class SigningWindow(Protocol):
     data_dir: Path
     settings: QSettings
 
+    def add_tool(self, action: QAction, menu: str = "&Tools") -> None: ...
+
+    def statusBar(self) -> QStatusBar: ...
+
 
 class WindowSigning(QObject):
+    #: Someone signed with their PIN in this window (their account).
+    signed_in = Signal(object)
+
     def __init__(self, window: SigningWindow) -> None:
         super().__init__(window.docs)
         self.window = window
@@ -72,7 +81,7 @@ class WindowSigning(QObject):
 
     # -- the site ------------------------------------------------------------------------
 
-    def _open(self) -> AccountStore:
+    def open_accounts(self) -> AccountStore:
         from core.accounts import AccountStore
 
         return AccountStore.open(self.window.data_dir, site_database_url(self.window.settings))
@@ -84,7 +93,7 @@ class WindowSigning(QObject):
         url = site_database_url(self.window.settings)
         if url is None and not (self.window.data_dir / SITE_DB_FILENAME).exists():
             return False
-        with self._open() as accounts:
+        with self.open_accounts() as accounts:
             return not accounts.is_empty()
 
     # -- verifying -----------------------------------------------------------------------
@@ -96,7 +105,7 @@ class WindowSigning(QObject):
         try:
             if not self.in_use():
                 return None
-            with self._open() as accounts:
+            with self.open_accounts() as accounts:
                 panel = self.window.verification
                 prepared = self._sign(
                     accounts, Action.PREPARE, "Sign as the preparer", panel.prepared_by.text()
@@ -127,7 +136,7 @@ class WindowSigning(QObject):
         typed: str,
         other_than: Signature | None = None,
     ) -> Signature:
-        from core.accounts import AccountError, SigningError
+        from core.accounts import AccountError, Signature, SigningError
 
         def sign(name: str, pin: str) -> Signature:
             signature = accounts.sign(name, pin, action)
@@ -144,11 +153,42 @@ class WindowSigning(QObject):
         prompt = f"{title}: your account and PIN ({action.value})."
         dialog = PinDialog(self.window.docs.window(), title, prompt, typed, sign, locked_until)
         try:
-            if not self.ask(dialog) or dialog.signature is None:
-                raise SigningRefusedError(f"nobody signed to {action.value}")
-            return dialog.signature
+            signature = dialog.signature if self.ask(dialog) else None
         finally:
             dialog.deleteLater()
+        if not isinstance(signature, Signature):
+            raise SigningRefusedError(f"nobody signed to {action.value}")
+        account = accounts.by_id(signature.account_id)
+        if account is not None:
+            self.signed_in.emit(account)
+        return signature
+
+    def ask_sign_in(self) -> Account | None:
+        """Tools > Sign in…: the account whose PIN was given, or ``None``."""
+        from core.accounts import Account, AccountError
+
+        try:
+            if not self.in_use():
+                self.window.statusBar().showMessage(
+                    "This site has no accounts: nobody signs in.", 6000
+                )
+                return None
+            with self.open_accounts() as accounts:
+                dialog = PinDialog(
+                    self.window.docs.window(),
+                    "Sign in",
+                    "Sign in at this workstation: your account and PIN.",
+                    "",
+                    accounts.authenticate,
+                )
+                try:
+                    signed = dialog.signature if self.ask(dialog) else None
+                finally:
+                    dialog.deleteLater()
+        except (AccountError, ValueError) as error:
+            self.window.statusBar().showMessage(f"Not signed in: {error}", 8000)
+            return None
+        return signed if isinstance(signed, Account) else None
 
     def _forget_stale(self) -> None:
         """Keep the signatures while the verification stands; forget them when undone."""
@@ -190,7 +230,7 @@ class WindowSigning(QObject):
             result = session.result if session is not None else None
             wants_witness = result is not None and result.waste_ml > 0 and not result.multi_dose
             if wants_witness and witness_field.text().strip() and self.witness is None:
-                with self._open() as accounts:
+                with self.open_accounts() as accounts:
                     signed = self._sign(
                         accounts, Action.WITNESS, "Sign as the waste witness", witness_field.text()
                     )
@@ -206,6 +246,9 @@ class WindowSigning(QObject):
 
 def install_signing(window: SigningWindow) -> WindowSigning:
     """Signing on ``window``: before Verify, and before a worksheet is recorded."""
+    from ui.site_database import apply_database_setting
+
+    apply_database_setting(window.settings)  # before any store opens
     signing = WindowSigning(window)
     binding, output = window.binding, window.worksheet
     assert binding is not None and output is not None

@@ -206,3 +206,145 @@ def test_without_accounts_names_are_typed_and_print_typed_not_signed(
     with RecordStore.open(isolated) as store:
         (row,) = store.list()
         assert "typed, not signed" in pdf_text(store.pdf(row.id))
+
+
+# -- the idle lock ---------------------------------------------------------------------------
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def signed_in_with_fake_clock(qtbot, window, settings_minutes: str = "") -> FakeClock:
+    """The form filled and verified (the preparer, jkim, is the signed-in person)."""
+    from ui import settings as prefs
+
+    if settings_minutes:
+        window.settings.setValue(prefs.IDLE_MINUTES, settings_minutes)
+    clock = FakeClock()
+    window.features.idle_lock.clock = clock
+    fill(qtbot, window)
+    answer(window, ("jkim", "1111"), ("mosei", "2222"))
+    press_verify(qtbot, window)
+    assert window.features.idle_lock.session.account.name == "jkim"
+    return clock
+
+
+def test_the_window_locks_when_idle_keeps_the_form_and_unlocks_with_the_pin(
+    qtbot, window, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("UNITCALC_IDLE_MINUTES", raising=False)
+    clock = signed_in_with_fake_clock(qtbot, window)
+    lock = window.features.idle_lock
+    clock.now += 4 * 60
+    qtbot.keyClick(child(window, "diagnosis"), Qt.Key.Key_End)  # activity: starts again
+    clock.now += 4 * 60
+    lock.check()
+    assert lock.screen is None
+    clock.now += 60
+    lock.check()
+    assert window.centralWidget() is lock.screen  # the default: 5 minutes
+    assert window.findChild(type(child(lock.screen, "unlockPin")), "patientName") is None
+    assert not window.menuBar().isEnabled()
+    screen = lock.screen
+    qtbot.keyClicks(screen.pin, "0000")
+    qtbot.mouseClick(screen.unlock_button, Qt.MouseButton.LeftButton)
+    assert not screen.error.isHidden()
+    assert screen.error.text() == "Still locked: wrong PIN for jkim."
+    assert screen.pin.text() == ""
+    qtbot.keyClicks(screen.pin, "2222")  # the nurse's PIN does not unlock jkim's window
+    qtbot.keyClick(screen.pin, Qt.Key.Key_Return)
+    assert window.centralWidget() is screen
+    qtbot.keyClicks(screen.pin, "1111")
+    qtbot.keyClick(screen.pin, Qt.Key.Key_Return)
+    assert window.centralWidget() is window.page
+    assert window.menuBar().isEnabled()
+    assert text(window, "patientName") == PATIENT  # the form as it was
+    assert window.documentation().verified_at is not None
+
+
+def test_the_idle_time_is_a_setting_and_the_variable_wins(
+    qtbot, window, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("UNITCALC_IDLE_MINUTES", "10")
+    clock = signed_in_with_fake_clock(qtbot, window, settings_minutes="2")
+    lock = window.features.idle_lock
+    clock.now += 3 * 60
+    lock.check()
+    assert lock.screen is None  # the variable's 10 minutes, not the setting's 2
+    clock.now += 7 * 60
+    lock.check()
+    assert lock.screen is not None
+
+
+def test_the_idle_time_setting_locks_after_its_minutes(
+    qtbot, window, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("UNITCALC_IDLE_MINUTES", raising=False)
+    clock = signed_in_with_fake_clock(qtbot, window, settings_minutes="2")
+    clock.now += 2 * 60
+    window.features.idle_lock.check()
+    assert window.features.idle_lock.screen is not None
+
+
+def test_without_accounts_nobody_is_signed_in_and_nothing_locks(qtbot, window) -> None:
+    window.features.idle_lock.clock = FakeClock()
+    enter_dose(qtbot, window, "10", "12", "12")
+    window.features.idle_lock.check()
+    window.features.idle_lock.lock()  # Ctrl+L with nobody signed in: nothing to unlock it
+    assert window.centralWidget() is window.page
+
+
+# -- the database and idle settings ----------------------------------------------------------
+
+
+def settings_dialog(window):
+    from ui.settings_dialog import SettingsDialog
+
+    return SettingsDialog(window.settings, window)
+
+
+def test_the_database_url_is_a_setting_used_by_the_stores(
+    qtbot, window, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from core.database import database_url
+    from ui import settings as prefs
+
+    monkeypatch.setenv("UNITCALC_DATABASE", "")  # unset, and restored after the test
+    dialog = settings_dialog(window)
+    dialog.database.setText("mysql://db.example/unitcalc")
+    dialog.accept()
+    assert not dialog.database_error.isHidden()
+    assert "postgresql://" in dialog.database_error.text()
+    assert window.settings.value(prefs.DATABASE_URL) is None  # nothing saved
+    dialog.database.setText("postgresql://db.example/unitcalc")
+    dialog.idle_minutes.setValue(7)
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert window.settings.value(prefs.IDLE_MINUTES) == "7"
+    assert os.environ["UNITCALC_DATABASE"] == "postgresql://db.example/unitcalc"
+    assert database_url() == "postgresql://db.example/unitcalc"  # what every store opens
+    again = settings_dialog(window)
+    assert again.database.text() == "postgresql://db.example/unitcalc"
+    assert again.idle_minutes.value() == 7
+    again.database.setText("")
+    again.accept()
+    assert database_url() is None  # back to the SQLite files in the data directory
+
+
+def test_the_database_variable_wins_over_the_setting(
+    qtbot, window, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.database import database_url
+
+    monkeypatch.setenv("UNITCALC_DATABASE", "postgresql://operator.example/site")
+    dialog = settings_dialog(window)
+    dialog.database.setText("postgresql://db.example/unitcalc")
+    dialog.accept()
+    assert database_url() == "postgresql://operator.example/site"
