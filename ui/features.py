@@ -5,8 +5,9 @@
 - the CMS files (File > Import, the quarter and dollars in the status bar; ``ui.cms_import``),
 - medical necessity and the denial-risk check (``ui.necessity_panel``, ``ui.checks_list``),
 - the billing audit (Tools > Audit billed lines; ``ui.audit_dialog``),
-- signing with PINs on a site with accounts (``ui.signing``) and the idle lock
-  (``ui.window_lock``).
+- signing with PINs on a site with accounts (``ui.signing``), the idle lock
+  (``ui.window_lock``) and the verification queue (``ui.queue_submit``,
+  ``ui.pending_dialog``).
 
 No rule lives here: each feature asks core, and what blocks printing is the session's.
 """
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from ui.cms_import import CmsSupport
     from ui.documentation_panel import DocumentationPanel
     from ui.necessity_panel import NecessityPanel
+    from ui.queue_submit import QueueSubmission
     from ui.session_binding import SessionBinding
     from ui.signing import WindowSigning
     from ui.verification_panel import VerificationPanel
@@ -72,6 +74,7 @@ class Features:
     cms: CmsSupport
     signing: WindowSigning
     idle_lock: IdleLock
+    queue: QueueSubmission
 
 
 def install_features(window: FeatureWindow) -> Features:
@@ -79,6 +82,8 @@ def install_features(window: FeatureWindow) -> Features:
     from ui.checks_list import ChecksList
     from ui.cms_import import install as install_cms
     from ui.necessity_panel import NecessityPanel
+    from ui.pending_dialog import install_pending
+    from ui.queue_submit import install_queue_submission
     from ui.signing import install_signing
     from ui.window_lock import install_idle_lock
 
@@ -133,8 +138,10 @@ def install_features(window: FeatureWindow) -> Features:
     output.problem.connect(lambda text: window.statusBar().showMessage(text, 15000))
     signing = install_signing(window)  # PINs on a site with accounts
     idle_lock = install_idle_lock(main, signing)
+    queue = install_queue_submission(signing)  # the technician submits, the nurse signs
+    install_pending(signing)
     binding.redraw()
-    return Features(necessity, checks, cms, signing, idle_lock)
+    return Features(necessity, checks, cms, signing, idle_lock, queue)
 
 
 def _bill_product_code(window: FeatureWindow) -> None:

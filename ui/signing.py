@@ -48,7 +48,7 @@ def run_dialog(dialog: PinDialog) -> bool:
 
 
 class SigningWindow(Protocol):
-    """What signing needs of the window (``ui.features.SigningWindow`` has it)."""
+    """What signing needs of the window (``ui.features.FeatureWindow`` has it)."""
 
     session: DoseSession | None
     binding: SessionBinding | None
@@ -126,6 +126,30 @@ class WindowSigning(QObject):
             panel.verified_by.setText(verified.full_name)
         finally:
             self._naming = False
+        return None
+
+    def adopt(self, signatures: dict[str, Signature]) -> str | None:
+        """Take a verification signed elsewhere (the verification queue): the signed
+        names, verified at the verifier's signing time; why not, if the session refused."""
+        from core.session import SessionError
+
+        session, binding, panel = self.window.session, self.window.binding, self.window.verification
+        assert session is not None and binding is not None
+        verified = signatures[VERIFIED]
+        self._naming = True
+        try:
+            self._pending = {PREPARED: signatures[PREPARED], VERIFIED: verified}
+            panel.prepared_by.setText(signatures[PREPARED].full_name)
+            panel.verified_by.setText(verified.full_name)
+        finally:
+            self._naming = False
+        at = verified.signed_at.astimezone().replace(tzinfo=None, second=0, microsecond=0)
+        try:
+            session.verify(at=at)
+        except SessionError as error:
+            return str(error)
+        finally:
+            binding.redraw()
         return None
 
     def _sign(

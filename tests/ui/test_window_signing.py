@@ -24,8 +24,12 @@ Reply = tuple[str, str] | None  # (account, PIN), or None: Cancel
 
 @pytest.fixture
 def site(isolated: Path) -> Path:
-    """A data directory with accounts (the first one is the administrator)."""
-    with AccountStore.open(isolated) as accounts:
+    """A data directory with accounts (the first one is the administrator). The hashes
+    are cheap to check (tests only); the store checks any hash by its own parameters."""
+    from argon2 import PasswordHasher
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    with AccountStore.open(isolated, hasher=cheap) as accounts:
         accounts.add("admin", "admin", "9999", full_name="Site Admin")
         accounts.add("jkim", "technician", "1111", full_name="J. Kim, CPhT")
         accounts.add("mosei", "nurse", "2222", full_name="M. Osei, RN")
@@ -348,3 +352,109 @@ def test_the_database_variable_wins_over_the_setting(
     dialog.database.setText("postgresql://db.example/unitcalc")
     dialog.accept()
     assert database_url() == "postgresql://operator.example/site"
+
+
+# -- the verification queue: two windows on one data directory ---------------------------------
+
+
+@pytest.fixture
+def nurse_window(qtbot, site: Path):  # type: ignore[no-untyped-def]
+    """A second window on the same data directory: the nurse's workstation."""
+    from main import build_window
+
+    win = build_window()
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.ensure_engine()
+    yield win
+    win.mark_saved()
+
+
+def trigger(window, name: str) -> None:
+    from PySide6.QtGui import QAction
+
+    action = window.findChild(QAction, name)
+    assert action is not None, name
+    action.trigger()
+
+
+def open_pending(nurse_window):
+    from ui.pending_dialog import PendingDialog
+
+    trigger(nurse_window, "pendingVerificationAction")
+    dialog = nurse_window.findChild(PendingDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.timer.isActive() and dialog.timer.interval() <= 5000
+    return dialog
+
+
+def submit(window, pin: str = "1111") -> None:
+    answer(window, ("jkim", pin))
+    trigger(window, "submitForVerificationAction")
+
+
+def test_the_nurse_verifies_a_submitted_dose_at_another_window_and_it_prints_signed(
+    qtbot, window, nurse_window, site: Path, tmp_path: Path
+) -> None:
+    fill(qtbot, window)
+    submit(window)
+    queue = window.features.queue
+    assert queue.dose_id is not None and "pending verification" in (
+        window.statusBar().currentMessage()
+    )
+    assert queue.timer.isActive() and queue.timer.interval() <= 5000
+    queue.timer.stop()  # the test polls by hand, at the moments it looks
+    pending = open_pending(nurse_window)
+    assert pending.doses.count() == 1
+    assert "prepared by J. Kim, CPhT" in pending.doses.item(0).text()
+    pending.doses.setCurrentRow(0)
+    assert PATIENT in pending.detail.toPlainText() and pending.detail.isReadOnly()
+    nurse = answer(nurse_window, ("jkim", "1111"), ("mosei", "2222"))
+    qtbot.mouseClick(pending.sign_button, Qt.MouseButton.LeftButton)
+    assert nurse.errors == ["Not signed: jkim (technician) may not verify."]
+    assert pending.doses.count() == 0
+    assert window.documentation().verified_at is None  # until the technician's window polls
+    queue.poll()
+    assert window.documentation().verified_at is not None
+    assert text(window, "preparedBy") == "J. Kim, CPhT"
+    assert text(window, "verifiedBy") == "M. Osei, RN"
+    assert window.print_problems() == []
+    answer(window, ("ralvarez", "3333"))
+    assert save(window, tmp_path / "w.pdf") is not None
+    with RecordStore.open(site) as store:
+        (row,) = store.list()
+        signatures = store.get(row.id).documentation["signatures"]
+    assert signatures["verified_by"]["name"] == "mosei"
+    assert signatures["prepared_by"]["name"] == "jkim"
+    pending.close()
+
+
+def test_a_dose_changed_after_submission_goes_back_to_pending(
+    qtbot, window, nurse_window, site: Path
+) -> None:
+    fill(qtbot, window)
+    submit(window)
+    window.features.queue.timer.stop()  # the test polls by hand
+    pending = open_pending(nurse_window)
+    pending.doses.setCurrentRow(0)
+    answer(nurse_window, ("mosei", "2222"))
+    qtbot.mouseClick(pending.sign_button, Qt.MouseButton.LeftButton)
+    assert pending.doses.count() == 0
+    type_into(qtbot, window, "diagnosis", "9")  # changed before the window saw it verified
+    window.features.queue.poll()
+    assert window.documentation().verified_at is None
+    assert "changed after it was submitted" in window.statusBar().currentMessage()
+    submit(window)
+    pending.poll()
+    assert pending.doses.count() == 1  # pending again for the nurse
+    pending.doses.setCurrentRow(0)
+    assert "D80.19" in pending.detail.toPlainText()
+    pending.close()
+
+
+def test_without_accounts_nothing_is_submitted(qtbot, window) -> None:
+    enter_dose(qtbot, window, "10", "12", "12")
+    trigger(window, "submitForVerificationAction")
+    assert "no accounts" in window.statusBar().currentMessage()
+    assert window.features.queue.dose_id is None
