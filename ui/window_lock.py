@@ -62,10 +62,15 @@ class LockScreen(QWidget):
         self.error = ErrorLabel("unlockPin")
         self.unlock_button = QPushButton("Unlock")
         self.unlock_button.setObjectName("unlockButton")
+        self.message.setWordWrap(True)
+        box = QWidget()
+        box.setFixedWidth(360)  # one readable column; the error wraps inside it
+        inner = QVBoxLayout(box)
+        for widget in (self.message, self.pin, self.error, self.unlock_button):
+            inner.addWidget(widget)
         column = QVBoxLayout(self)
         column.addStretch(1)
-        for widget in (self.message, self.pin, self.error, self.unlock_button):
-            column.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
         column.addStretch(1)
         self.pin.returnPressed.connect(self.unlock_button.click)
 
@@ -80,6 +85,7 @@ class IdleLock(QObject):
         self.session: Session | None = None
         self.screen: LockScreen | None = None
         self._form: QWidget | None = None
+        self._disabled: list[QAction] = []
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_MS)
         self.timer.timeout.connect(self.check)
@@ -126,6 +132,11 @@ class IdleLock(QObject):
         self.screen.unlock_button.clicked.connect(self.unlock)
         self.window.setCentralWidget(self.screen)
         self.window.menuBar().setEnabled(False)
+        # Shortcuts work without the menu: none may reach the form (or sign someone
+        # else in) while locked.
+        self._disabled = [a for a in self.window.findChildren(QAction) if a.isEnabled()]
+        for action in self._disabled:
+            action.setEnabled(False)
         self.screen.pin.setFocus()
 
     def unlock(self) -> None:
@@ -148,6 +159,9 @@ class IdleLock(QObject):
         assert form is not None
         self.window.setCentralWidget(form)  # deletes the lock screen
         self.window.menuBar().setEnabled(True)
+        for action in self._disabled:
+            action.setEnabled(True)
+        self._disabled = []
 
 
 def install_idle_lock(window: QMainWindow, signing: WindowSigning) -> IdleLock:

@@ -238,6 +238,11 @@ def signed_in_with_fake_clock(qtbot, window, settings_minutes: str = "") -> Fake
     return clock
 
 
+def screen_of(lock):
+    assert lock.screen is not None
+    return lock.screen
+
+
 def test_the_window_locks_when_idle_keeps_the_form_and_unlocks_with_the_pin(
     qtbot, window, site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -254,6 +259,12 @@ def test_the_window_locks_when_idle_keeps_the_form_and_unlocks_with_the_pin(
     assert window.centralWidget() is lock.screen  # the default: 5 minutes
     assert window.findChild(type(child(lock.screen, "unlockPin")), "patientName") is None
     assert not window.menuBar().isEnabled()
+    printed: list[object] = []
+    window.set_print_handler(printed.append)
+    qtbot.keyClick(screen_of(lock), Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert printed == []  # no shortcut reaches the form while locked
+    window.features.signing.ask = lambda dialog: pytest.fail("nobody signs in while locked")
+    trigger(window, "signInAction")
     screen = lock.screen
     qtbot.keyClicks(screen.pin, "0000")
     qtbot.mouseClick(screen.unlock_button, Qt.MouseButton.LeftButton)
@@ -267,6 +278,8 @@ def test_the_window_locks_when_idle_keeps_the_form_and_unlocks_with_the_pin(
     qtbot.keyClick(screen.pin, Qt.Key.Key_Return)
     assert window.centralWidget() is window.page
     assert window.menuBar().isEnabled()
+    window.request_print()
+    assert printed == [window]  # the shortcuts and commands are back
     assert text(window, "patientName") == PATIENT  # the form as it was
     assert window.documentation().verified_at is not None
 
