@@ -123,8 +123,12 @@ class QueueSubmission(QObject):
         from core.accounts import AccountError
         from core.verification_queue import QueueError
 
-        session = self.window.session
-        if self.dose_id is None or session is None:
+        session, binding = self.window.session, self.window.binding
+        if self.dose_id is None or session is None or binding is None:
+            return
+        if not binding.has_input():  # a new form (Ctrl+N): the submitted dose is done here
+            self.dose_id, self.submitted = None, None
+            self.close()
             return
         try:
             queue = self.queue()

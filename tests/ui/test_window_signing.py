@@ -471,3 +471,14 @@ def test_without_accounts_nothing_is_submitted(qtbot, window) -> None:
     trigger(window, "submitForVerificationAction")
     assert "no accounts" in window.statusBar().currentMessage()
     assert window.features.queue.dose_id is None
+
+
+def test_a_new_form_forgets_the_submitted_dose(qtbot, window, site: Path) -> None:
+    fill(qtbot, window)
+    submit(window)
+    queue = window.features.queue
+    assert queue.dose_id is not None
+    window.mark_saved()  # nothing typed is lost: Ctrl+N clears without asking
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    queue.poll()
+    assert queue.dose_id is None and not queue.timer.isActive()
