@@ -23,10 +23,13 @@ Reply = tuple[str, str] | None  # (account, PIN), or None: Cancel
 
 
 @pytest.fixture
-def site(isolated: Path) -> Path:
+def site(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A data directory with accounts (the first one is the administrator). The hashes
-    are cheap to check (tests only); the store checks any hash by its own parameters."""
+    are cheap to check (tests only); the store checks any hash by its own parameters.
+    The window uses this directory's SQLite files even if a server is configured."""
     from argon2 import PasswordHasher
+
+    monkeypatch.setenv("UNITCALC_DATABASE", "")
 
     cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     with AccountStore.open(isolated, hasher=cheap) as accounts:
