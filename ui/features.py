@@ -4,7 +4,10 @@
 - vial scanning (a GS1 scanner fills the vial rows; ``ui.scan_field``),
 - the CMS files (File > Import, the quarter and dollars in the status bar; ``ui.cms_import``),
 - medical necessity and the denial-risk check (``ui.necessity_panel``, ``ui.checks_list``),
-- the billing audit (Tools > Audit billed lines; ``ui.audit_dialog``).
+- the billing audit (Tools > Audit billed lines; ``ui.audit_dialog``),
+- signing with PINs on a site with accounts (``ui.signing``), the idle lock
+  (``ui.window_lock``) and the verification queue (``ui.queue_submit``,
+  ``ui.pending_dialog``).
 
 No rule lives here: each feature asks core, and what blocks printing is the session's.
 """
@@ -30,7 +33,11 @@ if TYPE_CHECKING:
     from ui.cms_import import CmsSupport
     from ui.documentation_panel import DocumentationPanel
     from ui.necessity_panel import NecessityPanel
+    from ui.queue_submit import QueueSubmission
     from ui.session_binding import SessionBinding
+    from ui.signing import WindowSigning
+    from ui.verification_panel import VerificationPanel
+    from ui.window_lock import IdleLock
     from ui.worksheet_output import WorksheetOutput
 
 from ui.scan_field import ScanHost
@@ -44,6 +51,7 @@ class FeatureWindow(ScanHost, Protocol):
     binding: SessionBinding | None
     worksheet: WorksheetOutput | None
     docs: DocumentationPanel
+    verification: VerificationPanel
     session_changed: SignalInstance
 
     def add_section(self, widget: QWidget) -> None: ...
@@ -64,6 +72,9 @@ class Features:
     necessity: NecessityPanel
     checks: ChecksList
     cms: CmsSupport
+    signing: WindowSigning
+    idle_lock: IdleLock
+    queue: QueueSubmission
 
 
 def install_features(window: FeatureWindow) -> Features:
@@ -71,6 +82,10 @@ def install_features(window: FeatureWindow) -> Features:
     from ui.checks_list import ChecksList
     from ui.cms_import import install as install_cms
     from ui.necessity_panel import NecessityPanel
+    from ui.pending_dialog import install_pending
+    from ui.queue_submit import install_queue_submission
+    from ui.signing import install_signing
+    from ui.window_lock import install_idle_lock
 
     session, binding, output = window.session, window.binding, window.worksheet
     assert session is not None and binding is not None and output is not None
@@ -121,8 +136,12 @@ def install_features(window: FeatureWindow) -> Features:
     window.session_changed.connect(show_dollars)
     add_audit_menu(window, window.data_dir)
     output.problem.connect(lambda text: window.statusBar().showMessage(text, 15000))
+    signing = install_signing(window)  # PINs on a site with accounts
+    idle_lock = install_idle_lock(main, signing)
+    queue = install_queue_submission(signing)  # the technician submits, the nurse signs
+    install_pending(signing)
     binding.redraw()
-    return Features(necessity, checks, cms)
+    return Features(necessity, checks, cms, signing, idle_lock, queue)
 
 
 def _bill_product_code(window: FeatureWindow) -> None:

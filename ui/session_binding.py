@@ -75,6 +75,8 @@ class SessionBinding(QObject):
         self.extra_documentation: list[Callable[[], dict[str, Any]]] = []
         #: Features' own fields in the autosaved draft.
         self.extra_drafts: list[DraftPart] = []
+        #: Steps before verifying (signing with PINs); each says why not, or ``None``.
+        self.before_verify: list[Callable[[], str | None]] = []
 
     # -- in ------------------------------------------------------------------------------
 
@@ -114,6 +116,10 @@ class SessionBinding(QObject):
         from core.session import SessionError
 
         try:
+            for step in self.before_verify:
+                refused = step()
+                if refused:
+                    return refused
             self.session.verify()
         except SessionError as error:
             return str(error)

@@ -24,6 +24,10 @@ SET_UP = "setup/done"  # the first-run questions were answered
 EXPIRING_TODAY_BLOCKS = "worksheet/expiring_today_blocks"
 #: The character a barcode scanner sends instead of GS (ASCII 29), if it cannot send GS.
 SCAN_SEPARATOR = "scan/separator"
+#: The shared database (postgresql://...); UNITCALC_DATABASE wins when set.
+DATABASE_URL = "site/database"
+#: Minutes without a key press or click before a window with accounts locks.
+IDLE_MINUTES = "site/idle_minutes"
 DEFAULT_CODE = constants.DEFAULT_CODE
 DEFAULT_PAYER = constants.DEFAULT_PAYER
 

@@ -1,5 +1,6 @@
 """Settings: the facility printed on every worksheet, the default payer, paper, printer,
-and the vial rules of the facility and its barcode scanners.
+the vial rules of the facility and its barcode scanners, the shared database and the
+idle lock's minutes.
 
 Shown from the Settings menu and offered at first run. Printers come from
 ``core.printing.printers`` (CUPS queues), with the one used last chosen.
@@ -8,11 +9,19 @@ Shown from the Settings menu and offered at first run. Printers come from
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core import constants
 from ui import settings as prefs
-from ui.fields import combo, line_edit
+from ui.fields import ErrorLabel, combo, line_edit
 
 
 class SettingsDialog(QDialog):
@@ -43,6 +52,19 @@ class SettingsDialog(QDialog):
         )
         self.scan_separator.setMaxLength(1)
         self.scan_separator.setText(prefs.text_value(settings, prefs.SCAN_SEPARATOR, ""))
+        self.database = line_edit(
+            "settingsDatabase",
+            "Shared database URL",
+            "postgresql://server/unitcalc; empty: this computer's data directory",
+        )
+        self.database.setText(prefs.text_value(settings, prefs.DATABASE_URL, ""))
+        self.database_error = ErrorLabel("settingsDatabase")
+        self.idle_minutes = QSpinBox()
+        self.idle_minutes.setObjectName("settingsIdleMinutes")
+        self.idle_minutes.setAccessibleName("Minutes idle before the window locks")
+        self.idle_minutes.setRange(1, 240)
+        self.idle_minutes.setSuffix(" min")
+        self.idle_minutes.setValue(_idle_minutes(settings))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -55,6 +77,12 @@ class SettingsDialog(QDialog):
         form.addRow("Printer", self.printer)
         form.addRow("Expiry", self.expiring_today)
         form.addRow("Scanner separator", self.scan_separator)
+        database = QVBoxLayout()
+        database.setSpacing(1)
+        database.addWidget(self.database)
+        database.addWidget(self.database_error)
+        form.addRow("Database", database)
+        form.addRow("Lock when idle", self.idle_minutes)
         form.addRow(buttons)
 
     @staticmethod
@@ -81,6 +109,17 @@ class SettingsDialog(QDialog):
             box.setCurrentIndex(index)
 
     def accept(self) -> None:
+        from core.database import DatabaseUrlError, database_url
+
+        url = self.database.text().strip()
+        try:
+            database_url(url, environ={})
+        except DatabaseUrlError as error:
+            self.database_error.show_message(str(error)[:1].upper() + str(error)[1:] + ".")
+            self.database.setFocus()
+            return
+        self.settings.setValue(prefs.DATABASE_URL, url)
+        self.settings.setValue(prefs.IDLE_MINUTES, str(self.idle_minutes.value()))
         self.settings.setValue(prefs.FACILITY, self.facility.text().strip())
         self.settings.setValue(prefs.LAST_PAYER, self.payer.currentData() or "")
         paper = self.paper.currentData()
@@ -90,4 +129,14 @@ class SettingsDialog(QDialog):
         self.settings.setValue(prefs.SCAN_SEPARATOR, self.scan_separator.text())
         self.settings.setValue(prefs.SET_UP, True)
         self.settings.sync()
+        from ui.site_database import apply_database_setting
+
+        apply_database_setting(self.settings)  # stores opened from now on use it
         super().accept()
+
+
+def _idle_minutes(settings: QSettings) -> int:
+    from core.idle_lock import DEFAULT_IDLE_MINUTES, ENV_VAR, idle_minutes
+
+    chosen = prefs.text_value(settings, prefs.IDLE_MINUTES, str(DEFAULT_IDLE_MINUTES))
+    return idle_minutes({ENV_VAR: chosen})

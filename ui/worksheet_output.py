@@ -22,6 +22,7 @@ from ui import settings as prefs
 from ui.worksheet_actions import WorksheetActions, WorksheetNotRecordedError
 
 if TYPE_CHECKING:
+    from core.accounts import Signature
     from core.calculation_models import CalculationResult
     from core.denial_checks import Check
     from core.documentation import Documentation
@@ -47,6 +48,9 @@ class WorksheetOutput(QObject):
         self.data_dir = data_dir
         self.settings = settings
         self.form_fields = form_fields
+        #: The PIN signatures to record (``ui.signing``); raises ``SigningRefusedError``.
+        self.signer: Callable[[], dict[str, Signature]] | None = None
+        self._signatures: dict[str, Signature] = {}
         self.actions = WorksheetActions(
             parent, render=self.render, problems=session.print_blockers, file_name=self.file_name
         )
@@ -90,6 +94,7 @@ class WorksheetOutput(QObject):
                 replaces=replaces,
                 paper=paper,
                 checks=checks,
+                signatures=self._signatures,
             )
 
         return self._record(build, facility, result, doc)
@@ -123,13 +128,20 @@ class WorksheetOutput(QObject):
         from core.errors import InputError
         from core.records import RecordStoreError
         from core.session import SessionError
+        from ui.pin_dialog import SigningRefusedError
 
-        form = FormInputs(fields=self.form_fields()).model_dump(mode="json")
         try:
+            self._signatures = self.signer() if self.signer is not None else {}
+            form = FormInputs(fields=self.form_fields()).model_dump(mode="json")
             worksheet_id, pdf = self.session.record(
-                self.data_dir, build, facility=facility, extra_inputs={"form": form}, result=result
+                self.data_dir,
+                build,
+                facility=facility,
+                extra_inputs={"form": form},
+                result=result,
+                signatures=self._signatures,
             )
-        except (SessionError, RecordStoreError, OSError) as error:
+        except (SessionError, RecordStoreError, OSError, SigningRefusedError) as error:
             raise WorksheetNotRecordedError(f"Nothing was printed or saved: {error}") from None
         try:  # the worksheet counts against its prior authorization (issue 12)
             use_authorization(self.data_dir, doc, result, worksheet_id)

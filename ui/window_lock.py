@@ -1,0 +1,185 @@
+"""The idle lock in the window (``core.idle_lock``), on a site with accounts.
+
+Whoever signs in this window (Tools > Sign in…, or the first person to sign with a PIN
+here) is the signed-in person. After the idle time (Settings, or
+``UNITCALC_IDLE_MINUTES``, which wins) without a key press or click, the form is put
+aside, not cleared, and a lock screen asks that person's PIN; it hides the patient's
+data while the workstation is unattended. Wrong PINs say so beside the field and count
+toward the account's lock-out like any other attempt.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui import settings as prefs
+from ui.fields import ErrorLabel, line_edit
+
+if TYPE_CHECKING:
+    from core.accounts import Account
+    from core.idle_lock import Session
+    from ui.signing import WindowSigning
+
+#: How often the lock looks at the idle time.
+CHECK_MS = 1000
+_INPUT_EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel})
+
+
+def idle_seconds(settings_minutes: str) -> int:
+    """The idle time: the variable when set, else the setting, else the default."""
+    import os
+
+    from core.idle_lock import ENV_VAR, idle_minutes
+
+    chosen = os.environ.get(ENV_VAR, "").strip() or settings_minutes
+    return idle_minutes({ENV_VAR: chosen}) * 60
+
+
+class LockScreen(QWidget):
+    """What the window shows while locked: who may unlock it, and their PIN."""
+
+    def __init__(self, full_name: str) -> None:
+        super().__init__()
+        self.setObjectName("lockScreen")
+        self.message = QLabel(f"Locked. {full_name} unlocks it with their PIN.")
+        self.message.setObjectName("lockMessage")
+        self.pin = line_edit("unlockPin", "PIN to unlock")
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = ErrorLabel("unlockPin")
+        self.unlock_button = QPushButton("Unlock")
+        self.unlock_button.setObjectName("unlockButton")
+        self.message.setWordWrap(True)
+        box = QWidget()
+        box.setFixedWidth(360)  # one readable column; the error wraps inside it
+        inner = QVBoxLayout(box)
+        for widget in (self.message, self.pin, self.error, self.unlock_button):
+            inner.addWidget(widget)
+        column = QVBoxLayout(self)
+        column.addStretch(1)
+        column.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addStretch(1)
+        self.pin.returnPressed.connect(self.unlock_button.click)
+
+
+class IdleLock(QObject):
+    def __init__(self, window: QMainWindow, signing: WindowSigning) -> None:
+        super().__init__(window)
+        self.window = window
+        self.signing = signing
+        #: Seconds, monotonic; tests pass a fake clock before anyone signs in.
+        self.clock: Callable[[], float] = time.monotonic
+        self.session: Session | None = None
+        self.screen: LockScreen | None = None
+        self._form: QWidget | None = None
+        self._disabled: list[QAction] = []
+        self.timer = QTimer(self)
+        self.timer.setInterval(CHECK_MS)
+        self.timer.timeout.connect(self.check)
+        signing.signed_in.connect(self._first_signer)
+        app = QApplication.instance()
+        assert app is not None
+        app.installEventFilter(self)
+
+    def sign_in(self, account: Account) -> None:
+        """``account`` is now the signed-in person of this window."""
+        from core.idle_lock import Session
+
+        minutes = prefs.text_value(self.signing.window.settings, prefs.IDLE_MINUTES, "")
+        # The session's store is opened again for each unlock (``unlock``): no connection
+        # is held open while the workstation sits idle.
+        with self.signing.open_accounts() as accounts:
+            self.session = Session(
+                accounts, account, idle_seconds=idle_seconds(minutes), clock=self.clock
+            )
+        self.timer.start()
+        self.window.statusBar().showMessage(f"Signed in: {account.shown_name}.", 6000)
+
+    def _first_signer(self, account: Account) -> None:
+        if self.session is None:
+            self.sign_in(account)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self.session is not None and self.screen is None and event.type() in _INPUT_EVENTS:
+            self.session.touch()
+        return False
+
+    def check(self) -> None:
+        """Lock once the idle time has passed (the timer's slot)."""
+        if self.session is not None and self.screen is None and self.session.locked:
+            self.lock()
+
+    def lock(self) -> None:
+        """Put the form aside (kept as it is) and show the lock screen."""
+        if self.session is None or self.screen is not None:
+            return
+        self.session.lock()
+        self._form = self.window.takeCentralWidget()
+        self.screen = LockScreen(self.session.account.shown_name)
+        self.screen.unlock_button.clicked.connect(self.unlock)
+        self.window.setCentralWidget(self.screen)
+        self.window.menuBar().setEnabled(False)
+        # Shortcuts work without the menu: none may reach the form (or sign someone
+        # else in) while locked.
+        self._disabled = [a for a in self.window.findChildren(QAction) if a.isEnabled()]
+        for action in self._disabled:
+            action.setEnabled(False)
+        self.screen.pin.setFocus()
+
+    def unlock(self) -> None:
+        """The signed-in person's PIN gives the form back; anything else says why."""
+        from core.accounts import AccountError
+
+        screen, session = self.screen, self.session
+        if screen is None or session is None:
+            return
+        pin = screen.pin.text()
+        screen.pin.clear()
+        try:
+            with self.signing.open_accounts() as accounts:
+                session.accounts = accounts
+                session.unlock(pin)
+        except (AccountError, ValueError) as error:
+            screen.error.show_message(f"Still locked: {error}.")
+            return
+        form, self.screen, self._form = self._form, None, None
+        assert form is not None
+        self.window.setCentralWidget(form)  # deletes the lock screen
+        self.window.menuBar().setEnabled(True)
+        for action in self._disabled:
+            action.setEnabled(True)
+        self._disabled = []
+
+
+def install_idle_lock(window: QMainWindow, signing: WindowSigning) -> IdleLock:
+    """The idle lock and Tools > Sign in… / Lock now on ``window``."""
+    lock = IdleLock(window, signing)
+    sign_in = QAction("Sign &in…", window)
+    sign_in.setObjectName("signInAction")
+    sign_in.triggered.connect(lambda: _ask_sign_in(lock))
+    lock_now = QAction("&Lock now", window)
+    lock_now.setObjectName("lockNowAction")
+    lock_now.setShortcut(QKeySequence("Ctrl+L"))
+    lock_now.triggered.connect(lock.lock)
+    for action in (sign_in, lock_now):
+        signing.window.add_tool(action, "&Tools")
+    return lock
+
+
+def _ask_sign_in(lock: IdleLock) -> None:
+    account = lock.signing.ask_sign_in()
+    if account is not None:
+        lock.sign_in(account)
