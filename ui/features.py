@@ -81,6 +81,7 @@ def install_features(window: FeatureWindow) -> Features:
     """Plug every feature into ``window`` (once its session and data directory exist)."""
     from ui.checks_list import ChecksList
     from ui.cms_import import install as install_cms
+    from ui.first_admin import install_first_admin
     from ui.necessity_panel import NecessityPanel
     from ui.pending_dialog import install_pending
     from ui.queue_submit import install_queue_submission
@@ -137,6 +138,7 @@ def install_features(window: FeatureWindow) -> Features:
     add_audit_menu(window, window.data_dir)
     output.problem.connect(lambda text: window.statusBar().showMessage(text, 15000))
     signing = install_signing(window)  # PINs on a site with accounts
+    install_first_admin(signing)  # a site without accounts is offered its administrator
     idle_lock = install_idle_lock(main, signing)
     queue = install_queue_submission(signing)  # the technician submits, the nurse signs
     install_pending(signing)
