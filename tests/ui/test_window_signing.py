@@ -485,3 +485,19 @@ def test_a_new_form_forgets_the_submitted_dose(qtbot, window, site: Path) -> Non
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     queue.poll()
     assert queue.dose_id is None and not queue.timer.isActive()
+
+
+def test_a_correction_needs_a_pharmacist_among_the_signers(
+    qtbot, window, site: Path, tmp_path: Path
+) -> None:
+    """As on the command line: a technician and a nurse may not correct a record."""
+    fill(qtbot, window)
+    answer(window, ("jkim", "1111"), ("mosei", "2222"))
+    press_verify(qtbot, window)
+    told = no_modal_messages(window)
+    window.session.replaces = 1  # a correction of W-000001
+    answer(window, ("ralvarez", "3333"))
+    assert save(window, tmp_path / "c.pdf") is None
+    assert any("signed by a pharmacist" in message for message in told)
+    with RecordStore.open(site) as store:
+        assert store.list() == []  # nothing recorded
