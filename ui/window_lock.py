@@ -18,6 +18,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -86,6 +87,7 @@ class IdleLock(QObject):
         self.screen: LockScreen | None = None
         self._form: QWidget | None = None
         self._disabled: list[QAction] = []
+        self._hidden: list[QDialog] = []
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_MS)
         self.timer.timeout.connect(self.check)
@@ -137,6 +139,10 @@ class IdleLock(QObject):
         self._disabled = [a for a in self.window.findChildren(QAction) if a.isEnabled()]
         for action in self._disabled:
             action.setEnabled(False)
+        # Open dialogs (History, Audit, Pending) show patient data too: set aside as well.
+        self._hidden = [d for d in self.window.findChildren(QDialog) if d.isVisible()]
+        for dialog in self._hidden:
+            dialog.hide()
         self.screen.pin.setFocus()
 
     def unlock(self) -> None:
@@ -162,6 +168,9 @@ class IdleLock(QObject):
         for action in self._disabled:
             action.setEnabled(True)
         self._disabled = []
+        for dialog in self._hidden:
+            dialog.show()
+        self._hidden = []
 
 
 def install_idle_lock(window: QMainWindow, signing: WindowSigning) -> IdleLock:

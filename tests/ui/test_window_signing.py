@@ -252,6 +252,10 @@ def test_the_window_locks_when_idle_keeps_the_form_and_unlocks_with_the_pin(
     monkeypatch.delenv("UNITCALC_IDLE_MINUTES", raising=False)
     clock = signed_in_with_fake_clock(qtbot, window)
     lock = window.features.idle_lock
+    from PySide6.QtWidgets import QDialog
+
+    history = QDialog(window)  # an open dialog (History, Audit) shows patient data too
+    history.show()
     clock.now += 4 * 60
     qtbot.keyClick(child(window, "diagnosis"), Qt.Key.Key_End)  # activity: starts again
     clock.now += 4 * 60
@@ -260,6 +264,7 @@ def test_the_window_locks_when_idle_keeps_the_form_and_unlocks_with_the_pin(
     clock.now += 60
     lock.check()
     assert window.centralWidget() is lock.screen  # the default: 5 minutes
+    assert not history.isVisible()
     assert window.findChild(type(child(lock.screen, "unlockPin")), "patientName") is None
     assert not window.menuBar().isEnabled()
     printed: list[object] = []
@@ -281,6 +286,8 @@ def test_the_window_locks_when_idle_keeps_the_form_and_unlocks_with_the_pin(
     qtbot.keyClick(screen.pin, Qt.Key.Key_Return)
     assert window.centralWidget() is window.page
     assert window.menuBar().isEnabled()
+    assert history.isVisible()  # back as it was
+    history.close()
     window.request_print()
     assert printed == [window]  # the shortcuts and commands are back
     assert text(window, "patientName") == PATIENT  # the form as it was
