@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = "Immune globulin\x1b]0;owned\x07\x1b[2K\u202e\x9b per 5 mL"
 RAW = ("\x1b", "\x07", "\u202e", "\x9b")
@@ -49,3 +51,22 @@ def test_usage_errors_escape_what_was_typed() -> None:
     )
     assert done.returncode == 2 and done.stderr.count("\n") == 1
     assert "\x1b" not in done.stderr and "\\x1b]0;x\\x07" in done.stderr
+
+
+def test_a_huge_value_is_named_not_echoed(capsys: pytest.CaptureFixture[str]) -> None:
+    """100,000 characters pasted into a field come back as one short line."""
+    from core.cli import MAX_MESSAGE_CHARS, run_command
+
+    assert run_command(["cms", "lookup", "--ndc", "9" * 100_000]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and len(err) <= len("unitcalc: ") + MAX_MESSAGE_CHARS + 1
+
+
+def test_restore_of_a_name_too_long_is_one_plain_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from core.cli import run_command
+
+    assert run_command(["restore", "a" * 5000, "--data-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot read the backup" in err and "unexpected error" not in err

@@ -59,12 +59,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def fail(message: str) -> int:
-    """Print ``message`` as one line on stderr (control characters escaped: it may quote
-    what was typed) and return the usage exit status."""
+#: A message quoting what was typed is cut here: 100,000 characters pasted into a field
+#: are named, not echoed back.
+MAX_MESSAGE_CHARS = 400
+
+
+def say_error(message: str) -> None:
+    """``message`` as one line on stderr: control characters escaped (it may quote what
+    was typed), cut at ``MAX_MESSAGE_CHARS``."""
     from core.terminal import printable
 
+    if len(message) > MAX_MESSAGE_CHARS:
+        message = message[: MAX_MESSAGE_CHARS - 1] + "…"
     print(f"unitcalc: {printable(message)}", file=sys.stderr)
+
+
+def fail(message: str) -> int:
+    """Say ``message`` (``say_error``) and return the usage exit status."""
+    say_error(message)
     return EXIT_USAGE
 
 

@@ -4,12 +4,12 @@ crosswalk, kept in the reference database of the data directory."""
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core.cli import say_error
 from core.cli.calc import add_data_dir_option
 from core.errors import InputError
 from core.terminal import printable
@@ -65,7 +65,7 @@ def run_import(args: argparse.Namespace) -> int:
         if len(outcome.unusable) > _LISTED_ROWS:
             print(f"  ... and {len(outcome.unusable) - _LISTED_ROWS} more")
     for error in report.refused:
-        print(f"unitcalc: {printable(str(error))}", file=sys.stderr)
+        say_error(str(error))
     return EXIT_REFUSED if report.refused else 0
 
 

@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from typing import TYPE_CHECKING
 
-from core.cli import print_json
+from core.cli import print_json, say_error
 from core.cli.calc import add_data_dir_option
 from core.errors import InputError
 from core.terminal import printable
@@ -144,14 +144,14 @@ def run_verify(args: argparse.Namespace) -> int:
     except InputError as error:
         # A database gone or unreadable is what verify is for: exit 1, not a usage error.
         if isinstance(error.__context__, DatabaseMissingError | DatabaseDamagedError):
-            print(printable(f"unitcalc: {error.__context__}"), file=sys.stderr)
+            say_error(str(error.__context__))
             return EXIT_BROKEN
         raise
     with store:
         try:
             report = store.verify(check_pdfs=args.full)
         except RecordStoreError as error:
-            print(printable(f"unitcalc: {error}"), file=sys.stderr)
+            say_error(str(error))
             return EXIT_BROKEN
         journal = _journal_note(store)
     if report.ok:
@@ -163,7 +163,7 @@ def run_verify(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    print(printable(f"unitcalc: {report.message}"), file=sys.stderr)
+    say_error(report.message)
     return EXIT_BROKEN
 
 

@@ -486,9 +486,13 @@ class RecordStore(ConnectionOwner):
         connections), and the restore is journaled so ``verify`` takes it as the new start.
         """
         self._refuse_on_server("restore")
-        if backup.resolve() == self.path.resolve():
+        try:
+            itself = backup.resolve() == self.path.resolve()
+            source = None if itself else open_backup(backup)
+        except OSError as error:  # a name too long, a directory that cannot be read
+            raise BackupError(f"cannot read the backup {backup} ({error.strerror})") from None
+        if source is None:
             raise BackupError(f"{backup} is the records database itself; choose a backup")
-        source = open_backup(backup)
         try:
             kept = self.backup(label="before-restore") if self._read(self._count) else None
             try:
