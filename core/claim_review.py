@@ -86,6 +86,39 @@ def review_claim(
     return reviewed, checks
 
 
+def as_billed(
+    result: CalculationResult,
+    doc: Documentation,
+    *,
+    route: str,
+    data_dir: str | os.PathLike[str] | None,
+    service_date: date,
+    catalog: Catalog | None = None,
+) -> tuple[CalculationResult, tuple[Check, ...]]:
+    """The claim as it goes out, the one way the command line and the window make it:
+    priced for the service date from the CMS files (or the payer's fee schedule) imported
+    into the data directory, then reviewed (route modifiers, warnings) with its
+    denial-risk checks. The reference data is opened once for both."""
+    from core.data_dir import locate_data_dir
+    from core.pricing import price_result
+    from core.reference_data import open_reference
+
+    reference = open_reference(locate_data_dir(data_dir))
+    try:
+        priced = price_result(result, reference, service_date)
+        return review_claim(
+            priced,
+            doc,
+            route=route,
+            data_dir=data_dir,
+            service_date=service_date,
+            catalog=catalog,
+            crosswalk=reference,
+        )
+    finally:
+        reference.close()
+
+
 def use_authorization(
     data_dir: str | os.PathLike[str] | None,
     doc: Documentation,

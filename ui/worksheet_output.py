@@ -104,17 +104,10 @@ class WorksheetOutput(QObject):
     ) -> tuple[CalculationResult, tuple[Check, ...]]:
         """The result as the claim goes out (dollars from the imported CMS files, the
         payer's route modifiers) and the denial-risk check the worksheet prints."""
-        from core.claim_review import review_claim
-        from core.pricing import price_result
-        from core.reference_data import open_reference
+        from core.claim_review import as_billed
 
         day = (doc.administered_at or datetime.now()).date()
-        reference = open_reference(self.data_dir)
-        try:
-            priced = price_result(result, reference, day)
-        finally:
-            reference.close()
-        return review_claim(priced, doc, route=doc.route, data_dir=self.data_dir, service_date=day)
+        return as_billed(result, doc, route=doc.route, data_dir=self.data_dir, service_date=day)
 
     def _record(
         self,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -105,34 +104,6 @@ def summary(result: CalculationResult) -> str:
     return "\n".join(lines)
 
 
-def reference_dir(explicit: str | None) -> Path:
-    """The data directory holding imported CMS files, without creating it: pricing only
-    reads, and a calculation must not leave directories behind."""
-    from core.data_dir import APP_NAME, ENV_VAR
-
-    if explicit:
-        return Path(explicit).expanduser()
-    if os.environ.get(ENV_VAR):
-        return Path(os.environ[ENV_VAR]).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-
-
-def priced(
-    result: CalculationResult, data_dir: str | None, service_date: date
-) -> CalculationResult:
-    """Dollars and CMS reference checks from the files imported into the data directory."""
-    from core.pricing import price_result
-    from core.reference_data import open_reference
-
-    reference = open_reference(reference_dir(data_dir))
-    try:
-        return price_result(result, reference, service_date)
-    finally:
-        reference.close()
-
-
 def service_date(text: str | None) -> date:
     if not text:
         return date.today()
@@ -176,18 +147,18 @@ def evaluate_args(args: argparse.Namespace) -> CalculationResult:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.claim_review import review_claim
+    from core.claim_review import as_billed
     from core.cli import print_json, print_text
     from core.documentation import Documentation, check_documentation_text
 
     when = service_date(args.service_date)
-    result = priced(evaluate_args(args), args.data_dir, when)
+    calculated = evaluate_args(args)
     doc = Documentation(diagnosis=args.diagnosis, prior_authorization=args.prior_auth)
     check_documentation_text(doc)
     route = args.route or (_product_route(args) or "")
     catalog = load_catalog(args.catalog) if args.catalog else None
-    result, checks = review_claim(
-        result, doc, route=route, data_dir=args.data_dir, service_date=when, catalog=catalog
+    result, checks = as_billed(
+        calculated, doc, route=route, data_dir=args.data_dir, service_date=when, catalog=catalog
     )
     if args.json:
         data = result.model_dump(mode="json")

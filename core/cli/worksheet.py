@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.calculation_models import CalculationResult
-from core.cli.calc import add_calc_options, form_from_args, priced
+from core.cli.calc import add_calc_options, form_from_args
 from core.constants import DRAFT_ID, PAPER_SIZES, Paper
 from core.database import database_errors
 from core.dates import parse_date, parse_datetime
@@ -302,7 +302,7 @@ def _from_queue(args: argparse.Namespace) -> tuple[Case, dict[str, Signature]]:
 
 def run(args: argparse.Namespace) -> int:
     from core.catalog import load_catalog
-    from core.claim_review import review_claim, use_authorization
+    from core.claim_review import as_billed, use_authorization
     from core.denial_checks import blocking
     from core.worksheet import build_worksheet
     from core.worksheet.case import complete, load_case, shared_fields
@@ -343,10 +343,9 @@ def run(args: argparse.Namespace) -> int:
     check_documentation_text(doc)
     for problem in fact_problems(doc, now):
         raise problem
-    # The service date is the administration time; pricing uses that quarter's file.
-    result = priced(result, args.data_dir, (doc.administered_at or now).date())
+    # The service date is the administration's; pricing uses that quarter's file.
     service_date = doc.administered_at.date() if doc.administered_at else printed_at.date()
-    result, checks = review_claim(
+    result, checks = as_billed(
         result,
         doc,
         route=doc.route,

@@ -55,6 +55,9 @@ class ContainerBarsFlowable(Flowable):  # type: ignore[misc]  # ReportLab has no
 
 
 def _bar(canvas: Any, bar: ContainerBar, x: float, y: float, width: float) -> None:
+    # Page coordinates in points, the one place floats belong: the fractions of the bar
+    # (given, ticks, JW span) stay exact in core.container_picture and only become points
+    # here, for drawing.
     given = width * float(bar.given)
     canvas.saveState()
     canvas.setFillColor(GIVEN)
