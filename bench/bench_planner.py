@@ -1,7 +1,7 @@
 """The vial planner at its bound, as a ratio to a typical plan measured in the same run.
 
 The planner works in whole steps of the sizes' common divisor and refuses beyond
-``MAX_PLAN_STEPS`` steps or ``MAX_VIALS`` containers (issue 8), so its worst case is
+``MAX_PLAN_STEPS`` steps or ``MAX_VIALS`` vials (issue 8), so its worst case is
 bounded whatever a catalog holds.
 
 uv run python bench/bench_planner.py

@@ -18,7 +18,7 @@ from core.calculation_models import (
     CalculationRequest,
     CalculationResult,
     ClaimLine,
-    ContainerUse,
+    VialUse,
 )
 from core.catalog import BillingCode, PayerProfile
 from core.errors import CalculationError
@@ -115,32 +115,32 @@ def _ordered_ml(request: CalculationRequest, steps: list[str]) -> Fraction:
     return ordered_ml
 
 
-def _containers(
+def _vials_by_size(
     request: CalculationRequest, ordered_ml: Fraction, steps: list[str]
 ) -> tuple[tuple[tuple[Fraction, int], ...], bool]:
-    """Each container size opened (exact mL) with its count, and whether derived."""
-    size = request.container_size
+    """Each vial size opened (exact mL) with its count, and whether derived."""
+    size = request.labeled_vial_size
     if size is None:
         if request.product is None:
-            raise CalculationError("vial size", "is empty; enter the container size in mL")
+            raise CalculationError("vial size", "is empty; enter the vial size in mL")
         if request.vials_opened is not None:
-            raise CalculationError("vial size", "choose one container size to give a count")
-        plan = least_waste_plan(ordered_ml, tuple(c.ml for c in request.product.containers))
+            raise CalculationError("vial size", "choose one vial size to give a count")
+        plan = least_waste_plan(ordered_ml, tuple(c.ml for c in request.product.vial_sizes))
         total = sum((c.size_ml * c.count for c in plan), Decimal(0))
         steps.append(
-            f"Containers: least waste from {request.product.name} sizes: "
+            f"Vials: least waste from {request.product.name} sizes: "
             f"{' + '.join(str(c) for c in plan)} = {formats.quantity(total, 'mL')}"
         )
         return tuple((Fraction(c.size_ml), c.count) for c in plan), True
-    size_ml = _volume(request, size, "vial size", f"to convert a {size} container to mL")
+    size_ml = _volume(request, size, "vial size", f"to convert a {size} vial to mL")
     written = _ml(size_ml) + (f" ({size})" if size.unit.is_mass else "")
     if request.vials_opened is not None:
         count = request.vials_opened
-        steps.append(f"Containers: {count} × {written} entered by hand = {_ml(size_ml * count)}")
+        steps.append(f"Vials: {count} × {written} entered by hand = {_ml(size_ml * count)}")
         return ((size_ml, count),), False
     count = fewest_vials(ordered_ml, size_ml)
     steps.append(
-        f"Containers: {_ml(ordered_ml)} / {_ml(size_ml)} = "
+        f"Vials: {_ml(ordered_ml)} / {_ml(size_ml)} = "
         f"{formats.number(to_decimal(ordered_ml / size_ml), 4)} -> {count} × {written} = "
         f"{_ml(size_ml * count)} (fewest that hold the dose ordered)"
     )
@@ -191,9 +191,9 @@ def _conversion_step(
 
 def _better_single_size(
     ordered_ml: Fraction, sizes: tuple[Decimal, ...], opened_ml: Fraction
-) -> tuple[ContainerUse, Fraction] | None:
+) -> tuple[VialUse, Fraction] | None:
     """The labeled size that alone holds the dose with the least total (then fewest
-    containers), when that total is less than what was opened. One division per size:
+    vials), when that total is less than what was opened. One division per size:
     the mix planner does not run when the user chose the size."""
     choices = []
     for size in sizes:
@@ -205,14 +205,14 @@ def _better_single_size(
     total, count, size = min(choices)
     if total >= opened_ml:
         return None
-    return ContainerUse(size_ml=size, count=count), total
+    return VialUse(size_ml=size, count=count), total
 
 
 def _warnings(
     request: CalculationRequest,
     ordered_ml: Fraction,
     administered_ml: Fraction,
-    containers: tuple[tuple[Fraction, int], ...],
+    vials: tuple[tuple[Fraction, int], ...],
     derived: bool,
     units_administered: int,
     labeled_units: int,
@@ -237,19 +237,18 @@ def _warnings(
                 ),
             )
         )
-    opened_ml = sum((size * count for size, count in containers), Fraction(0))
-    if not derived and len(containers) == 1:
-        size, count = containers[0]
+    opened_ml = sum((size * count for size, count in vials), Fraction(0))
+    if not derived and len(vials) == 1:
+        size, count = vials[0]
         needed = max(1, ceil(ordered_ml / size))
         if count > needed:
             found.append(
                 BillingWarning(
-                    id="extra-containers",
+                    id="extra-vials",
                     message=(
-                        f"{count} containers opened; {needed} would hold the "
-                        f"{_ml(ordered_ml)} ordered."
+                        f"{count} vials opened; {needed} would hold the {_ml(ordered_ml)} ordered."
                     ),
-                    action="Waste from containers the dose did not need may be denied; "
+                    action="Waste from vials the dose did not need may be denied; "
                     "document why they were opened.",
                 )
             )
@@ -265,34 +264,32 @@ def _warnings(
             )
         )
     if product is not None:
-        sizes = tuple(c.ml for c in product.containers)
-        odd = sorted(
-            {size for size, _ in containers if not any(size == Fraction(s) for s in sizes)}
-        )
+        sizes = tuple(c.ml for c in product.vial_sizes)
+        odd = sorted({size for size, _ in vials if not any(size == Fraction(s) for s in sizes)})
         if odd:
             listed = ", ".join(formats.number(s) for s in sizes)
             found.append(
                 BillingWarning(
                     id="unlisted-size",
                     message=f"{_ml(odd[0])} is not a labeled size of {product.name} ({listed} mL).",
-                    action="Check the container label; bill only the labeled amount.",
+                    action="Check the vial label; bill only the labeled amount.",
                 )
             )
         # A planned mix is already the least waste; a size the user chose is compared
         # with each labeled size alone.
-        chosen = request.container_size is not None
+        chosen = request.labeled_vial_size is not None
         better = _better_single_size(ordered_ml, sizes, opened_ml) if chosen else None
-        if better is not None and not any(w.id == "extra-containers" for w in found):
+        if better is not None and not any(w.id == "extra-vials" for w in found):
             use, total = better
             found.append(
                 BillingWarning(
-                    id="larger-container",
+                    id="larger-vial",
                     message=(
-                        f"The containers opened leave {_ml(opened_ml - ordered_ml)} of waste; "
+                        f"The vials opened leave {_ml(opened_ml - ordered_ml)} of waste; "
                         f"{use} would leave {_ml(total - ordered_ml)}."
                     ),
-                    action="Use the smallest containers that hold the dose, or document why; "
-                    "payers may deny waste from a needlessly large container.",
+                    action="Use the smallest vials that hold the dose, or document why; "
+                    "payers may deny waste from a needlessly large vial.",
                 )
             )
     if units_administered > labeled_units:
@@ -301,7 +298,7 @@ def _warnings(
                 id="units-above-labeled",
                 message=(
                     f"{formats.units(units_administered)} billed is more than the "
-                    f"{formats.units(labeled_units)} labeled in the containers opened."
+                    f"{formats.units(labeled_units)} labeled in the vials opened."
                 ),
                 action="Billing more than the labeled amount may be denied; check the amount.",
             )
@@ -348,8 +345,8 @@ def calculate(request: CalculationRequest) -> CalculationResult:
     steps: list[str] = []
     code = request.code
     ordered_ml = _ordered_ml(request, steps)
-    containers, derived = _containers(request, ordered_ml, steps)
-    opened_ml = sum((size * count for size, count in containers), Fraction(0))
+    vials, derived = _vials_by_size(request, ordered_ml, steps)
+    opened_ml = sum((size * count for size, count in vials), Fraction(0))
     administered = request.administered
     administered_ml = _volume(
         request, administered, "amount administered", f"to convert {administered} to mL"
@@ -359,7 +356,7 @@ def calculate(request: CalculationRequest) -> CalculationResult:
         raise CalculationError(
             "amount administered",
             f"{given} is more than the {opened} labeled in the "
-            "containers opened (overfill is never billed); open another container or "
+            "vials opened (overfill is never billed); open another vial or "
             "correct the amount",
         )
 
@@ -377,7 +374,7 @@ def calculate(request: CalculationRequest) -> CalculationResult:
     )
 
     # Waste is measured against the labeled amount only, and rounded down, so that
-    # administered + JW never exceeds what the containers are labeled to hold.
+    # administered + JW never exceeds what the vials are labeled to hold.
     opened_measure = _in_dosage_measure(request, opened_ml)
     labeled_units = floor(opened_measure / per_unit)
     waste_ml = opened_ml - administered_ml
@@ -390,7 +387,7 @@ def calculate(request: CalculationRequest) -> CalculationResult:
     applies = request.setting.waste_modifiers_apply and not request.multi_dose
     units_wasted = 0
     if request.multi_dose:
-        steps.append("Multi-dose container: waste is not billed; no JW or JZ modifier.")
+        steps.append("Multi-dose vial: waste is not billed; no JW or JZ modifier.")
     elif not request.setting.waste_modifiers_apply:
         steps.append(f"JW and JZ do not apply to {request.setting.value} claims.")
     elif request.payer.jw_required:
@@ -414,10 +411,10 @@ def calculate(request: CalculationRequest) -> CalculationResult:
         concentration=request.concentration,
         multi_dose=request.multi_dose,
         setting=request.setting,
-        containers=tuple(
-            ContainerUse(size_ml=to_decimal(size), count=count) for size, count in containers
+        vials_by_size=tuple(
+            VialUse(size_ml=to_decimal(size), count=count) for size, count in vials
         ),
-        vials_opened=sum(count for _, count in containers),
+        vials_opened=sum(count for _, count in vials),
         vials_derived=derived,
         ordered_ml=to_decimal(ordered_ml),
         opened_ml=to_decimal(opened_ml),
@@ -435,7 +432,7 @@ def calculate(request: CalculationRequest) -> CalculationResult:
                 request,
                 ordered_ml,
                 administered_ml,
-                containers,
+                vials,
                 derived,
                 units_administered,
                 labeled_units,

@@ -40,13 +40,13 @@ class CalculationRequest(_Frozen):
     product: Product | None = None
     concentration: Concentration | None = None
     multi_dose: bool = False
-    #: Labeled size of each container in mL; ``None`` plans the least-waste mix of the
-    #: product's container sizes.
+    #: Labeled size of each vial in mL; ``None`` plans the least-waste mix of the
+    #: product's vial sizes.
     vial_size_ml: PlainDecimal | None = Field(default=None, gt=0)
     #: The labeled size as written (``12 g`` or ``10 mL``), kept exact: a mass is
     #: converted once, in the code's billing measure. Use this or ``vial_size_ml``.
     vial_size: Quantity | None = None
-    #: ``None`` derives the fewest containers that cover the dose ordered.
+    #: ``None`` derives the fewest vials that cover the dose ordered.
     vials_opened: int | None = Field(default=None, ge=1)
     dose_ordered: Quantity | WeightBasedDose
     weight_kg: PlainDecimal | None = Field(default=None, gt=0)
@@ -62,14 +62,14 @@ class CalculationRequest(_Frozen):
         return self
 
     @property
-    def container_size(self) -> Quantity | None:
-        """The labeled container size, however it was given."""
+    def labeled_vial_size(self) -> Quantity | None:
+        """The labeled vial size, however it was given."""
         if self.vial_size_ml is not None:
             return Quantity(amount=self.vial_size_ml, unit=Unit.ML)
         return self.vial_size
 
 
-class ContainerUse(_Frozen):
+class VialUse(_Frozen):
     size_ml: PlainDecimal
     count: int
 
@@ -139,7 +139,7 @@ class CalculationResult(_Frozen):
     concentration: Concentration | None
     multi_dose: bool
     setting: ClaimSetting
-    containers: tuple[ContainerUse, ...]
+    vials_by_size: tuple[VialUse, ...]
     vials_opened: int
     vials_derived: bool
     ordered_ml: PlainDecimal

@@ -7,12 +7,19 @@ the file and the problem in one line, never a traceback for the user.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from core import formats
 from core.errors import CatalogError, InputError
@@ -81,8 +88,8 @@ class BillingCode(_Frozen):
         return f"{self.hcpcs} (per {self.dosage})"
 
 
-class Container(_Frozen):
-    """One container size as labeled; overfill is never part of it."""
+class VialSize(_Frozen):
+    """One vial size as labeled; overfill is never part of it."""
 
     ml: PlainDecimal = Field(gt=0, le=MAX_VOLUME_ML)
     ndc: Ndc | None = None
@@ -99,15 +106,15 @@ class Product(_Frozen):
     concentration: Concentration
     route: Literal["IV", "SC", "IM"]
     multi_dose: bool
-    containers: tuple[Container, ...] = Field(min_length=1, max_length=20)
+    #: Catalogs written before "vial" was settled on call this ``containers``.
+    vial_sizes: tuple[VialSize, ...] = Field(
+        min_length=1, max_length=20, validation_alias=AliasChoices("vial_sizes", "containers")
+    )
 
     @field_validator("concentration", mode="before")
     @classmethod
     def _parse_concentration(cls, value: object) -> object:
         return parse_concentration(value) if isinstance(value, str) else value
-
-    def container(self, size_ml: Decimal) -> Container | None:
-        return next((c for c in self.containers if c.ml == size_ml), None)
 
 
 class Catalog(_Frozen):

@@ -27,8 +27,8 @@ DEFAULT_SETTING = "outpatient"
 DOSE_UNITS = ("mL", "g", "mg", "g/kg", "mg/kg")
 AMOUNT_UNITS = ("mL", "g", "mg")
 
-#: Container types offered: "as labeled" follows the product.
-CONTAINER_TYPES: tuple[tuple[str, str], ...] = (
+#: Vial types offered: "as labeled" follows the product.
+VIAL_TYPES: tuple[tuple[str, str], ...] = (
     ("auto", "As the product is labeled"),
     ("single", "Single-dose"),
     ("multi", "Multi-dose"),

@@ -31,7 +31,7 @@ def _us_date(value: object) -> TypeGuard[str]:
 
 
 class VialRecord(BaseModel):
-    """One container opened: its labeled size, lot and expiration (and, when its package
+    """One vial opened: its labeled size, lot and expiration (and, when its package
     code was scanned, its serial number and 11-digit NDC)."""
 
     model_config = ConfigDict(frozen=True)
@@ -349,8 +349,8 @@ def missing_for_print(
     if not doc.vials or any(not v.lot.strip() or v.expiry is None for v in doc.vials):
         missing.append("each vial needs its lot and expiration")
     missing += expired_vials(doc, expiring_today_blocks)
-    # Any amount discarded from a single-dose container is documented with its reason,
-    # billable (JW) or not; a multi-dose remainder stays in the container.
+    # Any amount discarded from a single-dose vial is documented with its reason,
+    # billable (JW) or not; a multi-dose remainder stays in the vial.
     discarded = result.waste_ml > 0 and not result.multi_dose
     if discarded and not doc.waste_reason.strip():
         missing.append("waste reason is empty (discarded drug must be documented)")

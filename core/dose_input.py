@@ -56,7 +56,7 @@ class DoseForm(BaseModel):
     code: str = ""
     product: str = ""
     concentration: str = ""
-    #: ``None`` takes the product's container type (single-dose without a product).
+    #: ``None`` takes the product's vial type (single-dose without a product).
     multi_dose: bool | None = None
     vial_size: str = ""
     vials: str = ""
@@ -158,7 +158,7 @@ def build_request(
         and "concentration" not in found.errors
     ):
         found.errors["concentration"] = InputError(
-            name["concentration"], f"is needed to convert a {vial_size} container to mL"
+            name["concentration"], f"is needed to convert a {vial_size} vial to mL"
         )
     if found.errors:
         raise DoseInputError(found.errors)

@@ -9,10 +9,11 @@ once the worksheet is recorded or the user discards it::
     clear_draft(data_dir)
 
 Drafts are versioned (``SCHEMA_VERSION``) and keyed by core field names
-(``DoseForm`` and ``Documentation`` fields, plus the unit and container choices and
+(``DoseForm`` and ``Documentation`` fields, plus the unit and vial choices and
 ``vial_N_lot``/``vial_N_expiry``), never by widget names. ``migrate_fields`` brings
 the older shapes forward: version 1 drafts and the form kept in records before
-version 2 used the window's widget names for some documentation fields.
+version 2 used the window's widget names for some documentation fields, and versions
+1 and 2 called the vial type ``container_type``.
 
 The draft holds patient data, so it is written 0600 inside the 0700 data
 directory, and nothing from it is ever logged. Writes are atomic: a crash
@@ -27,7 +28,7 @@ import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -46,7 +47,7 @@ __all__ = [
 ]
 
 DRAFT_FILENAME = "draft.json"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION: Final = 3
 
 #: Version 1 kept some documentation fields under the window's widget names.
 _V1_KEYS = {
@@ -57,6 +58,8 @@ _V1_KEYS = {
     "wasteReason": "waste_reason",
     "wasteWitness": "waste_witness",
 }
+#: Renamed in version 3, when "vial" became the one word for what the drug comes in.
+_V2_KEYS = {"container_type": "vial_type"}
 
 
 class FormInputs(BaseModel):
@@ -64,15 +67,14 @@ class FormInputs(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    schema_version: Literal[2] = 2
+    schema_version: Literal[2, 3] = 3
     fields: dict[str, str] = Field(default_factory=dict)
 
 
 def migrate_fields(fields: Mapping[str, str], version: int) -> dict[str, str]:
     """Fields saved by schema ``version`` under today's names."""
-    if version == 1:
-        return {_V1_KEYS.get(key, key): value for key, value in fields.items()}
-    return dict(fields)
+    renames = {**_V1_KEYS, **_V2_KEYS} if version == 1 else _V2_KEYS if version == 2 else {}
+    return {renames.get(key, key): value for key, value in fields.items()}
 
 
 def fields_from_record(inputs: Mapping[str, Any]) -> dict[str, str]:
@@ -86,7 +88,7 @@ def fields_from_record(inputs: Mapping[str, Any]) -> dict[str, str]:
             stored = FormInputs.model_validate(form)
         except ValidationError:
             return {}
-        return dict(stored.fields)
+        return migrate_fields(stored.fields, stored.schema_version)
     if isinstance(form, dict):  # version 1: a flat mapping of widget or field names
         return migrate_fields({str(k): str(v) for k, v in form.items()}, 1)
     dose = inputs.get("dose", {})
@@ -146,7 +148,7 @@ def _parse(raw: bytes) -> dict[str, str] | None:
         payload = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         return None
-    if not isinstance(payload, dict) or payload.get("format") not in (1, SCHEMA_VERSION):
+    if not isinstance(payload, dict) or payload.get("format") not in (1, 2, SCHEMA_VERSION):
         return None
     fields = payload.get("fields")
     if not isinstance(fields, dict):

@@ -75,8 +75,8 @@ def _conflict(result: CalculationResult, cms: CodeDosage) -> CodeUnitConflict:
     )
 
 
-def _units_per_container(result: CalculationResult, size_ml: Decimal) -> Fraction | None:
-    """Billing units one container labels, exactly (a 9 % concentration does not
+def _units_per_vial(result: CalculationResult, size_ml: Decimal) -> Fraction | None:
+    """Billing units one vial labels, exactly (a 9 % concentration does not
     terminate in mL)."""
     dosage = result.dosage
     if dosage.unit is Unit.ML:
@@ -103,14 +103,14 @@ def _billing_units_warning(
     per_package = entry.billing_units_per_package
     quantity = _package_quantity(entry)
     figures: list[str] = []
-    for use in result.containers:
-        per_container = _units_per_container(result, use.size_ml)
-        if per_container is None:
+    for use in result.vials_by_size:
+        per_vial = _units_per_vial(result, use.size_ml)
+        if per_vial is None:
             return None
-        if per_container * Fraction(quantity) == Fraction(per_package):
+        if per_vial * Fraction(quantity) == Fraction(per_package):
             return None
         figures.append(
-            f"{formats.number(to_decimal(per_container * Fraction(quantity)), 4)} per package of "
+            f"{formats.number(to_decimal(per_vial * Fraction(quantity)), 4)} per package of "
             f"{formats.number(quantity)} × {formats.quantity(use.size_ml, 'mL')}"
         )
     return BillingWarning(
@@ -120,7 +120,7 @@ def _billing_units_warning(
             f"{formats.number(per_package, 4)} billing units per package (BILLUNITSPKG); the "
             f"calculation labels {' or '.join(figures)} units."
         ),
-        action="Check the container size and the NDC on the carton.",
+        action="Check the vial size and the NDC on the carton.",
     )
 
 

@@ -246,7 +246,7 @@ def parse_concentration(text: str, field: str = "concentration") -> Concentratio
 
 
 def parse_count(text: str, field: str) -> int:
-    """A whole number of containers, 1 to MAX_VIALS."""
+    """A whole number of vials, 1 to MAX_VIALS."""
     stripped = text.strip()
     if not stripped:
         raise InputError(field, "is empty; enter a whole number")

@@ -191,13 +191,15 @@ class DoseSession:
         result = self.result
         return result is not None and any(w.id in DIFFERENCE_WARNINGS for w in result.warnings)
 
-    def container_sizes(self) -> list[str]:
-        """Each container opened, by its size in mL as shown (``["10", "10"]``)."""
+    def opened_vial_sizes(self) -> list[str]:
+        """Each vial opened, by its size in mL as shown (``["10", "10"]``)."""
         from core import formats
 
         if self.result is None:
             return []
-        return [formats.number(c.size_ml) for c in self.result.containers for _ in range(c.count)]
+        return [
+            formats.number(c.size_ml) for c in self.result.vials_by_size for _ in range(c.count)
+        ]
 
     def code_note(self) -> CodeNote:
         """Where the chosen code's definition comes from, and a product billed elsewhere."""

@@ -46,10 +46,10 @@ def known_ndcs(
 ) -> KnownNdc:
     """Where an 11-digit NDC is known: catalog products, the crosswalk, earlier worksheets."""
     in_catalog = {
-        container.ndc.billing
+        vial.ndc.billing
         for product in (catalog.products if catalog else ())
-        for container in product.containers
-        if container.ndc is not None
+        for vial in product.vial_sizes
+        if vial.ndc is not None
     }
     in_records = frozenset(recorded)
 
@@ -173,7 +173,7 @@ def ndc_warnings(
     warnings = []
     if entered is not None and entered.billing != ndc.billing:
         warnings.append(f"NDC {ndc.label} is not the NDC entered for the claim, {entered.label}")
-    product_ndcs = {c.ndc.billing for c in product.containers if c.ndc} if product else set()
+    product_ndcs = {c.ndc.billing for c in product.vial_sizes if c.ndc} if product else set()
     if product is not None and product_ndcs and ndc.billing not in product_ndcs:
         warnings.append(f"NDC {ndc.label} is not an NDC of {product.name}")
     codes = crosswalk.codes_for_ndc(ndc.billing, day)
@@ -188,7 +188,7 @@ def ndc_warnings(
 def read_scans(
     texts: Sequence[str], known: KnownNdc, *, separator: str = "", chosen_ndc: str = ""
 ) -> tuple[VialRecord, ...]:
-    """One vial per scanned code, in order (sizes are filled from the containers opened).
+    """One vial per scanned code, in order (sizes are filled from the vials opened).
 
     ``chosen_ndc`` settles an ambiguous NDC and must be one of the scanned package's forms;
     an ambiguous NDC without it is an error listing the candidates. A serial scanned twice

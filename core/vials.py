@@ -1,8 +1,8 @@
-"""Which containers to open: the fewest of one size, or the least-waste mix of a product's.
+"""Which vials to open: the fewest of one size, or the least-waste mix of a product's.
 
-Medicare contractors expect the smallest containers that cover the dose with the least
+Medicare contractors expect the smallest vials that cover the dose with the least
 waste (for 300 mg use 3 x 100 mg, not 1 x 400 mg); waste from a needlessly large
-container is a denial risk.
+vial is a denial risk.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from functools import cache, reduce
 from math import ceil, gcd
 
 from core import formats
-from core.calculation_models import ContainerUse
+from core.calculation_models import VialUse
 from core.errors import CalculationError
 from core.quantities import MAX_VIALS
 
@@ -25,12 +25,12 @@ MAX_PLAN_STEPS = 200_000
 
 def _too_many(count: int, field: str) -> CalculationError:
     return CalculationError(
-        field, f"needs {count:,} containers, more than {MAX_VIALS}; check the amounts"
+        field, f"needs {count:,} vials, more than {MAX_VIALS}; check the amounts"
     )
 
 
 def fewest_vials(dose_ml: Decimal | Fraction, size_ml: Decimal | Fraction) -> int:
-    """The fewest containers of one size that hold the dose (at least one), exactly.
+    """The fewest vials of one size that hold the dose (at least one), exactly.
 
     Raises ``CalculationError`` beyond ``MAX_VIALS``, the cap on a typed count.
     """
@@ -42,18 +42,18 @@ def fewest_vials(dose_ml: Decimal | Fraction, size_ml: Decimal | Fraction) -> in
 
 def least_waste_plan(
     dose_ml: Decimal | Fraction, sizes_ml: tuple[Decimal, ...]
-) -> tuple[ContainerUse, ...]:
-    """The mix of at most ``MAX_VIALS`` containers covering the dose with the least
-    labeled total, then the fewest containers.
+) -> tuple[VialUse, ...]:
+    """The mix of at most ``MAX_VIALS`` vials covering the dose with the least
+    labeled total, then the fewest vials.
 
     Raises ``CalculationError`` when even the largest size needs more than
-    ``MAX_VIALS`` containers, or the sizes are too fine to plan in ``MAX_PLAN_STEPS``.
+    ``MAX_VIALS`` vials, or the sizes are too fine to plan in ``MAX_PLAN_STEPS``.
     """
     return _plan(Fraction(dose_ml), tuple(sorted({s.normalize() for s in sizes_ml})))
 
 
 @cache
-def _plan(dose_ml: Fraction, sizes_ml: tuple[Decimal, ...]) -> tuple[ContainerUse, ...]:
+def _plan(dose_ml: Fraction, sizes_ml: tuple[Decimal, ...]) -> tuple[VialUse, ...]:
     # Work in whole steps of the sizes' common divisor, so the search is exact integers.
     places = max(-int(s.as_tuple().exponent) for s in sizes_ml)
     scale = Decimal(10) ** max(places, 0)
@@ -71,7 +71,7 @@ def _plan(dose_ml: Fraction, sizes_ml: tuple[Decimal, ...]) -> tuple[ContainerUs
             "vial size",
             f"the sizes {listed} mL are too fine to plan a mix for this dose; enter the vial size",
         )
-    # fewest[t] = fewest containers whose sizes sum to exactly t; last[t] = size used last.
+    # fewest[t] = fewest vials whose sizes sum to exactly t; last[t] = size used last.
     unreachable = max(limit, MAX_VIALS) + 1  # more than any count that may be chosen
     fewest = [0] + [unreachable] * limit
     last = [0] * (limit + 1)
@@ -80,7 +80,7 @@ def _plan(dose_ml: Fraction, sizes_ml: tuple[Decimal, ...]) -> tuple[ContainerUs
             if size <= total and fewest[total - size] + 1 <= fewest[total]:
                 fewest[total] = fewest[total - size] + 1
                 last[total] = size
-    # The least total that some mix of at most MAX_VIALS containers makes; the largest
+    # The least total that some mix of at most MAX_VIALS vials makes; the largest
     # size alone always does (checked above), so there is one.
     best = next(t for t in range(max(target, 1), limit + 1) if fewest[t] <= MAX_VIALS)
     counts: dict[int, int] = {}
@@ -88,6 +88,6 @@ def _plan(dose_ml: Fraction, sizes_ml: tuple[Decimal, ...]) -> tuple[ContainerUs
         counts[last[best]] = counts.get(last[best], 0) + 1
         best -= last[best]
     return tuple(
-        ContainerUse(size_ml=Decimal(size * step) / scale, count=count)
+        VialUse(size_ml=Decimal(size * step) / scale, count=count)
         for size, count in sorted(counts.items(), reverse=True)
     )

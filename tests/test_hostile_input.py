@@ -276,7 +276,7 @@ def test_a_catalog_of_every_shape_is_refused_in_one_line(
     zero = json.loads(json.dumps(shipped))
     zero["codes"][0]["dosage"]["amount"] = "0"
     tiny = json.loads(json.dumps(shipped))
-    tiny["products"][0]["containers"] = [{"ml": "0.0001"}, {"ml": "10000"}]
+    tiny["products"][0]["vial_sizes"] = [{"ml": "0.0001"}, {"ml": "10000"}]
     catalogs = {"zero dosage": json.dumps(zero), "tiny sizes": json.dumps(tiny)}
     for name, content in catalogs.items():
         path = tmp_path / f"{name}.json"

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 AUTO_VIAL_SIZE = "Least waste (auto)"
 DOSE_UNITS = list(constants.DOSE_UNITS)
 AMOUNT_UNITS = list(constants.AMOUNT_UNITS)
-CONTAINER_TYPES = [(label, value) for value, label in constants.CONTAINER_TYPES]
+VIAL_TYPES = [(label, value) for value, label in constants.VIAL_TYPES]
 CLAIM_SETTINGS = [(label, value) for value, label in constants.CLAIM_SETTINGS]
 
 
@@ -50,7 +50,7 @@ class DosePanel(QWidget):
         super().__init__()
         self.errors: dict[str, ErrorLabel] = {}
         self.vials_by_hand = False
-        self._products: dict[str, tuple[str, ...]] = {}  # product name -> container sizes
+        self._products: dict[str, tuple[str, ...]] = {}  # product name -> vial sizes
 
         self.code = combo("code", "Billing code", [(code, code)])
         self.product = combo("product", "Product", [("No product (enter the vial size)", "")])
@@ -72,7 +72,7 @@ class DosePanel(QWidget):
         size_edit.setAccessibleName("Vial size")
         self.vial_count = line_edit("vialCount", "Vials opened", "auto")
         self.vial_count_note = hint(name="vialCountNote")
-        self.container_type = combo("containerType", "Container type", CONTAINER_TYPES)
+        self.vial_type = combo("vialType", "Vial type", VIAL_TYPES)
         self.payer = combo("payer", "Payer", [(payer, payer)])
         self.setting = combo("setting", "Claim setting", CLAIM_SETTINGS)
         self.administered = line_edit("amountAdministered", "Amount administered", "amount")
@@ -85,7 +85,7 @@ class DosePanel(QWidget):
             "why it differs from the order",
         )
         self.difference_row = QWidget()
-        for box in (self.code, self.product, self.container_type, self.payer, self.setting):
+        for box in (self.code, self.product, self.vial_type, self.payer, self.setting):
             # Long choices ("Outpatient (office, hospital outpatient, …)") must not make
             # the column too wide for a 1024-pixel screen; the list still shows them whole.
             box.setSizeAdjustPolicy(
@@ -128,7 +128,7 @@ class DosePanel(QWidget):
         group, form = self._group("Preparation")
         form.addRow("Vial size", self._field("vial_size", self.vial_size))
         form.addRow("Vials opened", self._field("vials", self.vial_count, self.vial_count_note))
-        form.addRow("Container", self._field("", self.container_type))
+        form.addRow("Vial type", self._field("", self.vial_type))
         form.addRow("Payer", self._field("payer", self.payer))
         form.addRow("Claim setting", self._field("setting", self.setting))
         columns.addWidget(group)
@@ -153,7 +153,7 @@ class DosePanel(QWidget):
         for box in (
             self.code,
             self.dose_unit,
-            self.container_type,
+            self.vial_type,
             self.payer,
             self.setting,
             self.administered_unit,
@@ -175,7 +175,7 @@ class DosePanel(QWidget):
             self.code.addItem(f"{c.label}{'' if c.cms_verified else ' - not CMS data'}", c.hcpcs)
         self._select(self.code, code, catalog.default_code.hcpcs)
         for product in catalog.products:
-            self._products[product.name] = tuple(_plain(c.ml) for c in product.containers)
+            self._products[product.name] = tuple(_plain(c.ml) for c in product.vial_sizes)
             self.product.addItem(f"{product.name} (bills {product.hcpcs})", product.name)
         self.payer.clear()
         for profile in payers.payers:
@@ -235,12 +235,12 @@ class DosePanel(QWidget):
 
     def form_values(self) -> dict[str, object]:
         """Keyword arguments for ``core.dose_input.DoseForm`` (but NDC and prior authorization)."""
-        container = self.container_type.currentData()
+        vial = self.vial_type.currentData()
         return {
             "code": self.code.currentData() or "",
             "product": self.product.currentData() or "",
             "concentration": self.concentration.text(),
-            "multi_dose": None if container == "auto" else container == "multi",
+            "multi_dose": None if vial == "auto" else vial == "multi",
             "vial_size": self.vial_size_text(),
             "vials": self.vial_count.text() if self.vials_by_hand else "",
             "dose_ordered": with_unit(self.dose_ordered.text(), self.dose_unit.currentText()),
@@ -266,7 +266,7 @@ class DosePanel(QWidget):
             "weight": self.weight.text(),
             "vial_size": self.vial_size_text(),
             "vials": self.vial_count.text() if self.vials_by_hand else "",
-            "container_type": self.container_type.currentData(),
+            "vial_type": self.vial_type.currentData(),
             "payer": self.payer.currentData() or "",
             "setting": self.setting.currentData() or "",
             "administered": self.administered.text(),
@@ -287,7 +287,7 @@ class DosePanel(QWidget):
         self.vial_size.setEditText(size or (AUTO_VIAL_SIZE if self.vial_size.count() else ""))
         self.vials_by_hand = bool(get("vials", "").strip())
         self.vial_count.setText(get("vials", ""))
-        self._select(self.container_type, get("container_type", "auto"), "auto")
+        self._select(self.vial_type, get("vial_type", "auto"), "auto")
         self._select(self.payer, get("payer", ""), self.payer.itemData(0))
         self._select(self.setting, get("setting", "outpatient"), "outpatient")
         self.administered.setText(get("administered", ""))

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
 
-from ui.container_bars import ContainerBars
 from ui.fields import hint
 from ui.style import set_role
+from ui.vial_bars import VialBars
 
 if TYPE_CHECKING:
     from core.calculation_models import CalculationResult
@@ -30,7 +30,7 @@ def _label(name: str, role: str, text: str = "") -> QLabel:
 
 
 WASTE_CAPTION = "Waste"
-KEPT_CAPTION = "Left in container (multi-dose)"
+KEPT_CAPTION = "Left in vial (multi-dose)"
 
 
 class ResultPanel(QFrame):
@@ -53,7 +53,7 @@ class ResultPanel(QFrame):
         self.missing = _label("resultMissing", "missing")
         self.warnings = _label("warnings", "warning")
         self.steps = _label("steps", "steps")
-        self.bars = ContainerBars()
+        self.bars = VialBars()
         self._build_layout()
         self.show_missing({})
 
@@ -105,14 +105,14 @@ class ResultPanel(QFrame):
         self.units_administered.setText(f"{result.units_administered:,}")
         self.units_wasted.setText(f"{result.units_wasted:,}")
         self.waste_volume.setText(formats.quantity(result.waste_ml, "mL"))
-        # A multi-dose remainder is not waste: it stays in the container for later doses.
+        # A multi-dose remainder is not waste: it stays in the vial for later doses.
         caption = KEPT_CAPTION if result.multi_dose else WASTE_CAPTION
         self.waste_caption.setText(caption)
         self.waste_volume.setAccessibleName(caption)
-        containers = " + ".join(str(c) for c in result.containers)
+        vials = " + ".join(str(c) for c in result.vials_by_size)
         kind = "multi-dose" if result.multi_dose else "single-dose"
         self.summary.setText(
-            f"Ordered {formats.quantity(result.ordered_ml, 'mL')} · opened {containers} "
+            f"Ordered {formats.quantity(result.ordered_ml, 'mL')} · opened {vials} "
             f"({kind}) = {formats.quantity(result.opened_ml, 'mL')} · administered "
             f"{formats.quantity(result.administered_ml, 'mL')}"
         )

@@ -43,7 +43,7 @@ CHOICE_KEYS = frozenset(
         "code",
         "product",
         "dose_unit",
-        "container_type",
+        "vial_type",
         "payer",
         "setting",
         "administered_unit",
@@ -141,7 +141,7 @@ class SessionBinding(QObject):
         else:
             self.result_panel.show_result(session.result)
         self.dose.show_derived_vials(session.result.vials_opened if session.result else None)
-        self.docs.vials.set_sizes(session.container_sizes())
+        self.docs.vials.set_sizes(session.opened_vial_sizes())
         self.dose.show_difference_reason(session.needs_difference_reason)
         note = session.code_note()
         self.dose.code_source.setText(note.text)

@@ -1,6 +1,6 @@
 """One row per vial opened: its size (from the result), lot and expiration.
 
-Rows follow ``result.containers``. Rows that disappear when fewer vials are opened are
+Rows follow ``result.vials_by_size``. Rows that disappear when fewer vials are opened are
 hidden, not destroyed, so a lot number already typed comes back if the count goes up again.
 """
 

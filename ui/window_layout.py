@@ -151,7 +151,7 @@ def keyboard_order(dose: DosePanel, docs: DocumentationPanel, check: Verificatio
         dose.product,
         dose.concentration,
         dose.dose_unit,
-        dose.container_type,
+        dose.vial_type,
         dose.payer,
         dose.setting,
         dose.administered_unit,

@@ -24,7 +24,7 @@ REASONS: dict[str, str] = {
     "jw-over-billed": "More JW units than the waste allows",
     "missing-jz": "JZ missing on a dose without billable waste",
     "jz-with-waste": "JZ billed although waste was billable",
-    "jw-on-multi-dose": "JW billed on a multi-dose container",
+    "jw-on-multi-dose": "JW billed on a multi-dose vial",
     "units-over-billed": "More units billed than administered",
     "units-under-billed": "Fewer units billed than administered",
     "ndc-code-mismatch": "The NDC does not bill under this code",
@@ -113,7 +113,7 @@ class Checker:
                     billed_waste,
                     "at_risk",
                     billed_waste,
-                    f"{formats.units(billed_waste)} with JW on a multi-dose container, whose "
+                    f"{formats.units(billed_waste)} with JW on a multi-dose vial, whose "
                     "waste is never billed",
                 )
             )

@@ -20,17 +20,15 @@ if TYPE_CHECKING:
 def add_calc_options(parser: argparse.ArgumentParser) -> None:
     """The dose options, shared by `calc` and `worksheet`."""
     dose = parser.add_argument_group("dose (amounts default to mL; a unit may be written)")
-    dose.add_argument("--vial-size", default="", help="labeled container size, e.g. 10 or '5 g'")
+    dose.add_argument("--vial-size", default="", help="labeled vial size, e.g. 10 or '5 g'")
     dose.add_argument("--ordered", default="", help="dose ordered: 12, '1.5 g', '0.4 g/kg'")
     dose.add_argument("--administered", default="", help="amount administered, e.g. 12")
-    dose.add_argument("--vials", default="", help="containers opened (default: fewest needed)")
+    dose.add_argument("--vials", default="", help="vials opened (default: fewest needed)")
     dose.add_argument("--code", default="", help="HCPCS code (default J1410, per 5 mL)")
     dose.add_argument("--product", default="", help="catalog product, e.g. 'Privigen 10%%'")
     dose.add_argument("--concentration", default="", help="e.g. 10%% or '100 mg/mL'")
     dose.add_argument("--weight", default="", help="patient weight in kg, for a dose per kg")
-    dose.add_argument(
-        "--multi-dose", action="store_true", default=None, help="multi-dose container"
-    )
+    dose.add_argument("--multi-dose", action="store_true", default=None, help="multi-dose vial")
     dose.add_argument("--payer", default="", help="payer profile: medicare (default), commercial")
     dose.add_argument(
         "--setting", default="", help="outpatient (default), inpatient, fqhc-rhc, packaged"
@@ -84,10 +82,10 @@ def form_from_args(args: argparse.Namespace) -> DoseForm:
 def summary(result: CalculationResult) -> str:
     """The short readable report `calc` prints."""
     verified = "" if result.code_cms_verified else " (as specified for this project, not CMS)"
-    containers = " + ".join(str(c) for c in result.containers)
+    vials = " + ".join(str(c) for c in result.vials_by_size)
     lines = [
         f"{result.code}: {result.descriptor}{verified}",
-        f"Containers: {containers} = {formats.quantity(result.opened_ml, 'mL')}"
+        f"Vials: {vials} = {formats.quantity(result.opened_ml, 'mL')}"
         + (" (derived)" if result.vials_derived else " (entered)"),
         f"Administered: {formats.quantity(result.administered_ml, 'mL')}; "
         f"waste: {formats.quantity(result.waste_ml, 'mL')}",

@@ -101,7 +101,7 @@ def _vials(args: argparse.Namespace, result: CalculationResult) -> tuple[VialRec
             "lot",
             f"{len(lots)} --lot and {len(expiries)} --expiry given; give one of each per vial",
         )
-    sizes = [use.size_ml for use in result.containers for _ in range(use.count)]
+    sizes = [use.size_ml for use in result.vials_by_size for _ in range(use.count)]
     if len(lots) == 1:
         lots, expiries = lots * len(sizes), expiries * len(sizes)
     elif len(lots) != len(sizes):

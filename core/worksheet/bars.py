@@ -1,6 +1,6 @@
-"""The container picture on the worksheet: the bars the window shows, in one row.
+"""The vial picture on the worksheet: the bars the window shows, in one row.
 
-Draws ``core.container_picture.ContainerBar``s as a ReportLab flowable: each container a
+Draws ``core.vial_picture.VialBar``s as a ReportLab flowable: each vial a
 bar with its size, the given part filled, the waste hatched (a multi-dose remainder left
 plain), the per-unit ticks, and the JW units outlined and marked "JW".
 """
@@ -13,7 +13,7 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.platypus import Flowable
 
-from core.container_picture import ContainerBar
+from core.vial_picture import VialBar
 from core.worksheet.fonts import REGULAR
 
 GIVEN = colors.HexColor("#2E6DB4")
@@ -23,12 +23,12 @@ JW = colors.HexColor("#EF6C00")
 EDGE = colors.HexColor("#37474F")
 BAR_HEIGHT = 9.0
 LABEL_SIZE = 6.5
-#: Bars drawn at most; more containers are summarised ("and 3 more").
+#: Bars drawn at most; more vials are summarised ("and 3 more").
 MAX_BARS = 8
 
 
-class ContainerBarsFlowable(Flowable):  # type: ignore[misc]  # ReportLab has no types
-    def __init__(self, bars: Sequence[ContainerBar], width: float) -> None:
+class VialBarsFlowable(Flowable):  # type: ignore[misc]  # ReportLab has no types
+    def __init__(self, bars: Sequence[VialBar], width: float) -> None:
         super().__init__()
         self.bars = list(bars)
         self.width = width
@@ -54,9 +54,9 @@ class ContainerBarsFlowable(Flowable):  # type: ignore[misc]  # ReportLab has no
             canvas.drawString(len(shown) * (each + gap), y, f"and {len(self.bars) - MAX_BARS} more")
 
 
-def _bar(canvas: Any, bar: ContainerBar, x: float, y: float, width: float) -> None:
+def _bar(canvas: Any, bar: VialBar, x: float, y: float, width: float) -> None:
     # Page coordinates in points, the one place floats belong: the fractions of the bar
-    # (given, ticks, JW span) stay exact in core.container_picture and only become points
+    # (given, ticks, JW span) stay exact in core.vial_picture and only become points
     # here, for drawing.
     given = width * float(bar.given)
     canvas.saveState()

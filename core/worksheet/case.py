@@ -99,9 +99,9 @@ def shared_fields(dose: DoseForm, doc: Documentation) -> tuple[DoseForm, Documen
 
 
 def complete(doc: Documentation, result: CalculationResult, now: datetime) -> Documentation:
-    """Fill what the command line implies: each vial's size from the containers opened,
+    """Fill what the command line implies: each vial's size from the vials opened,
     and the sign-off times (administration time, else now) where a name was given."""
-    sizes = [formats.plain(use.size_ml) for use in result.containers for _ in range(use.count)]
+    sizes = [formats.plain(use.size_ml) for use in result.vials_by_size for _ in range(use.count)]
     vials = doc.vials
     if len(vials) == len(sizes):
         vials = tuple(

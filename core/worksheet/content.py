@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Literal
 
 from core import formats
 from core.calculation_models import CalculationResult, ClaimLine
-from core.container_picture import ContainerBar, container_bars
 from core.documentation import Documentation, VialRecord, local_time, missing_for_print
 from core.pricing import dollars
+from core.vial_picture import VialBar, vial_bars
 
 if TYPE_CHECKING:
     from core.accounts.models import Signature
@@ -130,7 +130,7 @@ class WorksheetContent:
     #: Rows of one or two label|value pairs, as laid out.
     patient: tuple[tuple[Field, ...], ...]
     order: tuple[tuple[Field, ...], ...]
-    containers_summary: str
+    vials_summary: str
     vials: tuple[VialRow, ...]
     totals: tuple[Field, ...]
     steps: tuple[str, ...]
@@ -144,8 +144,8 @@ class WorksheetContent:
     footer_patient: str
     necessity: tuple[tuple[Field, ...], ...] = ()
     checks: tuple[CheckRow, ...] = ()
-    #: Each container as a bar (given, waste, unit ticks, JW), as the window shows it.
-    bars: tuple[ContainerBar, ...] = ()
+    #: Each vial as a bar (given, waste, unit ticks, JW), as the window shows it.
+    bars: tuple[VialBar, ...] = ()
 
 
 def _given(label: str, value: str, required: bool = True) -> Field:
@@ -165,7 +165,7 @@ def _vial_rows(doc: Documentation, result: CalculationResult, day: date) -> tupl
     kind = "multi-dose" if result.multi_dose else "single-dose"
     records = doc.vials or tuple(
         VialRecord(size_ml=formats.plain(use.size_ml))
-        for use in result.containers
+        for use in result.vials_by_size
         for _ in range(use.count)
     )
     rows = []
@@ -247,14 +247,14 @@ def _pricing_note(result: CalculationResult) -> str:
 def _claim_note(result: CalculationResult) -> str:
     """Why the lines are what they are, in one sentence an auditor can check."""
     if result.multi_dose:
-        why = "Multi-dose container: no JW or JZ modifier; waste is not billed."
+        why = "Multi-dose vial: no JW or JZ modifier; waste is not billed."
     elif not result.setting.waste_modifiers_apply:
         why = f"JW and JZ do not apply to {result.setting.value} claims."
     elif result.units_wasted:
         why = (
             f"Units administered + JW units = "
             f"{formats.units(result.units_administered + result.units_wasted)}, not more than "
-            f"the {formats.units(result.labeled_units)} labeled in the containers opened."
+            f"the {formats.units(result.labeled_units)} labeled in the vials opened."
         )
     elif result.jz:
         why = "JZ: no billable amount was discarded."
@@ -333,11 +333,11 @@ def _waste(
 ) -> tuple[tuple[tuple[Field, ...], ...], str]:
     if result.multi_dose:
         return (), (
-            f"Multi-dose container: the remaining {ml(result.waste_ml)} stays in the "
-            "container and is not waste; waste is not billed (no JW or JZ)."
+            f"Multi-dose vial: the remaining {ml(result.waste_ml)} stays in the "
+            "vial and is not waste; waste is not billed (no JW or JZ)."
         )
     if result.waste_ml == 0:
-        return (), "Nothing was discarded: the containers opened were used completely."
+        return (), "Nothing was discarded: the vials opened were used completely."
     billed = (
         f"{formats.units(result.units_wasted)} billed with JW"
         if result.units_wasted
@@ -351,7 +351,7 @@ def _waste(
         (_given("Reason", doc.waste_reason),),
     )
     statement = (
-        f"The {ml(result.waste_ml)} left in the single-dose container(s) was discarded and "
+        f"The {ml(result.waste_ml)} left in the single-dose vial(s) was discarded and "
         "disposed of per facility policy."
     )
     return fields, statement
@@ -370,7 +370,7 @@ def _warnings(
     if doc.vials and len(doc.vials) != result.vials_opened:
         shown.append(
             f"{len(doc.vials)} vial(s) documented but {result.vials_opened} opened in the "
-            "calculation. Check the containers."
+            "calculation. Check the vials."
         )
     return shown
 
@@ -503,8 +503,8 @@ def worksheet_content(
         missing=tuple(missing_for_print(doc, result, printed_at)) if draft else (),
         patient=_patient(doc),
         order=_order(doc, result),
-        containers_summary=(
-            " + ".join(str(c) for c in result.containers)
+        vials_summary=(
+            " + ".join(str(c) for c in result.vials_by_size)
             + f" = {ml(result.opened_ml)} opened"
             + (" (planned by the calculator)" if result.vials_derived else " (entered)")
         ),
@@ -526,5 +526,5 @@ def worksheet_content(
         footer_patient=footer_patient,
         necessity=_necessity(doc, result),
         checks=_check_rows(_default_checks(result, doc, day) if checks is None else checks, doc),
-        bars=tuple(container_bars(result)),
+        bars=tuple(vial_bars(result)),
     )

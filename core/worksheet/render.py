@@ -21,7 +21,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 from reportlab.platypus import TableStyle as TS
 from reportlab.platypus.flowables import HRFlowable
 
-from core.worksheet.bars import ContainerBarsFlowable
+from core.worksheet.bars import VialBarsFlowable
 from core.worksheet.content import DRAFT_MARK, TITLE, Field, Paper, WorksheetContent
 from core.worksheet.fonts import BOLD, REGULAR, printable, register_fonts
 from core.worksheet.page import FLAG, FOOTER_HEIGHT, INK, MUTED, RULE, Footer, canvas_maker
@@ -46,7 +46,7 @@ def markup(text: str) -> str:
 
 
 #: Line height as a multiple of the font size: tight enough that a normal case, with its
-#: container bars, necessity and denial-risk check, stays on one page.
+#: vial bars, necessity and denial-risk check, stays on one page.
 LEADING = 1.12
 
 
@@ -191,7 +191,7 @@ def _header(c: WorksheetContent, width: float) -> list[Any]:
 
 def _vials(c: WorksheetContent, width: float) -> list[Any]:
     serials = any(v.serial for v in c.vials)  # scanned vials print their serial numbers
-    head = ["#", "Size", "Lot", *(["Serial"] if serials else []), "Expiration", "Container"]
+    head = ["#", "Size", "Lot", *(["Serial"] if serials else []), "Expiration", "Type"]
     head.append("Status")
     rows: list[list[Any]] = [[p(h, LABEL) for h in head]]
     style: list[tuple[Any, ...]] = [
@@ -413,8 +413,8 @@ def build_pdf(content: WorksheetContent, paper: Paper = "letter") -> bytes:
         )
     )
     story.append(section(3, "Order and product", [label_value_grid(content.order, w)], w))
-    containers = [*_vials(content, w), Spacer(0, 2), ContainerBarsFlowable(content.bars, w)]
-    story.append(section(4, "Containers", containers, w, aside=content.containers_summary))
+    vials = [*_vials(content, w), Spacer(0, 2), VialBarsFlowable(content.bars, w)]
+    story.append(section(4, "Vials", vials, w, aside=content.vials_summary))
     story.append(
         section(
             5, "Calculation", _calculation(content, w), w, aside="per-unit arithmetic, step by step"

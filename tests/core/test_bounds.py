@@ -43,8 +43,8 @@ def test_the_planner_refuses_sizes_too_fine_to_plan_without_building_a_table() -
     assert raised.value.field == "vial size" and "too fine" in raised.value.message
 
 
-def test_the_planner_refuses_a_plan_of_more_than_100_containers() -> None:
-    with pytest.raises(CalculationError, match="needs 200 containers, more than 100"):
+def test_the_planner_refuses_a_plan_of_more_than_100_vials() -> None:
+    with pytest.raises(CalculationError, match="needs 200 vials, more than 100"):
         least_waste_plan(D(1000), (D(5),))
 
 
@@ -65,7 +65,7 @@ def test_the_planner_does_not_run_when_the_vial_size_is_given(
     result = evaluate(
         DoseForm(product="Privigen 10%", vial_size="400", dose_ordered="300", administered="300")
     )
-    assert [w.id for w in result.warnings] == ["larger-container"]
+    assert [w.id for w in result.warnings] == ["larger-vial"]
     assert "3 × 100 mL would leave 0 mL" in result.warnings[0].message
 
 
@@ -91,10 +91,10 @@ def test_a_mass_that_converts_to_more_than_10000_ml_is_refused() -> None:
     )
 
 
-def test_derived_container_counts_are_capped_like_typed_ones() -> None:
+def test_derived_vial_counts_are_capped_like_typed_ones() -> None:
     key, message = form_error(DoseForm(vial_size="0.0001", dose_ordered="10000", administered="1"))
     assert key == "vial_size"
-    assert message == "needs 100,000,000 containers, more than 100; check the amounts"
+    assert message == "needs 100,000,000 vials, more than 100; check the amounts"
     with pytest.raises(InputError, match="more than 100"):
         parse_count("9" * 10_000, "vials opened")
 
@@ -185,8 +185,8 @@ def test_a_catalog_of_dev_zero_stops_at_the_size_limit() -> None:
         load_catalog(Path("/dev/zero"))
 
 
-def test_the_least_waste_within_100_containers_is_planned() -> None:
-    # The least total (24 × 400 + 799 × 0.5) would take 823 containers; 0.5 mL more is 25.
+def test_the_least_waste_within_100_vials_is_planned() -> None:
+    # The least total (24 × 400 + 799 × 0.5) would take 823 vials; 0.5 mL more is 25.
     plan = least_waste_plan(D("9999.5"), (D("0.5"), D(400)))
     assert [(c.size_ml, c.count) for c in plan] == [(D(400), 25)]
 

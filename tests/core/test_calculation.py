@@ -110,7 +110,7 @@ def test_28_g_ivig_from_privigen_plans_20_g_plus_10_g_and_bills_56_plus_4_jw() -
             administered="280",
         )
     )
-    assert [(c.size_ml, c.count) for c in result.containers] == [(D(200), 1), (D(100), 1)]
+    assert [(c.size_ml, c.count) for c in result.vials_by_size] == [(D(200), 1), (D(100), 1)]
     assert result.ordered_ml == D(280)
     assert (result.units_administered, result.units_wasted) == (56, 4)
     assert labels(result) == ["J1459 x 56 units", "J1459-JW x 4 units"]
@@ -149,7 +149,7 @@ def test_no_waste_puts_jz_on_the_administered_line() -> None:
     assert labels(result) == ["J1410-JZ x 2 units"]
 
 
-def test_multi_dose_container_has_neither_jw_nor_jz_and_waste_is_not_billed() -> None:
+def test_multi_dose_vial_has_neither_jw_nor_jz_and_waste_is_not_billed() -> None:
     result = calculate(request(multi_dose=True))
     assert result.waste_ml == D(8)
     assert (result.units_wasted, result.jz) == (0, False)
@@ -239,11 +239,11 @@ def test_administered_differing_from_ordered_warns_which_way_and_by_how_much(
 def test_vials_opened_by_hand_beyond_need_warn() -> None:
     result = calculate(request(vials_opened=3))
     assert not result.vials_derived
-    assert [w.id for w in result.warnings] == ["extra-containers"]
+    assert [w.id for w in result.warnings] == ["extra-vials"]
     assert labels(result) == ["J1410 x 3 units", "J1410-JW x 3 units"]
 
 
-def test_a_needlessly_large_container_is_flagged_with_the_smaller_choice() -> None:
+def test_a_needlessly_large_vial_is_flagged_with_the_smaller_choice() -> None:
     privigen = default_catalog().product("Privigen 10%")
     result = calculate(
         request(
@@ -256,7 +256,7 @@ def test_a_needlessly_large_container_is_flagged_with_the_smaller_choice() -> No
         )
     )
     (warning,) = result.warnings
-    assert warning.id == "larger-container"
+    assert warning.id == "larger-vial"
     assert "3 × 100 mL would leave 0 mL" in warning.message
 
 

@@ -24,6 +24,16 @@ def test_j1410_per_5_ml_is_the_default_and_marked_as_project_specified() -> None
     assert "estrogen conjugated" in j1410.source
 
 
+def test_a_catalog_written_with_the_old_containers_key_still_loads(tmp_path: Path) -> None:
+    # "vial_sizes" was "containers" before "vial" became the one word for it.
+    data = json.loads(CATALOG_FILE.read_text(encoding="utf-8"))
+    for product in data["products"]:
+        product["containers"] = product.pop("vial_sizes")
+    old = tmp_path / "catalog.json"
+    old.write_text(json.dumps(data), encoding="utf-8")
+    assert load_catalog(old) == load_catalog()
+
+
 def test_real_immune_globulin_codes_are_listed_with_their_units() -> None:
     catalog = load_catalog()
     for hcpcs in REAL_500_MG:
@@ -36,7 +46,7 @@ def test_products_from_the_reference() -> None:
     catalog = load_catalog()
     privigen = catalog.product("privigen")
     assert privigen.concentration.mg_per_ml == Decimal(100)
-    assert [c.ml for c in privigen.containers] == [Decimal(n) for n in (50, 100, 200, 400)]
+    assert [c.ml for c in privigen.vial_sizes] == [Decimal(n) for n in (50, 100, 200, 400)]
     assert catalog.product("Octagam 5%").concentration.mg_per_ml == Decimal(50)
     assert catalog.product("Hizentra 20%").route == "SC"
     assert not any(p.multi_dose for p in catalog.products)

@@ -87,10 +87,10 @@ def test_matching_ndc_gives_no_warning(reference: ReferenceData) -> None:
     assert _ids(price_result(evaluate(form), reference, FEB)) == []
 
 
-def test_billing_units_per_package_differing_from_the_container(
+def test_billing_units_per_package_differing_from_the_vial(
     reference: ReferenceData,
 ) -> None:
-    # 44206-0436-90 is the 100 mL package (20 units); a 50 mL container labels 10.
+    # 44206-0436-90 is the 100 mL package (20 units); a 50 mL vial labels 10.
     form = PRIVIGEN.model_copy(
         update={
             "ndc": "44206-0436-90",

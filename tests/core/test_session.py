@@ -48,7 +48,7 @@ def test_the_twelve_ml_example_is_calculated_as_typed() -> None:
     session.set_dose(DOSE)
     assert session.result is not None
     assert (session.result.units_administered, session.result.units_wasted) == (3, 1)
-    assert session.container_sizes() == ["10", "10"]
+    assert session.opened_vial_sizes() == ["10", "10"]
 
 
 def test_each_bad_field_is_named_and_the_result_is_not_stale() -> None:
@@ -152,21 +152,36 @@ def test_a_version_1_draft_still_loads_under_core_names(tmp_path: Path) -> None:
     assert fields["patient_name"] == "Nguyễn Thị Zoë"
     assert fields["date_of_birth"] == "1961-04-02"
     assert fields["waste_witness"] == "R. Alvarez, RN"
+    assert fields["vial_type"] == "auto"
     assert "patientName" not in fields
+    assert "container_type" not in fields
+
+
+def test_a_version_2_draft_keeps_its_vial_type(tmp_path: Path) -> None:
+    # Versions 1 and 2 called the vial type "container_type" (a draft saved then).
+    shutil.copy(DATA / "draft-v2.json", tmp_path / "draft.json")
+    fields = load_draft(tmp_path)
+    assert fields is not None
+    assert fields["vial_type"] == "multi"
+    assert "container_type" not in fields
 
 
 def test_a_draft_is_saved_with_its_schema_version(tmp_path: Path) -> None:
     save_draft(tmp_path, {"patient_name": "Zoë"})
     saved = json.loads((tmp_path / "draft.json").read_text(encoding="utf-8"))
-    assert saved["schema_version"] == 2
+    assert saved["schema_version"] == 3
+    assert saved["format"] == 3
     assert load_draft(tmp_path) == {"patient_name": "Zoë"}
 
 
 def test_recorded_forms_of_every_version_reopen_for_a_correction() -> None:
     old = json.loads((DATA / "draft-v1.json").read_text(encoding="utf-8"))["fields"]
     assert fields_from_record({"form": old})["patient_name"] == "Nguyễn Thị Zoë"
-    new = {"schema_version": 2, "fields": {"patient_name": "Zoë"}}
-    assert fields_from_record({"form": new}) == {"patient_name": "Zoë"}
+    assert fields_from_record({"form": old})["vial_type"] == "auto"
+    v2 = {"schema_version": 2, "fields": {"patient_name": "Zoë", "container_type": "multi"}}
+    assert fields_from_record({"form": v2}) == {"patient_name": "Zoë", "vial_type": "multi"}
+    new = {"schema_version": 3, "fields": {"patient_name": "Zoë", "vial_type": "single"}}
+    assert fields_from_record({"form": new}) == {"patient_name": "Zoë", "vial_type": "single"}
     assert fields_from_record({"dose": {"vial_size": "10", "multi_dose": None}}) == {
         "vial_size": "10"
     }

@@ -9,7 +9,7 @@ from biip.checksums import gs1_standard_check_digit
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.catalog import Catalog, Container, Product, default_catalog
+from core.catalog import Catalog, Product, VialSize, default_catalog
 from core.documentation import VialRecord
 from core.errors import InputError
 from core.gs1 import parse_scan
@@ -48,7 +48,7 @@ def catalog_with(ndc: str) -> Catalog:
     base = default_catalog()
     product = base.products[0]
     sized = product.model_copy(
-        update={"containers": (Container(ml=product.containers[0].ml, ndc=parse_ndc(ndc)),)}
+        update={"vial_sizes": (VialSize(ml=product.vial_sizes[0].ml, ndc=parse_ndc(ndc)),)}
     )
     return base.model_copy(update={"products": (sized, *base.products[1:])})
 

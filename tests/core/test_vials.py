@@ -1,4 +1,4 @@
-"""Which containers to open: the least labeled total that holds the dose, then fewest."""
+"""Which vials to open: the least labeled total that holds the dose, then fewest."""
 
 from __future__ import annotations
 
@@ -27,9 +27,9 @@ def test_fewest_vials_of_one_size() -> None:
 @settings(max_examples=300, deadline=None)
 @given(
     sizes=st.lists(st.integers(1, 40), min_size=1, max_size=3, unique=True),
-    dose=st.integers(1, 100),  # at most 100 containers of the smallest size 1
+    dose=st.integers(1, 100),  # at most 100 vials of the smallest size 1
 )
-def test_plan_is_the_least_total_then_the_fewest_containers(sizes: list[int], dose: int) -> None:
+def test_plan_is_the_least_total_then_the_fewest_vials(sizes: list[int], dose: int) -> None:
     plan = least_waste_plan(D(dose), tuple(D(s) for s in sizes))
     total = sum(c.size_ml * c.count for c in plan)
     count = sum(c.count for c in plan)
@@ -48,7 +48,7 @@ def test_plan_is_the_least_total_then_the_fewest_containers(sizes: list[int], do
     sizes=st.lists(st.integers(1, 40), min_size=2, max_size=2, unique=True),
     dose=st.integers(1, 250),
 )
-def test_plan_is_the_least_total_within_100_containers(sizes: list[int], dose: int) -> None:
+def test_plan_is_the_least_total_within_100_vials(sizes: list[int], dose: int) -> None:
     small, large = sorted(sizes)
     if -(-dose // large) > 100:  # even the largest size alone needs more: refused
         return

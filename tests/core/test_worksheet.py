@@ -81,7 +81,7 @@ def test_example_is_complete_enough_for_the_chart() -> None:
         "00002759701",
         "0002-7597-01",
         "Dose ordered 12 mL",
-        # containers
+        # vials
         "LX2231A",
         "2026-01-31",
         "single-dose",
@@ -366,11 +366,11 @@ def test_multi_dose_waste_is_not_called_discarded() -> None:
         DoseForm(vial_size="10", dose_ordered="12", administered="12", multi_dose=True)
     )
     text = flat(text_of(build(DOCUMENTATION, result)))
-    assert "Multi-dose container: the remaining 8 mL stays in the container" in text
+    assert "Multi-dose vial: the remaining 8 mL stays in the vial" in text
     assert "disposed of" not in text
     assert "multi-dose" in text
     assert "J1410-JW" not in text and "J1410-JZ" not in text
-    assert "Multi-dose container: no JW or JZ modifier; waste is not billed." in text
+    assert "Multi-dose vial: no JW or JZ modifier; waste is not billed." in text
 
 
 def test_times_with_a_zone_show_their_offset() -> None:

@@ -180,7 +180,7 @@ def test_case_file(tmp_path: Path) -> None:
     found = text(out)
     assert "Иван Петров" in found
     assert "N400002759701ML12" in found  # the documentation's NDC reaches the claim
-    assert "10 mL A 2026-01-01" in found  # vial sizes filled from the containers
+    assert "10 mL A 2026-01-01" in found  # vial sizes filled from the vials
     page = PdfReader(out).pages[0].mediabox
     assert round(float(page.height)) == 842
 

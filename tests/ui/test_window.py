@@ -41,17 +41,17 @@ def test_twelve_ml_example_bills_three_units_and_one_jw(qtbot, window) -> None:
     assert "not CMS-verified" in text(window, "codeSource")
 
 
-def test_multi_dose_container_has_no_jw_or_jz(qtbot, window) -> None:
-    container = child(window, "containerType")
-    assert isinstance(container, QComboBox)
-    container.setFocus()
-    container.setCurrentIndex(container.findData("multi"))
+def test_multi_dose_vial_has_no_jw_or_jz(qtbot, window) -> None:
+    vial = child(window, "vialType")
+    assert isinstance(vial, QComboBox)
+    vial.setFocus()
+    vial.setCurrentIndex(vial.findData("multi"))
     enter_dose(qtbot, window, "10", "12", "12")
     claim = text(window, "claimLines")
     assert claim == "J1410 x 3 units"
     assert "JW" not in claim and "JZ" not in claim
     assert text(window, "unitsWasted") == "0"
-    assert text(window, "wasteCaption") == "Left in container (multi-dose)"
+    assert text(window, "wasteCaption") == "Left in vial (multi-dose)"
     assert text(window, "wasteVolume") == "8 mL"
 
 

@@ -1,13 +1,13 @@
-"""Each container opened as a bar: what was given, what was wasted, the unit ticks, the JW units.
+"""Each vial opened as a bar: what was given, what was wasted, the unit ticks, the JW units.
 
 The window's result panel and the worksheet draw the same picture from this model, so
 what the technician sees is what the chart shows. Positions are exact fractions of a
-container's length (0 at the left, 1 at the right); only the drawing turns them into
+vial's length (0 at the left, 1 at the right); only the drawing turns them into
 pixels or points.
 
-For the 12 mL example (two 10 mL containers, J1410 per 5 mL): the first bar is given in
+For the 12 mL example (two 10 mL vials, J1410 per 5 mL): the first bar is given in
 full, the second up to 2/10 and wasted after; ticks every 5 mL; the JW unit spans
-5 to 10 mL of the second container (3 units given cover 15 mL of the 20 mL opened).
+5 to 10 mL of the second vial (3 units given cover 15 mL of the 20 mL opened).
 """
 
 from __future__ import annotations
@@ -19,19 +19,19 @@ from fractions import Fraction
 from core.calculation_models import CalculationResult
 from core.quantities import Unit
 
-__all__ = ["ContainerBar", "container_bars", "ml_per_unit"]
+__all__ = ["VialBar", "ml_per_unit", "vial_bars"]
 
 
 @dataclass(frozen=True)
-class ContainerBar:
+class VialBar:
     size_ml: Decimal
     #: Given from the left up to here (0 to 1).
     given: Fraction
-    #: Unit boundaries inside this container (0 < tick < 1).
+    #: Unit boundaries inside this vial (0 < tick < 1).
     ticks: tuple[Fraction, ...]
-    #: The stretch billed as JW waste in this container, if any.
+    #: The stretch billed as JW waste in this vial, if any.
     jw: tuple[Fraction, Fraction] | None
-    #: What is not given stays in the container (multi-dose) instead of being wasted.
+    #: What is not given stays in the vial (multi-dose) instead of being wasted.
     kept: bool
 
 
@@ -45,16 +45,16 @@ def ml_per_unit(result: CalculationResult) -> Fraction | None:
     return result.concentration.ml_for(result.dosage)
 
 
-def container_bars(result: CalculationResult) -> list[ContainerBar]:
-    """One bar per container opened, in the order they are used."""
+def vial_bars(result: CalculationResult) -> list[VialBar]:
+    """One bar per vial opened, in the order they are used."""
     per_unit = ml_per_unit(result)
     unit = Fraction(per_unit) if per_unit else None
     given_total = Fraction(result.administered_ml)
     jw_start = unit * result.units_administered if unit else None
     jw_end = unit * (result.units_administered + result.units_wasted) if unit else None
-    bars: list[ContainerBar] = []
-    start = Fraction(0)  # mL opened before this container
-    for use in result.containers:
+    bars: list[VialBar] = []
+    start = Fraction(0)  # mL opened before this vial
+    for use in result.vials_by_size:
         for _ in range(use.count):
             size = Fraction(use.size_ml)
             end = start + size
@@ -73,6 +73,6 @@ def container_bars(result: CalculationResult) -> list[ContainerBar]:
                 low, high = max(jw_start, start), min(jw_end, end)
                 if low < high:
                     jw = ((low - start) / size, (high - start) / size)
-            bars.append(ContainerBar(use.size_ml, given, ticks, jw, result.multi_dose))
+            bars.append(VialBar(use.size_ml, given, ticks, jw, result.multi_dose))
             start = end
     return bars

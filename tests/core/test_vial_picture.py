@@ -1,15 +1,15 @@
-"""The container picture: given, wasted, ticks and JW units, exactly."""
+"""The vial picture: given, wasted, ticks and JW units, exactly."""
 
 from __future__ import annotations
 
 from fractions import Fraction
 
-from core.container_picture import container_bars
 from core.dose_input import DoseForm, evaluate
+from core.vial_picture import vial_bars
 
 
 def bars(**fields: str):  # type: ignore[no-untyped-def]
-    return container_bars(evaluate(DoseForm(**fields)))
+    return vial_bars(evaluate(DoseForm(**fields)))
 
 
 def test_the_twelve_ml_example() -> None:

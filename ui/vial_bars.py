@@ -1,7 +1,7 @@
-"""The containers opened, drawn: given part filled, waste hatched, unit ticks, JW marked.
+"""The vials opened, drawn: given part filled, waste hatched, unit ticks, JW marked.
 
-Draws ``core.container_picture.container_bars`` (the worksheet draws the same model), one
-bar per container. An accessible description says the same in words.
+Draws ``core.vial_picture.vial_bars`` (the worksheet draws the same model), one
+bar per vial. An accessible description says the same in words.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 if TYPE_CHECKING:
     from core.calculation_models import CalculationResult
-    from core.container_picture import ContainerBar
+    from core.vial_picture import VialBar
 
 BAR_HEIGHT = 18
 GAP = 16  # room under a bar for the "JW" mark
@@ -23,25 +23,25 @@ GIVEN = QColor("#2e6db4")
 WASTE = QColor("#c62828")
 KEPT = QColor("#9e9e9e")
 JW = QColor("#ef6c00")
-#: More containers than this are summarised in the last row ("and 4 more").
+#: More vials than this are summarised in the last row ("and 4 more").
 MAX_BARS = 6
 
 
-class ContainerBars(QWidget):
+class VialBars(QWidget):
     def __init__(self) -> None:
         super().__init__()
-        self.setObjectName("containerBars")
-        self.setAccessibleName("Containers opened: given, wasted, units")
-        self.bars: list[ContainerBar] = []
+        self.setObjectName("vialBars")
+        self.setAccessibleName("Vials opened: given, wasted, units")
+        self.bars: list[VialBar] = []
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.hide()
 
     def show_result(self, result: CalculationResult | None) -> None:
-        bars: list[ContainerBar] = []
+        bars: list[VialBar] = []
         if result is not None:  # not at start-up: the model needs the engine (pydantic)
-            from core.container_picture import container_bars
+            from core.vial_picture import vial_bars
 
-            bars = container_bars(result)
+            bars = vial_bars(result)
         if bars == self.bars:
             return  # unchanged (most keystrokes): no relayout, no repaint
         self.bars = bars
@@ -80,7 +80,7 @@ class ContainerBars(QWidget):
         painter.end()
 
 
-def _draw_bar(painter: QPainter, box: QRectF, bar: ContainerBar) -> None:
+def _draw_bar(painter: QPainter, box: QRectF, bar: VialBar) -> None:
     given = QRectF(box.left(), box.top(), box.width() * float(bar.given), box.height())
     rest = QRectF(given.right(), box.top(), box.right() - given.right(), box.height())
     painter.fillRect(given, GIVEN)
@@ -105,11 +105,11 @@ def _draw_bar(painter: QPainter, box: QRectF, bar: ContainerBar) -> None:
     painter.drawRect(box)
 
 
-def _describe(bars: list[ContainerBar]) -> str:
+def _describe(bars: list[VialBar]) -> str:
     parts = []
     for number, bar in enumerate(bars, 1):
         percent = round(100 * bar.given)
         rest = "kept" if bar.kept else "wasted"
         jw = "; JW units marked" if bar.jw else ""
-        parts.append(f"Container {number}: {percent}% given, the rest {rest}{jw}")
+        parts.append(f"Vial {number}: {percent}% given, the rest {rest}{jw}")
     return ". ".join(parts)
