@@ -49,7 +49,7 @@ Paper = Literal["a4", "letter"]
 PAPER_SIZES: tuple[Paper, ...] = ("letter", "a4")
 DEFAULT_PAPER: Paper = "letter"
 
-#: Dates as typed: ISO or US; an expiration may give the month only.
+#: Dates as typed: ISO or US; an expiry may give the month only.
 DATE_HINT = "YYYY-MM-DD or MM/DD/YYYY"
 DATETIME_HINT = "YYYY-MM-DD HH:MM"
 

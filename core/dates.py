@@ -1,6 +1,6 @@
 """The one date parser: dates as typed in the window, on the command line and in case files.
 
-ISO (2025-03-14) or US (03/14/2025), everywhere. Expiration dates may be month-only as
+ISO (2025-03-14) or US (03/14/2025), everywhere. Expiry dates may be month-only as
 printed on many labels (2026-03 or 03/2026); such a date means the last day of that
 month. A date and time is a date, a space or ``T``, and a 24-hour time.
 """

@@ -284,7 +284,7 @@ def _lots(doc: Documentation, day: date) -> Check:
         return Check(
             id="lots-expiries",
             state="fail",
-            message="Each vial needs its lot and expiration.",
+            message="Each vial needs its lot and expiry.",
         )
     expired = [v.lot for v in doc.vials if v.expired_on(day)]
     if expired:

@@ -31,7 +31,7 @@ def _us_date(value: object) -> TypeGuard[str]:
 
 
 class VialRecord(BaseModel):
-    """One vial opened: its labeled size, lot and expiration (and, when its package
+    """One vial opened: its labeled size, lot and expiry (and, when its package
     code was scanned, its serial number and 11-digit NDC)."""
 
     model_config = ConfigDict(frozen=True)
@@ -347,7 +347,7 @@ def missing_for_print(
     if doc.verified_at is None:
         missing.append("the dose has not been verified")
     if not doc.vials or any(not v.lot.strip() or v.expiry is None for v in doc.vials):
-        missing.append("each vial needs its lot and expiration")
+        missing.append("each vial needs its lot and expiry")
     missing += expired_vials(doc, expiring_today_blocks)
     # Any amount discarded from a single-dose vial is documented with its reason,
     # billable (JW) or not; a multi-dose remainder stays in the vial.

@@ -1,4 +1,4 @@
-"""One row per vial opened: its size (from the result), lot and expiration.
+"""One row per vial opened: its size (from the result), lot and expiry.
 
 Rows follow ``result.vials_by_size``. Rows that disappear when fewer vials are opened are
 hidden, not destroyed, so a lot number already typed comes back if the count goes up again.
@@ -23,7 +23,7 @@ class VialRow:
     def __init__(self, number: int) -> None:
         self.caption = QLabel(f"Vial {number}")
         self.lot = line_edit(f"vialLot{number}", f"Vial {number} lot number", "lot")
-        self.expiry = line_edit(f"vialExpiry{number}", f"Vial {number} expiration", "expires")
+        self.expiry = line_edit(f"vialExpiry{number}", f"Vial {number} expiry", "expires")
         self.expiry.setToolTip(f"{DATE_HINT}, or month only (YYYY-MM)")
         self.error = ErrorLabel(f"vialExpiry{number}")
         self.size_ml = ""

@@ -457,7 +457,7 @@ def add_parsers(subparsers: SubParsers) -> None:
     doc.add_argument(
         "--lot", action="append", help="vial lot; repeat once per vial, or give one for all"
     )
-    doc.add_argument("--expiry", action="append", help="vial expiration YYYY-MM-DD; one per --lot")
+    doc.add_argument("--expiry", action="append", help="vial expiry YYYY-MM-DD; one per --lot")
     doc.add_argument(
         "--scan",
         action="append",

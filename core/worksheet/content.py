@@ -175,7 +175,7 @@ def _vial_rows(doc: Documentation, result: CalculationResult, day: date) -> tupl
         if expired:
             status = f"EXPIRED before use on {day.isoformat()}"
         elif missing:
-            status = "lot or expiration missing"
+            status = "lot or expiry missing"
         else:
             status = "in date"
         rows.append(

@@ -191,7 +191,7 @@ def _header(c: WorksheetContent, width: float) -> list[Any]:
 
 def _vials(c: WorksheetContent, width: float) -> list[Any]:
     serials = any(v.serial for v in c.vials)  # scanned vials print their serial numbers
-    head = ["#", "Size", "Lot", *(["Serial"] if serials else []), "Expiration", "Type"]
+    head = ["#", "Size", "Lot", *(["Serial"] if serials else []), "Expiry", "Type"]
     head.append("Status")
     rows: list[list[Any]] = [[p(h, LABEL) for h in head]]
     style: list[tuple[Any, ...]] = [

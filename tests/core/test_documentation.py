@@ -30,7 +30,7 @@ def test_a_complete_worksheet_has_nothing_missing() -> None:
         ({"route": "PO"}, "route must be one of IV, SC, IM"),
         ({"verified_by": "j. kim,  PHARMD"}, "different person"),
         ({"verified_at": None}, "has not been verified"),
-        ({"vials": ()}, "lot and expiration"),
+        ({"vials": ()}, "lot and expiry"),
         ({"vials": (VialRecord(size_ml="10", lot="", expiry=date(2027, 1, 1)),)}, "lot"),
         ({"waste_reason": ""}, "waste reason is empty"),
         ({"waste_witness": ""}, "waste witness is empty"),
