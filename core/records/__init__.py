@@ -60,7 +60,7 @@ are a new entry in ``schema.MIGRATIONS`` (applied in order, tracked by
 Logging carries ids and counts only, never names, MRNs or other patient data.
 """
 
-from core.records.backup import BackupPlan
+from core.records.backup import BackupPlan, wait_for_backups
 from core.records.export import to_csv
 from core.records.models import (
     AlreadyReplacedError,
@@ -79,7 +79,7 @@ from core.records.models import (
     parse_worksheet_id,
 )
 from core.records.schema import DB_FILENAME, GENESIS_HASH
-from core.records.store import RecordStore, RenderFn, wait_for_backups
+from core.records.store import RecordStore, RenderFn
 
 __all__ = [
     "DB_FILENAME",

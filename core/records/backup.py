@@ -24,6 +24,7 @@ import logging
 import os
 import re
 import sqlite3
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from pathlib import Path
 from core.atomic import fsync_dir
 from core.data_dir import ensure_private_dir
 from core.records.models import BackupError, VerifyReport, format_worksheet_id
+from core.records.sqlite_file import BUSY_TIMEOUT_S
 from core.records.verify import verify_chain
 
 __all__ = [
@@ -44,9 +46,11 @@ __all__ = [
     "JournalHead",
     "append_journal",
     "backup_database",
+    "backup_in_background",
     "backups",
     "check_against_journal",
     "read_journal",
+    "wait_for_backups",
 ]
 
 ENV_DIR = "UNITCALC_BACKUP_DIR"
@@ -297,3 +301,38 @@ def open_backup(path: Path) -> sqlite3.Connection:
         conn.close()
         raise BackupError(f"{path} fails verify ({report.message}); choose another backup")
     return conn
+
+
+# Backups off the caller's thread (the window, a command that just recorded).
+
+_backup_threads: list[threading.Thread] = []
+
+
+def backup_in_background(path: Path, plan: BackupPlan) -> None:
+    """Back the database at ``path`` up on a thread with its own connection, so a large
+    database (about 150 MB/s, ``bench/bench_backup.py``) does not hold up the window. The
+    thread is not a daemon: a command that recorded waits for it before exiting. One at a
+    time; failures are logged (the journal already holds the record)."""
+    if any(thread.is_alive() for thread in _backup_threads):
+        return
+    _backup_threads[:] = [
+        threading.Thread(target=_backup_quietly, args=(path, plan), name="records-backup")
+    ]
+    _backup_threads[0].start()
+
+
+def wait_for_backups(timeout: float | None = None) -> None:
+    """Wait for a background backup to finish (tests, and anyone about to copy files)."""
+    for thread in list(_backup_threads):
+        thread.join(timeout)
+
+
+def _backup_quietly(path: Path, plan: BackupPlan) -> None:
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
+        try:
+            backup_database(conn, plan)
+        finally:
+            conn.close()
+    except (sqlite3.Error, OSError, BackupError):
+        log.warning("background backup failed")

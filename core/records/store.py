@@ -5,12 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import random
 import sqlite3
-import threading
-import time as clock_time
-import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
@@ -25,15 +20,16 @@ from core.records.backup import (
     JournalHead,
     append_journal,
     backup_database,
+    backup_in_background,
     backups,
     check_against_journal,
     open_backup,
     read_journal,
 )
+from core.records.canonical import canonical_json
 from core.records.models import (
     AlreadyReplacedError,
     BackupError,
-    DatabaseDamagedError,
     DatabaseMissingError,
     RecordCorruptError,
     RecordNotFoundError,
@@ -46,6 +42,13 @@ from core.records.models import (
     parse_worksheet_id,
 )
 from core.records.schema import DB_FILENAME, HASHED_COLUMNS, chain_hash, migrate
+from core.records.sqlite_file import (
+    connect,
+    private_file,
+    retry_busy,
+    search_fold,
+    unavailable,
+)
 from core.records.verify import verify_chain
 from core.records.vials import first_vial_mismatch, insert_vials
 
@@ -61,41 +64,6 @@ _SUMMARY_COLS = (
     "w.prepared_by, w.verified_by, w.replaces, r.id, w.pdf_sha256"
 )
 _FROM_WITH_REPLACED_BY = "FROM worksheets w LEFT JOIN worksheets r ON r.replaces = w.id"
-
-
-def _canonical_json(value: Mapping[str, object], what: str) -> str:
-    """Sorted-key, compact JSON: equal data always gives the same stored text."""
-    _check_json_value(value, what)
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
-
-
-def _check_json_value(value: object, what: str) -> None:
-    """Accept only what round-trips exactly through JSON: str, int, bool, None,
-    lists and str-keyed dicts.
-
-    Floats are refused: quantities are Decimal in the engine, a float means
-    precision was already lost, and float text is the fragile part of
-    "canonical" JSON. ``model_dump(mode="json")`` turns Decimals into strings.
-    """
-    if value is None or isinstance(value, str | int):  # bool is an int
-        return
-    if isinstance(value, float):
-        raise TypeError(f"{what} contains a float; pass quantities as Decimal strings")
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise TypeError(f"{what} has a non-string key {key!r}")
-            _check_json_value(item, what)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            _check_json_value(item, what)
-    else:
-        raise TypeError(
-            f"{what} holds a {type(value).__name__}; pass JSON values "
-            "(e.g. model_dump(mode='json'))"
-        )
 
 
 def _utc_now() -> datetime:
@@ -118,58 +86,6 @@ def _local_midnight_utc(day: date) -> str:
 
 #: SQLite integers are signed 64-bit; a larger id cannot name a record.
 _MAX_ID = 2**63 - 1
-#: How long one statement waits for another process's lock before SQLite gives up, and
-#: how long ``add`` keeps retrying its whole transaction after that.
-BUSY_TIMEOUT_S = 15.0
-BUSY_DEADLINE_S = 120.0
-
-# SQLite primary result codes (``sqlite3.Error.sqlite_errorcode & 0xFF``).
-_SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
-_SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN = 10, 11, 13, 14
-_SQLITE_NOTADB = 26
-
-
-def _is_busy(error: sqlite3.Error) -> bool:
-    return _primary_code(error) in (_SQLITE_BUSY, _SQLITE_LOCKED)
-
-
-def _primary_code(error: sqlite3.Error) -> int:
-    code = getattr(error, "sqlite_errorcode", None)
-    return code & 0xFF if isinstance(code, int) else -1
-
-
-def _unavailable(error: sqlite3.Error | OSError, path: Path) -> StoreUnavailableError:
-    """A database or file-system error as one plain line saying where and what to do."""
-    where = path.parent
-    other = "or choose another data directory with --data-dir (or UNITCALC_DATA_DIR)"
-    if isinstance(error, OSError):
-        reason = error.strerror or type(error).__name__
-        return StoreUnavailableError(
-            f"cannot use the data directory {where} ({reason}): fix it {other}"
-        )
-    code = _primary_code(error)
-    if code == _SQLITE_FULL:
-        text = f"the disk holding the records ({where}) is full: free some space there {other}"
-    elif code in (_SQLITE_READONLY, _SQLITE_PERM):
-        text = f"the records database in {where} is read-only: make it writable {other}"
-    elif code in (_SQLITE_BUSY, _SQLITE_LOCKED):
-        text = (
-            f"the records database in {where} stayed locked by another program for "
-            f"{BUSY_DEADLINE_S:.0f} s: try again"
-        )
-    elif code in (_SQLITE_CANTOPEN, _SQLITE_IOERR):
-        text = (
-            f"cannot read or write the records database in {where} ({error}): "
-            f"check the disk {other}"
-        )
-    elif code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
-        return DatabaseDamagedError(
-            f"the records database in {where} is damaged ({error}): restore the newest "
-            "backup with `main.py restore BACKUP`"
-        )
-    else:
-        text = f"the records database in {where} cannot be used ({error}): run `main.py verify`"
-    return StoreUnavailableError(text)
 
 
 def _check_id(record_id: object) -> int:
@@ -179,24 +95,6 @@ def _check_id(record_id: object) -> int:
     if not 0 < record_id <= _MAX_ID:
         raise RecordNotFoundError(record_id)
     return record_id
-
-
-def _private_file(path: Path) -> None:
-    """Create ``path`` empty with mode 0600 if missing; tighten it to 0600 if present.
-
-    An existing database is never opened here: closing any descriptor of a file drops
-    every POSIX lock this process holds on it, including those of another connection
-    (a background backup, the history window), and another process could then
-    checkpoint and reset the WAL under that connection, losing its commits.
-    """
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        os.close(fd)
-    if os.name == "posix":
-        os.chmod(path, 0o600)
 
 
 # --------------------------------------------------------------------------- store
@@ -284,10 +182,10 @@ class RecordStore(ConnectionOwner):
                         f"{plan.directory} says {journal.count} worksheet record(s) were "
                         "written: restore the newest backup with `main.py restore BACKUP`"
                     )
-            _private_file(path)  # SQLite gives -wal/-shm the same mode as the db.
+            private_file(path)  # SQLite gives -wal/-shm the same mode as the db.
         except OSError as error:
-            raise _unavailable(error, path) from None
-        conn = _retry_busy(lambda: _connect(path), path)
+            raise unavailable(error, path) from None
+        conn = retry_busy(lambda: connect(path), path)
         return cls(conn, path, clock, plan)
 
     # ---- writing
@@ -337,9 +235,9 @@ class RecordStore(ConnectionOwner):
                 raise ValueError(f"{name} must be a non-empty string")
         if administered_at is not None and not isinstance(administered_at, str):
             raise TypeError("administered_at must be a string or None")
-        inputs_json = _canonical_json(inputs, "inputs")
-        result_json = _canonical_json(result, "result")
-        documentation_json = _canonical_json(documentation, "documentation")
+        inputs_json = canonical_json(inputs, "inputs")
+        result_json = canonical_json(result, "result")
+        documentation_json = canonical_json(documentation, "documentation")
 
         if replaces is not None:
             replaces = _check_id(replaces)
@@ -498,7 +396,7 @@ class RecordStore(ConnectionOwner):
             try:
                 source.backup(self._conn)
             except sqlite3.Error as error:
-                raise _unavailable(error, self.path) from None
+                raise unavailable(error, self.path) from None
         finally:
             source.close()
         self._read(partial(migrate, self._conn))  # a backup from an older program
@@ -532,7 +430,7 @@ class RecordStore(ConnectionOwner):
             from core.records.postgres import run_with_retry
 
             return run_with_retry(work, self.url)
-        return _retry_busy(work, self.path)
+        return retry_busy(work, self.path)
 
     def _check_replaceable(self, replaces: int) -> None:
         row = self._conn.execute(
@@ -794,95 +692,6 @@ class RecordStore(ConnectionOwner):
 
 
 # --------------------------------------------------------------------------- helpers
-
-_backup_threads: list[threading.Thread] = []
-
-
-def backup_in_background(path: Path, plan: BackupPlan) -> None:
-    """Back the database at ``path`` up on a thread with its own connection, so a large
-    database (about 150 MB/s, ``bench/bench_backup.py``) does not hold up the window. The
-    thread is not a daemon: a command that recorded waits for it before exiting. One at a
-    time; failures are logged (the journal already holds the record)."""
-    if any(thread.is_alive() for thread in _backup_threads):
-        return
-    _backup_threads[:] = [
-        threading.Thread(target=_backup_quietly, args=(path, plan), name="records-backup")
-    ]
-    _backup_threads[0].start()
-
-
-def wait_for_backups(timeout: float | None = None) -> None:
-    """Wait for a background backup to finish (tests, and anyone about to copy files)."""
-    for thread in list(_backup_threads):
-        thread.join(timeout)
-
-
-def _backup_quietly(path: Path, plan: BackupPlan) -> None:
-    try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
-        try:
-            backup_database(conn, plan)
-        finally:
-            conn.close()
-    except (sqlite3.Error, OSError, BackupError):
-        log.warning("background backup failed")
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    # isolation_level=None: we issue BEGIN/COMMIT ourselves, so every
-    # transaction boundary is explicit.
-    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
-    try:
-        mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-        if mode != "wal":  # e.g. some network filesystems; FULL sync still protects
-            log.warning("records database could not use WAL (journal mode %s)", mode)
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.create_function("search_fold", 1, _search_fold, deterministic=True)
-        migrate(conn)
-        if os.name == "posix":
-            for suffix in ("-wal", "-shm"):
-                side = path.with_name(path.name + suffix)
-                if side.exists():
-                    os.chmod(side, 0o600)
-    except BaseException:
-        conn.close()
-        raise
-    return conn
-
-
-def _retry_busy(work: Callable[[], T], path: Path) -> T:
-    """Run ``work``; while another process holds the database (busy or locked even after
-    the busy timeout, which SQLite does not apply to every wait), roll back and run it
-    again after a short random pause, for up to ``BUSY_DEADLINE_S``. Other database and
-    file errors become ``StoreUnavailableError``."""
-    deadline = clock_time.monotonic() + BUSY_DEADLINE_S
-    pause = 0.01
-    while True:
-        try:
-            return work()
-        except sqlite3.Error as error:
-            if not _is_busy(error) or clock_time.monotonic() >= deadline:
-                raise _unavailable(error, path) from None
-            log.info("records database busy; retrying")
-        except OSError as error:
-            raise _unavailable(error, path) from None
-        clock_time.sleep(random.uniform(0, pause))
-        pause = min(pause * 2, 1.0)
-
-
-def search_fold(text: str) -> str:
-    """Text as a search compares it: no case, no accents ("Nguyen" finds "Nguyễn").
-
-    Technicians often type names without diacritics; "đ" does not decompose, so it is
-    mapped to "d" by hand.
-    """
-    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _search_fold(value: object) -> str | None:
-    return search_fold(value) if isinstance(value, str) else None
 
 
 def _summary(row: tuple[Any, ...]) -> WorksheetRecordSummary:

@@ -565,7 +565,7 @@ def test_logs_hold_no_patient_data(
 
 
 def test_patient_search_ignores_case_and_accents() -> None:
-    from core.records.store import search_fold
+    from core.records.sqlite_file import search_fold
 
     assert search_fold("NGUYỄN Thị Zoë") == "nguyen thi zoe"
     assert search_fold("Đặng") == "dang"

@@ -20,8 +20,8 @@ from core.records import (
     RecordStore,
     StoreUnavailableError,
     WorksheetRecord,
+    sqlite_file,
 )
-from core.records import store as store_module
 
 HERE = Path(__file__).resolve().parent
 WRITERS = 8
@@ -100,7 +100,7 @@ def test_opening_a_second_store_keeps_the_first_ones_locks(tmp_path: Path) -> No
 def test_a_writer_outwaiting_the_busy_timeout_retries_its_transaction(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.1)
+    monkeypatch.setattr(sqlite_file, "BUSY_TIMEOUT_S", 0.1)
     data = tmp_path / "data"
     with RecordStore.open(data) as store:
         add(store)
