@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QRectF, QSize
 from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -58,6 +58,8 @@ class ContainerBars(QWidget):
         return QSize(240, self._height())
 
     def paintEvent(self, _event: QPaintEvent) -> None:
+        from PySide6.QtCore import Qt  # not at start-up: the Qt namespace is slow to import
+
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         width = max(40.0, self.width() - LABEL_WIDTH - 4.0)
@@ -81,6 +83,8 @@ class ContainerBars(QWidget):
 
 
 def _draw_bar(painter: QPainter, box: QRectF, bar: ContainerBar) -> None:
+    from PySide6.QtCore import Qt
+
     given = QRectF(box.left(), box.top(), box.width() * float(bar.given), box.height())
     rest = QRectF(given.right(), box.top(), box.right() - given.right(), box.height())
     painter.fillRect(given, GIVEN)

@@ -154,7 +154,7 @@ class MainWindow(QMainWindow):
         self.autosave = Autosave(self.data_dir, self.draft_fields, self.has_input)
         self.autosave.status.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.draft_banner.offer(self.autosave, self.restore_fields)
-        keyboard_order(self.dose, self.docs, self.verification)
+        keyboard_order(self.dose, self.docs, self.verification, self.column_scrolls)
         fit_columns(self.page, self.column_scrolls)
         self.engine_ready.emit()
 
