@@ -16,8 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from core import formats
 from core.errors import CatalogError, InputError
+from core.icd10 import parse_coverage_entry
 from core.ndc import Ndc, parse_ndc
-from core.necessity import parse_coverage_entry
 from core.quantities import (
     MAX_VOLUME_ML,
     Concentration,
