@@ -84,11 +84,9 @@ class SessionBinding(QObject):
         """The calculation inputs exactly as typed."""
         from core.dose_input import DoseForm
 
-        return DoseForm(
-            **self.dose.form_values(),
-            ndc=self.docs.ndc.text(),
-            prior_authorization=self.docs.prior_authorization.text(),
-        )
+        docs = self.docs
+        typed = {"ndc": docs.ndc.text(), "prior_authorization": docs.prior_authorization.text()}
+        return DoseForm.model_validate(self.dose.form_values() | typed)
 
     def documentation_input(self) -> Documentation:
         """The documentation as typed (times and verification are the session's)."""
