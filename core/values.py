@@ -139,23 +139,72 @@ def _check_limits(field: str, value: object, rules: Mapping[str, Any]) -> None:
     kw_only_default=True, frozen_default=True, field_specifiers=(limits, dataclasses.field)
 )
 class Value:
-    """Base of the frozen value classes; each subclass is made a frozen dataclass."""
+    """Base of the frozen value classes; each subclass is made a dataclass.
+
+    The dataclass machinery only collects the fields: ``__init__``, ``__repr__``,
+    ``__eq__``, ``__hash__`` and the refusal to change a field are this class's own,
+    the same for every subclass and with the same behaviour as a frozen, keyword-only
+    dataclass's. Generating them for each class, as ``dataclass`` does, took about
+    12 ms for the engine's classes, a third of the time to the first answer.
+    """
 
     #: The field names (and their ``dataclasses.Field``), as pydantic's ``model_fields``.
     model_fields: ClassVar[dict[str, dataclasses.Field[Any]]]
     #: Readers of a field's JSON form other than its type's (``"10%"`` for a
     #: concentration): used by ``model_validate`` before the type is checked.
     json_readers: ClassVar[JsonReaders] = {}
+    _defaults: ClassVar[tuple[tuple[str, Any, Any], ...]]
     _limited: ClassVar[tuple[tuple[str, Mapping[str, Any]], ...]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        dataclasses.dataclass(frozen=True, kw_only=True)(cls)
+        dataclasses.dataclass(init=False, repr=False, eq=False, kw_only=True)(cls)
         fields = dataclasses.fields(cls)  # type: ignore[arg-type]
         cls.model_fields = {f.name: f for f in fields}
+        cls._defaults = tuple((f.name, f.default, f.default_factory) for f in fields)
         cls._limited = tuple(
             (f.name, f.metadata["limits"]) for f in fields if "limits" in f.metadata
         )
+
+    def __init__(self, **values: Any) -> None:
+        for name, default, factory in self._defaults:
+            if name in values:
+                value = values.pop(name)
+            elif default is not dataclasses.MISSING:
+                value = default
+            elif factory is not dataclasses.MISSING:
+                value = factory()
+            else:
+                raise TypeError(f"{type(self).__name__}() missing keyword argument '{name}'")
+            object.__setattr__(self, name, value)
+        if values:
+            unknown = next(iter(values))
+            raise TypeError(
+                f"{type(self).__name__}() got an unexpected keyword argument '{unknown}'"
+            )
+        self.__post_init__()
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.model_fields)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.model_fields)
+        return f"{type(self).__qualname__}({shown})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Value)
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
 
     def __post_init__(self) -> None:
         for name, rules in self._limited:
