@@ -25,12 +25,17 @@ def run(argv: list[str], data_dir: str | None = None) -> int:
     app.setOrganizationName(prefs.ORGANIZATION)
     app.setApplicationName(prefs.APPLICATION)
     app.setApplicationDisplayName("unitcalc")
-    from ui.data_dir_problem import usable_data_dir
+    from core.data_dir import data_dir_problem
     from ui.main_window import build_main_window
 
-    usable = usable_data_dir(data_dir)  # asks for another while it cannot be used
-    if usable is None:
-        return 1
+    usable, problem = data_dir_problem(data_dir)
+    if problem is not None:  # the dialog's Qt classes are imported only then
+        from ui.data_dir_problem import usable_data_dir
+
+        chosen = usable_data_dir(data_dir)  # asks for another while it cannot be used
+        if chosen is None:
+            return 1
+        usable = chosen
     window = build_main_window(usable)
     window.show()
     start_backup_soon(usable)

@@ -9,20 +9,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, QSize
-from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QPainter, QPaintEvent
+
     from core.calculation_models import CalculationResult
     from core.container_picture import ContainerBar
 
 BAR_HEIGHT = 18
 GAP = 16  # room under a bar for the "JW" mark
 LABEL_WIDTH = 52
-GIVEN = QColor("#2e6db4")
-WASTE = QColor("#c62828")
-KEPT = QColor("#9e9e9e")
-JW = QColor("#ef6c00")
+# Colour names, not QColors: QtGui's painting classes are imported when a bar is painted
+# (about 3 ms before the window's first paint otherwise).
+GIVEN = "#2e6db4"
+WASTE = "#c62828"
+KEPT = "#9e9e9e"
+JW = "#ef6c00"
 #: More containers than this are summarised in the last row ("and 4 more").
 MAX_BARS = 6
 
@@ -59,6 +62,7 @@ class ContainerBars(QWidget):
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         from PySide6.QtCore import Qt  # not at start-up: the Qt namespace is slow to import
+        from PySide6.QtGui import QPainter
 
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -84,18 +88,19 @@ class ContainerBars(QWidget):
 
 def _draw_bar(painter: QPainter, box: QRectF, bar: ContainerBar) -> None:
     from PySide6.QtCore import Qt
+    from PySide6.QtGui import QBrush, QColor, QPen
 
     given = QRectF(box.left(), box.top(), box.width() * float(bar.given), box.height())
     rest = QRectF(given.right(), box.top(), box.right() - given.right(), box.height())
-    painter.fillRect(given, GIVEN)
+    painter.fillRect(given, QColor(GIVEN))
     if rest.width() > 0:
-        color = KEPT if bar.kept else WASTE
+        color = QColor(KEPT if bar.kept else WASTE)
         painter.fillRect(rest, QColor(color.red(), color.green(), color.blue(), 40))
         if not bar.kept:
             painter.fillRect(rest, QBrush(color, Qt.BrushStyle.BDiagPattern))
     if bar.jw is not None:
         low, high = (box.left() + box.width() * float(edge) for edge in bar.jw)
-        painter.setPen(QPen(JW, 2))
+        painter.setPen(QPen(QColor(JW), 2))
         painter.drawRect(QRectF(low, box.top() + 1, high - low, box.height() - 2))
         painter.drawText(
             QRectF(low - 10, box.bottom(), high - low + 20, GAP),
