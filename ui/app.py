@@ -1,9 +1,9 @@
 """`uv run main.py`: the application object, the window, the event loop.
 
-The billing engine (pydantic models, catalog) is not imported here: the window paints
-first and loads it right after (``MainWindow._start_up``). Loading it on a second thread
-meanwhile was measured and gained nothing: the import holds the interpreter and only
-delayed the first paint (``bench/bench_startup.py``).
+The billing engine (catalog, calculation, the documentation's pydantic models) is not
+imported here: the window paints first and loads it right after (``MainWindow._start_up``).
+Loading it on a second thread meanwhile was measured and gained nothing: the import holds
+the interpreter and only delayed the first paint (``bench/bench_startup.py``).
 """
 
 from __future__ import annotations

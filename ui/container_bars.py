@@ -41,7 +41,7 @@ class ContainerBars(QWidget):
 
     def show_result(self, result: CalculationResult | None) -> None:
         bars: list[ContainerBar] = []
-        if result is not None:  # not at start-up: the model needs the engine (pydantic)
+        if result is not None:  # not at start-up: the model needs the engine
             from core.container_picture import container_bars
 
             bars = container_bars(result)
