@@ -2,11 +2,11 @@
 
 The window's first answer (catalog, dose form, calculation, result) must come without
 importing pydantic, which alone takes about 100 ms to load on a 2-core machine
-(``bench/bench_startup.py``). So these types are plain frozen dataclasses::
+(``bench/bench_startup.py``). So these types are frozen dataclasses on a ``Value`` base::
 
-    class Quantity(Value):
-        amount: Decimal = limits(ge=0)
-        unit: Unit
+    class Container(Value):
+        ml: Decimal = limits(gt=0, le=MAX_VOLUME_ML)
+        ndc: Ndc | None = None
 
 Keyword arguments only, immutable, compared and hashed by their fields. ``limits``
 gives a field the few constraints the engine needs (checked whenever a value is made),
