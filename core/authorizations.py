@@ -21,9 +21,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
 from core import formats
 from core.calculation import to_decimal
@@ -31,9 +31,10 @@ from core.calculation_models import BillingWarning, CalculationResult
 from core.data_dir import ensure_private_dir
 from core.database import database_errors
 from core.errors import InputError
-from core.quantities import PlainDecimal
 
 DB_FILENAME = "authorizations.sqlite3"
+#: Decimals serialise to JSON as strings in plain notation ("20", "0.5").
+PlainDecimal = Annotated[Decimal, PlainSerializer(formats.plain, return_type=str, when_used="json")]
 Measure = Literal["units", "grams", "infusions"]
 
 _SCHEMA = """

@@ -7,18 +7,18 @@ into a ``CalculationResult``; both serialise to JSON with decimals as plain stri
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
-
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from core import formats
 from core.catalog import BillingCode, PayerProfile, Product
 from core.ndc import Ndc
-from core.quantities import Concentration, PlainDecimal, Quantity, Unit, WeightBasedDose
+from core.quantities import Concentration, Quantity, Unit, WeightBasedDose
+from core.values import Value, limits
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class _Frozen(Value):
+    """Immutable (``core.values``: the first answer is calculated without pydantic)."""
 
 
 class ClaimSetting(StrEnum):
@@ -42,24 +42,22 @@ class CalculationRequest(_Frozen):
     multi_dose: bool = False
     #: Labeled size of each vial in mL; ``None`` plans the least-waste mix of the
     #: product's vial sizes.
-    vial_size_ml: PlainDecimal | None = Field(default=None, gt=0)
+    vial_size_ml: Decimal | None = limits(default=None, gt=0)
     #: The labeled size as written (``12 g`` or ``10 mL``), kept exact: a mass is
     #: converted once, in the code's billing measure. Use this or ``vial_size_ml``.
     vial_size: Quantity | None = None
     #: ``None`` derives the fewest vials that cover the dose ordered.
-    vials_opened: int | None = Field(default=None, ge=1)
+    vials_opened: int | None = limits(default=None, ge=1)
     dose_ordered: Quantity | WeightBasedDose
-    weight_kg: PlainDecimal | None = Field(default=None, gt=0)
+    weight_kg: Decimal | None = limits(default=None, gt=0)
     administered: Quantity
     setting: ClaimSetting = ClaimSetting.OUTPATIENT
     ndc: Ndc | None = None
     prior_authorization: str = ""
 
-    @model_validator(mode="after")
-    def _one_vial_size(self) -> CalculationRequest:
+    def _check(self) -> None:
         if self.vial_size is not None and self.vial_size_ml is not None:
             raise ValueError("give vial_size or vial_size_ml, not both")
-        return self
 
     @property
     def labeled_vial_size(self) -> Quantity | None:
@@ -70,7 +68,7 @@ class CalculationRequest(_Frozen):
 
 
 class VialUse(_Frozen):
-    size_ml: PlainDecimal
+    size_ml: Decimal
     count: int
 
     def __str__(self) -> str:
@@ -82,12 +80,12 @@ class ClaimLine(_Frozen):
     modifiers: tuple[str, ...]
     units: int
     ndc: str | None = None
-    ndc_quantity_ml: PlainDecimal | None = None
+    ndc_quantity_ml: Decimal | None = None
     #: Drug identification as sent on the claim: ``N400002759701ML12``.
     ndc_segment: str | None = None
     #: Dollars, set by ``core.pricing`` when a price is known (exact, never rounded).
-    payment_per_unit: PlainDecimal | None = None
-    payment: PlainDecimal | None = None
+    payment_per_unit: Decimal | None = None
+    payment: Decimal | None = None
 
     @property
     def billed_code(self) -> str:
@@ -142,10 +140,10 @@ class CalculationResult(_Frozen):
     vials_by_size: tuple[VialUse, ...]
     vials_opened: int
     vials_derived: bool
-    ordered_ml: PlainDecimal
-    opened_ml: PlainDecimal
-    administered_ml: PlainDecimal
-    waste_ml: PlainDecimal
+    ordered_ml: Decimal
+    opened_ml: Decimal
+    administered_ml: Decimal
+    waste_ml: Decimal
     units_administered: int
     units_wasted: int
     labeled_units: int
@@ -159,6 +157,6 @@ class CalculationResult(_Frozen):
     #: The code's billing unit as the CMS pricing file states it, e.g. ``500 MG``.
     cms_billing_unit: str | None = None
     #: The patient weight a per-kg dose was calculated with.
-    weight_kg: PlainDecimal | None = None
+    weight_kg: Decimal | None = None
     #: The route the claim lines' JA/JB modifier was chosen for (``apply_route_modifiers``).
     route: str | None = None

@@ -1,48 +1,51 @@
 """The catalog of billing codes and products, and the payer profiles, from resources/.
 
-Both are JSON files validated by pydantic. A broken file raises ``CatalogError`` with
-the file and the problem in one line, never a traceback for the user.
+Both are JSON files read into frozen values (``core.values``, not pydantic: the window
+reads them for its first answer). A broken file raises ``CatalogError`` with the file and
+the problem in one line, never a traceback for the user.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Literal
-
-from pydantic import (
-    AliasChoices,
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from typing import ClassVar, Literal
 
 from core import formats
 from core.errors import CatalogError, InputError
+from core.icd10 import parse_coverage_entry
 from core.ndc import Ndc, parse_ndc
-from core.necessity import parse_coverage_entry
 from core.quantities import (
     MAX_VOLUME_ML,
     Concentration,
-    PlainDecimal,
     Quantity,
     parse_concentration,
     parse_quantity,
 )
 from core.terminal import printable
 from core.text import check_json_nesting
+from core.values import JsonReaders, Value, ValueProblem, field_problem, limits
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 CATALOG_FILE = RESOURCES / "catalog.json"
 PAYERS_FILE = RESOURCES / "payers.json"
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+def _ndc(value: object) -> object:
+    """A catalog NDC as printed on the label (``0944-2700-02``)."""
+    return parse_ndc(value, "catalog NDC") if isinstance(value, str) else value
+
+
+def _concentration(value: object) -> object:
+    """A catalog concentration as written on the label (``10%``)."""
+    return parse_concentration(value) if isinstance(value, str) else value
+
+
+class _Frozen(Value):
+    """Immutable; read from JSON, where unknown keys are refused."""
 
 
 class CoveredDiagnoses(_Frozen):
@@ -52,36 +55,33 @@ class CoveredDiagnoses(_Frozen):
     inclusive range (``D80.0-D80.9``).
     """
 
-    policy: str = Field(min_length=1)
+    policy: str = limits(min_length=1)
     codes: tuple[str, ...] = ()
 
-    @field_validator("codes")
-    @classmethod
-    def _valid_entries(cls, codes: tuple[str, ...]) -> tuple[str, ...]:
-        for entry in codes:
-            parse_coverage_entry(entry)
-        return codes
+    def _check(self) -> None:
+        with field_problem("codes"):
+            for entry in self.codes:
+                parse_coverage_entry(entry)
 
 
 class BillingCode(_Frozen):
     """A HCPCS code and what one billing unit of it stands for."""
 
-    hcpcs: str = Field(pattern=r"^[A-Z][0-9]{4}$")
-    descriptor: str = Field(min_length=1)
+    hcpcs: str = limits(pattern=r"^[A-Z][0-9]{4}$")
+    descriptor: str = limits(min_length=1)
     dosage: Quantity
-    source: str = Field(min_length=1)
+    source: str = limits(min_length=1)
     cms_verified: bool
     default: bool = False
     #: ``None``: no sourced list; the diagnosis is then checked for format only.
     covered_diagnoses: CoveredDiagnoses | None = None
 
-    @field_validator("dosage")
-    @classmethod
-    def _positive_dosage(cls, dosage: Quantity) -> Quantity:
+    def _check(self) -> None:
         # One billing unit of nothing would divide by zero; of more than 2,000 g or
         # 10,000 mL, it is a typo.
-        parse_quantity(f"{formats.plain(dosage.amount)} {dosage.unit.value}", "dosage")
-        return dosage
+        with field_problem("dosage"):
+            dosage = self.dosage
+            parse_quantity(f"{formats.plain(dosage.amount)} {dosage.unit.value}", "dosage")
 
     @property
     def label(self) -> str:
@@ -91,39 +91,31 @@ class BillingCode(_Frozen):
 class VialSize(_Frozen):
     """One vial size as labeled; overfill is never part of it."""
 
-    ml: PlainDecimal = Field(gt=0, le=MAX_VOLUME_ML)
+    ml: Decimal = limits(gt=0, le=MAX_VOLUME_ML)
     ndc: Ndc | None = None
 
-    @field_validator("ndc", mode="before")
-    @classmethod
-    def _parse_ndc(cls, value: object) -> object:
-        return parse_ndc(value, "catalog NDC") if isinstance(value, str) else value
+    json_readers: ClassVar[JsonReaders] = {"ndc": _ndc}
 
 
 class Product(_Frozen):
-    name: str = Field(min_length=1)
+    name: str = limits(min_length=1)
     hcpcs: str
     concentration: Concentration
     route: Literal["IV", "SC", "IM"]
     multi_dose: bool
-    #: Catalogs written before "vial" was settled on call this ``containers``.
-    vial_sizes: tuple[VialSize, ...] = Field(
-        min_length=1, max_length=20, validation_alias=AliasChoices("vial_sizes", "containers")
-    )
+    vial_sizes: tuple[VialSize, ...] = limits(min_length=1, max_length=20)
 
-    @field_validator("concentration", mode="before")
-    @classmethod
-    def _parse_concentration(cls, value: object) -> object:
-        return parse_concentration(value) if isinstance(value, str) else value
+    json_readers: ClassVar[JsonReaders] = {"concentration": _concentration}
+    #: Catalogs written before "vial" was settled on call the sizes ``containers``.
+    json_aliases: ClassVar[Mapping[str, str]] = {"containers": "vial_sizes"}
 
 
 class Catalog(_Frozen):
     version: int
-    codes: tuple[BillingCode, ...] = Field(min_length=1)
+    codes: tuple[BillingCode, ...] = limits(min_length=1)
     products: tuple[Product, ...] = ()
 
-    @model_validator(mode="after")
-    def _check_references(self) -> Catalog:
+    def _check(self) -> None:
         known = {c.hcpcs for c in self.codes}
         if len(known) != len(self.codes):
             raise ValueError("a HCPCS code is listed twice")
@@ -132,7 +124,6 @@ class Catalog(_Frozen):
         for product in self.products:
             if product.hcpcs not in known:
                 raise ValueError(f"product {product.name} bills {product.hcpcs}, not in codes")
-        return self
 
     @property
     def default_code(self) -> BillingCode:
@@ -168,7 +159,7 @@ NecessityItem = Literal[
 class PayerProfile(_Frozen):
     """How a payer wants units rounded and which waste modifiers it requires."""
 
-    id: str = Field(pattern=r"^[a-z0-9_-]+$")
+    id: str = limits(pattern=r"^[a-z0-9_-]+$")
     name: str
     rounding: Rounding
     jw_required: bool
@@ -183,13 +174,11 @@ class PayerProfile(_Frozen):
 
 class PayerList(_Frozen):
     version: int
-    payers: tuple[PayerProfile, ...] = Field(min_length=1)
+    payers: tuple[PayerProfile, ...] = limits(min_length=1)
 
-    @model_validator(mode="after")
-    def _one_default(self) -> PayerList:
+    def _check(self) -> None:
         if sum(p.default for p in self.payers) != 1:
             raise ValueError("exactly one payer must be the default")
-        return self
 
     @property
     def default(self) -> PayerProfile:
@@ -230,25 +219,18 @@ def _read(path: Path) -> object:
         raise CatalogError(f"{where}: not valid JSON (a number is too large)") from None
 
 
-def _describe(error: ValidationError) -> str:
-    first = error.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or "top level"
-    return f"{where}: {first['msg']}"
-
-
 def load_catalog(path: Path = CATALOG_FILE) -> Catalog:
     try:
         return Catalog.model_validate(_read(path))
-    except (ValidationError, InputError) as error:
-        detail = _describe(error) if isinstance(error, ValidationError) else str(error)
-        raise CatalogError(f"{path}: invalid catalog ({detail})") from None
+    except (ValueProblem, InputError) as error:
+        raise CatalogError(f"{path}: invalid catalog ({error})") from None
 
 
 def load_payers(path: Path = PAYERS_FILE) -> PayerList:
     try:
         return PayerList.model_validate(_read(path))
-    except ValidationError as error:
-        raise CatalogError(f"{path}: invalid payer profiles ({_describe(error)})") from None
+    except ValueProblem as error:
+        raise CatalogError(f"{path}: invalid payer profiles ({error})") from None
 
 
 @cache

@@ -1,7 +1,7 @@
 """Words and values shared by the engine, the command line and the window: one source each.
 
 Plain Python only (no pydantic, no Qt), so the window can import it before its first paint.
-The pydantic models and enums in ``core.calculation_models`` and ``core.documentation`` take their
+The models and enums in ``core.calculation_models`` and ``core.documentation`` take their
 values from here; ``tests/core/test_constants.py`` checks that they agree.
 """
 

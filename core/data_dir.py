@@ -20,8 +20,6 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-import platformdirs
-
 __all__ = ["APP_NAME", "ENV_VAR", "data_dir_problem", "ensure_private_dir", "resolve_data_dir"]
 
 APP_NAME = "unitcalc"
@@ -63,6 +61,8 @@ def _chosen(explicit: str | os.PathLike[str] | None, env: Mapping[str, str]) -> 
     elif env.get(ENV_VAR):
         chosen = Path(env[ENV_VAR])
     else:
+        import platformdirs  # only when needed: the window checks its directory before painting
+
         chosen = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     return chosen.expanduser().absolute()
 

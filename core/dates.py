@@ -7,8 +7,7 @@ month. A date and time is a date, a space or ``T``, and a 24-hour time.
 
 from __future__ import annotations
 
-import calendar
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from core.constants import DATE_HINT, DATETIME_HINT
 
@@ -38,8 +37,7 @@ def parse_date(text: str, *, month_only: bool = False) -> date | None:
                     first = datetime.strptime(stripped, fmt).date()
                 except ValueError:
                     continue
-                last_day = calendar.monthrange(first.year, first.month)[1]
-                return first.replace(day=last_day)
+                return _last_day_of_month(first)
     raise ValueError(f"'{_shown(stripped)}' is not a date; write {DATE_HINT}")
 
 
@@ -65,6 +63,13 @@ def parse_datetime(text: str) -> datetime | None:
     raise ValueError(
         f"'{_shown(stripped)}' is not a date and time; write {DATETIME_HINT} (24-hour)"
     )
+
+
+def _last_day_of_month(first: date) -> date:
+    # Not calendar.monthrange: importing calendar took 4 ms before the window's first paint.
+    if first.month == 12:
+        return first.replace(day=31)
+    return first.replace(month=first.month + 1) - timedelta(days=1)
 
 
 def format_datetime(moment: datetime) -> str:

@@ -20,7 +20,8 @@ from core.calculation_models import BillingWarning, CalculationResult
 from core.catalog import BillingCode, PayerProfile
 from core.documentation import Documentation
 from core.errors import InputError
-from core.necessity import diagnosis_codes, is_covered, missing_items
+from core.icd10 import diagnosis_codes, is_covered
+from core.necessity import missing_items
 from core.reference import NO_REFERENCE, CrosswalkSource
 
 CheckState = Literal["pass", "warn", "fail"]

@@ -16,7 +16,8 @@ from core.calculation_models import CalculationResult
 from core.constants import ROUTES
 from core.dates import parse_date, parse_datetime
 from core.errors import InputError
-from core.necessity import LabResult, diagnosis_codes, missing_items, parse_lab
+from core.icd10 import diagnosis_codes
+from core.necessity import LabResult, missing_items, parse_lab
 from core.quantities import MAX_VIALS
 from core.text import check_text
 

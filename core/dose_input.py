@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from pydantic import BaseModel, ConfigDict
-
 from core.calculation import calculate
 from core.calculation_models import CalculationRequest, CalculationResult, ClaimSetting
 from core.catalog import Catalog, PayerList, default_catalog, default_payers
@@ -26,6 +24,7 @@ from core.quantities import (
     parse_weight,
 )
 from core.text import check_text
+from core.values import Value
 
 #: Form field -> the words used for it in messages (and the label in the window).
 FIELD_NAMES: dict[str, str] = {
@@ -48,10 +47,8 @@ MAX_PRIOR_AUTHORIZATION_CHARS = 64
 _KEY_FOR_NAME = {name: key for key, name in FIELD_NAMES.items()}
 
 
-class DoseForm(BaseModel):
+class DoseForm(Value):
     """The calculation's inputs exactly as typed. Empty text means "not given"."""
-
-    model_config = ConfigDict(frozen=True)
 
     code: str = ""
     product: str = ""

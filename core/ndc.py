@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from pydantic import BaseModel, ConfigDict
-
 from core import formats
 from core.errors import InputError
+from core.values import Value
 
 FIELD = "NDC"
 
@@ -31,10 +30,8 @@ _LABEL_FORMS: dict[tuple[int, ...], tuple[int, ...]] = {
 # are liquids measured in mL, so claims use ML.
 
 
-class Ndc(BaseModel):
+class Ndc(Value):
     """An NDC as its label segments, e.g. ``("0002", "7597", "01")``."""
-
-    model_config = ConfigDict(frozen=True)
 
     segments: tuple[str, ...]
 

@@ -11,16 +11,11 @@ import re
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from fractions import Fraction
-from typing import Annotated
-
-from pydantic import BaseModel, ConfigDict, PlainSerializer
 
 from core import formats
 from core.errors import InputError
 from core.text import shown
-
-#: Decimals serialise to JSON as strings in plain notation ("20", "0.5").
-PlainDecimal = Annotated[Decimal, PlainSerializer(formats.plain, return_type=str, when_used="json")]
+from core.values import Value
 
 
 class Unit(StrEnum):
@@ -50,12 +45,10 @@ MAX_DECIMAL_PLACES = 4
 MAX_WHOLE_DIGITS = 9
 
 
-class Quantity(BaseModel):
+class Quantity(Value):
     """An amount with its unit. Immutable."""
 
-    model_config = ConfigDict(frozen=True)
-
-    amount: PlainDecimal
+    amount: Decimal
     unit: Unit
 
     def __str__(self) -> str:
@@ -67,12 +60,10 @@ class Quantity(BaseModel):
         return self.amount * _MG_PER[self.unit]
 
 
-class Concentration(BaseModel):
+class Concentration(Value):
     """Strength of a solution in mg per mL."""
 
-    model_config = ConfigDict(frozen=True)
-
-    mg_per_ml: PlainDecimal
+    mg_per_ml: Decimal
 
     def __str__(self) -> str:
         return formats.quantity(self.mg_per_ml, "mg/mL")
@@ -89,10 +80,8 @@ class Concentration(BaseModel):
         return Fraction(volume_ml) * Fraction(self.mg_per_ml)
 
 
-class WeightBasedDose(BaseModel):
+class WeightBasedDose(Value):
     """A dose written per kg of body weight, e.g. 0.4 g/kg."""
-
-    model_config = ConfigDict(frozen=True)
 
     per_kg: Quantity  # mass per kg
 

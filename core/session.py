@@ -26,13 +26,13 @@ from typing import TYPE_CHECKING
 from core.calculation_models import CalculationResult
 from core.catalog import Catalog, PayerList, default_catalog, default_payers
 from core.constants import DIFFERENT_PEOPLE
-from core.documentation import Documentation, missing_for_print, same_person
 from core.dose_input import FIELD_NAMES, DoseForm, DoseInputError, evaluate
 from core.errors import InputError
 from core.ndc import parse_ndc
 
 if TYPE_CHECKING:
     from core.accounts import Signature
+    from core.documentation import Documentation
     from core.recording import BuildPdf
     from core.records import WorksheetRecord
 
@@ -81,7 +81,7 @@ class DoseSession:
         self.payers = payers or default_payers()
         self.clock = clock
         self.dose = DoseForm()
-        self.documentation = Documentation()
+        self._documentation: Documentation | None = None
         self.result: CalculationResult | None = None
         #: Field key (``core.dose_input.FIELD_NAMES``) -> what is wrong with it, in words.
         self.errors: dict[str, str] = {}
@@ -134,7 +134,17 @@ class DoseSession:
             or verification.verified_by != documentation.verified_by
         ):
             self._undo("who prepared or verified changed")
-        self.documentation = documentation
+        self._documentation = documentation
+
+    @property
+    def documentation(self) -> Documentation:
+        """The documentation as typed; empty until it is set. Made when first asked for:
+        its model loads pydantic, and the dose alone (the first answer) does without."""
+        if self._documentation is None:
+            from core.documentation import Documentation
+
+            self._documentation = Documentation()
+        return self._documentation
 
     @staticmethod
     def _ndc_problem(text: str) -> str | None:
@@ -154,6 +164,8 @@ class DoseSession:
 
     def verification_problem(self) -> str | None:
         """Why the dose on screen cannot be verified now, in words; ``None`` if it can."""
+        from core.documentation import same_person
+
         prepared, verified = self.documentation.prepared_by, self.documentation.verified_by
         if not prepared.strip():
             return "Enter who prepared the dose."
@@ -166,6 +178,8 @@ class DoseSession:
         return None
 
     def names_conflict(self) -> bool:
+        from core.documentation import same_person
+
         doc = self.documentation
         return bool(doc.verified_by.strip()) and same_person(doc.prepared_by, doc.verified_by)
 
@@ -243,6 +257,8 @@ class DoseSession:
     def print_blockers(self, now: datetime | None = None) -> list[str]:
         """What stops the worksheet from going into the chart; empty when it may.
         ``now`` (default: the session's clock) judges the administration time."""
+        from core.documentation import missing_for_print
+
         if self.result is None:
             return [NOT_CALCULATED]
         problems = missing_for_print(
@@ -327,7 +343,7 @@ class DoseSession:
         self._verification = None
         self.undone_because = None
         self.replaces = None
-        self.documentation = Documentation()
+        self._documentation = None
         self.set_dose(DoseForm())
 
 

@@ -1,9 +1,9 @@
 """`uv run main.py`: the application object, the window, the event loop.
 
-The billing engine (pydantic models, catalog) is not imported here: the window paints
-first and loads it right after (``MainWindow._start_up``). Loading it on a second thread
-meanwhile was measured and gained nothing: the import holds the interpreter and only
-delayed the first paint (``bench/bench_startup.py``).
+The billing engine (catalog, calculation, the documentation's pydantic models) is not
+imported here: the window paints first and loads it right after (``MainWindow._start_up``).
+Loading it on a second thread meanwhile was measured and gained nothing: the import holds
+the interpreter and only delayed the first paint (``bench/bench_startup.py``).
 """
 
 from __future__ import annotations
@@ -25,12 +25,17 @@ def run(argv: list[str], data_dir: str | None = None) -> int:
     app.setOrganizationName(prefs.ORGANIZATION)
     app.setApplicationName(prefs.APPLICATION)
     app.setApplicationDisplayName("unitcalc")
-    from ui.data_dir_problem import usable_data_dir
+    from core.data_dir import data_dir_problem
     from ui.main_window import build_main_window
 
-    usable = usable_data_dir(data_dir)  # asks for another while it cannot be used
-    if usable is None:
-        return 1
+    usable, problem = data_dir_problem(data_dir)
+    if problem is not None:  # the dialog's Qt classes are imported only then
+        from ui.data_dir_problem import usable_data_dir
+
+        chosen = usable_data_dir(data_dir)  # asks for another while it cannot be used
+        if chosen is None:
+            return 1
+        usable = chosen
     window = build_main_window(usable)
     window.show()
     start_backup_soon(usable)

@@ -142,7 +142,6 @@ def install_features(window: FeatureWindow) -> Features:
     idle_lock = install_idle_lock(main, signing)
     queue = install_queue_submission(signing)  # the technician submits, the nurse signs
     install_pending(signing)
-    binding.redraw()
     return Features(necessity, checks, cms, signing, idle_lock, queue)
 
 

@@ -1,9 +1,9 @@
 """The calculator window: it shows one ``core.session.DoseSession`` and forwards edits to it.
 
 The panels collect text; ``ui.session_binding`` moves it into the session and redraws
-from it; ``ui.worksheet_output`` previews, prints and saves. The engine (pydantic models,
-catalog) loads after the first paint (or on the first edit), printing and menus after
-the first answer.
+from it; ``ui.worksheet_output`` previews, prints and saves. The dose engine and catalog
+load after the first paint (or on the first edit); the documentation's checks (pydantic),
+printing and menus after the first answer.
 
 Features plug in with ``add_tool`` (a menu entry) and ``add_section`` (a widget under
 the result), and redraw on ``session_changed``; see those methods.
@@ -119,16 +119,15 @@ class MainWindow(QMainWindow):
             self._catalog_failed = True
             self.result_panel.show_missing({"catalog": f"The catalog could not be read: {error}"})
             return
-        self.binding = SessionBinding(
-            self.session, self.dose, self.docs, self.verification, self.result_panel
-        )
+        panels = (self.dose, self.docs, self.verification, self.result_panel)
+        self.binding = SessionBinding(self.session, *panels)
         self.binding.changed.connect(self.session_changed)
         self.dose.populate(self.session.catalog, self.session.payers)
         self.binding.push_dose()
 
     def ensure_engine(self) -> None:
-        """Finish start-up (once, after the first answer or when first needed): the
-        session, then the data directory, printing, menus and the autosaved draft."""
+        """Finish start-up (once, after the first answer or when first needed): the session,
+        then the documentation, data directory, printing, menus and the autosaved draft."""
         if self._engine_loaded:
             return
         self._engine_loaded = True
@@ -151,10 +150,11 @@ class MainWindow(QMainWindow):
         self.worksheet.recorded.connect(self.worksheet_recorded)
         build_menus(self, self)
         self.features = install_features(self)  # scanning, CMS, necessity, checks, audit
+        self.binding.push_documentation()  # with the features' fields; redraws all
         self.autosave = Autosave(self.data_dir, self.draft_fields, self.has_input)
         self.autosave.status.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.draft_banner.offer(self.autosave, self.restore_fields)
-        keyboard_order(self.dose, self.docs, self.verification)
+        keyboard_order(self.dose, self.docs, self.verification, self.column_scrolls)
         fit_columns(self.page, self.column_scrolls)
         self.engine_ready.emit()
 

@@ -5,6 +5,10 @@ Data flows one way. Each edit is read from the panels into ``core.session.DoseSe
 (``redraw``), and ``changed`` tells anything else that shows the dose (features added
 to the window) to redraw too. No rule lives here: readiness, verification, warnings and
 catalog look-ups are the session's.
+
+The dose goes in alone until the documentation is first pushed (by the window once its
+engine is loaded, or by the first edit of the documentation): the documentation's model
+and checks load pydantic, and the first answer is shown without it.
 """
 
 from __future__ import annotations
@@ -77,6 +81,8 @@ class SessionBinding(QObject):
         self.extra_drafts: list[DraftPart] = []
         #: Steps before verifying (signing with PINs); each says why not, or ``None``.
         self.before_verify: list[Callable[[], str | None]] = []
+        #: The documentation is in the session (see the module's docstring).
+        self.documentation_pushed = False
 
     # -- in ------------------------------------------------------------------------------
 
@@ -84,11 +90,9 @@ class SessionBinding(QObject):
         """The calculation inputs exactly as typed."""
         from core.dose_input import DoseForm
 
-        return DoseForm(
-            **self.dose.form_values(),
-            ndc=self.docs.ndc.text(),
-            prior_authorization=self.docs.prior_authorization.text(),
-        )
+        docs = self.docs
+        typed = {"ndc": docs.ndc.text(), "prior_authorization": docs.prior_authorization.text()}
+        return DoseForm.model_validate(self.dose.form_values() | typed)
 
     def documentation_input(self) -> Documentation:
         """The documentation as typed (times and verification are the session's)."""
@@ -105,9 +109,13 @@ class SessionBinding(QObject):
 
     def push_dose(self) -> None:
         self.session.set_dose(self.dose_form())
-        self.push_documentation()
+        if self.documentation_pushed:
+            self.push_documentation()
+        else:
+            self.redraw()
 
     def push_documentation(self) -> None:
+        self.documentation_pushed = True
         self.session.set_documentation(self.documentation_input())
         self.redraw()
 
@@ -146,8 +154,9 @@ class SessionBinding(QObject):
         note = session.code_note()
         self.dose.code_source.setText(note.text)
         set_role(self.dose.code_source, "source" if note.warning else "hint")
-        self.verification.show_state(session)
-        self.show_print_state()
+        if self.documentation_pushed:
+            self.verification.show_state(session)
+            self.show_print_state()
         self.changed.emit()
 
     def follow_product(self) -> None:

@@ -8,21 +8,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QRectF, QSize
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QPainter, QPaintEvent
+
     from core.calculation_models import CalculationResult
     from core.vial_picture import VialBar
 
 BAR_HEIGHT = 18
 GAP = 16  # room under a bar for the "JW" mark
 LABEL_WIDTH = 52
-GIVEN = QColor("#2e6db4")
-WASTE = QColor("#c62828")
-KEPT = QColor("#9e9e9e")
-JW = QColor("#ef6c00")
+# Colour names, not QColors: QtGui's painting classes are imported when a bar is painted
+# (about 3 ms before the window's first paint otherwise).
+GIVEN = "#2e6db4"
+WASTE = "#c62828"
+KEPT = "#9e9e9e"
+JW = "#ef6c00"
 #: More vials than this are summarised in the last row ("and 4 more").
 MAX_BARS = 6
 
@@ -38,7 +41,7 @@ class VialBars(QWidget):
 
     def show_result(self, result: CalculationResult | None) -> None:
         bars: list[VialBar] = []
-        if result is not None:  # not at start-up: the model needs the engine (pydantic)
+        if result is not None:  # not at start-up: the model needs the engine
             from core.vial_picture import vial_bars
 
             bars = vial_bars(result)
@@ -58,6 +61,9 @@ class VialBars(QWidget):
         return QSize(240, self._height())
 
     def paintEvent(self, _event: QPaintEvent) -> None:
+        from PySide6.QtCore import Qt  # not at start-up: the Qt namespace is slow to import
+        from PySide6.QtGui import QPainter
+
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         width = max(40.0, self.width() - LABEL_WIDTH - 4.0)
@@ -81,17 +87,20 @@ class VialBars(QWidget):
 
 
 def _draw_bar(painter: QPainter, box: QRectF, bar: VialBar) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QBrush, QColor, QPen
+
     given = QRectF(box.left(), box.top(), box.width() * float(bar.given), box.height())
     rest = QRectF(given.right(), box.top(), box.right() - given.right(), box.height())
-    painter.fillRect(given, GIVEN)
+    painter.fillRect(given, QColor(GIVEN))
     if rest.width() > 0:
-        color = KEPT if bar.kept else WASTE
+        color = QColor(KEPT if bar.kept else WASTE)
         painter.fillRect(rest, QColor(color.red(), color.green(), color.blue(), 40))
         if not bar.kept:
             painter.fillRect(rest, QBrush(color, Qt.BrushStyle.BDiagPattern))
     if bar.jw is not None:
         low, high = (box.left() + box.width() * float(edge) for edge in bar.jw)
-        painter.setPen(QPen(JW, 2))
+        painter.setPen(QPen(QColor(JW), 2))
         painter.drawRect(QRectF(low, box.top() + 1, high - low, box.height() - 2))
         painter.drawText(
             QRectF(low - 10, box.bottom(), high - low + 20, GAP),

@@ -31,9 +31,6 @@ class VialRow:
         self.serial = ""
         self.ndc = ""
         self.scanned = hint(name=f"vialScanned{number}")
-        from PySide6.QtCore import Qt  # rows are made after the first paint
-
-        self.scanned.setTextFormat(Qt.TextFormat.PlainText)  # a serial is not HTML
         self.scanned.hide()
         for edit in (self.lot, self.expiry):
             edit.textEdited.connect(self._forget_scan_if_cleared)
@@ -52,6 +49,12 @@ class VialRow:
 
     def show_scanned(self) -> None:
         """The serial under the caption (the NDC shows in the NDC field and the claim)."""
+        if self.serial:
+            # Set here, not when the row is made with the first answer: the Qt namespace
+            # is slow to import.
+            from PySide6.QtCore import Qt
+
+            self.scanned.setTextFormat(Qt.TextFormat.PlainText)  # a serial is not HTML
         self.scanned.setText(f"SN {self.serial}" if self.serial else "")
         self.scanned.setToolTip(f"Scanned: serial {self.serial}, NDC {self.ndc or 'none'}")
         self.scanned.setVisible(bool(self.serial) and not self.lot.isHidden())

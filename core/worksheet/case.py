@@ -21,6 +21,7 @@ from core.dose_input import DoseForm
 from core.errors import InputError
 from core.terminal import printable
 from core.text import check_json_nesting, read_text_file
+from core.values import ValueProblem
 
 FIELD = "case file"
 
@@ -67,8 +68,13 @@ def parse_case(text: str, source: str = FIELD) -> Case:
     unknown = _unknown_keys(data)
     if unknown:
         raise InputError(source, f"unknown key {unknown[0]}")
+    try:  # the dose is a ``core.values`` class: read by its own reader, named the same way
+        dose = DoseForm.model_validate(data.get("dose", {}))
+    except ValueProblem as problem:
+        where = ".".join(str(part) for part in ("dose", *problem.loc))
+        raise InputError(source, f"{where}: {problem.msg}") from None
     try:
-        return Case.model_validate(data)
+        return Case.model_validate({**data, "dose": dose})
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])

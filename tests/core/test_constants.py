@@ -21,7 +21,7 @@ def test_claim_settings_are_the_enums_values() -> None:
 
 
 def test_routes_are_the_catalogs_routes() -> None:
-    routes = typing.get_args(Product.model_fields["route"].annotation)
+    routes = typing.get_args(typing.get_type_hints(Product)["route"])
     assert tuple(routes) == constants.ROUTES
 
 

@@ -15,7 +15,8 @@ from core.catalog import CoveredDiagnoses, default_catalog, default_payers, load
 from core.documentation import missing_for_print
 from core.dose_input import DoseForm, evaluate
 from core.errors import CatalogError, InputError
-from core.necessity import diagnosis_codes, is_covered, parse_icd10, parse_lab
+from core.icd10 import diagnosis_codes, is_covered, parse_icd10
+from core.necessity import parse_lab
 from core.worksheet.example import DOCUMENTATION
 
 MEDICARE_RESULT = evaluate(DoseForm(vial_size="10", dose_ordered="12", administered="12"))

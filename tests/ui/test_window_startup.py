@@ -66,3 +66,42 @@ def test_the_window_is_built_without_the_engine(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "False"
+
+
+FIRST_ANSWER = """
+import sys
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+app = QApplication([])
+import main
+window = main.build_window()
+window.show()
+# Typed at once, before the window finished starting: the first edit loads the session.
+window.dose.vial_size.setEditText("10")
+for name, text in (("doseOrdered", "12"), ("amountAdministered", "12")):
+    window.findChild(QWidget, name).setText(text)
+print(window.findChild(QLabel, "unitsAdministered").text(), 'pydantic' in sys.modules)
+window.ensure_engine()   # then the documentation, its checks and printing
+status = window.findChild(QLabel, "printStatus").text()
+print(status.startswith("To print:"), 'pydantic' in sys.modules)
+window.mark_saved()
+window.close()
+"""
+
+
+def test_the_first_answer_needs_no_pydantic_and_the_checks_follow(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "UNITCALC_DATA_DIR": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_ANSWER],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-2:] == ["3 False", "True True"]
