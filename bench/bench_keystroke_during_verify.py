@@ -38,6 +38,7 @@ from core.record_jobs import verify_records
 from core.records import RecordStore
 from ui.background import BackgroundWork
 from ui.screenshot import example_window
+from ui.serial_paint import paint_serially
 
 BUDGET_MS = 16.0
 
@@ -114,6 +115,7 @@ def main() -> int:
     build_store(args.store, args.count, args.pdf_bytes)
     print(f"store of {args.count:,} records ready in {time.perf_counter() - start:.1f} s")
 
+    paint_serially()  # as the app does (ui.app.run)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     with example_window() as window:
