@@ -11,10 +11,13 @@ interrupts SQLite between steps (``Cancelled`` is raised); the store is left as 
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import multiprocessing.queues
+import os
 import queue
 import sqlite3
+import sys
 import threading
 import typing
 from collections.abc import Callable, Iterator, Mapping
@@ -36,6 +39,11 @@ __all__ = [
 
 #: SQLite virtual-machine steps between looks at the cancel token.
 _STEPS_PER_CHECK = 20_000
+#: How much lower a check in its own process runs than the window (POSIX niceness, the
+#: ``nice`` command's default; Linux disk schedulers that weigh priorities follow it).
+BACKGROUND_NICENESS = 10
+#: Windows: ``SetPriorityClass``'s BELOW_NORMAL_PRIORITY_CLASS.
+_BELOW_NORMAL_PRIORITY_CLASS = 0x4000
 T = TypeVar("T")
 
 
@@ -90,9 +98,9 @@ def verify_records(data_dir: Path, *, full: bool, token: CancelToken) -> VerifyR
     """The tamper check (``full``: every PDF rehashed too).
 
     The full check reads and hashes every PDF (about half a minute for 100,000
-    worksheets), so it runs in a separate process: the window's process keeps its
-    interpreter to itself and typing does not wait for it. Cancelling ends that process
-    (it only reads).
+    worksheets), so it runs in a separate process at a lower priority: the window's
+    process keeps its interpreter to itself, and typing does not wait for it or for a
+    processor it keeps busy. Cancelling ends that process (it only reads).
     """
     if full:
         return _in_process_of_its_own(_verify_full, data_dir, token)
@@ -104,9 +112,24 @@ def _verify_full(data_dir: Path) -> VerifyReport:
         return store.verify(check_pdfs=True)
 
 
+def _step_back() -> None:
+    """This process (a background check) gives way to the window's: on a two-core desk
+    computer the technician's typing must win the processor whenever both want it. A
+    platform that refuses leaves the priority as it was; the check still runs."""
+    with contextlib.suppress(OSError, AttributeError):
+        if sys.platform == "win32":
+            import ctypes
+
+            kernel32 = ctypes.windll.kernel32
+            kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), _BELOW_NORMAL_PRIORITY_CLASS)
+        else:
+            os.nice(BACKGROUND_NICENESS)
+
+
 def _child(
     work: Callable[[Path], T], data_dir: Path, answers: multiprocessing.queues.Queue[Any]
 ) -> None:  # in the child process
+    _step_back()
     try:
         answers.put(("ok", work(data_dir)))
     except RecordStoreError as error:

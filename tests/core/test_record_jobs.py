@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import time
 from pathlib import Path
@@ -74,6 +76,17 @@ def test_the_full_check_runs_in_its_own_process_and_can_be_cancelled(tmp_path: P
     assert time.monotonic() - started < 10
     report = verify_records(tmp_path, full=True, token=CancelToken())
     assert report.ok and report.pdfs_checked and report.checked == 50
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX niceness")
+def test_the_full_check_gives_way_to_the_window(tmp_path: Path) -> None:
+    from core.record_jobs import BACKGROUND_NICENESS, _in_process_of_its_own
+    from tests.core.record_jobs_child import niceness
+
+    mine = os.nice(0)
+    theirs = _in_process_of_its_own(niceness, tmp_path, CancelToken())
+    assert theirs == min(mine + BACKGROUND_NICENESS, 19)
+    assert os.nice(0) == mine  # the window's own priority is untouched
 
 
 def test_a_changed_pdf_is_found_by_the_full_check_in_its_process(tmp_path: Path) -> None:

@@ -1,0 +1,11 @@
+"""Work for ``core.record_jobs``' own process, importable there (a test module is not)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def niceness(_data_dir: Path) -> int:
+    """The process's POSIX niceness, as the work sees it."""
+    return os.nice(0)
