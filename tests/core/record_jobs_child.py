@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from core.records.verify import Progress
 
-def niceness(_data_dir: Path) -> int:
+
+def niceness(_data_dir: Path, _progress: Progress) -> int:
     """The process's POSIX niceness, as the work sees it."""
     return os.nice(0)
