@@ -298,6 +298,7 @@ def test_only_a_window_someone_signed_in_to_watches_every_event(
     qtbot, site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
 
     from main import build_window
     from ui.window_lock import IdleLock
@@ -321,6 +322,8 @@ def test_only_a_window_someone_signed_in_to_watches_every_event(
     qtbot.keyClick(child(window, "diagnosis"), Qt.Key.Key_End)
     assert QEvent.Type.KeyPress in seen
     window.mark_saved()
+    # Before the original filter method is put back: nothing may call this one after.
+    QApplication.instance().removeEventFilter(window.features.idle_lock)
 
 
 def test_the_idle_time_is_a_setting_and_the_variable_wins(
