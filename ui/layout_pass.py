@@ -18,6 +18,7 @@ next paint is of the final layout. What ends up on screen is the same.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -43,7 +44,8 @@ def one_layout_pass(root: QWidget) -> Iterator[None]:
         # it), so a parent sees its children's new sizes; an up-to-date layout returns
         # at once; a hidden one waits until it is shown, as before.
         for widget, layout in reversed(held):
-            layout.setEnabled(True)
-            if widget.isVisible():
-                layout.activate()
+            with contextlib.suppress(RuntimeError):  # deleted in the block: nothing to do
+                layout.setEnabled(True)
+                if widget.isVisible():
+                    layout.activate()
         QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)

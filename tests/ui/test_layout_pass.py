@@ -56,3 +56,31 @@ def test_a_key_that_hides_or_shows_the_vial_rows_paints_the_final_layout(qtbot, 
         first = [where(window, name) for name in ("wasteReason", "preparedBy", "verifiedBy")]
         qtbot.wait(50)
         assert [where(window, n) for n in ("wasteReason", "preparedBy", "verifiedBy")] == first
+
+
+def test_a_pass_inside_a_pass_and_a_widget_deleted_in_it_end_laid_out(qtbot) -> None:
+    from shiboken6 import Shiboken
+
+    page = QWidget()
+    qtbot.addWidget(page)
+    column = QVBoxLayout(page)
+    box = QWidget()
+    QVBoxLayout(box).addWidget(QLabel("in a box"))
+    row, below = QLabel("row"), QLabel("below")
+    for widget in (box, row, below):
+        column.addWidget(widget)
+    column.addStretch(1)
+    row.hide()
+    page.resize(300, 400)
+    page.show()
+    qtbot.waitExposed(page)
+    before = below.geometry()
+
+    with one_layout_pass(page):
+        with one_layout_pass(page):
+            row.show()
+        Shiboken.delete(box)  # its layout was held by the outer pass
+    moved = below.geometry()
+    assert moved != before  # the row above it is shown, the box gone
+    qtbot.wait(20)
+    assert below.geometry() == moved
