@@ -27,26 +27,20 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import (
-    QApplication,
-    QHBoxLayout,
-    QLabel,
-    QProgressBar,
-    QPushButton,
-    QWidget,
-)
-
 from core.record_jobs import verify_records
 from core.records import RecordStore
-from ui.background import BackgroundWork
-from ui.screenshot import example_window
-from ui.serial_paint import paint_serially
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication, QWidget
+
+# Qt and the window are imported where they are used, not here: the check's own process
+# starts by importing this file (``multiprocessing``'s spawn), and the app's own starting
+# file (main.py) gives that process no Qt to load either.
 
 BUDGET_MS = 16.0
 
@@ -77,6 +71,10 @@ def build_store(data_dir: Path, count: int, pdf_bytes: int) -> None:
 
 
 def type_keys(app: QApplication, window: QWidget, keys: int) -> list[float]:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QWidget
+
     field = window.findChild(QWidget, "amountAdministered")
     assert field is not None
     timings = []
@@ -122,6 +120,19 @@ def main() -> int:
     start = time.perf_counter()
     build_store(args.store, args.count, args.pdf_bytes)
     print(f"store of {args.count:,} records ready in {time.perf_counter() - start:.1f} s")
+
+    from PySide6.QtWidgets import (
+        QApplication,
+        QHBoxLayout,
+        QLabel,
+        QProgressBar,
+        QPushButton,
+        QWidget,
+    )
+
+    from ui.background import BackgroundWork
+    from ui.screenshot import example_window
+    from ui.serial_paint import paint_serially
 
     paint_serially()  # as the app does (ui.app.run)
     app = QApplication.instance() or QApplication(sys.argv[:1])
