@@ -25,6 +25,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ui.screenshot import example_window
+from ui.serial_paint import paint_serially
 
 BUDGET_MS = 16.0
 
@@ -33,6 +34,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keys", type=int, default=400)
     args = parser.parse_args()
+    paint_serially()  # as the app does (ui.app.run)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with example_window() as window:
         field = window.findChild(QWidget, "amountAdministered")

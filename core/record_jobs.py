@@ -11,11 +11,16 @@ interrupts SQLite between steps (``Cancelled`` is raised); the store is left as 
 
 from __future__ import annotations
 
+import contextlib
+import math
 import multiprocessing
 import multiprocessing.queues
+import os
 import queue
 import sqlite3
+import sys
 import threading
+import time
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -24,6 +29,7 @@ from typing import Any, TypeVar
 
 from core.records import RecordStore, RecordStoreError, VerifyReport, to_csv
 from core.records.models import WorksheetRecordSummary
+from core.records.verify import Progress
 
 __all__ = [
     "CancelToken",
@@ -36,6 +42,14 @@ __all__ = [
 
 #: SQLite virtual-machine steps between looks at the cancel token.
 _STEPS_PER_CHECK = 20_000
+#: How much lower a check in its own process runs than the window (POSIX niceness, the
+#: ``nice`` command's default; Linux disk schedulers that weigh priorities follow it).
+BACKGROUND_NICENESS = 10
+#: Windows: ``SetPriorityClass``'s BELOW_NORMAL_PRIORITY_CLASS.
+_BELOW_NORMAL_PRIORITY_CLASS = 0x4000
+#: Seconds at least between two progress reports: the window redraws its bar for each,
+#: on the thread that also handles the typing.
+PROGRESS_INTERVAL_S = 0.1
 T = TypeVar("T")
 
 
@@ -44,10 +58,17 @@ class Cancelled(Exception):
 
 
 class CancelToken:
-    """Shared between the job and whoever may cancel it (any thread)."""
+    """Shared between the job and whoever may cancel it (any thread). A job that can
+    say how far it has come reports it through the token to ``progress``, if given."""
 
-    def __init__(self) -> None:
+    def __init__(self, progress: Progress | None = None) -> None:
         self._event = threading.Event()
+        self._progress = progress
+
+    def report(self, done: int, total: int) -> None:
+        """``done`` of ``total`` (records, say); called on the job's thread."""
+        if self._progress is not None:
+            self._progress(done, total)
 
     def cancel(self) -> None:
         self._event.set()
@@ -59,6 +80,22 @@ class CancelToken:
     def check(self) -> None:
         if self.cancelled:
             raise Cancelled
+
+
+class Throttled:
+    """Passes a progress report on at most every ``PROGRESS_INTERVAL_S`` (the first at
+    once); the ones between are dropped, the next one says more anyway."""
+
+    def __init__(self, report: Progress, clock: Callable[[], float] = time.monotonic) -> None:
+        self._report = report
+        self._clock = clock
+        self._last = -math.inf
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self._clock()
+        if now - self._last >= PROGRESS_INTERVAL_S:
+            self._last = now
+            self._report(done, total)
 
 
 @contextmanager
@@ -90,25 +127,45 @@ def verify_records(data_dir: Path, *, full: bool, token: CancelToken) -> VerifyR
     """The tamper check (``full``: every PDF rehashed too).
 
     The full check reads and hashes every PDF (about half a minute for 100,000
-    worksheets), so it runs in a separate process: the window's process keeps its
-    interpreter to itself and typing does not wait for it. Cancelling ends that process
-    (it only reads).
+    worksheets), so it runs in a separate process at a lower priority: the window's
+    process keeps its interpreter to itself, and typing does not wait for it or for a
+    processor it keeps busy. Cancelling ends that process (it only reads). Either check
+    reports how many records it has checked through ``token`` (``Throttled``).
     """
     if full:
         return _in_process_of_its_own(_verify_full, data_dir, token)
-    return _run(data_dir, token, lambda store: store.verify(check_pdfs=False))
+    progress = Throttled(token.report)
+    return _run(data_dir, token, lambda store: store.verify(check_pdfs=False, progress=progress))
 
 
-def _verify_full(data_dir: Path) -> VerifyReport:
+def _verify_full(data_dir: Path, progress: Progress) -> VerifyReport:
     with RecordStore.open(data_dir) as store:
-        return store.verify(check_pdfs=True)
+        return store.verify(check_pdfs=True, progress=progress)
+
+
+def _step_back() -> None:
+    """This process (a background check) gives way to the window's: on a two-core desk
+    computer the technician's typing must win the processor whenever both want it. A
+    platform that refuses leaves the priority as it was; the check still runs."""
+    with contextlib.suppress(OSError, AttributeError):
+        if sys.platform == "win32":
+            import ctypes
+
+            kernel32 = ctypes.windll.kernel32
+            kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), _BELOW_NORMAL_PRIORITY_CLASS)
+        else:
+            os.nice(BACKGROUND_NICENESS)
 
 
 def _child(
-    work: Callable[[Path], T], data_dir: Path, answers: multiprocessing.queues.Queue[Any]
+    work: Callable[[Path, Progress], T],
+    data_dir: Path,
+    answers: multiprocessing.queues.Queue[Any],
 ) -> None:  # in the child process
+    _step_back()
+    progress = Throttled(lambda done, total: answers.put(("progress", (done, total))))
     try:
-        answers.put(("ok", work(data_dir)))
+        answers.put(("ok", work(data_dir, progress)))
     except RecordStoreError as error:
         answers.put(("error", str(error)))
     except sqlite3.Error as error:
@@ -117,9 +174,12 @@ def _child(
         answers.put(("error", f"{type(error).__name__}: {error}"))
 
 
-def _in_process_of_its_own(work: Callable[[Path], T], data_dir: Path, token: CancelToken) -> T:
-    """``work(data_dir)`` in a new process (a top-level function); its answer, or
-    ``RecordStoreError`` with its message; ``Cancelled`` (the process ended) on cancel."""
+def _in_process_of_its_own(
+    work: Callable[[Path, Progress], T], data_dir: Path, token: CancelToken
+) -> T:
+    """``work(data_dir, progress)`` in a new process (a top-level function); its answer,
+    or ``RecordStoreError`` with its message; ``Cancelled`` (the process ended) on
+    cancel. What it reports to ``progress`` is passed on to ``token.report``."""
     token.check()
     context = multiprocessing.get_context("spawn")
     answers: multiprocessing.queues.Queue[Any] = context.Queue()
@@ -135,6 +195,9 @@ def _in_process_of_its_own(work: Callable[[Path], T], data_dir: Path, token: Can
             except queue.Empty:
                 if not child.is_alive() and answers.empty():
                     raise RecordStoreError("the check stopped unexpectedly") from None
+                continue
+            if kind == "progress":
+                token.report(*value)
                 continue
             if kind == "ok":
                 return typing.cast(T, value)

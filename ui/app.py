@@ -15,11 +15,13 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from ui import settings as prefs
+from ui.serial_paint import paint_serially
 
 BACKUP_DELAY_MS = 5000
 
 
 def run(argv: list[str], data_dir: str | None = None) -> int:
+    paint_serially()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv)
     app.setOrganizationName(prefs.ORGANIZATION)

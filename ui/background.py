@@ -3,8 +3,10 @@
 ``BackgroundWork.start(work, success, failure)`` runs ``work(token)`` on a worker thread
 (``core.record_jobs`` functions, typically) and calls ``success(value)`` or
 ``failure(message)`` back on the GUI thread; never call a widget inside ``work``. While
-it runs, the progress bar shows that something is happening and the Cancel button
-cancels it (``core.record_jobs.Cancelled``: neither callback runs; the bar says so).
+it runs, the progress bar shows that something is happening, or how far it has come
+once the job says (``token.report(done, total)``, at most ten times a second:
+``core.record_jobs.Throttled``), and the Cancel button cancels it
+(``core.record_jobs.Cancelled``: neither callback runs; the bar says so).
 A newer job of the same ``kind`` replaces an older one, whose answer is then ignored
 (a search typed on supersedes the one before).
 """
@@ -28,16 +30,24 @@ class _Answer(QObject):
     """Lives on the GUI thread; a signal emitted from the worker is queued to it."""
 
     done = Signal(object, object, object)  # job, value, error
+    progress = Signal(object, int, int)  # job, done, total
 
 
 class _Job:
     def __init__(self, kind: str, label: str, success: Callable[[Any], None],
-                 failure: Callable[[str], None]) -> None:  # fmt: skip
+                 failure: Callable[[str], None], answer: _Answer) -> None:  # fmt: skip
         self.kind = kind
         self.label = label
         self.success = success
         self.failure = failure
-        self.token = CancelToken()
+        self.done = self.total = 0  # how far it has come, once it says
+        self._answer = answer
+        self.token = CancelToken(progress=self._report)
+
+    def _report(self, done: int, total: int) -> None:  # on the worker thread
+        # RuntimeError: the window that asked is gone; nobody is watching the bar.
+        with contextlib.suppress(RuntimeError):
+            self._answer.progress.emit(self, done, total)
 
 
 class BackgroundWork(QObject):
@@ -52,6 +62,7 @@ class BackgroundWork(QObject):
         self._running: dict[str, _Job] = {}
         self._answer = _Answer(self)
         self._answer.done.connect(self._finish)
+        self._answer.progress.connect(self._progressed)
         self._threads: list[threading.Thread] = []
         cancel.clicked.connect(self.cancel)
         self._show()
@@ -72,7 +83,7 @@ class BackgroundWork(QObject):
         old = self._running.get(kind)
         if old is not None:
             old.token.cancel()
-        job = _Job(kind, label, success, failure)
+        job = _Job(kind, label, success, failure, self._answer)
         self._running[kind] = job
         thread = threading.Thread(
             target=self._run, args=(job, work), name=f"unitcalc-{kind}", daemon=True
@@ -107,6 +118,11 @@ class BackgroundWork(QObject):
         if not self._running:
             self.idle.emit()
 
+    def _progressed(self, job: _Job, done: int, total: int) -> None:  # GUI thread
+        if self._running.get(job.kind) is job and not job.token.cancelled:
+            job.done, job.total = done, total
+            self._show()
+
     def cancel(self) -> None:
         for job in self._running.values():
             job.token.cancel()
@@ -121,5 +137,10 @@ class BackgroundWork(QObject):
         self.progress.setVisible(busy)
         self.cancel_button.setVisible(busy)
         if busy:
-            self.progress.setRange(0, 0)  # a moving bar: the store cannot say how far it is
-            self.note.setText(" · ".join(job.label for job in self._running.values()))
+            jobs = list(self._running.values())
+            if len(jobs) == 1 and jobs[0].total > 0:
+                self.progress.setRange(0, jobs[0].total)
+                self.progress.setValue(jobs[0].done)
+            else:
+                self.progress.setRange(0, 0)  # a moving bar until the job says how far
+            self.note.setText(" · ".join(job.label for job in jobs))

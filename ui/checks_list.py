@@ -9,6 +9,7 @@ given).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from core.calculation_models import CalculationResult
     from core.denial_checks import Check
     from core.documentation import Documentation
+    from core.reference import CrosswalkSource
 
 SYMBOLS = {"pass": "\N{CHECK MARK}", "warn": "!", "fail": "\N{MULTIPLICATION X}"}
 COLOURS = {"pass": "#1b5e20", "warn": "#7a4a00", "fail": "#b00020"}
@@ -36,6 +38,9 @@ class ChecksList(QGroupBox):
         super().__init__("Denial-risk check")
         self.setObjectName("checksList")
         self.data_dir = data_dir
+        #: The CMS crosswalk the window holds open, if any (``CmsSupport.crosswalk``);
+        #: without one, each check opens the data directory's.
+        self.crosswalk: Callable[[], CrosswalkSource | None] = lambda: None
         self.checks: tuple[Check, ...] = ()
         self.list = QListWidget()
         self.list.setObjectName("checks")
@@ -67,7 +72,12 @@ class ChecksList(QGroupBox):
         day = doc.administered_at.date() if doc.administered_at else date.today()
         try:
             reviewed, checks = review_claim(
-                result, doc, route=doc.route, data_dir=self.data_dir, service_date=day
+                result,
+                doc,
+                route=doc.route,
+                data_dir=self.data_dir,
+                service_date=day,
+                crosswalk=self.crosswalk(),
             )
         except InputError as error:
             self._show(())

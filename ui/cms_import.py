@@ -145,6 +145,15 @@ class CmsSupport(QObject):
             tip = "CMS crosswalk NDCs:\n" + "\n".join(lines) if lines else ""
             self._products.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
 
+    def crosswalk(self) -> ReferenceData | None:
+        """The CMS store this window holds open, for the other checks of the dose on
+        screen (the denial-risk check, on every keystroke); ``None`` when none is open,
+        and they open the data directory's themselves, as without this window."""
+        from core.reference import NO_REFERENCE_DATA
+
+        reference = self._reference
+        return None if reference is None or reference is NO_REFERENCE_DATA else reference
+
     def close(self) -> None:
         if self._reference is not None:
             self._reference.close()

@@ -129,6 +129,7 @@ def install_features(window: FeatureWindow) -> Features:
     main = _main_window(window)
     product = window.dose.product
     cms = install_cms(main, window.data_dir, window.docs.ndc, binding.push_dose, product)
+    checks.crosswalk = cms.crosswalk  # its open store, not one opened per keystroke
 
     def show_dollars() -> None:
         if session.result is not None:

@@ -19,9 +19,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
+from ui.layout_pass import one_layout_pass
 from ui.style import set_role
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from core.documentation import Documentation
     from core.dose_input import DoseForm
     from core.session import DoseSession
@@ -138,6 +141,18 @@ class SessionBinding(QObject):
     # -- out -----------------------------------------------------------------------------
 
     def redraw(self) -> None:
+        # One layout pass for all the rows and labels this shows and hides, not one each.
+        with one_layout_pass(self._page()):
+            self._redraw()
+
+    def _page(self) -> QWidget:
+        """The widget holding every panel (the window's page), for the layout pass."""
+        page: QWidget = self.dose
+        while (parent := page.parentWidget()) is not None and not parent.isWindow():
+            page = parent
+        return page
+
+    def _redraw(self) -> None:
         session = self.session
         self._show_field_errors(session.errors)
         if session.result is None:

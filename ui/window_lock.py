@@ -92,9 +92,7 @@ class IdleLock(QObject):
         self.timer.setInterval(CHECK_MS)
         self.timer.timeout.connect(self.check)
         signing.signed_in.connect(self._first_signer)
-        app = QApplication.instance()
-        assert app is not None
-        app.installEventFilter(self)
+        self._watching = False
 
     def sign_in(self, account: Account) -> None:
         """``account`` is now the signed-in person of this window."""
@@ -107,8 +105,19 @@ class IdleLock(QObject):
             self.session = Session(
                 accounts, account, idle_seconds=idle_seconds(minutes), clock=self.clock
             )
+        self._watch_input()
         self.timer.start()
         self.window.statusBar().showMessage(f"Signed in: {account.shown_name}.", 6000)
+
+    def _watch_input(self) -> None:
+        """From the first sign-in on, every key press and click anywhere counts as
+        activity. Not before: the filter sees every event of every widget (hundreds a
+        keystroke), which a window nobody signed in to need not pay for."""
+        if not self._watching:
+            app = QApplication.instance()
+            assert app is not None
+            app.installEventFilter(self)
+            self._watching = True
 
     def _first_signer(self, account: Account) -> None:
         if self.session is None:

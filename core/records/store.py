@@ -49,7 +49,7 @@ from core.records.sqlite_file import (
     search_fold,
     unavailable,
 )
-from core.records.verify import verify_chain
+from core.records.verify import Progress, verify_chain
 from core.records.vials import first_vial_mismatch, insert_vials
 
 T = TypeVar("T")
@@ -619,7 +619,7 @@ class RecordStore(ConnectionOwner):
 
     # ---- tamper evidence
 
-    def _verify(self, check_pdfs: bool) -> VerifyReport:
+    def _verify(self, check_pdfs: bool, progress: Progress | None) -> VerifyReport:
         conn = self._conn
         # The journal first: a record committed after this read cannot look missing.
         journal = read_journal(self.backup_plan) if self.url is None else None
@@ -627,7 +627,7 @@ class RecordStore(ConnectionOwner):
         # even if another process records a worksheet meanwhile.
         conn.execute("BEGIN")
         try:
-            report = verify_chain(conn, check_pdfs)
+            report = verify_chain(conn, check_pdfs, progress)
             # The vial rows are checked in the full audit: deriving them again reads
             # every record's JSON, about three times the chain check's time.
             if report.ok and check_pdfs and (edited := self._first_vial_mismatch()) is not None:
@@ -655,8 +655,9 @@ class RecordStore(ConnectionOwner):
         row = self._conn.execute(FIRST_VIAL_MISMATCH).fetchone()
         return None if row is None or row[0] is None else int(row[0])
 
-    def verify(self, *, check_pdfs: bool = False) -> VerifyReport:
-        """Check the hash chain; report the first broken record.
+    def verify(self, *, check_pdfs: bool = False, progress: Progress | None = None) -> VerifyReport:
+        """Check the hash chain; report the first broken record (``progress(checked,
+        total)`` hears how far it has come, every thousand records).
 
         In id order, for every record: ids are contiguous from 1 (a deleted
         row leaves a gap), ``prev_hash`` equals the previous record's chain
@@ -683,7 +684,7 @@ class RecordStore(ConnectionOwner):
         ``head_hash`` of a passing verify (audit log, printout, e-mail); a
         rewritten history will no longer reach it.
         """
-        report = self._read(lambda: self._verify(check_pdfs))
+        report = self._read(lambda: self._verify(check_pdfs, progress))
         if report.ok:
             log.info("verify ok: %d records", report.checked)
         else:

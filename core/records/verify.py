@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from core.records.models import VerifyReport, format_worksheet_id
@@ -16,12 +16,21 @@ _PREV = HASHED_COLUMNS.index("prev_hash")
 _HASH = len(HASHED_COLUMNS)
 _PDF = _HASH + 1
 
+#: ``progress(checked, total)``: how far a check has come, in records.
+Progress = Callable[[int, int], None]
+#: Records between two progress reports (about 15 a second for a full check).
+PROGRESS_EVERY = 1000
 
-def verify_chain(conn: sqlite3.Connection, check_pdfs: bool) -> VerifyReport:
+
+def verify_chain(
+    conn: sqlite3.Connection, check_pdfs: bool, progress: Progress | None = None
+) -> VerifyReport:
     """Check every record in id order; see ``RecordStore.verify`` for what and why.
 
     Runs inside the caller's read transaction (one snapshot). Rows are
     streamed from a cursor, so memory stays flat for any number of records.
+    ``progress`` hears every ``PROGRESS_EVERY`` records how many of the chain head's
+    count are checked.
     """
     head = conn.execute("SELECT count, last_hash FROM chain_head WHERE singleton = 1").fetchone()
     if head is None:
@@ -39,17 +48,23 @@ def verify_chain(conn: sqlite3.Connection, check_pdfs: bool) -> VerifyReport:
     # already steps through the rows.
     cursor = conn.stream(sql) if hasattr(conn, "stream") else conn.execute(sql)
     try:
-        return _check_rows(cursor, head_count, head_hash, check_pdfs)
+        return _check_rows(cursor, head_count, head_hash, check_pdfs, progress)
     finally:
         cursor.close()  # a server-side cursor holds the server's resources until closed
 
 
 def _check_rows(
-    cursor: Iterable[Any], head_count: int, head_hash: str, check_pdfs: bool
+    cursor: Iterable[Any],
+    head_count: int,
+    head_hash: str,
+    check_pdfs: bool,
+    progress: Progress | None,
 ) -> VerifyReport:
     expected_prev = GENESIS_HASH
     checked = 0
     for row in cursor:
+        if progress is not None and checked % PROGRESS_EVERY == 0:
+            progress(checked, head_count)
         record_id = row[0]
         wid = format_worksheet_id(record_id) if isinstance(record_id, int) else "?"
         if record_id != checked + 1:

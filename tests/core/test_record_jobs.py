@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import time
 from pathlib import Path
@@ -9,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from core.record_jobs import (
+    PROGRESS_INTERVAL_S,
     Cancelled,
     CancelToken,
+    Throttled,
     export_records,
     read_pdf,
     search_records,
@@ -53,9 +57,9 @@ def test_a_cancelled_quick_check_stops_and_changes_nothing(tmp_path: Path) -> No
     token = CancelToken()
     original = RecordStore.verify
 
-    def cancelled_meanwhile(store: RecordStore, *, check_pdfs: bool = False):  # type: ignore[no-untyped-def]
+    def cancelled_meanwhile(store: RecordStore, *, check_pdfs: bool = False, progress=None):  # type: ignore[no-untyped-def]
         token.cancel()  # cancelled while SQLite is working
-        return original(store, check_pdfs=check_pdfs)
+        return original(store, check_pdfs=check_pdfs, progress=progress)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(RecordStore, "verify", cancelled_meanwhile)
@@ -74,6 +78,40 @@ def test_the_full_check_runs_in_its_own_process_and_can_be_cancelled(tmp_path: P
     assert time.monotonic() - started < 10
     report = verify_records(tmp_path, full=True, token=CancelToken())
     assert report.ok and report.pdfs_checked and report.checked == 50
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX niceness")
+def test_the_full_check_gives_way_to_the_window(tmp_path: Path) -> None:
+    from core.record_jobs import BACKGROUND_NICENESS, _in_process_of_its_own
+    from tests.core.record_jobs_child import niceness
+
+    mine = os.nice(0)
+    theirs = _in_process_of_its_own(niceness, tmp_path, CancelToken())
+    assert theirs == min(mine + BACKGROUND_NICENESS, 19)
+    assert os.nice(0) == mine  # the window's own priority is untouched
+
+
+def test_both_checks_say_how_far_they_have_come(tmp_path: Path) -> None:
+    fill(tmp_path, 5)
+    for full in (False, True):
+        seen: list[tuple[int, int]] = []
+        token = CancelToken(progress=lambda *p, seen=seen: seen.append(p))
+        assert verify_records(tmp_path, full=full, token=token).ok
+        assert seen[:1] == [(0, 5)]  # the first report at once, through the process too
+
+
+def test_progress_is_passed_on_at_most_every_interval() -> None:
+    now = [0.0]
+    passed: list[tuple[int, int]] = []
+    report = Throttled(lambda *p: passed.append(p), clock=lambda: now[0])
+    report(0, 10)
+    report(1, 10)  # too soon: dropped
+    now[0] = PROGRESS_INTERVAL_S / 2
+    report(2, 10)
+    now[0] = PROGRESS_INTERVAL_S
+    report(3, 10)
+    report(4, 10)
+    assert passed == [(0, 10), (3, 10)]
 
 
 def test_a_changed_pdf_is_found_by_the_full_check_in_its_process(tmp_path: Path) -> None:

@@ -412,6 +412,20 @@ def test_verify_passes_on_empty_and_full_store(store: RecordStore) -> None:
     assert full.ok and full.pdfs_checked and full.head_hash == report.head_hash
 
 
+def test_verify_says_how_far_it_has_come(
+    store: RecordStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import core.records.verify
+
+    monkeypatch.setattr(core.records.verify, "PROGRESS_EVERY", 2)
+    for _ in range(5):
+        add(store)
+    for check_pdfs in (False, True):
+        seen: list[tuple[int, int]] = []
+        assert store.verify(check_pdfs=check_pdfs, progress=lambda *p, seen=seen: seen.append(p)).ok
+        assert seen == [(0, 5), (2, 5), (4, 5)]
+
+
 def verify_after(tmp_path: Path, *statements: str, n: int = 5, check_pdfs: bool = False) -> Any:
     db = store_with(tmp_path, n)
     tamper(db, *statements)

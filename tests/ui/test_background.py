@@ -90,3 +90,41 @@ def test_a_failure_is_said_in_words(qtbot) -> None:
     work.start("export", "Exporting…", broken, lambda _v: None, failures.append)
     qtbot.waitUntil(lambda: not work.busy)
     assert failures == ["disk full"]
+
+
+def test_the_bar_says_how_far_the_job_has_come_once_it_knows(qtbot) -> None:
+    work, bar, _cancel, _note = parts(qtbot)
+    said = threading.Event()
+    release = threading.Event()
+    answers: list[object] = []
+
+    def job(token: CancelToken) -> str:
+        said.wait(5)
+        token.report(25, 100)
+        release.wait(5)
+        return "checked"
+
+    work.start("verify", "Checking every PDF…", job, answers.append, answers.append)
+    assert bar.maximum() == 0  # moving: nothing said yet
+    said.set()
+    qtbot.waitUntil(lambda: bar.maximum() == 100)
+    assert bar.value() == 25 and bar.isVisible()
+    release.set()
+    qtbot.waitUntil(lambda: not work.busy)
+    assert answers == ["checked"] and not bar.isVisible()
+
+
+def test_a_report_after_cancel_leaves_the_bar_alone(qtbot) -> None:
+    work, bar, cancel, _note = parts(qtbot)
+    cancelled = threading.Event()
+
+    def job(token: CancelToken) -> None:
+        cancelled.wait(5)
+        token.report(50, 100)
+        raise Cancelled
+
+    work.start("verify", "Checking every PDF…", job, print, print)
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    cancelled.set()
+    qtbot.waitUntil(lambda: not work.busy)
+    assert bar.maximum() == 0

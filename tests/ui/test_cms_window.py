@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QMenu, QProgressDialog
@@ -65,6 +66,35 @@ def test_crosswalk_ndcs_are_offered_for_the_code(qtbot, window, tmp_path: Path) 
     model = completer.model()
     offered = [model.index(row, 0).data() for row in range(model.rowCount())]
     assert offered[0] == "00944-2700-02 — Gammagard Liquid — Takeda — package 10 × 1"
+
+
+def test_the_denial_check_reads_the_open_cms_store_not_one_opened_per_keystroke(
+    qtbot, window, tmp_path: Path, monkeypatch
+) -> None:
+    import core.reference_data
+    from core.claim_review import review_claim
+
+    window.dose.code.setCurrentIndex(window.dose.code.findData("J1569"))
+    qtbot.keyClicks(window.dose.vial_size, "10")
+    qtbot.keyClicks(window.dose.dose_ordered, "1 g")
+    qtbot.keyClicks(window.dose.concentration, "10%")
+    qtbot.keyClicks(window.docs.ndc, "0944-2700-03")  # in the crosswalk, another package
+    _import(qtbot, window, tmp_path)
+    opened: list[object] = []
+    real = core.reference_data.open_reference
+    monkeypatch.setattr(
+        core.reference_data, "open_reference", lambda d: opened.append(d) or real(d)
+    )
+    qtbot.keyClicks(window.dose.administered, "10")
+    shown = window.features.checks.checks
+    assert shown and opened == []
+    monkeypatch.undo()
+    result, doc = window.session.result, window.session.worksheet_documentation()
+    day = doc.administered_at.date() if doc.administered_at else date.today()
+    _reviewed, own = review_claim(
+        result, doc, route=doc.route, data_dir=window.data_dir, service_date=day
+    )
+    assert shown == own  # the same checks as with a store opened for the purpose
 
 
 def test_products_show_their_crosswalk_ndcs(qtbot, window, tmp_path: Path) -> None:

@@ -294,6 +294,38 @@ def test_the_window_locks_when_idle_keeps_the_form_and_unlocks_with_the_pin(
     assert window.documentation().verified_at is not None
 
 
+def test_only_a_window_someone_signed_in_to_watches_every_event(
+    qtbot, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from main import build_window
+    from ui.window_lock import IdleLock
+
+    seen: list[QEvent.Type] = []
+    watch = IdleLock.eventFilter
+
+    def counted(lock: IdleLock, watched, event: QEvent) -> bool:  # type: ignore[no-untyped-def]
+        seen.append(event.type())
+        return watch(lock, watched, event)
+
+    monkeypatch.setattr(IdleLock, "eventFilter", counted)
+    window = build_window()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.ensure_engine()
+    type_into(qtbot, window, "notes", "typed before anyone signed in")
+    assert seen == []  # nobody to lock the window for: typing pays for no filter
+    signed_in_with_fake_clock(qtbot, window)
+    qtbot.keyClick(child(window, "diagnosis"), Qt.Key.Key_End)
+    assert QEvent.Type.KeyPress in seen
+    window.mark_saved()
+    # Before the original filter method is put back: nothing may call this one after.
+    QApplication.instance().removeEventFilter(window.features.idle_lock)
+
+
 def test_the_idle_time_is_a_setting_and_the_variable_wins(
     qtbot, window, site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
