@@ -9,6 +9,27 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
+
+def run_probe(code: str, data_dir: Path) -> list[str]:
+    """Run ``code`` in a fresh Python offscreen, on its own data directory; its lines."""
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "UNITCALC_DATA_DIR": str(data_dir),
+        "XDG_CONFIG_HOME": str(data_dir / "config"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()
+
+
 PROBE = """
 import sys
 from PySide6.QtWidgets import QApplication
@@ -26,22 +47,7 @@ window.close()
 
 
 def test_reportlab_and_the_records_database_load_only_when_first_needed(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "UNITCALC_DATA_DIR": str(tmp_path),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "none"
+    assert run_probe(PROBE, tmp_path)[-1] == "none"
 
 
 BEFORE_PAINT = """
@@ -55,17 +61,7 @@ print('pydantic' in sys.modules)
 
 
 def test_the_window_is_built_without_the_engine(tmp_path: Path) -> None:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "UNITCALC_DATA_DIR": str(tmp_path)}
-    done = subprocess.run(
-        [sys.executable, "-c", BEFORE_PAINT],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "False"
+    assert run_probe(BEFORE_PAINT, tmp_path)[-1] == "False"
 
 
 FIRST_ANSWER = """
@@ -89,19 +85,4 @@ window.close()
 
 
 def test_the_first_answer_needs_no_pydantic_and_the_checks_follow(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "UNITCALC_DATA_DIR": str(tmp_path),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", FIRST_ANSWER],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-2:] == ["3 False", "True True"]
+    assert run_probe(FIRST_ANSWER, tmp_path)[-2:] == ["3 False", "True True"]
