@@ -18,10 +18,9 @@ from core.authorizations import AuthorizationState, authorization_warnings
 from core.calculation import ROUTE_MODIFIERS, apply_route_modifiers
 from core.calculation_models import BillingWarning, CalculationResult
 from core.catalog import BillingCode, PayerProfile
-from core.documentation import Documentation
+from core.documentation import Documentation, undocumented
 from core.errors import InputError
 from core.icd10 import diagnosis_codes, is_covered
-from core.necessity import missing_items
 from core.reference import NO_REFERENCE, CrosswalkSource
 
 CheckState = Literal["pass", "warn", "fail"]
@@ -109,16 +108,7 @@ def _ids(result: CalculationResult) -> dict[str, BillingWarning]:
 def _necessity(result: CalculationResult, doc: Documentation, payer: PayerProfile) -> Check:
     # The diagnosis has its own check.
     required = [item for item in payer.necessity_required if item != "diagnosis"]
-    missing = missing_items(
-        required,
-        diagnosis=doc.diagnosis,
-        indication=doc.indication,
-        labs=doc.labs,
-        prior_treatments=doc.prior_treatments,
-        rationale=doc.rationale,
-        weight_kg=result.weight_kg,
-        weighed_on=doc.weighed_on,
-    )
+    missing = undocumented(required, doc, result.weight_kg)
     if missing:
         return Check(
             id="medical-necessity",

@@ -7,7 +7,9 @@ for the chart (a draft preview may be made without them).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import TypeGuard
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -374,13 +376,21 @@ def necessity_missing(doc: Documentation, result: CalculationResult) -> list[str
 
     payers = default_payers()
     payer = next((p for p in payers.payers if p.id == result.payer), payers.default)
+    return undocumented(payer.necessity_required, doc, result.weight_kg)
+
+
+def undocumented(
+    required: Iterable[str], doc: Documentation, weight_kg: Decimal | None
+) -> list[str]:
+    """Which of the ``required`` medical-necessity items ``doc`` does not document (the
+    weight is the one the dose was calculated with)."""
     return missing_items(
-        payer.necessity_required,
+        required,
         diagnosis=doc.diagnosis,
         indication=doc.indication,
         labs=doc.labs,
         prior_treatments=doc.prior_treatments,
         rationale=doc.rationale,
-        weight_kg=result.weight_kg,
+        weight_kg=weight_kg,
         weighed_on=doc.weighed_on,
     )

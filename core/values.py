@@ -259,10 +259,11 @@ def _read_value(cls: type[V], data: object, loc: Loc) -> V:
         return data
     if not isinstance(data, Mapping):
         raise ValueProblem(loc, f"Input should be a valid dictionary or instance of {cls.__name__}")
-    aliases = cls.json_aliases  # an old key is read as today's, unless both are given
-    if aliases:
+    aliases = cls.json_aliases
+    if aliases:  # an old key names today's field, unless today's key is given too
         data = {
-            (aliases.get(k, k) if aliases.get(k) not in data else k): v for k, v in data.items()
+            (aliases[key] if key in aliases and aliases[key] not in data else key): value
+            for key, value in data.items()
         }
     if cls not in _hints:
         _hints[cls] = typing.get_type_hints(cls)
