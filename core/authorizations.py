@@ -21,7 +21,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
-from typing import Annotated, Any, Literal, Self
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
@@ -31,6 +31,9 @@ from core.calculation_models import BillingWarning, CalculationResult
 from core.data_dir import ensure_private_dir
 from core.database import database_errors
 from core.errors import InputError
+
+if TYPE_CHECKING:
+    from core.site import Site
 
 DB_FILENAME = "authorizations.sqlite3"
 #: Decimals serialise to JSON as strings in plain notation ("20", "0.5").
@@ -305,17 +308,17 @@ def authorization_warnings(
     return found
 
 
-def state_for(data_dir: Path, number: str, *, replaces: str | None = None) -> AuthorizationState:
-    """The authorization ``number`` as recorded in ``data_dir``, with what earlier
+def state_for(site: Site, number: str, *, replaces: str | None = None) -> AuthorizationState:
+    """The authorization ``number`` as recorded for ``site``, with what earlier
     worksheets used (the worksheet ``replaces`` corrects is left out)."""
-    with AuthorizationStore.open(data_dir) as store:
+    with site.open_authorizations() as store:
         auth = store.get(number)
         used = store.used(number, excluding=replaces) if auth else Decimal(0)
     return AuthorizationState(number=number.strip(), authorization=auth, used=used)
 
 
 def record_worksheet_use(
-    data_dir: Path,
+    site: Site,
     result: CalculationResult,
     *,
     number: str,
@@ -324,7 +327,7 @@ def record_worksheet_use(
 ) -> None:
     """After a worksheet is recorded: count it against its authorization, and end the use
     of the worksheet it corrects."""
-    with AuthorizationStore.open(data_dir) as store:
+    with site.open_authorizations() as store:
         auth = store.get(number) if number.strip() else None
         if auth is not None:
             amount = (

@@ -1,21 +1,23 @@
 """One call for the command line and the window: a calculation reviewed as the claim
 goes out, with its denial-risk checks.
 
-It reads the prior authorization from the data directory (only when a number is given)
-and the catalog and payer profiles, then applies ``core.denial_checks``.
+It reads the prior authorization from the site (only when a number is given) and the
+site's catalog and payer profiles, then applies ``core.denial_checks``.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import date
+from typing import TYPE_CHECKING
 
 from core.calculation_models import CalculationResult
-from core.catalog import Catalog, PayerList, default_catalog, default_payers
 from core.denial_checks import Check, denial_checks, review
 from core.documentation import Documentation
 from core.records.models import format_worksheet_id
 from core.reference import CrosswalkSource
+
+if TYPE_CHECKING:
+    from core.site import Site
 
 
 def review_claim(
@@ -23,48 +25,26 @@ def review_claim(
     doc: Documentation,
     *,
     route: str,
-    data_dir: str | os.PathLike[str] | None,
+    site: Site,
     service_date: date,
-    catalog: Catalog | None = None,
-    payers: PayerList | None = None,
     crosswalk: CrosswalkSource | None = None,
 ) -> tuple[CalculationResult, tuple[Check, ...]]:
-    """``(reviewed result, checks)`` for one dose and its documentation.
+    """``(reviewed result, checks)`` for one dose and its documentation, by the site's
+    catalog and payers.
 
-    Without a ``crosswalk``, the one imported into the data directory (if any) checks
-    the NDC against the code.
+    Without a ``crosswalk``, the one imported into the site (if any) checks the NDC
+    against the code.
     """
     from core.authorizations import state_for
-    from core.data_dir import resolve_data_dir
 
-    if crosswalk is None:
-        from core.data_dir import locate_data_dir
-        from core.reference_data import open_reference
-
-        reference = open_reference(locate_data_dir(data_dir))
-        try:
-            return review_claim(
-                result,
-                doc,
-                route=route,
-                data_dir=data_dir,
-                service_date=service_date,
-                catalog=catalog,
-                payers=payers,
-                crosswalk=reference,
-            )
-        finally:
-            reference.close()
-
-    catalog = catalog or default_catalog()
-    payers = payers or default_payers()
-    code = catalog.code(result.code)
-    payer = payers.get(result.payer)
+    crosswalk = site.reference() if crosswalk is None else crosswalk
+    code = site.catalog.code(result.code)
+    payer = site.payers.get(result.payer)
     authorization = None
     number = doc.prior_authorization.strip()
     if number:
         replaces = format_worksheet_id(doc.replaces) if doc.replaces else None
-        authorization = state_for(resolve_data_dir(data_dir), number, replaces=replaces)
+        authorization = state_for(site, number, replaces=replaces)
     reviewed = review(
         result,
         code=code,
@@ -91,36 +71,24 @@ def as_billed(
     doc: Documentation,
     *,
     route: str,
-    data_dir: str | os.PathLike[str] | None,
+    site: Site,
     service_date: date,
-    catalog: Catalog | None = None,
 ) -> tuple[CalculationResult, tuple[Check, ...]]:
     """The claim as it goes out, the one way the command line and the window make it:
     priced for the service date from the CMS files (or the payer's fee schedule) imported
-    into the data directory, then reviewed (route modifiers, warnings) with its
-    denial-risk checks. The reference data is opened once for both."""
-    from core.data_dir import locate_data_dir
+    into the site, then reviewed (route modifiers, warnings) with its denial-risk checks.
+    The site's reference data (held open) answers both."""
     from core.pricing import price_result
-    from core.reference_data import open_reference
 
-    reference = open_reference(locate_data_dir(data_dir))
-    try:
-        priced = price_result(result, reference, service_date)
-        return review_claim(
-            priced,
-            doc,
-            route=route,
-            data_dir=data_dir,
-            service_date=service_date,
-            catalog=catalog,
-            crosswalk=reference,
-        )
-    finally:
-        reference.close()
+    reference = site.reference()
+    priced = price_result(result, reference, service_date)
+    return review_claim(
+        priced, doc, route=route, site=site, service_date=service_date, crosswalk=reference
+    )
 
 
 def use_authorization(
-    data_dir: str | os.PathLike[str] | None,
+    site: Site,
     doc: Documentation,
     result: CalculationResult,
     worksheet_id: str,
@@ -128,13 +96,12 @@ def use_authorization(
     """After ``worksheet_id`` is recorded: count it against its prior authorization, and
     stop counting the worksheet it corrects. Nothing to do without either."""
     from core.authorizations import record_worksheet_use
-    from core.data_dir import resolve_data_dir
 
     replaces = format_worksheet_id(doc.replaces) if doc.replaces else None
     if not doc.prior_authorization.strip() and replaces is None:
         return
     record_worksheet_use(
-        resolve_data_dir(data_dir),
+        site,
         result,
         number=doc.prior_authorization,
         worksheet_id=worksheet_id,

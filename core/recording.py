@@ -8,23 +8,23 @@ always has its record and a record always has the exact bytes that were printed.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.calculation_models import CalculationResult
 from core.documentation import Documentation
 from core.dose_input import DoseForm
-from core.records import RecordStore, WorksheetRecord
+from core.records import WorksheetRecord
 
 if TYPE_CHECKING:
     from core.accounts.models import Signature
+    from core.site import Site
 
 #: Builds the PDF for a reserved worksheet ID (and the ID number it replaces, if any).
 BuildPdf = Callable[[str, int | None], bytes]
 
 
 def record_worksheet(
-    data_dir: Path,
+    site: Site,
     dose: DoseForm,
     documentation: Documentation,
     result: CalculationResult,
@@ -52,7 +52,7 @@ def record_worksheet(
         return made[-1]
 
     administered_at = documentation.administered_at
-    with RecordStore.open(data_dir) as store:
+    with site.open_records() as store:
         record = store.add(
             code=result.code,
             mrn=documentation.mrn,

@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.calculation_models import CalculationResult
@@ -35,6 +34,7 @@ if TYPE_CHECKING:
     from core.documentation import Documentation
     from core.recording import BuildPdf
     from core.records import WorksheetRecord
+    from core.site import Site
 
 __all__ = ["DIFFERENCE_WARNINGS", "CodeNote", "DoseSession", "SessionError", "field_sentence"]
 
@@ -277,7 +277,7 @@ class DoseSession:
 
     def record(
         self,
-        data_dir: Path,
+        site: Site,
         build: BuildPdf,
         *,
         facility: str | None = None,
@@ -302,7 +302,7 @@ class DoseSession:
         if self._recorded is not None and self._recorded[0] == key:
             return self._recorded[1], self._recorded[2]
         record, pdf = record_worksheet(
-            data_dir,
+            site,
             self.dose,
             doc,
             result or self.result,

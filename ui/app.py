@@ -8,14 +8,18 @@ the interpreter and only delayed the first paint (``bench/bench_startup.py``).
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
 from ui import settings as prefs
 from ui.serial_paint import paint_serially
+
+if TYPE_CHECKING:
+    from core.site import Site
 
 BACKUP_DELAY_MS = 5000
 
@@ -29,22 +33,27 @@ def run(argv: list[str], data_dir: str | None = None) -> int:
     app.setApplicationDisplayName("unitcalc")
     from core.data_dir import data_dir_problem
     from ui.main_window import build_main_window
+    from ui.site_database import window_site
 
-    usable, problem = data_dir_problem(data_dir)
+    settings = prefs.open_settings()
+    # The start-up read of the environment: the site is this process's one handle on it.
+    site = window_site(data_dir, settings, os.environ)
+    _usable, problem = data_dir_problem(site.data_dir)
     if problem is not None:  # the dialog's Qt classes are imported only then
         from ui.data_dir_problem import usable_data_dir
 
-        chosen = usable_data_dir(data_dir)  # asks for another while it cannot be used
+        chosen = usable_data_dir(site.data_dir)  # asks for another while it cannot be used
         if chosen is None:
             return 1
-        usable = chosen
-    window = build_main_window(usable)
-    window.show()
-    start_backup_soon(usable)
-    return app.exec()
+        site = window_site(chosen, settings, os.environ)
+    with site:
+        window = build_main_window(settings=settings, site=site)
+        window.show()
+        start_backup_soon(site)
+        return app.exec()
 
 
-def start_backup_soon(data_dir: Path) -> None:
+def start_backup_soon(site: Site) -> None:
     """Back the records up (if any are not yet) a few seconds after start, on a thread
     of its own: SQLite's online backup lets the window record meanwhile."""
     from PySide6.QtCore import QTimer
@@ -52,7 +61,7 @@ def start_backup_soon(data_dir: Path) -> None:
     def start() -> None:
         from core.records.store import backup_at_start
 
-        threading.Thread(target=backup_at_start, args=(data_dir,), daemon=True).start()
+        threading.Thread(target=backup_at_start, args=(site,), daemon=True).start()
 
     QTimer.singleShot(BACKUP_DELAY_MS, start)
 

@@ -8,7 +8,6 @@ given).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
     from core.denial_checks import Check
     from core.documentation import Documentation
     from core.reference import CrosswalkSource
+    from core.site import Site
 
 SYMBOLS = {"pass": "\N{CHECK MARK}", "warn": "!", "fail": "\N{MULTIPLICATION X}"}
 COLOURS = {"pass": "#1b5e20", "warn": "#7a4a00", "fail": "#b00020"}
@@ -34,12 +34,12 @@ class ChecksList(QGroupBox):
     #: The reason for printing despite the warnings was edited (it prints on the worksheet).
     edited = Signal()
 
-    def __init__(self, data_dir: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, site: Site) -> None:
         super().__init__("Denial-risk check")
         self.setObjectName("checksList")
-        self.data_dir = data_dir
-        #: The CMS crosswalk the window holds open, if any (``CmsSupport.crosswalk``);
-        #: without one, each check opens the data directory's.
+        self.site = site
+        #: The CMS crosswalk the window shows, if any (``CmsSupport.crosswalk``); without
+        #: one, the site's.
         self.crosswalk: Callable[[], CrosswalkSource | None] = lambda: None
         self.checks: tuple[Check, ...] = ()
         self.list = QListWidget()
@@ -75,7 +75,7 @@ class ChecksList(QGroupBox):
                 result,
                 doc,
                 route=doc.route,
-                data_dir=self.data_dir,
+                site=self.site,
                 service_date=day,
                 crosswalk=self.crosswalk(),
             )

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from core.calculation_models import CalculationResult
     from core.cms.importer import ImportReport
     from core.reference import ReferenceData
+    from core.site import Site
 
 NDC_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -38,17 +39,17 @@ class _ImportThread(QThread):
     progressed = Signal(int, int, str)
     done = Signal(object)
 
-    def __init__(self, paths: list[Path], data_dir: Path, parent: QObject) -> None:
+    def __init__(self, paths: list[Path], site: Site, parent: QObject) -> None:
         super().__init__(parent)
         self._paths = paths
-        self._data_dir = data_dir
+        self._site = site
 
     def run(self) -> None:
         from core.cms.importer import ImportReport, import_files
         from core.errors import InputError
 
         try:
-            report = import_files(self._paths, self._data_dir, None, self.progressed.emit)
+            report = import_files(self._paths, self._site, None, self.progressed.emit)
         except InputError as error:  # the reference database itself cannot be used
             report = ImportReport((), (error,))
         self.done.emit(report)
@@ -69,20 +70,20 @@ def report_text(report: ImportReport) -> str:
 
 
 class CmsSupport(QObject):
-    """Owns the open reference data of the window's data directory."""
+    """Shows the reference data the window's site holds open, and imports into it."""
 
     imported = Signal(str)
 
     def __init__(
         self,
         window: QMainWindow,
-        data_dir: Path,
+        site: Site,
         ndc_field: QWidget | None,
         product_picker: QComboBox | None = None,
     ) -> None:
         super().__init__(window)
         self._window = window
-        self._data_dir = data_dir
+        self._site = site
         self._reference: ReferenceData | None = None
         self._thread: _ImportThread | None = None
         self._ndc_model = QStandardItemModel(self)
@@ -106,14 +107,12 @@ class CmsSupport(QObject):
     def _open(self) -> None:
         from core.errors import InputError
         from core.reference import NO_REFERENCE_DATA
-        from core.reference_data import open_reference
         from core.terminal import printable
 
-        if self._reference is not None:
-            self._reference.close()
+        self._reference = None
         self._ndc_code = ""
-        try:
-            self._reference = open_reference(self._data_dir)
+        try:  # the site closes the reference data it held before
+            self._reference = self._site.refresh_reference()
         except InputError as error:
             self._reference = NO_REFERENCE_DATA
             self.status.setText(f"CMS files unavailable: {printable(str(error))}")
@@ -125,12 +124,11 @@ class CmsSupport(QObject):
     def _describe_products(self) -> None:
         """Each product in the picker tells, as its tooltip, the crosswalk's NDCs for it:
         labeler, drug name and package size."""
-        from core.catalog import default_catalog
         from core.pricing import ndc_label
 
         if self._products is None or self._reference is None:
             return
-        products = {p.name: p for p in default_catalog().products}
+        products = {p.name: p for p in self._site.catalog.products}
         today = date.today()
         for index in range(self._products.count()):
             product = products.get(self._products.itemData(index) or "")
@@ -155,9 +153,8 @@ class CmsSupport(QObject):
         return None if reference is None or reference is NO_REFERENCE_DATA else reference
 
     def close(self) -> None:
-        if self._reference is not None:
-            self._reference.close()
-            self._reference = None
+        """Stop showing the reference data (the site closes it, with itself)."""
+        self._reference = None
 
     def show_quarter(self, result: CalculationResult | None, day: date | None = None) -> None:
         from core.pricing import dollars
@@ -228,7 +225,7 @@ class CmsSupport(QObject):
         progress.setCancelButton(None)
         progress.setMinimumDuration(0)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
-        thread = _ImportThread(paths, self._data_dir, self)
+        thread = _ImportThread(paths, self._site, self)
 
         def step(done: int, total: int, name: str) -> None:
             progress.setMaximum(total)
@@ -266,14 +263,14 @@ def _file_menu(window: QMainWindow) -> QMenu | None:
 
 def install(
     window: QMainWindow,
-    data_dir: Path,
+    site: Site,
     ndc_field: QWidget | None,
     recalculate: Callable[[], None],
     product_picker: QComboBox | None = None,
 ) -> CmsSupport:
     """Add the import action to the File menu (before Quit) and the status bar label;
     ``recalculate`` runs after each import so the dose on screen gets the new prices."""
-    support = CmsSupport(window, data_dir, ndc_field, product_picker)
+    support = CmsSupport(window, site, ndc_field, product_picker)
     support.imported.connect(lambda _text: recalculate())
     menu = _file_menu(window)
     if menu is not None:

@@ -15,7 +15,6 @@ No rule lives here: each feature asks core, and what blocks printing is the sess
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt
@@ -29,6 +28,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QMenu, QStatusBar, QWidget
 
     from core.session import DoseSession
+    from core.site import Site
     from ui.checks_list import ChecksList
     from ui.cms_import import CmsSupport
     from ui.documentation_panel import DocumentationPanel
@@ -105,8 +105,8 @@ def install_features(window: FeatureWindow) -> Features:
     session.blocker_sources.append(expiring_today)
     window.docs.vials.scan.attach(window)
 
-    necessity = NecessityPanel(window.data_dir)
-    checks = ChecksList(window.data_dir)
+    necessity = NecessityPanel(window.site)
+    checks = ChecksList(window.site)
     window.add_section(necessity)
     window.add_section(checks)
     binding.extra_documentation.append(
@@ -128,7 +128,7 @@ def install_features(window: FeatureWindow) -> Features:
 
     main = _main_window(window)
     product = window.dose.product
-    cms = install_cms(main, window.data_dir, window.docs.ndc, binding.push_dose, product)
+    cms = install_cms(main, window.site, window.docs.ndc, binding.push_dose, product)
     checks.crosswalk = cms.crosswalk  # its open store, not one opened per keystroke
 
     def show_dollars() -> None:
@@ -136,7 +136,7 @@ def install_features(window: FeatureWindow) -> Features:
             cms.price(session.result, session.documentation.administered_at)
 
     window.session_changed.connect(show_dollars)
-    add_audit_menu(window, window.data_dir)
+    add_audit_menu(window, window.site)
     output.problem.connect(lambda text: window.statusBar().showMessage(text, 15000))
     signing = install_signing(window)  # PINs on a site with accounts
     install_first_admin(signing)  # a site without accounts is offered its administrator
@@ -159,17 +159,15 @@ def _bill_product_code(window: FeatureWindow) -> None:
         window.dose.code.setCurrentIndex(index)
 
 
-def add_audit_menu(window: FeatureWindow, data_dir: Path | None) -> None:
+def add_audit_menu(window: FeatureWindow, site: Site) -> None:
     """Tools > Audit billed lines... on ``window``."""
     action = QAction("&Audit billed lines…", window.menu("&Tools"))
     action.setObjectName("auditAction")
 
     def open_dialog() -> None:
-        from core.reference import NO_REFERENCE_DATA
-        from core.reference_data import open_reference
         from ui.audit_dialog import AuditDialog
 
-        reference = open_reference(data_dir) if data_dir else NO_REFERENCE_DATA
+        reference = site.open_reference()  # read on the audit's thread: its own
         dialog = AuditDialog(_main_window(window), reference, reference, window.settings)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.destroyed.connect(lambda _=None: reference.close())

@@ -24,12 +24,13 @@ from ui.qt_pdf import PdfError, deliver, prepare_printer, save_pdf
 
 if TYPE_CHECKING:
     from core.records import RecordStore
+    from core.site import Site
     from ui.background import BackgroundWork
 
 
 class HistoryActions(HistoryLayout):
     store: RecordStore | None
-    data_dir: Path
+    site: Site
     work: BackgroundWork
 
     def __init__(self, parent: QWidget | None, on_correct: CorrectFn | None) -> None:
@@ -172,7 +173,7 @@ class HistoryActions(HistoryLayout):
         self.work.start(
             "export",
             "Exporting…",
-            lambda token: export_records(self.data_dir, filters, path, token=token),
+            lambda token: export_records(self.site, filters, path, token=token),
             exported,
             lambda error: self.tell("The list was not exported", error),
         )

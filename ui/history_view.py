@@ -7,7 +7,7 @@ and the export run off the window's thread (``ui.background``, ``core.record_job
 with a moving bar and Cancel, so typing in the main window never waits for them.
 Wiring into the window is a few lines::
 
-    dialog = HistoryDialog(data_dir, window, on_correct=window.load_for_correction)
+    dialog = HistoryDialog(window.site, window, on_correct=window.load_for_correction)
     dialog.show()          # non-modal; the store is opened here and closed when it closes
 
 ``on_correct(record)`` gets the full ``WorksheetRecord`` of the newest version of the
@@ -18,7 +18,7 @@ no background work is left.
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
@@ -31,6 +31,9 @@ from ui.history_actions import HistoryActions
 from ui.history_layout import CorrectFn
 from ui.history_model import SearchFilters, read_filters
 from ui.style import apply_base_font
+
+if TYPE_CHECKING:
+    from core.site import Site
 
 #: Rows shown at most; the search narrows a long history (the export is never cut short).
 LIST_LIMIT = 2000
@@ -52,7 +55,7 @@ class HistoryDialog(HistoryActions):
 
     def __init__(
         self,
-        data_dir: Path,
+        site: Site,
         parent: QWidget | None = None,
         *,
         on_correct: CorrectFn | None = None,
@@ -61,7 +64,7 @@ class HistoryDialog(HistoryActions):
         self.setObjectName("historyDialog")
         self.setWindowTitle("Worksheet history")
         apply_base_font(self)
-        self.data_dir = Path(data_dir)
+        self.site = site
         self.store: RecordStore | None = None
         self.report: VerifyReport | None = None
         self.filters = SearchFilters()
@@ -96,7 +99,7 @@ class HistoryDialog(HistoryActions):
 
     def _open_store(self) -> None:
         try:
-            self.store = RecordStore.open(self.data_dir)
+            self.store = self.site.open_records()
             self._open_error = ""
         except (RecordStoreError, OSError) as error:
             self.store = None
@@ -149,7 +152,7 @@ class HistoryDialog(HistoryActions):
         self.work.start(
             "verify",
             "Checking every PDF…" if full else "Checking…",
-            lambda token: verify_records(self.data_dir, full=full, token=token),
+            lambda token: verify_records(self.site, full=full, token=token),
             self._checked,
             self._check_failed,
         )
@@ -198,7 +201,7 @@ class HistoryDialog(HistoryActions):
         self.work.start(
             "search",
             "Searching…",
-            lambda token: search_records(self.data_dir, filters, limit=LIST_LIMIT + 1, token=token),
+            lambda token: search_records(self.site, filters, limit=LIST_LIMIT + 1, token=token),
             lambda rows: self._show_rows(rows, self._count_text(len(rows))),
             lambda error: self._show_rows([], f"The records could not be read: {error}"),
         )

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from core.documentation import Documentation
     from core.records import WorksheetRecord
     from core.session import DoseSession
+    from core.site import Site
     from ui.autosave import Autosave
     from ui.features import Features
     from ui.session_binding import SessionBinding
@@ -51,13 +52,18 @@ class MainWindow(QMainWindow):
     #: The dose session changed (any edit, verification, recording): redraw from it.
     session_changed = Signal()
 
-    def __init__(self, data_dir: str | PathLike[str] | None, settings: QSettings) -> None:
+    def __init__(
+        self, data_dir: str | PathLike[str] | None, settings: QSettings, site: Site | None = None
+    ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("unitcalc: units and waste to bill")
         apply_base_font(self)
         self.settings = settings
-        self._data_dir_choice = data_dir
+        #: The one handle on the data (made here unless start-up made it): every store,
+        #: the catalog and the payers come from it. Cheap: nothing is opened yet.
+        self.site = site if site is not None else _start_site(data_dir, settings)
+        self._own_site = site is None
         self.autosave: Autosave | None = None
         self.session: DoseSession | None = None
         self.binding: SessionBinding | None = None
@@ -108,13 +114,12 @@ class MainWindow(QMainWindow):
         """The dose session and the catalog's choices (once): what the first answer needs."""
         if self.session is not None or self._catalog_failed:
             return
-        from core.catalog import default_catalog, default_payers
         from core.errors import CatalogError
         from core.session import DoseSession
         from ui.session_binding import SessionBinding
 
         try:
-            self.session = DoseSession(default_catalog(), default_payers())
+            self.session = DoseSession(self.site.catalog, self.site.payers)
         except CatalogError as error:
             self._catalog_failed = True
             self.result_panel.show_missing({"catalog": f"The catalog could not be read: {error}"})
@@ -134,15 +139,14 @@ class MainWindow(QMainWindow):
         self._load_session()
         if self.session is None or self.binding is None:
             return
-        from core.data_dir import resolve_data_dir
         from ui.autosave import Autosave
         from ui.features import install_features
         from ui.window_actions import build_menus
         from ui.worksheet_output import WorksheetOutput
 
-        self.data_dir = resolve_data_dir(self._data_dir_choice)
+        self.data_dir = self.site.ensure_data_dir()
         self.worksheet = WorksheetOutput(
-            self, self.session, self.data_dir, self.settings, self.binding.draft_fields
+            self, self.session, self.site, self.settings, self.binding.draft_fields
         )
         self.worksheet.actions.printed.connect(
             lambda name, printer: self.statusBar().showMessage(f"Printed {name} on {printer}.")
@@ -268,7 +272,7 @@ class MainWindow(QMainWindow):
         self.ensure_engine()
         from ui.window_actions import open_history
 
-        open_history(self, self, self.data_dir)
+        open_history(self, self)
 
     def load_for_correction(self, record: WorksheetRecord) -> None:
         """Open a recorded worksheet's form again; what is printed next replaces it."""
@@ -340,11 +344,25 @@ class MainWindow(QMainWindow):
             self.settings.setValue(prefs.LAST_CODE, self.dose.code.currentData() or "")
             self.settings.setValue(prefs.LAST_PAYER, self.dose.payer.currentData() or "")
         self.settings.sync()
+        if self._own_site:
+            self.site.close()
         super().closeEvent(event)
 
 
+def _start_site(data_dir: str | PathLike[str] | None, settings: QSettings) -> Site:
+    """The window's start-up read of the environment (``ui.site_database``)."""
+    import os
+
+    from ui.site_database import window_site
+
+    return window_site(data_dir, settings, os.environ)
+
+
 def build_main_window(
-    data_dir: str | PathLike[str] | None = None, settings: QSettings | None = None
+    data_dir: str | PathLike[str] | None = None,
+    settings: QSettings | None = None,
+    site: Site | None = None,
 ) -> MainWindow:
-    """The window, built but not shown. ``data_dir`` overrides UNITCALC_DATA_DIR/platformdirs."""
-    return MainWindow(data_dir, settings or prefs.open_settings())
+    """The window, built but not shown. ``data_dir`` overrides UNITCALC_DATA_DIR/platformdirs;
+    a ``site`` made at start-up (``ui.app``) overrides both."""
+    return MainWindow(data_dir, settings or prefs.open_settings(), site)

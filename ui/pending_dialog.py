@@ -82,14 +82,8 @@ class PendingDialog(QDialog):
         self.poll()
 
     def queue(self) -> VerificationQueue:
-        from core.verification_queue import VerificationQueue
-        from ui.site_database import site_database_url
-
         if self._queue is None:
-            window = self.signing.window
-            self._queue = VerificationQueue.open(
-                window.data_dir, site_database_url(window.settings)
-            )
+            self._queue = self.signing.window.site.open_queue()
         return self._queue
 
     def poll(self) -> None:

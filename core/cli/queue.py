@@ -19,32 +19,29 @@ from core.terminal import printable
 
 if TYPE_CHECKING:
     from core.cli import SubParsers
+    from core.site import Site
     from core.verification_queue import QueuedDose, VerificationQueue
 
 #: The shortest hash prefix ``sign --seen`` takes (as git does with commits).
 MIN_SEEN_CHARS = 12
 
 
-def open_queue(args: argparse.Namespace) -> VerificationQueue:
+def open_queue(site: Site) -> VerificationQueue:
     from core.accounts import AccountsUnavailableError
-    from core.data_dir import resolve_data_dir
-    from core.database import DatabaseUrlError, database_url
-    from core.verification_queue import VerificationQueue
 
     try:
-        url = database_url(getattr(args, "database", None))
-        return VerificationQueue.open(resolve_data_dir(args.data_dir), url)
-    except (AccountsUnavailableError, DatabaseUrlError) as error:
+        return site.open_queue()
+    except AccountsUnavailableError as error:
         raise InputError("database", str(error)) from None
 
 
-def queued_case(args: argparse.Namespace, dose_id: int) -> tuple[QueuedDose, str]:
+def queued_case(site: Site, dose_id: int) -> tuple[QueuedDose, str]:
     """A verified dose from the queue and its case JSON, for `worksheet --from-queue`."""
     import json
 
     from core.verification_queue import QueueError
 
-    with open_queue(args) as queue:
+    with open_queue(site) as queue:
         try:
             dose = queue.get(dose_id)
         except QueueError as error:
@@ -54,7 +51,7 @@ def queued_case(args: argparse.Namespace, dose_id: int) -> tuple[QueuedDose, str
     return dose, json.dumps(dose.content)
 
 
-def run_submit(args: argparse.Namespace) -> int:
+def run_submit(args: argparse.Namespace, site: Site) -> int:
     from core.cli.pins import PinReader
     from core.dose_input import DoseInputError, evaluate
     from core.verification_queue import QueueError
@@ -62,13 +59,13 @@ def run_submit(args: argparse.Namespace) -> int:
 
     case = load_case(Path(args.case))
     try:
-        code = evaluate(case.dose).code
+        code = evaluate(case.dose, site.catalog, site.payers).code
     except DoseInputError as errors:
         raise next(iter(errors.errors.values())) from None
     content = case.model_dump(mode="json")
     doc = case.documentation
     pin = PinReader(args.pin_stdin).read(f"PIN of {args.prepared_by}")
-    with open_queue(args) as queue:
+    with open_queue(site) as queue:
         try:
             dose_id = queue.submit(
                 content,
@@ -92,8 +89,8 @@ def _line(dose: QueuedDose) -> str:
     )
 
 
-def run_list(args: argparse.Namespace) -> int:
-    with open_queue(args) as queue:
+def run_list(args: argparse.Namespace, site: Site) -> int:
+    with open_queue(site) as queue:
         doses = queue.pending()
     if args.json:
         print_json([dose.model_dump(mode="json", exclude={"content"}) for dose in doses])
@@ -105,10 +102,10 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_show(args: argparse.Namespace) -> int:
+def run_show(args: argparse.Namespace, site: Site) -> int:
     from core.verification_queue import QueueError
 
-    with open_queue(args) as queue:
+    with open_queue(site) as queue:
         try:
             dose = queue.get(args.id)
         except QueueError as error:
@@ -124,7 +121,7 @@ def run_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_sign(args: argparse.Namespace) -> int:
+def run_sign(args: argparse.Namespace, site: Site) -> int:
     from core.accounts import SigningError
     from core.cli.pins import PinReader
     from core.verification_queue import QueueError
@@ -133,7 +130,7 @@ def run_sign(args: argparse.Namespace) -> int:
     if len(seen) < MIN_SEEN_CHARS:
         raise InputError("seen", f"give at least {MIN_SEEN_CHARS} characters of the content hash")
     pin = PinReader(args.pin_stdin).read(f"PIN of {args.verified_by}")
-    with open_queue(args) as queue:
+    with open_queue(site) as queue:
         try:
             current = queue.get(args.id)
             if not current.content_sha256.startswith(seen):

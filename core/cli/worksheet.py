@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from core.accounts import Signature
     from core.cli import SubParsers
     from core.recording import BuildPdf
+    from core.site import Site
 
 #: Command-line option (argparse dest) -> Documentation field, for the plain text fields.
 _TEXT_OPTIONS = {
@@ -116,35 +117,31 @@ def _vials(args: argparse.Namespace, result: CalculationResult) -> tuple[VialRec
     )
 
 
-def _scanned(args: argparse.Namespace) -> tuple[VialRecord, ...]:
+def _scanned(args: argparse.Namespace, site: Site) -> tuple[VialRecord, ...]:
     """``--scan`` codes, one per vial; ``--ndc`` settles an ambiguous NDC."""
-    from core.data_dir import resolve_data_dir
     from core.scan_lookup import known_in_project
     from core.vial_scan import read_scans
 
     if args.lot or args.expiry:
         raise InputError("scan", "give --scan or --lot and --expiry, not both")
-    known = known_in_project(resolve_data_dir(args.data_dir))
+    known = known_in_project(site)
     return read_scans(args.scan, known, separator=args.separator, chosen_ndc=args.ndc or "")
 
 
 def _scan_warnings(
-    args: argparse.Namespace, dose: DoseForm, doc: Documentation, result: CalculationResult
+    site: Site, dose: DoseForm, doc: Documentation, result: CalculationResult
 ) -> list[str]:
     """Serials already used on earlier worksheets, NDCs that are not the product's."""
-    from core.catalog import default_catalog
-    from core.data_dir import resolve_data_dir
     from core.ndc import parse_ndc
-    from core.scan_lookup import crosswalk_source, serial_lookup
+    from core.scan_lookup import serial_lookup
     from core.vial_scan import ndc_warnings, serial_warnings
 
-    data_dir = resolve_data_dir(args.data_dir)
     warnings = serial_warnings(
-        doc.vials, result.multi_dose, serial_lookup(data_dir, correcting=doc.replaces)
+        doc.vials, result.multi_dose, serial_lookup(site, correcting=doc.replaces)
     )
-    product = default_catalog().product(dose.product) if dose.product.strip() else None
+    product = site.catalog.product(dose.product) if dose.product.strip() else None
     day = (doc.administered_at or datetime.now()).date()
-    crosswalk = crosswalk_source(data_dir)
+    crosswalk = site.reference()
     for ndc in dict.fromkeys(v.ndc for v in doc.vials if v.ndc):
         warnings += ndc_warnings(parse_ndc(ndc), result.code, product, day, crosswalk)
     return warnings
@@ -201,9 +198,9 @@ def _necessity(args: argparse.Namespace, base: Documentation) -> dict[str, Any]:
     return given
 
 
-def _calculate(dose: DoseForm) -> CalculationResult:
+def _calculate(site: Site, dose: DoseForm) -> CalculationResult:
     try:
-        return evaluate(dose)
+        return evaluate(dose, site.catalog, site.payers)
     except DoseInputError as errors:
         raise next(iter(errors.errors.values())) from None
 
@@ -231,7 +228,7 @@ def _say(message: str, output: Path) -> None:
 
 
 def _record(
-    args: argparse.Namespace,
+    site: Site,
     session: DoseSession,
     build: BuildPdf,
     result: CalculationResult,
@@ -239,13 +236,10 @@ def _record(
 ) -> tuple[str, bytes]:
     """Record through the session, which reserves the ID the PDF prints; (ID, PDF bytes).
     ``result`` is the calculation as billed: priced, with the payer's route modifiers."""
-    from core.data_dir import resolve_data_dir
     from core.records import RecordStoreError
 
     try:
-        return session.record(
-            resolve_data_dir(args.data_dir), build, result=result, signatures=signatures
-        )
+        return session.record(site, build, result=result, signatures=signatures)
     except SessionError as error:
         raise InputError("worksheet", f"{error} (--draft writes a draft)") from None
     except RecordStoreError as error:
@@ -258,9 +252,9 @@ def _record(
         ) from None
 
 
-def _session(dose: DoseForm, doc: Documentation) -> DoseSession:
+def _session(site: Site, dose: DoseForm, doc: Documentation) -> DoseSession:
     """The dose and its documentation as a session, signed off as the options say."""
-    session = DoseSession()
+    session = DoseSession(site.catalog, site.payers)
     session.set_dose(dose)
     if session.result is None:
         key, message = next(iter(session.errors.items()))
@@ -282,7 +276,7 @@ def _print(pdf: bytes, printer: str, worksheet_id: str) -> str:
         raise InputError("printer", f"{printer}: {error}{kept}") from None
 
 
-def _from_queue(args: argparse.Namespace) -> tuple[Case, dict[str, Signature]]:
+def _from_queue(args: argparse.Namespace, site: Site) -> tuple[Case, dict[str, Signature]]:
     """The verified dose from the queue as a case, and the preparer's and verifier's
     signatures, with their names from the accounts."""
     from core.cli.queue import queued_case
@@ -290,7 +284,7 @@ def _from_queue(args: argparse.Namespace) -> tuple[Case, dict[str, Signature]]:
 
     if args.case or args.pins_stdin:
         raise InputError("from queue", "give --from-queue without --case or --pins-stdin")
-    dose, text = queued_case(args, args.from_queue)
+    dose, text = queued_case(site, args.from_queue)
     case = parse_case(text, f"queued dose {dose.id}")
     assert dose.verified is not None  # queued_case refuses an unverified dose
     signed = {"prepared_by": dose.prepared, "verified_by": dose.verified}
@@ -300,8 +294,7 @@ def _from_queue(args: argparse.Namespace) -> tuple[Case, dict[str, Signature]]:
     ), signed
 
 
-def run(args: argparse.Namespace) -> int:
-    from core.catalog import load_catalog
+def run(args: argparse.Namespace, site: Site) -> int:
     from core.claim_review import as_billed, use_authorization
     from core.denial_checks import blocking
     from core.worksheet import build_worksheet
@@ -311,10 +304,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("output", "give -o FILE, --printer NAME, or both")
     queued: dict[str, Signature] = {}
     if args.from_queue is not None:
-        case, queued = _from_queue(args)
+        case, queued = _from_queue(args, site)
     else:
         case = load_case(Path(args.case)) if args.case else Case()
-    scanned = _scanned(args) if args.scan else ()
+    scanned = _scanned(args, site) if args.scan else ()
     dose, doc = shared_fields(_dose(args, case.dose), _documentation(args, case.documentation))
     if queued and (dose, doc) != shared_fields(case.dose, case.documentation):
         raise InputError(
@@ -326,7 +319,7 @@ def run(args: argparse.Namespace) -> int:
         (scanned_ndc,) = scanned_ndcs
         dose = dose.model_copy(update={"ndc": scanned_ndc})
         doc = doc.model_copy(update={"ndc": doc.ndc or scanned_ndc})
-    result = _calculate(dose)
+    result = _calculate(site, dose)
     if scanned:
         if len(scanned) != result.vials_opened:
             raise InputError(
@@ -349,11 +342,10 @@ def run(args: argparse.Namespace) -> int:
         result,
         doc,
         route=doc.route,
-        data_dir=args.data_dir,
+        site=site,
         service_date=service_date,
-        catalog=load_catalog(args.catalog) if args.catalog else None,
     )
-    session = _session(dose, doc)
+    session = _session(site, dose, doc)
     session.expiring_today_blocks = args.expiring_today_blocks
     paper = args.paper or _printer_paper(args.printer)
 
@@ -365,8 +357,8 @@ def run(args: argparse.Namespace) -> int:
 
         # PINs are asked only for a worksheet that would be recorded; the signed names
         # (from the accounts) then print, so the session takes the signed documentation.
-        doc, signatures = sign_worksheet(args, doc)
-        session = _session(dose, doc)
+        doc, signatures = sign_worksheet(args, site, doc)
+        session = _session(site, dose, doc)
         session.expiring_today_blocks = args.expiring_today_blocks
 
     def build(worksheet_id: str, replaces: int | None, draft: bool = False) -> bytes:
@@ -389,7 +381,7 @@ def run(args: argparse.Namespace) -> int:
         )
     said = Path(args.output) if args.output is not None else Path("")
     if scanned:  # after the refusal, so a refused worksheet stays one line
-        for warning in _scan_warnings(args, dose, doc, result):
+        for warning in _scan_warnings(site, dose, doc, result):
             print(f"warning: {printable(warning)}", file=sys.stderr)
     if args.draft:
         pdf = build(DRAFT_ID, doc.replaces, draft=True)
@@ -401,7 +393,7 @@ def run(args: argparse.Namespace) -> int:
             _say(f"Draft sent to {args.printer} as job {job} (not recorded)", said)
         _print_warnings(result, doc, now, said)
         return 0
-    worksheet_id, pdf = _record(args, session, build, result, signatures)
+    worksheet_id, pdf = _record(site, session, build, result, signatures)
     if args.output is not None:
         _write(Path(args.output), pdf, recorded=worksheet_id)
         _say(f"Recorded worksheet {worksheet_id}; written to {args.output}", said)
@@ -410,7 +402,7 @@ def run(args: argparse.Namespace) -> int:
         _say(f"Recorded worksheet {worksheet_id}; sent to {args.printer} as job {job}", said)
     failures: tuple[type[BaseException], ...] = (OSError, *database_errors())
     try:
-        use_authorization(args.data_dir, doc, result, worksheet_id)
+        use_authorization(site, doc, result, worksheet_id)
     except failures as error:
         raise InputError(
             "authorizations",

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from core.atomic import write_atomic
 from core.data_dir import ensure_private_dir
@@ -51,6 +51,9 @@ from core.records.sqlite_file import (
 )
 from core.records.verify import Progress, verify_chain
 from core.records.vials import first_vial_mismatch, insert_vials
+
+if TYPE_CHECKING:
+    from core.site import Site
 
 T = TypeVar("T")
 
@@ -711,11 +714,11 @@ def _summary(row: tuple[Any, ...]) -> WorksheetRecordSummary:
     )
 
 
-def backup_at_start(data_dir: Path) -> Path | None:
+def backup_at_start(site: Site) -> Path | None:
     """The backup made when the application starts, if the newest one lacks records;
     failures are logged, never raised (this runs on a thread of its own)."""
     try:
-        with RecordStore.open(data_dir) as store:
+        with site.open_records() as store:
             return store.backup_if_behind()
     except (RecordStoreError, OSError):
         log.warning("backup at start failed", exc_info=False)
