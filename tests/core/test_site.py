@@ -176,3 +176,19 @@ def test_core_and_ui_read_the_environment_only_at_start_up() -> None:
         if "os.environ" in path.read_text(encoding="utf-8")
     }
     assert found <= allowed, found - allowed
+
+
+def test_every_command_is_given_the_site() -> None:
+    """Each command's ``run`` takes the arguments and the site made for it."""
+    import inspect
+
+    from core.cli import build_parser
+
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if a.dest == "command")
+    runs = {
+        name: sub.get_default("run")
+        for name, sub in subparsers.choices.items()  # type: ignore[union-attr]
+    }
+    for name, run in runs.items():
+        assert list(inspect.signature(run).parameters) == ["args", "site"], name
