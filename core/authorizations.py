@@ -21,7 +21,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
@@ -31,9 +31,6 @@ from core.calculation_models import BillingWarning, CalculationResult
 from core.data_dir import ensure_private_dir
 from core.database import database_errors
 from core.errors import InputError
-
-if TYPE_CHECKING:
-    from core.site import Site
 
 DB_FILENAME = "authorizations.sqlite3"
 #: Decimals serialise to JSON as strings in plain notation ("20", "0.5").
@@ -308,17 +305,18 @@ def authorization_warnings(
     return found
 
 
-def state_for(site: Site, number: str, *, replaces: str | None = None) -> AuthorizationState:
-    """The authorization ``number`` as recorded for ``site``, with what earlier
+def state_for(
+    store: AuthorizationStore, number: str, *, replaces: str | None = None
+) -> AuthorizationState:
+    """The authorization ``number`` as recorded in ``store``, with what earlier
     worksheets used (the worksheet ``replaces`` corrects is left out)."""
-    with site.open_authorizations() as store:
-        auth = store.get(number)
-        used = store.used(number, excluding=replaces) if auth else Decimal(0)
+    auth = store.get(number)
+    used = store.used(number, excluding=replaces) if auth else Decimal(0)
     return AuthorizationState(number=number.strip(), authorization=auth, used=used)
 
 
 def record_worksheet_use(
-    site: Site,
+    store: AuthorizationStore,
     result: CalculationResult,
     *,
     number: str,
@@ -327,14 +325,11 @@ def record_worksheet_use(
 ) -> None:
     """After a worksheet is recorded: count it against its authorization, and end the use
     of the worksheet it corrects."""
-    with site.open_authorizations() as store:
-        auth = store.get(number) if number.strip() else None
-        if auth is not None:
-            amount = (
-                use_for(auth, result)
-                if auth.measure != "grams" or result.concentration
-                else Decimal(0)
-            )
-            store.record_use(auth.number, worksheet_id, amount, replaces)
-        elif replaces is not None:
-            store.record_replacement(worksheet_id, replaces)
+    auth = store.get(number) if number.strip() else None
+    if auth is not None:
+        amount = (
+            use_for(auth, result) if auth.measure != "grams" or result.concentration else Decimal(0)
+        )
+        store.record_use(auth.number, worksheet_id, amount, replaces)
+    elif replaces is not None:
+        store.record_replacement(worksheet_id, replaces)

@@ -44,7 +44,8 @@ def review_claim(
     number = doc.prior_authorization.strip()
     if number:
         replaces = format_worksheet_id(doc.replaces) if doc.replaces else None
-        authorization = state_for(site, number, replaces=replaces)
+        with site.open_authorizations() as store:
+            authorization = state_for(store, number, replaces=replaces)
     reviewed = review(
         result,
         code=code,
@@ -100,10 +101,11 @@ def use_authorization(
     replaces = format_worksheet_id(doc.replaces) if doc.replaces else None
     if not doc.prior_authorization.strip() and replaces is None:
         return
-    record_worksheet_use(
-        site,
-        result,
-        number=doc.prior_authorization,
-        worksheet_id=worksheet_id,
-        replaces=replaces,
-    )
+    with site.open_authorizations() as store:
+        record_worksheet_use(
+            store,
+            result,
+            number=doc.prior_authorization,
+            worksheet_id=worksheet_id,
+            replaces=replaces,
+        )

@@ -300,6 +300,20 @@ class Site:
         was made from; the child opens its own stores."""
         return (_rebuild, (str(self.data_dir), self._url, dict(self.settings)))
 
+    def backup_at_start(self) -> Path | None:
+        """The backup made when the application starts, if the newest one lacks records;
+        failures are logged, never raised (this runs on a thread of its own)."""
+        import logging
+
+        from core.records import RecordStoreError
+
+        try:
+            with self.open_records() as store:
+                return store.backup_if_behind()
+        except (RecordStoreError, OSError):
+            logging.getLogger(__name__).warning("backup at start failed", exc_info=False)
+            return None
+
     # ---- closing ---------------------------------------------------------------------
 
     def close(self) -> None:

@@ -19,7 +19,12 @@ from ui import settings as prefs
 from ui.serial_paint import paint_serially
 
 if TYPE_CHECKING:
+    from os import PathLike
+
+    from PySide6.QtCore import QSettings
+
     from core.site import Site
+    from ui.main_window import MainWindow
 
 BACKUP_DELAY_MS = 5000
 
@@ -32,7 +37,6 @@ def run(argv: list[str], data_dir: str | None = None) -> int:
     app.setApplicationName(prefs.APPLICATION)
     app.setApplicationDisplayName("unitcalc")
     from core.data_dir import data_dir_problem
-    from ui.main_window import build_main_window
     from ui.site_database import window_site
 
     settings = prefs.open_settings()
@@ -53,15 +57,28 @@ def run(argv: list[str], data_dir: str | None = None) -> int:
         return app.exec()
 
 
+def build_main_window(
+    data_dir: str | PathLike[str] | None = None,
+    settings: QSettings | None = None,
+    site: Site | None = None,
+) -> MainWindow:
+    """The window, built but not shown. ``data_dir`` overrides UNITCALC_DATA_DIR/platformdirs;
+    a ``site`` made at start-up (``run``) overrides both (else the window's start-up reads
+    the environment here). The window closes its site when it closes."""
+    from ui.main_window import MainWindow
+    from ui.site_database import window_site
+
+    settings = settings or prefs.open_settings()
+    return MainWindow(site or window_site(data_dir, settings, os.environ), settings)
+
+
 def start_backup_soon(site: Site) -> None:
     """Back the records up (if any are not yet) a few seconds after start, on a thread
     of its own: SQLite's online backup lets the window record meanwhile."""
     from PySide6.QtCore import QTimer
 
     def start() -> None:
-        from core.records.store import backup_at_start
-
-        threading.Thread(target=backup_at_start, args=(site,), daemon=True).start()
+        threading.Thread(target=site.backup_at_start, daemon=True).start()
 
     QTimer.singleShot(BACKUP_DELAY_MS, start)
 

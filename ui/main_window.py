@@ -28,8 +28,6 @@ from ui.verification_panel import VerificationPanel
 from ui.window_layout import build_page, fit_columns, fit_to_screen, keep_in_view, keyboard_order
 
 if TYPE_CHECKING:
-    from os import PathLike
-
     from PySide6.QtGui import QAction, QCloseEvent, QPaintEvent
     from PySide6.QtWidgets import QMenu
 
@@ -52,18 +50,13 @@ class MainWindow(QMainWindow):
     #: The dose session changed (any edit, verification, recording): redraw from it.
     session_changed = Signal()
 
-    def __init__(
-        self, data_dir: str | PathLike[str] | None, settings: QSettings, site: Site | None = None
-    ) -> None:
+    def __init__(self, site: Site, settings: QSettings) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("unitcalc: units and waste to bill")
         apply_base_font(self)
         self.settings = settings
-        #: The one handle on the data (made here unless start-up made it): every store,
-        #: the catalog and the payers come from it. Cheap: nothing is opened yet.
-        self.site = site if site is not None else _start_site(data_dir, settings)
-        self._own_site = site is None
+        self.site = site  # every store, the catalog and the payers; closed with the window
         self.autosave: Autosave | None = None
         self.session: DoseSession | None = None
         self.binding: SessionBinding | None = None
@@ -344,25 +337,5 @@ class MainWindow(QMainWindow):
             self.settings.setValue(prefs.LAST_CODE, self.dose.code.currentData() or "")
             self.settings.setValue(prefs.LAST_PAYER, self.dose.payer.currentData() or "")
         self.settings.sync()
-        if self._own_site:
-            self.site.close()
+        self.site.close()
         super().closeEvent(event)
-
-
-def _start_site(data_dir: str | PathLike[str] | None, settings: QSettings) -> Site:
-    """The window's start-up read of the environment (``ui.site_database``)."""
-    import os
-
-    from ui.site_database import window_site
-
-    return window_site(data_dir, settings, os.environ)
-
-
-def build_main_window(
-    data_dir: str | PathLike[str] | None = None,
-    settings: QSettings | None = None,
-    site: Site | None = None,
-) -> MainWindow:
-    """The window, built but not shown. ``data_dir`` overrides UNITCALC_DATA_DIR/platformdirs;
-    a ``site`` made at start-up (``ui.app``) overrides both."""
-    return MainWindow(data_dir, settings or prefs.open_settings(), site)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from core.atomic import write_atomic
 from core.records.backup import (
@@ -32,7 +32,6 @@ from core.records.models import (
     DatabaseMissingError,
     RecordCorruptError,
     RecordNotFoundError,
-    RecordStoreError,
     SchemaTooNewError,
     StoreUnavailableError,
     VerifyReport,
@@ -54,9 +53,6 @@ from core.storage import (
     connect,
     migrate,
 )
-
-if TYPE_CHECKING:
-    from core.site import Site
 
 T = TypeVar("T")
 
@@ -725,14 +721,3 @@ def search_fold(text: str) -> str:
     """
     decomposed = unicodedata.normalize("NFKD", text.casefold().replace("đ", "d"))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def backup_at_start(site: Site) -> Path | None:
-    """The backup made when the application starts, if the newest one lacks records;
-    failures are logged, never raised (this runs on a thread of its own)."""
-    try:
-        with site.open_records() as store:
-            return store.backup_if_behind()
-    except (RecordStoreError, OSError):
-        log.warning("backup at start failed", exc_info=False)
-        return None

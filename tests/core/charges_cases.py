@@ -8,6 +8,7 @@ from typing import Any
 from core.recording import record_worksheet
 from core.records import WorksheetRecord
 from core.worksheet.example import DOCUMENTATION, DOSE, example_result
+from tests.sites import site_at
 
 PDF = b"%PDF-1.4 test"
 
@@ -15,7 +16,9 @@ PDF = b"%PDF-1.4 test"
 def record_example(data_dir: Path, **changes: Any) -> WorksheetRecord:
     """Record the 12 mL example (documentation fields changed by ``changes``)."""
     doc = DOCUMENTATION.model_copy(update=changes)
-    record, _ = record_worksheet(data_dir, DOSE, doc, example_result(), lambda _id, _r: PDF)
+    record, _ = record_worksheet(
+        site_at(data_dir), DOSE, doc, example_result(), lambda _id, _r: PDF
+    )
     return record
 
 

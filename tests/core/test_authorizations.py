@@ -19,12 +19,11 @@ from core.authorizations import (
     Authorization,
     AuthorizationStore,
     record_worksheet_use,
-    state_for,
     use_for,
 )
 from core.dose_input import DoseForm, evaluate
 from core.errors import InputError
-from tests.sites import site_at
+from tests.sites import authorization_state, site_at
 
 RESULT = evaluate(DoseForm(vial_size="10", dose_ordered="12", administered="12"))  # 3 + 1 JW
 
@@ -79,9 +78,10 @@ def test_a_use_counts_billed_units_grams_or_one_infusion() -> None:
 
 
 def use(data: Path, worksheet_id: str, replaces: str | None = None, number: str = "PA-1") -> None:
-    record_worksheet_use(
-        site_at(data), RESULT, number=number, worksheet_id=worksheet_id, replaces=replaces
-    )
+    with site_at(data).open_authorizations() as store:
+        record_worksheet_use(
+            store, RESULT, number=number, worksheet_id=worksheet_id, replaces=replaces
+        )
 
 
 def test_several_worksheets_use_it_up_and_a_correction_counts_once(
@@ -91,13 +91,13 @@ def test_several_worksheets_use_it_up_and_a_correction_counts_once(
         store.add(auth(amount=Decimal(12)))
     use(tmp_path, "W-000001")
     use(tmp_path, "W-000002")
-    assert state_for(site_at(tmp_path), "PA-1").used == 8
+    assert authorization_state(site_at(tmp_path), "PA-1").used == 8
     use(tmp_path, "W-000003", replaces="W-000001")  # corrects the first one
-    assert state_for(site_at(tmp_path), "PA-1").used == 8
+    assert authorization_state(site_at(tmp_path), "PA-1").used == 8
     use(tmp_path, "W-000004", replaces="W-000003")  # and corrects the correction
-    assert state_for(site_at(tmp_path), "PA-1").used == 8
+    assert authorization_state(site_at(tmp_path), "PA-1").used == 8
     use(tmp_path, "W-000005")
-    assert state_for(site_at(tmp_path), "PA-1").used == 12
+    assert authorization_state(site_at(tmp_path), "PA-1").used == 12
 
 
 def test_a_correction_being_made_leaves_out_the_worksheet_it_replaces(
@@ -107,7 +107,7 @@ def test_a_correction_being_made_leaves_out_the_worksheet_it_replaces(
         store.add(auth())
     use(tmp_path, "W-000001")
     use(tmp_path, "W-000002")
-    assert state_for(site_at(tmp_path), "PA-1", replaces="W-000001").used == 4
+    assert authorization_state(site_at(tmp_path), "PA-1", replaces="W-000001").used == 4
 
 
 def test_a_correction_without_the_authorization_ends_the_old_use(
@@ -117,11 +117,11 @@ def test_a_correction_without_the_authorization_ends_the_old_use(
         store.add(auth())
     use(tmp_path, "W-000001")
     use(tmp_path, "W-000002", replaces="W-000001", number="")
-    assert state_for(site_at(tmp_path), "PA-1").used == 0
+    assert authorization_state(site_at(tmp_path), "PA-1").used == 0
 
 
 def test_an_unrecorded_number_is_reported_as_such(tmp_path: Path) -> None:
-    state = state_for(site_at(tmp_path), "PA-404")
+    state = authorization_state(site_at(tmp_path), "PA-404")
     assert state.authorization is None
     assert state.used == 0
 
@@ -129,7 +129,7 @@ def test_an_unrecorded_number_is_reported_as_such(tmp_path: Path) -> None:
 def test_a_damaged_store_is_one_plain_error(tmp_path: Path) -> None:
     (tmp_path / DB_FILENAME).write_bytes(b"not a database at all" * 100)
     with pytest.raises(InputError, match="cannot open"):
-        state_for(site_at(tmp_path), "PA-1")
+        authorization_state(site_at(tmp_path), "PA-1")
 
 
 @settings(max_examples=25, deadline=None)
@@ -151,4 +151,4 @@ def test_use_is_the_sum_over_the_latest_worksheet_of_each_chain(choices: list[in
             else:
                 use(data, worksheet_id)
                 heads.append(worksheet_id)
-        assert state_for(site_at(data), "PA-1").used == 4 * len(heads)
+        assert authorization_state(site_at(data), "PA-1").used == 4 * len(heads)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -139,7 +140,7 @@ def test_worksheet_bills_by_the_catalog_option(tmp_path: Path) -> None:
         "calc", "--catalog", str(custom_catalog(tmp_path)), "--vial-size", "10", "--ordered", "10",
         "--administered", "10", "--json",
     )  # fmt: skip
-    assert json.loads(calc.stdout)["units_administered"] == "1"
+    assert Decimal(str(json.loads(calc.stdout)["units_administered"])) == 1
 
 
 def test_a_command_with_database_and_data_dir_never_touches_the_environment(
@@ -180,15 +181,21 @@ def test_core_and_ui_read_the_environment_only_at_start_up() -> None:
 
 def test_every_command_is_given_the_site() -> None:
     """Each command's ``run`` takes the arguments and the site made for it."""
+    import argparse
     import inspect
 
     from core.cli import build_parser
 
-    parser = build_parser()
-    subparsers = next(a for a in parser._actions if a.dest == "command")
-    runs = {
-        name: sub.get_default("run")
-        for name, sub in subparsers.choices.items()  # type: ignore[union-attr]
-    }
-    for name, run in runs.items():
+    def runs(parser: argparse.ArgumentParser, name: str) -> list[tuple[str, object]]:
+        found = [(name, parser.get_default("run"))] if parser.get_default("run") else []
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub_name, sub in action.choices.items():
+                    found += runs(sub, f"{name} {sub_name}")
+        return found
+
+    found = runs(build_parser(), "main.py")
+    assert len(found) >= 20
+    for name, run in found:
+        assert callable(run)
         assert list(inspect.signature(run).parameters) == ["args", "site"], name
