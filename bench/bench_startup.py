@@ -135,7 +135,7 @@ default_catalog(); default_payers()
 t2 = time.perf_counter()
 from core.dose_input import DoseForm
 from core.session import DoseSession
-session = DoseSession()
+session = DoseSession(default_catalog(), default_payers())
 session.set_dose(DoseForm(vial_size="10", dose_ordered="12 mL", administered="12 mL"))
 assert session.result.units_administered == 3
 t3 = time.perf_counter()

@@ -6,7 +6,7 @@ the worksheet once recorded, and the worksheet it corrects. It knows nothing of 
 the window forwards each edit (``set_dose``, ``set_documentation``, ``verify``) and
 redraws from the session; ``main.py worksheet`` does the same from its options::
 
-    session = DoseSession()
+    session = DoseSession(site.catalog, site.payers)
     session.set_dose(DoseForm(vial_size="10", dose_ordered="12", administered="12"))
     session.result.units_administered            # 3
     session.set_documentation(Documentation(prepared_by="JK", verified_by="MO", ...))
@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from core.calculation_models import CalculationResult
-from core.catalog import Catalog, PayerList, default_catalog, default_payers
+from core.catalog import Catalog, PayerList
 from core.constants import DIFFERENT_PEOPLE
 from core.dose_input import FIELD_NAMES, DoseForm, DoseInputError, evaluate
 from core.errors import InputError
@@ -73,12 +73,12 @@ class DoseSession:
 
     def __init__(
         self,
-        catalog: Catalog | None = None,
-        payers: PayerList | None = None,
+        catalog: Catalog,
+        payers: PayerList,
         clock: Callable[[], datetime] = datetime.now,
     ) -> None:
-        self.catalog = catalog or default_catalog()
-        self.payers = payers or default_payers()
+        self.catalog = catalog  # the site's: every rule of this dose asks these two
+        self.payers = payers
         self.clock = clock
         self.dose = DoseForm()
         self._documentation: Documentation | None = None

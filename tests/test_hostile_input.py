@@ -20,7 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.cli import run_command
-from core.dose_input import DoseForm, DoseInputError, evaluate
+from core.dose_input import DoseForm, DoseInputError
+from tests.shipped import evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 

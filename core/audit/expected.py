@@ -13,6 +13,7 @@ from functools import lru_cache
 from core.audit.lines import DoseFacts
 from core.calculation import calculate
 from core.calculation_models import CalculationResult
+from core.catalog import default_catalog, default_payers
 from core.dose_input import DoseForm, DoseInputError, build_request
 from core.errors import InputError
 from core.ndc import parse_ndc
@@ -57,7 +58,8 @@ def _calculate(
         administered=administered,
     )
     try:
-        result = calculate(build_request(form))
+        # Still the shipped catalog: the audit is not yet given the site's (issue 18).
+        result = calculate(build_request(form, default_catalog(), default_payers()))
     except DoseInputError as errors:
         return "; ".join(str(error) for error in errors.errors.values())
     except InputError as error:

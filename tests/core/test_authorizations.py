@@ -21,8 +21,9 @@ from core.authorizations import (
     record_worksheet_use,
     use_for,
 )
-from core.dose_input import DoseForm, evaluate
+from core.dose_input import DoseForm
 from core.errors import InputError
+from tests.shipped import evaluate
 from tests.sites import authorization_state, site_at
 
 RESULT = evaluate(DoseForm(vial_size="10", dose_ordered="12", administered="12"))  # 3 + 1 JW

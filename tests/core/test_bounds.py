@@ -20,12 +20,13 @@ from core.documentation import (
     missing_for_print,
     text_problems,
 )
-from core.dose_input import DoseForm, DoseInputError, evaluate
+from core.dose_input import DoseForm, DoseInputError
 from core.errors import CalculationError, CatalogError, InputError
 from core.quantities import parse_concentration, parse_count, parse_quantity
 from core.vials import MAX_PLAN_STEPS, least_waste_plan
 from core.worksheet import build_worksheet
 from core.worksheet.example import DOCUMENTATION
+from tests.shipped import evaluate
 
 D = Decimal
 

@@ -13,11 +13,12 @@ from core.cms.files import TextFile
 from core.cms.importer import import_files
 from core.cms.store import ReferenceStore, file_digest
 from core.documentation import Documentation
-from core.dose_input import DoseForm, evaluate
+from core.dose_input import DoseForm
 from core.errors import InputError
 from core.pricing import price_result
 from core.worksheet.content import worksheet_content
 from tests.cms_samples import pricing_csv, write
+from tests.shipped import evaluate
 from tests.sites import site_at
 
 HEADER = "HCPCS Code,Rate per unit,Effective from,Effective to\n"

@@ -13,11 +13,12 @@ from hypothesis import strategies as st
 
 from core.catalog import CoveredDiagnoses, default_catalog, default_payers, load_catalog
 from core.documentation import missing_for_print
-from core.dose_input import DoseForm, evaluate
+from core.dose_input import DoseForm
 from core.errors import CatalogError, InputError
 from core.icd10 import diagnosis_codes, is_covered, parse_icd10
 from core.necessity import parse_lab
 from core.worksheet.example import DOCUMENTATION
+from tests.shipped import evaluate
 
 MEDICARE_RESULT = evaluate(DoseForm(vial_size="10", dose_ordered="12", administered="12"))
 COMMERCIAL_RESULT = evaluate(

@@ -13,10 +13,11 @@ from hypothesis import strategies as st
 
 from core.calculation_models import CalculationResult
 from core.cms.importer import import_files
-from core.dose_input import DoseForm, evaluate
+from core.dose_input import DoseForm
 from core.pricing import dollars, price_result
 from core.reference import NO_REFERENCE_DATA, ReferenceData
 from tests.cms_samples import Q4_2025, crosswalk_csv, pricing_csv, write
+from tests.shipped import evaluate
 from tests.sites import site_at
 
 FEB = date(2026, 2, 10)

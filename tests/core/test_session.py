@@ -14,6 +14,7 @@ from core.dose_input import DoseForm
 from core.drafts import fields_from_record, load_draft, save_draft
 from core.records import RecordStore
 from core.session import DoseSession, SessionError
+from tests.shipped import shipped_session
 from tests.sites import site_at
 
 DATA = Path(__file__).parent / "data"
@@ -38,14 +39,14 @@ def complete_documentation(**changes: object) -> Documentation:
 
 
 def ready_session() -> DoseSession:
-    session = DoseSession(clock=lambda: NOON)
+    session = shipped_session(clock=lambda: NOON)
     session.set_dose(DOSE)
     session.set_documentation(complete_documentation())
     return session
 
 
 def test_the_twelve_ml_example_is_calculated_as_typed() -> None:
-    session = DoseSession()
+    session = shipped_session()
     session.set_dose(DOSE)
     assert session.result is not None
     assert (session.result.units_administered, session.result.units_wasted) == (3, 1)
@@ -53,7 +54,7 @@ def test_the_twelve_ml_example_is_calculated_as_typed() -> None:
 
 
 def test_each_bad_field_is_named_and_the_result_is_not_stale() -> None:
-    session = DoseSession()
+    session = shipped_session()
     session.set_dose(DOSE)
     session.set_dose(DOSE.model_copy(update={"dose_ordered": "twelve"}))
     assert session.result is None
@@ -105,7 +106,7 @@ def test_one_person_cannot_verify_alone(prepared: str, verified: str, problem: s
 
 
 def test_an_uncalculated_dose_cannot_be_verified_or_recorded(tmp_path: Path) -> None:
-    session = DoseSession()
+    session = shipped_session()
     session.set_documentation(complete_documentation())
     with pytest.raises(SessionError, match="calculated"):
         session.verify()

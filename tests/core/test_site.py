@@ -100,8 +100,9 @@ def test_a_rule_given_the_sites_catalog_uses_it_not_the_shipped_one(tmp_path: Pa
 
     from core.claim_review import as_billed
     from core.documentation import Documentation
-    from core.dose_input import DoseForm, evaluate
+    from core.dose_input import DoseForm
     from core.session import DoseSession
+    from tests.shipped import evaluate
 
     site = Site(tmp_path, catalog=load_catalog(custom_catalog(tmp_path)))
     form = DoseForm(vial_size="10", dose_ordered="10", administered="10")
