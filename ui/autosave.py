@@ -19,7 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from core import drafts
-from core.record_jobs import CancelToken
+from core.work import CancelToken
 from ui.background import BackgroundWork
 
 INTERVAL_MS = 3000

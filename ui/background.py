@@ -19,8 +19,8 @@ What may cross to the worker thread is kept by ``start``, not by comments:
 
 While a job runs, the optional bar shows that something is happening, or how far it has
 come once the job says (``token.report(done, total)``, passed on at most ten times a
-second: ``core.record_jobs.Throttled``), and the Cancel button cancels it
-(``core.record_jobs.Cancelled``: neither callback runs; the note says so). A newer job of
+second: ``core.work.Throttled``), and the Cancel button cancels it
+(``core.work.Cancelled``: neither callback runs; the note says so). A newer job of
 the same ``kind`` replaces an older one, whose answer is then ignored (a search typed on
 supersedes the one before).
 """
@@ -45,7 +45,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
 
-from core.record_jobs import Cancelled, CancelToken, Throttled
+from core.work import Cancelled, CancelToken, Throttled
 
 Given = TypeVar("Given")
 Value = TypeVar("Value")

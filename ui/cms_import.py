@@ -32,8 +32,8 @@ from ui.background import BackgroundWork
 if TYPE_CHECKING:
     from core.calculation_models import CalculationResult
     from core.cms.importer import ImportReport
-    from core.record_jobs import CancelToken
     from core.reference import ReferenceData
+    from core.work import CancelToken
 
 NDC_ROLE = Qt.ItemDataRole.UserRole + 1
 

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import Qt, QThread
 from PySide6.QtWidgets import QApplication, QLabel, QProgressBar, QPushButton, QWidget
 
-from core.record_jobs import Cancelled, CancelToken
+from core.work import Cancelled, CancelToken
 from ui.background import BackgroundWork, Shared
 
 #: One job's events, shared with the plain functions below (module level on purpose: a
