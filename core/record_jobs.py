@@ -16,7 +16,6 @@ import multiprocessing
 import multiprocessing.queues
 import os
 import queue
-import sqlite3
 import sys
 import typing
 from collections.abc import Callable, Iterator, Mapping
@@ -40,8 +39,6 @@ __all__ = [
     "verify_records",
 ]
 
-#: SQLite virtual-machine steps between looks at the cancel token.
-_STEPS_PER_CHECK = 20_000
 #: How much lower a check in its own process runs than the window (POSIX niceness, the
 #: ``nice`` command's default; Linux disk schedulers that weigh priorities follow it).
 BACKGROUND_NICENESS = 10
@@ -57,16 +54,12 @@ def _store(data_dir: Path, token: CancelToken) -> Iterator[RecordStore]:
     token.check()
     try:
         with RecordStore.open(data_dir) as store:
-            # The store keeps its connection private; interrupting it is this module's job.
-            connection: sqlite3.Connection = store._conn
-            connection.set_progress_handler(lambda: int(token.cancelled), _STEPS_PER_CHECK)
+            store.interrupt_when(lambda: token.cancelled)
             yield store
-    except sqlite3.OperationalError as error:
+    except RecordStoreError:
         if token.cancelled:
             raise Cancelled from None
-        raise RecordStoreError(f"the records could not be read ({error})") from None
-    except sqlite3.Error as error:
-        raise RecordStoreError(f"the records could not be read ({error})") from None
+        raise
     token.check()
 
 
@@ -120,8 +113,6 @@ def _child(
         answers.put(("ok", work(data_dir, progress)))
     except RecordStoreError as error:
         answers.put(("error", str(error)))
-    except sqlite3.Error as error:
-        answers.put(("error", f"the records could not be read ({error})"))
     except Exception as error:
         answers.put(("error", f"{type(error).__name__}: {error}"))
 
