@@ -23,7 +23,7 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 
-from core.audit.numbers import Amount
+from core.audit.numbers import Amount, distinct_texts
 from core.calculation import (
     LineShape,
     claim_shapes,
@@ -141,10 +141,12 @@ def expect(dose: DoseFacts, vials: tuple[VialsGiven, ...]) -> Expectation:
     except CalculationError as error:
         raise Refused(f"{error.field.replace(' ', '_')}: {error.message}") from None
     if an * od > on * ad:
+        given, labeled = distinct_texts(
+            Amount(Fraction(an, ad), mass), Amount(Fraction(on, od), mass)
+        )
         raise Refused(
-            f"administered: {Amount(Fraction(an, ad), mass)} is more than the "
-            f"{Amount(Fraction(on, od), mass)} labeled in the vials opened (overfill is "
-            "never billed)"
+            f"administered: {given} is more than the {labeled} labeled in the vials opened "
+            "(overfill is never billed)"
         )
     payer = dose.payer
     # The rules themselves come from core.calculation: one Fraction each.

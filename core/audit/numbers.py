@@ -54,6 +54,21 @@ class Amount:
         return formats.quantity(decimal_of(self.value), "mg" if self.mass else "mL")
 
 
+def distinct_texts(first: Amount, second: Amount) -> tuple[str, str]:
+    """Two different amounts printed so that they differ: ``12.300000000000001 mL`` is
+    more than ``12.3 mL``, never "12.3 mL is more than 12.3 mL"."""
+    places = 3
+    while True:
+        unit = "mg" if first.mass else "mL"
+        texts = (
+            formats.quantity(decimal_of(first.value), unit, places),
+            formats.quantity(decimal_of(second.value), unit, places),
+        )
+        if texts[0] != texts[1] or places >= MAX_PLACES:
+            return texts
+        places += 1
+
+
 def decimal_of(value: Fraction) -> Decimal:
     """A value read from text (a terminating decimal) as a Decimal, for printing."""
     return Decimal(value.numerator) / Decimal(value.denominator)
@@ -82,6 +97,8 @@ def read_amount(text: str, field: str) -> Amount:
     """``12 mL``, ``12mL``, ``.5 mL``, ``1.2 g``, ``1200 mg`` (``mL`` when no unit)."""
     match = _AMOUNT.fullmatch(text)
     if match is None:
+        if "," in text:
+            raise Unreadable(f"{field}: '{text}' has a comma (a decimal comma or a separator?)")
         raise Unreadable(f"{field}: '{text}' is not an amount such as 12 mL or 1.5 g")
     unit = _UNITS.get(match["unit"].lower())
     if unit is None:
