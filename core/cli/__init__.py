@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "restore": "core.cli.backups",
     "users": "core.cli.users",
     "queue": "core.cli.queue",
+    "export": "core.cli.export",
 }
 
 EXIT_USAGE = 2
