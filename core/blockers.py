@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -34,7 +34,6 @@ from core.documentation import (
 if TYPE_CHECKING:
     from core.calculation_models import CalculationResult
     from core.catalog import PayerProfile
-    from core.denial_checks import Check
 
 Step = Literal["verify", "print"]
 
@@ -50,6 +49,13 @@ class Blocker(BaseModel):
     #: denial-risk check (``modifiers``) or the step (``dose``, ``verification``).
     field: str
     step: Step = "print"
+
+
+class Checked(Protocol):
+    """A denial-risk check (``core.denial_checks.Check``) as far as blocking goes."""
+
+    @property
+    def blockers(self) -> tuple[Blocker, ...]: ...
 
 
 def stops_verification(blockers: Iterable[Blocker]) -> list[Blocker]:
@@ -277,7 +283,7 @@ def dose_blockers(
     result: CalculationResult | None,
     doc: Documentation,
     *,
-    checks: Sequence[Check] | str,
+    checks: Sequence[Checked] | str,
     verified: bool,
     now: datetime,
     unreadable: Mapping[str, str] | None = None,

@@ -8,13 +8,15 @@ and the catalog and payer profiles, then applies ``core.denial_checks``.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from core.calculation_models import CalculationResult
 from core.catalog import Catalog, PayerList, default_catalog, default_payers
 from core.denial_checks import Check, denial_checks, review
 from core.documentation import Documentation
+from core.errors import InputError
 from core.records.models import format_worksheet_id
 from core.reference import NO_REFERENCE, CrosswalkSource
 
@@ -22,7 +24,30 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from core.authorizations import AuthorizationState
-    from core.session import ClaimReviewer
+
+
+class ClaimReviewer(Protocol):
+    """Reviews a calculation as the claim goes out (``core.claim_review``): the result
+    as billed and its denial-risk checks; raises ``InputError`` when it cannot."""
+
+    def __call__(
+        self,
+        result: CalculationResult,
+        doc: Documentation,
+        *,
+        service_date: date,
+        expiring_today_blocks: bool,
+    ) -> tuple[CalculationResult, tuple[Check, ...]]: ...
+
+
+@dataclass(frozen=True)
+class ClaimReview:
+    """The claim for the dose on screen: ``result`` as billed, its ``checks``, or the
+    ``error`` that kept the checks from running."""
+
+    result: CalculationResult
+    checks: tuple[Check, ...]
+    error: InputError | None = None
 
 
 def review_claim(

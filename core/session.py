@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from core.calculation_models import CalculationResult
 from core.catalog import Catalog, PayerList, default_catalog, default_payers
@@ -33,6 +33,7 @@ from core.ndc import parse_ndc
 if TYPE_CHECKING:
     from core.accounts import Signature
     from core.blockers import Blocker
+    from core.claim_review import ClaimReview, ClaimReviewer
     from core.denial_checks import Check
     from core.documentation import Documentation
     from core.recording import BuildPdf
@@ -40,8 +41,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DIFFERENCE_WARNINGS",
-    "ClaimReview",
-    "ClaimReviewer",
     "CodeNote",
     "DoseSession",
     "SessionError",
@@ -62,30 +61,6 @@ class CodeNote:
 
     text: str
     warning: bool
-
-
-class ClaimReviewer(Protocol):
-    """Reviews a calculation as the claim goes out (``core.claim_review``): the result
-    as billed and its denial-risk checks; raises ``InputError`` when it cannot."""
-
-    def __call__(
-        self,
-        result: CalculationResult,
-        doc: Documentation,
-        *,
-        service_date: date,
-        expiring_today_blocks: bool,
-    ) -> tuple[CalculationResult, tuple[Check, ...]]: ...
-
-
-@dataclass(frozen=True)
-class ClaimReview:
-    """The claim for the dose on screen: ``result`` as billed, its ``checks``, or the
-    ``error`` that kept the checks from running."""
-
-    result: CalculationResult
-    checks: tuple[Check, ...]
-    error: InputError | None = None
 
 
 @dataclass(frozen=True)
@@ -316,6 +291,8 @@ class DoseSession:
     def claim(self) -> ClaimReview | None:
         """The dose's claim as reviewed (``None`` until calculated). Reviewed again only
         when the dose, the documentation or the day changed (or ``forget_claim``)."""
+        from core.claim_review import ClaimReview
+
         result = self.result
         if result is None:
             return None

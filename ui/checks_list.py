@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QGroupBox, QListWidget, QListWidgetItem, QVBoxLayo
 from ui.fields import line_edit
 
 if TYPE_CHECKING:
+    from core.claim_review import ClaimReview
     from core.denial_checks import Check
-    from core.session import ClaimReview
 
 SYMBOLS = {"pass": "\N{CHECK MARK}", "warn": "!", "fail": "\N{MULTIPLICATION X}"}
 COLOURS = {"pass": "#1b5e20", "warn": "#7a4a00", "fail": "#b00020"}
