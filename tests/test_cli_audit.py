@@ -75,14 +75,15 @@ def test_map_option_csv_and_pdf(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "Findings: 2" in done.stdout
-    assert "skipped row 5: billed_units: 'lots'" in done.stdout
+    assert "Incomplete (a line cannot be read; no finding, no dollars): 1" in done.stdout
+    assert "incomplete A-3: row 5: billed_units: 'lots'" in done.stdout
     assert out_pdf.read_bytes().startswith(b"%PDF")
     assert out_csv.stat().st_mode & 0o777 == 0o600
     found = list(csv.DictReader(io.StringIO(out_csv.read_text())))
     assert [(r["reason"], r["rows"]) for r in found] == [
         ("missing-jw", "2"),
         ("units-over-billed", "3;4"),
-        ("skipped-row", "5"),
+        ("incomplete", "5"),
     ]
     assert found[0]["administration_id"] == '\'=HYPERLINK("http://x")'
 
