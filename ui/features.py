@@ -10,7 +10,8 @@
   (``ui.window_lock``) and the verification queue (``ui.queue_submit``,
   ``ui.pending_dialog``).
 
-No rule lives here: each feature asks core, and what blocks printing is the session's.
+No rule lives here: each feature asks core, and what blocks the chart is the session's
+(``DoseSession.blockers``, from ``core.blockers``).
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ class Features:
 
 def install_features(window: FeatureWindow) -> Features:
     """Plug every feature into ``window`` (once its session and data directory exist)."""
+    from core.claim_review import site_reviewer
     from ui.charges_view import install_charges
     from ui.checks_list import ChecksList
     from ui.cms_import import install as install_cms
@@ -96,21 +98,13 @@ def install_features(window: FeatureWindow) -> Features:
     assert session is not None and binding is not None and output is not None
     settings = window.settings
 
-    def expiring_today() -> list[str]:
-        """The facility's setting, read when asked: a vial that expires on the day of
-        administration blocks printing too."""
-        from core.documentation import expired_vials
-
-        if not prefs.flag(settings, prefs.EXPIRING_TODAY_BLOCKS):
-            return []
-        doc = session.worksheet_documentation()
-        return [v for v in expired_vials(doc, True) if v not in expired_vials(doc, False)]
-
-    session.blocker_sources.append(expiring_today)
+    # The facility's setting, read when asked: a vial that expires on the day of
+    # administration blocks too.
+    session.expiring_today_setting = lambda: prefs.flag(settings, prefs.EXPIRING_TODAY_BLOCKS)
     window.docs.vials.scan.attach(window)
 
     necessity = NecessityPanel(window.data_dir)
-    checks = ChecksList(window.data_dir)
+    checks = ChecksList()
     window.add_section(necessity)
     window.add_section(checks)
     binding.extra_documentation.append(
@@ -118,13 +112,8 @@ def install_features(window: FeatureWindow) -> Features:
     )
     binding.extra_drafts.append(necessity)
 
-    def denial_blockers() -> list[str]:
-        failed: list[str] = []
-        if session.result is not None:
-            failed = checks.refresh(session.result, session.worksheet_documentation())[1]
-        return necessity.problems() + failed
-
-    session.blocker_sources.append(denial_blockers)
+    session.unreadable_sources.append(necessity.unreadable)
+    window.session_changed.connect(lambda: checks.show_claim(session.claim()))
     necessity.edited.connect(window.documentation_edited)
     necessity.authorizations.picked.connect(window.docs.prior_authorization.setText)
     checks.edited.connect(window.documentation_edited)
@@ -133,7 +122,11 @@ def install_features(window: FeatureWindow) -> Features:
     main = _main_window(window)
     product = window.dose.product
     cms = install_cms(main, window.data_dir, window.docs.ndc, binding.push_dose, product)
-    checks.crosswalk = cms.crosswalk  # its open store, not one opened per keystroke
+    # The claim reviewed with the site's records: the authorizations, and the CMS
+    # crosswalk the window holds open (not one opened per keystroke).
+    session.reviewer = site_reviewer(
+        window.data_dir, cms.crosswalk, catalog=session.catalog, payers=session.payers
+    )
 
     def show_dollars() -> None:
         if session.result is not None:
