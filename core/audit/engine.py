@@ -141,11 +141,11 @@ def expect(dose: DoseFacts, vials: tuple[VialsGiven, ...]) -> Expectation:
     except CalculationError as error:
         raise Refused(f"{error.field.replace(' ', '_')}: {error.message}") from None
     if an * od > on * ad:
-        given, labeled = distinct_texts(
+        given, opened = distinct_texts(
             Amount(Fraction(an, ad), mass), Amount(Fraction(on, od), mass)
         )
         raise Refused(
-            f"administered: {given} is more than the {labeled} labeled in the vials opened "
+            f"administered: {given} is more than the {opened} labeled in the vials opened "
             "(overfill is never billed)"
         )
     payer = dose.payer
