@@ -43,7 +43,7 @@ def _text(data: bytes) -> str:
 
 @overload
 def run_main(
-    *args: Arg,
+    *args: Arg | bytes,
     cwd: Path | None = ...,
     stdin: Input = ...,
     env: Mapping[str, str] | None = ...,
@@ -51,14 +51,14 @@ def run_main(
 ) -> subprocess.CompletedProcess[str]: ...
 @overload
 def run_main(
-    *args: Arg,
+    *args: Arg | bytes,
     cwd: Path | None = ...,
     stdin: Input = ...,
     env: Mapping[str, str] | None = ...,
     binary: Literal[True],
 ) -> subprocess.CompletedProcess[bytes]: ...
 def run_main(
-    *args: Arg,
+    *args: Arg | bytes,
     cwd: Path | None = None,
     stdin: Input = b"",
     env: Mapping[str, str] | None = None,
@@ -69,7 +69,8 @@ def run_main(
     exit status, as a subprocess would give."""
     from main import main
 
-    argv = ["main.py", *map(str, args)]
+    # Bytes in argv are decoded as the interpreter decodes its own (surrogate escapes).
+    argv = ["main.py", *(os.fsdecode(a) if isinstance(a, bytes) else str(a) for a in args)]
     data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
     # Decoded as this interpreter decodes its own standard input (surrogate escapes under
     # the C locale's UTF-8 mode), as the subprocess would.
@@ -139,3 +140,21 @@ def run_script(
     return subprocess.CompletedProcess(
         done.args, done.returncode, _text(done.stdout), _text(done.stderr)
     )
+
+
+def one_line_error(done: subprocess.CompletedProcess[str]) -> str:
+    """The one line a refused command says (exit 2, nothing on standard output)."""
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    return lines[0]
+
+
+def pdf_text(pdf: Path | bytes) -> str:
+    """The words of a PDF (a file or its bytes), spaces between them made single."""
+    from pypdf import PdfReader
+
+    data = pdf.read_bytes() if isinstance(pdf, Path) else pdf
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
