@@ -291,11 +291,14 @@ class AuditDialog(QDialog):
         self.status.setText(printable(audit_summary(report)))
         self.model.set_findings(report.findings)
         self._filter()
-        shown = report.skipped_rows[:3]
-        more = f" … and {report.skipped - len(shown):,} more" if report.skipped > len(shown) else ""
-        self.skipped_label.setText(
-            printable("; ".join(f"Row {s.row} skipped: {s.reason}" for s in shown) + more)
-        )
+        incomplete = [
+            f"{i.administration_id} incomplete ({i.reason})"
+            for i in report.incomplete_administrations[:3]
+        ]
+        shown = incomplete + [f"Row {s.row} skipped: {s.reason}" for s in report.skipped_rows[:3]]
+        hidden = report.skipped + report.incomplete - len(shown)
+        more = f" … and {hidden:,} more" if hidden > 0 else ""
+        self.skipped_label.setText(printable("; ".join(shown) + more))
         self.save_button.setEnabled(True)
 
     def _filter(self) -> None:

@@ -53,6 +53,7 @@ def audit_summary(report: AuditReport) -> str:
     )
     return (
         f"{report.rows:,} rows, {report.administrations:,} administrations, "
-        f"{report.skipped:,} {'row' if report.skipped == 1 else 'rows'} skipped; "
+        f"{report.skipped:,} {'row' if report.skipped == 1 else 'rows'} skipped, "
+        f"{report.incomplete:,} incomplete; "
         f"{report.total_findings:,} findings; {dollars}."
     )

@@ -61,8 +61,9 @@ def test_mapping_step_preview_run_filter_and_save(qtbot, export: Path, tmp_path:
         _map(dialog, field, header)
     assert not dialog.mapping_error.isVisible()
     _run(qtbot, dialog)
-    assert "4 rows, 3 administrations, 1 row skipped; 4 findings" in dialog.status.text()
-    assert "Row 5 skipped: billed_units: 'lots'" in dialog.skipped_label.text()
+    status = "4 rows, 3 administrations, 0 rows skipped, 1 incomplete; 4 findings"
+    assert status in dialog.status.text()
+    assert "B-4 incomplete (row 5: billed_units: 'lots'" in dialog.skipped_label.text()
     assert dialog.model.rowCount() == 4
     dialog.reason_filter.setCurrentIndex(dialog.reason_filter.findData("missing-jw"))
     assert [f.administration_id for f in dialog.model.shown] == ["A-1", "A-2"]
