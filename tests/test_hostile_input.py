@@ -351,7 +351,7 @@ NUMBERISH = st.from_regex(r"\A[0-9.,%/ a-zA-Zµ\-]{0,14}\Z") | st.text(max_size=
 @settings(max_examples=400, deadline=None)
 @given(st.dictionaries(st.sampled_from(FORM_KEYS), NUMBERISH, max_size=6))
 def test_any_text_in_any_dose_field_is_a_result_or_named_errors(typed: dict[str, str]) -> None:
-    form = DoseForm(vial_size="10", dose_ordered="12", administered="12").model_copy(update=typed)
+    form = DoseForm(vial_size="10", dose_ordered="12", administered="12").replace(**typed)
     try:
         evaluate(form)
     except DoseInputError as errors:

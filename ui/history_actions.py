@@ -161,9 +161,9 @@ class HistoryActions(HistoryLayout):
         path = Path(chosen)
         if path.suffix.lower() != ".csv":
             path = path.with_name(path.name + ".csv")
-        from ui import history_jobs
+        from core.record_jobs import export_records
 
-        filters = read_filters(**self.search_texts())
+        filters = read_filters(**self.search_texts()).as_kwargs()
 
         def exported(count: int) -> None:
             plural = "" if count == 1 else "s"
@@ -172,8 +172,7 @@ class HistoryActions(HistoryLayout):
         self.work.start(
             "export",
             "Exporting…",
-            history_jobs.export,
-            history_jobs.Export(self.data_dir, filters, path),
+            lambda token: export_records(self.data_dir, filters, path, token=token),
             exported,
             lambda error: self.tell("The list was not exported", error),
         )

@@ -66,9 +66,7 @@ class HistoryDialog(HistoryActions):
         self.report: VerifyReport | None = None
         self.filters = SearchFilters()
         self._open_error = ""
-        self.work = BackgroundWork(
-            self, bar=self.progress, cancel=self.cancel_button, note=self.work_note
-        )
+        self.work = BackgroundWork(self.progress, self.cancel_button, self.work_note)
         self.work.idle.connect(self.idle)
         self._connect()
         self._open_store()
@@ -144,15 +142,14 @@ class HistoryDialog(HistoryActions):
         if self.store is None:
             self._show_integrity("broken", self._open_error or "The records are closed.")
             return
-        from ui import history_jobs
+        from core.record_jobs import verify_records
 
         what = "every record and PDF" if full else "the records"
         self._show_integrity("busy", f"Checking {what} for tampering…")
         self.work.start(
             "verify",
             "Checking every PDF…" if full else "Checking…",
-            history_jobs.check,
-            history_jobs.Check(self.data_dir, full),
+            lambda token: verify_records(self.data_dir, full=full, token=token),
             self._checked,
             self._check_failed,
         )
@@ -195,13 +192,13 @@ class HistoryDialog(HistoryActions):
         if self.store is None:
             self._show_rows([], "")
             return
-        from ui import history_jobs
+        from core.record_jobs import search_records
 
+        filters = self.filters.as_kwargs()
         self.work.start(
             "search",
             "Searching…",
-            history_jobs.search,
-            history_jobs.Search(self.data_dir, self.filters, LIST_LIMIT + 1),
+            lambda token: search_records(self.data_dir, filters, limit=LIST_LIMIT + 1, token=token),
             lambda rows: self._show_rows(rows, self._count_text(len(rows))),
             lambda error: self._show_rows([], f"The records could not be read: {error}"),
         )
