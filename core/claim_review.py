@@ -7,17 +7,47 @@ site's catalog and payer profiles, then applies ``core.denial_checks``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from core.calculation_models import CalculationResult
 from core.denial_checks import Check, denial_checks, review
 from core.documentation import Documentation
+from core.errors import InputError
 from core.records.models import format_worksheet_id
-from core.reference import CrosswalkSource
+from core.reference import NO_REFERENCE, CrosswalkSource
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from core.authorizations import AuthorizationState
+    from core.catalog import Catalog, PayerList
     from core.site import Site
+
+
+class ClaimReviewer(Protocol):
+    """Reviews a calculation as the claim goes out (``core.claim_review``): the result
+    as billed and its denial-risk checks; raises ``InputError`` when it cannot."""
+
+    def __call__(
+        self,
+        result: CalculationResult,
+        doc: Documentation,
+        *,
+        service_date: date,
+        expiring_today_blocks: bool,
+    ) -> tuple[CalculationResult, tuple[Check, ...]]: ...
+
+
+@dataclass(frozen=True)
+class ClaimReview:
+    """The claim for the dose on screen: ``result`` as billed, its ``checks``, or the
+    ``error`` that kept the checks from running."""
+
+    result: CalculationResult
+    checks: tuple[Check, ...]
+    error: InputError | None = None
 
 
 def review_claim(
@@ -28,24 +58,51 @@ def review_claim(
     site: Site,
     service_date: date,
     crosswalk: CrosswalkSource | None = None,
+    expiring_today_blocks: bool = False,
 ) -> tuple[CalculationResult, tuple[Check, ...]]:
     """``(reviewed result, checks)`` for one dose and its documentation, by the site's
-    catalog and payers.
+    catalog, payers and recorded authorizations.
 
     Without a ``crosswalk``, the one imported into the site (if any) checks the NDC
     against the code.
     """
     from core.authorizations import state_for
 
-    crosswalk = site.reference() if crosswalk is None else crosswalk
-    code = site.catalog.code(result.code)
-    payer = site.payers.get(result.payer)
     authorization = None
     number = doc.prior_authorization.strip()
     if number:
         replaces = format_worksheet_id(doc.replaces) if doc.replaces else None
         with site.open_authorizations() as store:
             authorization = state_for(store, number, replaces=replaces)
+    return check_claim(
+        result,
+        doc,
+        route=route,
+        service_date=service_date,
+        catalog=site.catalog,
+        payers=site.payers,
+        crosswalk=site.reference() if crosswalk is None else crosswalk,
+        authorization=authorization,
+        expiring_today_blocks=expiring_today_blocks,
+    )
+
+
+def check_claim(
+    result: CalculationResult,
+    doc: Documentation,
+    *,
+    route: str,
+    service_date: date,
+    catalog: Catalog,
+    payers: PayerList,
+    crosswalk: CrosswalkSource = NO_REFERENCE,
+    authorization: AuthorizationState | None = None,
+    expiring_today_blocks: bool = False,
+) -> tuple[CalculationResult, tuple[Check, ...]]:
+    """``review_claim`` with what it reads from the site given: no store is opened (a
+    session without a site reviews its dose this way, by its own catalog and payers)."""
+    code = catalog.code(result.code)
+    payer = payers.get(result.payer)
     reviewed = review(
         result,
         code=code,
@@ -63,8 +120,34 @@ def review_claim(
         service_date=service_date,
         crosswalk=crosswalk,
         authorization_looked_up=authorization is not None,
+        expiring_today_blocks=expiring_today_blocks,
     )
     return reviewed, checks
+
+
+def site_reviewer(site: Site, crosswalk: Callable[[], CrosswalkSource | None]) -> ClaimReviewer:
+    """How a session on this site reviews its claim (``DoseSession.reviewer``): with the
+    site's catalog, payers and recorded authorizations, and the ``crosswalk`` shown now
+    (else the site's)."""
+
+    def reviewer(
+        result: CalculationResult,
+        doc: Documentation,
+        *,
+        service_date: date,
+        expiring_today_blocks: bool,
+    ) -> tuple[CalculationResult, tuple[Check, ...]]:
+        return review_claim(
+            result,
+            doc,
+            route=doc.route,
+            site=site,
+            service_date=service_date,
+            crosswalk=crosswalk(),
+            expiring_today_blocks=expiring_today_blocks,
+        )
+
+    return reviewer
 
 
 def as_billed(
@@ -74,6 +157,7 @@ def as_billed(
     route: str,
     site: Site,
     service_date: date,
+    expiring_today_blocks: bool = False,
 ) -> tuple[CalculationResult, tuple[Check, ...]]:
     """The claim as it goes out, the one way the command line and the window make it:
     priced for the service date from the CMS files (or the payer's fee schedule) imported
@@ -84,7 +168,13 @@ def as_billed(
     reference = site.reference()
     priced = price_result(result, reference, service_date)
     return review_claim(
-        priced, doc, route=route, site=site, service_date=service_date, crosswalk=reference
+        priced,
+        doc,
+        route=route,
+        site=site,
+        service_date=service_date,
+        crosswalk=reference,
+        expiring_today_blocks=expiring_today_blocks,
     )
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
 from ui import settings as prefs
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
 
     from core.site import Site
+    from core.work import CancelToken
+    from ui.background import Shared
     from ui.main_window import MainWindow
 
 BACKUP_DELAY_MS = 5000
@@ -53,7 +56,7 @@ def run(argv: list[str], data_dir: str | None = None) -> int:
     with site:
         window = build_main_window(settings=settings, site=site)
         window.show()
-        start_backup_soon(site)
+        start_backup_soon(site, window)
         return app.exec()
 
 
@@ -72,15 +75,28 @@ def build_main_window(
     return MainWindow(site or window_site(data_dir, settings, os.environ), settings)
 
 
-def start_backup_soon(site: Site) -> None:
-    """Back the records up (if any are not yet) a few seconds after start, on a thread
-    of its own: SQLite's online backup lets the window record meanwhile."""
+def start_backup_soon(site: Site, owner: QObject) -> None:
+    """Back the records up (if any are not yet) a few seconds after start, off the GUI
+    thread (``ui.background``): SQLite's online backup lets the window record meanwhile."""
     from PySide6.QtCore import QTimer
 
-    def start() -> None:
-        threading.Thread(target=site.backup_at_start, daemon=True).start()
+    from ui.background import BackgroundWork, Shared
 
-    QTimer.singleShot(BACKUP_DELAY_MS, start)
+    work = BackgroundWork(owner)
+
+    def start() -> None:
+        work.start("backup", "Backing up the records…", back_up, Shared(site), _ignore, _ignore)
+
+    QTimer.singleShot(BACKUP_DELAY_MS, work, start)
+
+
+def back_up(site: Shared[Site], _token: CancelToken) -> Path | None:  # on the worker thread
+    """The backup made at start, if the newest lacks records (never raises; logged)."""
+    return site.value.backup_at_start()
+
+
+def _ignore(_answer: object) -> None:
+    """The backup says nothing on screen: it logs its failures itself."""
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from core.records import RecordStoreError, WorksheetRecord, format_worksheet_id
+from ui.background import Shared
 from ui.history_layout import CorrectFn, HistoryLayout
 from ui.history_model import read_filters
 from ui.preview_dialog import PreviewDialog
@@ -162,9 +163,9 @@ class HistoryActions(HistoryLayout):
         path = Path(chosen)
         if path.suffix.lower() != ".csv":
             path = path.with_name(path.name + ".csv")
-        from core.record_jobs import export_records
+        from ui import history_jobs
 
-        filters = read_filters(**self.search_texts()).as_kwargs()
+        filters = read_filters(**self.search_texts())
 
         def exported(count: int) -> None:
             plural = "" if count == 1 else "s"
@@ -173,7 +174,8 @@ class HistoryActions(HistoryLayout):
         self.work.start(
             "export",
             "Exporting…",
-            lambda token: export_records(self.site, filters, path, token=token),
+            history_jobs.export,
+            history_jobs.Export(Shared(self.site), filters, path),
             exported,
             lambda error: self.tell("The list was not exported", error),
         )

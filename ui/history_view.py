@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QWidget
 
 from core.records import RecordStore, RecordStoreError, VerifyReport
 from core.records.models import WorksheetRecordSummary
-from ui.background import BackgroundWork
+from ui.background import BackgroundWork, Shared
 from ui.history_actions import HistoryActions
 from ui.history_layout import CorrectFn
 from ui.history_model import SearchFilters, read_filters
@@ -69,7 +69,9 @@ class HistoryDialog(HistoryActions):
         self.report: VerifyReport | None = None
         self.filters = SearchFilters()
         self._open_error = ""
-        self.work = BackgroundWork(self.progress, self.cancel_button, self.work_note)
+        self.work = BackgroundWork(
+            self, bar=self.progress, cancel=self.cancel_button, note=self.work_note
+        )
         self.work.idle.connect(self.idle)
         self._connect()
         self._open_store()
@@ -145,14 +147,15 @@ class HistoryDialog(HistoryActions):
         if self.store is None:
             self._show_integrity("broken", self._open_error or "The records are closed.")
             return
-        from core.record_jobs import verify_records
+        from ui import history_jobs
 
         what = "every record and PDF" if full else "the records"
         self._show_integrity("busy", f"Checking {what} for tampering…")
         self.work.start(
             "verify",
             "Checking every PDF…" if full else "Checking…",
-            lambda token: verify_records(self.site, full=full, token=token),
+            history_jobs.check,
+            history_jobs.Check(Shared(self.site), full),
             self._checked,
             self._check_failed,
         )
@@ -195,13 +198,13 @@ class HistoryDialog(HistoryActions):
         if self.store is None:
             self._show_rows([], "")
             return
-        from core.record_jobs import search_records
+        from ui import history_jobs
 
-        filters = self.filters.as_kwargs()
         self.work.start(
             "search",
             "Searching…",
-            lambda token: search_records(self.site, filters, limit=LIST_LIMIT + 1, token=token),
+            history_jobs.search,
+            history_jobs.Search(Shared(self.site), self.filters, LIST_LIMIT + 1),
             lambda rows: self._show_rows(rows, self._count_text(len(rows))),
             lambda error: self._show_rows([], f"The records could not be read: {error}"),
         )
