@@ -30,7 +30,7 @@ def queued_case(dose: QueuedDose) -> Case:
         "prepared_by": dose.prepared.full_name,
         "verified_by": dose.verified.full_name if dose.verified is not None else "",
     }
-    form, doc = shared_fields(case.dose, case.documentation.model_copy(update=names))
+    form, doc = shared_fields(case.dose, case.documentation.replace(**names))
     return Case(dose=form, documentation=doc)
 
 

@@ -5,6 +5,7 @@
 - the CMS files (File > Import, the quarter and dollars in the status bar; ``ui.cms_import``),
 - medical necessity and the denial-risk check (``ui.necessity_panel``, ``ui.checks_list``),
 - the billing audit (Tools > Audit billed lines; ``ui.audit_dialog``),
+- charges out (the outbox in the status bar, Tools > Charges; ``ui.charges_view``),
 - signing with PINs on a site with accounts (``ui.signing``), the idle lock
   (``ui.window_lock``) and the verification queue (``ui.queue_submit``,
   ``ui.pending_dialog``).
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QMenu, QStatusBar, QWidget
 
     from core.session import DoseSession
+    from ui.charges_view import ChargesSupport
     from ui.checks_list import ChecksList
     from ui.cms_import import CmsSupport
     from ui.documentation_panel import DocumentationPanel
@@ -76,11 +78,13 @@ class Features:
     signing: WindowSigning
     idle_lock: IdleLock
     queue: QueueSubmission
+    charges: ChargesSupport | None = None
 
 
 def install_features(window: FeatureWindow) -> Features:
     """Plug every feature into ``window`` (once its session and data directory exist)."""
     from core.claim_review import site_reviewer
+    from ui.charges_view import install_charges
     from ui.checks_list import ChecksList
     from ui.cms_import import install as install_cms
     from ui.first_admin import install_first_admin
@@ -136,7 +140,11 @@ def install_features(window: FeatureWindow) -> Features:
     idle_lock = install_idle_lock(main, signing)
     queue = install_queue_submission(signing)  # the technician submits, the nurse signs
     install_pending(signing)
-    return Features(necessity, checks, cms, signing, idle_lock, queue)
+    charges = None
+    if window.data_dir is not None:  # the outbox is in the records database
+        charges = install_charges(main, window.data_dir, settings, window.add_tool)
+        output.recorded.connect(lambda _worksheet_id: charges.send())
+    return Features(necessity, checks, cms, signing, idle_lock, queue, charges)
 
 
 def _bill_product_code(window: FeatureWindow) -> None:

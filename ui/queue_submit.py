@@ -52,7 +52,7 @@ class QueueSubmission(QObject):
         if session is None:
             return {}
         names = dict.fromkeys(NAME_FIELDS, "")
-        doc = session.documentation.model_copy(update=names)
+        doc = session.documentation.replace(**names)
         return Case(dose=session.dose, documentation=doc).model_dump(mode="json")
 
     def queue(self) -> VerificationQueue:

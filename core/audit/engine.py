@@ -18,12 +18,12 @@ mass is exact without one, where the window converts every amount to mL.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
+from typing import NamedTuple
 
-from core.audit.numbers import Amount
+from core.audit.numbers import Amount, distinct_texts
 from core.calculation import (
     LineShape,
     claim_shapes,
@@ -44,8 +44,7 @@ class Refused(ValueError):
     """The engine cannot bill these facts; the message names the field."""
 
 
-@dataclass(frozen=True, slots=True)
-class DoseFacts:
+class DoseFacts(NamedTuple):
     """What the lines of one administration share, resolved: compared as values."""
 
     code: BillingCode
@@ -62,8 +61,7 @@ class DoseFacts:
 VialsGiven = tuple[Amount, int | None]
 
 
-@dataclass(frozen=True, slots=True)
-class Expectation:
+class Expectation(NamedTuple):
     """The claim lines the engine bills for one administration."""
 
     code: str
@@ -141,10 +139,12 @@ def expect(dose: DoseFacts, vials: tuple[VialsGiven, ...]) -> Expectation:
     except CalculationError as error:
         raise Refused(f"{error.field.replace(' ', '_')}: {error.message}") from None
     if an * od > on * ad:
+        given, opened = distinct_texts(
+            Amount(Fraction(an, ad), mass), Amount(Fraction(on, od), mass)
+        )
         raise Refused(
-            f"administered: {Amount(Fraction(an, ad), mass)} is more than the "
-            f"{Amount(Fraction(on, od), mass)} labeled in the vials opened (overfill is "
-            "never billed)"
+            f"administered: {given} is more than the {opened} labeled in the vials opened "
+            "(overfill is never billed)"
         )
     payer = dose.payer
     # The rules themselves come from core.calculation: one Fraction each.

@@ -12,10 +12,10 @@ absurd sizes the calculator refuses (``core.quantities`` limits).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
+from typing import NamedTuple
 
 from core import formats
 from core.quantities import (
@@ -43,8 +43,7 @@ class Unreadable(ValueError):
     """The text is not an amount; the message names the field."""
 
 
-@dataclass(frozen=True, slots=True)
-class Amount:
+class Amount(NamedTuple):
     """An amount read exactly: ``value`` in mL, or in mg when ``mass``."""
 
     value: Fraction
@@ -52,6 +51,21 @@ class Amount:
 
     def __str__(self) -> str:
         return formats.quantity(decimal_of(self.value), "mg" if self.mass else "mL")
+
+
+def distinct_texts(first: Amount, second: Amount) -> tuple[str, str]:
+    """Two different amounts printed so that they differ: ``12.300000000000001 mL`` is
+    more than ``12.3 mL``, never "12.3 mL is more than 12.3 mL"."""
+    places = 3
+    while True:
+        unit = "mg" if first.mass else "mL"
+        texts = (
+            formats.quantity(decimal_of(first.value), unit, places),
+            formats.quantity(decimal_of(second.value), unit, places),
+        )
+        if texts[0] != texts[1] or places >= MAX_PLACES:
+            return texts
+        places += 1
 
 
 def decimal_of(value: Fraction) -> Decimal:
@@ -82,6 +96,8 @@ def read_amount(text: str, field: str) -> Amount:
     """``12 mL``, ``12mL``, ``.5 mL``, ``1.2 g``, ``1200 mg`` (``mL`` when no unit)."""
     match = _AMOUNT.fullmatch(text)
     if match is None:
+        if "," in text:
+            raise Unreadable(f"{field}: '{text}' has a comma (a decimal comma or a separator?)")
         raise Unreadable(f"{field}: '{text}' is not an amount such as 12 mL or 1.5 g")
     unit = _UNITS.get(match["unit"].lower())
     if unit is None:
