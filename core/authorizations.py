@@ -21,9 +21,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
-from typing import Annotated, Any, Literal, Self
+from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import Field, model_validator
 
 from core import formats
 from core.calculation import to_decimal
@@ -31,10 +31,9 @@ from core.calculation_models import BillingWarning, CalculationResult
 from core.data_dir import ensure_private_dir
 from core.database import database_errors
 from core.errors import InputError
+from core.model import Model, PlainDecimal
 
 DB_FILENAME = "authorizations.sqlite3"
-#: Decimals serialise to JSON as strings in plain notation ("20", "0.5").
-PlainDecimal = Annotated[Decimal, PlainSerializer(formats.plain, return_type=str, when_used="json")]
 Measure = Literal["units", "grams", "infusions"]
 
 _SCHEMA = """
@@ -56,9 +55,7 @@ CREATE TABLE IF NOT EXISTS uses (
 """
 
 
-class Authorization(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class Authorization(Model):
     number: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
     payer: str = Field(min_length=1, max_length=64)
     code: str = Field(pattern=r"^[A-Z][0-9]{4}$")

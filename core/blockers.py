@@ -19,8 +19,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict
-
 from core.constants import DIFFERENT_PEOPLE, ROUTES
 from core.documentation import (
     FIELD_WORDS,
@@ -30,6 +28,7 @@ from core.documentation import (
     text_problems,
     undocumented,
 )
+from core.model import Model
 
 if TYPE_CHECKING:
     from core.calculation_models import CalculationResult
@@ -38,10 +37,8 @@ if TYPE_CHECKING:
 Step = Literal["verify", "print"]
 
 
-class Blocker(BaseModel):
+class Blocker(Model):
     """One thing that keeps the dose from the chart."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str
     message: str

@@ -492,7 +492,7 @@ def apply_route_modifiers(
         lines = tuple(
             line
             if modifier in line.modifiers
-            else line.model_copy(update={"modifiers": (*line.modifiers, modifier)})
+            else line.replace(modifiers=(*line.modifiers, modifier))
             for line in lines
         )
-    return result.model_copy(update={"claim_lines": lines, "route": route or None})
+    return result.replace(claim_lines=lines, route=route or None)

@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from core import formats
 from core.authorizations import AuthorizationState, authorization_warnings
 from core.blockers import (
@@ -30,6 +28,7 @@ from core.catalog import BillingCode, PayerProfile
 from core.documentation import Documentation
 from core.errors import InputError
 from core.icd10 import diagnosis_codes, is_covered
+from core.model import Model
 from core.reference import NO_REFERENCE, CrosswalkSource
 
 CheckState = Literal["pass", "warn", "fail"]
@@ -47,11 +46,9 @@ CHECKS = {
 }
 
 
-class Check(BaseModel):
+class Check(Model):
     """One check. A failing one carries what it blocks (``core.blockers``): the blockers
     of the rule it is about, else one naming the check itself."""
-
-    model_config = ConfigDict(frozen=True)
 
     id: str
     state: CheckState
@@ -111,7 +108,7 @@ def review(
     extra = diagnosis_warnings(diagnosis, code)
     if authorization is not None:
         extra += authorization_warnings(authorization, result, service_date)
-    return result.model_copy(update={"warnings": (*result.warnings, *extra)})
+    return result.replace(warnings=(*result.warnings, *extra))
 
 
 def _fail(check_id: str, message: str, blockers: Sequence[Blocker] = ()) -> Check:

@@ -11,10 +11,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TypeGuard
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from core.dates import parse_date, parse_datetime
 from core.errors import InputError
+from core.model import Model
 from core.necessity import LabResult, missing_items, parse_lab
 from core.quantities import MAX_VIALS
 from core.text import check_text
@@ -29,11 +30,9 @@ def _us_date(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and "/" in value
 
 
-class VialRecord(BaseModel):
+class VialRecord(Model):
     """One vial opened: its labeled size, lot and expiry (and, when its package
     code was scanned, its serial number and 11-digit NDC)."""
-
-    model_config = ConfigDict(frozen=True)
 
     size_ml: str = ""  # as shown to the user, e.g. "10"
     lot: str = ""
@@ -59,10 +58,8 @@ def is_expired(expiry: date | None, day: date, expiring_today_blocks: bool = Fal
     return expiry <= day if expiring_today_blocks else expiry < day
 
 
-class Documentation(BaseModel):
+class Documentation(Model):
     """Everything on the worksheet that is not arithmetic. Text is kept exactly as typed."""
-
-    model_config = ConfigDict(frozen=True)
 
     facility: str = ""
     patient_name: str = ""
@@ -206,10 +203,10 @@ def printable_documentation(doc: Documentation) -> Documentation:
                 check_text(getattr(vial, key), key, limit)
             except InputError as error:
                 fixed[key] = "" if key == "size_ml" else f"[not printed: {error.message}]"
-        vials.append(vial.model_copy(update=fixed) if fixed else vial)
+        vials.append(vial.replace(**fixed) if fixed else vial)
     if any(a is not b for a, b in zip(vials, doc.vials, strict=True)):
         update["vials"] = tuple(vials)
-    return doc.model_copy(update=update) if update else doc
+    return doc.replace(**update) if update else doc
 
 
 def check_documentation_text(doc: Documentation) -> None:

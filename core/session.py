@@ -127,7 +127,7 @@ class DoseSession:
         calculation (and named in ``errors``) until it reads as an NDC.
         """
         ndc_problem = self._ndc_problem(form.ndc)
-        calculated = form.model_copy(update={"ndc": ""}) if ndc_problem else form
+        calculated = form.replace(ndc="") if ndc_problem else form
         try:
             result: CalculationResult | None = evaluate(calculated, self.catalog, self.payers)
             errors: dict[str, str] = {}
@@ -266,7 +266,7 @@ class DoseSession:
         }
         if facility is not None:
             update["facility"] = facility
-        return self.documentation.model_copy(update=update)
+        return self.documentation.replace(**update)
 
     def _review_alone(
         self,

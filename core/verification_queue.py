@@ -27,8 +27,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict
-
 from core.accounts import AccountStore, Action, Signature, SigningError
 from core.database import (
     ConnectionOwner,
@@ -37,6 +35,7 @@ from core.database import (
     migrate_component,
     migration_lock,
 )
+from core.model import Model
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -50,10 +49,8 @@ class QueueError(Exception):
     """A refused queue operation; the message is for the user (no patient data)."""
 
 
-class QueuedDose(BaseModel):
+class QueuedDose(Model):
     """One dose in the queue, as read (changing it means ``resubmit``)."""
-
-    model_config = ConfigDict(frozen=True)
 
     id: int
     state: State

@@ -7,24 +7,14 @@ import io
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
+from tests.cli_run import ROOT, run_main
 from tests.core.audit_fakes import line, write_csv
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-        env=env,
-    )
+    return run_main(*args, cwd=cwd)
 
 
 def test_template_audits_to_the_missing_jw_it_plants(tmp_path: Path) -> None:

@@ -154,7 +154,7 @@ def _scan_warnings(
 
 def _dose(args: argparse.Namespace, base: DoseForm) -> DoseForm:
     given = {k: v for k, v in form_from_args(args).model_dump().items() if v not in ("", None)}
-    return base.model_copy(update=given)
+    return base.replace(**given)
 
 
 def _documentation(args: argparse.Namespace, base: Documentation) -> Documentation:
@@ -174,7 +174,7 @@ def _documentation(args: argparse.Namespace, base: Documentation) -> Documentati
     if args.replaces is not None:
         given["replaces"] = _record_id(args.replaces)
     given.update(_necessity(args, base))
-    return base.model_copy(update=given)
+    return base.replace(**given)
 
 
 def _necessity(args: argparse.Namespace, base: Documentation) -> dict[str, Any]:
@@ -293,7 +293,7 @@ def _session(args: argparse.Namespace, dose: DoseForm, doc: Documentation) -> Do
     if session.result is None:
         key, message = next(iter(session.errors.items()))
         raise InputError(FIELD_NAMES.get(key, key), message)
-    session.set_documentation(doc.model_copy(update={"verified_at": None}))
+    session.set_documentation(doc.replace(verified_at=None))
     if doc.verified_at is not None:
         with contextlib.suppress(SessionError):  # the blockers then say what is missing
             session.verify(at=doc.verified_at)
@@ -323,9 +323,7 @@ def _from_queue(args: argparse.Namespace) -> tuple[Case, dict[str, Signature]]:
     assert dose.verified is not None  # queued_case refuses an unverified dose
     signed = {"prepared_by": dose.prepared, "verified_by": dose.verified}
     names = {field: signature.full_name for field, signature in signed.items()}
-    return case.model_copy(
-        update={"documentation": case.documentation.model_copy(update=names)}
-    ), signed
+    return case.replace(documentation=case.documentation.replace(**names)), signed
 
 
 def _dry_run(args: argparse.Namespace, session: DoseSession, now: datetime) -> int:
@@ -386,8 +384,8 @@ def run(args: argparse.Namespace) -> int:
     scanned_ndcs = {v.ndc for v in scanned if v.ndc}
     if len(scanned_ndcs) == 1 and not dose.ndc.strip():  # the claim's NDC from the scans
         (scanned_ndc,) = scanned_ndcs
-        dose = dose.model_copy(update={"ndc": scanned_ndc})
-        doc = doc.model_copy(update={"ndc": doc.ndc or scanned_ndc})
+        dose = dose.replace(ndc=scanned_ndc)
+        doc = doc.replace(ndc=doc.ndc or scanned_ndc)
     result = _calculate(dose)
     if scanned:
         if len(scanned) != result.vials_opened:
@@ -396,9 +394,9 @@ def run(args: argparse.Namespace) -> int:
                 f"{len(scanned)} vial(s) scanned but {result.vials_opened} opened in the "
                 "calculation; scan each vial opened once",
             )
-        doc = doc.model_copy(update={"vials": scanned})
+        doc = doc.replace(vials=scanned)
     elif args.lot or args.expiry:
-        doc = doc.model_copy(update={"vials": _vials(args, result)})
+        doc = doc.replace(vials=_vials(args, result))
     now = datetime.now().replace(second=0, microsecond=0)
     printed_at = _datetime(args.printed_at, "printed at") if args.printed_at else now
     doc = complete(doc, result, now)

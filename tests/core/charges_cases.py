@@ -15,15 +15,15 @@ PDF = b"%PDF-1.4 test"
 
 def record_example(data_dir: Path, **changes: Any) -> WorksheetRecord:
     """Record the 12 mL example (documentation fields changed by ``changes``)."""
-    doc = DOCUMENTATION.model_copy(update=changes)
+    doc = DOCUMENTATION.replace(**changes)
     record, _ = record_worksheet(data_dir, DOSE, doc, example_result(), lambda _id, _r: PDF)
     return record
 
 
 def record_correction(data_dir: Path, replaces: int) -> WorksheetRecord:
     """Correct a worksheet: 10 mL given, not 12 (2 units administered, 2 units JW)."""
-    dose = DOSE.model_copy(update={"administered": "10"})
-    doc = DOCUMENTATION.model_copy(update={"replaces": replaces})
+    dose = DOSE.replace(administered="10")
+    doc = DOCUMENTATION.replace(replaces=replaces)
     record, _ = record_worksheet(data_dir, dose, doc, evaluate(dose), lambda _id, _r: PDF)
     return record
 

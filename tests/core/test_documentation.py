@@ -38,12 +38,12 @@ def test_a_complete_worksheet_has_nothing_missing() -> None:
     ],
 )
 def test_each_missing_item_is_named(change: dict[str, object], words: str) -> None:
-    problems = blocker_messages(COMPLETE.model_copy(update=change), RESULT)
+    problems = blocker_messages(COMPLETE.replace(**change), RESULT)
     assert any(words in problem for problem in problems), problems
 
 
 def test_waste_documentation_is_required_only_when_drug_is_discarded() -> None:
-    doc = COMPLETE.model_copy(update={"waste_reason": "", "waste_witness": ""})
+    doc = COMPLETE.replace(waste_reason="", waste_witness="")
     assert blocker_messages(doc, NO_WASTE) == []
     multi_dose = evaluate(
         DoseForm(vial_size="10", dose_ordered="12", administered="12", multi_dose=True)
@@ -55,7 +55,7 @@ def test_a_discard_below_one_unit_still_needs_its_reason() -> None:
     # 9 mL from a 10 mL vial: 2 units, JZ, but 1 mL is discarded.
     small = evaluate(DoseForm(vial_size="10", dose_ordered="9", administered="9"))
     assert small.jz and small.waste_ml == 1
-    doc = COMPLETE.model_copy(update={"waste_reason": "", "waste_witness": ""})
+    doc = COMPLETE.replace(waste_reason="", waste_witness="")
     assert blocker_messages(doc, small) == [
         "waste reason is empty (discarded drug must be documented)"
     ]
@@ -64,7 +64,7 @@ def test_a_discard_below_one_unit_still_needs_its_reason() -> None:
 def test_a_dose_that_differs_from_the_order_needs_a_reason() -> None:
     less = evaluate(DoseForm(vial_size="10", dose_ordered="12", administered="11"))
     assert any("differs from the order" in p for p in blocker_messages(COMPLETE, less))
-    explained = COMPLETE.model_copy(update={"difference_reason": "infusion stopped: rigors"})
+    explained = COMPLETE.replace(difference_reason="infusion stopped: rigors")
     assert blocker_messages(explained, less) == []
 
 

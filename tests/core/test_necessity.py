@@ -135,9 +135,7 @@ def test_medicare_asks_for_the_diagnosis_and_commercial_for_more() -> None:
 
 
 def test_commercial_worksheet_names_each_missing_necessity_item() -> None:
-    doc = DOCUMENTATION.model_copy(
-        update={"indication": "", "labs": (), "prior_treatments": (), "rationale": ""}
-    )
+    doc = DOCUMENTATION.replace(indication="", labs=(), prior_treatments=(), rationale="")
     missing = blocker_messages(doc, COMMERCIAL_RESULT)
     for name in (
         "indication is empty",
@@ -159,12 +157,12 @@ def test_commercial_weight_needs_its_date() -> None:
     assert result.weight_kg == Decimal(70)
     undated = blocker_messages(DOCUMENTATION, result)
     assert "dosing weight with its date is empty" in undated
-    dated = DOCUMENTATION.model_copy(update={"weighed_on": date(2025, 2, 20)})
+    dated = DOCUMENTATION.replace(weighed_on=date(2025, 2, 20))
     assert "dosing weight with its date is empty" not in blocker_messages(dated, result)
 
 
 def test_a_malformed_diagnosis_blocks_printing() -> None:
-    doc = DOCUMENTATION.model_copy(update={"diagnosis": "immunodeficiency"})
+    doc = DOCUMENTATION.replace(diagnosis="immunodeficiency")
     assert any(m.startswith("diagnosis: ") for m in blocker_messages(doc, MEDICARE_RESULT))
 
 

@@ -33,7 +33,7 @@ def complete_documentation(**changes: object) -> Documentation:
         prepared_by="J. Kim",
         verified_by="M. Osei",
     )
-    return doc.model_copy(update=changes)
+    return doc.replace(**changes)
 
 
 def ready_session() -> DoseSession:
@@ -54,14 +54,14 @@ def test_the_twelve_ml_example_is_calculated_as_typed() -> None:
 def test_each_bad_field_is_named_and_the_result_is_not_stale() -> None:
     session = DoseSession()
     session.set_dose(DOSE)
-    session.set_dose(DOSE.model_copy(update={"dose_ordered": "twelve"}))
+    session.set_dose(DOSE.replace(dose_ordered="twelve"))
     assert session.result is None
     assert set(session.errors) == {"dose_ordered"}
 
 
 def test_a_half_typed_ndc_keeps_the_result_and_blocks_printing() -> None:
     session = ready_session()
-    session.set_dose(DOSE.model_copy(update={"ndc": "0944-28"}))
+    session.set_dose(DOSE.replace(ndc="0944-28"))
     assert session.result is not None
     assert "ndc" in session.errors
     blockers = session.blockers()
@@ -76,7 +76,7 @@ def test_verification_is_undone_when_the_dose_changes() -> None:
     session = ready_session()
     assert session.verify() == NOON
     assert session.blockers() == []
-    session.set_dose(DOSE.model_copy(update={"administered": "11 mL"}))
+    session.set_dose(DOSE.replace(administered="11 mL"))
     assert session.verified_at is None
     assert session.undone_because == "the dose changed"
     assert "not-verified" in [b.id for b in session.blockers()]

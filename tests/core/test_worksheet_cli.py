@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 from pathlib import Path
@@ -11,7 +10,8 @@ import pytest
 from pypdf import PdfReader
 
 from core.worksheet.case import parse_case
-from tests.cli_run import run_main, run_script
+from tests.cli_run import one_line_error, run_main, run_script
+from tests.cli_run import pdf_text as text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,19 +44,6 @@ def test_smoke_worksheet_as_a_script(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "Recorded worksheet W-000001" in done.stdout
     assert out.read_bytes().startswith(b"%PDF-")
-
-
-def text(path: Path) -> str:
-    reader = PdfReader(io.BytesIO(path.read_bytes()))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
-
-
-def one_line_error(done: subprocess.CompletedProcess[str]) -> str:
-    assert done.returncode == 2
-    assert done.stdout == ""
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1, done.stderr
-    return lines[0]
 
 
 def test_records_and_writes_the_worksheet(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ RESULT = evaluate(DoseForm(vial_size="10", dose_ordered="12", administered="12")
 
 
 def at(moment: datetime, born: date = date(1961, 4, 2)) -> Documentation:
-    return DOCUMENTATION.model_copy(update={"administered_at": moment, "date_of_birth": born})
+    return DOCUMENTATION.replace(administered_at=moment, date_of_birth=born)
 
 
 def test_more_than_a_day_ahead_is_refused_by_name() -> None:

@@ -16,7 +16,7 @@ def labels(rows: tuple[tuple[object, ...], ...]) -> dict[str, tuple[str, bool]]:
 
 
 def test_medicare_shows_what_was_given_and_leaves_out_empty_optional_items() -> None:
-    doc = DOCUMENTATION.model_copy(update={"labs": (), "prior_treatments": ()})
+    doc = DOCUMENTATION.replace(labs=(), prior_treatments=())
     content = worksheet_content(
         example_result(), doc, worksheet_id="W-000001", printed_at=PRINTED_AT
     )
@@ -29,7 +29,7 @@ def test_commercial_flags_each_required_item_not_recorded() -> None:
     result = evaluate(
         DoseForm(vial_size="10", dose_ordered="12", administered="12", payer="commercial")
     )
-    doc = DOCUMENTATION.model_copy(update={"labs": (), "rationale": ""})
+    doc = DOCUMENTATION.replace(labs=(), rationale="")
     content = worksheet_content(
         result,
         doc,
@@ -50,7 +50,7 @@ def test_every_check_prints_and_a_warning_carries_the_reason_given() -> None:
         Check(id="ndc", state="warn", message="No NDC."),
         Check(id="waste", state="pass", message="nothing was discarded."),
     )
-    doc = DOCUMENTATION.model_copy(update={"check_reasons": {"ndc": "NDC on the carton torn"}})
+    doc = DOCUMENTATION.replace(check_reasons={"ndc": "NDC on the carton torn"})
     content = worksheet_content(
         example_result(), doc, worksheet_id="W-1", printed_at=PRINTED_AT, checks=checks
     )
