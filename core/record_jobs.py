@@ -12,15 +12,11 @@ interrupts SQLite between steps (``Cancelled`` is raised); the store is left as 
 from __future__ import annotations
 
 import contextlib
-import math
 import multiprocessing
 import multiprocessing.queues
 import os
 import queue
-import sqlite3
 import sys
-import threading
-import time
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -30,72 +26,25 @@ from typing import Any, TypeVar
 from core.records import RecordStore, RecordStoreError, VerifyReport, to_csv
 from core.records.models import WorksheetRecordSummary
 from core.records.verify import Progress
+from core.work import PROGRESS_INTERVAL_S, Cancelled, CancelToken, Throttled
 
 __all__ = [
+    "PROGRESS_INTERVAL_S",
     "CancelToken",
     "Cancelled",
+    "Throttled",
     "export_records",
     "read_pdf",
     "search_records",
     "verify_records",
 ]
 
-#: SQLite virtual-machine steps between looks at the cancel token.
-_STEPS_PER_CHECK = 20_000
 #: How much lower a check in its own process runs than the window (POSIX niceness, the
 #: ``nice`` command's default; Linux disk schedulers that weigh priorities follow it).
 BACKGROUND_NICENESS = 10
 #: Windows: ``SetPriorityClass``'s BELOW_NORMAL_PRIORITY_CLASS.
 _BELOW_NORMAL_PRIORITY_CLASS = 0x4000
-#: Seconds at least between two progress reports: the window redraws its bar for each,
-#: on the thread that also handles the typing.
-PROGRESS_INTERVAL_S = 0.1
 T = TypeVar("T")
-
-
-class Cancelled(Exception):
-    """The job was cancelled before it finished; nothing was changed."""
-
-
-class CancelToken:
-    """Shared between the job and whoever may cancel it (any thread). A job that can
-    say how far it has come reports it through the token to ``progress``, if given."""
-
-    def __init__(self, progress: Progress | None = None) -> None:
-        self._event = threading.Event()
-        self._progress = progress
-
-    def report(self, done: int, total: int) -> None:
-        """``done`` of ``total`` (records, say); called on the job's thread."""
-        if self._progress is not None:
-            self._progress(done, total)
-
-    def cancel(self) -> None:
-        self._event.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
-
-    def check(self) -> None:
-        if self.cancelled:
-            raise Cancelled
-
-
-class Throttled:
-    """Passes a progress report on at most every ``PROGRESS_INTERVAL_S`` (the first at
-    once); the ones between are dropped, the next one says more anyway."""
-
-    def __init__(self, report: Progress, clock: Callable[[], float] = time.monotonic) -> None:
-        self._report = report
-        self._clock = clock
-        self._last = -math.inf
-
-    def __call__(self, done: int, total: int) -> None:
-        now = self._clock()
-        if now - self._last >= PROGRESS_INTERVAL_S:
-            self._last = now
-            self._report(done, total)
 
 
 @contextmanager
@@ -105,16 +54,12 @@ def _store(data_dir: Path, token: CancelToken) -> Iterator[RecordStore]:
     token.check()
     try:
         with RecordStore.open(data_dir) as store:
-            # The store keeps its connection private; interrupting it is this module's job.
-            connection: sqlite3.Connection = store._conn
-            connection.set_progress_handler(lambda: int(token.cancelled), _STEPS_PER_CHECK)
+            store.interrupt_when(lambda: token.cancelled)
             yield store
-    except sqlite3.OperationalError as error:
+    except RecordStoreError:
         if token.cancelled:
             raise Cancelled from None
-        raise RecordStoreError(f"the records could not be read ({error})") from None
-    except sqlite3.Error as error:
-        raise RecordStoreError(f"the records could not be read ({error})") from None
+        raise
     token.check()
 
 
@@ -168,8 +113,6 @@ def _child(
         answers.put(("ok", work(data_dir, progress)))
     except RecordStoreError as error:
         answers.put(("error", str(error)))
-    except sqlite3.Error as error:
-        answers.put(("error", f"the records could not be read ({error})"))
     except Exception as error:
         answers.put(("error", f"{type(error).__name__}: {error}"))
 

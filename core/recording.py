@@ -8,10 +8,12 @@ always has its record and a record always has the exact bytes that were printed.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.calculation_models import CalculationResult
+from core.charges.outbox import queue_charges
 from core.documentation import Documentation
 from core.dose_input import DoseForm
 from core.records import RecordStore, WorksheetRecord
@@ -33,7 +35,8 @@ def record_worksheet(
     extra_inputs: Mapping[str, object] | None = None,
     signatures: Mapping[str, Signature] | None = None,
 ) -> tuple[WorksheetRecord, bytes]:
-    """Record one worksheet and return the record with the PDF bytes it stores.
+    """Record one worksheet and return the record with the PDF bytes it stores; its
+    charge messages are queued in the outbox in the same transaction (``core.charges``).
 
     ``extra_inputs`` are kept beside the calculation inputs (the window keeps its form
     fields there, so a correction reopens the form exactly as it was). Raises the
@@ -65,6 +68,7 @@ def record_worksheet(
             documentation=signed_documentation(documentation, signatures or {}),
             render=render,
             replaces=documentation.replaces,
+            also=partial(queue_charges, replaces=documentation.replaces),
         )
     return record, made[-1]
 

@@ -34,8 +34,9 @@ from pathlib import Path
 from core.atomic import fsync_dir
 from core.data_dir import ensure_private_dir
 from core.records.models import BackupError, VerifyReport, format_worksheet_id
-from core.records.sqlite_file import BUSY_TIMEOUT_S
 from core.records.verify import verify_chain
+from core.storage import Connection, StorageError
+from core.storage.sqlite import BUSY_TIMEOUT_S, SqliteConnection
 
 __all__ = [
     "ENV_DIR",
@@ -178,7 +179,7 @@ def read_journal(plan: BackupPlan, *, tail: int | None = None) -> JournalHead | 
 
 
 def check_against_journal(
-    conn: sqlite3.Connection, journal: JournalHead | None, plan: BackupPlan
+    conn: Connection, journal: JournalHead | None, plan: BackupPlan
 ) -> str | None:
     """Why the database does not match its journal, or None when it does (or extends it).
 
@@ -222,7 +223,7 @@ def backups(plan: BackupPlan) -> list[Path]:
     return [plan.directory / name for name in sorted(names) if _BACKUP_RE.fullmatch(name)]
 
 
-def backup_database(conn: sqlite3.Connection, plan: BackupPlan, *, label: str = "") -> Path:
+def backup_database(conn: Connection, plan: BackupPlan, *, label: str = "") -> Path:
     """Copy the database behind ``conn`` into the backup directory; return the copy.
 
     SQLite's online backup reads one consistent snapshot while others keep writing. The
@@ -238,9 +239,9 @@ def backup_database(conn: sqlite3.Connection, plan: BackupPlan, *, label: str = 
     try:
         fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
         os.close(fd)
+        conn.copy_to(tmp)
         copy = sqlite3.connect(tmp, isolation_level=None)
         try:
-            conn.backup(copy)
             copy.execute("PRAGMA journal_mode=DELETE")
             count, head = copy.execute(
                 "SELECT count, last_hash FROM chain_head WHERE singleton = 1"
@@ -260,7 +261,7 @@ def backup_database(conn: sqlite3.Connection, plan: BackupPlan, *, label: str = 
         target = plan.directory / name
         os.replace(tmp, target)
         fsync_dir(plan.directory)
-    except (OSError, sqlite3.Error) as error:
+    except (OSError, sqlite3.Error, StorageError) as error:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise BackupError(f"cannot back up the records to {plan.directory} ({error})") from None
@@ -282,18 +283,18 @@ def _remove_stale_temporaries(directory: Path) -> None:
                 tmp.unlink()
 
 
-def open_backup(path: Path) -> sqlite3.Connection:
+def open_backup(path: Path) -> Connection:
     """A read-only connection to a backup, after checking it is an intact records database."""
     if not path.is_file():
         raise BackupError(f"{path} is not a backup file")
     try:
-        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        raw = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as error:
         raise BackupError(f"cannot open {path} ({error})") from None
+    conn = SqliteConnection(raw, path, "backup")
     try:
-        conn.execute("BEGIN")
-        report: VerifyReport = verify_chain(conn, check_pdfs=True)
-        conn.execute("COMMIT")
+        with conn.reading():
+            report: VerifyReport = verify_chain(conn, check_pdfs=True)
     except sqlite3.Error as error:
         conn.close()
         raise BackupError(f"{path} is not a records backup ({error})") from None
@@ -329,7 +330,9 @@ def wait_for_backups(timeout: float | None = None) -> None:
 
 def _backup_quietly(path: Path, plan: BackupPlan) -> None:
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
+        conn = SqliteConnection(
+            sqlite3.connect(path, timeout=BUSY_TIMEOUT_S), path, "records database"
+        )
         try:
             backup_database(conn, plan)
         finally:

@@ -5,16 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import sqlite3
+import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from core.atomic import write_atomic
-from core.data_dir import ensure_private_dir
-from core.database import ConnectionOwner
 from core.records.backup import (
     BackupPlan,
     JournalHead,
@@ -30,10 +28,12 @@ from core.records.canonical import canonical_json
 from core.records.models import (
     AlreadyReplacedError,
     BackupError,
+    DatabaseDamagedError,
     DatabaseMissingError,
     RecordCorruptError,
     RecordNotFoundError,
     RecordStoreError,
+    SchemaTooNewError,
     StoreUnavailableError,
     VerifyReport,
     WorksheetRecord,
@@ -41,21 +41,31 @@ from core.records.models import (
     format_worksheet_id,
     parse_worksheet_id,
 )
-from core.records.schema import DB_FILENAME, HASHED_COLUMNS, chain_hash, migrate
-from core.records.sqlite_file import (
-    connect,
-    private_file,
-    retry_busy,
-    search_fold,
-    unavailable,
-)
+from core.records.schema import DB_FILENAME, HASHED_COLUMNS, RECORDS, chain_hash
 from core.records.verify import Progress, verify_chain
-from core.records.vials import first_vial_mismatch, insert_vials
+from core.records.vials import insert_vials
+from core.storage import (
+    Connection,
+    ConnectionOwner,
+    Row,
+    SchemaVersionError,
+    StorageDamaged,
+    StorageError,
+    connect,
+    migrate,
+)
 
 T = TypeVar("T")
 
 RenderFn = Callable[[str, int | None], bytes]
 """``render(worksheet_id, replaces) -> PDF bytes``; ``replaces`` is an integer id or None."""
+
+AlsoFn = Callable[[Connection, int], None]
+"""``also(connection, record_id)``: more writes in the recording's own transaction (the
+use of a prior authorization, a message to send): all of them are committed, or none."""
+
+#: What the SQLite file is called in messages.
+_LABEL = "records database"
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +122,7 @@ class RecordStore(ConnectionOwner):
 
     def __init__(
         self,
-        conn: Any,  # sqlite3.Connection, or core.database.PgConnection (same face)
+        conn: Connection,
         path: Path,
         clock: Callable[[], datetime],
         backup_plan: BackupPlan,
@@ -122,7 +132,8 @@ class RecordStore(ConnectionOwner):
         self.path = path
         self._clock = clock
         self.backup_plan = backup_plan
-        #: The PostgreSQL server's URL, or None for the SQLite file ``path``.
+        #: The PostgreSQL server's URL, or None for the SQLite file ``path`` (for
+        #: messages: the store itself never asks).
         self.url = url
         #: Why the last journal line or backup could not be written (the record itself
         #: was committed), or None. Callers may show it as a warning.
@@ -164,29 +175,21 @@ class RecordStore(ConnectionOwner):
             url = database_url(url)
         except DatabaseUrlError as error:
             raise StoreUnavailableError(str(error)) from None
-        if url is not None:
-            from core.database import server_clock
-            from core.records.postgres import open_records
 
-            server = open_records(url)
-            # One clock for every workstation: the server's (tests pass their own).
-            chosen = server_clock(server) if clock is _utc_now else clock
-            return cls(server, path, chosen, plan, url)
-        try:
-            ensure_private_dir(data_dir)
-            if not allow_missing and not path.exists():
-                journal = read_journal(plan)
-                if journal is not None and journal.count > 0:
-                    raise DatabaseMissingError(
-                        f"the records database {path} is missing, but the journal in "
-                        f"{plan.directory} says {journal.count} worksheet record(s) were "
-                        "written: restore the newest backup with `main.py restore BACKUP`"
-                    )
-            private_file(path)  # SQLite gives -wal/-shm the same mode as the db.
-        except OSError as error:
-            raise unavailable(error, path) from None
-        conn = retry_busy(lambda: connect(path), path)
-        return cls(conn, path, clock, plan)
+        def refuse_a_lost_database() -> None:
+            """A missing file whose journal says records were written is not started
+            afresh (its worksheet IDs would be handed out again)."""
+            journal = None if allow_missing else read_journal(plan)
+            if journal is not None and journal.count > 0:
+                raise DatabaseMissingError(
+                    f"the records database {path} is missing, but the journal in "
+                    f"{plan.directory} says {journal.count} worksheet record(s) were "
+                    "written: restore the newest backup with `main.py restore BACKUP`"
+                )
+
+        conn = _storage_errors(lambda: open_records(url, path, missing=refuse_a_lost_database))
+        # One clock for every workstation: the database's (tests pass their own).
+        return cls(conn, path, conn.now if clock is _utc_now else clock, plan, url)
 
     # ---- writing
 
@@ -204,6 +207,7 @@ class RecordStore(ConnectionOwner):
         documentation: Mapping[str, object],
         render: RenderFn,
         replaces: int | None = None,
+        also: AlsoFn | None = None,
     ) -> WorksheetRecord:
         """Record a worksheet and return the stored record.
 
@@ -223,6 +227,9 @@ class RecordStore(ConnectionOwner):
         Raises RecordNotFoundError if ``replaces`` does not exist and
         AlreadyReplacedError if it already has a correction (correct the
         newest one, see ``latest_in_chain``).
+
+        ``also(connection, record_id)`` writes more in the same transaction (see
+        ``AlsoFn``); if it raises, nothing is recorded.
         """
         for name, text in (
             ("code", code),
@@ -245,20 +252,14 @@ class RecordStore(ConnectionOwner):
         journal = self._journal_tail()
 
         def transaction() -> tuple[int, str]:
-            conn = self._conn
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                problem = check_against_journal(conn, journal, self.backup_plan)
+            with self._conn.writing():
+                problem = check_against_journal(self._conn, journal, self.backup_plan)
                 if problem is not None:
                     # Recording on would hand out worksheet IDs already printed on charts.
                     raise StoreUnavailableError(f"nothing was recorded: {problem}")
                 return self._insert(
-                    inputs_json, result_json, documentation_json, render, replaces, texts
+                    inputs_json, result_json, documentation_json, render, replaces, texts, also
                 )
-            except BaseException:
-                if conn.in_transaction:  # some errors (disk full) already rolled back
-                    conn.execute("ROLLBACK")
-                raise
 
         texts = (code, mrn, patient_name, administered_at, prepared_by, verified_by)
         record_id, this_hash = self._retry(transaction)
@@ -274,15 +275,18 @@ class RecordStore(ConnectionOwner):
         render: RenderFn,
         replaces: int | None,
         texts: tuple[str | None, ...],
+        also: AlsoFn | None,
     ) -> tuple[int, str]:
-        """The body of ``add``'s transaction: (id, chain hash) of the committed record."""
+        """The body of ``add``'s transaction: (id, chain hash) of the record."""
         conn = self._conn
-        # On PostgreSQL the chain head row is locked until commit: the next writer waits
-        # here and then reads the head this one wrote (SQLite: BEGIN IMMEDIATE did it).
-        lock = " FOR UPDATE" if self.url is not None else ""
-        count, prev_hash = conn.execute(
-            "SELECT count, last_hash FROM chain_head WHERE singleton = 1" + lock
-        ).fetchone()
+        # The chain head is held until commit: the next writer waits here and then reads
+        # the head this one wrote.
+        head = conn.lock_rows("SELECT count, last_hash FROM chain_head WHERE singleton = 1")
+        count, prev_hash = head.fetchone() or (None, None)
+        if not isinstance(count, int) or not isinstance(prev_hash, str):
+            raise RecordCorruptError(
+                "the chain head is missing or damaged: the database was edited; run verify"
+            )
         # The id comes from the chain head, not MAX(id): if the newest rows
         # were deleted outside the program, the gap stays visible to verify.
         record_id = count + 1
@@ -310,17 +314,13 @@ class RecordStore(ConnectionOwner):
             (*values, this_hash),
         )
         conn.execute("INSERT INTO worksheet_pdfs (id, pdf) VALUES (?, ?)", (record_id, pdf))
-        if self.url is not None:
-            from core.records.postgres import INSERT_VIALS
-
-            conn.execute(INSERT_VIALS + " AND w.id = ?", (record_id,))
-        else:
-            insert_vials(conn, record_id)
+        insert_vials(conn, record_id, documentation_json)
+        if also is not None:
+            also(conn, record_id)
         conn.execute(
             "UPDATE chain_head SET count = ?, last_hash = ? WHERE singleton = 1",
             (record_id, this_hash),
         )
-        conn.execute("COMMIT")
         return record_id, this_hash
 
     def _after_commit(self, record_id: int, this_hash: str) -> None:
@@ -332,7 +332,7 @@ class RecordStore(ConnectionOwner):
         """
         plan = self.backup_plan
         self.backup_problem = None
-        if self.url is not None:
+        if self._conn.file is None:  # a server's own backups keep its records
             return
         try:
             append_journal(plan, "record", record_id, this_hash)
@@ -345,12 +345,15 @@ class RecordStore(ConnectionOwner):
         if due:
             backup_in_background(self.path, plan)
 
-    def _journal_tail(self) -> JournalHead | None:
+    def _journal_tail(self, *, whole: bool = False) -> JournalHead | None:
         """The journal's head, from its last 64 KB; None if it cannot be read (a backup
         disk that is away must not stop recording), or on PostgreSQL (no journal: the
-        server's own backups and WAL keep the records)."""
-        if self.url is not None:
+        server's own backups and WAL keep the records). ``whole``: read all of it, and
+        say when it cannot be read (``BackupError``), for verify."""
+        if self._conn.file is None:
             return None
+        if whole:
+            return read_journal(self.backup_plan)
         try:
             return read_journal(self.backup_plan, tail=65_536)
         except BackupError:
@@ -360,12 +363,12 @@ class RecordStore(ConnectionOwner):
 
     def backup(self, *, label: str = "") -> Path:
         """Back the database up now (see ``core.records.backup``); the copy's path."""
-        self._refuse_on_server("back up")
+        self._file("back up")
         return backup_database(self._conn, self.backup_plan, label=label)
 
     def backup_if_behind(self) -> Path | None:
         """Back up when the newest backup lacks records the database holds (at start)."""
-        if self.url is not None:
+        if self._conn.file is None:
             return None
         newest = backups(self.backup_plan)
         count = self._read(self._count)
@@ -383,42 +386,37 @@ class RecordStore(ConnectionOwner):
         is copied in with SQLite's backup API (one transaction, safe beside other
         connections), and the restore is journaled so ``verify`` takes it as the new start.
         """
-        self._refuse_on_server("restore")
+        database = self._file("restore")
         try:
-            itself = backup.resolve() == self.path.resolve()
+            itself = backup.resolve() == database.resolve()
             source = None if itself else open_backup(backup)
         except OSError as error:  # a name too long, a directory that cannot be read
             raise BackupError(f"cannot read the backup {backup} ({error.strerror})") from None
         if source is None:
             raise BackupError(f"{backup} is the records database itself; choose a backup")
-        try:
-            kept = self.backup(label="before-restore") if self._read(self._count) else None
-            try:
-                source.backup(self._conn)
-            except sqlite3.Error as error:
-                raise unavailable(error, self.path) from None
-        finally:
-            source.close()
-        self._read(partial(migrate, self._conn))  # a backup from an older program
+        source.close()
+        kept = self.backup(label="before-restore") if self._read(self._count) else None
+        self._read(partial(self._conn.replace_with, backup))
+        self._read(partial(migrate, self._conn, RECORDS))  # a backup from an older program
         count, head = self._read(self._head)
         append_journal(self.backup_plan, "restore", count, head, **{"from": backup.name})
         log.info("records restored from a backup: %d records", count)
         return count, kept
 
-    def _refuse_on_server(self, what: str) -> None:
-        if self.url is not None:
+    def _file(self, what: str) -> Path:
+        """The database file, which backups copy; on a server, its own tools do."""
+        if self._conn.file is None:
             raise BackupError(
                 f"the records are on a PostgreSQL server: {what} them with the server's "
                 "tools (pg_dump / pg_restore, see the README)"
             )
+        return self._conn.file
 
     def _count(self) -> int:
         return self._head()[0]
 
     def _head(self) -> tuple[int, str]:
-        row = self._conn.execute(
-            "SELECT count, last_hash FROM chain_head WHERE singleton = 1"
-        ).fetchone()
+        row = self._conn.one("SELECT count, last_hash FROM chain_head WHERE singleton = 1")
         return int(row[0]), str(row[1])
 
     def _read(self, work: Callable[[], T]) -> T:
@@ -426,11 +424,11 @@ class RecordStore(ConnectionOwner):
         return self._retry(work)
 
     def _retry(self, work: Callable[[], T]) -> T:
-        if self.url is not None:
-            from core.records.postgres import run_with_retry
+        return _storage_errors(partial(self._conn.retry, work))
 
-            return run_with_retry(work, self.url)
-        return retry_busy(work, self.path)
+    def interrupt_when(self, check: Callable[[], bool]) -> None:
+        """Stop a long read (the store's error) once ``check()`` is true (cancelling)."""
+        self._conn.interrupt_when(check)
 
     def _check_replaceable(self, replaces: int) -> None:
         row = self._conn.execute(
@@ -458,14 +456,13 @@ class RecordStore(ConnectionOwner):
             chain_hash=row[15],
         )
 
-    def _get_row(self, record_id: int) -> tuple[Any, ...] | None:
-        row: tuple[Any, ...] | None = self._conn.execute(
+    def _get_row(self, record_id: int) -> Row | None:
+        return self._conn.execute(
             f"SELECT {_SUMMARY_COLS}, w.inputs_json, w.result_json, w.documentation_json,"
             f" w.prev_hash, w.chain_hash {_FROM_WITH_REPLACED_BY}"
             " WHERE w.id = ?",
             (record_id,),
         ).fetchone()
-        return row
 
     def latest_in_chain(self, record_id: int) -> int:
         """Follow corrections forward: the id of the newest record replacing ``record_id``
@@ -477,11 +474,10 @@ class RecordStore(ConnectionOwner):
                 return current
             current = row[0]
 
-    def _replaced_by(self, record_id: int) -> tuple[int] | None:
-        row: tuple[int] | None = self._conn.execute(
+    def _replaced_by(self, record_id: int) -> Row | None:
+        return self._conn.execute(
             "SELECT id FROM worksheets WHERE replaces = ?", (record_id,)
         ).fetchone()
-        return row
 
     def list(
         self,
@@ -507,11 +503,10 @@ class RecordStore(ConnectionOwner):
         either one (the window's single search field).
         """
         where: list[str] = []
-        params: list[object] = []
-        server = self.url is not None
+        params: list[str | int] = []
 
-        def same(column: str) -> str:  # ignoring case, by each database's index
-            return f"lower({column}) = lower(?)" if server else f"{column} = ? COLLATE NOCASE"
+        def same(column: str) -> str:  # ignoring case, by the index on lower()
+            return f"lower({column}) = lower(?)"
 
         for column, wanted in (("lot", lot), ("serial", serial)):
             if wanted is not None:
@@ -531,11 +526,6 @@ class RecordStore(ConnectionOwner):
         if code is not None:
             where.append("w.code = ?")
             params.append(code)
-        # The server has no search_fold: there the patient filter runs here, after SQL.
-        fold_here = patient is not None and server
-        if patient is not None and not server:
-            where.append("instr(search_fold(w.patient_name), ?) > 0")
-            params.append(search_fold(patient))
         if since is not None:
             where.append("w.created_at >= ?")
             params.append(_local_midnight_utc(since))
@@ -552,14 +542,25 @@ class RecordStore(ConnectionOwner):
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY w.id DESC"
-        if limit is not None and not fold_here:
+        if limit is not None and patient is None:
             sql += " LIMIT ?"
             params.append(max(0, min(limit, _MAX_ID)))
-        rows = self._read(lambda: self._conn.execute(sql, params).fetchall())
-        if fold_here:
-            wanted = search_fold(patient or "")
-            rows = [row for row in rows if wanted in search_fold(row[4])][: limit or None]
-        return [_summary(row) for row in rows]
+        # The patient filter (no case, no accents) runs here, on rows as they come.
+        wanted = None if patient is None else search_fold(patient)
+        stop = None if limit is None else max(0, limit)
+
+        def matching() -> list[Row]:
+            found: list[Row] = []
+            if stop == 0:
+                return found
+            for row in self._conn.execute(sql, params):
+                if wanted is None or wanted in search_fold(row[4]):
+                    found.append(row)
+                    if stop is not None and len(found) >= stop:
+                        break
+            return found
+
+        return [_summary(row) for row in self._read(matching)]
 
     def serial_recorded_on(
         self, serial: str, *, ndc: str = "", correcting: int | None = None
@@ -572,16 +573,12 @@ class RecordStore(ConnectionOwner):
         sql = (
             "SELECT DISTINCT v.worksheet_id FROM worksheet_vials v"
             " WHERE v.serial = ? AND v.serial != ''"
-            + (
-                " AND v.worksheet_id IS DISTINCT FROM ?"
-                if self.url
-                else " AND v.worksheet_id IS NOT ?"
-            )
-            + " AND (? = '' OR v.ndc = '' OR v.ndc = ?)"
+            " AND (CAST(? AS BIGINT) IS NULL OR v.worksheet_id <> ?)"
+            " AND (? = '' OR v.ndc = '' OR v.ndc = ?)"
             " AND NOT EXISTS (SELECT 1 FROM worksheets r WHERE r.replaces = v.worksheet_id)"
             " ORDER BY v.worksheet_id"
         )
-        params = (serial, correcting, ndc, ndc)
+        params = (serial, correcting, correcting, ndc, ndc)
         rows = self._read(lambda: self._conn.execute(sql, params).fetchall())
         return tuple(row[0] for row in rows)
 
@@ -622,38 +619,17 @@ class RecordStore(ConnectionOwner):
     def _verify(self, check_pdfs: bool, progress: Progress | None) -> VerifyReport:
         conn = self._conn
         # The journal first: a record committed after this read cannot look missing.
-        journal = read_journal(self.backup_plan) if self.url is None else None
+        journal = self._journal_tail(whole=True)
         # One read transaction so the rows and the chain head are one snapshot
         # even if another process records a worksheet meanwhile.
-        conn.execute("BEGIN")
-        try:
+        with conn.reading():
             report = verify_chain(conn, check_pdfs, progress)
-            # The vial rows are checked in the full audit: deriving them again reads
-            # every record's JSON, about three times the chain check's time.
-            if report.ok and check_pdfs and (edited := self._first_vial_mismatch()) is not None:
-                report = VerifyReport(
-                    ok=False,
-                    checked=report.checked,
-                    first_broken_id=edited,
-                    message=f"the vial rows of worksheet {format_worksheet_id(edited)} do not "
-                    "match its record: the database was edited",
-                )
             problem = check_against_journal(conn, journal, self.backup_plan)
-        finally:
-            conn.execute("COMMIT")
         if report.ok and problem is not None:
             return VerifyReport(
                 ok=False, checked=report.checked, first_broken_id=None, message=problem
             )
         return report
-
-    def _first_vial_mismatch(self) -> int | None:
-        if self.url is None:
-            return first_vial_mismatch(self._conn)
-        from core.records.postgres import FIRST_VIAL_MISMATCH
-
-        row = self._conn.execute(FIRST_VIAL_MISMATCH).fetchone()
-        return None if row is None or row[0] is None else int(row[0])
 
     def verify(self, *, check_pdfs: bool = False, progress: Progress | None = None) -> VerifyReport:
         """Check the hash chain; report the first broken record (``progress(checked,
@@ -695,7 +671,7 @@ class RecordStore(ConnectionOwner):
 # --------------------------------------------------------------------------- helpers
 
 
-def _summary(row: tuple[Any, ...]) -> WorksheetRecordSummary:
+def _summary(row: Row) -> WorksheetRecordSummary:
     return WorksheetRecordSummary(
         id=row[0],
         created_at=datetime.fromisoformat(row[1]),
@@ -709,6 +685,43 @@ def _summary(row: tuple[Any, ...]) -> WorksheetRecordSummary:
         replaced_by=row[9],
         pdf_sha256=row[10],
     )
+
+
+def open_records(
+    url: str | None, path: Path, *, missing: Callable[[], None] | None = None
+) -> Connection:
+    """The records database (the server at ``url``, else the file ``path``, its directory
+    made private), migrated to this program's schema. ``missing`` is called before a
+    missing file is created, and may refuse. Raises ``StorageError``."""
+    conn = connect(url, path, label=_LABEL, missing=missing)
+    try:
+        conn.retry(partial(migrate, conn, RECORDS))
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _storage_errors(work: Callable[[], T]) -> T:
+    """``work()``, with storage errors as the records' own."""
+    try:
+        return work()
+    except SchemaVersionError as error:
+        raise SchemaTooNewError(str(error)) from None
+    except StorageDamaged as error:
+        raise DatabaseDamagedError(str(error)) from None
+    except StorageError as error:
+        raise StoreUnavailableError(str(error)) from None
+
+
+def search_fold(text: str) -> str:
+    """Text as a search compares it: no case, no accents ("Nguyen" finds "Nguyễn").
+
+    Technicians often type names without diacritics; "đ" does not decompose, so it is
+    mapped to "d" by hand.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def backup_at_start(data_dir: Path) -> Path | None:

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from core.records.models import VerifyReport, format_worksheet_id
 from core.records.schema import GENESIS_HASH, HASHED_COLUMNS, chain_hash
+from core.records.vials import VialRow, derived_vials
+from core.storage import Connection, Row
 
 # Positions in the selected row: the hashed columns, then chain_hash, then the PDF.
 _SHA = HASHED_COLUMNS.index("pdf_sha256")
 _PREV = HASHED_COLUMNS.index("prev_hash")
 _HASH = len(HASHED_COLUMNS)
 _PDF = _HASH + 1
+_DOCUMENTATION = HASHED_COLUMNS.index("documentation_json")
 
 #: ``progress(checked, total)``: how far a check has come, in records.
 Progress = Callable[[int, int], None]
@@ -23,14 +25,15 @@ PROGRESS_EVERY = 1000
 
 
 def verify_chain(
-    conn: sqlite3.Connection, check_pdfs: bool, progress: Progress | None = None
+    conn: Connection, check_pdfs: bool, progress: Progress | None = None
 ) -> VerifyReport:
     """Check every record in id order; see ``RecordStore.verify`` for what and why.
 
     Runs inside the caller's read transaction (one snapshot). Rows are
     streamed from a cursor, so memory stays flat for any number of records.
     ``progress`` hears every ``PROGRESS_EVERY`` records how many of the chain head's
-    count are checked.
+    count are checked. With ``check_pdfs`` (the full audit) the vial rows (recalls,
+    serials) must also be the ones each record's documentation gives.
     """
     head = conn.execute("SELECT count, last_hash FROM chain_head WHERE singleton = 1").fetchone()
     if head is None:
@@ -44,13 +47,49 @@ def verify_chain(
         )
     else:
         sql = f"SELECT {columns}, w.chain_hash, NULL FROM worksheets w ORDER BY w.id"
-    # On PostgreSQL a server-side cursor (``PgConnection.stream``); SQLite's cursor
-    # already steps through the rows.
-    cursor = conn.stream(sql) if hasattr(conn, "stream") else conn.execute(sql)
+    vials = _VialCheck(conn) if check_pdfs else None
+    cursor = conn.stream(sql)
     try:
-        return _check_rows(cursor, head_count, head_hash, check_pdfs, progress)
+        report = _check_rows(cursor, head_count, head_hash, check_pdfs, progress, vials)
     finally:
         cursor.close()  # a server-side cursor holds the server's resources until closed
+    edited = vials.first_mismatch() if vials is not None and report.ok else None
+    if edited is not None:
+        return _broken(
+            report.checked,
+            edited,
+            f"the vial rows of worksheet {format_worksheet_id(edited)} do not match its "
+            "record: the database was edited",
+        )
+    return report
+
+
+class _VialCheck:
+    """The stored vial rows, in order, against those each record gives (one pass)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._stored: Iterator[Row] = iter(
+            conn.execute(
+                "SELECT worksheet_id, number, ndc, lot, serial FROM worksheet_vials"
+                " ORDER BY worksheet_id, number"
+            )
+        )
+        self._next: Row | None = next(self._stored, None)
+        self._first: int | None = None
+
+    def record(self, record_id: int, documentation_json: object) -> None:
+        stored: list[Row] = []
+        while self._next is not None and self._next[0] <= record_id:
+            stored.append(tuple(self._next))
+            self._next = next(self._stored, None)
+        derived: list[VialRow] = derived_vials(record_id, documentation_json)
+        if self._first is None and stored != derived:
+            self._first = record_id
+
+    def first_mismatch(self) -> int | None:
+        if self._first is None and self._next is not None:  # rows of no record
+            return int(self._next[0])
+        return self._first
 
 
 def _check_rows(
@@ -59,6 +98,7 @@ def _check_rows(
     head_hash: str,
     check_pdfs: bool,
     progress: Progress | None,
+    vials: _VialCheck | None = None,
 ) -> VerifyReport:
     expected_prev = GENESIS_HASH
     checked = 0
@@ -98,6 +138,8 @@ def _check_rows(
                 record_id,
                 f"the PDF of worksheet {wid} was changed or removed after it was recorded",
             )
+        if vials is not None:
+            vials.record(record_id, row[_DOCUMENTATION])
         expected_prev = row[_HASH]
         checked += 1
     if head_count > checked:

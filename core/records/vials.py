@@ -2,43 +2,56 @@
 serial and for serials used before.
 
 The rows repeat what each record's documentation_json holds (which the chain hash
-covers), derived by one SQL query, so the store, the migration that fills in earlier
-records, and the tamper check all agree on what the rows must be.
+covers), derived by one function (``derived_vials``), so the store, the migration that
+fills in earlier records, and the tamper check all agree on what the rows must be.
 """
 
 from __future__ import annotations
 
-import sqlite3
+import json
 
-# A text field of a vial, or "" when it is missing or not text.
-_FIELD = (
-    "CASE WHEN json_type(v.value, '$.{0}') = 'text' THEN json_extract(v.value, '$.{0}') ELSE '' END"
-)
+from core.storage import Connection
 
-#: (worksheet_id, number, ndc, lot, serial) of every vial listed in documentation_json.
-DERIVED_VIALS = f"""
-    SELECT w.id AS worksheet_id, v.key + 1 AS number, {_FIELD.format("ndc")} AS ndc,
-           {_FIELD.format("lot")} AS lot, {_FIELD.format("serial")} AS serial
-    FROM worksheets w, json_each(w.documentation_json, '$.vials') v
-    WHERE json_type(w.documentation_json, '$.vials') = 'array' AND v.type = 'object'
-"""
+#: (worksheet_id, number, ndc, lot, serial)
+VialRow = tuple[int, int, str, str, str]
 
-INSERT_VIALS = (
-    "INSERT INTO worksheet_vials (worksheet_id, number, ndc, lot, serial)" + DERIVED_VIALS
+INSERT = (
+    "INSERT INTO worksheet_vials (worksheet_id, number, ndc, lot, serial) VALUES (?, ?, ?, ?, ?)"
 )
 
 
-def insert_vials(conn: sqlite3.Connection, record_id: int) -> None:
-    """The vial rows of one record just inserted (inside its transaction)."""
-    conn.execute(INSERT_VIALS + " AND w.id = ?", (record_id,))
+def derived_vials(record_id: int, documentation_json: object) -> list[VialRow]:
+    """The vial rows of one record: every object in its documentation's ``vials`` list,
+    numbered by its place in the list (from 1); a field that is missing or not text is
+    ""."""
+    try:
+        documentation = (
+            json.loads(documentation_json) if isinstance(documentation_json, str) else None
+        )
+    except ValueError:
+        return []
+    vials = documentation.get("vials") if isinstance(documentation, dict) else None
+    if not isinstance(vials, list):
+        return []
+
+    def field(vial: dict[str, object], name: str) -> str:
+        value = vial.get(name)
+        return value if isinstance(value, str) else ""
+
+    return [
+        (record_id, number, field(vial, "ndc"), field(vial, "lot"), field(vial, "serial"))
+        for number, vial in enumerate(vials, 1)
+        if isinstance(vial, dict)
+    ]
 
 
-def first_vial_mismatch(conn: sqlite3.Connection) -> int | None:
-    """The first worksheet whose vial rows differ from its documentation, or None."""
-    stored = "SELECT worksheet_id, number, ndc, lot, serial FROM worksheet_vials"
-    row = conn.execute(
-        f"SELECT min(worksheet_id) FROM ("
-        f" SELECT * FROM ({stored} EXCEPT {DERIVED_VIALS})"
-        f" UNION ALL SELECT * FROM ({DERIVED_VIALS} EXCEPT {stored}))"
-    ).fetchone()
-    return row[0] if row is not None else None
+def insert_vials(conn: Connection, record_id: int, documentation_json: str) -> None:
+    """The vial rows of one record being inserted (inside its transaction)."""
+    conn.executemany(INSERT, derived_vials(record_id, documentation_json))
+
+
+def fill_vials(conn: Connection) -> None:
+    """The migration step adding the vial rows of every record already written."""
+    rows = conn.execute("SELECT id, documentation_json FROM worksheets ORDER BY id").fetchall()
+    for record_id, documentation_json in rows:
+        insert_vials(conn, int(record_id), documentation_json)

@@ -17,7 +17,6 @@ from core.catalog import default_catalog, load_catalog
 from core.documentation import (
     VialRecord,
     check_documentation_text,
-    missing_for_print,
     text_problems,
 )
 from core.dose_input import DoseForm, DoseInputError, evaluate
@@ -26,6 +25,7 @@ from core.quantities import parse_concentration, parse_count, parse_quantity
 from core.vials import MAX_PLAN_STEPS, least_waste_plan
 from core.worksheet import build_worksheet
 from core.worksheet.example import DOCUMENTATION
+from tests.core.blocker_cases import blocker_messages
 
 D = Decimal
 
@@ -152,7 +152,7 @@ def test_documentation_text_fields_have_limits(change: dict[str, object], words:
         check_documentation_text(doc)
     assert words in str(raised.value)
     result = evaluate(DoseForm(vial_size="10", dose_ordered="12", administered="12"))
-    assert any(words in problem for problem in missing_for_print(doc, result))
+    assert any(words in problem for problem in blocker_messages(doc, result))
 
 
 def test_real_names_and_multi_line_notes_are_accepted() -> None:

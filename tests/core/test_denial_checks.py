@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 
 from core.authorizations import Authorization, AuthorizationState
+from core.blockers import dose_blockers
 from core.calculation import apply_route_modifiers
 from core.calculation_models import CalculationResult
 from core.catalog import CoveredDiagnoses, PayerProfile, default_catalog, default_payers
-from core.denial_checks import Check, blocking, denial_checks, review
-from core.documentation import Documentation, missing_for_print
+from core.denial_checks import Check, denial_checks, review
+from core.documentation import Documentation
 from core.dose_input import DoseForm, evaluate
 from core.necessity import parse_lab
 from core.worksheet.example import DOCUMENTATION
@@ -258,12 +259,16 @@ def test_an_unknown_authorization_number_warns() -> None:
     assert "not recorded" in found["prior-authorization"].message
 
 
-def test_missing_lot_fails_and_an_expired_vial_warns() -> None:
+def test_missing_lot_fails_and_an_expired_vial_fails_naming_the_vial() -> None:
     vials = DOCUMENTATION.vials
     no_lot = DOCUMENTATION.replace(vials=(vials[0].replace(lot=""), vials[1]))
     assert checks(dose(), no_lot)["lots-expiries"].state == "fail"
     expired = DOCUMENTATION.replace(vials=(vials[0].replace(expiry=date(2025, 2, 1)), vials[1]))
-    assert checks(dose(), expired)["lots-expiries"].state == "warn"
+    found = checks(dose(), expired)["lots-expiries"]
+    assert found.state == "fail"
+    (blocker,) = found.blockers
+    assert blocker.id == "vial-expired" and blocker.step == "verify"
+    assert "vial 1 (lot " in blocker.message
 
 
 def test_undocumented_waste_fails() -> None:
@@ -278,12 +283,18 @@ def test_failures_block_printing_once_each() -> None:
     doc = COMMERCIAL_DOC.replace(prior_authorization="")
     reviewed = review(result, code=J1410, payer=COMMERCIAL, diagnosis="D80.1", service_date=DAY)
     found = denial_checks(reviewed, doc, code=J1410, payer=COMMERCIAL, service_date=DAY)
-    missing = missing_for_print(doc, reviewed)
-    # The missing authorization number is named once, by the documentation rule.
-    assert blocking(found, missing) == []
-    assert "prior authorization number is empty" in missing
-    crosswalk_fail = (*found, Check(id="ndc", state="fail", message="wrong code"))
-    assert blocking(crosswalk_fail, missing) == ["ndc: wrong code"]
+    blockers = dose_blockers(reviewed, doc, checks=found, verified=True, now=datetime(2025, 3, 1))
+    # The missing authorization number is named once, by the one rule, though the
+    # calculation warns about it too.
+    assert "prior-authorization" in [w.id for w in reviewed.warnings]
+    about = [(b.id, b.field) for b in blockers if "authorization" in b.id]
+    assert about == [("prior-authorization", "prior_authorization")]
+    crosswalk = FakeCrosswalk(frozenset({"J1459"}))
+    found = denial_checks(
+        reviewed, doc, code=J1410, payer=COMMERCIAL, service_date=DAY, crosswalk=crosswalk
+    )
+    blockers = dose_blockers(reviewed, doc, checks=found, verified=True, now=datetime(2025, 3, 1))
+    assert [b.id for b in blockers if b.id != "necessity"] == ["ndc", "prior-authorization"]
 
 
 @pytest.mark.parametrize(("route", "modifier"), [("IV", "JA"), ("SC", "JB"), ("sc", "JB")])

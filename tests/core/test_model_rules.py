@@ -95,9 +95,10 @@ def _real_objects() -> Iterator[object]:
         DoseForm(product="Privigen", dose_ordered="0.4 g/kg", weight="70", administered="28 g")
     )
     code, payer = catalog.default_code, payers.default
-    yield from denial_checks(
-        result, DOCUMENTATION, code=code, payer=payer, service_date=PRINTED_AT.date()
-    )
+    for doc in (DOCUMENTATION, DOCUMENTATION.replace(diagnosis="", waste_witness="")):
+        yield from denial_checks(
+            result, doc, code=code, payer=payer, service_date=PRINTED_AT.date()
+        )
     yield Case(dose=DOSE, documentation=DOCUMENTATION)
     yield FormInputs(fields={"code": "J1410"})
     yield CoveredDiagnoses(policy="L1234", codes=("D80.1",))

@@ -31,7 +31,9 @@ from core.records import (
     parse_worksheet_id,
     to_csv,
 )
-from core.records.schema import MIGRATIONS
+from core.records.schema import RECORDS
+
+MIGRATIONS = RECORDS.migrations
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
 
@@ -579,7 +581,7 @@ def test_logs_hold_no_patient_data(
 
 
 def test_patient_search_ignores_case_and_accents() -> None:
-    from core.records.sqlite_file import search_fold
+    from core.records.store import search_fold
 
     assert search_fold("NGUYỄN Thị Zoë") == "nguyen thi zoe"
     assert search_fold("Đặng") == "dang"
@@ -630,8 +632,6 @@ def test_postgresql_schema_is_migrated_once_and_a_newer_one_refused(
 ) -> None:
     import psycopg
 
-    from core.records.postgres import MIGRATIONS as PG_MIGRATIONS
-
     with RecordStore.open(tmp_path, url=postgresql_url) as s:
         add(s)
     with RecordStore.open(tmp_path / "other", url=postgresql_url) as s:  # a second workstation
@@ -640,7 +640,7 @@ def test_postgresql_schema_is_migrated_once_and_a_newer_one_refused(
         version = conn.execute(
             "SELECT version FROM schema_versions WHERE component = 'records'"
         ).fetchone()
-        assert version == (len(PG_MIGRATIONS),)
+        assert version == (len(MIGRATIONS),)
         conn.execute("UPDATE schema_versions SET version = 99 WHERE component = 'records'")
     with pytest.raises(SchemaTooNewError, match="update unitcalc"):
         RecordStore.open(tmp_path, url=postgresql_url)

@@ -20,8 +20,8 @@ from core.records import (
     RecordStore,
     StoreUnavailableError,
     WorksheetRecord,
-    sqlite_file,
 )
+from core.storage import sqlite as sqlite_file
 
 HERE = Path(__file__).resolve().parent
 WRITERS = 8

@@ -17,11 +17,12 @@ import pytest
 from pypdf import PdfReader
 
 from core.calculation_models import CalculationResult
-from core.documentation import Documentation, VialRecord, missing_for_print
+from core.documentation import Documentation, VialRecord
 from core.dose_input import DoseForm, evaluate
 from core.worksheet import build_worksheet
 from core.worksheet.content import format_worksheet_id
 from core.worksheet.example import DOCUMENTATION, PRINTED_AT, example_result
+from tests.core.blocker_cases import blocker_messages, blockers_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,7 +57,7 @@ def example_text() -> str:
 
 
 def test_example_is_complete_enough_for_the_chart() -> None:
-    assert missing_for_print(DOCUMENTATION, example_result()) == []
+    assert blocker_messages(DOCUMENTATION, example_result()) == []
 
 
 @pytest.mark.parametrize(
@@ -248,7 +249,8 @@ def test_worksheet_id_format_matches_the_records_store() -> None:
 
 def test_draft_is_watermarked_and_lists_what_is_missing() -> None:
     doc = DOCUMENTATION.replace(verified_by="", verified_at=None)
-    text = flat(text_of(build(doc, draft=True)))
+    blockers = blockers_of(doc, example_result())
+    text = flat(text_of(build(doc, draft=True, blockers=blockers)))
     assert text.count("DRAFT — not for the chart") >= 2  # header, footer, watermark
     assert "Not ready for the chart: verified by is empty;" in text
     assert "the dose has not been verified" in text

@@ -8,6 +8,7 @@ from core.denial_checks import Check
 from core.dose_input import DoseForm, evaluate
 from core.worksheet import worksheet_content
 from core.worksheet.example import DOCUMENTATION, PRINTED_AT, example_result
+from tests.core.blocker_cases import blockers_of
 
 
 def labels(rows: tuple[tuple[object, ...], ...]) -> dict[str, tuple[str, bool]]:
@@ -30,7 +31,12 @@ def test_commercial_flags_each_required_item_not_recorded() -> None:
     )
     doc = DOCUMENTATION.replace(labs=(), rationale="")
     content = worksheet_content(
-        result, doc, worksheet_id="DRAFT", printed_at=datetime(2025, 3, 1), draft=True
+        result,
+        doc,
+        worksheet_id="DRAFT",
+        printed_at=datetime(2025, 3, 1),
+        draft=True,
+        blockers=blockers_of(doc, result),
     )
     shown = labels(content.necessity)
     assert shown["Results"] == ("not recorded", True)
