@@ -2,7 +2,8 @@
 
 The records store reserves the worksheet ID inside its write transaction, the PDF is
 built with that ID printed on it, and both are stored together, so a printed worksheet
-always has its record and a record always has the exact bytes that were printed.
+always has its record and a record always has the exact bytes that were printed. The
+worksheet's use of its prior authorization is counted in the same transaction.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from core.calculation_models import CalculationResult
 from core.documentation import Documentation
 from core.dose_input import DoseForm
-from core.records import RecordStore, WorksheetRecord
+from core.records import RecordStore, WorksheetRecord, format_worksheet_id
 
 if TYPE_CHECKING:
     from core.accounts.models import Signature
@@ -44,7 +45,13 @@ def record_worksheet(
     signing times are stored in the documentation JSON under ``"signatures"``, which the
     hash chain covers. Records without it (earlier ones, typed names) are "typed, not
     signed".
+
+    The worksheet counts against its prior authorization (and ends the count of the
+    worksheet it corrects) in the recording's transaction: both are stored, or neither.
+    Raises ``InputError`` when the authorizations cannot be read; nothing is recorded.
     """
+    from core.authorizations import AuthorizationStore, use_counter
+
     made: list[bytes] = []
 
     def render(worksheet_id: str, replaces: int | None) -> bytes:
@@ -52,7 +59,14 @@ def record_worksheet(
         return made[-1]
 
     administered_at = documentation.administered_at
+    replaces = documentation.replaces
     with RecordStore.open(data_dir) as store:
+        count_use = use_counter(
+            AuthorizationStore.beside(store),
+            result,
+            number=documentation.prior_authorization,
+            replaces=format_worksheet_id(replaces) if replaces is not None else None,
+        )
         record = store.add(
             code=result.code,
             mrn=documentation.mrn,
@@ -64,7 +78,8 @@ def record_worksheet(
             result=result.model_dump(mode="json"),
             documentation=signed_documentation(documentation, signatures or {}),
             render=render,
-            replaces=documentation.replaces,
+            replaces=replaces,
+            also=count_use,
         )
     return record, made[-1]
 
