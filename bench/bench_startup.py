@@ -146,7 +146,7 @@ import pydantic
 t5 = time.perf_counter()
 session.documentation
 t6 = time.perf_counter()
-session.print_blockers()
+session.blockers()
 t7 = time.perf_counter()
 for label, ms in (
     ("import the engine (core.dose_input, core.session)", t1 - t0),
@@ -155,7 +155,7 @@ for label, ms in (
     ("a later calculation", t4 - t3),
     ("after the first answer: import pydantic", t5 - t4),
     ("  the documentation model (core.documentation)", t6 - t5),
-    ("  the first print check (session.print_blockers)", t7 - t6),
+    ("  the first print check (session.blockers)", t7 - t6),
 ):
     print(f"  {label:<52} {ms * 1000:7.1f} ms")
 """

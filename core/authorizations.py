@@ -19,14 +19,15 @@ from datetime import date
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import Field, model_validator
 
 from core import formats
 from core.calculation import to_decimal
 from core.calculation_models import BillingWarning, CalculationResult
 from core.errors import InputError
+from core.model import Model, PlainDecimal
 from core.records import DB_FILENAME as RECORDS_FILENAME
 from core.records import RecordStore, RecordStoreError, format_worksheet_id
 from core.records.store import AlsoFn
@@ -37,8 +38,6 @@ from core.storage.schema import Schema, Table, text
 LEGACY_FILENAME = "authorizations.sqlite3"
 #: The SQLite file holding them now: the records'.
 DB_FILENAME = RECORDS_FILENAME
-#: Decimals serialise to JSON as strings in plain notation ("20", "0.5").
-PlainDecimal = Annotated[Decimal, PlainSerializer(formats.plain, return_type=str, when_used="json")]
 Measure = Literal["units", "grams", "infusions"]
 
 _AUTHORIZATIONS = Table(
@@ -82,9 +81,7 @@ def _copy_legacy_file(conn: Connection) -> None:
 AUTHORIZATIONS = Schema("authorizations", ((_AUTHORIZATIONS, _USES, _copy_legacy_file),))
 
 
-class Authorization(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class Authorization(Model):
     number: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
     payer: str = Field(min_length=1, max_length=64)
     code: str = Field(pattern=r"^[A-Z][0-9]{4}$")

@@ -18,6 +18,7 @@ from core.calculation_models import (
     CalculationRequest,
     CalculationResult,
     ClaimLine,
+    ClaimSetting,
     VialUse,
 )
 from core.catalog import BillingCode, PayerProfile
@@ -160,7 +161,8 @@ def _dosage_amount(code: BillingCode) -> Fraction:
     return Fraction(code.dosage.amount if code.dosage.unit is Unit.ML else code.dosage.mg)
 
 
-def _round_units(ratio: Fraction, rounding: str) -> tuple[int, str]:
+def round_units(ratio: Fraction, rounding: str) -> tuple[int, str]:
+    """Units administered for ``ratio`` descriptors, per the payer's rounding, and how."""
     if rounding == "up":
         units, words = ceil(ratio), "rounded up"
     else:
@@ -168,6 +170,37 @@ def _round_units(ratio: Fraction, rounding: str) -> tuple[int, str]:
     if units < 1:
         return 1, "at least 1 unit"
     return units, words
+
+
+def labeled_units(ratio: Fraction) -> int:
+    """Billing units in the labeled amount opened (``ratio`` descriptors): rounded down,
+    so that administered + JW never exceeds what the vials are labeled to hold."""
+    return floor(ratio)
+
+
+def waste_and_jz(
+    setting: ClaimSetting,
+    multi_dose: bool,
+    payer: PayerProfile,
+    labeled: int,
+    units_administered: int,
+) -> tuple[int, bool]:
+    """JW units and whether the administered line carries JZ: where JW and JZ apply."""
+    applies = setting.waste_modifiers_apply and not multi_dose
+    units_wasted = max(0, labeled - units_administered) if applies and payer.jw_required else 0
+    return units_wasted, applies and units_wasted == 0 and payer.jz_required
+
+
+#: Claim lines as (modifiers, units), in order.
+LineShape = tuple[tuple[str, ...], int]
+
+
+def claim_shapes(units_administered: int, units_wasted: int, jz: bool) -> tuple[LineShape, ...]:
+    """The administered line (with JZ when no waste is billable), then the JW line."""
+    lines: list[LineShape] = [(("JZ",) if jz else (), units_administered)]
+    if units_wasted:
+        lines.append((("JW",), units_wasted))
+    return tuple(lines)
 
 
 def _measure_text(request: CalculationRequest, amount: Fraction) -> str:
@@ -334,10 +367,11 @@ def _claim_lines(
             ndc_segment=ndc_claim_segment(ndc, amount_ml) if ndc else None,
         )
 
-    lines = [line(("JZ",) if jz else (), units_administered, administered_ml)]
-    if units_wasted:
-        lines.append(line(("JW",), units_wasted, waste_ml))
-    return tuple(lines)
+    amounts = (administered_ml, waste_ml)
+    shapes = claim_shapes(units_administered, units_wasted, jz)
+    return tuple(
+        line(mods, units, amount) for (mods, units), amount in zip(shapes, amounts, strict=False)
+    )
 
 
 def calculate(request: CalculationRequest) -> CalculationResult:
@@ -367,7 +401,7 @@ def calculate(request: CalculationRequest) -> CalculationResult:
     if converted:
         steps.append(converted)
     ratio = administered_measure / per_unit
-    units_administered, how = _round_units(ratio, request.payer.rounding)
+    units_administered, how = round_units(ratio, request.payer.rounding)
     steps.append(
         f"Units administered: {_measure_text(request, administered_measure)} / {code.dosage} = "
         f"{formats.number(to_decimal(ratio), 4)} -> {formats.units(units_administered)} ({how})"
@@ -376,27 +410,26 @@ def calculate(request: CalculationRequest) -> CalculationResult:
     # Waste is measured against the labeled amount only, and rounded down, so that
     # administered + JW never exceeds what the vials are labeled to hold.
     opened_measure = _in_dosage_measure(request, opened_ml)
-    labeled_units = floor(opened_measure / per_unit)
+    labeled = labeled_units(opened_measure / per_unit)
     waste_ml = opened_ml - administered_ml
     steps.append(
         f"Labeled amount opened: {_measure_text(request, opened_measure)} / {code.dosage} = "
-        f"{formats.units(labeled_units)} (rounded down)"
+        f"{formats.units(labeled)} (rounded down)"
     )
     steps.append(f"Waste: {_ml(opened_ml)} - {_ml(administered_ml)} = {_ml(waste_ml)}")
 
-    applies = request.setting.waste_modifiers_apply and not request.multi_dose
-    units_wasted = 0
+    units_wasted, jz = waste_and_jz(
+        request.setting, request.multi_dose, request.payer, labeled, units_administered
+    )
     if request.multi_dose:
         steps.append("Multi-dose vial: waste is not billed; no JW or JZ modifier.")
     elif not request.setting.waste_modifiers_apply:
         steps.append(f"JW and JZ do not apply to {request.setting.value} claims.")
     elif request.payer.jw_required:
-        units_wasted = max(0, labeled_units - units_administered)
         steps.append(
-            f"Waste units (JW): {formats.units(labeled_units)} labeled - "
+            f"Waste units (JW): {formats.units(labeled)} labeled - "
             f"{formats.units(units_administered)} administered = {formats.units(units_wasted)}"
         )
-    jz = applies and units_wasted == 0 and request.payer.jz_required
     if jz:
         steps.append(f"No billable waste: the administered line carries JZ ({code.hcpcs}-JZ).")
 
@@ -422,7 +455,7 @@ def calculate(request: CalculationRequest) -> CalculationResult:
         waste_ml=to_decimal(waste_ml),
         units_administered=units_administered,
         units_wasted=units_wasted,
-        labeled_units=labeled_units,
+        labeled_units=labeled,
         jz=jz,
         claim_lines=_claim_lines(
             request, units_administered, units_wasted, jz, administered_ml, waste_ml
@@ -435,7 +468,7 @@ def calculate(request: CalculationRequest) -> CalculationResult:
                 vials,
                 derived,
                 units_administered,
-                labeled_units,
+                labeled,
             )
         ),
         steps=tuple(steps),
@@ -459,7 +492,7 @@ def apply_route_modifiers(
         lines = tuple(
             line
             if modifier in line.modifiers
-            else line.model_copy(update={"modifiers": (*line.modifiers, modifier)})
+            else line.replace(modifiers=(*line.modifiers, modifier))
             for line in lines
         )
-    return result.model_copy(update={"claim_lines": lines, "route": route or None})
+    return result.replace(claim_lines=lines, route=route or None)

@@ -8,14 +8,46 @@ and the catalog and payer profiles, then applies ``core.denial_checks``.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Protocol
 
 from core.calculation_models import CalculationResult
 from core.catalog import Catalog, PayerList, default_catalog, default_payers
 from core.denial_checks import Check, denial_checks, review
 from core.documentation import Documentation
+from core.errors import InputError
 from core.records.models import format_worksheet_id
-from core.reference import CrosswalkSource
+from core.reference import NO_REFERENCE, CrosswalkSource
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from core.authorizations import AuthorizationState
+
+
+class ClaimReviewer(Protocol):
+    """Reviews a calculation as the claim goes out (``core.claim_review``): the result
+    as billed and its denial-risk checks; raises ``InputError`` when it cannot."""
+
+    def __call__(
+        self,
+        result: CalculationResult,
+        doc: Documentation,
+        *,
+        service_date: date,
+        expiring_today_blocks: bool,
+    ) -> tuple[CalculationResult, tuple[Check, ...]]: ...
+
+
+@dataclass(frozen=True)
+class ClaimReview:
+    """The claim for the dose on screen: ``result`` as billed, its ``checks``, or the
+    ``error`` that kept the checks from running."""
+
+    result: CalculationResult
+    checks: tuple[Check, ...]
+    error: InputError | None = None
 
 
 def review_claim(
@@ -28,6 +60,7 @@ def review_claim(
     catalog: Catalog | None = None,
     payers: PayerList | None = None,
     crosswalk: CrosswalkSource | None = None,
+    expiring_today_blocks: bool = False,
 ) -> tuple[CalculationResult, tuple[Check, ...]]:
     """``(reviewed result, checks)`` for one dose and its documentation.
 
@@ -52,19 +85,47 @@ def review_claim(
                 catalog=catalog,
                 payers=payers,
                 crosswalk=reference,
+                expiring_today_blocks=expiring_today_blocks,
             )
         finally:
             reference.close()
 
-    catalog = catalog or default_catalog()
-    payers = payers or default_payers()
-    code = catalog.code(result.code)
-    payer = payers.get(result.payer)
     authorization = None
     number = doc.prior_authorization.strip()
     if number:
         replaces = format_worksheet_id(doc.replaces) if doc.replaces else None
         authorization = state_for(resolve_data_dir(data_dir), number, replaces=replaces)
+    return check_claim(
+        result,
+        doc,
+        route=route,
+        service_date=service_date,
+        catalog=catalog,
+        payers=payers,
+        crosswalk=crosswalk,
+        authorization=authorization,
+        expiring_today_blocks=expiring_today_blocks,
+    )
+
+
+def check_claim(
+    result: CalculationResult,
+    doc: Documentation,
+    *,
+    route: str,
+    service_date: date,
+    catalog: Catalog | None = None,
+    payers: PayerList | None = None,
+    crosswalk: CrosswalkSource = NO_REFERENCE,
+    authorization: AuthorizationState | None = None,
+    expiring_today_blocks: bool = False,
+) -> tuple[CalculationResult, tuple[Check, ...]]:
+    """``review_claim`` with what it reads from the data directory given: no files are
+    opened (a session without a site reviews its dose this way)."""
+    catalog = catalog or default_catalog()
+    payers = payers or default_payers()
+    code = catalog.code(result.code)
+    payer = payers.get(result.payer)
     reviewed = review(
         result,
         code=code,
@@ -82,8 +143,41 @@ def review_claim(
         service_date=service_date,
         crosswalk=crosswalk,
         authorization_looked_up=authorization is not None,
+        expiring_today_blocks=expiring_today_blocks,
     )
     return reviewed, checks
+
+
+def site_reviewer(
+    data_dir: str | os.PathLike[str] | None,
+    crosswalk: Callable[[], CrosswalkSource | None],
+    *,
+    catalog: Catalog | None = None,
+    payers: PayerList | None = None,
+) -> ClaimReviewer:
+    """How a session on this site reviews its claim (``DoseSession.reviewer``): with the
+    authorizations recorded in ``data_dir`` and the ``crosswalk`` open now, if any."""
+
+    def reviewer(
+        result: CalculationResult,
+        doc: Documentation,
+        *,
+        service_date: date,
+        expiring_today_blocks: bool,
+    ) -> tuple[CalculationResult, tuple[Check, ...]]:
+        return review_claim(
+            result,
+            doc,
+            route=doc.route,
+            data_dir=data_dir,
+            service_date=service_date,
+            catalog=catalog,
+            payers=payers,
+            crosswalk=crosswalk(),
+            expiring_today_blocks=expiring_today_blocks,
+        )
+
+    return reviewer
 
 
 def as_billed(
@@ -94,6 +188,7 @@ def as_billed(
     data_dir: str | os.PathLike[str] | None,
     service_date: date,
     catalog: Catalog | None = None,
+    expiring_today_blocks: bool = False,
 ) -> tuple[CalculationResult, tuple[Check, ...]]:
     """The claim as it goes out, the one way the command line and the window make it:
     priced for the service date from the CMS files (or the payer's fee schedule) imported
@@ -114,6 +209,7 @@ def as_billed(
             service_date=service_date,
             catalog=catalog,
             crosswalk=reference,
+            expiring_today_blocks=expiring_today_blocks,
         )
     finally:
         reference.close()

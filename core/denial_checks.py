@@ -8,19 +8,27 @@ with the reason the user gave (``Documentation.check_reasons``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from core import formats
 from core.authorizations import AuthorizationState, authorization_warnings
+from core.blockers import (
+    Blocker,
+    authorization_blockers,
+    diagnosis_blockers,
+    necessity_blockers,
+    vial_blockers,
+    waste_blockers,
+)
 from core.calculation import ROUTE_MODIFIERS, apply_route_modifiers
 from core.calculation_models import BillingWarning, CalculationResult
 from core.catalog import BillingCode, PayerProfile
-from core.documentation import Documentation, undocumented
+from core.documentation import Documentation
 from core.errors import InputError
 from core.icd10 import diagnosis_codes, is_covered
+from core.model import Model
 from core.reference import NO_REFERENCE, CrosswalkSource
 
 CheckState = Literal["pass", "warn", "fail"]
@@ -38,12 +46,14 @@ CHECKS = {
 }
 
 
-class Check(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class Check(Model):
+    """One check. A failing one carries what it blocks (``core.blockers``): the blockers
+    of the rule it is about, else one naming the check itself."""
 
     id: str
     state: CheckState
     message: str
+    blockers: tuple[Blocker, ...] = ()
 
     @property
     def title(self) -> str:
@@ -98,7 +108,15 @@ def review(
     extra = diagnosis_warnings(diagnosis, code)
     if authorization is not None:
         extra += authorization_warnings(authorization, result, service_date)
-    return result.model_copy(update={"warnings": (*result.warnings, *extra)})
+    return result.replace(warnings=(*result.warnings, *extra))
+
+
+def _fail(check_id: str, message: str, blockers: Sequence[Blocker] = ()) -> Check:
+    """A failed check and what it blocks: ``blockers`` from a rule, else the check itself."""
+    blocking = tuple(blockers) or (
+        Blocker(id=check_id, message=f"{CHECKS[check_id].lower()}: {message}", field=check_id),
+    )
+    return Check(id=check_id, state="fail", message=message, blockers=blocking)
 
 
 def _ids(result: CalculationResult) -> dict[str, BillingWarning]:
@@ -106,14 +124,13 @@ def _ids(result: CalculationResult) -> dict[str, BillingWarning]:
 
 
 def _necessity(result: CalculationResult, doc: Documentation, payer: PayerProfile) -> Check:
-    # The diagnosis has its own check.
-    required = [item for item in payer.necessity_required if item != "diagnosis"]
-    missing = undocumented(required, doc, result.weight_kg)
+    missing = necessity_blockers(doc, result, payer)
     if missing:
-        return Check(
-            id="medical-necessity",
-            state="fail",
-            message=f"{payer.name} needs: {', '.join(missing)}. Document them before billing.",
+        words = ", ".join(b.message.removesuffix(" is empty") for b in missing)
+        return _fail(
+            "medical-necessity",
+            f"{payer.name} needs: {words}. Document them before billing.",
+            missing,
         )
     return Check(
         id="medical-necessity",
@@ -124,9 +141,9 @@ def _necessity(result: CalculationResult, doc: Documentation, payer: PayerProfil
 
 def _diagnosis(result: CalculationResult, code: BillingCode) -> Check:
     warnings = _ids(result)
-    for failing in ("diagnosis-missing", "diagnosis-format"):
-        if failing in warnings:
-            return Check(id="diagnosis", state="fail", message=str(warnings[failing]))
+    failing = diagnosis_blockers(result)
+    if failing:
+        return _fail("diagnosis", str(warnings[failing[0].id]), failing)
     if "diagnosis-not-covered" in warnings:
         return Check(id="diagnosis", state="warn", message=str(warnings["diagnosis-not-covered"]))
     covered = code.covered_diagnoses
@@ -165,7 +182,7 @@ def _modifiers(result: CalculationResult, payer: PayerProfile) -> Check:
         elif any(wanted not in line.modifiers for line in lines):
             problems.append(f"{wanted} ({result.route}) is missing from the claim lines")
     if problems:
-        return Check(id="modifiers", state="fail", message=_sentence(problems))
+        return _fail("modifiers", _sentence(problems))
     if notes:
         return Check(id="modifiers", state="warn", message=_sentence(notes))
     shown = ", ".join(line.billed_code for line in lines)
@@ -177,19 +194,16 @@ def _billed_units(result: CalculationResult) -> Check:
     administered = sum(line.units for line in lines if "JW" not in line.modifiers)
     wasted = sum(line.units for line in lines if "JW" in line.modifiers)
     if administered != result.units_administered or wasted != result.units_wasted:
-        return Check(
-            id="billed-units",
-            state="fail",
-            message=(
-                f"The claim lines bill {formats.units(administered)} and "
-                f"{formats.units(wasted)} JW; the dose documented is "
-                f"{formats.units(result.units_administered)} and "
-                f"{formats.units(result.units_wasted)} JW. Recalculate."
-            ),
+        return _fail(
+            "billed-units",
+            f"The claim lines bill {formats.units(administered)} and "
+            f"{formats.units(wasted)} JW; the dose documented is "
+            f"{formats.units(result.units_administered)} and "
+            f"{formats.units(result.units_wasted)} JW. Recalculate.",
         )
     warnings = _ids(result)
     if "units-above-labeled" in warnings:
-        return Check(id="billed-units", state="fail", message=str(warnings["units-above-labeled"]))
+        return _fail("billed-units", str(warnings["units-above-labeled"]))
     for differs in ("administered-more", "administered-less"):
         if differs in warnings:
             return Check(id="billed-units", state="warn", message=str(warnings[differs]))
@@ -219,10 +233,9 @@ def _ndc(result: CalculationResult, crosswalk: CrosswalkSource, service_date: da
             message=f"{ndc} well-formed; not in an imported crosswalk.",
         )
     if result.code not in codes:
-        return Check(
-            id="ndc",
-            state="fail",
-            message=f"NDC {ndc} bills under {', '.join(sorted(codes))} in the CMS crosswalk, "
+        return _fail(
+            "ndc",
+            f"NDC {ndc} bills under {', '.join(sorted(codes))} in the CMS crosswalk, "
             f"not {result.code}. Check the code or the NDC.",
         )
     return Check(
@@ -230,29 +243,28 @@ def _ndc(result: CalculationResult, crosswalk: CrosswalkSource, service_date: da
     )
 
 
-_AUTH_STATES: dict[str, CheckState] = {
-    "prior-authorization": "fail",
-    "prior-authorization-expired": "fail",
-    "prior-authorization-code": "fail",
-    "prior-authorization-exceeded": "warn",
-    "prior-authorization-unknown": "warn",
-    "prior-authorization-amount": "warn",
-}
+#: What the authorization warnings say, short of what blocks (``core.blockers``).
+_AUTH_WARNINGS = frozenset(
+    {"prior-authorization-exceeded", "prior-authorization-unknown", "prior-authorization-amount"}
+)
 
 
 def _authorization(
     result: CalculationResult, doc: Documentation, payer: PayerProfile, looked_up: bool
 ) -> Check:
+    refused = authorization_blockers(doc, result, payer)
+    if refused:
+        return _fail(
+            "prior-authorization",
+            " ".join(b.message[:1].upper() + b.message[1:] for b in refused),
+            refused,
+        )
     number = doc.prior_authorization.strip()
-    # The calculation asks for a number it was not given; the documentation may hold it.
-    found = [
-        w
-        for w in result.warnings
-        if w.id in _AUTH_STATES and not (w.id == "prior-authorization" and number)
-    ]
+    found = [w for w in result.warnings if w.id in _AUTH_WARNINGS]
     if found:
-        state: CheckState = "fail" if any(_AUTH_STATES[w.id] == "fail" for w in found) else "warn"
-        return Check(id="prior-authorization", state=state, message=" ".join(str(w) for w in found))
+        return Check(
+            id="prior-authorization", state="warn", message=" ".join(str(w) for w in found)
+        )
     if number and looked_up:
         return Check(
             id="prior-authorization",
@@ -265,42 +277,28 @@ def _authorization(
             state="pass",
             message=f"{number} given; not looked up.",
         )
-    required = "asks for" if payer.prior_authorization_required else "does not ask for"
-    state = "fail" if payer.prior_authorization_required else "pass"
-    return Check(id="prior-authorization", state=state, message=f"{payer.name} {required} one.")
+    return Check(
+        id="prior-authorization", state="pass", message=f"{payer.name} does not ask for one."
+    )
 
 
-def _lots(doc: Documentation, day: date) -> Check:
-    if not doc.vials or any(not v.lot.strip() or v.expiry is None for v in doc.vials):
-        return Check(
-            id="lots-expiries",
-            state="fail",
-            message="Each vial needs its lot and expiry.",
-        )
-    expired = [v.lot for v in doc.vials if v.expired_on(day)]
-    if expired:
-        return Check(
-            id="lots-expiries",
-            state="warn",
-            message=f"lot {', '.join(expired)} expired before use.",
-        )
-    return Check(id="lots-expiries", state="pass", message="every vial has both.")
+def _lots(doc: Documentation, day: date, expiring_today_blocks: bool) -> Check:
+    failing = vial_blockers(doc, day, expiring_today_blocks)
+    if failing:
+        return _fail("lots-expiries", _sentence([b.message for b in failing]), failing)
+    return Check(id="lots-expiries", state="pass", message="every vial has both, in date.")
 
 
 def _waste(result: CalculationResult, doc: Documentation) -> Check:
     if result.multi_dose or result.waste_ml == 0:
         return Check(id="waste", state="pass", message="nothing was discarded.")
-    missing = []
-    if not doc.waste_reason.strip():
-        missing.append("the reason")
-    if result.units_wasted and not doc.waste_witness.strip():
-        missing.append("the witness")
+    missing = waste_blockers(doc, result)
     if missing:
-        return Check(
-            id="waste",
-            state="fail",
-            message=f"{formats.quantity(result.waste_ml, 'mL')} discarded: record "
-            f"{' and '.join(missing)}.",
+        what = " and ".join(
+            "the reason" if b.id == "waste-reason" else "the witness" for b in missing
+        )
+        return _fail(
+            "waste", f"{formats.quantity(result.waste_ml, 'mL')} discarded: record {what}.", missing
         )
     return Check(
         id="waste",
@@ -318,9 +316,11 @@ def denial_checks(
     service_date: date,
     crosswalk: CrosswalkSource = NO_REFERENCE,
     authorization_looked_up: bool = False,
+    expiring_today_blocks: bool = False,
 ) -> tuple[Check, ...]:
     """Every denial cause, in the order of ``CHECKS``, for a reviewed result.
-    ``authorization_looked_up``: ``review`` was given the recorded authorization."""
+    ``authorization_looked_up``: ``review`` was given the recorded authorization;
+    ``expiring_today_blocks``: the facility's setting for a vial expiring that day."""
     return (
         _necessity(result, doc, payer),
         _diagnosis(result, code),
@@ -328,21 +328,6 @@ def denial_checks(
         _billed_units(result),
         _ndc(result, crosswalk, service_date),
         _authorization(result, doc, payer, authorization_looked_up),
-        _lots(doc, service_date),
+        _lots(doc, service_date, expiring_today_blocks),
         _waste(result, doc),
     )
-
-
-#: Checks whose failures ``core.documentation.missing_for_print`` already names.
-_NAMED_BY_DOCUMENTATION = {"medical-necessity", "diagnosis", "lots-expiries", "waste"}
-
-
-def blocking(checks: tuple[Check, ...], missing: list[str]) -> list[str]:
-    """What the failed checks add to ``missing`` (``missing_for_print``'s list): every
-    reason not to print, each named once."""
-    named = set(_NAMED_BY_DOCUMENTATION)
-    if "prior authorization number is empty" in missing:
-        named.add("prior-authorization")
-    return [
-        f"{c.title.lower()}: {c.message}" for c in checks if c.state == "fail" and c.id not in named
-    ]

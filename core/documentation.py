@@ -1,8 +1,7 @@
 """The documentation fields of a worksheet: who, when, which vials, why, and who checked.
 
 The window fills these in, the worksheet prints them, the records store keeps them.
-``missing_for_print`` lists what must be filled in before a worksheet may be printed
-for the chart (a draft preview may be made without them).
+What must be filled in before a worksheet may go into the chart is ``core.blockers``'s.
 """
 
 from __future__ import annotations
@@ -12,13 +11,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TypeGuard
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
-from core.calculation_models import CalculationResult
-from core.constants import ROUTES
 from core.dates import parse_date, parse_datetime
 from core.errors import InputError
-from core.icd10 import diagnosis_codes
+from core.model import Model
 from core.necessity import LabResult, missing_items, parse_lab
 from core.quantities import MAX_VIALS
 from core.text import check_text
@@ -33,11 +30,9 @@ def _us_date(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and "/" in value
 
 
-class VialRecord(BaseModel):
+class VialRecord(Model):
     """One vial opened: its labeled size, lot and expiry (and, when its package
     code was scanned, its serial number and 11-digit NDC)."""
-
-    model_config = ConfigDict(frozen=True)
 
     size_ml: str = ""  # as shown to the user, e.g. "10"
     lot: str = ""
@@ -63,10 +58,8 @@ def is_expired(expiry: date | None, day: date, expiring_today_blocks: bool = Fal
     return expiry <= day if expiring_today_blocks else expiry < day
 
 
-class Documentation(BaseModel):
+class Documentation(Model):
     """Everything on the worksheet that is not arithmetic. Text is kept exactly as typed."""
-
-    model_config = ConfigDict(frozen=True)
 
     facility: str = ""
     patient_name: str = ""
@@ -210,10 +203,10 @@ def printable_documentation(doc: Documentation) -> Documentation:
                 check_text(getattr(vial, key), key, limit)
             except InputError as error:
                 fixed[key] = "" if key == "size_ml" else f"[not printed: {error.message}]"
-        vials.append(vial.model_copy(update=fixed) if fixed else vial)
+        vials.append(vial.replace(**fixed) if fixed else vial)
     if any(a is not b for a, b in zip(vials, doc.vials, strict=True)):
         update["vials"] = tuple(vials)
-    return doc.model_copy(update=update) if update else doc
+    return doc.replace(**update) if update else doc
 
 
 def check_documentation_text(doc: Documentation) -> None:
@@ -285,98 +278,6 @@ def fact_warnings(doc: Documentation, now: datetime) -> list[str]:
 def same_person(a: str, b: str) -> bool:
     """Names or initials compared the way a person would: case and spacing do not count."""
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
-
-
-def expired_vials(doc: Documentation, expiring_today_blocks: bool = False) -> list[str]:
-    """Vials expired at the administration (or expiring that day, if the facility says
-    so), each named: an expired vial must not go into a dose."""
-    if doc.administered_at is None:
-        return []
-    day = doc.administered_at.date()
-    return [
-        f"vial {number} (lot {vial.lot or 'not recorded'}) "
-        + (
-            "expires on the day of administration"
-            if vial.expiry == day
-            else f"expired on {vial.expiry}, before the administration"
-        )
-        for number, vial in enumerate(doc.vials, start=1)
-        if vial.expiry is not None and vial.expired_on(day, expiring_today_blocks)
-    ]
-
-
-def missing_for_print(
-    doc: Documentation,
-    result: CalculationResult,
-    now: datetime | None = None,
-    *,
-    expiring_today_blocks: bool = False,
-) -> list[str]:
-    """What stops the worksheet from going into the chart, in words; empty when complete.
-
-    ``now`` (default: the clock) is what an administration time is judged against;
-    ``expiring_today_blocks`` is the facility's setting for a vial expiring on the day
-    of administration."""
-    problems = text_problems(doc) + fact_problems(doc, now or datetime.now())
-    missing: list[str] = [str(problem) for problem in problems]
-    required = {
-        "patient name": doc.patient_name,
-        "MRN": doc.mrn,
-        "route": doc.route,
-        "prepared by": doc.prepared_by,
-        "verified by": doc.verified_by,
-    }
-    missing += [f"{name} is empty" for name, value in required.items() if not value.strip()]
-    if doc.date_of_birth is None:
-        missing.append("date of birth is empty")
-    if doc.administered_at is None:
-        missing.append("date and time of administration is empty")
-    if not doc.diagnosis.strip():
-        missing.append("diagnosis (ICD-10) is empty")
-    else:
-        try:
-            diagnosis_codes(doc.diagnosis)
-        except InputError as error:
-            missing.append(f"diagnosis: {error.message}")
-    missing += [
-        f"{item} is empty"
-        for item in necessity_missing(doc, result)
-        if item != "diagnosis (ICD-10)"
-    ]
-    if doc.route and doc.route not in ROUTES:
-        missing.append(f"route must be one of {', '.join(ROUTES)}")
-    if doc.verified_by.strip() and same_person(doc.prepared_by, doc.verified_by):
-        missing.append("verified by must be a different person from prepared by")
-    if doc.verified_at is None:
-        missing.append("the dose has not been verified")
-    if not doc.vials or any(not v.lot.strip() or v.expiry is None for v in doc.vials):
-        missing.append("each vial needs its lot and expiry")
-    missing += expired_vials(doc, expiring_today_blocks)
-    # Any amount discarded from a single-dose vial is documented with its reason,
-    # billable (JW) or not; a multi-dose remainder stays in the vial.
-    discarded = result.waste_ml > 0 and not result.multi_dose
-    if discarded and not doc.waste_reason.strip():
-        missing.append("waste reason is empty (discarded drug must be documented)")
-    if result.units_wasted and not doc.waste_witness.strip():
-        missing.append("waste witness is empty")
-    if any(w.id in {"administered-more", "administered-less"} for w in result.warnings) and (
-        not doc.difference_reason.strip()
-    ):
-        missing.append("reason the amount administered differs from the order is empty")
-    if any(w.id == "prior-authorization" for w in result.warnings) and (
-        not doc.prior_authorization.strip()
-    ):
-        missing.append("prior authorization number is empty")
-    return missing
-
-
-def necessity_missing(doc: Documentation, result: CalculationResult) -> list[str]:
-    """The medical-necessity items the result's payer requires that are not documented."""
-    from core.catalog import default_payers
-
-    payers = default_payers()
-    payer = next((p for p in payers.payers if p.id == result.payer), payers.default)
-    return undocumented(payer.necessity_required, doc, result.weight_kg)
 
 
 def undocumented(

@@ -30,9 +30,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from core.atomic import write_atomic
+from core.model import Model
 
 __all__ = [
     "DRAFT_FILENAME",
@@ -62,10 +63,8 @@ _V1_KEYS = {
 _V2_KEYS = {"container_type": "vial_type"}
 
 
-class FormInputs(BaseModel):
+class FormInputs(Model):
     """The form as typed, keyed by core field names; what drafts and records keep."""
-
-    model_config = ConfigDict(frozen=True)
 
     schema_version: Literal[2, 3] = 3
     fields: dict[str, str] = Field(default_factory=dict)

@@ -14,9 +14,9 @@ from datetime import date
 
 from biip import ParseConfig, ParseError
 from biip.gs1_messages import GS1Message
-from pydantic import BaseModel, ConfigDict
 
 from core.errors import InputError
+from core.model import Model
 from core.terminal import printable
 
 FIELD = "scan"
@@ -39,10 +39,8 @@ _SYMBOLOGY_IDENTIFIER = re.compile(r"\][A-Za-z][0-9A-Za-z]")
 _CHECK_DIGITS = re.compile(r"Expected (\d), got (\d)")
 
 
-class PackageScan(BaseModel):
+class PackageScan(Model):
     """What one package's code says. ``expiry`` has day 00 already made the month's end."""
-
-    model_config = ConfigDict(frozen=True)
 
     gtin: str  # 14 digits, check digit verified
     lot: str = ""

@@ -11,10 +11,11 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from core import formats
 from core.errors import InputError
+from core.model import Model
 
 #: What each payer-required item is called in messages.
 ITEM_NAMES = {
@@ -32,10 +33,8 @@ _NUMBER_AND_UNIT = re.compile(r"(?P<number>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<unit
 IGG_UNIT = "mg/dL"
 
 
-class LabResult(BaseModel):
+class LabResult(Model):
     """A supporting test result with the day it was taken: ``IgG trough = 450 mg/dL``."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str = Field(min_length=1, max_length=_MAX_TEXT)
     result: str = Field(min_length=1, max_length=_MAX_TEXT)

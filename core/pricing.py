@@ -161,8 +161,7 @@ def _ndc_warnings(
 
 def _priced_lines(lines: tuple[ClaimLine, ...], per_unit: Decimal) -> tuple[ClaimLine, ...]:
     return tuple(
-        line.model_copy(update={"payment_per_unit": per_unit, "payment": per_unit * line.units})
-        for line in lines
+        line.replace(payment_per_unit=per_unit, payment=per_unit * line.units) for line in lines
     )
 
 
@@ -223,4 +222,4 @@ def price_result(
         )
     warnings += _ndc_warnings(result, reference, service_date)
     update["warnings"] = tuple(warnings)
-    return result.model_copy(update=update)
+    return result.replace(**update)

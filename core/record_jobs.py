@@ -12,14 +12,11 @@ interrupts SQLite between steps (``Cancelled`` is raised); the store is left as 
 from __future__ import annotations
 
 import contextlib
-import math
 import multiprocessing
 import multiprocessing.queues
 import os
 import queue
 import sys
-import threading
-import time
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -29,10 +26,13 @@ from typing import Any, TypeVar
 from core.records import RecordStore, RecordStoreError, VerifyReport, to_csv
 from core.records.models import WorksheetRecordSummary
 from core.records.verify import Progress
+from core.work import PROGRESS_INTERVAL_S, Cancelled, CancelToken, Throttled
 
 __all__ = [
+    "PROGRESS_INTERVAL_S",
     "CancelToken",
     "Cancelled",
+    "Throttled",
     "export_records",
     "read_pdf",
     "search_records",
@@ -44,55 +44,7 @@ __all__ = [
 BACKGROUND_NICENESS = 10
 #: Windows: ``SetPriorityClass``'s BELOW_NORMAL_PRIORITY_CLASS.
 _BELOW_NORMAL_PRIORITY_CLASS = 0x4000
-#: Seconds at least between two progress reports: the window redraws its bar for each,
-#: on the thread that also handles the typing.
-PROGRESS_INTERVAL_S = 0.1
 T = TypeVar("T")
-
-
-class Cancelled(Exception):
-    """The job was cancelled before it finished; nothing was changed."""
-
-
-class CancelToken:
-    """Shared between the job and whoever may cancel it (any thread). A job that can
-    say how far it has come reports it through the token to ``progress``, if given."""
-
-    def __init__(self, progress: Progress | None = None) -> None:
-        self._event = threading.Event()
-        self._progress = progress
-
-    def report(self, done: int, total: int) -> None:
-        """``done`` of ``total`` (records, say); called on the job's thread."""
-        if self._progress is not None:
-            self._progress(done, total)
-
-    def cancel(self) -> None:
-        self._event.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
-
-    def check(self) -> None:
-        if self.cancelled:
-            raise Cancelled
-
-
-class Throttled:
-    """Passes a progress report on at most every ``PROGRESS_INTERVAL_S`` (the first at
-    once); the ones between are dropped, the next one says more anyway."""
-
-    def __init__(self, report: Progress, clock: Callable[[], float] = time.monotonic) -> None:
-        self._report = report
-        self._clock = clock
-        self._last = -math.inf
-
-    def __call__(self, done: int, total: int) -> None:
-        now = self._clock()
-        if now - self._last >= PROGRESS_INTERVAL_S:
-            self._last = now
-            self._report(done, total)
 
 
 @contextmanager

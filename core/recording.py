@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.calculation_models import CalculationResult
+from core.charges.outbox import queue_charges
 from core.documentation import Documentation
 from core.dose_input import DoseForm
 from core.records import RecordStore, WorksheetRecord, format_worksheet_id
+from core.storage import Connection
 
 if TYPE_CHECKING:
     from core.accounts.models import Signature
@@ -34,7 +36,8 @@ def record_worksheet(
     extra_inputs: Mapping[str, object] | None = None,
     signatures: Mapping[str, Signature] | None = None,
 ) -> tuple[WorksheetRecord, bytes]:
-    """Record one worksheet and return the record with the PDF bytes it stores.
+    """Record one worksheet and return the record with the PDF bytes it stores; its
+    charge messages are queued in the outbox in the same transaction (``core.charges``).
 
     ``extra_inputs`` are kept beside the calculation inputs (the window keeps its form
     fields there, so a correction reopens the form exactly as it was). Raises the
@@ -60,6 +63,13 @@ def record_worksheet(
 
     administered_at = documentation.administered_at
     replaces = documentation.replaces
+
+    def also(conn: Connection, record_id: int) -> None:
+        """In the recording's transaction: its authorization use and its charges."""
+        if count_use is not None:
+            count_use(conn, record_id)
+        queue_charges(conn, record_id, replaces=replaces)
+
     with RecordStore.open(data_dir) as store:
         count_use = use_counter(
             AuthorizationStore.beside(store),
@@ -79,7 +89,7 @@ def record_worksheet(
             documentation=signed_documentation(documentation, signatures or {}),
             render=render,
             replaces=replaces,
-            also=count_use,
+            also=also,
         )
     return record, made[-1]
 

@@ -1,8 +1,9 @@
 """One dose from typing to record: the state the window shows and the command line drives.
 
 A ``DoseSession`` holds the dose inputs as typed, the result (or the problem with each
-field), the documentation, the two-person verification, what still blocks printing,
-the worksheet once recorded, and the worksheet it corrects. It knows nothing of Qt:
+field), the documentation, the two-person verification, the claim as reviewed (its
+denial-risk checks), what still blocks the chart (``core.blockers``: the one list every
+caller shows), the worksheet once recorded, and the worksheet it corrects. It knows nothing of Qt:
 the window forwards each edit (``set_dose``, ``set_documentation``, ``verify``) and
 redraws from the session; ``main.py worksheet`` does the same from its options::
 
@@ -11,7 +12,7 @@ redraws from the session; ``main.py worksheet`` does the same from its options::
     session.result.units_administered            # 3
     session.set_documentation(Documentation(prepared_by="JK", verified_by="MO", ...))
     session.verify()                              # undone by the next change to the dose
-    session.print_blockers()                      # [] when it may go into the chart
+    session.blockers()                            # [] when it may go into the chart
     worksheet_id, pdf = session.record(data_dir, build_pdf)
 """
 
@@ -19,29 +20,35 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.calculation_models import CalculationResult
 from core.catalog import Catalog, PayerList, default_catalog, default_payers
-from core.constants import DIFFERENT_PEOPLE
 from core.dose_input import FIELD_NAMES, DoseForm, DoseInputError, evaluate
 from core.errors import InputError
 from core.ndc import parse_ndc
 
 if TYPE_CHECKING:
     from core.accounts import Signature
+    from core.blockers import Blocker
+    from core.claim_review import ClaimReview, ClaimReviewer
+    from core.denial_checks import Check
     from core.documentation import Documentation
     from core.recording import BuildPdf
     from core.records import WorksheetRecord
 
-__all__ = ["DIFFERENCE_WARNINGS", "CodeNote", "DoseSession", "SessionError", "field_sentence"]
+__all__ = [
+    "DIFFERENCE_WARNINGS",
+    "CodeNote",
+    "DoseSession",
+    "SessionError",
+    "field_sentence",
+]
 
 #: Warnings that ask for the reason the amount administered differs from the order.
 DIFFERENCE_WARNINGS = frozenset({"administered-more", "administered-less"})
-NOT_CALCULATED = "the dose is not calculated"
-NOT_VERIFIED = "the dose has not been verified"
 
 
 class SessionError(Exception):
@@ -90,14 +97,26 @@ class DoseSession:
         self.replaces: int | None = None
         #: Why the last verification was undone, until the dose is verified again.
         self.undone_because: str | None = None
-        #: The facility's setting: a vial expiring on the day of administration blocks.
-        self.expiring_today_blocks = False
-        #: More checks that can stop printing (the window's denial-risk check, ...), each
-        #: answering with what blocks, in words.
-        self.blocker_sources: list[Callable[[], list[str]]] = []
+        #: The facility's setting, read when asked (the window's Settings may change it):
+        #: a vial expiring on the day of administration blocks.
+        self.expiring_today_setting: Callable[[], bool] = lambda: False
+        #: How the claim is reviewed: without a site, from the catalog and payers alone;
+        #: the window and the command line give one that reads the site's records.
+        self.reviewer: ClaimReviewer = self._review_alone
+        #: Fields the window could not read, by key (each answering ``{key: why}``).
+        self.unreadable_sources: list[Callable[[], Mapping[str, str]]] = []
+        self._claim: tuple[tuple[object, ...], ClaimReview] | None = None
         self._verification: _Verification | None = None
         self._recorded: tuple[tuple[DoseForm, Documentation], str, bytes] | None = None
         self.set_dose(DoseForm())
+
+    @property
+    def expiring_today_blocks(self) -> bool:
+        return self.expiring_today_setting()
+
+    @expiring_today_blocks.setter
+    def expiring_today_blocks(self, blocks: bool) -> None:
+        self.expiring_today_setting = lambda: blocks
 
     # -- inputs ------------------------------------------------------------------------------
 
@@ -108,7 +127,7 @@ class DoseSession:
         calculation (and named in ``errors``) until it reads as an NDC.
         """
         ndc_problem = self._ndc_problem(form.ndc)
-        calculated = form.model_copy(update={"ndc": ""}) if ndc_problem else form
+        calculated = form.replace(ndc="") if ndc_problem else form
         try:
             result: CalculationResult | None = evaluate(calculated, self.catalog, self.payers)
             errors: dict[str, str] = {}
@@ -163,25 +182,20 @@ class DoseSession:
         return self._verification.at if self._verification is not None else None
 
     def verification_problem(self) -> str | None:
-        """Why the dose on screen cannot be verified now, in words; ``None`` if it can."""
-        from core.documentation import same_person
+        """Why the dose on screen cannot be verified now, in words; ``None`` if it can
+        (the first of the blockers that stop verification)."""
+        from core.blockers import stops_verification
 
-        prepared, verified = self.documentation.prepared_by, self.documentation.verified_by
-        if not prepared.strip():
-            return "Enter who prepared the dose."
-        if not verified.strip():
-            return "Enter who verifies the dose."
-        if same_person(prepared, verified):
-            return f"Verified by {DIFFERENT_PEOPLE}."
-        if self.result is None:
-            return "The dose must be calculated before it can be verified."
-        return None
+        stopping = stops_verification(self.blockers())
+        if not stopping:
+            return None
+        message = stopping[0].message
+        return message[:1].upper() + message[1:] + "."
 
     def names_conflict(self) -> bool:
-        from core.documentation import same_person
+        from core.blockers import people_blockers
 
-        doc = self.documentation
-        return bool(doc.verified_by.strip()) and same_person(doc.prepared_by, doc.verified_by)
+        return any(b.id == "same-person" for b in people_blockers(self.documentation))
 
     def verify(self, at: datetime | None = None) -> datetime:
         """The nurse confirms the dose on screen (now, or ``at``); raises ``SessionError``."""
@@ -252,28 +266,76 @@ class DoseSession:
         }
         if facility is not None:
             update["facility"] = facility
-        return self.documentation.model_copy(update=update)
+        return self.documentation.replace(**update)
 
-    def print_blockers(self, now: datetime | None = None) -> list[str]:
-        """What stops the worksheet from going into the chart; empty when it may.
-        ``now`` (default: the session's clock) judges the administration time."""
-        from core.documentation import missing_for_print
+    def _review_alone(
+        self,
+        result: CalculationResult,
+        doc: Documentation,
+        *,
+        service_date: date,
+        expiring_today_blocks: bool,
+    ) -> tuple[CalculationResult, tuple[Check, ...]]:
+        from core.claim_review import check_claim
 
-        if self.result is None:
-            return [NOT_CALCULATED]
-        problems = missing_for_print(
-            self.worksheet_documentation(),
-            self.result,
-            now or self.clock(),
-            expiring_today_blocks=self.expiring_today_blocks,
+        return check_claim(
+            result,
+            doc,
+            route=doc.route,
+            service_date=service_date,
+            catalog=self.catalog,
+            payers=self.payers,
+            expiring_today_blocks=expiring_today_blocks,
         )
-        if "ndc" in self.errors:
-            problems.append(f"NDC: {self.errors['ndc']}")
-        if self.verified_at is None and NOT_VERIFIED not in problems:
-            problems.append(NOT_VERIFIED)
-        for source in self.blocker_sources:
-            problems += [p for p in source() if p not in problems]
-        return problems
+
+    def claim(self) -> ClaimReview | None:
+        """The dose's claim as reviewed (``None`` until calculated). Reviewed again only
+        when the dose, the documentation or the day changed (or ``forget_claim``)."""
+        from core.claim_review import ClaimReview
+
+        result = self.result
+        if result is None:
+            return None
+        doc = self.worksheet_documentation()
+        day = (doc.administered_at or self.clock()).date()
+        expiring_today_blocks = self.expiring_today_blocks
+        key = (result, doc, day, expiring_today_blocks, self.reviewer)
+        if self._claim is not None and self._claim[0] == key:
+            return self._claim[1]
+        try:
+            reviewed, checks = self.reviewer(
+                result, doc, service_date=day, expiring_today_blocks=expiring_today_blocks
+            )
+            claim = ClaimReview(reviewed, checks)
+        except InputError as error:  # e.g. a damaged store: the checks are not known
+            claim = ClaimReview(result, (), error)
+        self._claim = (key, claim)
+        return claim
+
+    def forget_claim(self) -> None:
+        """Review the claim again next time (the site's records changed)."""
+        self._claim = None
+
+    def blockers(self, now: datetime | None = None) -> list[Blocker]:
+        """What keeps the dose from the chart (``core.blockers``); empty when it may go.
+        ``now`` (default: the session's clock) judges the administration time."""
+        from core.blockers import dose_blockers
+
+        unreadable = {"ndc": self.errors["ndc"]} if "ndc" in self.errors else {}
+        for source in self.unreadable_sources:
+            unreadable.update(source())
+        claim = self.claim()
+        checks: tuple[Check, ...] | str = ()
+        if claim is not None:
+            checks = str(claim.error) if claim.error is not None else claim.checks
+        return dose_blockers(
+            self.result,
+            self.worksheet_documentation(),
+            checks=checks,
+            verified=self.verified_at is not None,
+            now=now or self.clock(),
+            unreadable=unreadable,
+        )
 
     def record(
         self,
@@ -294,9 +356,9 @@ class DoseSession:
         """
         from core.recording import record_worksheet
 
-        blockers = self.print_blockers()
+        blockers = self.blockers()
         if blockers or self.result is None:
-            raise SessionError("not ready for the chart: " + "; ".join(blockers))
+            raise SessionError("not ready for the chart: " + "; ".join(b.message for b in blockers))
         doc = self.worksheet_documentation(facility)
         key = (self.dose, doc)
         if self._recorded is not None and self._recorded[0] == key:
@@ -311,6 +373,7 @@ class DoseSession:
             signatures=signatures,
         )
         self._recorded = (key, record.worksheet_id, pdf)
+        self.forget_claim()  # the authorization's use may count this worksheet now
         return record.worksheet_id, pdf
 
     @property

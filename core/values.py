@@ -106,6 +106,8 @@ def _count(n: int, word: str) -> str:
 def _check_limits(field: str, value: object, rules: Mapping[str, Any]) -> None:
     if value is None:
         return
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise FieldError(field, "Input should be a finite number")
     if isinstance(value, Decimal | int):
         if "gt" in rules and not value > rules["gt"]:
             raise FieldError(field, f"Input should be greater than {rules['gt']}")
@@ -219,6 +221,9 @@ class Value:
 
     def model_copy(self, update: Mapping[str, Any] | None = None) -> Self:
         return dataclasses.replace(self, **(update or {}))  # type: ignore[type-var]
+
+    def replace(self, **changes: Any) -> Self:
+        return dataclasses.replace(self, **changes)  # type: ignore[type-var]
 
     def model_dump(self, mode: Literal["python", "json"] = "python") -> dict[str, Any]:
         return {name: _dumped(getattr(self, name), mode == "json") for name in self.model_fields}

@@ -27,9 +27,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict
-
 from core.accounts import AccountStore, Action, Signature, SigningError
+from core.model import Model
 from core.storage import ConnectionOwner, Row, migrate
 from core.storage.schema import Index, Schema, Seed, Table, ident, integer, text
 
@@ -45,10 +44,8 @@ class QueueError(Exception):
     """A refused queue operation; the message is for the user (no patient data)."""
 
 
-class QueuedDose(BaseModel):
+class QueuedDose(Model):
     """One dose in the queue, as read (changing it means ``resubmit``)."""
-
-    model_config = ConfigDict(frozen=True)
 
     id: int
     state: State

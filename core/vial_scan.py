@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict
-
 from core.catalog import Catalog, Product
 from core.documentation import VialRecord
 from core.errors import InputError
 from core.gs1 import PackageScan, parse_scan
+from core.model import Model
 from core.ndc import Ndc, parse_ndc
 from core.reference import NO_REFERENCE, CrosswalkSource
 
@@ -65,10 +64,8 @@ def known_ndcs(
     return known
 
 
-class NdcResolution(BaseModel):
+class NdcResolution(Model):
     """The 11-digit NDC of a scanned package, or the candidates the user picks from."""
-
-    model_config = ConfigDict(frozen=True)
 
     ndc10: str
     ndc: Ndc | None = None
@@ -215,10 +212,8 @@ def read_scans(
     return tuple(vials)
 
 
-class ScanReading(BaseModel):
+class ScanReading(Model):
     """One code scanned into a dose: the package, and its NDC or the candidates."""
-
-    model_config = ConfigDict(frozen=True)
 
     scan: PackageScan
     resolution: NdcResolution | None = None  # None: the GTIN carries no NDC

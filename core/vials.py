@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from functools import cache, reduce
+from functools import cache, lru_cache, reduce
 from math import ceil, gcd
 
 from core import formats
@@ -49,18 +49,28 @@ def least_waste_plan(
     Raises ``CalculationError`` when even the largest size needs more than
     ``MAX_VIALS`` vials, or the sizes are too fine to plan in ``MAX_PLAN_STEPS``.
     """
-    return _plan(Fraction(dose_ml), tuple(sorted({s.normalize() for s in sizes_ml})))
+    sizes = tuple(sorted({s.normalize() for s in sizes_ml}))
+    scale, step, _ = _steps(sizes)
+    # The plan depends on the dose only through the whole steps it needs: distinct doses
+    # (the audit's million) share a few hundred plans in a bounded cache.
+    return _plan(ceil(Fraction(dose_ml) * scale / step), sizes)
 
 
 @cache
-def _plan(dose_ml: Fraction, sizes_ml: tuple[Decimal, ...]) -> tuple[VialUse, ...]:
-    # Work in whole steps of the sizes' common divisor, so the search is exact integers.
+def _steps(sizes_ml: tuple[Decimal, ...]) -> tuple[int, int, tuple[int, ...]]:
+    """(scale, step, sizes in steps): whole steps of the sizes' common divisor."""
     places = max(-int(s.as_tuple().exponent) for s in sizes_ml)
-    scale = Decimal(10) ** max(places, 0)
+    scale = 10 ** max(places, 0)
     sizes = [int(s * scale) for s in sizes_ml]
     step = reduce(gcd, sizes)
-    sizes = [s // step for s in sizes]
-    target = ceil(dose_ml * int(scale) / step)
+    return scale, step, tuple(s // step for s in sizes)
+
+
+@lru_cache(maxsize=4096)
+def _plan(target: int, sizes_ml: tuple[Decimal, ...]) -> tuple[VialUse, ...]:
+    # Work in whole steps of the sizes' common divisor, so the search is exact integers.
+    scale, step, steps = _steps(sizes_ml)
+    sizes = list(steps)
     # Even all of the largest size would be too many: refuse before any table is made.
     if ceil(Fraction(target, sizes[-1])) > MAX_VIALS:
         raise _too_many(ceil(Fraction(target, sizes[-1])), "dose ordered")

@@ -1,5 +1,8 @@
-"""Running ``main.py`` commands in tests: in-process (fast, the default) or as a real
-subprocess (a few smoke tests, marked ``slow``). Both return a ``CompletedProcess``."""
+"""The one way tests run ``main.py`` commands: in-process (fast, the default: no new
+interpreter, and PINs hashed with the tests' cheap parameters) or as a real subprocess
+(what only a process shows: argv bytes, start-up imports, being killed; marked ``slow``
+where many). Both give a ``CompletedProcess``: text by default, bytes with ``binary``.
+"""
 
 from __future__ import annotations
 
@@ -8,42 +11,150 @@ import io
 import os
 import subprocess
 import sys
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Literal, overload
 
 ROOT = Path(__file__).resolve().parents[1]
 
+Arg = str | Path
+Input = str | bytes
 
-def run_main(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """``main.main(["main.py", *args])`` with its stdout and stderr captured (bytes written
-    to ``sys.stdout.buffer`` included) and its exit status, as a subprocess would give."""
-    from main import main
 
-    argv = ["main.py", *map(str, args)]
-    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
-    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
-    previous = Path.cwd()
+@contextlib.contextmanager
+def _as_a_process(cwd: Path | None, env: Mapping[str, str] | None) -> Iterator[None]:
+    """The working directory and environment a subprocess would get, given back after:
+    nothing a command sets in ``os.environ`` leaks into the next test."""
+    before_env, before_cwd = dict(os.environ), Path.cwd()
     try:
+        os.environ.update(env or {})
         if cwd is not None:
             os.chdir(cwd)
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                status = main(argv)
-            except SystemExit as leaving:
-                code = leaving.code
-                status = code if isinstance(code, int) else (0 if code is None else 1)
+        yield
     finally:
-        os.chdir(previous)
-    stdout = out.buffer.getvalue().decode("utf-8", "replace")  # type: ignore[attr-defined]
-    stderr = err.buffer.getvalue().decode("utf-8", "replace")  # type: ignore[attr-defined]
-    return subprocess.CompletedProcess(argv, status, stdout, stderr)
+        os.chdir(before_cwd)
+        os.environ.clear()
+        os.environ.update(before_env)
 
 
-def run_script(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """``python main.py *args`` in a fresh process."""
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *map(str, args)],
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
+
+
+@overload
+def run_main(
+    *args: Arg | bytes,
+    cwd: Path | None = ...,
+    stdin: Input = ...,
+    env: Mapping[str, str] | None = ...,
+    binary: Literal[False] = ...,
+) -> subprocess.CompletedProcess[str]: ...
+@overload
+def run_main(
+    *args: Arg | bytes,
+    cwd: Path | None = ...,
+    stdin: Input = ...,
+    env: Mapping[str, str] | None = ...,
+    binary: Literal[True],
+) -> subprocess.CompletedProcess[bytes]: ...
+def run_main(
+    *args: Arg | bytes,
+    cwd: Path | None = None,
+    stdin: Input = b"",
+    env: Mapping[str, str] | None = None,
+    binary: bool = False,
+) -> subprocess.CompletedProcess[str] | subprocess.CompletedProcess[bytes]:
+    """``main.main(["main.py", *args])`` with ``stdin`` as its standard input, its
+    stdout and stderr captured (bytes written to ``sys.stdout.buffer`` included) and its
+    exit status, as a subprocess would give."""
+    from main import main
+
+    # Bytes in argv are decoded as the interpreter decodes its own (surrogate escapes).
+    argv = ["main.py", *(os.fsdecode(a) if isinstance(a, bytes) else str(a) for a in args)]
+    data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
+    # Decoded as this interpreter decodes its own standard input (surrogate escapes under
+    # the C locale's UTF-8 mode), as the subprocess would.
+    errors = getattr(sys.__stdin__, "errors", None) or "strict"
+    given = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors=errors)
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+    real_stdin = sys.stdin
+    with _as_a_process(cwd, env), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        sys.stdin = given
+        try:
+            status = main(argv)
+        except SystemExit as leaving:
+            code = leaving.code
+            status = code if isinstance(code, int) else (0 if code is None else 1)
+        finally:
+            sys.stdin = real_stdin
+    stdout: bytes = out.buffer.getvalue()  # type: ignore[attr-defined]
+    stderr: bytes = err.buffer.getvalue()  # type: ignore[attr-defined]
+    if binary:
+        return subprocess.CompletedProcess(argv, status, stdout, stderr)
+    return subprocess.CompletedProcess(argv, status, _text(stdout), _text(stderr))
+
+
+@overload
+def run_script(
+    *args: Arg | bytes,
+    cwd: Path = ...,
+    stdin: Input = ...,
+    env: Mapping[str, str] | None = ...,
+    binary: Literal[False] = ...,
+    timeout: float = ...,
+) -> subprocess.CompletedProcess[str]: ...
+@overload
+def run_script(
+    *args: Arg | bytes,
+    cwd: Path = ...,
+    stdin: Input = ...,
+    env: Mapping[str, str] | None = ...,
+    binary: Literal[True],
+    timeout: float = ...,
+) -> subprocess.CompletedProcess[bytes]: ...
+def run_script(
+    *args: Arg | bytes,
+    cwd: Path = ROOT,
+    stdin: Input = b"",
+    env: Mapping[str, str] | None = None,
+    binary: bool = False,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str] | subprocess.CompletedProcess[bytes]:
+    """``python main.py *args`` in a fresh process (``args`` may be bytes: argv as the
+    operating system passes it); ``env`` is added to this process's environment."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "main.py"),
+            *(a if isinstance(a, bytes) else str(a) for a in args),
+        ],
+        input=stdin.encode("utf-8") if isinstance(stdin, str) else stdin,
         capture_output=True,
-        text=True,
         cwd=cwd,
-        timeout=120,
+        env=None if env is None else {**os.environ, **env},
+        timeout=timeout,
     )
+    if binary:
+        return done
+    return subprocess.CompletedProcess(
+        done.args, done.returncode, _text(done.stdout), _text(done.stderr)
+    )
+
+
+def one_line_error(done: subprocess.CompletedProcess[str]) -> str:
+    """The one line a refused command says (exit 2, nothing on standard output)."""
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    return lines[0]
+
+
+def pdf_text(pdf: Path | bytes) -> str:
+    """The words of a PDF (a file or its bytes), spaces between them made single."""
+    from pypdf import PdfReader
+
+    data = pdf.read_bytes() if isinstance(pdf, Path) else pdf
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())

@@ -1,4 +1,5 @@
-"""Fixtures shared by the tests: the two database backends.
+"""Fixtures shared by the tests: a data directory of its own, cheap PIN hashing, and the
+two database backends.
 
 ``database_url`` runs a test once on SQLite (None: the files in the data directory) and
 once on PostgreSQL, in a schema of its own on the server named by
@@ -15,6 +16,8 @@ from urllib.parse import quote
 
 import pytest
 
+from core.accounts.store import default_hasher
+
 TEST_DATABASE_ENV = "UNITCALC_TEST_DATABASE"
 
 
@@ -26,6 +29,36 @@ def private_data_dir(
     ``--data-dir`` never reads (or writes) the records or CMS files of the machine's user."""
     monkeypatch.setenv("UNITCALC_DATA_DIR", str(tmp_path_factory.mktemp("data")))
     monkeypatch.delenv("UNITCALC_DATABASE", raising=False)
+
+
+#: Argon2id still, with the least work it allows: a PIN hashed in tests costs microseconds,
+#: not 64 MiB and a tenth of a second. The store checks any hash by its own parameters.
+CHEAP_HASHING = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+PRODUCTION_HASHER = default_hasher
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_pin_hashing() -> Iterator[None]:
+    """Every account store in the tests (a command run in-process, the window, core, a
+    session-wide fixture) hashes PINs cheaply; a command run as a subprocess hashes with
+    the real parameters. ``@pytest.mark.production_hashing`` gives a test the real ones."""
+    from argon2 import PasswordHasher
+
+    import core.accounts.store
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            core.accounts.store, "default_hasher", lambda: PasswordHasher(**CHEAP_HASHING)
+        )
+        yield
+
+
+@pytest.fixture(autouse=True)
+def production_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if request.node.get_closest_marker("production_hashing"):
+        import core.accounts.store
+
+        monkeypatch.setattr(core.accounts.store, "default_hasher", PRODUCTION_HASHER)
 
 
 def server_url() -> str | None:

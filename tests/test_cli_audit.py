@@ -7,24 +7,14 @@ import io
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
+from tests.cli_run import ROOT, run_main
 from tests.core.audit_fakes import line, write_csv
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-        env=env,
-    )
+    return run_main(*args, cwd=cwd)
 
 
 def test_template_audits_to_the_missing_jw_it_plants(tmp_path: Path) -> None:
@@ -75,14 +65,15 @@ def test_map_option_csv_and_pdf(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "Findings: 2" in done.stdout
-    assert "skipped row 5: billed_units: 'lots'" in done.stdout
+    assert "Incomplete (a line cannot be read; no finding, no dollars): 1" in done.stdout
+    assert "incomplete A-3: row 5: billed_units: 'lots'" in done.stdout
     assert out_pdf.read_bytes().startswith(b"%PDF")
     assert out_csv.stat().st_mode & 0o777 == 0o600
     found = list(csv.DictReader(io.StringIO(out_csv.read_text())))
     assert [(r["reason"], r["rows"]) for r in found] == [
         ("missing-jw", "2"),
         ("units-over-billed", "3;4"),
-        ("skipped-row", "5"),
+        ("incomplete", "5"),
     ]
     assert found[0]["administration_id"] == '\'=HYPERLINK("http://x")'
 
@@ -133,3 +124,38 @@ def test_error_lines_escape_control_characters(tmp_path: Path) -> None:
     done = run("audit", str(export), "--map", "hcpcs=\x1b]0;owned\x07", "--data-dir", str(tmp_path))
     assert done.returncode == 2
     assert "\x1b" not in done.stderr and "\\x1b]0;owned\\x07" in done.stderr
+
+
+def test_every_skipped_row_and_incomplete_administration_is_in_the_csv(tmp_path: Path) -> None:
+    """12,000 bad rows (more than the 10,000 the report keeps): the CSV lists each."""
+    rows = [line("G-1", 3), line("G-1", 1, "JW")]
+    rows += [line("", 3) for _ in range(12_000)]  # no administration ID: skipped rows
+    rows += [line("J-1", 3), line("J-1", 0, "JW", billed_units="abc")]
+    path = write_csv(tmp_path / "bad.csv", rows)
+    out_csv = tmp_path / "f.csv"
+    done = run("audit", str(path), "--csv", str(out_csv), "--json", "--data-dir", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert (data["skipped"], data["incomplete"], data["administrations"]) == (12_000, 1, 1)
+    found = list(csv.DictReader(io.StringIO(out_csv.read_text())))
+    skipped = [r for r in found if r["reason"] == "skipped-row"]
+    assert [int(r["rows"]) for r in skipped] == list(range(4, 12_004))
+    assert all(r["detail"].startswith("administration_id: is empty") for r in skipped)
+    (incomplete,) = [r for r in found if r["reason"] == "incomplete"]
+    assert (incomplete["administration_id"], incomplete["rows"]) == ("J-1", "12004;12005")
+    assert incomplete["detail"].startswith("row 12005: billed_units: 'abc'")
+    assert incomplete["dollars"] == ""
+
+
+def test_several_files_one_report(tmp_path: Path) -> None:
+    first = write_csv(tmp_path / "2026-01.csv", [line("A-1", 3)])
+    second = write_csv(tmp_path / "2026-02.csv", [line("B-1", 4), line("B-1", 1, "JW")])
+    out_csv = tmp_path / "f.csv"
+    done = run("audit", str(first), str(second), "--csv", str(out_csv), "--data-dir", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert "Audited 2026-01.csv, 2026-02.csv: 3 rows, 2 administrations" in done.stdout
+    found = list(csv.DictReader(io.StringIO(out_csv.read_text())))
+    assert [(r["file"], r["administration_id"], r["reason"]) for r in found] == [
+        ("2026-01.csv", "A-1", "missing-jw"),
+        ("2026-02.csv", "B-1", "units-over-billed"),
+    ]

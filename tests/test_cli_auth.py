@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.cli_run import ROOT, one_line_error, run_main
+from tests.cli_run import pdf_text as text
 
 DOSE = ["--vial-size", "10", "--ordered", "12", "--administered", "12", "--ndc", "0002-7597-01"]
 DOC = [
@@ -33,25 +31,7 @@ NECESSITY = [
 
 
 def run(*args: str | Path, data: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *map(str, args), "--data-dir", str(data)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
-
-
-def text(path: Path) -> str:
-    reader = PdfReader(io.BytesIO(path.read_bytes()))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
-
-
-def one_line_error(done: subprocess.CompletedProcess[str]) -> str:
-    assert done.returncode == 2, done.stdout
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1, done.stderr
-    return lines[0]
+    return run_main(*args, "--data-dir", data, cwd=ROOT)
 
 
 def add_auth(data: Path, *amount: str, number: str = "PA-77") -> None:

@@ -4,24 +4,18 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli_run import run_main
 from tests.cms_samples import crosswalk_csv, pricing_csv, write, write_zip
 
-ROOT = Path(__file__).resolve().parent.parent
 PRIVIGEN = ("--code", "J1459", "--product", "Privigen 10%", "--ordered", "28 g")
 
 
 def main(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args, "--data-dir", str(data)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_main(*args, "--data-dir", data)
 
 
 @pytest.fixture(scope="module")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.cli_run import run_main
+
 DOSE = ["--vial-size", "10", "--ordered", "12", "--administered", "12"]
 DOC = [
     "--patient", "Doe, Jane", "--mrn", "00123456", "--dob", "1961-04-02",
@@ -21,12 +21,8 @@ DOC = [
 
 
 def worksheet(data: Path, output: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
-    command = [sys.executable, str(ROOT / "main.py"), "worksheet", *DOSE, *DOC, "-o", output]
-    return subprocess.run(
-        [*command, "--data-dir", str(data)],
-        capture_output=True,
-        cwd=cwd,
-        timeout=120,
+    return run_main(
+        "worksheet", *DOSE, *DOC, "-o", output, "--data-dir", data, cwd=cwd, binary=True
     )
 
 
@@ -36,12 +32,7 @@ def test_dash_writes_the_worksheet_pdf_to_standard_output(tmp_path: Path) -> Non
     assert done.stdout.startswith(b"%PDF-") and done.stdout.rstrip().endswith(b"%%EOF")
     assert b"Recorded worksheet W-000001" in done.stderr  # the note stays off the PDF
     assert not (tmp_path / "-").exists()
-    reprint = [sys.executable, str(ROOT / "main.py"), "reprint", "W-000001", "-o", "-"]
-    again = subprocess.run(
-        [*reprint, "--data-dir", str(tmp_path / "data")],
-        capture_output=True,
-        timeout=60,
-    )
+    again = run_main("reprint", "W-000001", "-o", "-", "--data-dir", tmp_path / "data", binary=True)
     assert again.returncode == 0 and again.stdout == done.stdout
 
 

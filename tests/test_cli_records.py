@@ -6,7 +6,6 @@ import json
 import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -111,12 +110,7 @@ def test_verify_passes_then_names_the_edited_record(data_dir: Path) -> None:
 
 
 def run_bytes(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args, "--data-dir", str(data_dir)],
-        capture_output=True,
-        timeout=60,
-        env={**os.environ, **env},
-    )
+    return run_main(*args, "--data-dir", data_dir, env=env, binary=True)
 
 
 def test_reprint_to_dash_writes_the_pdf_on_standard_output(data_dir: Path) -> None:
@@ -232,12 +226,7 @@ def test_an_unusable_data_directory_is_one_line(tmp_path: Path) -> None:
 def test_history_filters_refuse_invalid_or_huge_text(
     data_dir: Path, option: str, value: bytes
 ) -> None:
-    command = [sys.executable, str(ROOT / "main.py"), "history", option.encode(), value]
-    done = subprocess.run(
-        [*command, "--data-dir", str(data_dir)],
-        capture_output=True,
-        timeout=60,
-    )
+    done = run_main("history", option, value, "--data-dir", data_dir, binary=True)
     assert done.returncode == 2 and done.stdout == b""
     assert done.stderr.count(b"\n") == 1 and option.encode() in done.stderr
     assert b"unexpected" not in done.stderr and b"\x1b" not in done.stderr

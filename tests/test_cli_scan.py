@@ -4,35 +4,20 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 from biip.checksums import gs1_standard_check_digit
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.cli_run import ROOT, one_line_error, run_main
 
 
 def run(*args: str | Path, data: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *map(str, args), "--data-dir", str(data)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
+    return run_main(*args, "--data-dir", data, cwd=ROOT)
 
 
 def code(serial: str, ndc10: str = "0002759701", expiry: str = "270100") -> str:
     body = f"003{ndc10}"
     return f"]d201{body}{gs1_standard_check_digit(body)}17{expiry}10LX2231A\x1d21{serial}"
-
-
-def one_line_error(done: subprocess.CompletedProcess[str]) -> str:
-    assert done.returncode == 2, done.stdout
-    assert done.stdout == ""
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1, done.stderr
-    return lines[0]
 
 
 def test_scan_json_gives_the_parse_and_leaves_an_unknown_ndc_to_the_user(tmp_path: Path) -> None:

@@ -3,32 +3,26 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from core.records import RecordStore
+from tests.cli_run import ROOT, run_main
 from tests.core.test_worksheet_cli import DOC, DOSE, one_line_error, text
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(data: Path, *args: str | Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *map(str, args), "--data-dir", str(data)],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
+    return run_main(*args, "--data-dir", data, stdin=stdin, cwd=ROOT)
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    data = tmp_path / "data"
+@pytest.fixture(scope="session")
+def accounts_made(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory with five accounts, made once through ``users add`` (read-only:
+    each test gets a copy, ``site``)."""
+    data = tmp_path_factory.mktemp("accounts") / "data"
     first = run(data, "users", "add", "boss", "--role", "admin", "--pin-stdin", stdin="0000\n")
     assert first.returncode == 0, first.stderr
     for name, role, full, pin in (
@@ -43,6 +37,12 @@ def site(tmp_path: Path) -> Path:
         )  # fmt: skip
         assert done.returncode == 0, done.stderr
     return data
+
+
+@pytest.fixture
+def site(accounts_made: Path, tmp_path: Path) -> Path:
+    """A data directory of this test's own with the five accounts."""
+    return Path(shutil.copytree(accounts_made, tmp_path / "data"))
 
 
 def signed_doc(prepared: str = "jkim", verified: str = "mosei") -> list[str]:
@@ -303,11 +303,8 @@ def test_a_database_that_cannot_be_used_is_one_line_without_its_password(
 def test_hostile_pins_on_standard_input_are_one_line(
     site: Path, pins: bytes, expected: str
 ) -> None:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "users", "set-pin", "jkim", "--pin-stdin",
-         "--data-dir", str(site)],
-        input=pins, capture_output=True, timeout=60,
-    )  # fmt: skip
+    done = run_main("users", "set-pin", "jkim", "--pin-stdin", "--data-dir", site, stdin=pins,
+                    binary=True)  # fmt: skip
     assert done.returncode == 2 and done.stdout == b""
     lines = done.stderr.decode().strip().splitlines()
     assert len(lines) == 1 and expected in lines[0]

@@ -4,24 +4,19 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.cli_run import ROOT, run_main
+
 HOSTILE = "Immune globulin\x1b]0;owned\x07\x1b[2K\u202e\x9b per 5 mL"
 RAW = ("\x1b", "\x07", "\u202e", "\x9b")
 
 
 def calc(catalog: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     dose = ["--vial-size", "10", "--ordered", "12", "--administered", "12"]
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "calc", *dose, "--catalog", str(catalog), *extra],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_main("calc", *dose, "--catalog", catalog, *extra)
 
 
 def test_calc_escapes_catalog_text_in_its_report_and_json(tmp_path: Path) -> None:
@@ -43,12 +38,7 @@ def test_calc_escapes_catalog_text_in_its_report_and_json(tmp_path: Path) -> Non
 
 
 def test_usage_errors_escape_what_was_typed() -> None:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "calc", "--paper\x1b]0;x\x07"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_main("calc", "--paper\x1b]0;x\x07")
     assert done.returncode == 2 and done.stderr.count("\n") == 1
     assert "\x1b" not in done.stderr and "\\x1b]0;x\\x07" in done.stderr
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from hypothesis import strategies as st
 
 from core.cli import run_command
 from core.dose_input import DoseForm, DoseInputError, evaluate
+from tests.cli_run import run_script
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -287,13 +287,9 @@ def test_a_catalog_of_every_shape_is_refused_in_one_line(
 
 
 def _main(*args: str | bytes, data: Path) -> subprocess.CompletedProcess[bytes]:
-    argv = [os.fsencode(a) if isinstance(a, str) else a for a in args]
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *argv, b"--data-dir", os.fsencode(data)],
-        capture_output=True,
-        cwd=ROOT,
-        timeout=60,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    """Real argv bytes, as the operating system hands them to a new process."""
+    return run_script(
+        *args, b"--data-dir", os.fsencode(data), env={"QT_QPA_PLATFORM": "offscreen"}, binary=True
     )
 
 
@@ -355,7 +351,7 @@ NUMBERISH = st.from_regex(r"\A[0-9.,%/ a-zA-Zµ\-]{0,14}\Z") | st.text(max_size=
 @settings(max_examples=400, deadline=None)
 @given(st.dictionaries(st.sampled_from(FORM_KEYS), NUMBERISH, max_size=6))
 def test_any_text_in_any_dose_field_is_a_result_or_named_errors(typed: dict[str, str]) -> None:
-    form = DoseForm(vial_size="10", dose_ordered="12", administered="12").model_copy(update=typed)
+    form = DoseForm(vial_size="10", dose_ordered="12", administered="12").replace(**typed)
     try:
         evaluate(form)
     except DoseInputError as errors:

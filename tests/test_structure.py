@@ -193,3 +193,67 @@ def test_no_store_branches_on_its_database() -> None:
                         isinstance(part, ast.Attribute) and part.attr in {"url", "dialect"}
                     ) or (isinstance(part, ast.Name) and part.id in {"url", "is_postgresql"})
                     assert not asked, f"{name}:{node.lineno} branches on the database"
+
+
+#: The one module that starts threads (``BackgroundWork``), and the one that starts the
+#: tamper check's process; nothing else in core or ui may start either.
+THREAD_MODULE = "ui.background"
+PROCESS_MODULE = "core.record_jobs"
+#: Known exception, not yet moved: the backup after a record (the store starts it on a
+#: thread of its own; the command line and the window both record through the store).
+BACKUP_AFTER_RECORD = "core.records.backup"
+_THREADS = {"Thread", "Timer", "ThreadPoolExecutor", "ProcessPoolExecutor", "QThread",
+            "QThreadPool", "QRunnable", "start_new_thread", "QtConcurrent"}  # fmt: skip
+_THREAD_MODULES = {"concurrent.futures", "_thread", "PySide6.QtConcurrent", "asyncio"}
+
+
+def ways_off_the_calling_thread(path: Path) -> set[str]:
+    """Each thread, pool or process ``path`` names (imported or used as an attribute)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name in _THREAD_MODULES)
+            found.update(a.name for a in node.names if a.name.startswith("multiprocessing"))
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            if node.module in _THREAD_MODULES or node.module.startswith("multiprocessing"):
+                found.add(node.module)
+            found.update(a.name for a in node.names if a.name in _THREADS)
+        elif isinstance(node, ast.Attribute) and node.attr in _THREADS:
+            found.add(node.attr)
+        elif isinstance(node, ast.Name) and node.id in _THREADS:
+            found.add(node.id)
+    return found
+
+
+def test_work_leaves_the_gui_thread_only_through_background_work() -> None:
+    """One way off the GUI thread (``ui.background``); the tamper check's own process is
+    started only by ``core.record_jobs``, itself run through ``BackgroundWork``."""
+    offenders = {}
+    for name, path in modules().items():
+        found = ways_off_the_calling_thread(path)
+        if name == PROCESS_MODULE:
+            found = {f for f in found if not f.startswith("multiprocessing")}
+        if name in (THREAD_MODULE, BACKUP_AFTER_RECORD):
+            found -= {"Thread"}
+        if found:
+            offenders[name] = sorted(found)
+    assert offenders == {}
+    assert ways_off_the_calling_thread(modules()[THREAD_MODULE]) == {"Thread"}
+
+
+def test_the_check_finds_each_way_off_the_thread(tmp_path: Path) -> None:
+    samples = {
+        "from PySide6.QtCore import QThread": {"QThread"},
+        "import threading\nthreading.Thread(target=print).start()": {"Thread"},
+        "from concurrent.futures import ThreadPoolExecutor": {
+            "concurrent.futures",
+            "ThreadPoolExecutor",
+        },
+        "import multiprocessing": {"multiprocessing"},
+        "from PySide6.QtCore import QThreadPool, QRunnable": {"QThreadPool", "QRunnable"},
+        "import threading\nstop = threading.Event()": set(),
+    }
+    for source, expected in samples.items():
+        path = tmp_path / "sample.py"
+        path.write_text(source, encoding="utf-8")
+        assert ways_off_the_calling_thread(path) == expected, source

@@ -9,13 +9,17 @@ the interpreter and only delayed the first paint (``bench/bench_startup.py``).
 from __future__ import annotations
 
 import sys
-import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
 from ui import settings as prefs
 from ui.serial_paint import paint_serially
+
+if TYPE_CHECKING:
+    from core.work import CancelToken
 
 BACKUP_DELAY_MS = 5000
 
@@ -40,21 +44,34 @@ def run(argv: list[str], data_dir: str | None = None) -> int:
         usable = chosen
     window = build_main_window(usable)
     window.show()
-    start_backup_soon(usable)
+    start_backup_soon(usable, window)
     return app.exec()
 
 
-def start_backup_soon(data_dir: Path) -> None:
-    """Back the records up (if any are not yet) a few seconds after start, on a thread
-    of its own: SQLite's online backup lets the window record meanwhile."""
+def start_backup_soon(data_dir: Path, owner: QObject) -> None:
+    """Back the records up (if any are not yet) a few seconds after start, off the GUI
+    thread (``ui.background``): SQLite's online backup lets the window record meanwhile."""
     from PySide6.QtCore import QTimer
 
+    from ui.background import BackgroundWork
+
+    work = BackgroundWork(owner)
+
     def start() -> None:
-        from core.records.store import backup_at_start
+        work.start("backup", "Backing up the records…", back_up, data_dir, _ignore, _ignore)
 
-        threading.Thread(target=backup_at_start, args=(data_dir,), daemon=True).start()
+    QTimer.singleShot(BACKUP_DELAY_MS, work, start)
 
-    QTimer.singleShot(BACKUP_DELAY_MS, start)
+
+def back_up(data_dir: Path, _token: CancelToken) -> Path | None:  # on the worker thread
+    """The backup made at start, if the newest lacks records (never raises; logged)."""
+    from core.records.store import backup_at_start
+
+    return backup_at_start(data_dir)
+
+
+def _ignore(_answer: object) -> None:
+    """The backup says nothing on screen: it logs its failures itself."""
 
 
 if __name__ == "__main__":

@@ -43,7 +43,8 @@ from core.errors import InputError
 from core.reference import NO_REFERENCE, CrosswalkSource, PricingSource
 from core.terminal import printable
 from ui.audit_model import FindingsModel
-from ui.audit_worker import AuditWorker, audit_summary
+from ui.audit_worker import Audit, audit_summary, run_audit
+from ui.background import BackgroundWork, Shared
 from ui.fields import ErrorLabel, hint
 from ui.style import set_role
 
@@ -71,7 +72,9 @@ class AuditDialog(QDialog):
         self.path: Path | None = None
         self.header: list[str] = []
         self.report: AuditReport | None = None
-        self.worker: AuditWorker | None = None
+        self.work = BackgroundWork(self)
+        self.work.idle.connect(self._finished)
+        self._cancelling = False
         self.ask_open: Callable[[], str] = lambda: QFileDialog.getOpenFileName(
             self, "Billing export to audit", "", "CSV files (*.csv *.txt);;All files (*)"
         )[0]
@@ -243,36 +246,39 @@ class AuditDialog(QDialog):
             self.run_button.setEnabled(False)
             return
         self.mapping_error.show_message(None)
-        self.run_button.setEnabled(self.worker is None)
+        self.run_button.setEnabled(not self.work.busy)
 
     # -- step 2: the audit, off the GUI thread -----------------------------------------------
 
     def start(self) -> None:
-        if self.path is None or self.worker is not None:
+        if self.path is None or self.work.busy:
             return
         mapping = self.mapping()
         if self.settings is not None:
             self.settings.setValue(MAPPING_KEY, json.dumps(mapping))
-        self.worker = AuditWorker(self.path, mapping, self.pricing, self.crosswalk, self)
-        self.worker.progressed.connect(self.progress.setValue)
-        self.worker.done.connect(self._done)
-        self.worker.failed.connect(self._failed)
-        self.worker.finished.connect(self._finished)
+        asked = Audit(
+            self.path, tuple(mapping.items()), Shared(self.pricing), Shared(self.crosswalk)
+        )
+        self._cancelling = False
+        self.work.start("audit", "Auditing…", run_audit, asked, self._done, self._failed,
+                        progress=self._progressed)  # fmt: skip
         self.progress.setValue(0)
         self.status.setText("Auditing…")
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        self.worker.start()
+
+    def _progressed(self, done: int, total: int) -> None:
+        self.progress.setValue(min(100, done * 100 // max(total, 1)))
 
     def cancel(self) -> None:
-        if self.worker is not None:
-            self.worker.stop.set()
+        if self.work.busy:
+            self._cancelling = True
+            self.work.cancel()
 
     def _finished(self) -> None:
-        worker, self.worker = self.worker, None
-        if worker is not None:
-            worker.wait()
-            worker.deleteLater()
+        if self._cancelling:
+            self.status.setText("Audit cancelled; nothing was changed.")
+        self._cancelling = False
         self.cancel_button.setEnabled(False)
         self._mapping_changed()
 
@@ -285,11 +291,14 @@ class AuditDialog(QDialog):
         self.status.setText(printable(audit_summary(report)))
         self.model.set_findings(report.findings)
         self._filter()
-        shown = report.skipped_rows[:3]
-        more = f" … and {report.skipped - len(shown):,} more" if report.skipped > len(shown) else ""
-        self.skipped_label.setText(
-            printable("; ".join(f"Row {s.row} skipped: {s.reason}" for s in shown) + more)
-        )
+        incomplete = [
+            f"{i.administration_id} incomplete ({i.reason})"
+            for i in report.incomplete_administrations[:3]
+        ]
+        shown = incomplete + [f"Row {s.row} skipped: {s.reason}" for s in report.skipped_rows[:3]]
+        hidden = report.skipped + report.incomplete - len(shown)
+        more = f" … and {hidden:,} more" if hidden > 0 else ""
+        self.skipped_label.setText(printable("; ".join(shown) + more))
         self.save_button.setEnabled(True)
 
     def _filter(self) -> None:
@@ -318,11 +327,9 @@ class AuditDialog(QDialog):
         return True
 
     def stop_worker(self) -> None:
-        """Stop a running audit and wait for its thread (a running QThread must not be
-        destroyed with its dialog)."""
-        if self.worker is not None:
-            self.worker.stop.set()
-            self.worker.wait()
+        """Stop a running audit and wait for it (closing the dialog, quitting)."""
+        self.cancel()
+        self.work.wait()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.stop_worker()

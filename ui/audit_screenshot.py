@@ -58,7 +58,7 @@ def main(argv: list[str]) -> int:
         dialog.show()
         dialog.load(export)
         dialog.start()
-        while dialog.worker is not None:
+        while dialog.work.busy:
             app.processEvents()
         app.processEvents()
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,26 +1,46 @@
 """Autosave of the form into the data directory while it is being filled in.
 
 Saves at most every few seconds (and on close), only when something changed, through
-``core.drafts``. The write (with its fsync) runs on one background thread so typing
-never stutters; closing the window waits for it. While the "restore the earlier draft?"
-question is open, saving waits: writing now would overwrite the draft the user has not
-yet decided about.
+``core.drafts``. The write (with its fsync) runs off the GUI thread through
+``ui.background.BackgroundWork`` (the fields are read on the GUI thread and sent across
+as a frozen ``Draft``), so typing never stutters; one write at a time, in order, and
+closing the window waits for the last. While the "restore the earlier draft?" question
+is open, saving waits: writing now would overwrite the draft the user has not yet
+decided about.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from core import drafts
+from core.work import CancelToken
+from ui.background import BackgroundWork
 
 INTERVAL_MS = 3000
+_KIND = "autosave"
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What one write is given: the form's fields, or None to clear the draft."""
+
+    data_dir: Path
+    fields: tuple[tuple[str, str], ...] | None
+
+
+def write_draft(draft: Draft, _token: CancelToken) -> None:  # on the worker thread
+    if draft.fields is None:
+        drafts.clear_draft(draft.data_dir)
+    else:
+        drafts.save_draft(draft.data_dir, dict(draft.fields))
 
 
 class Autosave(QObject):
@@ -36,8 +56,7 @@ class Autosave(QObject):
         self._has_input = has_input
         self._changed = False
         self.paused = False
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="autosave")
-        self._pending: Future[None] | None = None
+        self.work = BackgroundWork(self)
         self._timer = QTimer(self)
         self._timer.setInterval(INTERVAL_MS)
         self._timer.timeout.connect(self.flush)
@@ -50,45 +69,31 @@ class Autosave(QObject):
         self._changed = True
 
     def flush(self, wait: bool = False) -> None:
-        """Write the draft if the form changed since the last write (``wait``: finish it)."""
-        self._report()
-        if self._changed and not self.paused:
+        """Write the draft if the form changed since the last write (``wait``: finish it).
+        A write still under way is finished first (``wait``) or left to finish, and the
+        change is written at the next tick: two writes never race."""
+        if wait:
+            self.work.wait()
+        if self._changed and not self.paused and not self.work.running(_KIND):
             fields = self._fields() if self._has_input() else None  # read on the GUI thread
             self._changed = False
-            self._pending = self._writer.submit(self._write, fields)
-        if wait and self._pending is not None:
-            self._pending.exception()  # blocks until written
-            self._report()
+            draft = Draft(self.data_dir, None if fields is None else tuple(fields.items()))
+            self.work.start(_KIND, "Saving…", write_draft, draft, self._saved, self._failed)
+        if wait:
+            self.work.wait()
 
-    def _write(self, fields: dict[str, str] | None) -> None:
-        if fields is None:
-            drafts.clear_draft(self.data_dir)
-        else:
-            drafts.save_draft(self.data_dir, fields)
+    def _saved(self, _nothing: None) -> None:
+        self.status.emit("Draft saved")
 
-    def _report(self) -> None:
-        """Say how the last background write went (signals stay on the GUI thread)."""
-        done, self._pending = self._pending, None
-        if done is None:
-            return
-        if not done.done():
-            self._pending = done
-            return
-        error = done.exception()
-        if error is None:
-            self.status.emit("Draft saved")
-            return
+    def _failed(self, reason: str) -> None:
         self._changed = True  # try again at the next tick
-        reason = error.strerror if isinstance(error, OSError) else str(error)
         log.warning("draft could not be saved: %s", reason)
         self.status.emit(f"Autosave failed: {reason}. Keep this window open.")
 
     def discard(self) -> None:
         """Forget the draft on disk (the worksheet was recorded, or the user said so)."""
         self._changed = False
-        if self._pending is not None:
-            self._pending.exception()  # let a write in flight land first, then remove it
-            self._pending = None
+        self.work.wait()  # let a write in flight land first, then remove it
         try:
             drafts.clear_draft(self.data_dir)
         except OSError as error:
@@ -96,4 +101,4 @@ class Autosave(QObject):
 
     def stop(self) -> None:
         self._timer.stop()
-        self._writer.shutdown(wait=True)
+        self.work.wait()

@@ -1,16 +1,13 @@
 """The denial-risk check beside Print: every cause, pass / warn / fail, and what to do.
 
-The window asks ``refresh`` whenever it decides whether printing is allowed; the list
-shows the answer and the failures come back as reasons not to print. Warnings do not
+The window shows the session's claim (``DoseSession.claim``) whenever the session
+changes; its failures are among the session's blockers (``core.blockers``). Warnings do not
 block: the worksheet prints them with the reason typed under the list (or says none was
 given).
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
-from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -20,10 +17,8 @@ from PySide6.QtWidgets import QGroupBox, QListWidget, QListWidgetItem, QVBoxLayo
 from ui.fields import line_edit
 
 if TYPE_CHECKING:
-    from core.calculation_models import CalculationResult
+    from core.claim_review import ClaimReview
     from core.denial_checks import Check
-    from core.documentation import Documentation
-    from core.reference import CrosswalkSource
 
 SYMBOLS = {"pass": "\N{CHECK MARK}", "warn": "!", "fail": "\N{MULTIPLICATION X}"}
 COLOURS = {"pass": "#1b5e20", "warn": "#7a4a00", "fail": "#b00020"}
@@ -34,13 +29,9 @@ class ChecksList(QGroupBox):
     #: The reason for printing despite the warnings was edited (it prints on the worksheet).
     edited = Signal()
 
-    def __init__(self, data_dir: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self) -> None:
         super().__init__("Denial-risk check")
         self.setObjectName("checksList")
-        self.data_dir = data_dir
-        #: The CMS crosswalk the window holds open, if any (``CmsSupport.crosswalk``);
-        #: without one, each check opens the data directory's.
-        self.crosswalk: Callable[[], CrosswalkSource | None] = lambda: None
         self.checks: tuple[Check, ...] = ()
         self.list = QListWidget()
         self.list.setObjectName("checks")
@@ -57,33 +48,10 @@ class ChecksList(QGroupBox):
         column.addWidget(self.list)
         column.addWidget(self.reason)
 
-    def refresh(
-        self, result: CalculationResult | None, doc: Documentation
-    ) -> tuple[CalculationResult | None, list[str]]:
-        """Run the checks for what is on screen: ``(reviewed result, what blocks
-        printing)``. A check that cannot run (e.g. a damaged store) is a reason too."""
-        from core.claim_review import review_claim
-        from core.denial_checks import blocking
-        from core.errors import InputError
-
-        if result is None:
-            self._show(())
-            return None, []
-        day = doc.administered_at.date() if doc.administered_at else date.today()
-        try:
-            reviewed, checks = review_claim(
-                result,
-                doc,
-                route=doc.route,
-                data_dir=self.data_dir,
-                service_date=day,
-                crosswalk=self.crosswalk(),
-            )
-        except InputError as error:
-            self._show(())
-            return None, [str(error)]
-        self._show(checks)
-        return reviewed, blocking(checks, [])
+    def show_claim(self, claim: ClaimReview | None) -> None:
+        """Show the session's claim as reviewed (``DoseSession.claim``); what of it blocks
+        printing is in the session's blockers."""
+        self._show(claim.checks if claim is not None else ())
 
     def check_reasons(self) -> dict[str, str]:
         """The reason typed, for each check that warns."""

@@ -9,11 +9,12 @@ holds one ``CmsSupport`` (``install(window)``) and passes each result through ``
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,32 +27,35 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.background import BackgroundWork
+
 if TYPE_CHECKING:
     from core.calculation_models import CalculationResult
     from core.cms.importer import ImportReport
     from core.reference import ReferenceData
+    from core.work import CancelToken
 
 NDC_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class _ImportThread(QThread):
-    progressed = Signal(int, int, str)
-    done = Signal(object)
+@dataclass(frozen=True)
+class _Import:
+    """What the import off the GUI thread is given."""
 
-    def __init__(self, paths: list[Path], data_dir: Path, parent: QObject) -> None:
-        super().__init__(parent)
-        self._paths = paths
-        self._data_dir = data_dir
+    paths: tuple[Path, ...]
+    data_dir: Path
 
-    def run(self) -> None:
-        from core.cms.importer import ImportReport, import_files
-        from core.errors import InputError
 
-        try:
-            report = import_files(self._paths, self._data_dir, None, self.progressed.emit)
-        except InputError as error:  # the reference database itself cannot be used
-            report = ImportReport((), (error,))
-        self.done.emit(report)
+def _import(asked: _Import, token: CancelToken) -> ImportReport:  # on the worker thread
+    from core.cms.importer import ImportReport, import_files
+    from core.errors import InputError
+
+    try:
+        return import_files(
+            asked.paths, asked.data_dir, None, lambda done, total, _name: token.report(done, total)
+        )
+    except InputError as error:  # the reference database itself cannot be used
+        return ImportReport((), (error,))
 
 
 def report_text(report: ImportReport) -> str:
@@ -84,7 +88,11 @@ class CmsSupport(QObject):
         self._window = window
         self._data_dir = data_dir
         self._reference: ReferenceData | None = None
-        self._thread: _ImportThread | None = None
+        self.work = BackgroundWork(self)
+        app = QCoreApplication.instance()
+        if app is not None:
+            # Quitting mid-import waits for it: the file is then fully stored or not at all.
+            app.aboutToQuit.connect(self._finish_import)
         self._ndc_model = QStandardItemModel(self)
         self._ndc_code = ""
         self._products = product_picker
@@ -220,40 +228,40 @@ class CmsSupport(QObject):
             self.import_files([Path(name) for name in names])
 
     def import_files(self, paths: list[Path]) -> None:
-        """Import in a thread, with a progress bar; the result is announced by ``imported``."""
-        if self._thread is not None:
+        """Import off the GUI thread, with a progress bar; the result is announced by
+        ``imported``."""
+        if self.work.busy:
             return
         progress = QProgressDialog("Importing CMS files…", "", 0, len(paths), self._window)
         progress.setObjectName("cmsImportProgress")
         progress.setCancelButton(None)
         progress.setMinimumDuration(0)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
-        thread = _ImportThread(paths, self._data_dir, self)
 
-        def step(done: int, total: int, name: str) -> None:
+        def step(done: int, total: int) -> None:
             progress.setMaximum(total)
             progress.setValue(done)
-            if name:
-                progress.setLabelText(f"Importing {name}…")
+            if done < len(paths):
+                progress.setLabelText(f"Importing {paths[done].name}…")
 
         def finished(report: ImportReport) -> None:
             progress.setValue(progress.maximum())
             progress.close()
-            thread.wait()
-            self._thread = None
             self._open()
             text = report_text(report)
             self._window.statusBar().showMessage(text.replace("\n", " · "), 15000)
             self.imported.emit(text)
 
-        thread.progressed.connect(step)
-        thread.done.connect(finished)
-        self._thread = thread
-        app = QCoreApplication.instance()
-        if app is not None:
-            # Quitting mid-import waits for it: the file is then fully stored or not at all.
-            app.aboutToQuit.connect(thread.wait)
-        thread.start()
+        def failed(message: str) -> None:
+            progress.close()
+            self._window.statusBar().showMessage(f"The import stopped: {message}", 15000)
+
+        asked = _Import(tuple(paths), self._data_dir)
+        self.work.start("import", "Importing CMS files…", _import, asked, finished, failed,
+                        progress=step)  # fmt: skip
+
+    def _finish_import(self) -> None:
+        self.work.wait(timeout_s=None)
 
 
 def _file_menu(window: QMainWindow) -> QMenu | None:

@@ -5,11 +5,13 @@
 - the CMS files (File > Import, the quarter and dollars in the status bar; ``ui.cms_import``),
 - medical necessity and the denial-risk check (``ui.necessity_panel``, ``ui.checks_list``),
 - the billing audit (Tools > Audit billed lines; ``ui.audit_dialog``),
+- charges out (the outbox in the status bar, Tools > Charges; ``ui.charges_view``),
 - signing with PINs on a site with accounts (``ui.signing``), the idle lock
   (``ui.window_lock``) and the verification queue (``ui.queue_submit``,
   ``ui.pending_dialog``).
 
-No rule lives here: each feature asks core, and what blocks printing is the session's.
+No rule lives here: each feature asks core, and what blocks the chart is the session's
+(``DoseSession.blockers``, from ``core.blockers``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QMenu, QStatusBar, QWidget
 
     from core.session import DoseSession
+    from ui.charges_view import ChargesSupport
     from ui.checks_list import ChecksList
     from ui.cms_import import CmsSupport
     from ui.documentation_panel import DocumentationPanel
@@ -75,10 +78,13 @@ class Features:
     signing: WindowSigning
     idle_lock: IdleLock
     queue: QueueSubmission
+    charges: ChargesSupport | None = None
 
 
 def install_features(window: FeatureWindow) -> Features:
     """Plug every feature into ``window`` (once its session and data directory exist)."""
+    from core.claim_review import site_reviewer
+    from ui.charges_view import install_charges
     from ui.checks_list import ChecksList
     from ui.cms_import import install as install_cms
     from ui.first_admin import install_first_admin
@@ -92,21 +98,13 @@ def install_features(window: FeatureWindow) -> Features:
     assert session is not None and binding is not None and output is not None
     settings = window.settings
 
-    def expiring_today() -> list[str]:
-        """The facility's setting, read when asked: a vial that expires on the day of
-        administration blocks printing too."""
-        from core.documentation import expired_vials
-
-        if not prefs.flag(settings, prefs.EXPIRING_TODAY_BLOCKS):
-            return []
-        doc = session.worksheet_documentation()
-        return [v for v in expired_vials(doc, True) if v not in expired_vials(doc, False)]
-
-    session.blocker_sources.append(expiring_today)
+    # The facility's setting, read when asked: a vial that expires on the day of
+    # administration blocks too.
+    session.expiring_today_setting = lambda: prefs.flag(settings, prefs.EXPIRING_TODAY_BLOCKS)
     window.docs.vials.scan.attach(window)
 
     necessity = NecessityPanel(window.data_dir)
-    checks = ChecksList(window.data_dir)
+    checks = ChecksList()
     window.add_section(necessity)
     window.add_section(checks)
     binding.extra_documentation.append(
@@ -114,13 +112,8 @@ def install_features(window: FeatureWindow) -> Features:
     )
     binding.extra_drafts.append(necessity)
 
-    def denial_blockers() -> list[str]:
-        failed: list[str] = []
-        if session.result is not None:
-            failed = checks.refresh(session.result, session.worksheet_documentation())[1]
-        return necessity.problems() + failed
-
-    session.blocker_sources.append(denial_blockers)
+    session.unreadable_sources.append(necessity.unreadable)
+    window.session_changed.connect(lambda: checks.show_claim(session.claim()))
     necessity.edited.connect(window.documentation_edited)
     necessity.authorizations.picked.connect(window.docs.prior_authorization.setText)
     checks.edited.connect(window.documentation_edited)
@@ -129,7 +122,11 @@ def install_features(window: FeatureWindow) -> Features:
     main = _main_window(window)
     product = window.dose.product
     cms = install_cms(main, window.data_dir, window.docs.ndc, binding.push_dose, product)
-    checks.crosswalk = cms.crosswalk  # its open store, not one opened per keystroke
+    # The claim reviewed with the site's records: the authorizations, and the CMS
+    # crosswalk the window holds open (not one opened per keystroke).
+    session.reviewer = site_reviewer(
+        window.data_dir, cms.crosswalk, catalog=session.catalog, payers=session.payers
+    )
 
     def show_dollars() -> None:
         if session.result is not None:
@@ -143,7 +140,11 @@ def install_features(window: FeatureWindow) -> Features:
     idle_lock = install_idle_lock(main, signing)
     queue = install_queue_submission(signing)  # the technician submits, the nurse signs
     install_pending(signing)
-    return Features(necessity, checks, cms, signing, idle_lock, queue)
+    charges = None
+    if window.data_dir is not None:  # the outbox is in the records database
+        charges = install_charges(main, window.data_dir, settings, window.add_tool)
+        output.recorded.connect(lambda _worksheet_id: charges.send())
+    return Features(necessity, checks, cms, signing, idle_lock, queue, charges)
 
 
 def _bill_product_code(window: FeatureWindow) -> None:

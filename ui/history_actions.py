@@ -161,9 +161,9 @@ class HistoryActions(HistoryLayout):
         path = Path(chosen)
         if path.suffix.lower() != ".csv":
             path = path.with_name(path.name + ".csv")
-        from core.record_jobs import export_records
+        from ui import history_jobs
 
-        filters = read_filters(**self.search_texts()).as_kwargs()
+        filters = read_filters(**self.search_texts())
 
         def exported(count: int) -> None:
             plural = "" if count == 1 else "s"
@@ -172,7 +172,8 @@ class HistoryActions(HistoryLayout):
         self.work.start(
             "export",
             "Exporting…",
-            lambda token: export_records(self.data_dir, filters, path, token=token),
+            history_jobs.export,
+            history_jobs.Export(self.data_dir, filters, path),
             exported,
             lambda error: self.tell("The list was not exported", error),
         )

@@ -66,7 +66,9 @@ class HistoryDialog(HistoryActions):
         self.report: VerifyReport | None = None
         self.filters = SearchFilters()
         self._open_error = ""
-        self.work = BackgroundWork(self.progress, self.cancel_button, self.work_note)
+        self.work = BackgroundWork(
+            self, bar=self.progress, cancel=self.cancel_button, note=self.work_note
+        )
         self.work.idle.connect(self.idle)
         self._connect()
         self._open_store()
@@ -142,14 +144,15 @@ class HistoryDialog(HistoryActions):
         if self.store is None:
             self._show_integrity("broken", self._open_error or "The records are closed.")
             return
-        from core.record_jobs import verify_records
+        from ui import history_jobs
 
         what = "every record and PDF" if full else "the records"
         self._show_integrity("busy", f"Checking {what} for tampering…")
         self.work.start(
             "verify",
             "Checking every PDF…" if full else "Checking…",
-            lambda token: verify_records(self.data_dir, full=full, token=token),
+            history_jobs.check,
+            history_jobs.Check(self.data_dir, full),
             self._checked,
             self._check_failed,
         )
@@ -192,13 +195,13 @@ class HistoryDialog(HistoryActions):
         if self.store is None:
             self._show_rows([], "")
             return
-        from core.record_jobs import search_records
+        from ui import history_jobs
 
-        filters = self.filters.as_kwargs()
         self.work.start(
             "search",
             "Searching…",
-            lambda token: search_records(self.data_dir, filters, limit=LIST_LIMIT + 1, token=token),
+            history_jobs.search,
+            history_jobs.Search(self.data_dir, self.filters, LIST_LIMIT + 1),
             lambda rows: self._show_rows(rows, self._count_text(len(rows))),
             lambda error: self._show_rows([], f"The records could not be read: {error}"),
         )

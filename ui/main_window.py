@@ -204,9 +204,9 @@ class MainWindow(QMainWindow):
         return self.session.worksheet_documentation()
 
     def print_problems(self) -> list[str]:
-        """What stops printing, in words; empty when the worksheet may go into the chart."""
+        """What stops printing, in words (the session's blockers); empty when it may."""
         self.ensure_engine()
-        return self.session.print_blockers() if self.session is not None else ["no catalog"]
+        return [b.message for b in self.session.blockers()] if self.session else ["no catalog"]
 
     def set_print_handler(self, handler: PrintHandler | None) -> None:
         """Replace the print step: ``handler(window)`` runs for a ready worksheet."""

@@ -4,7 +4,7 @@ authorizations.
 
 Text is kept as typed. A result line that cannot be read (``core.necessity.parse_lab``)
 is named beside the field and left out until fixed; which items are required is the
-payer profile's, and ``core.documentation.missing_for_print`` names them.
+payer profile's, and the session's blockers (``core.blockers``) name them.
 """
 
 from __future__ import annotations
@@ -203,13 +203,11 @@ class NecessityPanel(QGroupBox):
             else:
                 edit.setPlainText(fields.get(name, ""))
 
-    def problems(self) -> list[str]:
-        """Entries that cannot be read stop printing (they would silently be left out)."""
-        return [
-            f"{name}: {label.text()}"
-            for name, label in (
-                ("supporting results", self.errors["labs"]),
-                ("weighed on", self.errors["weighed_on"]),
-            )
-            if not label.isHidden()
-        ]
+    def unreadable(self) -> dict[str, str]:
+        """Entries that cannot be read, by field: they would silently be left out, so
+        they block the chart (``core.blockers``)."""
+        return {
+            key: self.errors[key].text()
+            for key in ("labs", "weighed_on")
+            if not self.errors[key].isHidden()
+        }

@@ -196,7 +196,7 @@ class SessionBinding(QObject):
             label.show_message(messages.get(key) if key in self._touched else None)
 
     def show_print_state(self) -> None:
-        problems = self.session.print_blockers()
+        problems = [b.message for b in self.session.blockers()]
         button, status = self.verification.print_button, self.verification.print_status
         button.setEnabled(not problems)
         if not problems:

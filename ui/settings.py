@@ -26,6 +26,8 @@ EXPIRING_TODAY_BLOCKS = "worksheet/expiring_today_blocks"
 SCAN_SEPARATOR = "scan/separator"
 #: The shared database (postgresql://...); UNITCALC_DATABASE wins when set.
 DATABASE_URL = "site/database"
+#: The charge messages' receiver, HOST:PORT (MLLP); UNITCALC_CHARGES wins when set.
+CHARGES = "site/charges"
 #: Minutes without a key press or click before a window with accounts locks.
 IDLE_MINUTES = "site/idle_minutes"
 DEFAULT_CODE = constants.DEFAULT_CODE

@@ -59,6 +59,13 @@ class SettingsDialog(QDialog):
         )
         self.database.setText(prefs.text_value(settings, prefs.DATABASE_URL, ""))
         self.database_error = ErrorLabel("settingsDatabase")
+        self.charges = line_edit(
+            "settingsCharges",
+            "Charges receiver",
+            "billing.example.org:2575 (HL7 over MLLP); empty: charges wait in the outbox",
+        )
+        self.charges.setText(prefs.text_value(settings, prefs.CHARGES, ""))
+        self.charges_error = ErrorLabel("settingsCharges")
         self.idle_minutes = QSpinBox()
         self.idle_minutes.setObjectName("settingsIdleMinutes")
         self.idle_minutes.setAccessibleName("Minutes idle before the window locks")
@@ -82,6 +89,11 @@ class SettingsDialog(QDialog):
         database.addWidget(self.database)
         database.addWidget(self.database_error)
         form.addRow("Database", database)
+        charges = QVBoxLayout()
+        charges.setSpacing(1)
+        charges.addWidget(self.charges)
+        charges.addWidget(self.charges_error)
+        form.addRow("Charges receiver", charges)
         form.addRow("Lock when idle", self.idle_minutes)
         form.addRow(buttons)
 
@@ -118,6 +130,18 @@ class SettingsDialog(QDialog):
             self.database_error.show_message(str(error)[:1].upper() + str(error)[1:] + ".")
             self.database.setFocus()
             return
+        from core.charges.sending import parse_destination
+        from core.errors import InputError
+
+        receiver = self.charges.text().strip()
+        try:
+            if receiver:
+                parse_destination(receiver)
+        except InputError as error:
+            self.charges_error.show_message(error.message[:1].upper() + error.message[1:] + ".")
+            self.charges.setFocus()
+            return
+        self.settings.setValue(prefs.CHARGES, receiver)
         self.settings.setValue(prefs.DATABASE_URL, url)
         self.settings.setValue(prefs.IDLE_MINUTES, str(self.idle_minutes.value()))
         self.settings.setValue(prefs.FACILITY, self.facility.text().strip())

@@ -52,7 +52,10 @@ class WorksheetOutput(QObject):
         self.signer: Callable[[], dict[str, Signature]] | None = None
         self._signatures: dict[str, Signature] = {}
         self.actions = WorksheetActions(
-            parent, render=self.render, problems=session.print_blockers, file_name=self.file_name
+            parent,
+            render=self.render,
+            problems=lambda: [b.message for b in session.blockers()],
+            file_name=self.file_name,
         )
         self.actions.last_printer = prefs.text_value(settings, prefs.LAST_PRINTER, "")
         self.actions.paper = prefs.paper(settings)
@@ -83,6 +86,7 @@ class WorksheetOutput(QObject):
                 draft=True,
                 paper=paper,
                 checks=checks,
+                blockers=self.session.blockers(),
             )
 
         def build(worksheet_id: str, replaces: int | None) -> bytes:

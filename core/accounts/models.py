@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from core.model import Model
 
 
 class Role(StrEnum):
@@ -72,10 +72,8 @@ def check_pin(pin: str) -> str:
     return pin
 
 
-class Account(BaseModel):
+class Account(Model):
     """One person (never the PIN hash: that stays in the store)."""
-
-    model_config = ConfigDict(frozen=True)
 
     id: int
     name: str
@@ -90,11 +88,9 @@ class Account(BaseModel):
         return self.full_name or self.name
 
 
-class Signature(BaseModel):
+class Signature(Model):
     """Who signed which part of a worksheet, and when (UTC). Kept in the record's
     documentation JSON, which the hash chain covers."""
-
-    model_config = ConfigDict(frozen=True)
 
     account_id: int
     name: str

@@ -108,6 +108,13 @@ def _account(row: Row) -> Account:
     )
 
 
+def default_hasher() -> PasswordHasher:
+    """How PINs are hashed: argon2-cffi's default, Argon2id with the RFC 9106 low-memory
+    profile (64 MiB, 3 passes). The tests swap in cheap parameters (tests/conftest.py) and
+    check these once (tests/core/test_accounts.py)."""
+    return PasswordHasher()
+
+
 class AccountStore(ConnectionOwner):
     """The accounts of one site: ``AccountStore.open(data_dir, url)`` (``url`` a
     PostgreSQL URL or None for ``site.sqlite3`` in the data directory)."""
@@ -121,8 +128,7 @@ class AccountStore(ConnectionOwner):
     ) -> None:
         self._conn = conn
         self._clock = clock
-        # argon2-cffi's default is Argon2id with the RFC 9106 low-memory profile.
-        self._hasher = hasher or PasswordHasher()
+        self._hasher = hasher or default_hasher()
 
     @classmethod
     def open(

@@ -2,13 +2,15 @@
 
 ``audit_file`` streams a billing export (see ``template``), groups its lines by
 administration, recomputes each with ``core.calculation.calculate`` and reports the
-differences as findings (``findings.REASONS``).
+differences as findings (``findings.REASONS``). ``audit_files`` makes one report of
+several exports (a health system's months or facilities).
 """
 
 from __future__ import annotations
 
 from core.audit.findings import REASONS, Finding
-from core.audit.run import AuditCancelled, AuditReport, SkippedRow, audit_file, preview
+from core.audit.report_data import AuditReport, Incomplete, SkippedRow
+from core.audit.run import AuditCancelled, Sources, audit_file, audit_files, preview
 from core.audit.template import FIELDS, TEMPLATE
 
 __all__ = [
@@ -18,7 +20,10 @@ __all__ = [
     "AuditCancelled",
     "AuditReport",
     "Finding",
+    "Incomplete",
     "SkippedRow",
+    "Sources",
     "audit_file",
+    "audit_files",
     "preview",
 ]

@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import Literal
 
 from core import formats
-from core.audit.lines import BilledLine, Facts
-from core.calculation_models import CalculationResult
+from core.audit.engine import Expectation
+from core.audit.lines import BilledLine
 from core.reference import CrosswalkSource, PricingSource
 
 #: Finding ID -> what it means, in the words of the report.
@@ -28,6 +28,12 @@ REASONS: dict[str, str] = {
     "units-over-billed": "More units billed than administered",
     "units-under-billed": "Fewer units billed than administered",
     "ndc-code-mismatch": "The NDC does not bill under this code",
+}
+
+#: Administrations not audited, in the same report and CSV as the findings.
+NOT_AUDITED: dict[str, str] = {
+    "incomplete": "A line of the administration cannot be read: no finding, no dollars",
+    "skipped-row": "A row that cannot be audited",
 }
 
 Kind = Literal["recoverable", "at_risk"]
@@ -49,14 +55,12 @@ class Finding:
     #: Dollars at stake; None when no price is known for the code, date and payer.
     dollars: Decimal | None
     detail: str
+    #: The export it comes from (its rows are that file's).
+    source: str = ""
 
     @property
     def month(self) -> str:
         return self.service_date.strftime("%Y-%m")
-
-
-def expected_lines(result: CalculationResult) -> tuple[str, ...]:
-    return tuple(f"{line.billed_code} x {line.units}" for line in result.claim_lines)
 
 
 class Checker:
@@ -66,6 +70,8 @@ class Checker:
         self.pricing = pricing
         self.crosswalk = crosswalk
         self._prices: dict[tuple[str, date, str], Decimal | None] = {}
+        #: The export being audited, named on each finding.
+        self.source = ""
 
     def price(self, hcpcs: str, when: date, payer: str) -> Decimal | None:
         key = (hcpcs, when, payer)
@@ -78,18 +84,19 @@ class Checker:
     def check(
         self,
         administration_id: str,
-        facts: Facts,
+        service_date: date,
         lines: list[BilledLine],
-        result: CalculationResult,
-        ndc11: str | None,
+        result: Expectation,
+        ndcs: list[str | None],
     ) -> list[Finding]:
+        """Findings for ``lines`` against ``result``; ``ndcs`` is each line's 11-digit NDC."""
         waste_lines = [line for line in lines if "JW" in line.modifiers]
         dose_lines = [line for line in lines if "JW" not in line.modifiers]
         billed_dose = sum(line.units for line in dose_lines)
         billed_waste = sum(line.units for line in waste_lines)
         has_jz = any("JZ" in line.modifiers for line in lines)
         payer = result.payer
-        price = self.price(result.code, facts.service_date, payer)
+        price = self.price(result.code, service_date, payer)
         found: list[tuple[str, int, Kind, int, str]] = []  # reason, diff, kind, units, why
 
         difference = billed_dose - result.units_administered
@@ -164,30 +171,38 @@ class Checker:
                     "(their dollars are under missing-jw)",
                 )
             )
-        if ndc11 is not None:
-            codes = self.crosswalk.codes_for_ndc(ndc11, facts.service_date)
+        wrong: dict[str, tuple[str, int]] = {}  # NDC -> (its codes, units of its lines)
+        for line, ndc11 in zip(lines, ndcs, strict=True):
+            if ndc11 is None:
+                continue
+            codes = self.crosswalk.codes_for_ndc(ndc11, service_date)
             if codes is not None and result.code not in codes:
-                listed = ", ".join(sorted(codes)) or "no code"
-                found.append(
-                    (
-                        "ndc-code-mismatch",
-                        0,
-                        "at_risk",
-                        billed_dose + billed_waste,
-                        f"NDC {ndc11} bills under {listed}, not {result.code}",
-                    )
+                listed, units = wrong.get(ndc11, (", ".join(sorted(codes)) or "no code", 0))
+                wrong[ndc11] = (listed, units + line.units)
+        if wrong:
+            found.append(
+                (
+                    "ndc-code-mismatch",
+                    0,
+                    "at_risk",
+                    sum(units for _, units in wrong.values()),
+                    "; ".join(
+                        f"NDC {ndc} bills under {listed}, not {result.code}"
+                        for ndc, (listed, _) in wrong.items()
+                    ),
                 )
+            )
         if not found:
             return []
         rows = tuple(line.row for line in lines)
-        expected = expected_lines(result)
+        expected = result.billed
         billed = tuple(line.billed(result.code) for line in lines)
         return [
             Finding(
                 reason=reason,
                 administration_id=administration_id,
                 rows=rows,
-                service_date=facts.service_date,
+                service_date=service_date,
                 payer=payer,
                 hcpcs=result.code,
                 expected=expected,
@@ -196,6 +211,7 @@ class Checker:
                 kind=kind,
                 dollars=None if price is None else price * units,
                 detail=detail,
+                source=self.source,
             )
             for reason, difference, kind, units, detail in found
         ]

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from core.audit.findings import Finding
-from core.audit.run import AuditReport, SkippedRow
+from core.audit.report_data import AuditReport, Incomplete, NotAudited
 
 CSV_HEADER = (
     "reason",
@@ -22,6 +22,7 @@ CSV_HEADER = (
     "kind",
     "dollars",
     "detail",
+    "file",
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -43,6 +44,7 @@ def summary(report: AuditReport) -> dict[str, Any]:
         "rows": report.rows,
         "administrations": report.administrations,
         "skipped": report.skipped,
+        "incomplete": report.incomplete,
         "findings": dict(sorted(report.counts.items())),
         "recoverable": money(report.recoverable),
         "at_risk": money(report.at_risk),
@@ -72,16 +74,23 @@ def finding_cells(finding: Finding) -> list[str]:
         finding.kind,
         "" if finding.dollars is None else money(finding.dollars),
         safe_cell(finding.detail),
+        safe_cell(finding.source),
     ]
 
 
-def skipped_cells(skipped: SkippedRow) -> list[str]:
-    cells = ["skipped-row", "", str(skipped.row)] + [""] * 8 + [safe_cell(skipped.reason)]
-    return cells
+def not_audited_cells(entry: NotAudited) -> list[str]:
+    """A skipped row or an incomplete administration, in the findings' columns."""
+    if isinstance(entry, Incomplete):
+        head = ["incomplete", safe_cell(entry.administration_id)]
+        rows = ";".join(str(row) for row in entry.rows)
+    else:
+        head, rows = ["skipped-row", ""], str(entry.row)
+    return [*head, rows, *[""] * 8, safe_cell(entry.reason), safe_cell(entry.source)]
 
 
 class FindingsCsv:
-    """Writes findings as they are found (so the file never waits for the whole audit)."""
+    """Writes findings, skipped rows and incomplete administrations as they are found:
+    every one, and none held in memory for it."""
 
     def __init__(self, stream: IO[str]) -> None:
         self.writer = csv.writer(stream, lineterminator="\n")
@@ -90,6 +99,5 @@ class FindingsCsv:
     def write(self, finding: Finding) -> None:
         self.writer.writerow(finding_cells(finding))
 
-    def write_skipped(self, rows: list[SkippedRow]) -> None:
-        for skipped in rows:
-            self.writer.writerow(skipped_cells(skipped))
+    def write_not_audited(self, entry: NotAudited) -> None:
+        self.writer.writerow(not_audited_cells(entry))

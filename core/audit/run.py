@@ -1,229 +1,266 @@
-"""The audit of one export file: stream, group, recompute, compare, total.
+"""The audit of billing exports: stream, group, recompute, compare, total.
 
 Lines of one administration are grouped while they are near each other: up to
 ``OPEN_WINDOW`` administrations are open at once, and the one untouched longest is
-audited when a new one would exceed the window. Exports sorted by administration (or
-by date, with an administration's lines together) are grouped exactly. A line whose
-administration was already audited is skipped and reported (the lines would otherwise
-be audited as two half-administrations); the most recent ``CLOSED_MEMORY`` audited IDs
-are remembered for that check, so memory stays bounded on any file.
+audited when a new one would exceed the window. Lines farther apart are found by a
+first pass and merged through spill files (``late``), so no administration is audited
+in halves. Memory stays bounded on any file; several files make one report (the IDs of
+each file are its own).
+
+Each administration ends one of three ways: audited (findings, or none); skipped, its
+rows with the reason (its facts cannot be billed: an overfill, an unknown code, facts
+that differ between its lines); or ``incomplete``, when one of its lines cannot be read
+(billed units ``abc``): then nothing about it is counted, no finding and no dollars.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
+from typing import TypeVar
 
-from core.audit.expected import expected, ndc11
+from core.audit.engine import Expectation, Refused, expect
+from core.audit.facts import CACHE_SIZE, Resolver, ndc11, parse_date, vials
 from core.audit.findings import Checker, Finding
-from core.audit.lines import (
-    BilledLine,
-    FactsText,
-    RowParser,
-    RowProblem,
-    differing_field,
-    parse_facts,
-)
-from core.audit.reader import CsvSource, open_source
+from core.audit.late import Spill, prescan
+from core.audit.lines import BilledLine, FactsText, LineProblem, RowParser, RowProblem
+from core.audit.reader import CsvSource, Record, open_source
+from core.audit.report_data import AuditReport, Incomplete, NotAudited, SkippedRow
 from core.audit.template import column_indexes
+from core.catalog import Catalog, PayerList, default_catalog, default_payers
 from core.reference import NO_REFERENCE, CrosswalkSource, PricingSource
 
+T = TypeVar("T")
 OPEN_WINDOW = 1024
 #: Claim lines one administration may have (a dose line and a JW line, a few more when
 #: split); more is a bad export, and memory stays bounded.
 MAX_LINES = 100
-CLOSED_MEMORY = 100_000
-#: Findings and skipped rows kept for the report; the counts and totals cover all.
-KEEP_FINDINGS = 100_000
-KEEP_SKIPPED = 10_000
 _PROGRESS_EVERY = 8192
+
+__all__ = [
+    "AuditCancelled",
+    "AuditReport",
+    "Incomplete",
+    "SkippedRow",
+    "audit_file",
+    "audit_files",
+    "preview",
+]
 
 
 class AuditCancelled(Exception):
     """The user stopped the audit."""
 
 
-@dataclass(frozen=True, slots=True)
-class SkippedRow:
-    row: int
-    reason: str
-
-
-@dataclass
-class MonthTotals:
-    findings: int = 0
-    recoverable: Decimal = Decimal(0)
-    at_risk: Decimal = Decimal(0)
-
-
-@dataclass
-class AuditReport:
-    source: str
-    rows: int = 0
-    administrations: int = 0
-    skipped: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
-    recoverable: Decimal = Decimal(0)
-    at_risk: Decimal = Decimal(0)
-    by_month: dict[str, MonthTotals] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
-    skipped_rows: list[SkippedRow] = field(default_factory=list)
-    total_findings: int = 0
-    unpriced_findings: int = 0
-    priced: bool = False
-    delimiter: str = ","
-
-    @property
-    def pricing_note(self) -> str:
-        if not self.total_findings:
-            return ""
-        if not self.priced:
-            return "no pricing imported: dollars are not known"
-        if self.unpriced_findings:
-            return f"{self.unpriced_findings:,} findings have no price for their code and quarter"
-        return ""
-
-    def add_finding(self, finding: Finding) -> None:
-        self.total_findings += 1
-        self.counts[finding.reason] = self.counts.get(finding.reason, 0) + 1
-        month = self.by_month.setdefault(finding.month, MonthTotals())
-        month.findings += 1
-        if finding.dollars is None:
-            self.unpriced_findings += 1
-        else:
-            self.priced = True
-            if finding.kind == "recoverable":
-                self.recoverable += finding.dollars
-                month.recoverable += finding.dollars
-            else:
-                self.at_risk += finding.dollars
-                month.at_risk += finding.dollars
-        if len(self.findings) < KEEP_FINDINGS:
-            self.findings.append(finding)
-
-    def skip(self, row: int, reason: str) -> None:
-        self.skipped += 1
-        if len(self.skipped_rows) < KEEP_SKIPPED:
-            self.skipped_rows.append(SkippedRow(row, reason))
-
-
 @dataclass(slots=True)
 class _Open:
     facts: FactsText
     lines: list[BilledLine]
-    problem: str = ""
+    #: Other texts of the shared facts, when lines write them differently.
+    other_facts: list[FactsText] = field(default_factory=list)
+    #: (row, reason) of lines that cannot be read.
+    unreadable: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.lines) + len(self.unreadable)
 
 
 Progress = Callable[[int, int], None]
 FindingSink = Callable[[Finding], None]
+NotAuditedSink = Callable[[NotAudited], None]
+
+
+@dataclass
+class Sources:
+    """What the audit compares against, and where its results stream to."""
+
+    pricing: PricingSource = NO_REFERENCE
+    crosswalk: CrosswalkSource = NO_REFERENCE
+    catalog: Catalog | None = None
+    payers: PayerList | None = None
+    on_finding: FindingSink | None = None
+    on_not_audited: NotAuditedSink | None = None
+    progress: Progress | None = None
+    cancelled: Callable[[], bool] | None = None
 
 
 class Auditor:
-    def __init__(
-        self,
-        source: CsvSource,
-        mapping: dict[str, str],
-        pricing: PricingSource = NO_REFERENCE,
-        crosswalk: CrosswalkSource = NO_REFERENCE,
-        *,
-        on_finding: FindingSink | None = None,
-        progress: Progress | None = None,
-        cancelled: Callable[[], bool] | None = None,
-    ) -> None:
-        self.source = source
-        self.parser = RowParser(column_indexes(source.header, mapping))
-        self.checker = Checker(pricing, crosswalk)
-        self.on_finding = on_finding
-        self.progress = progress
-        self.cancelled = cancelled
-        self.report = AuditReport(source="", delimiter=source.delimiter)
-        self._open: OrderedDict[str, _Open] = OrderedDict()
-        self._closed: OrderedDict[str, int] = OrderedDict()
+    """Audits one export into ``report`` (shared when several files make one report)."""
 
-    def run(self) -> AuditReport:
-        report = self.report
-        parse = self.parser.parse
-        open_ = self._open
-        for count, (row, cells, unreadable) in enumerate(self.source.records(), start=1):
+    def __init__(
+        self, path: Path, mapping: dict[str, str], sources: Sources, report: AuditReport
+    ) -> None:
+        self.path = path
+        self.mapping = mapping
+        self.sources = sources
+        self.report = report
+        self.checker = Checker(sources.pricing, sources.crosswalk)
+        self.checker.source = path.name
+        self.resolver = Resolver(
+            sources.catalog or default_catalog(), sources.payers or default_payers()
+        )
+        self._expected = lru_cache(maxsize=CACHE_SIZE)(self._expectation)
+        self._open: OrderedDict[str, _Open] = OrderedDict()
+        self._done = 0
+        self._size = 1
+
+    def run(self) -> None:
+        file, source = open_source(self.path)
+        with file:
+            self.report.delimiter = source.delimiter
+            parser = RowParser(column_indexes(source.header, self.mapping))
+            self._size = 2 * max(source.size, 1)
+            late, marked = prescan(self._ticking(source.ids(parser.id_at), source), OPEN_WINDOW)
+        self._done = self._size // 2
+        file, source = open_source(self.path)
+        spill = Spill(marked) if marked else None
+        try:
+            with file:
+                for record in self._ticking(source.records(), source):
+                    if spill is not None and record[1] and not record[2]:
+                        name = parser.key(record[1])
+                        if name and name in late:
+                            spill.add(name, record[0], record[1])
+                            continue
+                    self._add(parser, record)
+            self._flush()
+            if spill is not None:
+                for bucket in spill.buckets():
+                    for record in bucket:
+                        self._add(parser, record, window=False)
+                    self._flush()
+        finally:
+            if spill is not None:
+                spill.close()
+        self._tick(self._size)
+
+    def _expectation(
+        self, dose_text: FactsText, given: frozenset[tuple[str, str]]
+    ) -> Expectation | str:
+        """The engine's lines for a dose (cached: repeated doses cost a lookup), or why not."""
+        try:
+            dose = self.resolver.dose(dose_text)
+            return expect(dose, vials(set(given), dose.product is not None))
+        except Refused as problem:
+            return str(problem)
+
+    def _ticking(self, records: Iterator[T], source: CsvSource) -> Iterator[T]:
+        base = self._done
+        for count, record in enumerate(records, start=1):
             if count % _PROGRESS_EVERY == 0:
-                self._tick()
-            report.rows += 1
-            if unreadable:
-                report.skip(row, unreadable)
-                continue
-            try:
-                key, line, facts = parse(row, cells)
-            except RowProblem as problem:
-                report.skip(row, str(problem))
-                continue
-            group = open_.get(key)
-            if group is None:
-                first = self._closed.get(key)
-                if first is not None:
-                    report.skip(
-                        row,
-                        f"administration_id: '{key}' was audited already (its lines started at "
-                        f"row {first}); its lines must be near each other: sort the export by "
-                        "administration_id",
-                    )
-                    continue
-                open_[key] = _Open(facts, [line])
-                if len(open_) > OPEN_WINDOW:
-                    self._close(*open_.popitem(last=False))
-                continue
+                self._tick(base + source.bytes_read)
+            yield record
+
+    def _tick(self, done: int) -> None:
+        if self.sources.cancelled is not None and self.sources.cancelled():
+            raise AuditCancelled
+        if self.sources.progress is not None:
+            self.sources.progress(min(done, self._size), self._size)
+
+    def _skip(self, row: int, reason: str) -> None:
+        skipped = SkippedRow(row, reason, self.path.name)
+        self.report.skip(skipped)
+        if self.sources.on_not_audited is not None:
+            self.sources.on_not_audited(skipped)
+
+    def _add(self, parser: RowParser, record: Record, *, window: bool = True) -> None:
+        row, cells, unreadable = record
+        self.report.rows += 1
+        if unreadable:
+            self._skip(row, unreadable)
+            return
+        key, line, problem = "", None, ""
+        facts: FactsText = ()
+        try:
+            key, line, facts = parser.parse(row, cells)
+        except LineProblem as error:
+            key, problem = error.key, str(error)
+        except RowProblem as error:
+            self._skip(row, str(error))
+            return
+        open_ = self._open
+        group = open_.get(key)
+        if group is None:
+            group = open_[key] = _Open(facts, [])
+            if window and len(open_) > OPEN_WINDOW:
+                self._close(*open_.popitem(last=False))
+        elif window:
             open_.move_to_end(key)
-            if len(group.lines) >= MAX_LINES:
-                report.skip(row, f"administration_id: '{key}' has more than {MAX_LINES} lines")
-                continue
+        if group.size >= MAX_LINES:
+            self._skip(row, f"administration_id: '{key}' has more than {MAX_LINES} lines")
+        elif line is None:
+            group.unreadable.append((row, problem))
+        else:
             group.lines.append(line)
-            if not group.problem and group.facts != facts:
-                name = differing_field(group.facts, facts)
-                group.problem = (
-                    f"{name}: differs between the lines of administration '{key}' "
-                    f"(rows {group.lines[0].row} and {row})"
-                )
+            if facts != group.facts and facts not in group.other_facts:
+                if not group.lines[:-1] and not group.other_facts:
+                    group.facts = facts  # the first readable line sets the facts
+                else:
+                    group.other_facts.append(facts)
+
+    def _flush(self) -> None:
+        open_ = self._open
         while open_:
             self._close(*open_.popitem(last=False))
-        self._tick()
-        return report
-
-    def _tick(self) -> None:
-        if self.cancelled is not None and self.cancelled():
-            raise AuditCancelled
-        if self.progress is not None:
-            self.progress(self.source.bytes_read, self.source.size)
 
     def _close(self, key: str, group: _Open) -> None:
-        closed = self._closed
-        closed[key] = group.lines[0].row
-        if len(closed) > CLOSED_MEMORY:
-            closed.popitem(last=False)
         report = self.report
-        problem = group.problem
-        if not problem:
-            try:
-                when, dose = parse_facts(group.facts)
-            except RowProblem as error:
-                problem = str(error)
-        result = problem or expected(dose)
-        if isinstance(result, str):
-            for line in group.lines:
-                report.skip(line.row, result)
+        lines = group.lines
+        if group.unreadable:
+            rows = tuple(sorted([line.row for line in lines] + [r for r, _ in group.unreadable]))
+            row, why = group.unreadable[0]
+            incomplete = Incomplete(key, rows, f"row {row}: {why}", self.path.name)
+            report.add_incomplete(incomplete)
+            if self.sources.on_not_audited is not None:
+                self.sources.on_not_audited(incomplete)
+            return
+        given = frozenset([(line.vial_size, line.vials_opened) for line in lines])
+        try:
+            when = parse_date(group.facts[0])
+            for other in group.other_facts:
+                if self.resolver.facts(other) != self.resolver.facts(group.facts):
+                    raise Refused(_differs(key, group.facts, other, lines))
+            result = self._expected(group.facts[1:], given)
+            if isinstance(result, str):
+                raise Refused(result)
+        except Refused as problem:
+            for line in lines:
+                self._skip(line.row, str(problem))
             return
         report.administrations += 1
-        ndc = ndc11(dose.ndc) if dose.ndc else None
-        lines = group.lines
-        if ndc is None and result.signature == tuple((ln.modifiers, ln.units) for ln in lines):
+        ndcs = [ndc11(line.ndc) if line.ndc else None for line in lines]
+        if not any(ndcs) and result.lines == tuple((ln.modifiers, ln.units) for ln in lines):
             return  # billed exactly as the engine bills it
-        facts = dose.with_date(when)
-        for finding in self.checker.check(key, facts, lines, result.result, ndc):
+        for finding in self.checker.check(key, when, lines, result, ndcs):
             report.add_finding(finding)
-            if self.on_finding is not None:
-                self.on_finding(finding)
+            if self.sources.on_finding is not None:
+                self.sources.on_finding(finding)
+
+
+def _differs(key: str, first: FactsText, other: FactsText, lines: list[BilledLine]) -> str:
+    from core.audit.lines import SHARED_FIELDS
+
+    name = next(n for n, a, b in zip(SHARED_FIELDS, first, other, strict=True) if a != b)
+    rows = ", ".join(str(line.row) for line in lines[:6])
+    return f"{name}: differs between the lines of administration '{key}' (rows {rows})"
+
+
+def audit_files(
+    paths: Sequence[Path],
+    mapping: dict[str, str] | None = None,
+    sources: Sources | None = None,
+) -> AuditReport:
+    """Audit several exports into one report; ``InputError`` names a file that cannot be used."""
+    sources = sources or Sources()
+    report = AuditReport(source=", ".join(path.name for path in paths))
+    for path in paths:
+        Auditor(path, mapping or {}, sources, report).run()
+    return report
 
 
 def audit_file(
@@ -233,24 +270,17 @@ def audit_file(
     crosswalk: CrosswalkSource = NO_REFERENCE,
     *,
     on_finding: FindingSink | None = None,
+    on_not_audited: NotAuditedSink | None = None,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    catalog: Catalog | None = None,
+    payers: PayerList | None = None,
 ) -> AuditReport:
     """Audit one export; ``InputError`` when the file or its header cannot be used."""
-    file, source = open_source(path)
-    with file:
-        auditor = Auditor(
-            source,
-            mapping or {},
-            pricing,
-            crosswalk,
-            on_finding=on_finding,
-            progress=progress,
-            cancelled=cancelled,
-        )
-        report = auditor.run()
-    report.source = path.name
-    return report
+    sources = Sources(
+        pricing, crosswalk, catalog, payers, on_finding, on_not_audited, progress, cancelled
+    )
+    return audit_files([path], mapping, sources)
 
 
 def preview(path: Path, rows: int = 8) -> tuple[list[str], list[list[str]]]:

@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "users": "core.cli.users",
     "queue": "core.cli.queue",
     "export": "core.cli.export",
+    "charges": "core.cli.charges",
 }
 
 EXIT_USAGE = 2

@@ -1,8 +1,8 @@
-"""`main.py audit`: check a billing export against the engine; totals, PDF and CSV.
+"""`main.py audit`: check billing exports against the engine; totals, PDF and CSV.
 
 Progress and the findings go to files; stdout gets the summary (text, or JSON with
-``--json``). A bad row is reported and skipped; only a file or header that cannot be
-used at all exits 2.
+``--json``). Several files make one report. A bad row is reported and skipped; only a
+file or header that cannot be used at all exits 2.
 """
 
 from __future__ import annotations
@@ -42,6 +42,14 @@ def _text_summary(report: AuditReport) -> str:
         f"Audited {report.source}: {report.rows:,} rows, {report.administrations:,} "
         f"administrations, {report.skipped:,} {'row' if report.skipped == 1 else 'rows'} "
         "skipped",
+        *(
+            [
+                f"Incomplete (a line cannot be read; no finding, no dollars): "
+                f"{report.incomplete:,} administrations"
+            ]
+            if report.incomplete
+            else []
+        ),
         f"Findings: {report.total_findings:,}",
         *(
             f"  {reason:20} {report.counts[reason]:>9,}  {REASONS[reason]}"
@@ -53,8 +61,14 @@ def _text_summary(report: AuditReport) -> str:
     ]
     if report.pricing_note:
         lines.append(f"Note: {report.pricing_note}")
+    for incomplete in report.incomplete_administrations[:20]:
+        lines.append(f"  incomplete {incomplete.administration_id}: {incomplete.reason}")
+    if report.incomplete > 20:
+        lines.append(f"  ... {report.incomplete - 20:,} more incomplete (--csv lists them all)")
+    many = len({s.source for s in report.skipped_rows}) > 1
     for skipped in report.skipped_rows[:20]:
-        lines.append(f"  skipped row {skipped.row}: {skipped.reason}")
+        where = f"{skipped.source} " if many else ""
+        lines.append(f"  skipped {where}row {skipped.row}: {skipped.reason}")
     if report.skipped > 20:
         lines.append(f"  ... {report.skipped - 20:,} more skipped rows (--csv lists them all)")
     return "\n".join(printable(line) for line in lines)
@@ -69,15 +83,17 @@ def _open_csv(path: Path) -> io.TextIOWrapper:
         raise InputError("csv", f"cannot write {path} ({error.strerror})") from None
 
 
-def _refuse_overwriting_the_export(export: Path, *outputs: str | None) -> None:
+def _refuse_overwriting_the_export(exports: list[Path], *outputs: str | None) -> None:
     for option, output in zip(("csv", "output file"), outputs, strict=True):
-        if output and Path(output).exists() and export.exists():
-            try:
-                same = Path(output).samefile(export)
-            except OSError:
-                continue
-            if same:
-                raise InputError(option, f"{output} is the export being audited; choose another")
+        for export in exports:
+            if output and Path(output).exists() and export.exists():
+                try:
+                    same = Path(output).samefile(export)
+                except OSError:
+                    continue
+                if same:
+                    message = f"{output} is the export being audited; choose another"
+                    raise InputError(option, message)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -90,25 +106,24 @@ def run(args: argparse.Namespace) -> int:
     if not args.file:
         raise InputError("file", "give the CSV export to audit (or --template)")
     from core.audit.output import FindingsCsv, summary
-    from core.audit.run import audit_file
+    from core.audit.run import Sources, audit_files
     from core.data_dir import resolve_data_dir
     from core.reference_data import open_reference
 
-    _refuse_overwriting_the_export(Path(args.file), args.csv, args.output)
+    files = [Path(name) for name in args.file]
+    _refuse_overwriting_the_export(files, args.csv, args.output)
     mapping = _mapping(args)
     reference = open_reference(resolve_data_dir(args.data_dir))
     csv_file = _open_csv(Path(args.csv)) if args.csv else None
     try:
         writer = FindingsCsv(csv_file) if csv_file else None
-        report = audit_file(
-            Path(args.file),
-            mapping,
+        sources = Sources(
             reference,
             reference,
             on_finding=writer.write if writer else None,
+            on_not_audited=writer.write_not_audited if writer else None,
         )
-        if writer:
-            writer.write_skipped(report.skipped_rows)
+        report = audit_files(files, mapping, sources)
     finally:
         reference.close()
         if csv_file:
@@ -136,7 +151,11 @@ def add_parsers(subparsers: SubParsers) -> None:
         description="Recompute every administration in a billing export and report the "
         "units and modifiers billed wrong, with the dollars recoverable and at risk.",
     )
-    parser.add_argument("file", nargs="?", help="CSV export, one row per billed claim line")
+    parser.add_argument(
+        "file",
+        nargs="*",
+        help="CSV exports, one row per billed claim line; several files make one report",
+    )
     parser.add_argument(
         "--template", action="store_true", help="print the template's header and example rows"
     )
@@ -148,7 +167,9 @@ def add_parsers(subparsers: SubParsers) -> None:
     )
     parser.add_argument("--mapping", help='JSON file {"field": "Header", ...}')
     parser.add_argument("-o", "--output", help="PDF report to write")
-    parser.add_argument("--csv", help="CSV of every finding (and skipped row) to write")
+    parser.add_argument(
+        "--csv", help="CSV of every finding, skipped row and incomplete administration"
+    )
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     add_data_dir_option(parser)
     parser.set_defaults(run=run)

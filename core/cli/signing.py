@@ -50,7 +50,7 @@ def sign_worksheet(
             "replaces", "a correction is signed by a pharmacist (as preparer or verifier)"
         )
     names = {field: signature.full_name for field, signature in signatures.items()}
-    return doc.model_copy(update=names), signatures
+    return doc.replace(**names), signatures
 
 
 def authorize(args: argparse.Namespace, action: Action) -> None:

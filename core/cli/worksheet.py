@@ -2,8 +2,9 @@
 
 The dose comes from the calc options, the documentation from the options below or from
 a JSON case file (``--case``; options given on the command line win). A worksheet for the
-chart is refused, naming what is missing, until ``missing_for_print`` is empty;
-``--draft`` writes a watermarked draft instead, which is not recorded.
+chart is refused, naming what is missing, while the session's blockers (``core.blockers``)
+are not empty; ``--draft`` writes a watermarked draft instead, which is not recorded, and
+``--dry-run`` only says what blocks (``--json``: with the checks and the claim lines).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
     from core.accounts import Signature
     from core.cli import SubParsers
+    from core.denial_checks import Check
     from core.recording import BuildPdf
 
 #: Command-line option (argparse dest) -> Documentation field, for the plain text fields.
@@ -151,7 +153,7 @@ def _scan_warnings(
 
 def _dose(args: argparse.Namespace, base: DoseForm) -> DoseForm:
     given = {k: v for k, v in form_from_args(args).model_dump().items() if v not in ("", None)}
-    return base.model_copy(update=given)
+    return base.replace(**given)
 
 
 def _documentation(args: argparse.Namespace, base: Documentation) -> Documentation:
@@ -171,7 +173,7 @@ def _documentation(args: argparse.Namespace, base: Documentation) -> Documentati
     if args.replaces is not None:
         given["replaces"] = _record_id(args.replaces)
     given.update(_necessity(args, base))
-    return base.model_copy(update=given)
+    return base.replace(**given)
 
 
 def _necessity(args: argparse.Namespace, base: Documentation) -> dict[str, Any]:
@@ -257,14 +259,40 @@ def _record(
         ) from None
 
 
-def _session(dose: DoseForm, doc: Documentation) -> DoseSession:
-    """The dose and its documentation as a session, signed off as the options say."""
+def _session(args: argparse.Namespace, dose: DoseForm, doc: Documentation) -> DoseSession:
+    """The dose and its documentation as a session, signed off as the options say, its
+    claim reviewed as it goes out (priced from the data directory's CMS files, the
+    authorization looked up there)."""
+    from core.catalog import load_catalog
+    from core.claim_review import as_billed
+
+    catalog = load_catalog(args.catalog) if args.catalog else None
+
+    def as_it_goes_out(
+        result: CalculationResult,
+        doc: Documentation,
+        *,
+        service_date: date,
+        expiring_today_blocks: bool,
+    ) -> tuple[CalculationResult, tuple[Check, ...]]:
+        return as_billed(
+            result,
+            doc,
+            route=doc.route,
+            data_dir=args.data_dir,
+            service_date=service_date,
+            catalog=catalog,
+            expiring_today_blocks=expiring_today_blocks,
+        )
+
     session = DoseSession()
+    session.reviewer = as_it_goes_out
+    session.expiring_today_blocks = args.expiring_today_blocks
     session.set_dose(dose)
     if session.result is None:
         key, message = next(iter(session.errors.items()))
         raise InputError(FIELD_NAMES.get(key, key), message)
-    session.set_documentation(doc.model_copy(update={"verified_at": None}))
+    session.set_documentation(doc.replace(verified_at=None))
     if doc.verified_at is not None:
         with contextlib.suppress(SessionError):  # the blockers then say what is missing
             session.verify(at=doc.verified_at)
@@ -294,20 +322,51 @@ def _from_queue(args: argparse.Namespace) -> tuple[Case, dict[str, Signature]]:
     assert dose.verified is not None  # queued_case refuses an unverified dose
     signed = {"prepared_by": dose.prepared, "verified_by": dose.verified}
     names = {field: signature.full_name for field, signature in signed.items()}
-    return case.model_copy(
-        update={"documentation": case.documentation.model_copy(update=names)}
-    ), signed
+    return case.replace(documentation=case.documentation.replace(**names)), signed
+
+
+def _dry_run(args: argparse.Namespace, session: DoseSession, now: datetime) -> int:
+    """What keeps the dose from the chart, nothing written or recorded: exit 0 when
+    nothing does, 3 when something does."""
+    from core.cli import print_json
+
+    claim = session.claim()
+    assert claim is not None  # ``_session`` refuses a dose that is not calculated
+    blockers = session.blockers(now)
+    if args.json:
+        print_json(
+            {
+                "blockers": [b.model_dump(mode="json") for b in blockers],
+                "checks": [
+                    {**c.model_dump(mode="json", exclude={"blockers"}), "title": c.title}
+                    for c in claim.checks
+                ],
+                "claim_lines": [line.model_dump(mode="json") for line in claim.result.claim_lines],
+            }
+        )
+    elif blockers:
+        print(f"Not ready for the chart; {len(blockers)} to do:")
+        for blocker in blockers:
+            print(printable(f"- {blocker.message} [{blocker.id}: {blocker.field}]"))
+    else:
+        print("Ready for the chart: nothing blocks it.")
+    return DRY_RUN_BLOCKED if blockers else 0
+
+
+#: ``--dry-run``'s exit status when something keeps the dose from the chart.
+DRY_RUN_BLOCKED = 3
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.catalog import load_catalog
-    from core.claim_review import as_billed
-    from core.denial_checks import blocking
     from core.worksheet import build_worksheet
     from core.worksheet.case import complete, load_case, shared_fields
 
-    if args.output is None and args.printer is None:
-        raise InputError("output", "give -o FILE, --printer NAME, or both")
+    if args.json and not args.dry_run:
+        raise InputError("json", "--json goes with --dry-run")
+    if args.output is None and args.printer is None and not args.dry_run:
+        raise InputError("output", "give -o FILE, --printer NAME, or both (or --dry-run)")
+    if args.dry_run and (args.draft or args.pins_stdin):
+        raise InputError("dry run", "give --dry-run without --draft or --pins-stdin")
     queued: dict[str, Signature] = {}
     if args.from_queue is not None:
         case, queued = _from_queue(args)
@@ -323,8 +382,8 @@ def run(args: argparse.Namespace) -> int:
     scanned_ndcs = {v.ndc for v in scanned if v.ndc}
     if len(scanned_ndcs) == 1 and not dose.ndc.strip():  # the claim's NDC from the scans
         (scanned_ndc,) = scanned_ndcs
-        dose = dose.model_copy(update={"ndc": scanned_ndc})
-        doc = doc.model_copy(update={"ndc": doc.ndc or scanned_ndc})
+        dose = dose.replace(ndc=scanned_ndc)
+        doc = doc.replace(ndc=doc.ndc or scanned_ndc)
     result = _calculate(dose)
     if scanned:
         if len(scanned) != result.vials_opened:
@@ -333,40 +392,36 @@ def run(args: argparse.Namespace) -> int:
                 f"{len(scanned)} vial(s) scanned but {result.vials_opened} opened in the "
                 "calculation; scan each vial opened once",
             )
-        doc = doc.model_copy(update={"vials": scanned})
+        doc = doc.replace(vials=scanned)
     elif args.lot or args.expiry:
-        doc = doc.model_copy(update={"vials": _vials(args, result)})
+        doc = doc.replace(vials=_vials(args, result))
     now = datetime.now().replace(second=0, microsecond=0)
     printed_at = _datetime(args.printed_at, "printed at") if args.printed_at else now
     doc = complete(doc, result, now)
     check_documentation_text(doc)
     for problem in fact_problems(doc, now):
         raise problem
-    # The service date is the administration's; pricing uses that quarter's file.
-    service_date = doc.administered_at.date() if doc.administered_at else printed_at.date()
-    result, checks = as_billed(
-        result,
-        doc,
-        route=doc.route,
-        data_dir=args.data_dir,
-        service_date=service_date,
-        catalog=load_catalog(args.catalog) if args.catalog else None,
-    )
-    session = _session(dose, doc)
-    session.expiring_today_blocks = args.expiring_today_blocks
+    session = _session(args, dose, doc)
+    if args.dry_run:
+        return _dry_run(args, session, now)
+    # The claim as it goes out: priced for the service date (the administration's),
+    # with the payer's route modifiers and the denial-risk checks the worksheet prints.
+    claim = session.claim()
+    assert claim is not None
+    if claim.error is not None:
+        raise claim.error
+    result, checks = claim.result, claim.checks
     paper = args.paper or _printer_paper(args.printer)
 
     signatures: dict[str, Signature] = dict(queued)
-    missing = session.print_blockers(now)
-    missing += blocking(checks, missing)
-    if args.pins_stdin and not args.draft and not missing:
+    blockers = session.blockers(now)
+    if args.pins_stdin and not args.draft and not blockers:
         from core.cli.signing import sign_worksheet
 
         # PINs are asked only for a worksheet that would be recorded; the signed names
         # (from the accounts) then print, so the session takes the signed documentation.
         doc, signatures = sign_worksheet(args, doc)
-        session = _session(dose, doc)
-        session.expiring_today_blocks = args.expiring_today_blocks
+        session = _session(args, dose, doc)
 
     def build(worksheet_id: str, replaces: int | None, draft: bool = False) -> bytes:
         return build_worksheet(
@@ -379,12 +434,15 @@ def run(args: argparse.Namespace) -> int:
             paper=paper,
             checks=checks,
             signatures=signatures,
+            blockers=blockers,
         )
 
-    if missing and not args.draft:
+    if blockers and not args.draft:
         raise InputError(
             "worksheet",
-            "not ready for the chart: " + "; ".join(missing) + " (--draft writes a draft)",
+            "not ready for the chart: "
+            + "; ".join(b.message for b in blockers)
+            + " (--draft writes a draft)",
         )
     said = Path(args.output) if args.output is not None else Path("")
     if scanned:  # after the refusal, so a refused worksheet stays one line
@@ -512,6 +570,17 @@ def add_parsers(subparsers: SubParsers) -> None:
         "--draft",
         action="store_true",
         help="watermarked draft, not recorded, fields may be missing",
+    )
+    out.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="only say what keeps the dose from the chart (nothing written or recorded); "
+        "exit 0 when nothing does, 3 when something does",
+    )
+    out.add_argument(
+        "--json",
+        action="store_true",
+        help="with --dry-run: the blockers, the checks and the claim lines as JSON",
     )
     out.add_argument(
         "--printed-at", help="print time to show (to reproduce a worksheet); default now"

@@ -6,7 +6,9 @@ import re
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, computed_field
+from pydantic import computed_field
+
+from core.model import Model
 
 # --------------------------------------------------------------------------- errors
 
@@ -84,10 +86,8 @@ def parse_worksheet_id(text: str) -> int:
 # --------------------------------------------------------------------------- models
 
 
-class WorksheetRecordSummary(BaseModel):
+class WorksheetRecordSummary(Model):
     """One row of the history list (no inputs/result/PDF: cheap to list)."""
-
-    model_config = ConfigDict(frozen=True)
 
     id: int
     created_at: datetime
@@ -120,9 +120,7 @@ class WorksheetRecord(WorksheetRecordSummary):
     chain_hash: str
 
 
-class VerifyReport(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class VerifyReport(Model):
     ok: bool
     checked: int
     """Records verified good (in id order) before the first problem."""

@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 
+from core.charges.outbox import OUTBOX_INDEX, OUTBOX_TABLE
 from core.records.vials import fill_vials
 from core.storage.schema import (
     DropIndex,
@@ -117,6 +118,8 @@ RECORDS = Schema(
         # SQLite files of version 2 indexed lots and serials with COLLATE NOCASE, which
         # a search by lower() does not use: the same indexes, on lower().
         (*(DropIndex(index.name) for index in _VIAL_INDEXES), *_VIAL_INDEXES),
+        # Charges out (issue 21): the outbox of charge messages, queued with each record.
+        (OUTBOX_TABLE, OUTBOX_INDEX),
     ),
     # SQLite files keep the records' version in their header, as they always have.
     file_header_version=True,

@@ -17,6 +17,7 @@ from core.worksheet.content import DRAFT_MARK, Paper, WorksheetContent, workshee
 
 if TYPE_CHECKING:
     from core.accounts.models import Signature
+    from core.blockers import Blocker
     from core.denial_checks import Check
 
 __all__ = ["DRAFT_MARK", "Paper", "WorksheetContent", "build_worksheet", "worksheet_content"]
@@ -33,6 +34,7 @@ def build_worksheet(
     paper: Paper = "letter",
     checks: Sequence[Check] | None = None,
     signatures: Mapping[str, Signature] | None = None,
+    blockers: Sequence[Blocker] = (),
 ) -> bytes:
     """The worksheet as PDF bytes. Same arguments, same bytes.
 
@@ -40,8 +42,8 @@ def build_worksheet(
     number of the worksheet this one corrects (``None``: ``documentation.replaces``).
     ``printed_at`` is printed as the print time (never the clock, for reproducible
     bytes). ``draft`` adds the diagonal 'DRAFT — not for the chart' watermark and lists
-    what is still missing; callers must refuse a non-draft worksheet while
-    ``core.documentation.missing_for_print`` is not empty. ``checks`` is the denial-risk
+    the ``blockers`` still in the way; callers must refuse a non-draft worksheet while
+    ``DoseSession.blockers`` is not empty. ``checks`` is the denial-risk
     check (``core.claim_review``); ``None`` runs it without a data directory.
     ``signatures`` (by field: ``prepared_by``...) print "signed" with the signing time;
     other names print "typed, not signed".
@@ -59,5 +61,6 @@ def build_worksheet(
         notices=(*fonts.notices(documentation), *fact_warnings(documentation, printed_at)),
         checks=checks,
         signatures=signatures,
+        blockers=blockers,
     )
     return render.build_pdf(content, paper)

@@ -10,15 +10,15 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from core import formats
 from core.calculation_models import CalculationResult
-from core.documentation import Documentation, VialRecord
+from core.documentation import Documentation
 from core.dose_input import DoseForm
 from core.errors import InputError
+from core.model import Model
 from core.terminal import printable
 from core.text import check_json_nesting, read_text_file
 from core.values import ValueProblem
@@ -26,28 +26,9 @@ from core.values import ValueProblem
 FIELD = "case file"
 
 
-class Case(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class Case(Model):
     dose: DoseForm = DoseForm()
     documentation: Documentation = Documentation()
-
-
-def _unknown_keys(data: dict[str, Any]) -> list[str]:
-    unknown = [key for key in data if key not in Case.model_fields]
-    for section, model in (("dose", DoseForm), ("documentation", Documentation)):
-        part = data.get(section)
-        if isinstance(part, dict):
-            unknown += [f"{section}.{key}" for key in part if key not in model.model_fields]
-            if section == "documentation" and isinstance(part.get("vials"), list):
-                for i, vial in enumerate(part["vials"]):
-                    if isinstance(vial, dict):
-                        unknown += [
-                            f"documentation.vials.{i}.{key}"
-                            for key in vial
-                            if key not in VialRecord.model_fields
-                        ]
-    return unknown
 
 
 #: A case holds a few dozen short fields; no real one comes near these.
@@ -65,19 +46,20 @@ def parse_case(text: str, source: str = FIELD) -> Case:
         raise InputError(source, "holds a number too large for any field") from None
     if not isinstance(data, dict):
         raise InputError(source, 'must be an object: {"dose": {...}, "documentation": {...}}')
-    unknown = _unknown_keys(data)
-    if unknown:
-        raise InputError(source, f"unknown key {unknown[0]}")
     try:  # the dose is a ``core.values`` class: read by its own reader, named the same way
         dose = DoseForm.model_validate(data.get("dose", {}))
     except ValueProblem as problem:
         where = ".".join(str(part) for part in ("dose", *problem.loc))
+        if problem.msg == "Extra inputs are not permitted":
+            raise InputError(source, f"unknown key {where}") from None
         raise InputError(source, f"{where}: {problem.msg}") from None
     try:
         return Case.model_validate({**data, "dose": dose})
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
+        if first["type"] == "extra_forbidden":
+            raise InputError(source, f"unknown key {where}") from None
         raise InputError(source, f"{where}: {first['msg']}") from None
 
 
@@ -89,17 +71,13 @@ def load_case(path: Path) -> Case:
 def shared_fields(dose: DoseForm, doc: Documentation) -> tuple[DoseForm, Documentation]:
     """The NDC and prior authorization belong to both the claim and the record: a value
     given in only one place is used for both."""
-    dose = dose.model_copy(
-        update={
-            "ndc": dose.ndc or doc.ndc,
-            "prior_authorization": dose.prior_authorization or doc.prior_authorization,
-        }
+    dose = dose.replace(
+        ndc=dose.ndc or doc.ndc,
+        prior_authorization=dose.prior_authorization or doc.prior_authorization,
     )
-    doc = doc.model_copy(
-        update={
-            "ndc": doc.ndc or dose.ndc,
-            "prior_authorization": doc.prior_authorization or dose.prior_authorization,
-        }
+    doc = doc.replace(
+        ndc=doc.ndc or dose.ndc,
+        prior_authorization=doc.prior_authorization or dose.prior_authorization,
     )
     return dose, doc
 
@@ -111,14 +89,12 @@ def complete(doc: Documentation, result: CalculationResult, now: datetime) -> Do
     vials = doc.vials
     if len(vials) == len(sizes):
         vials = tuple(
-            v if v.size_ml.strip() else v.model_copy(update={"size_ml": size})
+            v if v.size_ml.strip() else v.replace(size_ml=size)
             for v, size in zip(vials, sizes, strict=True)
         )
     when = doc.administered_at or now
-    return doc.model_copy(
-        update={
-            "vials": vials,
-            "prepared_at": doc.prepared_at or (when if doc.prepared_by.strip() else None),
-            "verified_at": doc.verified_at or (when if doc.verified_by.strip() else None),
-        }
+    return doc.replace(
+        vials=vials,
+        prepared_at=doc.prepared_at or (when if doc.prepared_by.strip() else None),
+        verified_at=doc.verified_at or (when if doc.verified_by.strip() else None),
     )

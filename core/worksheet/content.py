@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Literal
 
 from core import formats
 from core.calculation_models import CalculationResult, ClaimLine
-from core.documentation import Documentation, VialRecord, local_time, missing_for_print
+from core.documentation import Documentation, VialRecord, local_time
 from core.pricing import dollars
 from core.vial_picture import VialBar, vial_bars
 
 if TYPE_CHECKING:
     from core.accounts.models import Signature
+    from core.blockers import Blocker
     from core.denial_checks import Check
 
 TITLE = "Drug Administration and Waste Worksheet"
@@ -401,24 +402,25 @@ def _signoff(
 _HALF_ROW = 36
 
 
-def _necessity(doc: Documentation, result: CalculationResult) -> tuple[tuple[Field, ...], ...]:
-    """Label|value pairs, two to a row: what was entered and what the payer requires;
-    optional items nobody entered are left out, so an ordinary case stays on one page."""
-    from core.documentation import necessity_missing
-
-    missing = set(necessity_missing(doc, result))
+def _necessity(
+    doc: Documentation, result: CalculationResult, checks: Sequence[Check]
+) -> tuple[tuple[Field, ...], ...]:
+    """Label|value pairs, two to a row: what was entered and what the payer requires
+    (the medical-necessity check's blockers); optional items nobody entered are left
+    out, so an ordinary case stays on one page."""
+    missing = {b.field for c in checks for b in c.blockers if b.id == "necessity"}
     weight = ""
     if result.weight_kg is not None:
         weight = formats.quantity(result.weight_kg, "kg") + (
             f" on {doc.weighed_on.isoformat()}" if doc.weighed_on else " (date not recorded)"
         )
     items = (
-        ("Diagnosis", "diagnosis (ICD-10)", doc.diagnosis),
+        ("Diagnosis", "diagnosis", doc.diagnosis),
         ("Indication", "indication", doc.indication),
-        ("Results", "supporting results (e.g. IgG trough)", "; ".join(map(str, doc.labs))),
-        ("Dosing weight", "dosing weight with its date", weight),
-        ("Prior treatments", "prior treatments", "; ".join(t for t in doc.prior_treatments)),
-        ("Rationale", "clinical rationale", doc.rationale),
+        ("Results", "labs", "; ".join(map(str, doc.labs))),
+        ("Dosing weight", "weight", weight),
+        ("Prior treatments", "prior_treatments", "; ".join(t for t in doc.prior_treatments)),
+        ("Rationale", "rationale", doc.rationale),
     )
     shown: list[Field] = []
     for label, name, value in items:
@@ -468,18 +470,21 @@ def worksheet_content(
     notices: tuple[str, ...] = (),
     checks: Sequence[Check] | None = None,
     signatures: Mapping[str, Signature] | None = None,
+    blockers: Sequence[Blocker] = (),
 ) -> WorksheetContent:
     """Everything the worksheet prints, worded and formatted, from the calculation and
     the documentation fields. ``replaces`` (a record id) wins over ``doc.replaces``;
     ``notices`` are extra warnings (e.g. text the font cannot print). ``signatures`` are
     the PIN signatures by documentation field (``prepared_by``, ``verified_by``,
-    ``waste_witness``); a name without one prints as "typed, not signed"."""
+    ``waste_witness``); a name without one prints as "typed, not signed". A draft lists
+    the ``blockers`` (``DoseSession.blockers``) as what keeps it from the chart."""
     replaced = replaces if replaces is not None else doc.replaces
     # Expiry is judged on the day the dose was given; without that, on the day printed.
     day = doc.administered_at.date() if doc.administered_at else printed_at.date()
     vials = _vial_rows(doc, result, day)
     waste_fields, waste_statement = _waste(doc, result)
     claim_note = " ".join(filter(None, (_claim_note(result), _pricing_note(result))))
+    checks = _default_checks(result, doc, day) if checks is None else checks
     reasons = []
     if doc.difference_reason.strip():
         reasons.append(Field("Reason for difference / override", doc.difference_reason))
@@ -500,7 +505,7 @@ def worksheet_content(
         printed=format_datetime(printed_at),
         replaces=f"Replaces worksheet {format_worksheet_id(replaced)}" if replaced else "",
         draft=draft,
-        missing=tuple(missing_for_print(doc, result, printed_at)) if draft else (),
+        missing=tuple(b.message for b in blockers) if draft else (),
         patient=_patient(doc),
         order=_order(doc, result),
         vials_summary=(
@@ -524,7 +529,7 @@ def worksheet_content(
         reasons=tuple(reasons),
         signoff=_signoff(doc, result, signatures or {}),
         footer_patient=footer_patient,
-        necessity=_necessity(doc, result),
-        checks=_check_rows(_default_checks(result, doc, day) if checks is None else checks, doc),
+        necessity=_necessity(doc, result, checks),
+        checks=_check_rows(checks, doc),
         bars=tuple(vial_bars(result)),
     )

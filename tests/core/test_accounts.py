@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,9 +20,6 @@ from core.accounts import (
     SigningError,
     may,
 )
-
-#: Cheap hashing for tests (still Argon2id); the program uses argon2-cffi's defaults.
-FAST = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 class Clock:
@@ -41,7 +37,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def accounts(tmp_path: Path, clock: Clock, database_url: str | None) -> Iterator[AccountStore]:
-    with AccountStore.open(tmp_path, database_url, clock=clock, hasher=FAST) as store:
+    with AccountStore.open(tmp_path, database_url, clock=clock) as store:
         store.add("boss", "admin", "0000")
         store.add("tech", "technician", "1111", full_name="J. Kim, CPhT")
         store.add("nurse", "nurse", "2222", full_name="M. Osei, RN")
@@ -51,7 +47,7 @@ def accounts(tmp_path: Path, clock: Clock, database_url: str | None) -> Iterator
 def test_the_first_account_must_be_the_administrator(
     tmp_path: Path, database_url: str | None
 ) -> None:
-    with AccountStore.open(tmp_path, database_url, hasher=FAST) as store:
+    with AccountStore.open(tmp_path, database_url) as store:
         assert store.is_empty()
         with pytest.raises(AccountError, match="--role admin"):
             store.add("tech", "technician", "1111")
@@ -62,7 +58,7 @@ def test_the_first_account_must_be_the_administrator(
 def test_pins_are_stored_as_argon2id_hashes_in_a_private_file(tmp_path: Path) -> None:
     import sqlite3
 
-    with AccountStore.open(tmp_path, hasher=FAST) as store:
+    with AccountStore.open(tmp_path) as store:
         store.add("boss", "admin", "0000")
         store.add("tech", "technician", "1111")
 
@@ -71,6 +67,30 @@ def test_pins_are_stored_as_argon2id_hashes_in_a_private_file(tmp_path: Path) ->
     assert all(h.startswith("$argon2id$") for h in hashes)
     assert not any("1111" in h for h in hashes)
     assert (tmp_path / "site.sqlite3").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.production_hashing
+def test_the_program_hashes_pins_with_argon2id_and_the_rfc_9106_low_memory_profile(
+    tmp_path: Path,
+) -> None:
+    """The one test with the real parameters (every other test hashes cheaply)."""
+    import sqlite3
+
+    from argon2 import Type, extract_parameters, profiles
+
+    from core.accounts.store import default_hasher
+
+    production = profiles.RFC_9106_LOW_MEMORY
+    hasher = default_hasher()
+    assert (hasher.type, hasher.time_cost, hasher.memory_cost, hasher.parallelism) == (
+        Type.ID, production.time_cost, production.memory_cost, production.parallelism,
+    )  # fmt: skip
+    with AccountStore.open(tmp_path) as store:
+        store.add("boss", "admin", "0000")
+        assert store.authenticate("boss", "0000").name == "boss"
+    with sqlite3.connect(tmp_path / "site.sqlite3") as conn:
+        (stored,) = conn.execute("SELECT pin_hash FROM accounts").fetchone()
+    assert extract_parameters(stored) == production
 
 
 @pytest.mark.parametrize(
@@ -197,7 +217,7 @@ def test_lockout_follows_the_rule_for_any_sequence_of_attempts(
     """Five wrong PINs in a row lock for five minutes; a right PIN resets the count; while
     locked every attempt is refused and does not count."""
     clock = Clock()
-    with AccountStore.open(tmp_path_factory.mktemp("site"), clock=clock, hasher=FAST) as store:
+    with AccountStore.open(tmp_path_factory.mktemp("site"), clock=clock) as store:
         store.add("boss", "admin", "0000")
         failures, locked_until = 0, None
         for right, seconds in steps:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.audit import audit_file
-from core.audit import expected as expected_module
+from core.audit import facts as facts_module
 from core.audit.output import summary
 from core.reference import NO_REFERENCE
 from tests.core.audit_fakes import FakeCrosswalk, FakePricing, line, write_csv
@@ -146,24 +146,24 @@ def test_product_with_planned_vials(tmp_path: Path) -> None:
     assert [(f.reason, f.dollars) for f in report.findings] == [("missing-jw", Decimal("320.5"))]
 
 
-def test_the_engine_runs_once_per_distinct_dose(
+def test_the_facts_are_read_once_per_distinct_dose(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = []
-    real = expected_module.calculate
+    real = facts_module.Resolver._dose
 
-    def counting(request):  # type: ignore[no-untyped-def]
-        calls.append(request)
-        return real(request)
+    def counting(self, text):  # type: ignore[no-untyped-def]
+        calls.append(text)
+        return real(self, text)
 
-    monkeypatch.setattr(expected_module, "calculate", counting)
-    expected_module._calculate.cache_clear()
+    monkeypatch.setattr(facts_module.Resolver, "_dose", counting)
     rows = [line(f"R-{n}", 3) for n in range(50)] + [line(f"S-{n}", 2) for n in range(50)]
-    rows += [line("X", 3, administered=" 12  mL ")]  # same dose, other spacing
+    rows += [line("X", 3, administered=" 12  mL ")]  # same dose, written differently
     report = _audit(tmp_path, rows)
     assert report.administrations == 101
-    assert len(calls) == 1
-    expected_module._calculate.cache_clear()
+    assert len(calls) == 2  # once per distinct text, not per administration
+    reasons = {(f.administration_id, f.reason) for f in report.findings}
+    assert ("X", "missing-jw") in reasons and ("R-0", "missing-jw") in reasons
 
 
 @settings(max_examples=40, deadline=None)
@@ -226,9 +226,9 @@ def test_line_order_within_the_window_does_not_change_the_findings(
 def test_totals_cover_every_finding_when_the_kept_list_is_capped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from core.audit import run as run_module
+    from core.audit import report_data
 
-    monkeypatch.setattr(run_module, "KEEP_FINDINGS", 3)
+    monkeypatch.setattr(report_data, "KEEP_FINDINGS", 3)
     rows = [line(f"A-{n}", 3) for n in range(10)]
     report = _audit(tmp_path, rows, pricing=FakePricing())
     assert len(report.findings) == 3

@@ -117,7 +117,7 @@ def test_jz_exactly_when_a_single_dose_calculation_has_no_jw_units(
 @settings(max_examples=200, deadline=None)
 @given(doses())
 def test_multi_dose_vials_have_neither_modifier(request: CalculationRequest) -> None:
-    result = calculate(request.model_copy(update={"multi_dose": True}))
+    result = calculate(request.replace(multi_dose=True))
     assert all(line.modifiers == () for line in result.claim_lines)
     assert result.units_wasted == 0 and len(result.claim_lines) == 1
 

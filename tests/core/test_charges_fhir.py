@@ -56,8 +56,8 @@ def test_a_signed_verifier_is_the_performer_with_the_account(tmp_path: Path) -> 
         "role": "pharmacist",
         "signed_at": "2025-03-01T14:12:00Z",
     }
-    signed = record.model_copy(
-        update={"documentation": {**record.documentation, "signatures": {"verified_by": signature}}}
+    signed = record.replace(
+        documentation={**record.documentation, "signatures": {"verified_by": signature}}
     )
     found = resources(bundle_bytes(charge_facts(signed)))
     actor = found["MedicationAdministration"][0]["performer"][0]["actor"]

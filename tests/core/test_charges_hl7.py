@@ -57,7 +57,7 @@ def test_lines_come_from_the_record_not_recomputed(tmp_path: Path) -> None:
     record = record_example(tmp_path)
     # A record whose lines differ from what the rules would give today is charged as recorded.
     lines = [{**record.result["claim_lines"][0], "units": 7, "modifiers": ["JZ", "JB"]}]
-    changed = record.model_copy(update={"result": {**record.result, "claim_lines": lines}})
+    changed = record.replace(result={**record.result, "claim_lines": lines})
     message = dft_p03(charge_facts(changed))
     ft1 = hl7_fields(message, "FT1")
     assert ft1[10] == "7"
@@ -109,16 +109,12 @@ def example_record(tmp_path_factory: pytest.TempPathFactory) -> WorksheetRecord:
 @given(name=_TEXT)
 def test_any_name_reads_back_as_typed(example_record: WorksheetRecord, name: str) -> None:
     documentation = {**example_record.documentation, "patient_name": name}
-    message = dft_p03(
-        charge_facts(example_record.model_copy(update={"documentation": documentation}))
-    )
+    message = dft_p03(charge_facts(example_record.replace(documentation=documentation)))
     assert hl7_unescape(hl7_fields(message, "PID")[5]) == name
 
 
 def test_a_record_without_an_administration_time_names_the_field(tmp_path: Path) -> None:
     record = record_example(tmp_path)
-    undated = record.model_copy(
-        update={"documentation": {**record.documentation, "administered_at": None}}
-    )
+    undated = record.replace(documentation={**record.documentation, "administered_at": None})
     with pytest.raises(InputError, match="administered_at"):
         charge_facts(undated)

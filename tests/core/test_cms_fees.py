@@ -75,12 +75,12 @@ def test_the_schedule_prices_its_payer_and_the_worksheet_names_it(tmp_path: Path
     reference = open_reference(data)
     try:
         commercial = price_result(
-            evaluate(form.model_copy(update={"payer": "commercial"})), reference, date(2026, 2, 1)
+            evaluate(form.replace(payer="commercial")), reference, date(2026, 2, 1)
         )
         medicare = price_result(evaluate(form), reference, date(2026, 2, 1))
         # Outside the schedule's dates the payer falls back to the CMS limit.
         later = price_result(
-            evaluate(form.model_copy(update={"payer": "commercial"})), reference, date(2027, 2, 1)
+            evaluate(form.replace(payer="commercial")), reference, date(2027, 2, 1)
         )
     finally:
         reference.close()

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 
 from core.authorizations import Authorization, AuthorizationState
+from core.blockers import dose_blockers
 from core.calculation import apply_route_modifiers
 from core.calculation_models import CalculationResult
 from core.catalog import CoveredDiagnoses, PayerProfile, default_catalog, default_payers
-from core.denial_checks import Check, blocking, denial_checks, review
-from core.documentation import Documentation, missing_for_print
+from core.denial_checks import Check, denial_checks, review
+from core.documentation import Documentation
 from core.dose_input import DoseForm, evaluate
 from core.necessity import parse_lab
 from core.worksheet.example import DOCUMENTATION
@@ -21,15 +22,12 @@ DAY = date(2025, 3, 1)
 MEDICARE = default_payers().get("medicare")
 COMMERCIAL = default_payers().get("commercial")
 J1410 = default_catalog().code("J1410")
-COVERED_J1410 = J1410.model_copy(
-    update={"covered_diagnoses": CoveredDiagnoses(policy="Test LCD L00000", codes=("D80.0-D83.9",))}
+COVERED_J1410 = J1410.replace(
+    covered_diagnoses=CoveredDiagnoses(policy="Test LCD L00000", codes=("D80.0-D83.9",))
 )
-ROUTE_PAYER = COMMERCIAL.model_copy(update={"id": "route-test", "route_modifiers": True})
-COMMERCIAL_DOC = DOCUMENTATION.model_copy(
-    update={
-        "labs": (parse_lab("IgG trough=450 mg/dL on 2025-02-15"),),
-        "weighed_on": date(2025, 2, 20),
-    }
+ROUTE_PAYER = COMMERCIAL.replace(id="route-test", route_modifiers=True)
+COMMERCIAL_DOC = DOCUMENTATION.replace(
+    labs=(parse_lab("IgG trough=450 mg/dL on 2025-02-15"),), weighed_on=date(2025, 2, 20)
 )
 
 
@@ -92,7 +90,7 @@ def test_the_example_passes_every_check_for_medicare() -> None:
 
 def test_commercial_profile_fails_necessity_until_everything_is_documented() -> None:
     result = dose(payer="commercial", weight="70")
-    bare = DOCUMENTATION.model_copy(update={"labs": (), "prior_treatments": ()})
+    bare = DOCUMENTATION.replace(labs=(), prior_treatments=())
     found = checks(result, bare, payer=COMMERCIAL)
     assert found["medical-necessity"].state == "fail"
     assert "supporting results" in found["medical-necessity"].message
@@ -102,14 +100,14 @@ def test_commercial_profile_fails_necessity_until_everything_is_documented() -> 
 
 def test_diagnosis_missing_fails_and_names_the_warning() -> None:
     result = dose()
-    doc = DOCUMENTATION.model_copy(update={"diagnosis": ""})
+    doc = DOCUMENTATION.replace(diagnosis="")
     reviewed = review(result, code=J1410, payer=MEDICARE, diagnosis="", service_date=DAY)
     assert [w.id for w in reviewed.warnings] == ["diagnosis-missing"]
     assert checks(result, doc)["diagnosis"].state == "fail"
 
 
 def test_diagnosis_outside_the_covered_list_warns_with_the_policy() -> None:
-    doc = DOCUMENTATION.model_copy(update={"diagnosis": "G61.81"})
+    doc = DOCUMENTATION.replace(diagnosis="G61.81")
     found = checks(dose(), doc, code=COVERED_J1410)
     assert found["diagnosis"].state == "warn"
     assert "Test LCD L00000" in found["diagnosis"].message
@@ -131,7 +129,7 @@ def test_without_a_list_coverage_is_said_to_be_unchecked() -> None:
 
 def test_missing_jw_line_fails_the_modifier_check() -> None:
     result = dose()
-    tampered = result.model_copy(update={"claim_lines": result.claim_lines[:1]})
+    tampered = result.replace(claim_lines=result.claim_lines[:1])
     found = checks(tampered)
     assert found["modifiers"].state == "fail"
     assert "JW" in found["modifiers"].message
@@ -141,17 +139,15 @@ def test_missing_jw_line_fails_the_modifier_check() -> None:
 def test_missing_jz_fails_for_medicare_but_not_for_commercial() -> None:
     result = dose(dose_ordered="10", administered="10")
     assert result.claim_lines[0].modifiers == ("JZ",)
-    stripped = result.model_copy(
-        update={"claim_lines": (result.claim_lines[0].model_copy(update={"modifiers": ()}),)}
-    )
+    stripped = result.replace(claim_lines=(result.claim_lines[0].replace(modifiers=()),))
     assert checks(stripped)["modifiers"].state == "fail"
     assert checks(stripped, COMMERCIAL_DOC, payer=COMMERCIAL)["modifiers"].state == "pass"
 
 
 def test_units_not_matching_the_dose_fail() -> None:
     result = dose()
-    more = result.claim_lines[0].model_copy(update={"units": 4})
-    tampered = result.model_copy(update={"claim_lines": (more, *result.claim_lines[1:])})
+    more = result.claim_lines[0].replace(units=4)
+    tampered = result.replace(claim_lines=(more, *result.claim_lines[1:]))
     found = checks(tampered)
     assert found["billed-units"].state == "fail"
     assert "4 units" in found["billed-units"].message
@@ -163,7 +159,7 @@ def test_administered_more_than_ordered_warns() -> None:
 
 def test_no_ndc_warns() -> None:
     result = dose(ndc="")
-    doc = DOCUMENTATION.model_copy(update={"ndc": ""})
+    doc = DOCUMENTATION.replace(ndc="")
     assert checks(result, doc)["ndc"].state == "warn"
 
 
@@ -196,7 +192,7 @@ def test_ndc_matching_the_code_passes_against_the_crosswalk() -> None:
 
 def test_commercial_without_authorization_fails() -> None:
     result = dose(payer="commercial")
-    doc = COMMERCIAL_DOC.model_copy(update={"prior_authorization": ""})
+    doc = COMMERCIAL_DOC.replace(prior_authorization="")
     assert checks(result, doc, payer=COMMERCIAL)["prior-authorization"].state == "fail"
     assert "prior-authorization" in [w.id for w in result.warnings]
 
@@ -263,20 +259,20 @@ def test_an_unknown_authorization_number_warns() -> None:
     assert "not recorded" in found["prior-authorization"].message
 
 
-def test_missing_lot_fails_and_an_expired_vial_warns() -> None:
+def test_missing_lot_fails_and_an_expired_vial_fails_naming_the_vial() -> None:
     vials = DOCUMENTATION.vials
-    no_lot = DOCUMENTATION.model_copy(
-        update={"vials": (vials[0].model_copy(update={"lot": ""}), vials[1])}
-    )
+    no_lot = DOCUMENTATION.replace(vials=(vials[0].replace(lot=""), vials[1]))
     assert checks(dose(), no_lot)["lots-expiries"].state == "fail"
-    expired = DOCUMENTATION.model_copy(
-        update={"vials": (vials[0].model_copy(update={"expiry": date(2025, 2, 1)}), vials[1])}
-    )
-    assert checks(dose(), expired)["lots-expiries"].state == "warn"
+    expired = DOCUMENTATION.replace(vials=(vials[0].replace(expiry=date(2025, 2, 1)), vials[1]))
+    found = checks(dose(), expired)["lots-expiries"]
+    assert found.state == "fail"
+    (blocker,) = found.blockers
+    assert blocker.id == "vial-expired" and blocker.step == "verify"
+    assert "vial 1 (lot " in blocker.message
 
 
 def test_undocumented_waste_fails() -> None:
-    doc = DOCUMENTATION.model_copy(update={"waste_reason": "", "waste_witness": ""})
+    doc = DOCUMENTATION.replace(waste_reason="", waste_witness="")
     found = checks(dose(), doc)
     assert found["waste"].state == "fail"
     assert "the reason and the witness" in found["waste"].message
@@ -284,15 +280,21 @@ def test_undocumented_waste_fails() -> None:
 
 def test_failures_block_printing_once_each() -> None:
     result = dose(payer="commercial")
-    doc = COMMERCIAL_DOC.model_copy(update={"prior_authorization": ""})
+    doc = COMMERCIAL_DOC.replace(prior_authorization="")
     reviewed = review(result, code=J1410, payer=COMMERCIAL, diagnosis="D80.1", service_date=DAY)
     found = denial_checks(reviewed, doc, code=J1410, payer=COMMERCIAL, service_date=DAY)
-    missing = missing_for_print(doc, reviewed)
-    # The missing authorization number is named once, by the documentation rule.
-    assert blocking(found, missing) == []
-    assert "prior authorization number is empty" in missing
-    crosswalk_fail = (*found, Check(id="ndc", state="fail", message="wrong code"))
-    assert blocking(crosswalk_fail, missing) == ["ndc: wrong code"]
+    blockers = dose_blockers(reviewed, doc, checks=found, verified=True, now=datetime(2025, 3, 1))
+    # The missing authorization number is named once, by the one rule, though the
+    # calculation warns about it too.
+    assert "prior-authorization" in [w.id for w in reviewed.warnings]
+    about = [(b.id, b.field) for b in blockers if "authorization" in b.id]
+    assert about == [("prior-authorization", "prior_authorization")]
+    crosswalk = FakeCrosswalk(frozenset({"J1459"}))
+    found = denial_checks(
+        reviewed, doc, code=J1410, payer=COMMERCIAL, service_date=DAY, crosswalk=crosswalk
+    )
+    blockers = dose_blockers(reviewed, doc, checks=found, verified=True, now=datetime(2025, 3, 1))
+    assert [b.id for b in blockers if b.id != "necessity"] == ["ndc", "prior-authorization"]
 
 
 @pytest.mark.parametrize(("route", "modifier"), [("IV", "JA"), ("SC", "JB"), ("sc", "JB")])
@@ -314,7 +316,7 @@ def test_shipped_profiles_add_no_route_modifier(payer: PayerProfile) -> None:
 
 
 def test_medicare_jz_line_keeps_jz_before_the_route_modifier() -> None:
-    medicare_routes = MEDICARE.model_copy(update={"route_modifiers": True})
+    medicare_routes = MEDICARE.replace(route_modifiers=True)
     result = apply_route_modifiers(
         dose(dose_ordered="10", administered="10"), medicare_routes, "IV"
     )
@@ -324,12 +326,10 @@ def test_medicare_jz_line_keeps_jz_before_the_route_modifier() -> None:
 def test_missing_route_modifier_fails_and_an_im_route_warns() -> None:
     result = dose()
     assert checks(result, payer=ROUTE_PAYER, route="IV")["modifiers"].state != "fail"
-    unmodified = result.model_copy(update={"route": "IV"})
+    unmodified = result.replace(route="IV")
     found = denial_checks(
         unmodified, DOCUMENTATION, code=J1410, payer=ROUTE_PAYER, service_date=DAY
     )
     assert {c.id: c.state for c in found}["modifiers"] == "fail"
-    im = checks(
-        result, DOCUMENTATION.model_copy(update={"route": "IM"}), payer=ROUTE_PAYER, route="IM"
-    )
+    im = checks(result, DOCUMENTATION.replace(route="IM"), payer=ROUTE_PAYER, route="IM")
     assert im["modifiers"].state == "warn"

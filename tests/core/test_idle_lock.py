@@ -6,12 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 
 from core.accounts import AccountStore, SigningError
 from core.idle_lock import DEFAULT_IDLE_MINUTES, Session, idle_minutes
-
-FAST = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 class Clock:
@@ -24,7 +21,7 @@ class Clock:
 
 @pytest.fixture
 def accounts(tmp_path: Path) -> Iterator[AccountStore]:
-    with AccountStore.open(tmp_path, hasher=FAST) as store:
+    with AccountStore.open(tmp_path) as store:
         store.add("boss", "admin", "0000")
         store.add("jkim", "technician", "1111")
         yield store

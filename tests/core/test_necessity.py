@@ -12,12 +12,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.catalog import CoveredDiagnoses, default_catalog, default_payers, load_catalog
-from core.documentation import missing_for_print
 from core.dose_input import DoseForm, evaluate
 from core.errors import CatalogError, InputError
 from core.icd10 import diagnosis_codes, is_covered, parse_icd10
 from core.necessity import parse_lab
 from core.worksheet.example import DOCUMENTATION
+from tests.core.blocker_cases import blocker_messages
 
 MEDICARE_RESULT = evaluate(DoseForm(vial_size="10", dose_ordered="12", administered="12"))
 COMMERCIAL_RESULT = evaluate(
@@ -135,10 +135,8 @@ def test_medicare_asks_for_the_diagnosis_and_commercial_for_more() -> None:
 
 
 def test_commercial_worksheet_names_each_missing_necessity_item() -> None:
-    doc = DOCUMENTATION.model_copy(
-        update={"indication": "", "labs": (), "prior_treatments": (), "rationale": ""}
-    )
-    missing = missing_for_print(doc, COMMERCIAL_RESULT)
+    doc = DOCUMENTATION.replace(indication="", labs=(), prior_treatments=(), rationale="")
+    missing = blocker_messages(doc, COMMERCIAL_RESULT)
     for name in (
         "indication is empty",
         "supporting results (e.g. IgG trough) is empty",
@@ -147,7 +145,7 @@ def test_commercial_worksheet_names_each_missing_necessity_item() -> None:
         "dosing weight with its date is empty",
     ):
         assert name in missing
-    assert not any("indication" in m for m in missing_for_print(doc, MEDICARE_RESULT))
+    assert not any("indication" in m for m in blocker_messages(doc, MEDICARE_RESULT))
 
 
 def test_commercial_weight_needs_its_date() -> None:
@@ -157,15 +155,15 @@ def test_commercial_weight_needs_its_date() -> None:
         )
     )
     assert result.weight_kg == Decimal(70)
-    undated = missing_for_print(DOCUMENTATION, result)
+    undated = blocker_messages(DOCUMENTATION, result)
     assert "dosing weight with its date is empty" in undated
-    dated = DOCUMENTATION.model_copy(update={"weighed_on": date(2025, 2, 20)})
-    assert "dosing weight with its date is empty" not in missing_for_print(dated, result)
+    dated = DOCUMENTATION.replace(weighed_on=date(2025, 2, 20))
+    assert "dosing weight with its date is empty" not in blocker_messages(dated, result)
 
 
 def test_a_malformed_diagnosis_blocks_printing() -> None:
-    doc = DOCUMENTATION.model_copy(update={"diagnosis": "immunodeficiency"})
-    assert any(m.startswith("diagnosis: ") for m in missing_for_print(doc, MEDICARE_RESULT))
+    doc = DOCUMENTATION.replace(diagnosis="immunodeficiency")
+    assert any(m.startswith("diagnosis: ") for m in blocker_messages(doc, MEDICARE_RESULT))
 
 
 def test_a_diagnosis_error_never_echoes_control_characters() -> None:

@@ -71,19 +71,19 @@ def test_a_date_after_every_quarter_uses_the_latest_with_a_warning(
 
 
 def test_ndc_under_another_code_names_both(reference: ReferenceData) -> None:
-    form = PRIVIGEN.model_copy(update={"ndc": "00944-2700-02"})
+    form = PRIVIGEN.replace(ndc="00944-2700-02")
     result = price_result(evaluate(form), reference, FEB)
     warning = next(w for w in result.warnings if w.id == "ndc-code-mismatch")
     assert "J1569" in warning.message and "J1459" in warning.message
 
 
 def test_ndc_missing_from_the_crosswalk(reference: ReferenceData) -> None:
-    form = PRIVIGEN.model_copy(update={"ndc": "12345-6789-01"})
+    form = PRIVIGEN.replace(ndc="12345-6789-01")
     assert "ndc-not-in-crosswalk" in _ids(price_result(evaluate(form), reference, FEB))
 
 
 def test_matching_ndc_gives_no_warning(reference: ReferenceData) -> None:
-    form = PRIVIGEN.model_copy(update={"ndc": "44206-0436-90"})
+    form = PRIVIGEN.replace(ndc="44206-0436-90")
     assert _ids(price_result(evaluate(form), reference, FEB)) == []
 
 
@@ -91,13 +91,8 @@ def test_billing_units_per_package_differing_from_the_vial(
     reference: ReferenceData,
 ) -> None:
     # 44206-0436-90 is the 100 mL package (20 units); a 50 mL vial labels 10.
-    form = PRIVIGEN.model_copy(
-        update={
-            "ndc": "44206-0436-90",
-            "vial_size": "50",
-            "dose_ordered": "5 g",
-            "administered": "50",
-        }
+    form = PRIVIGEN.replace(
+        ndc="44206-0436-90", vial_size="50", dose_ordered="5 g", administered="50"
     )
     result = price_result(evaluate(form), reference, FEB)
     warning = next(w for w in result.warnings if w.id == "billing-units-differ")
@@ -120,7 +115,7 @@ def test_code_billed_in_another_unit_says_so_and_shows_no_dollars(
 
 
 def test_without_reference_data_nothing_changes() -> None:
-    result = evaluate(PRIVIGEN.model_copy(update={"ndc": "12345-6789-01"}))
+    result = evaluate(PRIVIGEN.replace(ndc="12345-6789-01"))
     assert price_result(result, NO_REFERENCE_DATA, FEB) == result
 
 

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from core.records import RecordStore
+from tests.cli_run import run_main
 
 CHILD = Path(__file__).with_name("records_writer_child.py")
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,11 +49,7 @@ def test_eight_writers_on_two_workstations_lose_nothing(
     assert sorted(ids) == list(range(1, 201))  # all 200, each ID handed out once
     with RecordStore.open(stations[0], url=postgresql_url) as store:
         assert len(store.list()) == 200
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "verify", "--full", "--data-dir",
-         str(stations[1]), "--database", postgresql_url],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    done = run_main("verify", "--full", "--data-dir", stations[1], "--database", postgresql_url)
     assert done.returncode == 0, done.stderr
     assert "Intact (hash chain and PDFs): 200 worksheet records" in done.stdout
 

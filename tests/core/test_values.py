@@ -19,9 +19,9 @@ def test_a_value_cannot_be_changed_and_a_changed_copy_is_checked_again() -> None
     vial = VialSize(ml=D(10))
     with pytest.raises(dataclasses.FrozenInstanceError):
         vial.ml = D(20)  # type: ignore[misc]
-    assert vial.model_copy(update={"ml": D(20)}).ml == D(20)
+    assert vial.replace(ml=D(20)).ml == D(20)
     with pytest.raises(ValueError, match="ml: Input should be greater than 0"):
-        vial.model_copy(update={"ml": D(0)})
+        vial.replace(ml=D(0))
     with pytest.raises(TypeError, match="unexpected keyword argument 'litres'"):
         VialSize(ml=D(10), litres=D(1))  # type: ignore[call-arg]
 

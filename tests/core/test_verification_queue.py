@@ -6,12 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 
 from core.accounts import SigningError
 from core.verification_queue import QueueError, VerificationQueue
 
-FAST = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 CONTENT = {"dose": {"vial_size": "10", "ordered": "12"}, "documentation": {"mrn": "123"}}
 
 
@@ -24,8 +22,8 @@ def stations(
     pharmacy_dir = tmp_path / "pharmacy"
     chair_dir = pharmacy_dir if database_url is None else tmp_path / "chair"
     with (
-        VerificationQueue.open(pharmacy_dir, database_url, hasher=FAST) as pharmacy,
-        VerificationQueue.open(chair_dir, database_url, hasher=FAST) as chair,
+        VerificationQueue.open(pharmacy_dir, database_url) as pharmacy,
+        VerificationQueue.open(chair_dir, database_url) as chair,
     ):
         pharmacy.accounts.add("boss", "admin", "0000")
         pharmacy.accounts.add("jkim", "technician", "1111")

@@ -47,10 +47,8 @@ class Crosswalk:
 def catalog_with(ndc: str) -> Catalog:
     base = default_catalog()
     product = base.products[0]
-    sized = product.model_copy(
-        update={"vial_sizes": (VialSize(ml=product.vial_sizes[0].ml, ndc=parse_ndc(ndc)),)}
-    )
-    return base.model_copy(update={"products": (sized, *base.products[1:])})
+    sized = product.replace(vial_sizes=(VialSize(ml=product.vial_sizes[0].ml, ndc=parse_ndc(ndc)),))
+    return base.replace(products=(sized, *base.products[1:]))
 
 
 def test_a_10_digit_ndc_has_three_billing_forms() -> None:

@@ -17,11 +17,12 @@ import pytest
 from pypdf import PdfReader
 
 from core.calculation_models import CalculationResult
-from core.documentation import Documentation, VialRecord, missing_for_print
+from core.documentation import Documentation, VialRecord
 from core.dose_input import DoseForm, evaluate
 from core.worksheet import build_worksheet
 from core.worksheet.content import format_worksheet_id
 from core.worksheet.example import DOCUMENTATION, PRINTED_AT, example_result
+from tests.core.blocker_cases import blocker_messages, blockers_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,7 +57,7 @@ def example_text() -> str:
 
 
 def test_example_is_complete_enough_for_the_chart() -> None:
-    assert missing_for_print(DOCUMENTATION, example_result()) == []
+    assert blocker_messages(DOCUMENTATION, example_result()) == []
 
 
 @pytest.mark.parametrize(
@@ -178,9 +179,7 @@ def test_printed_time_comes_from_the_argument() -> None:
     ],
 )
 def test_names_come_back_exactly_as_typed(name: str) -> None:
-    doc = DOCUMENTATION.model_copy(
-        update={"patient_name": name, "prepared_by": name, "waste_witness": name}
-    )
+    doc = DOCUMENTATION.replace(patient_name=name, prepared_by=name, waste_witness=name)
     text = flat(text_of(build(doc)))
     assert text.count(name) >= 4  # patient, footer, waste witness, sign-off
     assert "font cannot print" not in text
@@ -195,7 +194,7 @@ def test_names_come_back_exactly_as_typed(name: str) -> None:
     ],
 )
 def test_scripts_the_font_cannot_print_faithfully_are_named(name: str, problem: str) -> None:
-    doc = DOCUMENTATION.model_copy(update={"patient_name": name})
+    doc = DOCUMENTATION.replace(patient_name=name)
     text = flat(text_of(build(doc)))
     assert f"Patient name {problem}" in text
     # No glyph: printed as code points rather than empty boxes or nothing.
@@ -207,22 +206,18 @@ def test_scripts_the_font_cannot_print_faithfully_are_named(name: str, problem: 
 
 
 def test_user_text_cannot_inject_markup() -> None:
-    doc = DOCUMENTATION.model_copy(
-        update={"notes": 'Rash <font color="red">x</font>\nsecond line & more'}
-    )
+    doc = DOCUMENTATION.replace(notes='Rash <font color="red">x</font>\nsecond line & more')
     text = text_of(build(doc))
     assert '<font color="red">x</font>' in text
     assert "second line & more" in text
 
 
 def test_expired_vial_is_flagged() -> None:
-    doc = DOCUMENTATION.model_copy(
-        update={
-            "vials": (
-                VialRecord(size_ml="10", lot="GOOD1", expiry=date(2026, 1, 31)),
-                VialRecord(size_ml="10", lot="OLD22", expiry=date(2025, 2, 28)),
-            )
-        }
+    doc = DOCUMENTATION.replace(
+        vials=(
+            VialRecord(size_ml="10", lot="GOOD1", expiry=date(2026, 1, 31)),
+            VialRecord(size_ml="10", lot="OLD22", expiry=date(2025, 2, 28)),
+        )
     )
     text = flat(text_of(build(doc)))
     assert "EXPIRED before use on 2025-03-01" in text
@@ -232,8 +227,8 @@ def test_expired_vial_is_flagged() -> None:
 
 
 def test_vial_used_on_its_expiry_day_is_not_expired() -> None:
-    doc = DOCUMENTATION.model_copy(
-        update={"vials": (VialRecord(size_ml="10", lot="L1", expiry=date(2025, 3, 1)),) * 2}
+    doc = DOCUMENTATION.replace(
+        vials=(VialRecord(size_ml="10", lot="L1", expiry=date(2025, 3, 1)),) * 2
     )
     assert "EXPIRED" not in text_of(build(doc))
 
@@ -241,7 +236,7 @@ def test_vial_used_on_its_expiry_day_is_not_expired() -> None:
 def test_replaces_names_the_corrected_worksheet() -> None:
     text = flat(text_of(build(replaces=41)))
     assert "Replaces worksheet W-000041" in text
-    from_doc = flat(text_of(build(DOCUMENTATION.model_copy(update={"replaces": 7}))))
+    from_doc = flat(text_of(build(DOCUMENTATION.replace(replaces=7))))
     assert "Replaces worksheet W-000007" in from_doc
     assert "Replaces" not in flat(text_of(build()))
 
@@ -253,8 +248,9 @@ def test_worksheet_id_format_matches_the_records_store() -> None:
 
 
 def test_draft_is_watermarked_and_lists_what_is_missing() -> None:
-    doc = DOCUMENTATION.model_copy(update={"verified_by": "", "verified_at": None})
-    text = flat(text_of(build(doc, draft=True)))
+    doc = DOCUMENTATION.replace(verified_by="", verified_at=None)
+    blockers = blockers_of(doc, example_result())
+    text = flat(text_of(build(doc, draft=True, blockers=blockers)))
     assert text.count("DRAFT — not for the chart") >= 2  # header, footer, watermark
     assert "Not ready for the chart: verified by is empty;" in text
     assert "the dose has not been verified" in text
@@ -263,9 +259,7 @@ def test_draft_is_watermarked_and_lists_what_is_missing() -> None:
 
 def test_warnings_and_override_reason_print() -> None:
     result = evaluate(DoseForm(vial_size="10", dose_ordered="12", administered="10"))
-    doc = DOCUMENTATION.model_copy(
-        update={"difference_reason": "Infusion stopped: patient reported chills"}
-    )
+    doc = DOCUMENTATION.replace(difference_reason="Infusion stopped: patient reported chills")
     text = flat(text_of(build(doc, result)))
     assert "Administered 10 mL is 2 mL less than the 12 mL ordered." in text
     assert "Infusion stopped: patient reported chills" in text
@@ -302,7 +296,7 @@ def test_mass_code_shows_the_conversion() -> None:
 
 
 def test_long_case_runs_over_pages_with_numbered_footers() -> None:
-    doc = DOCUMENTATION.model_copy(update={"notes": "Observation. " * 600})
+    doc = DOCUMENTATION.replace(notes="Observation. " * 600)
     pdf = build(doc)
     n = pages(pdf)
     assert n >= 2
@@ -323,9 +317,7 @@ def test_qr_code_holds_the_worksheet_id(monkeypatch: pytest.MonkeyPatch) -> None
         return widget
 
     monkeypatch.setattr(page, "qr_widget", spy)
-    pdf = build(
-        DOCUMENTATION.model_copy(update={"notes": "Observation. " * 600}), worksheet_id="W-000777"
-    )
+    pdf = build(DOCUMENTATION.replace(notes="Observation. " * 600), worksheet_id="W-000777")
     assert made == ["W-000777"] * pages(pdf)  # one per page
 
 
@@ -383,6 +375,6 @@ def test_times_with_a_zone_show_their_offset() -> None:
 
 def test_a_very_long_name_still_lays_out() -> None:
     name = "Maria-Alexandra " * 12  # 191 characters: near the 200 a name field takes
-    pdf = build(DOCUMENTATION.model_copy(update={"patient_name": name.strip()}))
+    pdf = build(DOCUMENTATION.replace(patient_name=name.strip()))
     assert "…" in text_of(pdf)  # the footer shortens it; the patient box wraps it in full
     assert flat(name) in flat(text_of(pdf))

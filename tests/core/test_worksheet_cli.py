@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 from pathlib import Path
@@ -11,7 +10,8 @@ import pytest
 from pypdf import PdfReader
 
 from core.worksheet.case import parse_case
-from tests.cli_run import run_main, run_script
+from tests.cli_run import one_line_error, run_main, run_script
+from tests.cli_run import pdf_text as text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,19 +44,6 @@ def test_smoke_worksheet_as_a_script(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "Recorded worksheet W-000001" in done.stdout
     assert out.read_bytes().startswith(b"%PDF-")
-
-
-def text(path: Path) -> str:
-    reader = PdfReader(io.BytesIO(path.read_bytes()))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
-
-
-def one_line_error(done: subprocess.CompletedProcess[str]) -> str:
-    assert done.returncode == 2
-    assert done.stdout == ""
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1, done.stderr
-    return lines[0]
 
 
 def test_records_and_writes_the_worksheet(tmp_path: Path) -> None:
@@ -264,3 +251,46 @@ def test_unwritable_output_says_the_record_was_kept(tmp_path: Path) -> None:
     assert "cannot write" in line
     assert "recorded as W-000001" in line
     assert "reprint W-000001" in line
+
+
+def test_dry_run_says_nothing_blocks_and_records_nothing(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    done = run("worksheet", *DOSE, *DOC, "--dry-run", data=data)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "Ready for the chart: nothing blocks it.\n"
+    said = json.loads(run("worksheet", *DOSE, *DOC, "--dry-run", "--json", data=data).stdout)
+    assert said["blockers"] == []
+    assert [c["id"] for c in said["checks"]][:2] == ["medical-necessity", "diagnosis"]
+    assert [line["units"] for line in said["claim_lines"]] == [3, 1]
+    recorded = run("worksheet", *DOSE, *DOC, "-o", tmp_path / "w.pdf", data=data)
+    assert "Recorded worksheet W-000001" in recorded.stdout  # the dry runs recorded none
+
+
+def test_dry_run_lists_each_blocker_and_exits_3(tmp_path: Path) -> None:
+    doc = [a for a in DOC if a not in ("--patient", "O'Brien <Jr> & Nguyễn")]
+    done = run("worksheet", *DOSE, *doc, "--dry-run", data=tmp_path)
+    assert done.returncode == 3, done.stderr
+    assert done.stdout.splitlines() == [
+        "Not ready for the chart; 1 to do:",
+        "- patient name is empty [required: patient_name]",
+    ]
+    said = run("worksheet", *DOSE, *doc, "--dry-run", "--json", data=tmp_path)
+    assert said.returncode == 3
+    assert json.loads(said.stdout)["blockers"] == [
+        {
+            "id": "required",
+            "message": "patient name is empty",
+            "field": "patient_name",
+            "step": "print",
+        }
+    ]
+
+
+def test_dry_run_refuses_bad_input_in_one_line(tmp_path: Path) -> None:
+    done = run(
+        "worksheet", *DOSE, *DOC, "--dob", "1961-13-40", "--dry-run", "--json", data=tmp_path
+    )
+    assert one_line_error(done).startswith("unitcalc: date of birth:")
+    assert one_line_error(run("worksheet", *DOSE, *DOC, "--json", data=tmp_path)).endswith(
+        "--json goes with --dry-run"
+    )

@@ -8,6 +8,7 @@ from core.denial_checks import Check
 from core.dose_input import DoseForm, evaluate
 from core.worksheet import worksheet_content
 from core.worksheet.example import DOCUMENTATION, PRINTED_AT, example_result
+from tests.core.blocker_cases import blockers_of
 
 
 def labels(rows: tuple[tuple[object, ...], ...]) -> dict[str, tuple[str, bool]]:
@@ -15,7 +16,7 @@ def labels(rows: tuple[tuple[object, ...], ...]) -> dict[str, tuple[str, bool]]:
 
 
 def test_medicare_shows_what_was_given_and_leaves_out_empty_optional_items() -> None:
-    doc = DOCUMENTATION.model_copy(update={"labs": (), "prior_treatments": ()})
+    doc = DOCUMENTATION.replace(labs=(), prior_treatments=())
     content = worksheet_content(
         example_result(), doc, worksheet_id="W-000001", printed_at=PRINTED_AT
     )
@@ -28,9 +29,14 @@ def test_commercial_flags_each_required_item_not_recorded() -> None:
     result = evaluate(
         DoseForm(vial_size="10", dose_ordered="12", administered="12", payer="commercial")
     )
-    doc = DOCUMENTATION.model_copy(update={"labs": (), "rationale": ""})
+    doc = DOCUMENTATION.replace(labs=(), rationale="")
     content = worksheet_content(
-        result, doc, worksheet_id="DRAFT", printed_at=datetime(2025, 3, 1), draft=True
+        result,
+        doc,
+        worksheet_id="DRAFT",
+        printed_at=datetime(2025, 3, 1),
+        draft=True,
+        blockers=blockers_of(doc, result),
     )
     shown = labels(content.necessity)
     assert shown["Results"] == ("not recorded", True)
@@ -44,7 +50,7 @@ def test_every_check_prints_and_a_warning_carries_the_reason_given() -> None:
         Check(id="ndc", state="warn", message="No NDC."),
         Check(id="waste", state="pass", message="nothing was discarded."),
     )
-    doc = DOCUMENTATION.model_copy(update={"check_reasons": {"ndc": "NDC on the carton torn"}})
+    doc = DOCUMENTATION.replace(check_reasons={"ndc": "NDC on the carton torn"})
     content = worksheet_content(
         example_result(), doc, worksheet_id="W-1", printed_at=PRINTED_AT, checks=checks
     )

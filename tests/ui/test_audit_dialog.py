@@ -3,6 +3,7 @@ save the report; and the Tools menu entry that opens it."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,7 @@ def _dialog(qtbot, **kw: object) -> AuditDialog:  # type: ignore[no-untyped-def]
 def _run(qtbot, dialog: AuditDialog) -> None:  # type: ignore[no-untyped-def]
     assert dialog.run_button.isEnabled()
     dialog.run_button.click()
-    qtbot.waitUntil(lambda: dialog.worker is None, timeout=20_000)
+    qtbot.waitUntil(lambda: not dialog.work.busy, timeout=20_000)
 
 
 def _map(dialog: AuditDialog, field: str, header: str) -> None:
@@ -60,8 +61,9 @@ def test_mapping_step_preview_run_filter_and_save(qtbot, export: Path, tmp_path:
         _map(dialog, field, header)
     assert not dialog.mapping_error.isVisible()
     _run(qtbot, dialog)
-    assert "4 rows, 3 administrations, 1 row skipped; 4 findings" in dialog.status.text()
-    assert "Row 5 skipped: billed_units: 'lots'" in dialog.skipped_label.text()
+    status = "4 rows, 3 administrations, 0 rows skipped, 1 incomplete; 4 findings"
+    assert status in dialog.status.text()
+    assert "B-4 incomplete (row 5: billed_units: 'lots'" in dialog.skipped_label.text()
     assert dialog.model.rowCount() == 4
     dialog.reason_filter.setCurrentIndex(dialog.reason_filter.findData("missing-jw"))
     assert [f.administration_id for f in dialog.model.shown] == ["A-1", "A-2"]
@@ -92,7 +94,7 @@ def test_cancel_stops_the_audit(qtbot, tmp_path: Path, monkeypatch: pytest.Monke
     dialog.load(path)
     dialog.run_button.click()
     dialog.cancel_button.click()
-    qtbot.waitUntil(lambda: dialog.worker is None, timeout=20_000)
+    qtbot.waitUntil(lambda: not dialog.work.busy, timeout=20_000)
     assert dialog.status.text() == "Audit cancelled; nothing was changed."
     assert dialog.report is None
     assert dialog.run_button.isEnabled()
@@ -112,10 +114,10 @@ def test_closing_during_an_audit_stops_its_thread(qtbot, tmp_path: Path) -> None
     dialog = _dialog(qtbot)
     dialog.load(path)
     dialog.run_button.click()
-    worker = dialog.worker
-    assert worker is not None
+    assert dialog.work.busy
     dialog.close()
-    assert worker.isFinished()
+    assert not dialog.work.busy
+    assert not [t for t in threading.enumerate() if t.name == "unitcalc-audit"]
 
 
 def test_the_last_mapping_is_remembered(qtbot, export: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -24,15 +24,11 @@ Reply = tuple[str, str] | None  # (account, PIN), or None: Cancel
 
 @pytest.fixture
 def site(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A data directory with accounts (the first one is the administrator). The hashes
-    are cheap to check (tests only); the store checks any hash by its own parameters.
+    """A data directory with accounts (the first one is the administrator); PINs hashed
+    cheaply (tests/conftest.py).
     The window uses this directory's SQLite files even if a server is configured."""
-    from argon2 import PasswordHasher
-
     monkeypatch.setenv("UNITCALC_DATABASE", "")
-
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    with AccountStore.open(isolated, hasher=cheap) as accounts:
+    with AccountStore.open(isolated) as accounts:
         accounts.add("admin", "admin", "9999", full_name="Site Admin")
         accounts.add("jkim", "technician", "1111", full_name="J. Kim, CPhT")
         accounts.add("mosei", "nurse", "2222", full_name="M. Osei, RN")

@@ -59,7 +59,7 @@ def test_prints_every_page_on_the_worksheets_paper(
 
 
 def test_prints_a_multi_page_worksheet(qtbot, tmp_path: Path) -> None:
-    doc = DOCUMENTATION.model_copy(update={"notes": "Observation. " * 600})
+    doc = DOCUMENTATION.replace(notes="Observation. " * 600)
     pdf = worksheet(doc=doc)
     pages = len(PdfReader(__import__("io").BytesIO(pdf)).pages)
     assert pages >= 2

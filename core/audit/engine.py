@@ -1,0 +1,195 @@
+"""What an administration should have billed, computed straight from its facts.
+
+The window's path (``dose_input.build_request``, then ``calculate``) builds models,
+writes out every step for the worksheet and formats every amount: about 0.7 ms a dose.
+The audit needs only the claim lines, for up to a million distinct doses a run, so this
+path carries the facts as exact ``Fraction`` amounts and asks ``core.calculation`` for
+every billing rule (rounding, labeled units rounded down, where JW and JZ apply, the
+claim lines' modifiers) and ``core.vials`` for the vials (fewest of one size, the
+least-waste mix of a product's sizes). What it restates for speed is only arithmetic:
+taking an amount to the code's measure (mL, or mg through the concentration).
+``tests/core/test_audit_engine.py`` holds this path equal to ``calculate`` on random
+doses (hypothesis): that test, not this comment, is what keeps the two in step.
+
+One difference on purpose: a mass vial against a mass dose of a mass-billed code needs
+no concentration (J1566, a 6 g vial of lyophilized powder, 4.5 g given): mass against
+mass is exact without one, where the window converts every amount to mL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
+
+from core.audit.numbers import Amount, distinct_texts
+from core.calculation import (
+    LineShape,
+    claim_shapes,
+    labeled_units,
+    round_units,
+    waste_and_jz,
+)
+from core.calculation_models import ClaimSetting
+from core.catalog import BillingCode, PayerProfile, Product
+from core.errors import CalculationError
+from core.quantities import MAX_VOLUME_ML, Unit
+from core.vials import fewest_vials, least_waste_plan
+
+_MAX_VOLUME = int(MAX_VOLUME_ML)
+
+
+class Refused(ValueError):
+    """The engine cannot bill these facts; the message names the field."""
+
+
+@dataclass(frozen=True, slots=True)
+class DoseFacts:
+    """What the lines of one administration share, resolved: compared as values."""
+
+    code: BillingCode
+    payer: PayerProfile
+    setting: ClaimSetting
+    product: Product | None
+    #: mg per mL, given or the product's; None when neither says.
+    concentration: Fraction | None
+    multi_dose: bool
+    administered: Amount
+
+
+#: One vial size as a line gives it, with its count (None: the fewest that hold the dose).
+VialsGiven = tuple[Amount, int | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    """The claim lines the engine bills for one administration."""
+
+    code: str
+    payer: str
+    multi_dose: bool
+    units_administered: int
+    units_wasted: int
+    jz: bool
+    lines: tuple[LineShape, ...]
+
+    @property
+    def billed(self) -> tuple[str, ...]:
+        """``("J1410-JZ x 2",)``, as a finding shows them."""
+        return tuple(f"{'-'.join((self.code, *mods))} x {units}" for mods, units in self.lines)
+
+
+#: A non-negative rational as (numerator, denominator) integers: the hot path's arithmetic
+#: (a Fraction per operation would cost ten times more; the property test holds the
+#: results equal to ``calculate``'s).
+Ratio = tuple[int, int]
+
+
+def _per_unit(code: BillingCode) -> tuple[Ratio, bool]:
+    """One billing unit in the code's measure (mL, or mg), and whether it is mass."""
+    return _dosage(code.dosage.amount, code.dosage.unit)
+
+
+@lru_cache(maxsize=64)
+def _dosage(amount: Decimal, unit: Unit) -> tuple[Ratio, bool]:
+    value = Fraction(amount) * (1000 if unit is Unit.G else 1)
+    return (value.numerator, value.denominator), unit is not Unit.ML
+
+
+@lru_cache(maxsize=256)
+def _ratio_of(value: Decimal) -> Ratio:
+    exact = Fraction(value)
+    return exact.numerator, exact.denominator
+
+
+class _Measure:
+    """Amounts in the code's measure, through the concentration where they differ."""
+
+    def __init__(self, mass: bool, concentration: Fraction | None, hcpcs: str) -> None:
+        self.mass = mass
+        self.concentration = concentration
+        self.hcpcs = hcpcs
+
+    def of(self, amount: Amount, field: str) -> Ratio:
+        n, d = amount.value.numerator, amount.value.denominator
+        concentration = self.concentration
+        if concentration is not None:
+            cn, cd = concentration.numerator, concentration.denominator
+            # The window converts every mass to mL and refuses beyond its limit: so do we.
+            if amount.mass and n * cd > _MAX_VOLUME * d * cn:
+                raise Refused(f"{field}: {amount} at this concentration is more than 10,000 mL")
+        if amount.mass == self.mass:
+            return n, d
+        if concentration is None:
+            per = "mass" if self.mass else "mL"
+            raise Refused(
+                f"concentration: is needed to bill {amount} under {self.hcpcs} (billed per "
+                f"{per}); give it, e.g. 10%"
+            )
+        return (n * cn, d * cd) if self.mass else (n * cd, d * cn)
+
+
+def expect(dose: DoseFacts, vials: tuple[VialsGiven, ...]) -> Expectation:
+    """The claim lines for ``dose`` from ``vials`` (empty: planned from the product)."""
+    code = dose.code
+    (pn, pd), mass = _per_unit(code)
+    measure = _Measure(mass, dose.concentration, code.hcpcs)
+    an, ad = measure.of(dose.administered, "administered")
+    try:
+        on, od = _opened(dose, vials, measure, (an, ad))
+    except CalculationError as error:
+        raise Refused(f"{error.field.replace(' ', '_')}: {error.message}") from None
+    if an * od > on * ad:
+        given, opened = distinct_texts(
+            Amount(Fraction(an, ad), mass), Amount(Fraction(on, od), mass)
+        )
+        raise Refused(
+            f"administered: {given} is more than the {opened} labeled in the vials opened "
+            "(overfill is never billed)"
+        )
+    payer = dose.payer
+    # The rules themselves come from core.calculation: one Fraction each.
+    units, _how = round_units(Fraction(an * pd, ad * pn), payer.rounding)
+    labeled = labeled_units(Fraction(on * pd, od * pn))
+    wasted, jz = waste_and_jz(dose.setting, dose.multi_dose, payer, labeled, units)
+    return Expectation(
+        code=code.hcpcs,
+        payer=payer.id,
+        multi_dose=dose.multi_dose,
+        units_administered=units,
+        units_wasted=wasted,
+        jz=jz,
+        lines=claim_shapes(units, wasted, jz),
+    )
+
+
+def _opened(
+    dose: DoseFacts, vials: tuple[VialsGiven, ...], measure: _Measure, administered: Ratio
+) -> Ratio:
+    """The labeled amount of the vials opened, in the code's measure."""
+    if not vials:
+        product = dose.product
+        if product is None:
+            raise Refused("vial_size: is empty; give the vial size (or the product)")
+        ordered_ml = dose.administered.value
+        if dose.administered.mass:
+            if dose.concentration is None:  # pragma: no cover - a product has one
+                raise Refused("concentration: is needed to plan vials for a mass dose")
+            ordered_ml = ordered_ml / dose.concentration
+        plan = least_waste_plan(ordered_ml, tuple(size.ml for size in product.vial_sizes))
+        given: list[tuple[Amount, int]] = [
+            (Amount(Fraction(*_ratio_of(use.size_ml)), False), use.count) for use in plan
+        ]
+    else:
+        given = []
+        for size, count in vials:
+            if count is None:
+                sn, sd = measure.of(size, "vial_size")
+                count = fewest_vials(Fraction(*administered), Fraction(sn, sd))
+            given.append((size, count))
+    on, od = 0, 1
+    for size, count in given:
+        sn, sd = measure.of(size, "vial_size")
+        on, od = on * sd + count * sn * od, od * sd
+    return on, od

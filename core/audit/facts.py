@@ -1,0 +1,158 @@
+"""An administration's facts as values: what its lines share, and the vials they name.
+
+Two lines that write a fact differently (``10 mL`` and ``10mL``, a blank payer and
+``medicare``, ``1.2 g`` and ``1200 mg``) say the same thing: facts are compared after
+reading, with the defaults the calculator takes for blanks (the default payer, the
+outpatient setting, the product's concentration and vial type).
+
+Vials are per line. Lines naming the same vial size describe the same vials (a count on
+one line and none on the other is that count); lines naming different sizes add up (a
+20 g vial on the administered line, a 10 g vial on the JW line: 30 g opened), and then
+each must give its count. Reading is cached on the text, with bounded caches.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from fractions import Fraction
+from functools import lru_cache
+
+from core.audit.engine import DoseFacts, Refused, VialsGiven
+from core.audit.lines import FactsText
+from core.audit.numbers import Amount, Unreadable, read_amount, read_concentration, read_count
+from core.calculation_models import ClaimSetting
+from core.catalog import Catalog, PayerList
+from core.errors import InputError
+from core.ndc import parse_ndc
+
+_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%Y%m%d", "%m/%d/%y")
+_YES = frozenset({"y", "yes", "true", "1", "x", "multi", "multi-dose", "multiple"})
+_NO = frozenset({"n", "no", "false", "0", "single", "single-dose"})
+CACHE_SIZE = 4096
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def parse_date(text: str) -> date:
+    if not text:
+        raise Refused("service_date: is empty")
+    for form in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, form).date()
+        except ValueError:
+            continue
+    raise Refused(f"service_date: '{text}' is not a date such as 2026-07-14")
+
+
+def parse_multi_dose(text: str) -> bool | None:
+    word = text.casefold()
+    if not word:
+        return None
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    raise Refused(f"multi_dose: '{text}' is not yes or no")
+
+
+def _setting(text: str) -> ClaimSetting:
+    if not text:
+        return ClaimSetting.OUTPATIENT
+    try:
+        return ClaimSetting(text.lower())
+    except ValueError:
+        known = ", ".join(s.value for s in ClaimSetting)
+        raise Refused(f"setting: '{text}' is not one of {known}") from None
+
+
+class Resolver:
+    """Reads facts text into values against one catalog and payer list."""
+
+    def __init__(self, catalog: Catalog, payers: PayerList) -> None:
+        self.catalog = catalog
+        self.payers = payers
+        self.dose = lru_cache(maxsize=CACHE_SIZE)(self._dose)
+        self.code = lru_cache(maxsize=256)(catalog.code)
+        self.product = lru_cache(maxsize=256)(catalog.product)
+        self.payer = lru_cache(maxsize=256)(payers.get)
+
+    def facts(self, text: FactsText) -> tuple[date, DoseFacts]:
+        """The service date and the dose facts; ``Refused`` names the unusable field."""
+        return parse_date(text[0]), self.dose(text[1:])
+
+    def _dose(self, text: FactsText) -> DoseFacts:
+        payer_text, setting, hcpcs, product_text, concentration_text, multi, given = text
+        if not hcpcs:
+            raise Refused("hcpcs: is empty")
+        if not given:
+            raise Refused("administered: is empty")
+        try:
+            code = self.code(hcpcs, "hcpcs")
+            product = self.product(product_text, "product") if product_text else None
+            payer = self.payer(payer_text, "payer") if payer_text else self.payers.default
+            administered = read_amount(given, "administered")
+            concentration = (
+                read_concentration(concentration_text)
+                if concentration_text
+                else Fraction(product.concentration.mg_per_ml)
+                if product is not None
+                else None
+            )
+        except (InputError, Unreadable) as error:
+            raise Refused(str(error)) from None
+        multi_dose = parse_multi_dose(multi)
+        if multi_dose is None:
+            multi_dose = product.multi_dose if product is not None else False
+        return DoseFacts(
+            code=code,
+            payer=payer,
+            setting=_setting(setting),
+            product=product,
+            concentration=concentration,
+            multi_dose=multi_dose,
+            administered=administered,
+        )
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _vial(size_text: str, count_text: str) -> tuple[Amount | None, int | None]:
+    try:
+        size = read_amount(size_text, "vial_size") if size_text else None
+        count = read_count(count_text) if count_text else None
+    except Unreadable as error:
+        raise Refused(str(error)) from None
+    return size, count
+
+
+def vials(given: set[tuple[str, str]], has_product: bool) -> tuple[VialsGiven, ...]:
+    """The vials the lines name: () when the product's sizes are to be planned."""
+    counts: dict[Amount | None, set[int]] = {}
+    for size_text, count_text in given:
+        size, count = _vial(size_text, count_text)
+        counts.setdefault(size, set()).update(() if count is None else (count,))
+    if None in counts:
+        if len(counts) > 1:
+            raise Refused("vial_size: given on some lines of the administration, not on others")
+        if not has_product:
+            raise Refused("vial_size: is empty; give the vial size (or the product)")
+        if counts[None]:
+            raise Refused("vial_size: give the vial size with the count of vials opened")
+        return ()
+    found: list[VialsGiven] = []
+    for size, numbers in counts.items():
+        assert size is not None
+        if len(numbers) > 1:
+            listed = " and ".join(str(n) for n in sorted(numbers))
+            raise Refused(f"vials_opened: {listed} {size} vials on different lines")
+        if len(counts) > 1 and not numbers:
+            raise Refused("vials_opened: needed on each line when the lines name different sizes")
+        found.append((size, next(iter(numbers), None)))
+    return tuple(sorted(found, key=lambda vial: (vial[0].mass, vial[0].value)))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def ndc11(text: str) -> str | None:
+    """The 11-digit billing NDC, or None when ``text`` is not an NDC."""
+    try:
+        return parse_ndc(text).billing
+    except InputError:
+        return None

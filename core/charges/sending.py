@@ -1,0 +1,89 @@
+"""Where charges go and the one function that sends what is due: used by `charges send`
+and the window's background sender alike.
+
+The receiver is ``HOST:PORT``: the site setting (the window's Settings, or ``--to`` on
+the command line), with ``UNITCALC_CHARGES`` winning when the operator sets it, as
+``UNITCALC_DATABASE`` does for the database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from core.errors import InputError
+from core.terminal import printable
+
+if TYPE_CHECKING:
+    from core.charges.facts import Kind
+    from core.charges.outbox import Outbox, SendReport
+    from core.records import RecordStore
+
+ENV_VAR = "UNITCALC_CHARGES"
+_HOST_PORT = re.compile(r"\[?([A-Za-z0-9._:-]{1,253}?)\]?:(\d{1,5})")
+
+
+@dataclass(frozen=True)
+class Destination:
+    host: str
+    port: int
+
+    def __str__(self) -> str:
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+
+def parse_destination(text: str, field: str = "charges receiver") -> Destination:
+    """``billing.example.org:2575``, ``127.0.0.1:2575`` or ``[::1]:2575``."""
+    match = _HOST_PORT.fullmatch(text.strip())
+    if match is None or not 0 < int(match.group(2)) < 65536:
+        shown = printable(text.strip()[:60])
+        raise InputError(field, f"'{shown}' is not HOST:PORT, such as billing.example.org:2575")
+    return Destination(match.group(1), int(match.group(2)))
+
+
+def charges_destination(
+    settings: Mapping[str, str], site_setting: str | None = None, option: str | None = None
+) -> Destination | None:
+    """The receiver: a command's ``--to`` option, else ``UNITCALC_CHARGES`` from
+    ``settings`` (the variables read at start-up), else the site setting; None when none
+    is given (charges then wait in the outbox)."""
+    if option is not None:
+        return parse_destination(option)
+    chosen = settings.get(ENV_VAR, "").strip()
+    if chosen:
+        return parse_destination(chosen, ENV_VAR)
+    if site_setting and site_setting.strip():
+        return parse_destination(site_setting)
+    return None
+
+
+def open_outbox(store: RecordStore) -> Outbox:
+    """The outbox of the records database ``store`` holds open (its connection, and its
+    retry of busy databases with errors as ``RecordStoreError``)."""
+    from core.charges.outbox import Outbox
+
+    return Outbox(store._conn, guard=store._read)
+
+
+def send_due(store: RecordStore, destination: Destination, *, timeout: float = 10.0) -> SendReport:
+    """Deliver the pending charges whose time has come to ``destination``."""
+    from core.charges import mllp
+
+    def deliver(message: str, control_id: str) -> Any:
+        return mllp.deliver(
+            destination.host, destination.port, message, control_id, timeout=timeout
+        )
+
+    return open_outbox(store).send_due(
+        lambda worksheet, kind: build_message(store, worksheet, kind), deliver
+    )
+
+
+def build_message(store: RecordStore, worksheet: int, kind: Kind) -> str:
+    """The DFT of a worksheet's charge or credit, from its record."""
+    from core.charges.facts import charge_facts
+    from core.charges.hl7 import dft_p03
+
+    return dft_p03(charge_facts(store.get(worksheet)), kind)
