@@ -18,10 +18,10 @@ mass is exact without one, where the window converts every amount to mL.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
+from typing import NamedTuple
 
 from core.audit.numbers import Amount, distinct_texts
 from core.calculation import (
@@ -44,8 +44,7 @@ class Refused(ValueError):
     """The engine cannot bill these facts; the message names the field."""
 
 
-@dataclass(frozen=True, slots=True)
-class DoseFacts:
+class DoseFacts(NamedTuple):
     """What the lines of one administration share, resolved: compared as values."""
 
     code: BillingCode
@@ -62,8 +61,7 @@ class DoseFacts:
 VialsGiven = tuple[Amount, int | None]
 
 
-@dataclass(frozen=True, slots=True)
-class Expectation:
+class Expectation(NamedTuple):
     """The claim lines the engine bills for one administration."""
 
     code: str
