@@ -312,17 +312,14 @@ def _print(pdf: bytes, printer: str, worksheet_id: str) -> str:
 def _from_queue(args: argparse.Namespace) -> tuple[Case, dict[str, Signature]]:
     """The verified dose from the queue as a case, and the preparer's and verifier's
     signatures, with their names from the accounts."""
-    from core.cli.queue import queued_case
-    from core.worksheet.case import parse_case
+    from core.cli.queue import verified_dose
+    from core.queued_dose import queued_case
 
     if args.case or args.pins_stdin:
         raise InputError("from queue", "give --from-queue without --case or --pins-stdin")
-    dose, text = queued_case(args, args.from_queue)
-    case = parse_case(text, f"queued dose {dose.id}")
-    assert dose.verified is not None  # queued_case refuses an unverified dose
-    signed = {"prepared_by": dose.prepared, "verified_by": dose.verified}
-    names = {field: signature.full_name for field, signature in signed.items()}
-    return case.replace(documentation=case.documentation.replace(**names)), signed
+    dose = verified_dose(args, args.from_queue)
+    assert dose.verified is not None  # verified_dose refuses an unverified dose
+    return queued_case(dose), {"prepared_by": dose.prepared, "verified_by": dose.verified}
 
 
 def _dry_run(args: argparse.Namespace, session: DoseSession, now: datetime) -> int:
