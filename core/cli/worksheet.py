@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 from core.calculation_models import CalculationResult
 from core.cli.calc import add_calc_options, form_from_args
 from core.constants import DRAFT_ID, PAPER_SIZES, Paper
-from core.database import database_errors
 from core.dates import parse_date, parse_datetime
 from core.documentation import (
     MAX_WORKSHEET_ID,
@@ -356,7 +355,6 @@ DRY_RUN_BLOCKED = 3
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.claim_review import use_authorization
     from core.worksheet import build_worksheet
     from core.worksheet.case import complete, load_case, shared_fields
 
@@ -464,15 +462,6 @@ def run(args: argparse.Namespace) -> int:
     if args.printer is not None:
         job = _print(pdf, args.printer, worksheet_id)
         _say(f"Recorded worksheet {worksheet_id}; sent to {args.printer} as job {job}", said)
-    failures: tuple[type[BaseException], ...] = (OSError, *database_errors())
-    try:
-        use_authorization(args.data_dir, doc, result, worksheet_id)
-    except failures as error:
-        raise InputError(
-            "authorizations",
-            f"worksheet {worksheet_id} is recorded, but its use of "
-            f"the authorization was not counted ({error})",
-        ) from None
     _print_warnings(result, doc, now, said)
     return 0
 
