@@ -176,26 +176,3 @@ def as_billed(
         crosswalk=reference,
         expiring_today_blocks=expiring_today_blocks,
     )
-
-
-def use_authorization(
-    site: Site,
-    doc: Documentation,
-    result: CalculationResult,
-    worksheet_id: str,
-) -> None:
-    """After ``worksheet_id`` is recorded: count it against its prior authorization, and
-    stop counting the worksheet it corrects. Nothing to do without either."""
-    from core.authorizations import record_worksheet_use
-
-    replaces = format_worksheet_id(doc.replaces) if doc.replaces else None
-    if not doc.prior_authorization.strip() and replaces is None:
-        return
-    with site.open_authorizations() as store:
-        record_worksheet_use(
-            store,
-            result,
-            number=doc.prior_authorization,
-            worksheet_id=worksheet_id,
-            replaces=replaces,
-        )

@@ -18,6 +18,7 @@ from core.errors import InputError
 from core.terminal import printable
 
 if TYPE_CHECKING:
+    from core.blockers import Blocker
     from core.cli import SubParsers
     from core.site import Site
     from core.verification_queue import QueuedDose, VerificationQueue
@@ -35,10 +36,8 @@ def open_queue(site: Site) -> VerificationQueue:
         raise InputError("database", str(error)) from None
 
 
-def queued_case(site: Site, dose_id: int) -> tuple[QueuedDose, str]:
-    """A verified dose from the queue and its case JSON, for `worksheet --from-queue`."""
-    import json
-
+def verified_dose(site: Site, dose_id: int) -> QueuedDose:
+    """A verified dose from the queue, for `worksheet --from-queue`."""
     from core.verification_queue import QueueError
 
     with open_queue(site) as queue:
@@ -48,7 +47,7 @@ def queued_case(site: Site, dose_id: int) -> tuple[QueuedDose, str]:
             raise InputError("from queue", str(error)) from None
     if dose.verified is None:
         raise InputError("from queue", f"dose {dose_id} is not verified yet (queue sign)")
-    return dose, json.dumps(dose.content)
+    return dose
 
 
 def run_submit(args: argparse.Namespace, site: Site) -> int:
@@ -78,7 +77,28 @@ def run_submit(args: argparse.Namespace, site: Site) -> int:
         except QueueError as error:
             raise InputError("queue", str(error)) from None
     print(f"Submitted dose {dose_id} for verification (pending)")
+    with open_queue(site) as queue:
+        _print_blockers(blockers_of(site, queue.get(dose_id)))
     return 0
+
+
+def blockers_of(site: Site, dose: QueuedDose) -> list[Blocker]:
+    """The queued dose's blockers (``core.blockers``), its claim reviewed with the site's
+    authorizations and CMS crosswalk."""
+    from core.claim_review import site_reviewer
+    from core.queued_dose import queued_blockers
+
+    return queued_blockers(dose, site.catalog, site.payers, site_reviewer(site, lambda: None))
+
+
+def _print_blockers(blockers: list[Blocker]) -> None:
+    if not blockers:
+        print("Nothing keeps it from the chart.")
+        return
+    print(f"Keeping it from the chart ({len(blockers)}):")
+    for blocker in blockers:
+        stops = " (stops verification)" if blocker.step == "verify" else ""
+        print(printable(f"- {blocker.message} [{blocker.id}: {blocker.field}]{stops}"))
 
 
 def _line(dose: QueuedDose) -> str:
@@ -110,14 +130,21 @@ def run_show(args: argparse.Namespace, site: Site) -> int:
             dose = queue.get(args.id)
         except QueueError as error:
             raise InputError("dose", str(error)) from None
+    blockers = blockers_of(site, dose)
     if args.json:
-        print_json(dose.model_dump(mode="json"))
+        print_json(
+            {
+                **dose.model_dump(mode="json"),
+                "blockers": [b.model_dump(mode="json") for b in blockers],
+            }
+        )
         return 0
     print(printable(_line(dose)))
     if dose.verified is not None:
         print(printable(f"verified by {dose.verified.full_name}"))
     print_json(dose.content)
     print(f"content {dose.content_sha256}")
+    _print_blockers(blockers)
     return 0
 
 
