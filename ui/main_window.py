@@ -56,7 +56,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("unitcalc: units and waste to bill")
         apply_base_font(self)
         self.settings = settings
-        self.site = site  # every store, the catalog and the payers; closed with the window
+        self.site = site  # every store, the catalog and the payers
+        # Closed with the window's widgets, whose timers may still ask their stores.
+        self.destroyed.connect(site.close)
         self.autosave: Autosave | None = None
         self.session: DoseSession | None = None
         self.binding: SessionBinding | None = None
@@ -337,5 +339,4 @@ class MainWindow(QMainWindow):
             self.settings.setValue(prefs.LAST_CODE, self.dose.code.currentData() or "")
             self.settings.setValue(prefs.LAST_PAYER, self.dose.payer.currentData() or "")
         self.settings.sync()
-        self.site.close()
         super().closeEvent(event)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialog
 
 from core.accounts import AccountStore
@@ -398,19 +398,21 @@ def test_the_database_url_is_a_setting_used_by_the_stores(
     assert window.site.database_url is None  # back to the SQLite files in the data directory
 
 
-@pytest.fixture
-def operator_database(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The operator's database, set before the window starts (it is read then)."""
-    monkeypatch.setenv("UNITCALC_DATABASE", "postgresql://operator.example/site")
+def test_the_database_variable_wins_over_the_setting(tmp_path: Path) -> None:
+    """The operator's variable, read when the window's site is made, wins over the saved
+    setting then and after the Settings dialog applies it."""
+    from ui import settings as prefs
+    from ui.site_database import apply_database_setting, window_site
 
-
-def test_the_database_variable_wins_over_the_setting(
-    qtbot, operator_database: None, window, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    dialog = settings_dialog(window)
-    dialog.database.setText("postgresql://db.example/unitcalc")
-    dialog.accept()
-    assert window.site.database_url == "postgresql://operator.example/site"
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue(prefs.DATABASE_URL, "postgresql://db.example/unitcalc")
+    operator = {"UNITCALC_DATABASE": "postgresql://operator.example/site"}
+    site = window_site(tmp_path / "data", settings, operator)
+    assert site.database_url == "postgresql://operator.example/site"
+    assert apply_database_setting(site, settings) == "postgresql://operator.example/site"
+    assert site.database_url == "postgresql://operator.example/site"
+    saved = window_site(tmp_path / "data", settings, {})
+    assert saved.database_url == "postgresql://db.example/unitcalc"
 
 
 # -- the verification queue: two windows on one data directory ---------------------------------
