@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import quote
 
 import pytest
@@ -83,37 +84,39 @@ def drop_schema(base: str, schema: str) -> None:
         conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[str | None]:
-    monkeypatch.delenv("UNITCALC_DATABASE", raising=False)
-    if request.param == "sqlite":
-        yield None
-        return
+@contextmanager
+def server_schema(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh schema on the test server, its URL also the stores' default (stores opened
+    without a URL, the command line's and recording's, use it too); dropped after.
+    Skips the test without a server."""
     base = server_url()
     if base is None:
         pytest.skip(f"no PostgreSQL server: set {TEST_DATABASE_ENV} (.ci/run does)")
     url, schema = fresh_schema_url(base)
-    # Stores opened without a URL (the command line's, recording's) use it too.
     monkeypatch.setenv("UNITCALC_DATABASE", url)
     try:
         yield url
     finally:
         drop_schema(base, schema)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str | None]:
+    """The test once on SQLite (None: the files in the data directory), once on
+    PostgreSQL."""
+    monkeypatch.delenv("UNITCALC_DATABASE", raising=False)
+    if request.param == "sqlite":
+        yield None
+        return
+    with server_schema(monkeypatch) as url:
+        yield url
 
 
 @pytest.fixture
 def postgresql_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """Only the PostgreSQL backend (a fresh schema), skipped without a server."""
     monkeypatch.delenv("UNITCALC_DATABASE", raising=False)
-    base = server_url()
-    if base is None:
-        pytest.skip(f"no PostgreSQL server: set {TEST_DATABASE_ENV} (.ci/run does)")
-    url, schema = fresh_schema_url(base)
-    # Stores opened without a URL (the command line's, recording's) use it too.
-    monkeypatch.setenv("UNITCALC_DATABASE", url)
-    try:
+    with server_schema(monkeypatch) as url:
         yield url
-    finally:
-        drop_schema(base, schema)

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 from core.calculation_models import CalculationResult
 from core.cli.calc import add_calc_options, form_from_args
 from core.constants import DRAFT_ID, PAPER_SIZES, Paper
-from core.database import database_errors
 from core.dates import parse_date, parse_datetime
 from core.documentation import (
     MAX_WORKSHEET_ID,
@@ -313,17 +312,14 @@ def _print(pdf: bytes, printer: str, worksheet_id: str) -> str:
 def _from_queue(args: argparse.Namespace) -> tuple[Case, dict[str, Signature]]:
     """The verified dose from the queue as a case, and the preparer's and verifier's
     signatures, with their names from the accounts."""
-    from core.cli.queue import queued_case
-    from core.worksheet.case import parse_case
+    from core.cli.queue import verified_dose
+    from core.queued_dose import queued_case
 
     if args.case or args.pins_stdin:
         raise InputError("from queue", "give --from-queue without --case or --pins-stdin")
-    dose, text = queued_case(args, args.from_queue)
-    case = parse_case(text, f"queued dose {dose.id}")
-    assert dose.verified is not None  # queued_case refuses an unverified dose
-    signed = {"prepared_by": dose.prepared, "verified_by": dose.verified}
-    names = {field: signature.full_name for field, signature in signed.items()}
-    return case.replace(documentation=case.documentation.replace(**names)), signed
+    dose = verified_dose(args, args.from_queue)
+    assert dose.verified is not None  # verified_dose refuses an unverified dose
+    return queued_case(dose), {"prepared_by": dose.prepared, "verified_by": dose.verified}
 
 
 def _dry_run(args: argparse.Namespace, session: DoseSession, now: datetime) -> int:
@@ -359,7 +355,6 @@ DRY_RUN_BLOCKED = 3
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.claim_review import use_authorization
     from core.worksheet import build_worksheet
     from core.worksheet.case import complete, load_case, shared_fields
 
@@ -467,15 +462,6 @@ def run(args: argparse.Namespace) -> int:
     if args.printer is not None:
         job = _print(pdf, args.printer, worksheet_id)
         _say(f"Recorded worksheet {worksheet_id}; sent to {args.printer} as job {job}", said)
-    failures: tuple[type[BaseException], ...] = (OSError, *database_errors())
-    try:
-        use_authorization(args.data_dir, doc, result, worksheet_id)
-    except failures as error:
-        raise InputError(
-            "authorizations",
-            f"worksheet {worksheet_id} is recorded, but its use of "
-            f"the authorization was not counted ({error})",
-        ) from None
     _print_warnings(result, doc, now, said)
     return 0
 
