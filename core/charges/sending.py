@@ -22,7 +22,11 @@ if TYPE_CHECKING:
     from core.records import RecordStore
 
 ENV_VAR = "UNITCALC_CHARGES"
-_HOST_PORT = re.compile(r"\[?([A-Za-z0-9._:-]{1,253}?)\]?:(\d{1,5})")
+# A host name or IPv4 address, or an IPv6 address in brackets; then the port.
+_HOST_PORT = re.compile(
+    r"(?:\[([0-9A-Fa-f:.]{2,45})\]|([A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?))"
+    r":([0-9]{1,5})"
+)
 
 
 @dataclass(frozen=True)
@@ -37,10 +41,10 @@ class Destination:
 def parse_destination(text: str, field: str = "charges receiver") -> Destination:
     """``billing.example.org:2575``, ``127.0.0.1:2575`` or ``[::1]:2575``."""
     match = _HOST_PORT.fullmatch(text.strip())
-    if match is None or not 0 < int(match.group(2)) < 65536:
+    if match is None or not 0 < int(match.group(3)) < 65536:
         shown = printable(text.strip()[:60])
         raise InputError(field, f"'{shown}' is not HOST:PORT, such as billing.example.org:2575")
-    return Destination(match.group(1), int(match.group(2)))
+    return Destination(match.group(1) or match.group(2), int(match.group(3)))
 
 
 def charges_destination(
