@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import os
 import subprocess
 import sys
@@ -78,7 +79,7 @@ def run_main(
     given = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors=errors)
     out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
     err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
-    real_stdin = sys.stdin
+    real_stdin, handlers = sys.stdin, logging.root.handlers[:]
     with _as_a_process(cwd, env), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         sys.stdin = given
         try:
@@ -88,6 +89,7 @@ def run_main(
             status = code if isinstance(code, int) else (0 if code is None else 1)
         finally:
             sys.stdin = real_stdin
+            logging.root.handlers[:] = handlers  # each run adds its NullHandler
     stdout: bytes = out.buffer.getvalue()  # type: ignore[attr-defined]
     stderr: bytes = err.buffer.getvalue()  # type: ignore[attr-defined]
     if binary:
