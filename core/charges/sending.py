@@ -9,7 +9,7 @@ the command line), with ``UNITCALC_CHARGES`` winning when the operator sets it, 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -64,11 +64,21 @@ def charges_destination(
 
 
 def open_outbox(store: RecordStore) -> Outbox:
-    """The outbox of the records database ``store`` holds open (its connection, and its
-    retry of busy databases with errors as ``RecordStoreError``)."""
+    """The outbox of the records database ``store`` holds open: its connection, a busy
+    database waited for (``Connection.retry``), errors as ``StoreUnavailableError``."""
     from core.charges.outbox import Outbox
+    from core.records import StoreUnavailableError
+    from core.storage import StorageError
 
-    return Outbox(store._conn, guard=store._read)
+    conn = store.connection
+
+    def guard(work: Callable[[], Any]) -> Any:
+        try:
+            return conn.retry(work)
+        except StorageError as error:
+            raise StoreUnavailableError(str(error)) from None
+
+    return Outbox(conn, guard=guard)
 
 
 def send_due(store: RecordStore, destination: Destination, *, timeout: float = 10.0) -> SendReport:
