@@ -17,6 +17,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from core.calculation_models import CalculationResult
 from core.cli.calc import add_calc_options, form_from_args
 from core.constants import DRAFT_ID, PAPER_SIZES, Paper
@@ -36,6 +38,7 @@ from core.errors import InputError
 from core.session import DoseSession, SessionError
 from core.terminal import printable
 from core.text import shown
+from core.values import to_data
 from core.worksheet.case import Case
 
 if TYPE_CHECKING:
@@ -153,7 +156,9 @@ def _scan_warnings(
 
 
 def _dose(args: argparse.Namespace, base: DoseForm) -> DoseForm:
-    given = {k: v for k, v in form_from_args(args).model_dump().items() if v not in ("", None)}
+    given = {
+        k: v for k, v in msgspec.structs.asdict(form_from_args(args)).items() if v not in ("", None)
+    }
     return base.replace(**given)
 
 
@@ -342,7 +347,7 @@ def _dry_run(args: argparse.Namespace, session: DoseSession, now: datetime) -> i
                     {**c.model_dump(mode="json", exclude={"blockers"}), "title": c.title}
                     for c in claim.checks
                 ],
-                "claim_lines": [line.model_dump(mode="json") for line in claim.result.claim_lines],
+                "claim_lines": [to_data(line) for line in claim.result.claim_lines],
             }
         )
     elif blockers:
