@@ -5,7 +5,8 @@ outbox's cost per recorded worksheet, each as a ratio to a baseline in the same 
 
 1. Recording: ``--count`` worksheets recorded with their charges queued (the outbox's
    INSERT in the recording's transaction) against the same records without, on SQLite
-   (WAL, synchronous=FULL, one durable transaction each, as in the app).
+   (WAL, synchronous=FULL, one durable transaction each, as in the app), in alternating
+   rounds.
 2. Sending: the queued messages delivered by ``charges send``'s own code to hl7apy's
    MLLP server on the loopback (each message built from its record with hl7apy, stored,
    delivered, its ACK parsed, its row updated), against a bare loop of ``deliver`` of
@@ -33,6 +34,8 @@ from core.records import BackupPlan, RecordStore  # noqa: E402
 from core.values import to_data  # noqa: E402
 from core.worksheet.example import DOCUMENTATION, DOSE, example_result  # noqa: E402
 from tests.core.mllp_listener import Listener  # noqa: E402
+
+ROUNDS = 4
 
 
 def record(data_dir: Path, count: int, *, queue: bool) -> float:
@@ -65,9 +68,13 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=200)
     count = parser.parse_args().count
     with tempfile.TemporaryDirectory() as top:
-        without = record(Path(top) / "without", count, queue=False)
+        # Rounds alternate between the two, so a busy moment of the machine hits both.
+        without = queued = 0.0
         data_dir = Path(top) / "with"
-        queued = record(data_dir, count, queue=True)
+        for _ in range(ROUNDS):
+            without += record(Path(top) / "without", count // ROUNDS, queue=False)
+            queued += record(data_dir, count // ROUNDS, queue=True)
+        count = count // ROUNDS * ROUNDS
         print(
             f"recording {count} worksheets: {without / count * 1000:.2f} ms each without "
             f"the outbox, {queued / count * 1000:.2f} ms with it: the outbox costs "

@@ -5,54 +5,80 @@ payer, code, dates and the amount approved in units, grams or infusions. Each re
 worksheet billed under it is a *use*; a correction replaces the use of the worksheet it
 corrects, so a corrected dose never counts twice.
 
-Storage: the PostgreSQL server when one is chosen (``core.database``), else
-``authorizations.sqlite3`` in the data directory (0600, WAL), apart from the
-worksheet records so the two evolve separately. A use is written after its worksheet is
-recorded; a crash between the two leaves the worksheet recorded and the use missing, the
-safe side for a check that warns about overuse.
+Storage: beside the worksheet records they count, in the same database (the
+PostgreSQL server when one is chosen, else ``worksheets.sqlite3`` in the data
+directory), so a worksheet and its use are recorded in one transaction: both, or neither
+(``use_counter``). The authorizations of an earlier version's ``authorizations.sqlite3``
+are copied in once.
 """
 
 from __future__ import annotations
 
-import os
-import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Literal
 
 from pydantic import Field, model_validator
 
 from core import formats
 from core.calculation import to_decimal
 from core.calculation_models import BillingWarning, CalculationResult
-from core.data_dir import ensure_private_dir
-from core.database import database_errors
 from core.errors import InputError
 from core.model import Model, PlainDecimal
+from core.records import DB_FILENAME as RECORDS_FILENAME
+from core.records import RecordStore, RecordStoreError, format_worksheet_id
+from core.records.store import AlsoFn
+from core.storage import Connection, ConnectionOwner, StorageError, migrate
+from core.storage.schema import Schema, Table, text
 
-DB_FILENAME = "authorizations.sqlite3"
+#: Where an earlier version kept the authorizations (copied in once, then left alone).
+LEGACY_FILENAME = "authorizations.sqlite3"
+#: The SQLite file holding them now: the records'.
+DB_FILENAME = RECORDS_FILENAME
 Measure = Literal["units", "grams", "infusions"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS authorizations (
-    number TEXT PRIMARY KEY,
-    payer TEXT NOT NULL,
-    code TEXT NOT NULL,
-    starts TEXT NOT NULL,
-    ends TEXT NOT NULL,
-    amount TEXT NOT NULL,
-    measure TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS uses (
-    worksheet_id TEXT PRIMARY KEY,
-    number TEXT REFERENCES authorizations(number),  -- NULL: a correction without one
-    amount TEXT NOT NULL,
-    replaces TEXT
-);
-"""
+_AUTHORIZATIONS = Table(
+    "authorizations",
+    (
+        text("number", primary_key=True),
+        *(text(name) for name in ("payer", "code", "starts", "ends", "amount", "measure")),
+    ),
+)
+_USES = Table(
+    "uses",
+    (
+        text("worksheet_id", primary_key=True),
+        # NULL: a correction billed without an authorization.
+        text("number", null=True, references="authorizations(number)"),
+        text("amount"),
+        text("replaces", null=True),
+    ),
+)
+
+
+def _copy_legacy_file(conn: Connection) -> None:
+    """The authorizations and uses of an earlier version's own file, copied in once."""
+    from core.storage.sqlite import open_file
+
+    legacy = None if conn.file is None else conn.file.parent / LEGACY_FILENAME
+    if legacy is None or not legacy.is_file():
+        return
+    old = open_file(legacy, label="authorizations", read_only=True)
+    try:
+        for table in (_AUTHORIZATIONS, _USES):
+            names = ", ".join(table.column_names())
+            rows = old.execute(f"SELECT {names} FROM {table.name}").fetchall()
+            marks = ", ".join("?" * len(table.columns))
+            conn.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
+    finally:
+        old.close()
+
+
+# One entry per schema version; never edit an entry once released, append one.
+AUTHORIZATIONS = Schema("authorizations", ((_AUTHORIZATIONS, _USES, _copy_legacy_file),))
 
 
 class Authorization(Model):
@@ -93,53 +119,41 @@ def use_for(auth: Authorization, result: CalculationResult) -> Decimal:
     return to_decimal(result.concentration.mg_in(result.administered_ml) / 1000)
 
 
-def _private_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    os.close(fd)
-    if os.name == "posix":
-        os.chmod(path, 0o600)
+class AuthorizationStore(ConnectionOwner):
+    """The authorizations, in the records' database. Use as a context manager."""
 
-
-class AuthorizationStore:
-    """The authorizations database in a data directory. Use as a context manager."""
-
-    def __init__(self, conn: Any) -> None:
-        self._conn = conn  # sqlite3.Connection or core.database.PgConnection
+    def __init__(self, conn: Connection, records: RecordStore | None = None) -> None:
+        self._conn = conn
+        #: The records store this one opened (and closes), if any.
+        self._records = records
 
     @classmethod
     def open(cls, data_dir: Path, url: str | None = None) -> AuthorizationStore:
-        from core.database import DatabaseUrlError, database_url
-
         try:
-            url = database_url(url)
-        except DatabaseUrlError as error:
-            raise InputError("database", str(error)) from None
-        if url is not None:
-            return cls(_open_on_server(url))
-        ensure_private_dir(data_dir)
-        path = data_dir / DB_FILENAME
-        _private_file(path)  # SQLite gives -wal/-shm the database's mode
-        conn = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+            records = RecordStore.open(data_dir, url=url)
+        except RecordStoreError as error:
+            raise InputError("authorizations", str(error)) from None
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.executescript(_SCHEMA)
-        except sqlite3.DatabaseError as error:
-            conn.close()
-            raise InputError("authorizations", f"cannot open {path} ({error})") from None
-        return cls(conn)
+            return cls.beside(records, owner=True)
+        except BaseException:
+            records.close()
+            raise
 
-    def __enter__(self) -> Self:
-        return self
+    @classmethod
+    def beside(cls, records: RecordStore, *, owner: bool = False) -> AuthorizationStore:
+        """The authorizations on ``records``' own connection (for ``use_counter``); closing
+        this store leaves ``records`` open unless ``owner``."""
+        conn = records.connection
+        failures: tuple[type[BaseException], ...] = (StorageError, *conn.errors)
+        try:
+            conn.retry(partial(migrate, conn, AUTHORIZATIONS))
+        except failures as error:
+            raise InputError("authorizations", f"cannot use the tables ({error})") from None
+        return cls(conn, records if owner else None)
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self._conn.close()
+    def close(self) -> None:
+        if self._records is not None:
+            self._records.close()
 
     def add(self, auth: Authorization) -> None:
         try:
@@ -155,8 +169,8 @@ class AuthorizationStore:
                     auth.measure,
                 ),
             )
-        except database_errors() as error:
-            if not _is_duplicate(error):
+        except self._conn.errors as error:
+            if not self._conn.is_unique_violation(error):
                 raise
             raise InputError("authorization", f"{auth.number} is already recorded") from None
 
@@ -208,27 +222,26 @@ class AuthorizationStore:
         worksheet's use."""
         self._conn.execute("INSERT INTO uses VALUES (?, NULL, '0', ?)", (worksheet_id, replaces))
 
-
-def _open_on_server(url: str) -> Any:
-    from core.database import PG_MIGRATION_LOCK, connect_postgresql, migrate_component
-
-    try:
-        conn = connect_postgresql(url)
-    except ConnectionError as error:
-        raise InputError("authorizations", str(error)) from None
-    steps = (tuple(sql.strip() for sql in _SCHEMA.split(";") if sql.strip()),)
-    try:
-        migrate_component(conn, "authorizations", steps, lock_sql=PG_MIGRATION_LOCK)
-    except Exception as error:
-        conn.close()
-        raise InputError("authorizations", f"cannot use the server's tables ({error})") from None
-    return conn
-
-
-def _is_duplicate(error: BaseException) -> bool:
-    if isinstance(error, sqlite3.IntegrityError):
-        return True
-    return type(error).__name__ == "UniqueViolation"  # psycopg.errors.UniqueViolation
+    def count_use(
+        self,
+        result: CalculationResult,
+        *,
+        number: str,
+        worksheet_id: str,
+        replaces: str | None,
+    ) -> None:
+        """Count ``worksheet_id`` against its authorization ``number`` (if recorded here),
+        and end the use of the worksheet it corrects."""
+        auth = self.get(number) if number.strip() else None
+        if auth is not None:
+            amount = (
+                use_for(auth, result)
+                if auth.measure != "grams" or result.concentration
+                else Decimal(0)
+            )
+            self.record_use(auth.number, worksheet_id, amount, replaces)
+        elif replaces is not None:
+            self.record_replacement(worksheet_id, replaces)
 
 
 @dataclass(frozen=True)
@@ -311,24 +324,24 @@ def state_for(data_dir: Path, number: str, *, replaces: str | None = None) -> Au
     return AuthorizationState(number=number.strip(), authorization=auth, used=used)
 
 
-def record_worksheet_use(
-    data_dir: Path,
+def use_counter(
+    store: AuthorizationStore,
     result: CalculationResult,
     *,
     number: str,
-    worksheet_id: str,
     replaces: str | None,
-) -> None:
-    """After a worksheet is recorded: count it against its authorization, and end the use
-    of the worksheet it corrects."""
-    with AuthorizationStore.open(data_dir) as store:
-        auth = store.get(number) if number.strip() else None
-        if auth is not None:
-            amount = (
-                use_for(auth, result)
-                if auth.measure != "grams" or result.concentration
-                else Decimal(0)
-            )
-            store.record_use(auth.number, worksheet_id, amount, replaces)
-        elif replaces is not None:
-            store.record_replacement(worksheet_id, replaces)
+) -> AlsoFn | None:
+    """For ``RecordStore.add(also=...)``: count the worksheet being recorded against its
+    authorization and end the use of the worksheet it corrects, in the recording's own
+    transaction (``store`` must be ``beside`` that records store). None: nothing to count."""
+    if not number.strip() and replaces is None:
+        return None
+
+    def count(conn: Connection, record_id: int) -> None:
+        if conn is not store._conn:
+            raise ValueError("the authorizations must be beside the records being written")
+        store.count_use(
+            result, number=number, worksheet_id=format_worksheet_id(record_id), replaces=replaces
+        )
+
+    return count

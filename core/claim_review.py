@@ -213,26 +213,3 @@ def as_billed(
         )
     finally:
         reference.close()
-
-
-def use_authorization(
-    data_dir: str | os.PathLike[str] | None,
-    doc: Documentation,
-    result: CalculationResult,
-    worksheet_id: str,
-) -> None:
-    """After ``worksheet_id`` is recorded: count it against its prior authorization, and
-    stop counting the worksheet it corrects. Nothing to do without either."""
-    from core.authorizations import record_worksheet_use
-    from core.data_dir import resolve_data_dir
-
-    replaces = format_worksheet_id(doc.replaces) if doc.replaces else None
-    if not doc.prior_authorization.strip() and replaces is None:
-        return
-    record_worksheet_use(
-        resolve_data_dir(data_dir),
-        result,
-        number=doc.prior_authorization,
-        worksheet_id=worksheet_id,
-        replaces=replaces,
-    )

@@ -2,13 +2,13 @@
 
 The records store reserves the worksheet ID inside its write transaction, the PDF is
 built with that ID printed on it, and both are stored together, so a printed worksheet
-always has its record and a record always has the exact bytes that were printed.
+always has its record and a record always has the exact bytes that were printed. The
+worksheet's use of its prior authorization is counted in the same transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +16,8 @@ from core.calculation_models import CalculationResult
 from core.charges.outbox import queue_charges
 from core.documentation import Documentation
 from core.dose_input import DoseForm
-from core.records import RecordStore, WorksheetRecord
+from core.records import RecordStore, WorksheetRecord, format_worksheet_id
+from core.storage import Connection
 from core.values import to_data
 
 if TYPE_CHECKING:
@@ -48,7 +49,13 @@ def record_worksheet(
     signing times are stored in the documentation JSON under ``"signatures"``, which the
     hash chain covers. Records without it (earlier ones, typed names) are "typed, not
     signed".
+
+    The worksheet counts against its prior authorization (and ends the count of the
+    worksheet it corrects) in the recording's transaction: both are stored, or neither.
+    Raises ``InputError`` when the authorizations cannot be read; nothing is recorded.
     """
+    from core.authorizations import AuthorizationStore, use_counter
+
     made: list[bytes] = []
 
     def render(worksheet_id: str, replaces: int | None) -> bytes:
@@ -56,7 +63,21 @@ def record_worksheet(
         return made[-1]
 
     administered_at = documentation.administered_at
+    replaces = documentation.replaces
+
+    def also(conn: Connection, record_id: int) -> None:
+        """In the recording's transaction: its authorization use and its charges."""
+        if count_use is not None:
+            count_use(conn, record_id)
+        queue_charges(conn, record_id, replaces=replaces)
+
     with RecordStore.open(data_dir) as store:
+        count_use = use_counter(
+            AuthorizationStore.beside(store),
+            result,
+            number=documentation.prior_authorization,
+            replaces=format_worksheet_id(replaces) if replaces is not None else None,
+        )
         record = store.add(
             code=result.code,
             mrn=documentation.mrn,
@@ -68,8 +89,8 @@ def record_worksheet(
             result=to_data(result),
             documentation=signed_documentation(documentation, signatures or {}),
             render=render,
-            replaces=documentation.replaces,
-            also=partial(queue_charges, replaces=documentation.replaces),
+            replaces=replaces,
+            also=also,
         )
     return record, made[-1]
 

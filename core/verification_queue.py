@@ -28,14 +28,9 @@ from pathlib import Path
 from typing import Any, Literal, Self, TypeVar
 
 from core.accounts import AccountStore, Action, Signature, SigningError
-from core.database import (
-    ConnectionOwner,
-    id_column,
-    is_postgresql,
-    migrate_component,
-    migration_lock,
-)
 from core.model import Model
+from core.storage import ConnectionOwner, Row, migrate
+from core.storage.schema import Index, Schema, Seed, Table, ident, integer, text
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -64,27 +59,36 @@ class QueuedDose(Model):
     revision: int
 
 
-def _steps(conn: object) -> tuple[tuple[str, ...], ...]:
-    return (
+# One entry per schema version; never edit an entry once released, append one.
+QUEUE = Schema(
+    "queue",
+    (
         (
-            f"""CREATE TABLE queue_doses (
-                id {id_column(conn)},
-                state TEXT NOT NULL,
-                patient_name TEXT NOT NULL,
-                mrn TEXT NOT NULL,
-                code TEXT NOT NULL,
-                content_json TEXT NOT NULL,
-                content_sha256 TEXT NOT NULL,
-                prepared_json TEXT NOT NULL,
-                verified_json TEXT,
-                revision INTEGER NOT NULL
-            )""",
-            "CREATE INDEX queue_doses_state ON queue_doses (state)",
+            Table(
+                "queue_doses",
+                (
+                    ident(),
+                    text("state"),
+                    text("patient_name"),
+                    text("mrn"),
+                    text("code"),
+                    text("content_json"),
+                    text("content_sha256"),
+                    text("prepared_json"),
+                    text("verified_json", null=True),
+                    integer("revision"),
+                ),
+            ),
+            Index("queue_doses_state", "queue_doses", ("state",)),
             # One counter for the whole queue: a window compares it to decide to reload.
-            "CREATE TABLE queue_revision (singleton INTEGER PRIMARY KEY, revision INTEGER)",
-            "INSERT INTO queue_revision (singleton, revision) VALUES (1, 0)",
+            Table(
+                "queue_revision",
+                (integer("singleton", primary_key=True), integer("revision", null=True)),
+            ),
+            Seed("queue_revision", (("singleton", 1), ("revision", 0))),
         ),
-    )
+    ),
+)
 
 
 def _canonical(content: Mapping[str, object]) -> str:
@@ -105,7 +109,7 @@ _COLUMNS = (
 )
 
 
-def _dose(row: tuple[Any, ...]) -> QueuedDose:
+def _dose(row: Row) -> QueuedDose:
     return QueuedDose(
         id=int(row[0]),
         state=row[1],
@@ -134,8 +138,7 @@ class VerificationQueue(ConnectionOwner):
     def open(cls, data_dir: Path | str, url: str | None = None, **kwargs: Any) -> Self:
         accounts = AccountStore.open(data_dir, url, **kwargs)
         try:
-            conn = accounts._conn
-            migrate_component(conn, "queue", _steps(conn), lock_sql=migration_lock(conn))
+            migrate(accounts._conn, QUEUE)
         except BaseException:
             accounts.close()
             raise
@@ -148,8 +151,7 @@ class VerificationQueue(ConnectionOwner):
 
     def revision(self) -> int:
         """Changes anywhere in the queue so far; poll it and reload when it moves."""
-        row = self._conn.execute("SELECT revision FROM queue_revision").fetchone()
-        return int(row[0])
+        return int(self._conn.one("SELECT revision FROM queue_revision")[0])
 
     def pending(self) -> list[QueuedDose]:
         """The doses waiting for verification, oldest first."""
@@ -186,12 +188,12 @@ class VerificationQueue(ConnectionOwner):
 
         def work() -> int:
             revision = self._bump()
-            row = self._conn.execute(
+            row = self._conn.one(
                 "INSERT INTO queue_doses (state, patient_name, mrn, code, content_json,"
                 " content_sha256, prepared_json, verified_json, revision)"
                 " VALUES ('pending', ?, ?, ?, ?, ?, ?, NULL, ?) RETURNING id",
                 (patient_name, mrn, code, text, sha, signature.model_dump_json(), revision),
-            ).fetchone()
+            )
             return int(row[0])
 
         dose_id = self._write(work)
@@ -255,28 +257,17 @@ class VerificationQueue(ConnectionOwner):
 
     def _locked(self, dose_id: int) -> QueuedDose:
         _check_id(dose_id)
-        lock = " FOR UPDATE" if is_postgresql(self._conn) else ""
-        row = self._conn.execute(
-            f"SELECT {_COLUMNS} FROM queue_doses WHERE id = ?{lock}", (dose_id,)
+        row = self._conn.lock_rows(
+            f"SELECT {_COLUMNS} FROM queue_doses WHERE id = ?", (dose_id,)
         ).fetchone()
         if row is None:
             raise QueueError(f"there is no dose {dose_id} in the queue")
         return _dose(row)
 
     def _bump(self) -> int:
-        row = self._conn.execute(
-            "UPDATE queue_revision SET revision = revision + 1 RETURNING revision"
-        ).fetchone()
+        row = self._conn.one("UPDATE queue_revision SET revision = revision + 1 RETURNING revision")
         return int(row[0])
 
     def _write(self, work: Callable[[], T]) -> T:
-        conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            value = work()
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        return value
+        with self._conn.writing():
+            return work()

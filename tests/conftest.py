@@ -10,8 +10,12 @@ that variable the PostgreSQL run is skipped.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -19,6 +23,25 @@ import pytest
 from core.accounts.store import default_hasher
 
 TEST_DATABASE_ENV = "UNITCALC_TEST_DATABASE"
+#: A RAM disk, where the machine has one: the tests' files go there unless --basetemp says
+#: otherwise. The stores fsync every commit; on a disk shared by several developers each
+#: fsync waits for the others' writes (the records tests took twice as long on disk). What
+#: the tests assert does not depend on the disk: an fsync's durability shows only on
+#: power loss, which no test makes.
+RAM_DISK = Path("/dev/shm")
+_RAM_BASETEMP = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.option.basetemp is None and RAM_DISK.is_dir() and os.access(RAM_DISK, os.W_OK):
+        config.option.basetemp = tempfile.mkdtemp(prefix="unitcalc-tests-", dir=RAM_DISK)
+        config.stash[_RAM_BASETEMP] = config.option.basetemp
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    made = config.stash.get(_RAM_BASETEMP, None)
+    if made is not None:
+        shutil.rmtree(made, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
@@ -83,37 +106,39 @@ def drop_schema(base: str, schema: str) -> None:
         conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[str | None]:
-    monkeypatch.delenv("UNITCALC_DATABASE", raising=False)
-    if request.param == "sqlite":
-        yield None
-        return
+@contextmanager
+def server_schema(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh schema on the test server, its URL also the stores' default (stores opened
+    without a URL, the command line's and recording's, use it too); dropped after.
+    Skips the test without a server."""
     base = server_url()
     if base is None:
         pytest.skip(f"no PostgreSQL server: set {TEST_DATABASE_ENV} (.ci/run does)")
     url, schema = fresh_schema_url(base)
-    # Stores opened without a URL (the command line's, recording's) use it too.
     monkeypatch.setenv("UNITCALC_DATABASE", url)
     try:
         yield url
     finally:
         drop_schema(base, schema)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str | None]:
+    """The test once on SQLite (None: the files in the data directory), once on
+    PostgreSQL."""
+    monkeypatch.delenv("UNITCALC_DATABASE", raising=False)
+    if request.param == "sqlite":
+        yield None
+        return
+    with server_schema(monkeypatch) as url:
+        yield url
 
 
 @pytest.fixture
 def postgresql_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """Only the PostgreSQL backend (a fresh schema), skipped without a server."""
     monkeypatch.delenv("UNITCALC_DATABASE", raising=False)
-    base = server_url()
-    if base is None:
-        pytest.skip(f"no PostgreSQL server: set {TEST_DATABASE_ENV} (.ci/run does)")
-    url, schema = fresh_schema_url(base)
-    # Stores opened without a URL (the command line's, recording's) use it too.
-    monkeypatch.setenv("UNITCALC_DATABASE", url)
-    try:
+    with server_schema(monkeypatch) as url:
         yield url
-    finally:
-        drop_schema(base, schema)

@@ -27,6 +27,7 @@ from ui.pin_dialog import PinDialog
 from ui.queue_submit import POLL_MS
 
 if TYPE_CHECKING:
+    from core.blockers import Blocker
     from core.verification_queue import QueuedDose, VerificationQueue
     from ui.signing import WindowSigning
 
@@ -39,11 +40,34 @@ def describe(dose: QueuedDose) -> str:
     )
 
 
-def details(dose: QueuedDose) -> str:
-    """The dose as submitted, field by field (read-only)."""
+def details(dose: QueuedDose, blockers: list[Blocker]) -> str:
+    """The dose as submitted, field by field (read-only), and what keeps it from the
+    chart (the session's blockers, ``core.blockers``)."""
     lines = [describe(dose), ""]
-    lines += [f"{key.replace('_', ' ')}: {value}" for key, value in sorted(dose.content.items())]
+    if blockers:
+        lines.append("Keeping it from the chart:")
+        lines += [
+            f"\N{BULLET} {b.message}" + (" (stops verification)" if b.step == "verify" else "")
+            for b in blockers
+        ]
+    else:
+        lines.append("Nothing keeps it from the chart.")
+    lines.append("")
+    for section, fields in dose.content.items():
+        shown = fields.items() if isinstance(fields, dict) else [(section, fields)]
+        lines += [f"{key.replace('_', ' ')}: {_value(v)}" for key, v in shown if v not in _EMPTY]
     return "\n".join(lines)
+
+
+_EMPTY: tuple[object, ...] = ("", None, [], {})
+
+
+def _value(value: object) -> str:
+    if isinstance(value, list):
+        return "; ".join(_value(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in value.items() if v not in _EMPTY)
+    return str(value)
 
 
 class PendingDialog(QDialog):
@@ -131,8 +155,21 @@ class PendingDialog(QDialog):
                 self.opened = self.queue().get(int(item.data(Qt.ItemDataRole.UserRole)))
             except QueueError as error:
                 self.status.setText(str(error))
-        self.detail.setPlainText(details(self.opened) if self.opened is not None else "")
+        self.detail.setPlainText(
+            details(self.opened, self.blockers(self.opened)) if self.opened is not None else ""
+        )
         self.sign_button.setEnabled(self.opened is not None and self.opened.state == "pending")
+
+    def blockers(self, dose: QueuedDose) -> list[Blocker]:
+        """The queued dose's blockers, its claim reviewed as this window reviews its own."""
+        from core.queued_dose import queued_blockers
+
+        session = self.signing.window.session
+        if session is None:
+            return queued_blockers(dose)
+        return queued_blockers(
+            dose, session.reviewer, expiring_today_blocks=session.expiring_today_blocks
+        )
 
     def sign(self) -> None:
         """The nurse signs the dose shown, with her PIN."""

@@ -43,10 +43,17 @@ class QueueSubmission(QObject):
         self.destroyed.connect(self.timer.stop)
 
     def content(self) -> dict[str, Any]:
-        """The dose as the nurse sees it: the form's fields, without the names."""
-        binding = self.window.binding
-        fields = binding.draft_fields() if binding is not None else {}
-        return {k: v for k, v in fields.items() if k not in NAME_FIELDS}
+        """The dose as the nurse sees it, a case (``core.worksheet.case``) as the command
+        line submits it: the dose and its documentation, without the names (those are
+        the signatures)."""
+        from core.worksheet.case import Case
+
+        session = self.window.session
+        if session is None:
+            return {}
+        names = dict.fromkeys(NAME_FIELDS, "")
+        doc = session.documentation.replace(**names)
+        return Case(dose=session.dose, documentation=doc).model_dump(mode="json")
 
     def queue(self) -> VerificationQueue:
         from core.verification_queue import VerificationQueue
@@ -78,7 +85,9 @@ class QueueSubmission(QObject):
         self.dose_id, self.submitted = dose_id, self.content()
         self._revision = -1
         self.timer.start()
-        status.showMessage(f"Dose {dose_id} submitted: pending verification.", 8000)
+        blockers = session.blockers()
+        more = f"; {len(blockers)} more to do before the chart (under Print)" if blockers else ""
+        status.showMessage(f"Dose {dose_id} submitted: pending verification{more}.", 8000)
 
     def _ask_and_submit(self, content: dict[str, Any]) -> int:
         from core.accounts import SigningError

@@ -120,7 +120,6 @@ class WorksheetOutput(QObject):
         result: CalculationResult,
         doc: Documentation,
     ) -> bytes:
-        from core.claim_review import use_authorization
         from core.drafts import FormInputs
         from core.errors import InputError
         from core.records import RecordStoreError
@@ -138,14 +137,8 @@ class WorksheetOutput(QObject):
                 result=result,
                 signatures=self._signatures,
             )
-        except (SessionError, RecordStoreError, OSError, SigningRefusedError) as error:
+        except (SessionError, RecordStoreError, InputError, OSError, SigningRefusedError) as error:
             raise WorksheetNotRecordedError(f"Nothing was printed or saved: {error}") from None
-        try:  # the worksheet counts against its prior authorization (issue 12)
-            use_authorization(self.data_dir, doc, result, worksheet_id)
-        except (InputError, OSError) as error:
-            self.problem.emit(
-                f"Recorded {worksheet_id}; its authorization use was not counted: {error}"
-            )
         self.recorded.emit(worksheet_id)
         return pdf
 

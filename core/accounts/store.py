@@ -7,7 +7,6 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -28,47 +27,53 @@ from core.accounts.models import (
     check_pin,
     may,
 )
-from core.database import (
-    ConnectionOwner,
-    SchemaVersionError,
-    connect_site,
-    database_errors,
-    id_column,
-    migrate_component,
-    migration_lock,
-    server_clock,
-)
+from core.database import SITE_DB_FILENAME
+from core.storage import Connection, ConnectionOwner, Row, StorageError, Value, connect, migrate
+from core.storage.schema import Index, Schema, Table, ident, integer, text
 
 log = logging.getLogger(__name__)
 
-
-def _steps(conn: object) -> tuple[tuple[str, ...], ...]:
-    key = id_column(conn)
-    return (
+# One entry per schema version; never edit an entry once released, append one.
+ACCOUNTS = Schema(
+    "accounts",
+    (
         (
-            f"""CREATE TABLE accounts (
-                id {key},
-                name TEXT NOT NULL,
-                full_name TEXT NOT NULL,
-                role TEXT NOT NULL,
-                pin_hash TEXT NOT NULL,
-                active INTEGER NOT NULL DEFAULT 1,
-                failed_attempts INTEGER NOT NULL DEFAULT 0,
-                locked_until TEXT,
-                created_at TEXT NOT NULL
-            )""",
-            "CREATE UNIQUE INDEX accounts_name ON accounts (lower(name))",
+            Table(
+                "accounts",
+                (
+                    ident(),
+                    text("name"),
+                    text("full_name"),
+                    text("role"),
+                    text("pin_hash"),
+                    integer("active", default="1"),
+                    integer("failed_attempts", default="0"),
+                    text("locked_until", null=True),
+                    text("created_at"),
+                ),
+            ),
+            Index("accounts_name", "accounts", ("lower(name)",), unique=True),
             # Every PIN attempt: which account (as typed when unknown), when, outcome.
-            f"""CREATE TABLE pin_attempts (
-                id {key},
-                account_id INTEGER,
-                name TEXT NOT NULL,
-                at TEXT NOT NULL,
-                action TEXT NOT NULL,
-                outcome TEXT NOT NULL
-            )""",
+            Table(
+                "pin_attempts",
+                (
+                    ident(),
+                    integer("account_id", null=True),
+                    text("name"),
+                    text("at"),
+                    text("action"),
+                    text("outcome"),
+                ),
+            ),
         ),
-    )
+    ),
+)
+
+
+def open_site(data_dir: Path | str, url: str | None) -> Connection:
+    """The database of the accounts and the verification queue: the server at ``url``,
+    else ``site.sqlite3`` in the data directory. Raises ``StorageError``."""
+    return connect(url, Path(data_dir) / SITE_DB_FILENAME, label="site database", threads=True)
 
 
 def _printable_line(text: str) -> bool:
@@ -92,7 +97,7 @@ def _iso(moment: datetime) -> str:
 _COLUMNS = "id, name, full_name, role, active, locked_until"
 
 
-def _account(row: tuple[Any, ...]) -> Account:
+def _account(row: Row) -> Account:
     return Account(
         id=int(row[0]),
         name=row[1],
@@ -116,7 +121,7 @@ class AccountStore(ConnectionOwner):
 
     def __init__(
         self,
-        conn: Any,
+        conn: Connection,
         *,
         clock: Callable[[], datetime] = _utc_now,
         hasher: PasswordHasher | None = None,
@@ -135,25 +140,22 @@ class AccountStore(ConnectionOwner):
         hasher: PasswordHasher | None = None,
     ) -> AccountStore:
         try:
-            conn = connect_site(data_dir, url)
-        except (ConnectionError, OSError) as error:
+            conn = open_site(data_dir, url)
+        except StorageError as error:
             raise AccountsUnavailableError(str(error)) from None
+        failures: tuple[type[BaseException], ...] = (StorageError, *conn.errors)
         try:
-            migrate_component(conn, "accounts", _steps(conn), lock_sql=migration_lock(conn))
-        except SchemaVersionError as error:
-            conn.close()
-            raise AccountsUnavailableError(str(error)) from None
-        except database_errors() as error:
+            migrate(conn, ACCOUNTS)
+        except failures as error:
             conn.close()
             raise AccountsUnavailableError(f"the accounts cannot be used ({error})") from None
-        if url is not None and clock is _utc_now:  # one clock for all workstations
-            clock = server_clock(conn)
-        return cls(conn, clock=clock, hasher=hasher)
+        # One clock for every workstation: the database's (tests pass their own).
+        return cls(conn, clock=conn.now if clock is _utc_now else clock, hasher=hasher)
 
     # ---- reading
 
     def is_empty(self) -> bool:
-        return bool(self._conn.execute("SELECT count(*) FROM accounts").fetchone()[0] == 0)
+        return bool(self._conn.one("SELECT count(*) FROM accounts")[0] == 0)
 
     def all(self) -> list[Account]:
         rows = self._conn.execute(f"SELECT {_COLUMNS} FROM accounts ORDER BY lower(name)")
@@ -176,7 +178,7 @@ class AccountStore(ConnectionOwner):
     def attempts(self, name: str | None = None) -> list[tuple[str, str, str, str]]:
         """The PIN attempt log, oldest first: (account name, UTC time, action, outcome)."""
         sql = "SELECT name, at, action, outcome FROM pin_attempts"
-        params: tuple[object, ...] = ()
+        params: tuple[Value, ...] = ()
         if name is not None:
             sql += " WHERE lower(name) = lower(?)"
             params = (name,)
@@ -202,11 +204,9 @@ class AccountStore(ConnectionOwner):
             )
         pin_hash = self._hasher.hash(pin)
         conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            if migration_lock(conn):  # two first admins at once: one waits for the other
-                conn.execute("LOCK TABLE accounts IN EXCLUSIVE MODE")
-            empty = conn.execute("SELECT count(*) FROM accounts").fetchone()[0] == 0
+        with conn.writing():
+            conn.lock_table("accounts")  # two first admins at once: one waits for the other
+            empty = conn.one("SELECT count(*) FROM accounts")[0] == 0
             if empty and role is not Role.ADMIN:
                 raise AccountError(
                     "the first account of a site is its administrator: add it with --role admin"
@@ -216,25 +216,20 @@ class AccountStore(ConnectionOwner):
             ).fetchone()
             if taken:
                 raise AccountError(f"an account named {shown_name(name)!r} already exists")
-            row = conn.execute(
+            row = conn.one(
                 "INSERT INTO accounts (name, full_name, role, pin_hash, created_at)"
                 " VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (name, full_name, role.value, pin_hash, _iso(self._clock())),
-            ).fetchone()
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+            )
         log.info("account %s added (%s)", name, role.value)
         return self.by_id(int(row[0])) or self.get(name)
 
     def disable(self, name: str) -> Account:
         account = self.get(name)
         if account.role is Role.ADMIN and account.active:
-            admins = self._conn.execute(
+            admins = self._conn.one(
                 "SELECT count(*) FROM accounts WHERE role = ? AND active = 1", (Role.ADMIN.value,)
-            ).fetchone()[0]
+            )[0]
             if admins <= 1:
                 raise AccountError("this is the last active administrator; add another first")
         self._conn.execute("UPDATE accounts SET active = 0 WHERE id = ?", (account.id,))
@@ -316,13 +311,12 @@ class AccountStore(ConnectionOwner):
     def _count_failure(self, account: Account, now: datetime, what: str) -> bool:
         """One more wrong PIN; True if it locked the account."""
         conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            failed = conn.execute(
+        with conn.writing():
+            failed = conn.one(
                 "UPDATE accounts SET failed_attempts = failed_attempts + 1 WHERE id = ?"
                 " RETURNING failed_attempts",
                 (account.id,),
-            ).fetchone()[0]
+            )[0]
             locked = failed >= MAX_FAILED_ATTEMPTS
             if locked:
                 conn.execute(
@@ -330,11 +324,6 @@ class AccountStore(ConnectionOwner):
                     (_iso(now + timedelta(minutes=LOCKOUT_MINUTES)), account.id),
                 )
             self._insert_attempt(account.id, account.name, now, what, "wrong PIN")
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
         log.warning("wrong PIN for account %s (%s)", account.name, what)
         if locked:
             log.warning("account %s locked for %d minutes", account.name, LOCKOUT_MINUTES)
@@ -351,19 +340,13 @@ class AccountStore(ConnectionOwner):
         reset: bool = False,
     ) -> None:
         conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with conn.writing():
             if reset and account is not None:
                 conn.execute(
                     "UPDATE accounts SET failed_attempts = 0, locked_until = NULL WHERE id = ?",
                     (account.id,),
                 )
             self._insert_attempt(account.id if account else None, name[:64], now, what, outcome)
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
         log.info("PIN attempt for account %s (%s): %s", name[:64], what, outcome)
 
     def _insert_attempt(

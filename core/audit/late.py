@@ -70,7 +70,7 @@ def prescan(ids: Iterator[str], window: int) -> tuple[Bloom, int]:
             continue
         if name in open_:
             move(name)
-        elif name in late:
+        elif marked and name in late:
             continue
         elif name in closed:
             late.add(name)

@@ -13,9 +13,9 @@ and a 10 g vial may bill the two NDCs on two lines) are kept per line.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
+from typing import NamedTuple
 
 MAX_FIELD_CHARS = 200
 _MODIFIER = re.compile(r"[A-Z0-9]{2}")
@@ -50,8 +50,9 @@ class LineProblem(RowProblem):
         self.key = key
 
 
-@dataclass(frozen=True, slots=True)
-class BilledLine:
+class BilledLine(NamedTuple):
+    """One claim line as billed (a tuple: a million are made in a run)."""
+
     row: int
     modifiers: tuple[str, ...]
     units: int
@@ -104,6 +105,7 @@ class RowParser:
         self._line_at = [present.index(f) if f in columns else None for f in LINE_FIELDS]
         self._shared_at = [present.index(f) if f in columns else None for f in SHARED_FIELDS]
         self._all_shared = all(at is not None for at in self._shared_at)
+        self._all_line = all(at is not None for at in self._line_at)
         self._shared_from = self._shared_at[0]
 
     def key(self, cells: list[str]) -> str:
@@ -132,9 +134,12 @@ class RowParser:
                 n for n, v in zip(self._names, values, strict=True) if len(v) > MAX_FIELD_CHARS
             )
             raise RowProblem(f"{name}: longer than {MAX_FIELD_CHARS} characters")
-        _id, modifiers, units, ndc, size, count = (
-            "" if at is None else values[at] for at in self._line_at
-        )
+        if self._all_line:
+            _id, modifiers, units, ndc, size, count = values[:6]
+        else:
+            _id, modifiers, units, ndc, size, count = (
+                "" if at is None else values[at] for at in self._line_at
+            )
         line = BilledLine(row, parse_modifiers(modifiers), parse_units(units), ndc, size, count)
         if self._all_shared:
             facts = values[self._shared_from :]

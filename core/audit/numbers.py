@@ -12,10 +12,10 @@ absurd sizes the calculator refuses (``core.quantities`` limits).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
+from typing import NamedTuple
 
 from core import formats
 from core.quantities import (
@@ -43,8 +43,7 @@ class Unreadable(ValueError):
     """The text is not an amount; the message names the field."""
 
 
-@dataclass(frozen=True, slots=True)
-class Amount:
+class Amount(NamedTuple):
     """An amount read exactly: ``value`` in mL, or in mg when ``mass``."""
 
     value: Fraction

@@ -69,11 +69,20 @@ def charge_facts(record: Any) -> ChargeFacts:
     """The facts of a ``WorksheetRecord``. A record that cannot be charged (no
     administration time, no claim lines, a diagnosis that is not ICD-10) raises
     ``InputError`` naming the field."""
+    from pydantic import ValidationError
+
     from core.documentation import Documentation
 
-    doc = Documentation.model_validate(
-        {k: v for k, v in record.documentation.items() if k != "signatures"}
-    )
+    try:
+        doc = Documentation.model_validate(
+            {k: v for k, v in record.documentation.items() if k != "signatures"}
+        )
+    except ValidationError as error:  # a record this version cannot read
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise InputError(
+            "documentation", f"{record.worksheet_id}: {where}: {first['msg']}"
+        ) from None
     if doc.administered_at is None:
         raise InputError("administered_at", f"{record.worksheet_id} has no administration time")
     lines = tuple(read(ClaimLine, line) for line in record.result.get("claim_lines", ()))

@@ -9,7 +9,7 @@ the command line), with ``UNITCALC_CHARGES`` winning when the operator sets it, 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +22,11 @@ if TYPE_CHECKING:
     from core.records import RecordStore
 
 ENV_VAR = "UNITCALC_CHARGES"
-_HOST_PORT = re.compile(r"\[?([A-Za-z0-9._:-]{1,253}?)\]?:(\d{1,5})")
+# A host name or IPv4 address, or an IPv6 address in brackets; then the port.
+_HOST_PORT = re.compile(
+    r"(?:\[([0-9A-Fa-f:.]{2,45})\]|([A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?))"
+    r":([0-9]{1,5})"
+)
 
 
 @dataclass(frozen=True)
@@ -37,10 +41,10 @@ class Destination:
 def parse_destination(text: str, field: str = "charges receiver") -> Destination:
     """``billing.example.org:2575``, ``127.0.0.1:2575`` or ``[::1]:2575``."""
     match = _HOST_PORT.fullmatch(text.strip())
-    if match is None or not 0 < int(match.group(2)) < 65536:
+    if match is None or not 0 < int(match.group(3)) < 65536:
         shown = printable(text.strip()[:60])
         raise InputError(field, f"'{shown}' is not HOST:PORT, such as billing.example.org:2575")
-    return Destination(match.group(1), int(match.group(2)))
+    return Destination(match.group(1) or match.group(2), int(match.group(3)))
 
 
 def charges_destination(
@@ -60,11 +64,21 @@ def charges_destination(
 
 
 def open_outbox(store: RecordStore) -> Outbox:
-    """The outbox of the records database ``store`` holds open (its connection, and its
-    retry of busy databases with errors as ``RecordStoreError``)."""
+    """The outbox of the records database ``store`` holds open: its connection, a busy
+    database waited for (``Connection.retry``), errors as ``StoreUnavailableError``."""
     from core.charges.outbox import Outbox
+    from core.records import StoreUnavailableError
+    from core.storage import StorageError
 
-    return Outbox(store._conn, guard=store._read)
+    conn = store.connection
+
+    def guard(work: Callable[[], Any]) -> Any:
+        try:
+            return conn.retry(work)
+        except StorageError as error:
+            raise StoreUnavailableError(str(error)) from None
+
+    return Outbox(conn, guard=guard)
 
 
 def send_due(store: RecordStore, destination: Destination, *, timeout: float = 10.0) -> SendReport:

@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING
 
 from core.cli import print_json
 from core.cli.calc import add_data_dir_option
+from core.cli.dry_run import print_blockers
 from core.errors import InputError
 from core.terminal import printable
 
 if TYPE_CHECKING:
+    from core.blockers import Blocker
     from core.cli import SubParsers
     from core.verification_queue import QueuedDose, VerificationQueue
 
@@ -38,10 +40,8 @@ def open_queue(args: argparse.Namespace) -> VerificationQueue:
         raise InputError("database", str(error)) from None
 
 
-def queued_case(args: argparse.Namespace, dose_id: int) -> tuple[QueuedDose, str]:
-    """A verified dose from the queue and its case JSON, for `worksheet --from-queue`."""
-    import json
-
+def verified_dose(args: argparse.Namespace, dose_id: int) -> QueuedDose:
+    """A verified dose from the queue, for `worksheet --from-queue`."""
     from core.verification_queue import QueueError
 
     with open_queue(args) as queue:
@@ -51,7 +51,7 @@ def queued_case(args: argparse.Namespace, dose_id: int) -> tuple[QueuedDose, str
             raise InputError("from queue", str(error)) from None
     if dose.verified is None:
         raise InputError("from queue", f"dose {dose_id} is not verified yet (queue sign)")
-    return dose, json.dumps(dose.content)
+    return dose
 
 
 def run_submit(args: argparse.Namespace) -> int:
@@ -81,7 +81,18 @@ def run_submit(args: argparse.Namespace) -> int:
         except QueueError as error:
             raise InputError("queue", str(error)) from None
     print(f"Submitted dose {dose_id} for verification (pending)")
+    with open_queue(args) as queue:
+        print_blockers(blockers_of(args, queue.get(dose_id)))
     return 0
+
+
+def blockers_of(args: argparse.Namespace, dose: QueuedDose) -> list[Blocker]:
+    """The queued dose's blockers (``core.blockers``), its claim reviewed with the data
+    directory's authorizations and CMS crosswalk."""
+    from core.claim_review import site_reviewer
+    from core.queued_dose import queued_blockers
+
+    return queued_blockers(dose, site_reviewer(args.data_dir, lambda: None))
 
 
 def _line(dose: QueuedDose) -> str:
@@ -113,14 +124,21 @@ def run_show(args: argparse.Namespace) -> int:
             dose = queue.get(args.id)
         except QueueError as error:
             raise InputError("dose", str(error)) from None
+    blockers = blockers_of(args, dose)
     if args.json:
-        print_json(dose.model_dump(mode="json"))
+        print_json(
+            {
+                **dose.model_dump(mode="json"),
+                "blockers": [b.model_dump(mode="json") for b in blockers],
+            }
+        )
         return 0
     print(printable(_line(dose)))
     if dose.verified is not None:
         print(printable(f"verified by {dose.verified.full_name}"))
     print_json(dose.content)
     print(f"content {dose.content_sha256}")
+    print_blockers(blockers)
     return 0
 
 

@@ -22,7 +22,6 @@ import msgspec
 from core.calculation_models import CalculationResult
 from core.cli.calc import add_calc_options, form_from_args
 from core.constants import DRAFT_ID, PAPER_SIZES, Paper
-from core.database import database_errors
 from core.dates import parse_date, parse_datetime
 from core.documentation import (
     MAX_WORKSHEET_ID,
@@ -38,7 +37,6 @@ from core.errors import InputError
 from core.session import DoseSession, SessionError
 from core.terminal import printable
 from core.text import shown
-from core.values import to_data
 from core.worksheet.case import Case
 
 if TYPE_CHECKING:
@@ -318,53 +316,17 @@ def _print(pdf: bytes, printer: str, worksheet_id: str) -> str:
 def _from_queue(args: argparse.Namespace) -> tuple[Case, dict[str, Signature]]:
     """The verified dose from the queue as a case, and the preparer's and verifier's
     signatures, with their names from the accounts."""
-    from core.cli.queue import queued_case
-    from core.worksheet.case import parse_case
+    from core.cli.queue import verified_dose
+    from core.queued_dose import queued_case
 
     if args.case or args.pins_stdin:
         raise InputError("from queue", "give --from-queue without --case or --pins-stdin")
-    dose, text = queued_case(args, args.from_queue)
-    case = parse_case(text, f"queued dose {dose.id}")
-    assert dose.verified is not None  # queued_case refuses an unverified dose
-    signed = {"prepared_by": dose.prepared, "verified_by": dose.verified}
-    names = {field: signature.full_name for field, signature in signed.items()}
-    return case.replace(documentation=case.documentation.replace(**names)), signed
-
-
-def _dry_run(args: argparse.Namespace, session: DoseSession, now: datetime) -> int:
-    """What keeps the dose from the chart, nothing written or recorded: exit 0 when
-    nothing does, 3 when something does."""
-    from core.cli import print_json
-
-    claim = session.claim()
-    assert claim is not None  # ``_session`` refuses a dose that is not calculated
-    blockers = session.blockers(now)
-    if args.json:
-        print_json(
-            {
-                "blockers": [b.model_dump(mode="json") for b in blockers],
-                "checks": [
-                    {**c.model_dump(mode="json", exclude={"blockers"}), "title": c.title}
-                    for c in claim.checks
-                ],
-                "claim_lines": [to_data(line) for line in claim.result.claim_lines],
-            }
-        )
-    elif blockers:
-        print(f"Not ready for the chart; {len(blockers)} to do:")
-        for blocker in blockers:
-            print(printable(f"- {blocker.message} [{blocker.id}: {blocker.field}]"))
-    else:
-        print("Ready for the chart: nothing blocks it.")
-    return DRY_RUN_BLOCKED if blockers else 0
-
-
-#: ``--dry-run``'s exit status when something keeps the dose from the chart.
-DRY_RUN_BLOCKED = 3
+    dose = verified_dose(args, args.from_queue)
+    assert dose.verified is not None  # verified_dose refuses an unverified dose
+    return queued_case(dose), {"prepared_by": dose.prepared, "verified_by": dose.verified}
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.claim_review import use_authorization
     from core.worksheet import build_worksheet
     from core.worksheet.case import complete, load_case, shared_fields
 
@@ -410,7 +372,9 @@ def run(args: argparse.Namespace) -> int:
         raise problem
     session = _session(args, dose, doc)
     if args.dry_run:
-        return _dry_run(args, session, now)
+        from core.cli.dry_run import dry_run
+
+        return dry_run(session, now, as_json=args.json)
     # The claim as it goes out: priced for the service date (the administration's),
     # with the payer's route modifiers and the denial-risk checks the worksheet prints.
     claim = session.claim()
@@ -472,15 +436,6 @@ def run(args: argparse.Namespace) -> int:
     if args.printer is not None:
         job = _print(pdf, args.printer, worksheet_id)
         _say(f"Recorded worksheet {worksheet_id}; sent to {args.printer} as job {job}", said)
-    failures: tuple[type[BaseException], ...] = (OSError, *database_errors())
-    try:
-        use_authorization(args.data_dir, doc, result, worksheet_id)
-    except failures as error:
-        raise InputError(
-            "authorizations",
-            f"worksheet {worksheet_id} is recorded, but its use of "
-            f"the authorization was not counted ({error})",
-        ) from None
     _print_warnings(result, doc, now, said)
     return 0
 

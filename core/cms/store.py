@@ -9,83 +9,123 @@ held replaces that quarter's rows (CMS republishes corrected files).
 from __future__ import annotations
 
 import hashlib
-import os
-import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from core.cms import REFERENCE_DB_FILENAME
 from core.cms.parse import Kind, ParsedFile
-from core.data_dir import ensure_private_dir
-from core.database import ConnectionOwner
 from core.errors import InputError
 from core.reference import CodeDosage, CrosswalkEntry, Price
+from core.storage import (
+    Connection,
+    ConnectionOwner,
+    StorageDamaged,
+    StorageError,
+    connect,
+    exists,
+    migrate,
+)
+from core.storage.schema import Index, Schema, Table, ident, integer, text
 
 DB_FILENAME = REFERENCE_DB_FILENAME
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS imports (
-    id INTEGER PRIMARY KEY,
-    kind TEXT NOT NULL,
-    quarter TEXT NOT NULL,
-    start TEXT NOT NULL,
-    "end" TEXT NOT NULL,
-    file_name TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    imported_at TEXT NOT NULL,
-    row_count INTEGER NOT NULL,
-    UNIQUE (kind, quarter)
-);
-CREATE TABLE IF NOT EXISTS unusable_rows (
-    import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
-    row INTEGER NOT NULL,
-    reason TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS pricing (
-    import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
-    code TEXT NOT NULL,
-    description TEXT NOT NULL,
-    dosage TEXT NOT NULL,
-    payment_limit TEXT,
-    PRIMARY KEY (import_id, code)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS crosswalk (
-    import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
-    ndc11 TEXT NOT NULL,
-    code TEXT NOT NULL,
-    description TEXT NOT NULL,
-    labeler TEXT NOT NULL,
-    drug_name TEXT NOT NULL,
-    dosage TEXT NOT NULL,
-    package_size TEXT NOT NULL,
-    package_quantity TEXT NOT NULL,
-    billing_units TEXT NOT NULL,
-    billing_units_per_package TEXT,
-    PRIMARY KEY (import_id, ndc11, code)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS crosswalk_ndc ON crosswalk (ndc11);
-CREATE INDEX IF NOT EXISTS crosswalk_code ON crosswalk (code);
-CREATE TABLE IF NOT EXISTS fee_schedules (
-    id INTEGER PRIMARY KEY,
-    payer TEXT NOT NULL UNIQUE,
-    file_name TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    imported_at TEXT NOT NULL,
-    row_count INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS fees (
-    schedule_id INTEGER NOT NULL REFERENCES fee_schedules(id) ON DELETE CASCADE,
-    code TEXT NOT NULL,
-    rate TEXT NOT NULL,
-    effective_from TEXT NOT NULL,
-    effective_to TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS fees_code ON fees (schedule_id, code);
-"""
+_CASCADE = {"cascade": True}
+
+# One entry per schema version; never edit an entry once released, append one. SQLite
+# files from before schema versions hold exactly version 1 (its tables and indexes are
+# created only where missing).
+REFERENCE = Schema(
+    "cms",
+    (
+        (
+            Table(
+                "imports",
+                (
+                    ident(),
+                    text("kind"),
+                    text("quarter"),
+                    text("start"),
+                    text("end"),
+                    text("file_name"),
+                    text("sha256"),
+                    text("imported_at"),
+                    integer("row_count"),
+                ),
+                unique=(("kind", "quarter"),),
+            ),
+            Table(
+                "unusable_rows",
+                (
+                    integer("import_id", references="imports(id)", **_CASCADE),
+                    integer("row"),
+                    text("reason"),
+                ),
+            ),
+            Table(
+                "pricing",
+                (
+                    integer("import_id", references="imports(id)", **_CASCADE),
+                    text("code"),
+                    text("description"),
+                    text("dosage"),
+                    text("payment_limit", null=True),
+                ),
+                primary_key=("import_id", "code"),
+                clustered=True,
+            ),
+            Table(
+                "crosswalk",
+                (
+                    integer("import_id", references="imports(id)", **_CASCADE),
+                    *(
+                        text(name)
+                        for name in (
+                            "ndc11",
+                            "code",
+                            "description",
+                            "labeler",
+                            "drug_name",
+                            "dosage",
+                            "package_size",
+                            "package_quantity",
+                            "billing_units",
+                        )
+                    ),
+                    text("billing_units_per_package", null=True),
+                ),
+                primary_key=("import_id", "ndc11", "code"),
+                clustered=True,
+            ),
+            Index("crosswalk_ndc", "crosswalk", ("ndc11",)),
+            Index("crosswalk_code", "crosswalk", ("code",)),
+            Table(
+                "fee_schedules",
+                (
+                    ident(),
+                    text("payer", unique=True),
+                    text("file_name"),
+                    text("sha256"),
+                    text("imported_at"),
+                    integer("row_count"),
+                ),
+            ),
+            Table(
+                "fees",
+                (
+                    integer("schedule_id", references="fee_schedules(id)", **_CASCADE),
+                    text("code"),
+                    text("rate"),
+                    text("effective_from"),
+                    text("effective_to"),
+                ),
+            ),
+            Index("fees_code", "fees", ("schedule_id", "code")),
+        ),
+    ),
+)
 
 
 def _server(url: str | None) -> str | None:
@@ -95,28 +135,6 @@ def _server(url: str | None) -> str | None:
         return database_url(url)
     except DatabaseUrlError as error:
         raise InputError("database", str(error)) from None
-
-
-def _open_on_server(url: str) -> Any:
-    """The reference tables on the PostgreSQL server, created on first use."""
-    from core.database import PG_MIGRATION_LOCK, connect_postgresql, migrate_component
-
-    try:
-        conn = connect_postgresql(url)
-    except ConnectionError as error:
-        raise InputError("reference database", str(error)) from None
-    schema = _SCHEMA.replace(" WITHOUT ROWID", "").replace(
-        "id INTEGER PRIMARY KEY", "id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"
-    )
-    steps = (tuple(sql.strip() for sql in schema.split(";") if sql.strip()),)
-    try:
-        migrate_component(conn, "cms", steps, lock_sql=PG_MIGRATION_LOCK)
-    except Exception as error:
-        conn.close()
-        raise InputError(
-            "reference database", f"cannot use the server's tables ({error})"
-        ) from None
-    return conn
 
 
 @dataclass(frozen=True)
@@ -150,13 +168,6 @@ class FeeRow:
     effective_to: date
 
 
-def _private_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    os.close(fd)
-    if os.name == "posix":
-        os.chmod(path, 0o600)
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -172,9 +183,10 @@ def _decimal(text: str | None) -> Decimal | None:
 class ReferenceStore(ConnectionOwner):
     """The reference database. ``open`` creates it; ``open_existing`` only reads one."""
 
-    def __init__(self, conn: Any, path: Path, url: str | None = None) -> None:
-        self._conn = conn  # sqlite3.Connection or core.database.PgConnection
+    def __init__(self, conn: Connection, path: Path, url: str | None = None) -> None:
+        self._conn = conn
         self.path = path
+        #: The server's URL, or None for the file ``path`` (for messages).
         self.url = url
 
     @classmethod
@@ -183,58 +195,43 @@ class ReferenceStore(ConnectionOwner):
         cannot be used raises ``InputError`` naming it. With a PostgreSQL ``url``
         (default ``UNITCALC_DATABASE``) the tables are on that server, shared by every
         workstation."""
-        data_dir = Path(data_dir)
-        path = data_dir / DB_FILENAME
+        path = Path(data_dir) / DB_FILENAME
         url = _server(url)
-        if url is not None:
-            return cls(_open_on_server(url), path, url)
         try:
-            ensure_private_dir(data_dir)
-            _private_file(path)
-        except OSError as error:
-            raise InputError(
-                "data directory", f"{data_dir} cannot hold the CMS reference data ({error})"
-            ) from None
-        # The audit window reads it from its worker thread; one thread uses it at a time.
-        conn = sqlite3.connect(path, isolation_level=None, timeout=10.0, check_same_thread=False)
+            # The audit window reads it from its worker thread; one thread at a time.
+            conn = connect(url, path, label="CMS reference data", durable=False, threads=True)
+        except StorageDamaged as error:
+            again = "move it away and import the CMS files again"
+            raise InputError("reference database", f"{error}; {again}") from None
+        except StorageError as error:
+            raise InputError("reference database", str(error)) from None
+        failures: tuple[type[BaseException], ...] = (StorageError, *conn.errors)
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.executescript(_SCHEMA)
-            if os.name == "posix":
-                for suffix in ("-wal", "-shm"):
-                    side = path.with_name(path.name + suffix)
-                    if side.exists():
-                        os.chmod(side, 0o600)
-        except sqlite3.Error as error:
+            migrate(conn, REFERENCE)
+        except failures as error:
             conn.close()
             raise InputError(
                 "reference database",
-                f"{path} cannot be used ({error}); move it away and import the CMS files again",
+                f"{conn.where} cannot hold the CMS reference data ({error}); move it away "
+                "and import the CMS files again",
             ) from None
         except BaseException:
             conn.close()
             raise
-        return cls(conn, path)
+        return cls(conn, path, url)
 
     @classmethod
     def open_existing(cls, data_dir: Path | str) -> ReferenceStore | None:
         """The store when files were imported into ``data_dir``; None otherwise."""
-        if _server(None) is None and not (Path(data_dir) / DB_FILENAME).is_file():
+        if not exists(_server(None), Path(data_dir) / DB_FILENAME):
             return None
         return cls.open(data_dir)
 
     # ---- importing
 
     def _transaction(self, work: Callable[[], None]) -> None:
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._conn.writing():
             work()
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
 
     def add_file(self, parsed: ParsedFile, digest: str) -> ImportOutcome:
         """Store one validated file in one transaction."""
@@ -252,7 +249,7 @@ class ReferenceStore(ConnectionOwner):
             if held is not None:
                 self._conn.execute("DELETE FROM imports WHERE id = ?", (held[0],))
             outcome.append("replaced" if held is not None else "imported")
-            cursor = self._conn.execute(
+            (import_id,) = self._conn.one(
                 'INSERT INTO imports (kind, quarter, start, "end", file_name, sha256, '
                 "imported_at, row_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
@@ -266,7 +263,6 @@ class ReferenceStore(ConnectionOwner):
                     parsed.row_count,
                 ),
             )
-            import_id = cursor.fetchone()[0]
             self._conn.executemany(
                 "INSERT INTO unusable_rows (import_id, row, reason) VALUES (?, ?, ?)",
                 ((import_id, row, reason) for row, reason in parsed.unusable),
@@ -335,12 +331,11 @@ class ReferenceStore(ConnectionOwner):
             if held is not None:
                 self._conn.execute("DELETE FROM fee_schedules WHERE id = ?", (held[0],))
             outcome.append("replaced" if held is not None else "imported")
-            cursor = self._conn.execute(
+            (schedule_id,) = self._conn.one(
                 "INSERT INTO fee_schedules (payer, file_name, sha256, imported_at, row_count) "
                 "VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (payer, file_name, digest, _now(), len(rows)),
             )
-            schedule_id = cursor.fetchone()[0]
             self._conn.executemany(
                 "INSERT INTO fees VALUES (?, ?, ?, ?, ?)",
                 (

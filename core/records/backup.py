@@ -23,7 +23,6 @@ import json
 import logging
 import os
 import re
-import sqlite3
 import threading
 import time
 from collections.abc import Mapping
@@ -36,7 +35,7 @@ from core.data_dir import ensure_private_dir
 from core.records.models import BackupError, VerifyReport, format_worksheet_id
 from core.records.verify import verify_chain
 from core.storage import Connection, StorageError
-from core.storage.sqlite import BUSY_TIMEOUT_S, SqliteConnection
+from core.storage.sqlite import open_file
 
 __all__ = [
     "ENV_DIR",
@@ -240,12 +239,9 @@ def backup_database(conn: Connection, plan: BackupPlan, *, label: str = "") -> P
         fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
         os.close(fd)
         conn.copy_to(tmp)
-        copy = sqlite3.connect(tmp, isolation_level=None)
+        copy = open_file(tmp, label="backup", read_only=True)
         try:
-            copy.execute("PRAGMA journal_mode=DELETE")
-            count, head = copy.execute(
-                "SELECT count, last_hash FROM chain_head WHERE singleton = 1"
-            ).fetchone()
+            count, head = copy.one("SELECT count, last_hash FROM chain_head WHERE singleton = 1")
         finally:
             copy.close()
         fd = os.open(tmp, os.O_RDONLY)
@@ -261,7 +257,7 @@ def backup_database(conn: Connection, plan: BackupPlan, *, label: str = "") -> P
         target = plan.directory / name
         os.replace(tmp, target)
         fsync_dir(plan.directory)
-    except (OSError, sqlite3.Error, StorageError) as error:
+    except (OSError, StorageError, LookupError) as error:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise BackupError(f"cannot back up the records to {plan.directory} ({error})") from None
@@ -288,14 +284,13 @@ def open_backup(path: Path) -> Connection:
     if not path.is_file():
         raise BackupError(f"{path} is not a backup file")
     try:
-        raw = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as error:
+        conn = open_file(path, label="backup", read_only=True)
+    except StorageError as error:
         raise BackupError(f"cannot open {path} ({error})") from None
-    conn = SqliteConnection(raw, path, "backup")
     try:
         with conn.reading():
             report: VerifyReport = verify_chain(conn, check_pdfs=True)
-    except sqlite3.Error as error:
+    except conn.errors as error:
         conn.close()
         raise BackupError(f"{path} is not a records backup ({error})") from None
     if not report.ok:
@@ -330,12 +325,10 @@ def wait_for_backups(timeout: float | None = None) -> None:
 
 def _backup_quietly(path: Path, plan: BackupPlan) -> None:
     try:
-        conn = SqliteConnection(
-            sqlite3.connect(path, timeout=BUSY_TIMEOUT_S), path, "records database"
-        )
+        conn = open_file(path, label="records database")
         try:
             backup_database(conn, plan)
         finally:
             conn.close()
-    except (sqlite3.Error, OSError, BackupError):
+    except (StorageError, OSError, BackupError):
         log.warning("background backup failed")

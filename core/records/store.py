@@ -426,6 +426,11 @@ class RecordStore(ConnectionOwner):
     def _retry(self, work: Callable[[], T]) -> T:
         return _storage_errors(partial(self._conn.retry, work))
 
+    @property
+    def connection(self) -> Connection:
+        """The store's connection, for tables written in its transactions (``also``)."""
+        return self._conn
+
     def interrupt_when(self, check: Callable[[], bool]) -> None:
         """Stop a long read (the store's error) once ``check()`` is true (cancelling)."""
         self._conn.interrupt_when(check)
@@ -709,7 +714,9 @@ def _storage_errors(work: Callable[[], T]) -> T:
     except SchemaVersionError as error:
         raise SchemaTooNewError(str(error)) from None
     except StorageDamaged as error:
-        raise DatabaseDamagedError(str(error)) from None
+        raise DatabaseDamagedError(
+            f"{error}: restore the newest backup with `main.py restore BACKUP`"
+        ) from None
     except StorageError as error:
         raise StoreUnavailableError(str(error)) from None
 

@@ -29,6 +29,7 @@ __all__ = [
     "StorageUnavailable",
     "Value",
     "connect",
+    "exists",
     "migrate",
 ]
 
@@ -54,3 +55,8 @@ def connect(
     from core.storage import sqlite
 
     return sqlite.connect(file, label=label, durable=durable, threads=threads, missing=missing)
+
+
+def exists(url: str | None, file: Path) -> bool:
+    """Whether there is a database to open: a server always has one; a file, once made."""
+    return url is not None or file.is_file()

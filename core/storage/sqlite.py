@@ -201,18 +201,27 @@ class SqliteConnection(Connection):
         return self.path
 
     def copy_to(self, target: Path) -> None:
-        copy = sqlite3.connect(target, isolation_level=None)
+        """SQLite's online backup (one consistent snapshot while others keep writing),
+        into a single file (no WAL) readable from a read-only disk."""
         try:
-            self.raw.backup(copy)
-        finally:
-            copy.close()
+            copy = sqlite3.connect(target, isolation_level=None)
+            try:
+                self.raw.backup(copy)
+                copy.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                copy.close()
+        except sqlite3.Error as error:
+            raise self.unavailable(error) from None
 
     def replace_with(self, source: Path) -> None:
-        copy = sqlite3.connect(f"{source.absolute().as_uri()}?mode=ro", uri=True)
         try:
-            copy.backup(self.raw)
-        finally:
-            copy.close()
+            copy = sqlite3.connect(f"{source.absolute().as_uri()}?mode=ro", uri=True)
+            try:
+                copy.backup(self.raw)
+            finally:
+                copy.close()
+        except sqlite3.Error as error:
+            raise self.unavailable(error) from None
 
     def interrupt_when(self, check: Callable[[], bool]) -> None:
         self.raw.set_progress_handler(lambda: int(check()), 20_000)  # VM steps between checks
@@ -266,6 +275,19 @@ def connect(
     return conn
 
 
+def open_file(path: Path, *, label: str, read_only: bool = False) -> SqliteConnection:
+    """An existing file opened as it is, no settings changed (a backup, a file of an
+    earlier version, the records for a background backup); raises ``StorageUnavailable``."""
+    try:
+        if read_only:
+            raw = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        else:
+            raw = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+    except sqlite3.Error as error:
+        raise unavailable(error, path, label) from None
+    return SqliteConnection(raw, path, label)
+
+
 def unavailable(error: sqlite3.Error | OSError, path: Path, label: str) -> StorageUnavailable:
     """A database or file-system error as one plain line saying where and what to do."""
     where = path.parent
@@ -288,10 +310,7 @@ def unavailable(error: sqlite3.Error | OSError, path: Path, label: str) -> Stora
     elif code in (_CANTOPEN, _IOERR):
         text = f"cannot read or write the {label} in {where} ({error}): check the disk {other}"
     elif code in (_CORRUPT, _NOTADB):
-        return StorageDamaged(
-            f"the {label} in {where} is damaged ({error}): restore the newest "
-            "backup with `main.py restore BACKUP`"
-        )
+        return StorageDamaged(f"the {label} in {where} is damaged ({error})")
     else:
         text = f"the {label} in {where} cannot be used ({error}): run `main.py verify`"
     return StorageUnavailable(text)

@@ -27,6 +27,26 @@ def test_generated_export_has_planted_errors_and_no_bad_rows(tmp_path: Path) -> 
     )
 
 
+def test_distinct_export_has_one_dose_per_administration_and_planted_errors(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "export.csv"
+    bench_audit.generate_distinct(path, 5_000)
+    report = audit_file(path)
+    assert report.skipped == report.incomplete == 0
+    assert 0.02 < report.total_findings / report.administrations < 0.15
+    with path.open() as file:
+        next(file)
+        doses = {}
+        for row in file:
+            cells = row.rstrip("\n").split(",")
+            doses[cells[0]] = tuple(cells[7:])
+    assert len(set(doses.values())) > 0.99 * len(doses)
+    assert {"J1410", "J1459", "J1569"} <= {
+        row.split(",")[4] for row in path.read_text().splitlines()[1:]
+    }
+
+
 def test_script_prints_rate_memory_and_ratio() -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "bench_audit.py"), "--rows", "3000"],

@@ -10,7 +10,6 @@ or derived, and the least-waste mix of several vial sizes.
 
 from __future__ import annotations
 
-import dataclasses
 from decimal import Decimal
 from fractions import Fraction
 
@@ -217,6 +216,6 @@ def test_j1566_six_gram_vial_four_and_a_half_grams_given() -> None:
     expected = expect(facts, ((Amount(Fraction(6000), True), 1),))
     assert expected.lines == (((), 9), (("JW",), 3))
     # The same vial billed per mL needs a concentration, and says so.
-    per_ml = dataclasses.replace(facts, code=default_catalog().code("J1410"))
+    per_ml = facts._replace(code=default_catalog().code("J1410"))
     with pytest.raises(Refused, match="concentration: is needed"):
         expect(per_ml, ((Amount(Fraction(6000), True), 1),))

@@ -16,14 +16,18 @@ from pydantic import ValidationError
 
 from core.authorizations import (
     DB_FILENAME,
+    LEGACY_FILENAME,
     Authorization,
     AuthorizationStore,
-    record_worksheet_use,
     state_for,
+    use_counter,
     use_for,
 )
 from core.dose_input import DoseForm, evaluate
 from core.errors import InputError
+from core.records import RecordStore, RecordStoreError, format_worksheet_id
+from core.records.store import AlsoFn
+from core.storage import Connection
 
 RESULT = evaluate(DoseForm(vial_size="10", dose_ordered="12", administered="12"))  # 3 + 1 JW
 
@@ -78,7 +82,8 @@ def test_a_use_counts_billed_units_grams_or_one_infusion() -> None:
 
 
 def use(data: Path, worksheet_id: str, replaces: str | None = None, number: str = "PA-1") -> None:
-    record_worksheet_use(data, RESULT, number=number, worksheet_id=worksheet_id, replaces=replaces)
+    with AuthorizationStore.open(data) as store:
+        store.count_use(RESULT, number=number, worksheet_id=worksheet_id, replaces=replaces)
 
 
 def test_several_worksheets_use_it_up_and_a_correction_counts_once(
@@ -125,7 +130,7 @@ def test_an_unrecorded_number_is_reported_as_such(tmp_path: Path) -> None:
 
 def test_a_damaged_store_is_one_plain_error(tmp_path: Path) -> None:
     (tmp_path / DB_FILENAME).write_bytes(b"not a database at all" * 100)
-    with pytest.raises(InputError, match="cannot open"):
+    with pytest.raises(InputError, match="damaged"):
         state_for(tmp_path, "PA-1")
 
 
@@ -149,3 +154,100 @@ def test_use_is_the_sum_over_the_latest_worksheet_of_each_chain(choices: list[in
                 use(data, worksheet_id)
                 heads.append(worksheet_id)
         assert state_for(data, "PA-1").used == 4 * len(heads)
+
+
+# --------------------------------------------------------------------------- one transaction
+
+
+def _fake_pdf(worksheet_id: str, replaces: int | None) -> bytes:
+    return b"%PDF-1.4 " + worksheet_id.encode()
+
+
+def _record(store: RecordStore, also: AlsoFn | None) -> int:
+    return store.add(
+        code="J1410",
+        mrn="M1",
+        patient_name="Doe, Jane",
+        administered_at=None,
+        prepared_by="AB",
+        verified_by="CD",
+        inputs={},
+        result={},
+        documentation={"prior_authorization": "PA-1"},
+        render=_fake_pdf,
+        also=also,
+    ).id
+
+
+def test_a_worksheet_and_its_authorization_use_are_recorded_together(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    with RecordStore.open(tmp_path) as records:
+        auths = AuthorizationStore.beside(records)
+        auths.add(auth())
+        record_id = _record(records, use_counter(auths, RESULT, number="PA-1", replaces=None))
+        assert format_worksheet_id(record_id) == "W-000001"
+    assert state_for(tmp_path, "PA-1").used == 4
+
+
+def test_a_failure_after_the_worksheet_and_its_use_leaves_neither(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    with RecordStore.open(tmp_path) as records:
+        auths = AuthorizationStore.beside(records)
+        auths.add(auth())
+        counter = use_counter(auths, RESULT, number="PA-1", replaces=None)
+        assert counter is not None
+
+        def count_then_fail(conn: Connection, record_id: int) -> None:
+            counter(conn, record_id)  # both rows are written in the transaction ...
+            raise RuntimeError("the machine failed here")  # ... and then it fails
+
+        with pytest.raises(RuntimeError, match="failed here"):
+            _record(records, count_then_fail)
+        assert records.list() == []
+        assert records.verify().ok
+    assert state_for(tmp_path, "PA-1").used == 0
+    with RecordStore.open(tmp_path) as records:  # the next worksheet takes the same ID
+        auths = AuthorizationStore.beside(records)
+        assert _record(records, use_counter(auths, RESULT, number="PA-1", replaces=None)) == 1
+    assert state_for(tmp_path, "PA-1").used == 4
+
+
+def test_a_use_that_cannot_be_counted_records_no_worksheet(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    with RecordStore.open(tmp_path) as records:
+        auths = AuthorizationStore.beside(records)
+        auths.add(auth())
+        # A use already written for the ID the worksheet would take (a failure of the
+        # use's own insert, not of the worksheet's).
+        auths.count_use(RESULT, number="PA-1", worksheet_id="W-000001", replaces=None)
+        with pytest.raises(RecordStoreError, match="uses"):
+            _record(records, use_counter(auths, RESULT, number="PA-1", replaces=None))
+        assert records.list() == []
+    assert state_for(tmp_path, "PA-1").used == 4  # the earlier use alone
+
+
+def test_the_authorizations_of_an_earlier_versions_file_are_kept(tmp_path: Path) -> None:
+    import sqlite3
+
+    legacy = sqlite3.connect(tmp_path / LEGACY_FILENAME)
+    legacy.executescript(
+        """CREATE TABLE authorizations (number TEXT PRIMARY KEY, payer TEXT NOT NULL,
+            code TEXT NOT NULL, starts TEXT NOT NULL, ends TEXT NOT NULL,
+            amount TEXT NOT NULL, measure TEXT NOT NULL);
+        CREATE TABLE uses (worksheet_id TEXT PRIMARY KEY,
+            number TEXT REFERENCES authorizations(number), amount TEXT NOT NULL,
+            replaces TEXT);
+        INSERT INTO authorizations VALUES
+            ('PA-1', 'commercial', 'J1410', '2025-01-01', '2025-12-31', '10', 'units');
+        INSERT INTO uses VALUES ('W-000001', 'PA-1', '4', NULL);
+        INSERT INTO uses VALUES ('W-000002', 'PA-1', '4', 'W-000001');"""
+    )
+    legacy.commit()
+    legacy.close()
+    state = state_for(tmp_path, "PA-1")
+    assert state.authorization == auth()
+    assert state.used == 4
+    assert state_for(tmp_path, "PA-1").used == 4  # copied once, not again

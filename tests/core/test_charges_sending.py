@@ -95,7 +95,7 @@ def test_the_listener_away_for_a_while_then_back(tmp_path: Path) -> None:
         assert waiting is not None and waiting.attempts == 1
         assert waiting.next_attempt_at > clock
     with Listener("accept", port=port) as back, RecordStore.open(tmp_path) as store:
-        later = Outbox(store._conn, clock=lambda: clock + timedelta(minutes=1))
+        later = Outbox(store.connection, clock=lambda: clock + timedelta(minutes=1))
         deliver = _deliver_to(back.port)
         later.send_due(lambda w, k: build_message(store, w, k), deliver)
         assert states(store) == {"W-000001-CG": "acknowledged"}
@@ -170,7 +170,7 @@ def test_a_sender_killed_mid_delivery_resends_with_the_same_control_id(tmp_path:
         with RecordStore.open(tmp_path) as store:
             assert states(store) == {"W-000001-CG": "pending"}  # kept across the crash
             after = datetime.now(UTC) + Outbox.lease  # the dead sender's claim has lapsed
-            Outbox(store._conn, clock=lambda: after).send_due(
+            Outbox(store.connection, clock=lambda: after).send_due(
                 lambda w, k: build_message(store, w, k), _deliver_to(listener.port)
             )
             assert states(store) == {"W-000001-CG": "acknowledged"}

@@ -11,8 +11,9 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -44,14 +45,28 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, isolated: Path) -> Iterator:  # type: ignore[no-untyped-def]
-    """The real window from main.build_window(), shown, engine loaded."""
+def open_window(qtbot, isolated: Path) -> Iterator[Callable[[], Any]]:  # type: ignore[no-untyped-def]
+    """Opens a real window from main.build_window(): shown, engine loaded; left with
+    nothing to autosave when the test closes it. Call it again for a second window."""
     from main import build_window
 
-    win = build_window()
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.ensure_engine()
-    yield win
-    win.mark_saved()  # nothing left to autosave when the test closes it
+    opened: list[Any] = []
+
+    def open_one() -> Any:
+        win = build_window()
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitExposed(win)
+        win.ensure_engine()
+        opened.append(win)
+        return win
+
+    yield open_one
+    for win in opened:
+        win.mark_saved()
+
+
+@pytest.fixture
+def window(open_window: Callable[[], Any]) -> Any:
+    """The real window, shown, engine loaded."""
+    return open_window()

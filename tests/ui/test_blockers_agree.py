@@ -83,3 +83,52 @@ def test_a_commercial_dose_without_authorization_is_blocked_once(window, isolate
     assert [b for b in said["blockers"] if "authorization" in str(b["message"])] == about
     failed = [c for c in said["checks"] if c["state"] == "fail"]
     assert {c["id"] for c in failed} == {"medical-necessity", "prior-authorization"}
+
+
+def test_the_queue_gives_the_window_s_blockers_before_and_after_the_nurse_signs(
+    window, isolated: Path
+) -> None:
+    from argon2 import PasswordHasher
+
+    from core.queued_dose import queued_blockers
+    from core.verification_queue import VerificationQueue
+    from ui.pending_dialog import details
+
+    fast = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    unverified = FIELDS | {"verified_by": ""}
+    window.restore_fields(unverified)
+    shown = [b.model_dump(mode="json") for b in window.session.blockers()]
+    assert ("required", "verified_by") in [(b["id"], b["field"]) for b in shown]
+    options = OPTIONS[: OPTIONS.index("--verified-by")] + OPTIONS[OPTIONS.index("--indication") :]
+    done = run_main("worksheet", *options, "--dry-run", "--json", "--data-dir", isolated)
+    assert json.loads(done.stdout)["blockers"] == shown
+
+    with VerificationQueue.open(isolated, None, hasher=fast) as queue:
+        queue.accounts.add("boss", "admin", "0000")
+        queue.accounts.add("jkim", "technician", "1111", full_name="J. Kim")
+        queue.accounts.add("mosei", "nurse", "2222", full_name="M. Osei")
+        content = window.features.queue.content()
+        dose_id = queue.submit(
+            content,
+            patient_name="A. Patient",
+            mrn="1",
+            code="J1410",
+            prepared_by="jkim",
+            pin="1111",
+        )
+        pending = queue.get(dose_id)
+        queued = queued_blockers(pending, window.session.reviewer)
+        assert [b.model_dump(mode="json") for b in queued] == shown
+        listed = details(pending, queued)
+        assert all(str(b["message"]) in listed for b in shown)
+        signed = queue.sign(dose_id, "mosei", "2222", seen=pending.content_sha256)
+        after = [
+            b.model_dump(mode="json") for b in queued_blockers(signed, window.session.reviewer)
+        ]
+
+    said = run_main("queue", "show", str(dose_id), "--json", "--data-dir", isolated)
+    assert json.loads(said.stdout)["blockers"] == after
+    assert after == window_blockers(window, FIELDS)  # the window's, verified by M. Osei
+    assert [b["id"] for b in after if "authorization" in str(b["message"])] == [
+        "prior-authorization"
+    ]

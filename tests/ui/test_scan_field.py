@@ -5,22 +5,12 @@ from __future__ import annotations
 from biip.checksums import gs1_standard_check_digit
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QWidget
 
 from core.documentation import VialRecord
 from core.records import RecordStore
 
-
-def child(window, name: str) -> QWidget:
-    found = window.findChild(QWidget, name)
-    assert found is not None, f"no widget named {name}"
-    return found
-
-
-def text(window, name: str) -> str:
-    widget = child(window, name)
-    assert isinstance(widget, QLabel | QLineEdit)
-    return widget.text()
+from .window_parts import child, text
 
 
 def code(serial: str, expiry: str = "270100", ndc10: str = "0002759701") -> str:

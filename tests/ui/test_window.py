@@ -3,31 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit
+
+from .window_parts import child, enter_dose, text, type_into, verify
 
 DASH = "—"
-
-
-def child(window, name: str) -> QWidget:
-    found = window.findChild(QWidget, name)
-    assert found is not None, f"no widget named {name}"
-    return found
-
-
-def text(window, name: str) -> str:
-    widget = child(window, name)
-    assert isinstance(widget, QLabel | QLineEdit)
-    return widget.text()
-
-
-def type_into(qtbot, window, name: str, keys: str) -> None:
-    qtbot.keyClicks(child(window, name), keys)
-
-
-def enter_dose(qtbot, window, vial: str, ordered: str, administered: str) -> None:
-    type_into(qtbot, window, "vialSize", vial)
-    type_into(qtbot, window, "doseOrdered", ordered)
-    type_into(qtbot, window, "amountAdministered", administered)
 
 
 def test_twelve_ml_example_bills_three_units_and_one_jw(qtbot, window) -> None:
@@ -79,14 +59,6 @@ def test_invalid_entry_is_named_beside_the_field_and_outputs_are_not_stale(qtbot
 def test_untouched_empty_fields_are_listed_calmly_not_flagged(window) -> None:
     assert not child(window, "dose_orderedError").isVisible()
     assert "Dose ordered is empty" in text(window, "resultMissing")
-
-
-def verify(qtbot, window, preparer: str = "TN", verifier: str = "RP") -> None:
-    type_into(qtbot, window, "preparedBy", preparer)
-    type_into(qtbot, window, "verifiedBy", verifier)
-    button = child(window, "verifyButton")
-    assert isinstance(button, QPushButton) and button.isEnabled()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def test_changing_the_dose_after_verification_undoes_it(qtbot, window) -> None:

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QComboBox, QWidget
 from core.records import RecordStore
 from ui import settings as prefs
 
-from .test_window import child, enter_dose, type_into
 from .test_window_worksheet import fill
+from .window_parts import child, enter_dose, type_into
 
 
 def visible_in_page(window, widget: QWidget) -> bool:

@@ -3,26 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel
 
 from core.drafts import load_draft, save_draft
 
-
-def child(window, name: str) -> QWidget:
-    found = window.findChild(QWidget, name)
-    assert found is not None, f"no widget named {name}"
-    return found
-
-
-def new_window(qtbot):
-    from main import build_window
-
-    window = build_window()
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.ensure_engine()
-    return window
+from .window_parts import child
 
 
 def test_the_form_is_autosaved_and_removed_when_recorded(qtbot, window, isolated) -> None:
@@ -36,7 +21,7 @@ def test_the_form_is_autosaved_and_removed_when_recorded(qtbot, window, isolated
     assert load_draft(isolated) is None
 
 
-def test_a_draft_is_offered_and_restored(qtbot, isolated) -> None:
+def test_a_draft_is_offered_and_restored(qtbot, isolated, open_window) -> None:
     isolated.mkdir(parents=True, exist_ok=True)
     save_draft(
         isolated,
@@ -47,7 +32,7 @@ def test_a_draft_is_offered_and_restored(qtbot, isolated) -> None:
             "patient_name": "Jane Example",
         },
     )
-    window = new_window(qtbot)
+    window = open_window()
     banner = child(window, "draftBanner")
     assert banner.isVisible() and "Jane Example" in banner.message.text()
     qtbot.mouseClick(child(window, "restoreDraftButton"), Qt.MouseButton.LeftButton)
@@ -57,22 +42,22 @@ def test_a_draft_is_offered_and_restored(qtbot, isolated) -> None:
     window.mark_saved()
 
 
-def test_discarding_a_draft_removes_it(qtbot, isolated) -> None:
+def test_discarding_a_draft_removes_it(qtbot, isolated, open_window) -> None:
     isolated.mkdir(parents=True, exist_ok=True)
     save_draft(isolated, {"dose_ordered": "12"})
-    window = new_window(qtbot)
+    window = open_window()
     qtbot.mouseClick(child(window, "discardDraftButton"), Qt.MouseButton.LeftButton)
     assert load_draft(isolated) is None
     assert child(window, "doseOrdered").text() == ""
 
 
-def test_payer_and_code_are_remembered(qtbot) -> None:
-    window = new_window(qtbot)
+def test_payer_and_code_are_remembered(qtbot, open_window) -> None:
+    window = open_window()
     payer = child(window, "payer")
     assert isinstance(payer, QComboBox) and payer.currentData() == "medicare"
     payer.setCurrentIndex(payer.findData("commercial"))
     window.close()
-    again = new_window(qtbot)
+    again = open_window()
     assert child(again, "payer").currentData() == "commercial"
     assert child(again, "code").currentData() == "J1410"
 

@@ -6,13 +6,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 
-
-def child(window, name: str) -> QWidget:
-    found = window.findChild(QWidget, name)
-    assert found is not None, f"no widget named {name}"
-    return found
+from .window_parts import child
 
 
 def fill(qtbot, window, administered_at: datetime, dob: str) -> None:

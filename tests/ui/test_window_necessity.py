@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QComboBox, QListWidget, QPlainTextEdit
 
 from core.authorizations import Authorization, AuthorizationStore, state_for
 
-from .test_window import child, type_into
 from .test_window_worksheet import fill as fill_without_ndc
+from .window_parts import child, type_into
 
 
 def fill(qtbot, window) -> None:

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel
 
-
-def child(window, name: str) -> QWidget:
-    found = window.findChild(QWidget, name)
-    assert found is not None, f"no widget named {name}"
-    return found
+from .window_parts import child
 
 
 def combo(window, name: str) -> QComboBox:

@@ -16,8 +16,8 @@ from core.accounts import AccountStore
 from core.records import RecordStore
 from ui.pin_dialog import PinDialog
 
-from .test_window import child, enter_dose, text, type_into
 from .test_window_worksheet import PATIENT, pdf_text
+from .window_parts import child, enter_dose, text, type_into
 
 Reply = tuple[str, str] | None  # (account, PIN), or None: Cancel
 
@@ -409,17 +409,9 @@ def test_the_database_variable_wins_over_the_setting(
 
 
 @pytest.fixture
-def nurse_window(qtbot, site: Path):  # type: ignore[no-untyped-def]
+def nurse_window(open_window, site: Path):  # type: ignore[no-untyped-def]
     """A second window on the same data directory: the nurse's workstation."""
-    from main import build_window
-
-    win = build_window()
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.ensure_engine()
-    yield win
-    win.mark_saved()
+    return open_window()
 
 
 def trigger(window, name: str) -> None:

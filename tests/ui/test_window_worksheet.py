@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel
 
 from core.records import RecordStore
 
-from .test_window import child, enter_dose, text, type_into, verify
+from .window_parts import child, enter_dose, text, type_into, verify
 
 PATIENT = "Nguyễn Thị Zoë <O'Brien & Co>"
 
