@@ -161,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.json:
         data = to_data(result)
-        data["checks"] = [check.model_dump(mode="json") for check in checks]
+        data["checks"] = [check.model_dump(mode="json", exclude={"blockers"}) for check in checks]
         print_json(data)
     else:
         checks_text = [f"  [{c.state}] {c.title}: {c.message}" for c in checks]
