@@ -158,3 +158,17 @@ def test_a_claim_lapses_for_a_sender_that_died(conn: Connection) -> None:
 def test_backoff_doubles_to_an_hour() -> None:
     assert [backoff(n).total_seconds() for n in (1, 2, 3)] == [30, 60, 120]
     assert backoff(50) == timedelta(hours=1)
+
+
+def test_a_message_waiting_to_be_retried_holds_the_later_ones(conn: Connection) -> None:
+    clock = Clock()
+    outbox = Outbox(conn, clock)
+    queue_charges(conn, 1, None, START)
+    outbox.send_due(build, Receiver("pending"))  # W-000001-CG waits 30 s
+    queue_charges(conn, 2, 1, START)  # its correction: the credit, then the new charge
+    receiver = Receiver()
+    outbox.send_due(build, receiver)
+    assert receiver.sent == []  # nothing overtakes the waiting charge
+    clock.now += backoff(1)
+    outbox.send_due(build, receiver)
+    assert [cid for cid, _ in receiver.sent] == ["W-000001-CG", "W-000001-CD", "W-000002-CG"]

@@ -4,6 +4,7 @@ charges, the listener away for a while, a rejection, and a sender killed mid-del
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -119,6 +120,13 @@ def test_a_rejection_is_listed_with_its_reason(tmp_path: Path) -> None:
     assert "1 rejected" in done.stdout
     listed = run_main("charges", "list", "--data-dir", tmp_path)
     assert "W-000001-CG  rejected  attempts 1  AE  Unknown MRN 00123456" in listed.stdout
+    (listed_json,) = json.loads(
+        run_main("charges", "list", "--json", "--data-dir", tmp_path).stdout
+    )
+    assert listed_json["control_id"] == "W-000001-CG"
+    assert listed_json["worksheet_id"] == "W-000001"
+    assert (listed_json["state"], listed_json["ack_code"]) == ("rejected", "AE")
+    assert listed_json["reason"] == "Unknown MRN 00123456"
     retried = run_main("charges", "retry", "W-000001-CG", "--data-dir", tmp_path)
     assert retried.returncode == 0
     with RecordStore.open(tmp_path) as store:
