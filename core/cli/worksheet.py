@@ -17,6 +17,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from core.calculation_models import CalculationResult
 from core.cli.calc import add_calc_options, form_from_args
 from core.constants import DRAFT_ID, PAPER_SIZES, Paper
@@ -152,7 +154,9 @@ def _scan_warnings(
 
 
 def _dose(args: argparse.Namespace, base: DoseForm) -> DoseForm:
-    given = {k: v for k, v in form_from_args(args).model_dump().items() if v not in ("", None)}
+    given = {
+        k: v for k, v in msgspec.structs.asdict(form_from_args(args)).items() if v not in ("", None)
+    }
     return base.replace(**given)
 
 
