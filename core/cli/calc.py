@@ -11,6 +11,7 @@ from core import formats
 from core.calculation_models import CalculationResult
 from core.dose_input import DoseForm, DoseInputError, evaluate
 from core.errors import InputError
+from core.values import to_data
 
 if TYPE_CHECKING:
     from core.cli import SubParsers
@@ -155,8 +156,8 @@ def run(args: argparse.Namespace, site: Site) -> int:
     route = args.route or (_product_route(args, site) or "")
     result, checks = as_billed(calculated, doc, route=route, site=site, service_date=when)
     if args.json:
-        data = result.model_dump(mode="json")
-        data["checks"] = [check.model_dump(mode="json") for check in checks]
+        data = to_data(result)
+        data["checks"] = [check.model_dump(mode="json", exclude={"blockers"}) for check in checks]
         print_json(data)
     else:
         checks_text = [f"  [{c.state}] {c.title}: {c.message}" for c in checks]

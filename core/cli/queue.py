@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from core.cli import print_json
 from core.cli.calc import add_data_dir_option
+from core.cli.dry_run import print_blockers
 from core.errors import InputError
 from core.terminal import printable
 
@@ -78,7 +79,7 @@ def run_submit(args: argparse.Namespace, site: Site) -> int:
             raise InputError("queue", str(error)) from None
     print(f"Submitted dose {dose_id} for verification (pending)")
     with open_queue(site) as queue:
-        _print_blockers(blockers_of(site, queue.get(dose_id)))
+        print_blockers(blockers_of(site, queue.get(dose_id)))
     return 0
 
 
@@ -89,16 +90,6 @@ def blockers_of(site: Site, dose: QueuedDose) -> list[Blocker]:
     from core.queued_dose import queued_blockers
 
     return queued_blockers(dose, site.catalog, site.payers, site_reviewer(site, lambda: None))
-
-
-def _print_blockers(blockers: list[Blocker]) -> None:
-    if not blockers:
-        print("Nothing keeps it from the chart.")
-        return
-    print(f"Keeping it from the chart ({len(blockers)}):")
-    for blocker in blockers:
-        stops = " (stops verification)" if blocker.step == "verify" else ""
-        print(printable(f"- {blocker.message} [{blocker.id}: {blocker.field}]{stops}"))
 
 
 def _line(dose: QueuedDose) -> str:
@@ -144,7 +135,7 @@ def run_show(args: argparse.Namespace, site: Site) -> int:
         print(printable(f"verified by {dose.verified.full_name}"))
     print_json(dose.content)
     print(f"content {dose.content_sha256}")
-    _print_blockers(blockers)
+    print_blockers(blockers)
     return 0
 
 
