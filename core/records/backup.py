@@ -241,7 +241,10 @@ def backup_database(conn: Connection, plan: BackupPlan, *, label: str = "") -> P
         conn.copy_to(tmp)
         copy = open_file(tmp, label="backup", read_only=True)
         try:
-            count, head = copy.one("SELECT count, last_hash FROM chain_head WHERE singleton = 1")
+            # (a database removed meanwhile leaves an empty copy: a StorageError)
+            count, head = copy.retry(
+                lambda: copy.one("SELECT count, last_hash FROM chain_head WHERE singleton = 1")
+            )
         finally:
             copy.close()
         fd = os.open(tmp, os.O_RDONLY)
