@@ -49,11 +49,16 @@ def least_waste_plan(
     Raises ``CalculationError`` when even the largest size needs more than
     ``MAX_VIALS`` vials, or the sizes are too fine to plan in ``MAX_PLAN_STEPS``.
     """
-    sizes = tuple(sorted({s.normalize() for s in sizes_ml}))
+    sizes = _normal(sizes_ml)
     scale, step, _ = _steps(sizes)
     # The plan depends on the dose only through the whole steps it needs: distinct doses
     # (the audit's million) share a few hundred plans in a bounded cache.
     return _plan(ceil(Fraction(dose_ml) * scale / step), sizes)
+
+
+@lru_cache(maxsize=256)
+def _normal(sizes_ml: tuple[Decimal, ...]) -> tuple[Decimal, ...]:
+    return tuple(sorted({s.normalize() for s in sizes_ml}))
 
 
 @cache

@@ -110,17 +110,23 @@ class _Measure:
         self.hcpcs = hcpcs
 
     def of(self, amount: Amount, field: str) -> Ratio:
-        n, d = amount.value.numerator, amount.value.denominator
+        value = amount.value
+        return self.ratio(value.numerator, value.denominator, amount.mass, field)
+
+    def ratio(self, n: int, d: int, mass: bool, field: str) -> Ratio:
+        """``n / d`` mL (or mg when ``mass``) in the code's measure."""
         concentration = self.concentration
         if concentration is not None:
             cn, cd = concentration.numerator, concentration.denominator
             # The window converts every mass to mL and refuses beyond its limit: so do we.
-            if amount.mass and n * cd > _MAX_VOLUME * d * cn:
+            if mass and n * cd > _MAX_VOLUME * d * cn:
+                amount = Amount(Fraction(n, d), mass)
                 raise Refused(f"{field}: {amount} at this concentration is more than 10,000 mL")
-        if amount.mass == self.mass:
+        if mass == self.mass:
             return n, d
         if concentration is None:
             per = "mass" if self.mass else "mL"
+            amount = Amount(Fraction(n, d), mass)
             raise Refused(
                 f"concentration: is needed to bill {amount} under {self.hcpcs} (billed per "
                 f"{per}); give it, e.g. 10%"
@@ -176,18 +182,15 @@ def _opened(
                 raise Refused("concentration: is needed to plan vials for a mass dose")
             ordered_ml = ordered_ml / dose.concentration
         plan = least_waste_plan(ordered_ml, tuple(size.ml for size in product.vial_sizes))
-        given: list[tuple[Amount, int]] = [
-            (Amount(Fraction(*_ratio_of(use.size_ml)), False), use.count) for use in plan
-        ]
-    else:
-        given = []
-        for size, count in vials:
-            if count is None:
-                sn, sd = measure.of(size, "vial_size")
-                count = fewest_vials(Fraction(*administered), Fraction(sn, sd))
-            given.append((size, count))
+        on, od = 0, 1
+        for use in plan:
+            sn, sd = measure.ratio(*_ratio_of(use.size_ml), False, "vial_size")
+            on, od = on * sd + use.count * sn * od, od * sd
+        return on, od
     on, od = 0, 1
-    for size, count in given:
+    for size, count in vials:
         sn, sd = measure.of(size, "vial_size")
+        if count is None:
+            count = fewest_vials(Fraction(*administered), Fraction(sn, sd))
         on, od = on * sd + count * sn * od, od * sd
     return on, od

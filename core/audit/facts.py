@@ -14,6 +14,7 @@ each must give its count. Reading is cached on the text, with bounded caches.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 
@@ -54,6 +55,12 @@ def parse_multi_dose(text: str) -> bool | None:
     raise Refused(f"multi_dose: '{text}' is not yes or no")
 
 
+@lru_cache(maxsize=256)
+def _exact(value: Decimal) -> Fraction:
+    return Fraction(value)
+
+
+@lru_cache(maxsize=64)
 def _setting(text: str) -> ClaimSetting:
     if not text:
         return ClaimSetting.OUTPATIENT
@@ -74,6 +81,7 @@ class Resolver:
         self.code = lru_cache(maxsize=256)(catalog.code)
         self.product = lru_cache(maxsize=256)(catalog.product)
         self.payer = lru_cache(maxsize=256)(payers.get)
+        self.default_payer = payers.default
 
     def facts(self, text: FactsText) -> tuple[date, DoseFacts]:
         """The service date and the dose facts; ``Refused`` names the unusable field."""
@@ -88,12 +96,12 @@ class Resolver:
         try:
             code = self.code(hcpcs, "hcpcs")
             product = self.product(product_text, "product") if product_text else None
-            payer = self.payer(payer_text, "payer") if payer_text else self.payers.default
+            payer = self.payer(payer_text, "payer") if payer_text else self.default_payer
             administered = read_amount(given, "administered")
             concentration = (
                 read_concentration(concentration_text)
                 if concentration_text
-                else Fraction(product.concentration.mg_per_ml)
+                else _exact(product.concentration.mg_per_ml)
                 if product is not None
                 else None
             )

@@ -9,10 +9,12 @@ the command line), with ``UNITCALC_CHARGES`` winning when the operator sets it, 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from core.charges.outbox import DEFAULT_LEASE
 from core.errors import InputError
 from core.terminal import printable
 
@@ -22,7 +24,11 @@ if TYPE_CHECKING:
     from core.records import RecordStore
 
 ENV_VAR = "UNITCALC_CHARGES"
-_HOST_PORT = re.compile(r"\[?([A-Za-z0-9._:-]{1,253}?)\]?:(\d{1,5})")
+# A host name or IPv4 address, or an IPv6 address in brackets; then the port.
+_HOST_PORT = re.compile(
+    r"(?:\[([0-9A-Fa-f:.]{2,45})\]|([A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?))"
+    r":([0-9]{1,5})"
+)
 
 
 @dataclass(frozen=True)
@@ -37,10 +43,10 @@ class Destination:
 def parse_destination(text: str, field: str = "charges receiver") -> Destination:
     """``billing.example.org:2575``, ``127.0.0.1:2575`` or ``[::1]:2575``."""
     match = _HOST_PORT.fullmatch(text.strip())
-    if match is None or not 0 < int(match.group(2)) < 65536:
+    if match is None or not 0 < int(match.group(3)) < 65536:
         shown = printable(text.strip()[:60])
         raise InputError(field, f"'{shown}' is not HOST:PORT, such as billing.example.org:2575")
-    return Destination(match.group(1), int(match.group(2)))
+    return Destination(match.group(1) or match.group(2), int(match.group(3)))
 
 
 def charges_destination(
@@ -59,26 +65,37 @@ def charges_destination(
     return None
 
 
-def open_outbox(store: RecordStore) -> Outbox:
-    """The outbox of the records database ``store`` holds open (its connection, and its
-    retry of busy databases with errors as ``RecordStoreError``)."""
+def open_outbox(store: RecordStore, *, lease: timedelta = DEFAULT_LEASE) -> Outbox:
+    """The outbox of the records database ``store`` holds open: its connection, a busy
+    database waited for (``Connection.retry``), errors as ``StoreUnavailableError``."""
     from core.charges.outbox import Outbox
+    from core.records import StoreUnavailableError
+    from core.storage import StorageError
 
-    return Outbox(store._conn, guard=store._read)
+    conn = store.connection
+
+    def guard(work: Callable[[], Any]) -> Any:
+        try:
+            return conn.retry(work)
+        except StorageError as error:
+            raise StoreUnavailableError(str(error)) from None
+
+    return Outbox(conn, guard=guard, lease=lease)
 
 
 def send_due(store: RecordStore, destination: Destination, *, timeout: float = 10.0) -> SendReport:
     """Deliver the pending charges whose time has come to ``destination``."""
     from core.charges import mllp
 
+    # A claim outlasts the longest delivery this run may wait for.
+    outbox = open_outbox(store, lease=max(DEFAULT_LEASE, timedelta(seconds=timeout + 30)))
+
     def deliver(message: str, control_id: str) -> Any:
         return mllp.deliver(
             destination.host, destination.port, message, control_id, timeout=timeout
         )
 
-    return open_outbox(store).send_due(
-        lambda worksheet, kind: build_message(store, worksheet, kind), deliver
-    )
+    return outbox.send_due(lambda worksheet, kind: build_message(store, worksheet, kind), deliver)
 
 
 def build_message(store: RecordStore, worksheet: int, kind: Kind) -> str:

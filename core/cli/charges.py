@@ -9,7 +9,7 @@ something is); ``retry ID`` sends a rejected or pending message again at the nex
 from __future__ import annotations
 
 import argparse
-import os
+import re
 from typing import TYPE_CHECKING
 
 from core.cli import print_json
@@ -20,14 +20,15 @@ from core.terminal import printable
 
 if TYPE_CHECKING:
     from core.cli import SubParsers
+    from core.site import Site
 
 EXIT_PENDING = 1
 
 
-def run_list(args: argparse.Namespace) -> int:
+def run_list(args: argparse.Namespace, site: Site) -> int:
     from core.charges.sending import open_outbox
 
-    with open_store(args) as store:
+    with open_store(site) as store:
         messages = open_outbox(store).messages(limit=args.limit)
     if args.json:
         print_json([message.as_json() for message in messages])
@@ -45,14 +46,13 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_send(args: argparse.Namespace) -> int:
+def run_send(args: argparse.Namespace, site: Site) -> int:
     from core.charges.sending import charges_destination, send_due
 
-    settings = {k: v for k, v in os.environ.items() if k.startswith("UNITCALC_")}
-    destination = charges_destination(settings, option=args.to)
+    destination = charges_destination(site.settings, option=args.to)
     if destination is None:
         raise InputError("charges receiver", "give --to HOST:PORT or set UNITCALC_CHARGES")
-    with open_store(args) as store:
+    with open_store(site) as store:
         report = send_due(store, destination, timeout=args.timeout)
     line = (
         f"Sent to {destination}: {report.acknowledged} acknowledged, {report.rejected} "
@@ -62,14 +62,13 @@ def run_send(args: argparse.Namespace) -> int:
     return EXIT_PENDING if report.pending else 0
 
 
-def run_retry(args: argparse.Namespace) -> int:
+def run_retry(args: argparse.Namespace, site: Site) -> int:
     from core.charges.sending import open_outbox
 
-    with open_store(args) as store:
-        message = open_outbox(store).retry(args.id.strip())
+    with open_store(site) as store:
+        message = open_outbox(store).retry(args.id)
     if message is None:
-        shown = printable(args.id.strip()[:40])
-        raise InputError("control ID", f"no charge message {shown} (see `charges list`)")
+        raise InputError("control ID", f"no charge message {args.id} (see `charges list`)")
     if message.state == "acknowledged":
         print(printable(f"{message.control_id} was acknowledged: it is not sent again"))
     else:
@@ -77,18 +76,32 @@ def run_retry(args: argparse.Namespace) -> int:
     return 0
 
 
+_SECONDS = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3})?")
+
+
 def _timeout(text: str) -> float:
-    try:
-        seconds = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("a number of seconds, such as 10") from None
-    if not 0.1 <= seconds <= 600:  # also refuses nan and inf
+    """Seconds as ASCII digits (``float`` would take "nan", "1e3" and Arabic-Indic digits)."""
+    if not _SECONDS.fullmatch(text.strip()):
+        raise argparse.ArgumentTypeError("a number of seconds, such as 10")
+    seconds = float(text)
+    if not 0.1 <= seconds <= 600:
         raise argparse.ArgumentTypeError("between 0.1 and 600 seconds")
     return seconds
 
 
+_CONTROL_ID = re.compile(r"W-[0-9]{6,18}-(CG|CD)", re.IGNORECASE)
+
+
+def _control_id(text: str) -> str:
+    """``W-000042-CG`` (a charge) or ``W-000042-CD`` (its credit), as ``charges list``
+    shows them."""
+    if not _CONTROL_ID.fullmatch(text.strip()):
+        raise argparse.ArgumentTypeError("not a control ID such as W-000042-CG")
+    return text.strip().upper()
+
+
 def _limit(text: str) -> int:
-    if not text.isdigit() or len(text) > 9:
+    if not re.fullmatch(r"[0-9]{1,9}", text):
         raise argparse.ArgumentTypeError("a whole number, such as 50")
     return int(text)
 
@@ -114,6 +127,6 @@ def add_parsers(subparsers: SubParsers) -> None:
     send.set_defaults(run=run_send)
 
     retry = actions.add_parser("retry", help="send a rejected or pending message again")
-    retry.add_argument("id", help="its control ID, e.g. W-000042-CG")
+    retry.add_argument("id", type=_control_id, help="its control ID, e.g. W-000042-CG")
     add_data_dir_option(retry)
     retry.set_defaults(run=run_retry)

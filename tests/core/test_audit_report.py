@@ -42,6 +42,8 @@ def test_report_has_totals_charts_top_and_table(tmp_path: Path) -> None:
     assert flat.index("A-2") < flat.index("All findings")
     assert "<b>O'Brien & Nguyễn</b>" in flat  # escaped, not markup; Vietnamese printed
     assert "billed_units: 'x'" in flat
+    assert "Administrations incomplete (a line unreadable: not audited) 1" in flat
+    assert flat.index("Incomplete administrations (1)") < flat.index("A-3 4 row 4: billed_units")
     fonts = {
         str(font["/BaseFont"])
         for page in reader.pages
