@@ -17,12 +17,9 @@ from core.catalog import Catalog, PayerList, default_catalog, default_payers
 from core.denial_checks import Check, denial_checks, review
 from core.documentation import Documentation
 from core.errors import InputError
-from core.records.models import format_worksheet_id
 from core.reference import NO_REFERENCE, CrosswalkSource
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from core.authorizations import AuthorizationState
 
 
@@ -69,6 +66,7 @@ def review_claim(
     """
     from core.authorizations import state_for
     from core.data_dir import resolve_data_dir
+    from core.records.models import format_worksheet_id
 
     if crosswalk is None:
         from core.data_dir import locate_data_dir
@@ -146,38 +144,6 @@ def check_claim(
         expiring_today_blocks=expiring_today_blocks,
     )
     return reviewed, checks
-
-
-def site_reviewer(
-    data_dir: str | os.PathLike[str] | None,
-    crosswalk: Callable[[], CrosswalkSource | None],
-    *,
-    catalog: Catalog | None = None,
-    payers: PayerList | None = None,
-) -> ClaimReviewer:
-    """How a session on this site reviews its claim (``DoseSession.reviewer``): with the
-    authorizations recorded in ``data_dir`` and the ``crosswalk`` open now, if any."""
-
-    def reviewer(
-        result: CalculationResult,
-        doc: Documentation,
-        *,
-        service_date: date,
-        expiring_today_blocks: bool,
-    ) -> tuple[CalculationResult, tuple[Check, ...]]:
-        return review_claim(
-            result,
-            doc,
-            route=doc.route,
-            data_dir=data_dir,
-            service_date=service_date,
-            catalog=catalog,
-            payers=payers,
-            crosswalk=crosswalk(),
-            expiring_today_blocks=expiring_today_blocks,
-        )
-
-    return reviewer
 
 
 def as_billed(

@@ -160,7 +160,8 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.json:
         data = result.model_dump(mode="json")
-        data["checks"] = [check.model_dump(mode="json") for check in checks]
+        # What a check blocks is the worksheet's (`worksheet --dry-run --json`).
+        data["checks"] = [c.model_dump(mode="json", exclude={"blockers"}) for c in checks]
         print_json(data)
     else:
         checks_text = [f"  [{c.state}] {c.title}: {c.message}" for c in checks]

@@ -89,8 +89,8 @@ def run_submit(args: argparse.Namespace) -> int:
 def blockers_of(args: argparse.Namespace, dose: QueuedDose) -> list[Blocker]:
     """The queued dose's blockers (``core.blockers``), its claim reviewed with the data
     directory's authorizations and CMS crosswalk."""
-    from core.claim_review import site_reviewer
     from core.queued_dose import queued_blockers
+    from core.site_review import site_reviewer
 
     return queued_blockers(dose, site_reviewer(args.data_dir, lambda: None))
 
