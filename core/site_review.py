@@ -1,32 +1,25 @@
 """How a session on a site reviews its claim (``DoseSession.reviewer``), made without
-loading the checks: they load when the first claim is reviewed, not when the window
-starts."""
+loading the checks: they load at the first review, not when the window starts (the
+authorizations' store brings the database driver)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from core.calculation_models import CalculationResult
-    from core.catalog import Catalog, PayerList
     from core.claim_review import ClaimReviewer
     from core.denial_checks import Check
     from core.documentation import Documentation
     from core.reference import CrosswalkSource
+    from core.site import Site
 
 
-def site_reviewer(
-    data_dir: str | os.PathLike[str] | None,
-    crosswalk: Callable[[], CrosswalkSource | None],
-    *,
-    catalog: Catalog | None = None,
-    payers: PayerList | None = None,
-) -> ClaimReviewer:
-    """How a session on this site reviews its claim (``DoseSession.reviewer``): with the
-    authorizations recorded in ``data_dir`` and the ``crosswalk`` open now, if any."""
+def site_reviewer(site: Site, crosswalk: Callable[[], CrosswalkSource | None]) -> ClaimReviewer:
+    """With the site's catalog, payers and recorded authorizations, and the ``crosswalk``
+    shown now (else the site's)."""
 
     def reviewer(
         result: CalculationResult,
@@ -41,10 +34,8 @@ def site_reviewer(
             result,
             doc,
             route=doc.route,
-            data_dir=data_dir,
+            site=site,
             service_date=service_date,
-            catalog=catalog,
-            payers=payers,
             crosswalk=crosswalk(),
             expiring_today_blocks=expiring_today_blocks,
         )
