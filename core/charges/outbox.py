@@ -48,6 +48,7 @@ STATES = ("pending", "acknowledged", "rejected")
 
 TABLE = "charge_outbox"
 FIRST_RETRY = timedelta(seconds=30)
+DEFAULT_LEASE = timedelta(seconds=60)
 LAST_RETRY = timedelta(hours=1)
 
 #: The table (the records schema creates it: ``core.records.schema``).
@@ -185,8 +186,12 @@ class Outbox:
         conn: Connection,
         clock: Callable[[], datetime] | None = None,
         guard: Callable[[Callable[[], Any]], Any] | None = None,
+        lease: timedelta = DEFAULT_LEASE,
     ) -> None:
         self._conn = conn
+        #: How long a claim holds a message against another sender: longer than one
+        #: delivery may take (its timeout), so two senders never send it at once.
+        self.lease = lease
         self._clock = clock or conn.now
         self._guard = guard or (lambda work: work())
 
@@ -257,9 +262,6 @@ class Outbox:
                 rejected += 1
             else:
                 return SendReport(acknowledged, rejected, self.counts().pending, delivery.reason)
-
-    #: How long a claim holds a row against another sender: longer than a delivery.
-    lease = timedelta(seconds=60)
 
     def _claim_next(self) -> tuple[str, int, Kind, str | None, int] | None:
         """The oldest pending message, claimed, if its time has come; None when there is

@@ -76,8 +76,9 @@ class BackupPlan:
 
     @classmethod
     def for_data_dir(cls, data_dir: Path, environ: Mapping[str, str] | None = None) -> BackupPlan:
-        """The plan from the environment; ``environ`` defaults to ``os.environ``."""
-        env = os.environ if environ is None else environ
+        """The plan from the settings read at start-up (``core.site.Site``); none given:
+        the defaults."""
+        env = environ or {}
         chosen = env.get(ENV_DIR) or ""
         directory = Path(chosen).expanduser().absolute() if chosen else data_dir / "backups"
         return cls(

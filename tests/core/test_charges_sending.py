@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from core.charges.outbox import Outbox, queue_charges
+from core.charges.outbox import DEFAULT_LEASE, Outbox, queue_charges
 from core.charges.sending import Destination, build_message, open_outbox, send_due
 from core.records import RecordStore
 from core.storage import Connection
@@ -161,7 +161,7 @@ def test_a_sender_killed_mid_delivery_resends_with_the_same_control_id(tmp_path:
                 "--to",
                 f"127.0.0.1:{listener.port}",
                 "--timeout",
-                "60",
+                "20",  # the listener answers after 30 s: killed long before
                 "--data-dir",
                 str(tmp_path),
             ],
@@ -177,7 +177,7 @@ def test_a_sender_killed_mid_delivery_resends_with_the_same_control_id(tmp_path:
         listener.mode = "accept"
         with RecordStore.open(tmp_path) as store:
             assert states(store) == {"W-000001-CG": "pending"}  # kept across the crash
-            after = datetime.now(UTC) + Outbox.lease  # the dead sender's claim has lapsed
+            after = datetime.now(UTC) + DEFAULT_LEASE  # the dead sender's claim has lapsed
             Outbox(store.connection, clock=lambda: after).send_due(
                 lambda w, k: build_message(store, w, k), _deliver_to(listener.port)
             )

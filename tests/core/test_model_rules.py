@@ -34,7 +34,7 @@ from core.authorizations import Authorization
 from core.calculation_models import CalculationRequest, CodeUnitConflict, Pricing
 from core.catalog import CoveredDiagnoses, default_catalog, default_payers
 from core.denial_checks import denial_checks
-from core.dose_input import DoseForm, build_request, evaluate
+from core.dose_input import DoseForm
 from core.drafts import FormInputs
 from core.gs1 import parse_scan
 from core.records.models import VerifyReport, WorksheetRecord, WorksheetRecordSummary
@@ -42,6 +42,7 @@ from core.verification_queue import QueuedDose
 from core.vial_scan import ScanReading, resolve_ndc
 from core.worksheet.case import Case
 from core.worksheet.example import DOCUMENTATION, DOSE, PRINTED_AT, example_result
+from tests.shipped import build_request, evaluate
 
 Model = BaseModel | values.Value
 
