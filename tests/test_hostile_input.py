@@ -19,8 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.cli import run_command
-from core.dose_input import DoseForm, DoseInputError, evaluate
+from core.dose_input import DoseForm, DoseInputError
 from tests.cli_run import run_script
+from tests.shipped import evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -344,7 +345,7 @@ def test_main_py_case_files_nested_deep_and_dev_zero(tmp_path: Path) -> None:
         assert line.startswith("unitcalc: case file") and words in line and "\n" not in line
 
 
-FORM_KEYS = [k for k in DoseForm.model_fields if k != "multi_dose"]
+FORM_KEYS = [k for k in DoseForm.__struct_fields__ if k != "multi_dose"]
 NUMBERISH = st.from_regex(r"\A[0-9.,%/ a-zA-Zµ\-]{0,14}\Z") | st.text(max_size=30)
 
 

@@ -2,7 +2,7 @@
 thread with a progress bar and Cancel, filter the findings, save the PDF report.
 
 All billing logic is ``core.audit``; this module only shows it. Wiring into the main
-window is one call, ``add_audit_menu(window, data_dir)``. The file dialogs it would open
+window is one call, ``add_audit_menu(window, site)``. The file dialogs it would open
 are attributes (``ask_open``, ``ask_save``), so tests replace them.
 """
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from core.terminal import printable
+from core.values import to_data
 
 if TYPE_CHECKING:
     from core.blockers import Blocker
@@ -45,7 +46,7 @@ def dry_run(session: DoseSession, now: datetime, *, as_json: bool) -> int:
                     {**c.model_dump(mode="json", exclude={"blockers"}), "title": c.title}
                     for c in claim.checks
                 ],
-                "claim_lines": [line.model_dump(mode="json") for line in claim.result.claim_lines],
+                "claim_lines": [to_data(line) for line in claim.result.claim_lines],
             }
         )
     else:

@@ -7,15 +7,14 @@ new record whose ``replaces`` names the record it corrects.
 
 Usage (the CLI and the Qt history view are thin layers over this)::
 
-    from core.data_dir import resolve_data_dir
-    from core.records import RecordStore, parse_worksheet_id, to_csv
+    from core.records import parse_worksheet_id, to_csv
 
-    with RecordStore.open(resolve_data_dir(args.data_dir)) as store:
+    with site.open_records() as store:  # core.site.Site, made at start-up
         # Record: the id is reserved first so the PDF can print it.
         rec = store.add(
             code="J1410", mrn="123456", patient_name="Doe, Jane",
             administered_at="2025-03-01T14:30", prepared_by="AB", verified_by="CD",
-            inputs=inputs.model_dump(mode="json"), result=result.model_dump(mode="json"),
+            inputs={"dose": to_data(form)}, result=to_data(result),
             documentation={"lot": "X1", "reason_for_waste": "single-dose vial"},
             render=lambda worksheet_id, replaces: build_pdf(..., worksheet_id, replaces),
         )

@@ -59,4 +59,6 @@ DOCUMENTATION = Documentation(
 
 
 def example_result() -> CalculationResult:
-    return evaluate(DOSE)
+    from core.catalog import default_catalog, default_payers
+
+    return evaluate(DOSE, default_catalog(), default_payers())  # the shipped catalog's example

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from core.denial_checks import Check
-from core.dose_input import DoseForm, evaluate
+from core.dose_input import DoseForm
 from core.worksheet import worksheet_content
 from core.worksheet.example import DOCUMENTATION, PRINTED_AT, example_result
 from tests.core.blocker_cases import blockers_of
+from tests.shipped import evaluate
 
 
 def labels(rows: tuple[tuple[object, ...], ...]) -> dict[str, tuple[str, bool]]:
