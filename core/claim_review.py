@@ -15,12 +15,9 @@ from core.calculation_models import CalculationResult
 from core.denial_checks import Check, denial_checks, review
 from core.documentation import Documentation
 from core.errors import InputError
-from core.records.models import format_worksheet_id
 from core.reference import NO_REFERENCE, CrosswalkSource
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from core.authorizations import AuthorizationState
     from core.catalog import Catalog, PayerList
     from core.site import Site
@@ -67,6 +64,7 @@ def review_claim(
     against the code.
     """
     from core.authorizations import state_for
+    from core.records.models import format_worksheet_id
 
     authorization = None
     number = doc.prior_authorization.strip()
@@ -123,31 +121,6 @@ def check_claim(
         expiring_today_blocks=expiring_today_blocks,
     )
     return reviewed, checks
-
-
-def site_reviewer(site: Site, crosswalk: Callable[[], CrosswalkSource | None]) -> ClaimReviewer:
-    """How a session on this site reviews its claim (``DoseSession.reviewer``): with the
-    site's catalog, payers and recorded authorizations, and the ``crosswalk`` shown now
-    (else the site's)."""
-
-    def reviewer(
-        result: CalculationResult,
-        doc: Documentation,
-        *,
-        service_date: date,
-        expiring_today_blocks: bool,
-    ) -> tuple[CalculationResult, tuple[Check, ...]]:
-        return review_claim(
-            result,
-            doc,
-            route=doc.route,
-            site=site,
-            service_date=service_date,
-            crosswalk=crosswalk(),
-            expiring_today_blocks=expiring_today_blocks,
-        )
-
-    return reviewer
 
 
 def as_billed(

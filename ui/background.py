@@ -42,7 +42,7 @@ from fractions import Fraction
 from pathlib import PurePath
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
 
 from core.work import Cancelled, CancelToken, Throttled
@@ -181,6 +181,8 @@ class BackgroundWork(QObject):
     ) -> None:
         """Run ``work(given, token)`` now; ``label`` says what is happening ("Checking
         every PDF…"); ``progress(done, total)`` hears the job's reports (GUI thread)."""
+        if QThread.currentThread() is not self.thread():
+            raise RuntimeError("BackgroundWork.start is called on the thread that owns it")
         check_work(work)
         check_crossing(given)
         old = self._running.get(kind)

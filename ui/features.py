@@ -83,7 +83,7 @@ class Features:
 
 def install_features(window: FeatureWindow) -> Features:
     """Plug every feature into ``window`` (once its session and data directory exist)."""
-    from core.claim_review import site_reviewer
+    from core.site_review import site_reviewer
     from ui.charges_view import install_charges
     from ui.checks_list import ChecksList
     from ui.cms_import import install as install_cms
@@ -113,7 +113,14 @@ def install_features(window: FeatureWindow) -> Features:
     binding.extra_drafts.append(necessity)
 
     session.unreadable_sources.append(necessity.unreadable)
-    window.session_changed.connect(lambda: checks.show_claim(session.claim()))
+
+    def show_checks() -> None:
+        """The checks as the print state judged them: once documentation is typed (the
+        dose alone loads neither the checks nor the data directory's stores)."""
+        if binding.documentation_pushed:
+            checks.show_claim(session.claim())
+
+    window.session_changed.connect(show_checks)
     necessity.edited.connect(window.documentation_edited)
     necessity.authorizations.picked.connect(window.docs.prior_authorization.setText)
     checks.edited.connect(window.documentation_edited)

@@ -86,8 +86,8 @@ def run_submit(args: argparse.Namespace, site: Site) -> int:
 def blockers_of(site: Site, dose: QueuedDose) -> list[Blocker]:
     """The queued dose's blockers (``core.blockers``), its claim reviewed with the site's
     authorizations and CMS crosswalk."""
-    from core.claim_review import site_reviewer
     from core.queued_dose import queued_blockers
+    from core.site_review import site_reviewer
 
     return queued_blockers(dose, site.catalog, site.payers, site_reviewer(site, lambda: None))
 
