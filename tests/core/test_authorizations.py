@@ -83,7 +83,7 @@ def test_a_use_counts_billed_units_grams_or_one_infusion() -> None:
 
 
 def use(data: Path, worksheet_id: str, replaces: str | None = None, number: str = "PA-1") -> None:
-    with AuthorizationStore.open(data) as store:
+    with site_at(data).open_authorizations() as store:
         store.count_use(RESULT, number=number, worksheet_id=worksheet_id, replaces=replaces)
 
 
