@@ -9,13 +9,14 @@ record, or ``error TEXT`` and exits 1 on the first failure.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root
 
-from core.records import RecordStore
+from core.site import Site
 
 
 def main(data_dir: Path, count: int, render_seconds: float) -> int:
@@ -23,9 +24,11 @@ def main(data_dir: Path, count: int, render_seconds: float) -> int:
         time.sleep(render_seconds)
         return f"%PDF-1.7 {worksheet_id}".encode()
 
+    # The start-up read, as `main.py worksheet` makes it: UNITCALC_DATABASE chooses the server.
+    site = Site.from_environment(os.environ, data_dir=data_dir)
     for n in range(count):
         try:
-            with RecordStore.open(data_dir) as store:
+            with site.open_records() as store:
                 record = store.add(
                     code="J1410",
                     mrn=f"MRN-{n}",
