@@ -176,12 +176,22 @@ def generate_scattered(path: Path, rows: int, seed: int = 19) -> None:
     _write(path, rows, seed, distinct_dose, jw_last=True)
 
 
-BASELINE = """
+#: Each child prints its own peak RSS last: ``VmHWM`` counts only its memory since exec
+#: (``ru_maxrss`` would count the parent's memory copied at the fork).
+PEAK = """
+with open("/proc/self/status") as status:
+    print(next(line.split()[1] for line in status if line.startswith("VmHWM")))
+"""
+
+BASELINE = (
+    """
 import csv, sys
 with open(sys.argv[1], encoding="utf-8", newline="") as f:
     n = sum(1 for _ in csv.reader(f)) - 1
 print(n)
 """
+    + PEAK
+)
 
 AUDIT = """
 import sys, io
@@ -194,13 +204,15 @@ with open(sys.argv[3], "w", encoding="utf-8", newline="") as out:
     report = audit_file(Path(sys.argv[1]), on_finding=writer.write)
 print(report.rows, report.administrations, report.skipped, report.total_findings)
 """
+AUDIT += PEAK
 
 
 def measure(code: str, *args: str) -> tuple[float, float, float, str]:
     """Run ``code`` in a fresh interpreter; (seconds, CPU seconds, peak RSS in MB, output).
 
-    Wall time, and the child's own CPU time and peak RSS (its ``getrusage`` figures, as
-    ``os.wait4`` returns them): CPU time is what compares runs on a shared machine.
+    Wall time, the child's own CPU time (its ``getrusage`` figures, as ``os.wait4``
+    returns them: CPU time is what compares runs on a shared machine) and its own peak
+    RSS (``VmHWM``).
     """
     start = time.perf_counter()
     process = subprocess.Popen(
@@ -215,7 +227,8 @@ def measure(code: str, *args: str) -> tuple[float, float, float, str]:
     err = process.stderr.read() if process.stderr else ""
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"benchmark child failed:\n{err}")
-    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.strip()
+    *lines, peak_kb = out.strip().splitlines()
+    return seconds, usage.ru_utime + usage.ru_stime, int(peak_kb) / 1024, "\n".join(lines)
 
 
 def run_one(name: str, path: Path, code_root: Path, tmp: Path) -> None:
