@@ -31,6 +31,7 @@ from core.charges.mllp import deliver  # noqa: E402
 from core.charges.outbox import queue_charges  # noqa: E402
 from core.charges.sending import Destination, send_due  # noqa: E402
 from core.records import BackupPlan, RecordStore  # noqa: E402
+from core.values import to_data  # noqa: E402
 from core.worksheet.example import DOCUMENTATION, DOSE, example_result  # noqa: E402
 from tests.core.mllp_listener import Listener  # noqa: E402
 
@@ -39,7 +40,7 @@ ROUNDS = 4
 
 def record(data_dir: Path, count: int, *, queue: bool) -> float:
     """Seconds to record ``count`` example worksheets (charges queued or not)."""
-    result = example_result().model_dump(mode="json")
+    result = to_data(example_result())
     documentation = DOCUMENTATION.model_dump(mode="json")
     plan = BackupPlan(directory=data_dir / "backups", every=10**9, keep=1)
     also = partial(queue_charges, replaces=None) if queue else None
@@ -53,7 +54,7 @@ def record(data_dir: Path, count: int, *, queue: bool) -> float:
                 administered_at="2025-03-01T14:30:00",
                 prepared_by=DOCUMENTATION.prepared_by,
                 verified_by=DOCUMENTATION.verified_by,
-                inputs={"dose": DOSE.model_dump(mode="json")},
+                inputs={"dose": to_data(DOSE)},
                 result=result,
                 documentation=documentation,
                 render=lambda _id, _replaces: b"%PDF-1.7\n" + b"x" * 50_000,

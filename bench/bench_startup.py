@@ -10,7 +10,7 @@ the medians and their ratio are printed. The target is a ratio of at most 1.3.
 "first answer" is what a technician waits for: the window is up, vial size 10, ordered
 12 and administered 12 are typed right after the first paint, and the clock stops when
 the 3 units are on screen. Its target is 2x the bare form's first paint. The dose engine
-(core.values dataclasses, the catalog) is loaded for it without pydantic.
+(core.values msgspec structs, the catalog) is loaded for it without pydantic.
 
 "ready" is also reported: until the window has finished starting (``engine_ready``: the
 documentation and its checks, which load pydantic, printing, menus, the draft), which it

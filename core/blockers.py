@@ -252,17 +252,16 @@ def diagnosis_blockers(result: CalculationResult) -> list[Blocker]:
 _AUTHORIZATION_REFUSALS = frozenset({"prior-authorization-expired", "prior-authorization-code"})
 
 
-def authorization_blockers(
-    doc: Documentation, result: CalculationResult, payer: PayerProfile
-) -> list[Blocker]:
-    """The payer asks for prior authorization and no number is given; or the number
-    recorded on this site is out of date or for another code."""
-    if payer.prior_authorization_required and not doc.prior_authorization.strip():
+def authorization_blockers(doc: Documentation, result: CalculationResult) -> list[Blocker]:
+    """The calculation says the payer asks for prior authorization (``prior-authorization``,
+    written in ``core.calculation``) and the documentation gives no number either; or the
+    number recorded on this site is out of date or for another code."""
+    asked = next((w for w in result.warnings if w.id == "prior-authorization"), None)
+    if asked is not None and not doc.prior_authorization.strip():
         return [
             Blocker(
                 id="prior-authorization",
-                message="prior authorization number is empty "
-                f"({payer.name} asks for prior authorization)",
+                message=f"prior authorization number is empty ({asked.message.rstrip('.')})",
                 field="prior_authorization",
             )
         ]

@@ -14,11 +14,7 @@ from core import formats
 from core.catalog import BillingCode, PayerProfile, Product
 from core.ndc import Ndc
 from core.quantities import Concentration, Quantity, Unit, WeightBasedDose
-from core.values import Value, limits
-
-
-class _Frozen(Value):
-    """Immutable (``core.values``: the first answer is calculated without pydantic)."""
+from core.values import Value
 
 
 class ClaimSetting(StrEnum):
@@ -34,7 +30,7 @@ class ClaimSetting(StrEnum):
         return self is ClaimSetting.OUTPATIENT
 
 
-class CalculationRequest(_Frozen):
+class CalculationRequest(Value, frozen=True, kw_only=True):
     code: BillingCode
     payer: PayerProfile
     product: Product | None = None
@@ -42,22 +38,29 @@ class CalculationRequest(_Frozen):
     multi_dose: bool = False
     #: Labeled size of each vial in mL; ``None`` plans the least-waste mix of the
     #: product's vial sizes.
-    vial_size_ml: Decimal | None = limits(default=None, gt=0)
+    vial_size_ml: Decimal | None = None
     #: The labeled size as written (``12 g`` or ``10 mL``), kept exact: a mass is
     #: converted once, in the code's billing measure. Use this or ``vial_size_ml``.
     vial_size: Quantity | None = None
     #: ``None`` derives the fewest vials that cover the dose ordered.
-    vials_opened: int | None = limits(default=None, ge=1)
+    vials_opened: int | None = None
     dose_ordered: Quantity | WeightBasedDose
-    weight_kg: Decimal | None = limits(default=None, gt=0)
+    weight_kg: Decimal | None = None
     administered: Quantity
     setting: ClaimSetting = ClaimSetting.OUTPATIENT
     ndc: Ndc | None = None
     prior_authorization: str = ""
 
-    def _check(self) -> None:
+    def __post_init__(self) -> None:
+        super().__post_init__()
         if self.vial_size is not None and self.vial_size_ml is not None:
             raise ValueError("give vial_size or vial_size_ml, not both")
+        for name in ("vial_size_ml", "weight_kg"):
+            amount = getattr(self, name)
+            if amount is not None and amount <= 0:
+                raise ValueError(f"{name} must be greater than 0")
+        if self.vials_opened is not None and self.vials_opened < 1:
+            raise ValueError("vials_opened must be at least 1")
 
     @property
     def labeled_vial_size(self) -> Quantity | None:
@@ -67,7 +70,7 @@ class CalculationRequest(_Frozen):
         return self.vial_size
 
 
-class VialUse(_Frozen):
+class VialUse(Value, frozen=True, kw_only=True):
     size_ml: Decimal
     count: int
 
@@ -75,7 +78,7 @@ class VialUse(_Frozen):
         return f"{self.count} × {formats.quantity(self.size_ml, 'mL')}"
 
 
-class ClaimLine(_Frozen):
+class ClaimLine(Value, frozen=True, kw_only=True):
     hcpcs: str
     modifiers: tuple[str, ...]
     units: int
@@ -96,7 +99,7 @@ class ClaimLine(_Frozen):
         return f"{self.billed_code} x {formats.units(self.units)}"
 
 
-class BillingWarning(_Frozen):
+class BillingWarning(Value, frozen=True, kw_only=True):
     """Something to fix or document before the claim goes out."""
 
     id: str
@@ -107,7 +110,7 @@ class BillingWarning(_Frozen):
         return f"{self.message} {self.action}"
 
 
-class Pricing(_Frozen):
+class Pricing(Value, frozen=True, kw_only=True):
     """What priced the claim lines (``core.pricing``)."""
 
     #: The CMS quarter, e.g. ``2026Q1``; None when a payer's fee schedule priced them.
@@ -116,7 +119,7 @@ class Pricing(_Frozen):
     service_date: str
 
 
-class CodeUnitConflict(_Frozen):
+class CodeUnitConflict(Value, frozen=True, kw_only=True):
     """The CMS pricing file bills the code in another unit than the catalog."""
 
     code: str
@@ -126,7 +129,7 @@ class CodeUnitConflict(_Frozen):
     message: str
 
 
-class CalculationResult(_Frozen):
+class CalculationResult(Value, frozen=True, kw_only=True):
     code: str
     descriptor: str
     dosage: Quantity

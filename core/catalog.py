@@ -1,18 +1,19 @@
 """The catalog of billing codes and products, and the payer profiles, from resources/.
 
-Both are JSON files read into frozen values (``core.values``, not pydantic: the window
+Both are JSON files read into frozen values (``core.values``, msgspec structs: the window
 reads them for its first answer). A broken file raises ``CatalogError`` with the file and
-the problem in one line, never a traceback for the user.
+the problem (and where it is) in one line, never a traceback for the user.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import Literal
 
 from core import formats
 from core.errors import CatalogError, InputError
@@ -27,95 +28,102 @@ from core.quantities import (
 )
 from core.terminal import printable
 from core.text import check_json_nesting
-from core.values import JsonReaders, Value, ValueProblem, field_problem, limits
+from core.values import Value, ValueProblem, read, where_and_what
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 CATALOG_FILE = RESOURCES / "catalog.json"
 PAYERS_FILE = RESOURCES / "payers.json"
+MAX_VIAL_SIZES = 20
+_HCPCS = re.compile(r"[A-Z][0-9]{4}")
+_PAYER_ID = re.compile(r"[a-z0-9_-]+")
 
 
-def _ndc(value: object) -> object:
-    """A catalog NDC as printed on the label (``0944-2700-02``)."""
-    return parse_ndc(value, "catalog NDC") if isinstance(value, str) else value
+def _not_empty(text: str, field: str) -> None:
+    if not text:
+        raise ValueError(f"{field} is empty")
 
 
-def _concentration(value: object) -> object:
-    """A catalog concentration as written on the label (``10%``)."""
-    return parse_concentration(value) if isinstance(value, str) else value
-
-
-class _Frozen(Value):
-    """Immutable; read from JSON, where unknown keys are refused."""
-
-
-class CoveredDiagnoses(_Frozen):
+class CoveredDiagnoses(Value, frozen=True, kw_only=True):
     """The ICD-10 codes a payer policy covers for a drug code, and the policy they come from.
 
     An entry is a code (``D80.1``; a category such as ``D80`` covers its subcodes) or an
     inclusive range (``D80.0-D80.9``).
     """
 
-    policy: str = limits(min_length=1)
+    policy: str
     codes: tuple[str, ...] = ()
 
-    def _check(self) -> None:
-        with field_problem("codes"):
-            for entry in self.codes:
-                parse_coverage_entry(entry)
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _not_empty(self.policy, "policy")
+        for entry in self.codes:
+            parse_coverage_entry(entry)
 
 
-class BillingCode(_Frozen):
+class BillingCode(Value, frozen=True, kw_only=True):
     """A HCPCS code and what one billing unit of it stands for."""
 
-    hcpcs: str = limits(pattern=r"^[A-Z][0-9]{4}$")
-    descriptor: str = limits(min_length=1)
+    hcpcs: str
+    descriptor: str
     dosage: Quantity
-    source: str = limits(min_length=1)
+    source: str
     cms_verified: bool
     default: bool = False
     #: ``None``: no sourced list; the diagnosis is then checked for format only.
     covered_diagnoses: CoveredDiagnoses | None = None
 
-    def _check(self) -> None:
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if _HCPCS.fullmatch(self.hcpcs) is None:
+            raise ValueError(f"hcpcs '{self.hcpcs}' is not a HCPCS code such as J1410")
+        _not_empty(self.descriptor, "descriptor")
+        _not_empty(self.source, "source")
         # One billing unit of nothing would divide by zero; of more than 2,000 g or
         # 10,000 mL, it is a typo.
-        with field_problem("dosage"):
-            dosage = self.dosage
-            parse_quantity(f"{formats.plain(dosage.amount)} {dosage.unit.value}", "dosage")
+        dosage = self.dosage
+        parse_quantity(f"{formats.plain(dosage.amount)} {dosage.unit.value}", "dosage")
 
     @property
     def label(self) -> str:
         return f"{self.hcpcs} (per {self.dosage})"
 
 
-class VialSize(_Frozen):
+class VialSize(Value, frozen=True, kw_only=True):
     """One vial size as labeled; overfill is never part of it."""
 
-    ml: Decimal = limits(gt=0, le=MAX_VOLUME_ML)
+    ml: Decimal
     ndc: Ndc | None = None
 
-    json_readers: ClassVar[JsonReaders] = {"ndc": _ndc}
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not 0 < self.ml <= MAX_VOLUME_ML:
+            raise ValueError(f"ml must be greater than 0 and at most {MAX_VOLUME_ML}")
 
 
-class Product(_Frozen):
-    name: str = limits(min_length=1)
+class Product(Value, frozen=True, kw_only=True):
+    name: str
     hcpcs: str
     concentration: Concentration
     route: Literal["IV", "SC", "IM"]
     multi_dose: bool
-    vial_sizes: tuple[VialSize, ...] = limits(min_length=1, max_length=20)
+    vial_sizes: tuple[VialSize, ...]
 
-    json_readers: ClassVar[JsonReaders] = {"concentration": _concentration}
-    #: Catalogs written before "vial" was settled on call the sizes ``containers``.
-    json_aliases: ClassVar[Mapping[str, str]] = {"containers": "vial_sizes"}
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _not_empty(self.name, "name")
+        if not 1 <= len(self.vial_sizes) <= MAX_VIAL_SIZES:
+            raise ValueError(f"vial_sizes must list 1 to {MAX_VIAL_SIZES} sizes")
 
 
-class Catalog(_Frozen):
+class Catalog(Value, frozen=True, kw_only=True):
     version: int
-    codes: tuple[BillingCode, ...] = limits(min_length=1)
+    codes: tuple[BillingCode, ...]
     products: tuple[Product, ...] = ()
 
-    def _check(self) -> None:
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not self.codes:
+            raise ValueError("codes must list at least one code")
         known = {c.hcpcs for c in self.codes}
         if len(known) != len(self.codes):
             raise ValueError("a HCPCS code is listed twice")
@@ -156,10 +164,10 @@ NecessityItem = Literal[
 ]
 
 
-class PayerProfile(_Frozen):
+class PayerProfile(Value, frozen=True, kw_only=True):
     """How a payer wants units rounded and which waste modifiers it requires."""
 
-    id: str = limits(pattern=r"^[a-z0-9_-]+$")
+    id: str
     name: str
     rounding: Rounding
     jw_required: bool
@@ -171,12 +179,20 @@ class PayerProfile(_Frozen):
     #: Append JA (intravenous) / JB (subcutaneous) to the claim lines.
     route_modifiers: bool = False
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if _PAYER_ID.fullmatch(self.id) is None:
+            raise ValueError(f"id '{self.id}' must be lower-case letters, digits, - or _")
 
-class PayerList(_Frozen):
+
+class PayerList(Value, frozen=True, kw_only=True):
     version: int
-    payers: tuple[PayerProfile, ...] = limits(min_length=1)
+    payers: tuple[PayerProfile, ...]
 
-    def _check(self) -> None:
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not self.payers:
+            raise ValueError("payers must list at least one payer")
         if sum(p.default for p in self.payers) != 1:
             raise ValueError("exactly one payer must be the default")
 
@@ -219,18 +235,65 @@ def _read(path: Path) -> object:
         raise CatalogError(f"{where}: not valid JSON (a number is too large)") from None
 
 
+def _as_labeled(data: object) -> object:
+    """The catalog as written for people, in the values' own shapes: a product's
+    concentration as on its label (``10%``), a vial size's NDC as printed
+    (``0944-2700-02``), and ``containers``, the key catalogs used for ``vial_sizes``
+    before "vial" was settled on."""
+    if not isinstance(data, dict) or not isinstance(data.get("products"), list):
+        return data
+    products = []
+    for i, product in enumerate(data["products"]):
+        if isinstance(product, dict):
+            product = dict(product)
+            if "containers" in product and "vial_sizes" not in product:
+                product["vial_sizes"] = product.pop("containers")
+            if isinstance(product.get("concentration"), str):
+                where = f"products.{i}.concentration"
+                product["concentration"] = _labeled(
+                    parse_concentration, product["concentration"], where
+                )
+            if isinstance(product.get("vial_sizes"), list):
+                product["vial_sizes"] = [
+                    {
+                        **size,
+                        "ndc": _labeled(
+                            _catalog_ndc, size["ndc"], f"products.{i}.vial_sizes.{j}.ndc"
+                        ),
+                    }
+                    if isinstance(size, dict) and isinstance(size.get("ndc"), str)
+                    else size
+                    for j, size in enumerate(product["vial_sizes"])
+                ]
+        products.append(product)
+    return {**data, "products": products}
+
+
+def _catalog_ndc(text: str) -> Ndc:
+    return parse_ndc(text, "catalog NDC")
+
+
+def _labeled(parse: Callable[[str], Value], text: str, where: str) -> Value:
+    try:
+        return parse(text)
+    except InputError as error:
+        raise CatalogError(f"{where}: {error}") from None
+
+
 def load_catalog(path: Path = CATALOG_FILE) -> Catalog:
     try:
-        return Catalog.model_validate(_read(path))
-    except (ValueProblem, InputError) as error:
+        return read(Catalog, _as_labeled(_read(path)))
+    except CatalogError as error:
         raise CatalogError(f"{path}: invalid catalog ({error})") from None
+    except ValueProblem as error:
+        raise CatalogError(f"{path}: invalid catalog ({where_and_what(error)})") from None
 
 
 def load_payers(path: Path = PAYERS_FILE) -> PayerList:
     try:
-        return PayerList.model_validate(_read(path))
+        return read(PayerList, _read(path))
     except ValueProblem as error:
-        raise CatalogError(f"{path}: invalid payer profiles ({error})") from None
+        raise CatalogError(f"{path}: invalid payer profiles ({where_and_what(error)})") from None
 
 
 @cache

@@ -252,7 +252,7 @@ _AUTH_WARNINGS = frozenset(
 def _authorization(
     result: CalculationResult, doc: Documentation, payer: PayerProfile, looked_up: bool
 ) -> Check:
-    refused = authorization_blockers(doc, result, payer)
+    refused = authorization_blockers(doc, result)
     if refused:
         return _fail(
             "prior-authorization",

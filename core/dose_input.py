@@ -47,7 +47,7 @@ MAX_PRIOR_AUTHORIZATION_CHARS = 64
 _KEY_FOR_NAME = {name: key for key, name in FIELD_NAMES.items()}
 
 
-class DoseForm(Value):
+class DoseForm(Value, frozen=True, kw_only=True):
     """The calculation's inputs exactly as typed. Empty text means "not given"."""
 
     code: str = ""

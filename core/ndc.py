@@ -30,7 +30,7 @@ _LABEL_FORMS: dict[tuple[int, ...], tuple[int, ...]] = {
 # are liquids measured in mL, so claims use ML.
 
 
-class Ndc(Value):
+class Ndc(Value, frozen=True, kw_only=True):
     """An NDC as its label segments, e.g. ``("0002", "7597", "01")``."""
 
     segments: tuple[str, ...]

@@ -45,7 +45,7 @@ MAX_DECIMAL_PLACES = 4
 MAX_WHOLE_DIGITS = 9
 
 
-class Quantity(Value):
+class Quantity(Value, frozen=True, kw_only=True):
     """An amount with its unit. Immutable."""
 
     amount: Decimal
@@ -60,7 +60,7 @@ class Quantity(Value):
         return self.amount * _MG_PER[self.unit]
 
 
-class Concentration(Value):
+class Concentration(Value, frozen=True, kw_only=True):
     """Strength of a solution in mg per mL."""
 
     mg_per_ml: Decimal
@@ -80,7 +80,7 @@ class Concentration(Value):
         return Fraction(volume_ml) * Fraction(self.mg_per_ml)
 
 
-class WeightBasedDose(Value):
+class WeightBasedDose(Value, frozen=True, kw_only=True):
     """A dose written per kg of body weight, e.g. 0.4 g/kg."""
 
     per_kg: Quantity  # mass per kg

@@ -18,6 +18,7 @@ from core.documentation import Documentation
 from core.dose_input import DoseForm
 from core.records import RecordStore, WorksheetRecord, format_worksheet_id
 from core.storage import Connection
+from core.values import to_data
 
 if TYPE_CHECKING:
     from core.accounts.models import Signature
@@ -84,8 +85,8 @@ def record_worksheet(
             administered_at=administered_at.isoformat() if administered_at else None,
             prepared_by=documentation.prepared_by,
             verified_by=documentation.verified_by,
-            inputs={"dose": dose.model_dump(mode="json"), **(extra_inputs or {})},
-            result=result.model_dump(mode="json"),
+            inputs={"dose": to_data(dose), **(extra_inputs or {})},
+            result=to_data(result),
             documentation=signed_documentation(documentation, signatures or {}),
             render=render,
             replaces=replaces,

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Literal, overload
@@ -78,7 +80,8 @@ def run_main(
     given = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors=errors)
     out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
     err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
-    real_stdin = sys.stdin
+    real_stdin, handlers = sys.stdin, logging.root.handlers[:]
+    threads_before = set(threading.enumerate())
     with _as_a_process(cwd, env), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         sys.stdin = given
         try:
@@ -88,6 +91,11 @@ def run_main(
             status = code if isinstance(code, int) else (0 if code is None else 1)
         finally:
             sys.stdin = real_stdin
+            logging.root.handlers[:] = handlers  # each run adds its NullHandler
+            # A process ends only when its non-daemon threads do (a backup after a record).
+            for thread in set(threading.enumerate()) - threads_before:
+                if not thread.daemon:
+                    thread.join()
     stdout: bytes = out.buffer.getvalue()  # type: ignore[attr-defined]
     stderr: bytes = err.buffer.getvalue()  # type: ignore[attr-defined]
     if binary:

@@ -10,9 +10,12 @@ that variable the PostgreSQL run is skipped.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -20,6 +23,25 @@ import pytest
 from core.accounts.store import default_hasher
 
 TEST_DATABASE_ENV = "UNITCALC_TEST_DATABASE"
+#: A RAM disk, where the machine has one: the tests' files go there unless --basetemp says
+#: otherwise. The stores fsync every commit; on a disk shared by several developers each
+#: fsync waits for the others' writes (the records tests took twice as long on disk). What
+#: the tests assert does not depend on the disk: an fsync's durability shows only on
+#: power loss, which no test makes.
+RAM_DISK = Path("/dev/shm")
+_RAM_BASETEMP = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.option.basetemp is None and RAM_DISK.is_dir() and os.access(RAM_DISK, os.W_OK):
+        config.option.basetemp = tempfile.mkdtemp(prefix="unitcalc-tests-", dir=RAM_DISK)
+        config.stash[_RAM_BASETEMP] = config.option.basetemp
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    made = config.stash.get(_RAM_BASETEMP, None)
+    if made is not None:
+        shutil.rmtree(made, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

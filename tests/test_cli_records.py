@@ -43,7 +43,9 @@ def data_dir(tmp_path: Path) -> Path:
                 documentation={},
                 render=lambda wid, replaces, n=n: f"%PDF-fake {wid} {n}".encode(),
             )
-    wait_for_backups()
+            # The backup of the first record runs on a thread: it holds that one record
+            # only if it is done before the second is added.
+            wait_for_backups()
     return tmp_path
 
 

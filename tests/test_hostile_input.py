@@ -344,7 +344,7 @@ def test_main_py_case_files_nested_deep_and_dev_zero(tmp_path: Path) -> None:
         assert line.startswith("unitcalc: case file") and words in line and "\n" not in line
 
 
-FORM_KEYS = [k for k in DoseForm.model_fields if k != "multi_dose"]
+FORM_KEYS = [k for k in DoseForm.__struct_fields__ if k != "multi_dose"]
 NUMBERISH = st.from_regex(r"\A[0-9.,%/ a-zA-Zµ\-]{0,14}\Z") | st.text(max_size=30)
 
 

@@ -112,6 +112,7 @@ class ChargesSupport(QObject):
         window.statusBar().addPermanentWidget(self.status)
         self.work = BackgroundWork(self)
         self.last: Outboxed | None = None
+        self._queued: _Send | None = None
         self.problem = ""
         self.timer = QTimer(self)
         self.timer.setInterval(SEND_EVERY_MS)
@@ -130,8 +131,11 @@ class ChargesSupport(QObject):
         self._start(_Send(self.data_dir, destination(self.settings), control_id))
 
     def _start(self, asked: _Send) -> None:
-        if self.work.running("charges") and not asked.retry:
-            return  # one at a time; the timer comes round again
+        if self.work.running("charges"):
+            # One at a time: the newest request runs when this one is done.
+            self._queued = asked
+            return
+        self._queued = None
         self.work.start(
             "charges", "Sending charges…", _read_or_send, asked, self._show, self._failed
         )
@@ -142,12 +146,18 @@ class ChargesSupport(QObject):
         self.status.setText(text)
         self.status.setVisible(bool(text))
         self.changed.emit(outboxed)
+        self._next()
 
     def _failed(self, message: str) -> None:
         self.problem = f"The outbox could not be read: {message}"
         self.status.setText("Charges: outbox unavailable")
         self.status.setVisible(True)
         self.changed.emit(None)
+        self._next()
+
+    def _next(self) -> None:
+        if self._queued is not None:
+            self._start(self._queued)
 
 
 class ChargesDialog(QDialog):
@@ -186,7 +196,9 @@ class ChargesDialog(QDialog):
         layout.addWidget(self.receiver)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
-        self.resize(900, 420)
+        # As wide as the table wants, within the screen (1024x600 at 1.5 times scale too).
+        room = self.screen().availableGeometry()
+        self.resize(min(900, room.width() - 40), min(420, room.height() - 80))
         support.changed.connect(self._fill)
         self._fill(support.last)
         support.refresh()
@@ -208,7 +220,9 @@ class ChargesDialog(QDialog):
         self.table.setRowCount(len(messages))
         for row, message in enumerate(messages):
             detail = message.reason
-            if message.state == "pending":
+            if message.state == "pending" and not message.attempts:
+                detail = "not sent yet"
+            elif message.state == "pending":
                 when = message.next_attempt_at.astimezone().strftime("%Y-%m-%d %H:%M")
                 detail = f"{detail}; next try {when}" if detail else f"next try {when}"
             cells = (
@@ -222,6 +236,8 @@ class ChargesDialog(QDialog):
             )
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(printable(text)))
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
 
     def _retry(self) -> None:
         row = self.table.currentRow()

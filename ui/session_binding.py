@@ -92,10 +92,11 @@ class SessionBinding(QObject):
     def dose_form(self) -> DoseForm:
         """The calculation inputs exactly as typed."""
         from core.dose_input import DoseForm
+        from core.values import read
 
         docs = self.docs
         typed = {"ndc": docs.ndc.text(), "prior_authorization": docs.prior_authorization.text()}
-        return DoseForm.model_validate(self.dose.form_values() | typed)
+        return read(DoseForm, self.dose.form_values() | typed)
 
     def documentation_input(self) -> Documentation:
         """The documentation as typed (times and verification are the session's)."""

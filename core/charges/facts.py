@@ -15,6 +15,7 @@ from typing import Any, Literal
 from core.calculation_models import ClaimLine
 from core.errors import InputError
 from core.icd10 import diagnosis_codes
+from core.values import read
 
 #: A charge (CG) or the credit (CD) that takes a corrected worksheet's charge back.
 Kind = Literal["CG", "CD"]
@@ -84,7 +85,7 @@ def charge_facts(record: Any) -> ChargeFacts:
         ) from None
     if doc.administered_at is None:
         raise InputError("administered_at", f"{record.worksheet_id} has no administration time")
-    lines = tuple(ClaimLine.model_validate(line) for line in record.result.get("claim_lines", ()))
+    lines = tuple(read(ClaimLine, line) for line in record.result.get("claim_lines", ()))
     if not lines:
         raise InputError("claim lines", f"{record.worksheet_id} has no claim lines to charge")
     return ChargeFacts(

@@ -14,8 +14,10 @@ and nothing is sent twice.
   again with its next attempt backed off (30 s doubling to an hour). A sender killed
   mid-delivery leaves the row pending; once the claim lapses the message is sent again
   with the same control ID.
-- Messages go out in the order they were queued; a run stops at the first one left
-  pending (the receiver is away), so a credit never arrives after the charge replacing it.
+- Messages go out in the order they were queued: the oldest pending message goes first,
+  and while it waits (its back-off, another sender's claim) the later ones wait behind it,
+  so a credit never arrives after the charge replacing it. A rejected one does not hold
+  the others up.
 
 Written against the storage interface (``core.storage.Connection``): one SQL for both
 backends (``?`` placeholders, ``RETURNING``); each state change is a single statement,
@@ -46,6 +48,7 @@ STATES = ("pending", "acknowledged", "rejected")
 
 TABLE = "charge_outbox"
 FIRST_RETRY = timedelta(seconds=30)
+DEFAULT_LEASE = timedelta(seconds=60)
 LAST_RETRY = timedelta(hours=1)
 
 #: The table (the records schema creates it: ``core.records.schema``).
@@ -183,8 +186,12 @@ class Outbox:
         conn: Connection,
         clock: Callable[[], datetime] | None = None,
         guard: Callable[[Callable[[], Any]], Any] | None = None,
+        lease: timedelta = DEFAULT_LEASE,
     ) -> None:
         self._conn = conn
+        #: How long a claim holds a message against another sender: longer than one
+        #: delivery may take (its timeout), so two senders never send it at once.
+        self.lease = lease
         self._clock = clock or conn.now
         self._guard = guard or (lambda work: work())
 
@@ -256,27 +263,27 @@ class Outbox:
             else:
                 return SendReport(acknowledged, rejected, self.counts().pending, delivery.reason)
 
-    #: How long a claim holds a row against another sender: longer than a delivery.
-    lease = timedelta(seconds=60)
-
     def _claim_next(self) -> tuple[str, int, Kind, str | None, int] | None:
+        """The oldest pending message, claimed, if its time has come; None when there is
+        none, or the oldest is waiting (its back-off, another sender's claim): later
+        messages wait behind it, so the receiver gets them in the order queued."""
         while True:
             now = _stamp(self._clock())
-            due = self._run(
-                f"SELECT control_id FROM {TABLE} WHERE state = 'pending'"
-                " AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)"
-                " ORDER BY seq LIMIT 1",
-                (now, now),
+            oldest = self._run(
+                f"SELECT control_id, next_attempt_at, lease_until FROM {TABLE}"
+                " WHERE state = 'pending' ORDER BY seq LIMIT 1"
             )
-            if not due:
+            if not oldest:
                 return None
-            # One statement claims it: a second sender's UPDATE finds the claim taken and
-            # looks for the next message.
+            wanted, due_at, lease_until = oldest[0]
+            if due_at > now or (lease_until is not None and lease_until > now):
+                return None
+            # One statement claims it: a second sender's UPDATE finds the claim taken.
             claimed = self._run(
                 f"UPDATE {TABLE} SET lease_until = ? WHERE control_id = ?"
                 " AND state = 'pending' AND (lease_until IS NULL OR lease_until <= ?)"
                 " RETURNING control_id, worksheet_id, kind, message, attempts",
-                (_stamp(self._clock() + self.lease), due[0][0], now),
+                (_stamp(self._clock() + self.lease), wanted, now),
             )
             if claimed:
                 row = claimed[0]

@@ -9,10 +9,12 @@ the command line), with ``UNITCALC_CHARGES`` winning when the operator sets it, 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from core.charges.outbox import DEFAULT_LEASE
 from core.errors import InputError
 from core.terminal import printable
 
@@ -63,26 +65,37 @@ def charges_destination(
     return None
 
 
-def open_outbox(store: RecordStore) -> Outbox:
-    """The outbox of the records database ``store`` holds open (its connection, and its
-    retry of busy databases with errors as ``RecordStoreError``)."""
+def open_outbox(store: RecordStore, *, lease: timedelta = DEFAULT_LEASE) -> Outbox:
+    """The outbox of the records database ``store`` holds open: its connection, a busy
+    database waited for (``Connection.retry``), errors as ``StoreUnavailableError``."""
     from core.charges.outbox import Outbox
+    from core.records import StoreUnavailableError
+    from core.storage import StorageError
 
-    return Outbox(store._conn, guard=store._read)
+    conn = store.connection
+
+    def guard(work: Callable[[], Any]) -> Any:
+        try:
+            return conn.retry(work)
+        except StorageError as error:
+            raise StoreUnavailableError(str(error)) from None
+
+    return Outbox(conn, guard=guard, lease=lease)
 
 
 def send_due(store: RecordStore, destination: Destination, *, timeout: float = 10.0) -> SendReport:
     """Deliver the pending charges whose time has come to ``destination``."""
     from core.charges import mllp
 
+    # A claim outlasts the longest delivery this run may wait for.
+    outbox = open_outbox(store, lease=max(DEFAULT_LEASE, timedelta(seconds=timeout + 30)))
+
     def deliver(message: str, control_id: str) -> Any:
         return mllp.deliver(
             destination.host, destination.port, message, control_id, timeout=timeout
         )
 
-    return open_outbox(store).send_due(
-        lambda worksheet, kind: build_message(store, worksheet, kind), deliver
-    )
+    return outbox.send_due(lambda worksheet, kind: build_message(store, worksheet, kind), deliver)
 
 
 def build_message(store: RecordStore, worksheet: int, kind: Kind) -> str:

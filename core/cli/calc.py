@@ -12,6 +12,7 @@ from core.calculation_models import CalculationResult
 from core.catalog import default_catalog, load_catalog
 from core.dose_input import DoseForm, DoseInputError, evaluate
 from core.errors import InputError
+from core.values import to_data
 
 if TYPE_CHECKING:
     from core.cli import SubParsers
@@ -159,8 +160,8 @@ def run(args: argparse.Namespace) -> int:
         calculated, doc, route=route, data_dir=args.data_dir, service_date=when, catalog=catalog
     )
     if args.json:
-        data = result.model_dump(mode="json")
-        data["checks"] = [check.model_dump(mode="json") for check in checks]
+        data = to_data(result)
+        data["checks"] = [check.model_dump(mode="json", exclude={"blockers"}) for check in checks]
         print_json(data)
     else:
         checks_text = [f"  [{c.state}] {c.title}: {c.message}" for c in checks]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from core.cli import print_json
 from core.cli.calc import add_data_dir_option
+from core.cli.dry_run import print_blockers
 from core.errors import InputError
 from core.terminal import printable
 
@@ -81,7 +82,7 @@ def run_submit(args: argparse.Namespace) -> int:
             raise InputError("queue", str(error)) from None
     print(f"Submitted dose {dose_id} for verification (pending)")
     with open_queue(args) as queue:
-        _print_blockers(blockers_of(args, queue.get(dose_id)))
+        print_blockers(blockers_of(args, queue.get(dose_id)))
     return 0
 
 
@@ -92,16 +93,6 @@ def blockers_of(args: argparse.Namespace, dose: QueuedDose) -> list[Blocker]:
     from core.queued_dose import queued_blockers
 
     return queued_blockers(dose, site_reviewer(args.data_dir, lambda: None))
-
-
-def _print_blockers(blockers: list[Blocker]) -> None:
-    if not blockers:
-        print("Nothing keeps it from the chart.")
-        return
-    print(f"Keeping it from the chart ({len(blockers)}):")
-    for blocker in blockers:
-        stops = " (stops verification)" if blocker.step == "verify" else ""
-        print(printable(f"- {blocker.message} [{blocker.id}: {blocker.field}]{stops}"))
 
 
 def _line(dose: QueuedDose) -> str:
@@ -147,7 +138,7 @@ def run_show(args: argparse.Namespace) -> int:
         print(printable(f"verified by {dose.verified.full_name}"))
     print_json(dose.content)
     print(f"content {dose.content_sha256}")
-    _print_blockers(blockers)
+    print_blockers(blockers)
     return 0
 
 

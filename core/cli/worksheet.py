@@ -17,6 +17,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from core.calculation_models import CalculationResult
 from core.cli.calc import add_calc_options, form_from_args
 from core.constants import DRAFT_ID, PAPER_SIZES, Paper
@@ -152,7 +154,9 @@ def _scan_warnings(
 
 
 def _dose(args: argparse.Namespace, base: DoseForm) -> DoseForm:
-    given = {k: v for k, v in form_from_args(args).model_dump().items() if v not in ("", None)}
+    given = {
+        k: v for k, v in msgspec.structs.asdict(form_from_args(args)).items() if v not in ("", None)
+    }
     return base.replace(**given)
 
 
@@ -322,38 +326,6 @@ def _from_queue(args: argparse.Namespace) -> tuple[Case, dict[str, Signature]]:
     return queued_case(dose), {"prepared_by": dose.prepared, "verified_by": dose.verified}
 
 
-def _dry_run(args: argparse.Namespace, session: DoseSession, now: datetime) -> int:
-    """What keeps the dose from the chart, nothing written or recorded: exit 0 when
-    nothing does, 3 when something does."""
-    from core.cli import print_json
-
-    claim = session.claim()
-    assert claim is not None  # ``_session`` refuses a dose that is not calculated
-    blockers = session.blockers(now)
-    if args.json:
-        print_json(
-            {
-                "blockers": [b.model_dump(mode="json") for b in blockers],
-                "checks": [
-                    {**c.model_dump(mode="json", exclude={"blockers"}), "title": c.title}
-                    for c in claim.checks
-                ],
-                "claim_lines": [line.model_dump(mode="json") for line in claim.result.claim_lines],
-            }
-        )
-    elif blockers:
-        print(f"Not ready for the chart; {len(blockers)} to do:")
-        for blocker in blockers:
-            print(printable(f"- {blocker.message} [{blocker.id}: {blocker.field}]"))
-    else:
-        print("Ready for the chart: nothing blocks it.")
-    return DRY_RUN_BLOCKED if blockers else 0
-
-
-#: ``--dry-run``'s exit status when something keeps the dose from the chart.
-DRY_RUN_BLOCKED = 3
-
-
 def run(args: argparse.Namespace) -> int:
     from core.worksheet import build_worksheet
     from core.worksheet.case import complete, load_case, shared_fields
@@ -400,7 +372,9 @@ def run(args: argparse.Namespace) -> int:
         raise problem
     session = _session(args, dose, doc)
     if args.dry_run:
-        return _dry_run(args, session, now)
+        from core.cli.dry_run import dry_run
+
+        return dry_run(session, now, as_json=args.json)
     # The claim as it goes out: priced for the service date (the administration's),
     # with the payer's route modifiers and the denial-risk checks the worksheet prints.
     claim = session.claim()

@@ -15,7 +15,7 @@ Usage (the CLI and the Qt history view are thin layers over this)::
         rec = store.add(
             code="J1410", mrn="123456", patient_name="Doe, Jane",
             administered_at="2025-03-01T14:30", prepared_by="AB", verified_by="CD",
-            inputs=inputs.model_dump(mode="json"), result=result.model_dump(mode="json"),
+            inputs={"dose": to_data(form)}, result=to_data(result),
             documentation={"lot": "X1", "reason_for_waste": "single-dose vial"},
             render=lambda worksheet_id, replaces: build_pdf(..., worksheet_id, replaces),
         )

@@ -21,7 +21,7 @@ from core.errors import InputError
 from core.model import Model
 from core.terminal import printable
 from core.text import check_json_nesting, read_text_file
-from core.values import ValueProblem
+from core.values import ValueProblem, located, read
 
 FIELD = "case file"
 
@@ -46,13 +46,13 @@ def parse_case(text: str, source: str = FIELD) -> Case:
         raise InputError(source, "holds a number too large for any field") from None
     if not isinstance(data, dict):
         raise InputError(source, 'must be an object: {"dose": {...}, "documentation": {...}}')
-    try:  # the dose is a ``core.values`` class: read by its own reader, named the same way
-        dose = DoseForm.model_validate(data.get("dose", {}))
+    try:  # the dose is a ``core.values`` struct: read by msgspec, named the same way
+        dose = read(DoseForm, data.get("dose", {}))
     except ValueProblem as problem:
-        where = ".".join(str(part) for part in ("dose", *problem.loc))
-        if problem.msg == "Extra inputs are not permitted":
+        where, what = located(problem, "dose")
+        if what == "unknown key":
             raise InputError(source, f"unknown key {where}") from None
-        raise InputError(source, f"{where}: {problem.msg}") from None
+        raise InputError(source, f"{where}: {what}") from None
     try:
         return Case.model_validate({**data, "dose": dose})
     except ValidationError as error:

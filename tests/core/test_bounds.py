@@ -4,6 +4,7 @@ the field named."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from decimal import Decimal
 from io import BytesIO
@@ -22,6 +23,7 @@ from core.documentation import (
 from core.dose_input import DoseForm, DoseInputError, evaluate
 from core.errors import CalculationError, CatalogError, InputError
 from core.quantities import parse_concentration, parse_count, parse_quantity
+from core.values import to_data
 from core.vials import MAX_PLAN_STEPS, least_waste_plan
 from core.worksheet import build_worksheet
 from core.worksheet.example import DOCUMENTATION
@@ -165,7 +167,7 @@ def test_real_names_and_multi_line_notes_are_accepted() -> None:
 
 
 def test_a_catalog_with_a_zero_dosage_is_one_clear_error(tmp_path: Path) -> None:
-    text = (default_catalog().model_dump_json()).replace(
+    text = json.dumps(to_data(default_catalog()), separators=(",", ":")).replace(
         '"dosage":{"amount":"5","unit":"mL"}', '"dosage":{"amount":"0","unit":"mL"}', 1
     )
     path = tmp_path / "zero.json"

@@ -10,12 +10,16 @@ import pytest
 
 from core.charges.facts import Kind
 from core.charges.mllp import Delivery
-from core.charges.outbox import OUTBOX_INDEX, OUTBOX_TABLE, Outbox, backoff
-from core.charges.outbox import queue_charges as queue
+from core.charges.outbox import (
+    DEFAULT_LEASE,
+    OUTBOX_INDEX,
+    OUTBOX_TABLE,
+    Outbox,
+    backoff,
+    queue_charges,
+)
 from core.storage import Connection, connect
 from core.storage.schema import Schema, migrate
-
-START = None  # the queue time is the database's clock
 
 
 class Clock:
@@ -32,10 +36,6 @@ def conn(tmp_path: Path) -> Iterator[Connection]:
     migrate(connection, Schema("charges", ((OUTBOX_TABLE, OUTBOX_INDEX),)))
     yield connection
     connection.close()
-
-
-def queue_charges(conn: Connection, record_id: int, replaces: int | None, _: object) -> None:
-    queue(conn, record_id, replaces=replaces)
 
 
 def build(worksheet: int, kind: Kind) -> str:
@@ -57,8 +57,8 @@ class Receiver:
 
 
 def test_a_correction_sends_the_credit_before_the_new_charges(conn: Connection) -> None:
-    queue_charges(conn, 1, None, START)
-    queue_charges(conn, 2, 1, START)
+    queue_charges(conn, 1, replaces=None)
+    queue_charges(conn, 2, replaces=1)
     receiver = Receiver()
     report = Outbox(conn, Clock()).send_due(build, receiver)
     assert report.acknowledged == 3
@@ -69,7 +69,7 @@ def test_a_correction_sends_the_credit_before_the_new_charges(conn: Connection) 
 def test_pending_backs_off_and_keeps_its_control_id_and_bytes(conn: Connection) -> None:
     clock = Clock()
     outbox = Outbox(conn, clock)
-    queue_charges(conn, 1, None, START)
+    queue_charges(conn, 1, replaces=None)
     receiver = Receiver("pending", "pending", "acknowledged")
     assert outbox.send_due(build, receiver).stopped == "refused"
     assert outbox.send_due(build, receiver).pending == 1  # not due yet: nothing sent
@@ -88,7 +88,7 @@ def test_the_stored_message_is_resent_even_if_building_would_differ(
     conn: Connection,
 ) -> None:
     clock = Clock()
-    queue_charges(conn, 1, None, START)
+    queue_charges(conn, 1, replaces=None)
     receiver = Receiver("pending")
     Outbox(conn, clock).send_due(build, receiver)
     clock.now += timedelta(hours=2)
@@ -98,8 +98,8 @@ def test_the_stored_message_is_resent_even_if_building_would_differ(
 
 def test_a_rejection_keeps_the_reason_and_does_not_block(conn: Connection) -> None:
     outbox = Outbox(conn, Clock())
-    queue_charges(conn, 1, None, START)
-    queue_charges(conn, 2, None, START)
+    queue_charges(conn, 1, replaces=None)
+    queue_charges(conn, 2, replaces=None)
     report = outbox.send_due(build, Receiver("rejected"))
     assert (report.rejected, report.acknowledged) == (1, 1)
     rejected = outbox.get("W-000001-CG")
@@ -116,7 +116,7 @@ def test_a_rejection_keeps_the_reason_and_does_not_block(conn: Connection) -> No
 
 def test_an_acknowledged_message_is_never_sent_again(conn: Connection) -> None:
     outbox = Outbox(conn, Clock())
-    queue_charges(conn, 1, None, START)
+    queue_charges(conn, 1, replaces=None)
     receiver = Receiver()
     outbox.send_due(build, receiver)
     outbox.retry("W-000001-CG")
@@ -126,7 +126,7 @@ def test_an_acknowledged_message_is_never_sent_again(conn: Connection) -> None:
 
 def test_a_claimed_message_is_not_sent_by_a_second_sender(conn: Connection) -> None:
     clock = Clock()
-    queue_charges(conn, 1, None, START)
+    queue_charges(conn, 1, replaces=None)
     first, second = Outbox(conn, clock), Outbox(conn, clock)
     other = Receiver()
 
@@ -140,7 +140,7 @@ def test_a_claimed_message_is_not_sent_by_a_second_sender(conn: Connection) -> N
 
 def test_a_claim_lapses_for_a_sender_that_died(conn: Connection) -> None:
     clock = Clock()
-    queue_charges(conn, 1, None, START)
+    queue_charges(conn, 1, replaces=None)
 
     def dies(message: str, control_id: str) -> Delivery:
         raise KeyboardInterrupt  # the process ends mid-delivery
@@ -150,7 +150,7 @@ def test_a_claim_lapses_for_a_sender_that_died(conn: Connection) -> None:
     receiver = Receiver()
     Outbox(conn, clock).send_due(build, receiver)
     assert receiver.sent == []  # still claimed
-    clock.now += Outbox.lease
+    clock.now += DEFAULT_LEASE
     Outbox(conn, clock).send_due(build, receiver)
     assert receiver.sent == [("W-000001-CG", "MSG 1 CG")]
 
@@ -158,3 +158,17 @@ def test_a_claim_lapses_for_a_sender_that_died(conn: Connection) -> None:
 def test_backoff_doubles_to_an_hour() -> None:
     assert [backoff(n).total_seconds() for n in (1, 2, 3)] == [30, 60, 120]
     assert backoff(50) == timedelta(hours=1)
+
+
+def test_a_message_waiting_to_be_retried_holds_the_later_ones(conn: Connection) -> None:
+    clock = Clock()
+    outbox = Outbox(conn, clock)
+    queue_charges(conn, 1, replaces=None)
+    outbox.send_due(build, Receiver("pending"))  # W-000001-CG waits 30 s
+    queue_charges(conn, 2, replaces=1)  # its correction: the credit, then the new charge
+    receiver = Receiver()
+    outbox.send_due(build, receiver)
+    assert receiver.sent == []  # nothing overtakes the waiting charge
+    clock.now += backoff(1)
+    outbox.send_due(build, receiver)
+    assert [cid for cid, _ in receiver.sent] == ["W-000001-CG", "W-000001-CD", "W-000002-CG"]

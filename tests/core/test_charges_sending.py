@@ -4,6 +4,7 @@ charges, the listener away for a while, a rejection, and a sender killed mid-del
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from core.charges.outbox import Outbox, queue_charges
+from core.charges.outbox import DEFAULT_LEASE, Outbox, queue_charges
 from core.charges.sending import Destination, build_message, open_outbox, send_due
 from core.records import RecordStore
 from core.storage import Connection
@@ -95,7 +96,7 @@ def test_the_listener_away_for_a_while_then_back(tmp_path: Path) -> None:
         assert waiting is not None and waiting.attempts == 1
         assert waiting.next_attempt_at > clock
     with Listener("accept", port=port) as back, RecordStore.open(tmp_path) as store:
-        later = Outbox(store._conn, clock=lambda: clock + timedelta(minutes=1))
+        later = Outbox(store.connection, clock=lambda: clock + timedelta(minutes=1))
         deliver = _deliver_to(back.port)
         later.send_due(lambda w, k: build_message(store, w, k), deliver)
         assert states(store) == {"W-000001-CG": "acknowledged"}
@@ -119,6 +120,13 @@ def test_a_rejection_is_listed_with_its_reason(tmp_path: Path) -> None:
     assert "1 rejected" in done.stdout
     listed = run_main("charges", "list", "--data-dir", tmp_path)
     assert "W-000001-CG  rejected  attempts 1  AE  Unknown MRN 00123456" in listed.stdout
+    (listed_json,) = json.loads(
+        run_main("charges", "list", "--json", "--data-dir", tmp_path).stdout
+    )
+    assert listed_json["control_id"] == "W-000001-CG"
+    assert listed_json["worksheet_id"] == "W-000001"
+    assert (listed_json["state"], listed_json["ack_code"]) == ("rejected", "AE")
+    assert listed_json["reason"] == "Unknown MRN 00123456"
     retried = run_main("charges", "retry", "W-000001-CG", "--data-dir", tmp_path)
     assert retried.returncode == 0
     with RecordStore.open(tmp_path) as store:
@@ -153,7 +161,7 @@ def test_a_sender_killed_mid_delivery_resends_with_the_same_control_id(tmp_path:
                 "--to",
                 f"127.0.0.1:{listener.port}",
                 "--timeout",
-                "60",
+                "20",  # the listener answers after 30 s: killed long before
                 "--data-dir",
                 str(tmp_path),
             ],
@@ -169,8 +177,8 @@ def test_a_sender_killed_mid_delivery_resends_with_the_same_control_id(tmp_path:
         listener.mode = "accept"
         with RecordStore.open(tmp_path) as store:
             assert states(store) == {"W-000001-CG": "pending"}  # kept across the crash
-            after = datetime.now(UTC) + Outbox.lease  # the dead sender's claim has lapsed
-            Outbox(store._conn, clock=lambda: after).send_due(
+            after = datetime.now(UTC) + DEFAULT_LEASE  # the dead sender's claim has lapsed
+            Outbox(store.connection, clock=lambda: after).send_due(
                 lambda w, k: build_message(store, w, k), _deliver_to(listener.port)
             )
             assert states(store) == {"W-000001-CG": "acknowledged"}

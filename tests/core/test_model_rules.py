@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+import msgspec
 import pytest
 from pydantic import BaseModel, ValidationError
 
@@ -30,7 +31,7 @@ import core
 from core import values
 from core.accounts.models import Account, Role, Signature
 from core.authorizations import Authorization
-from core.calculation_models import CodeUnitConflict, Pricing
+from core.calculation_models import CalculationRequest, CodeUnitConflict, Pricing
 from core.catalog import CoveredDiagnoses, default_catalog, default_payers
 from core.denial_checks import denial_checks
 from core.dose_input import DoseForm, build_request, evaluate
@@ -67,18 +68,25 @@ def fields(model: Any) -> dict[str, Any]:
     """A model's field values by name (nested models as they are)."""
     if isinstance(model, BaseModel):
         return dict(model)
-    return {name: getattr(model, name) for name in type(model).model_fields}
+    return msgspec.structs.asdict(model)
 
 
 def dump(model: Any) -> Any:
     """The JSON form a model is written as (records, files, ``--json`` output)."""
-    return model.model_dump(mode="json")
+    if isinstance(model, BaseModel):
+        return model.model_dump(mode="json")
+    return values.to_data(model)
 
 
 def read(cls: Any, data: dict[str, Any]) -> Any:
-    return cls.model_validate(data)
+    if issubclass(cls, BaseModel):
+        return cls.model_validate(data)
+    return values.read(cls, data)
 
 
+#: A value whose fields msgspec cannot read from data (a union of two structs: the
+#: dose ordered is an amount or an amount per kg); it is only made in code.
+MADE_IN_CODE = {CalculationRequest}
 REFUSED = (ValidationError, values.ValueProblem, ValueError, TypeError, AttributeError)
 
 
@@ -209,8 +217,10 @@ def test_unknown_keys_are_refused(cls: Any) -> None:
         cls(**fields(example), an_unknown_key="x")
     with pytest.raises(REFUSED):
         example.replace(an_unknown_key="x")
+    if cls in MADE_IN_CODE:
+        return
     data = dump(example)
-    read(cls, {key: data[key] for key in fields(example)})  # the JSON form reads back
+    assert read(cls, {key: data[key] for key in fields(example)}) == example  # reads back
     with pytest.raises(REFUSED, match=r"an_unknown_key|Extra inputs"):
         read(cls, {**data, "an_unknown_key": "x"})
 

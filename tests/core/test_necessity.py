@@ -16,6 +16,7 @@ from core.dose_input import DoseForm, evaluate
 from core.errors import CatalogError, InputError
 from core.icd10 import diagnosis_codes, is_covered, parse_icd10
 from core.necessity import parse_lab
+from core.values import to_data
 from core.worksheet.example import DOCUMENTATION
 from tests.core.blocker_cases import blocker_messages
 
@@ -107,7 +108,7 @@ def test_a_backwards_range_is_refused_in_the_catalog() -> None:
 
 
 def test_a_covered_list_in_the_catalog_must_hold_icd10_codes(tmp_path: Path) -> None:
-    catalog = default_catalog().model_dump(mode="json")
+    catalog = to_data(default_catalog())
     catalog["codes"][0]["covered_diagnoses"] = {"policy": "Test LCD", "codes": ["not a code"]}
     path = tmp_path / "catalog.json"
     path.write_text(json.dumps(catalog), encoding="utf-8")

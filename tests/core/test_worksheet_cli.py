@@ -184,7 +184,7 @@ def test_case_file(tmp_path: Path) -> None:
         ("{not json", "is not JSON (Expecting property name enclosed in double quotes at line 1)"),
         ("[]", "must be an object"),
         ('{"documentation": {"patient": "Doe"}}', "unknown key documentation.patient"),
-        ('{"dose": {"vial_size": 10}}', "dose.vial_size: Input should be a valid string"),
+        ('{"dose": {"vial_size": 10}}', "dose.vial_size: Expected `str`, got `int`"),
         (
             '{"documentation": {"date_of_birth": "1961-02-31"}}',
             "documentation.date_of_birth: Input should be a valid date",

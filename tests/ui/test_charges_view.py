@@ -96,3 +96,14 @@ def test_the_window_has_tools_charges(window) -> None:  # type: ignore[no-untype
     actions = window.findChildren(QAction, "chargesAction")
     assert actions and actions[0].text() == "&Charges…"
     assert window.features.charges is not None
+
+
+def test_a_send_asked_for_while_a_read_runs_is_not_dropped(qtbot, isolated: Path) -> None:  # type: ignore[no-untyped-def]
+    record_example(isolated)
+    with Listener("accept") as listener:
+        support = _support(qtbot, isolated, f"127.0.0.1:{listener.port}")
+        support.refresh()
+        support.send()  # while the read runs: it runs next
+        qtbot.waitUntil(lambda: support.status.text() == "Charges: all sent", timeout=20_000)
+        _settle(qtbot, support)
+    assert len(listener.received) == 1
