@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def build_window() -> QMainWindow:
     """The main window, built but not shown; the caller owns the QApplication."""
-    from ui.main_window import build_main_window
+    from ui.app import build_main_window
 
     return build_main_window()
 

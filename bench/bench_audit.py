@@ -57,13 +57,16 @@ Dose = tuple[str, int, int]
 
 def _shapes() -> list[Dose]:
     """(facts, units, JW units) for J1410 doses from 10 mL and 50 mL vials."""
+    from core.catalog import default_catalog, default_payers
     from core.dose_input import DoseForm, evaluate
 
     shapes = []
     for size in (10, 50):
         for ml in range(3, 100, 5):
             result = evaluate(
-                DoseForm(vial_size=str(size), dose_ordered=str(ml), administered=str(ml))
+                DoseForm(vial_size=str(size), dose_ordered=str(ml), administered=str(ml)),
+                default_catalog(),
+                default_payers(),
             )
             facts = f",,,10%,{size} mL,{result.vials_opened},no,{ml} mL"
             shapes.append((facts, result.units_administered, result.units_wasted))

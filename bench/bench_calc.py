@@ -13,6 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.calculation import calculate
+from core.catalog import default_catalog, default_payers
 from core.dose_input import DoseForm, build_request, evaluate
 
 CASES = {
@@ -37,11 +38,14 @@ def median_us(action: object, rounds: int = 5000) -> float:
     return statistics.median(samples) / 1000
 
 
+CATALOG, PAYERS = default_catalog(), default_payers()
+
+
 def main() -> None:
     for name, form in CASES.items():
-        request = build_request(form)
+        request = build_request(form, CATALOG, PAYERS)
         engine = median_us(lambda request=request: calculate(request))
-        whole = median_us(lambda form=form: evaluate(form))
+        whole = median_us(lambda form=form: evaluate(form, CATALOG, PAYERS))
         print(f"{name:28} calculate {engine:7.1f} µs   parse+calculate {whole:7.1f} µs")
 
 

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository r
 from core.cms.files import read_texts
 from core.cms.importer import import_files
 from core.cms.parse import parse_file
+from core.site import Site
 
 PREAMBLE = [
     '"ASP NDC-HCPCS Crosswalk \u2014 Medicare Part B\u00ae"',
@@ -80,7 +81,7 @@ def main() -> None:
         runs = iter(range(args.repeat))
 
         def full_import() -> None:
-            report = import_files([path], Path(tmp) / f"data{next(runs)}")
+            report = import_files([path], Site(Path(tmp) / f"data{next(runs)}"))
             assert not report.refused and report.imported[0].rows == args.rows
 
         base = best(args.repeat, baseline)

@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.record_jobs import verify_records
 from core.records import RecordStore
+from core.site import Site
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QWidget
@@ -153,7 +154,7 @@ def main() -> int:
         work.start(
             "verify",
             "Checking every PDF…",
-            lambda token: verify_records(args.store, full=True, token=token),
+            lambda token: verify_records(Site(args.store), full=True, token=token),
             answer.append,
             answer.append,
         )

@@ -69,7 +69,7 @@ UNITCALC = """
 import os, sys
 from PySide6.QtCore import QEvent, QObject, QTimer
 
-import ui.main_window as main_window
+import ui.app as window_start  # where the window is built (and its site made)
 
 WAIT_FOR_ENGINE = {wait}
 FIRST_ANSWER = {answer}
@@ -104,7 +104,7 @@ class TypeOnPaint(QObject):
         units = window.findChild(QLabel, "unitsAdministered")
         os._exit(0 if units.text() == "3" else 3)
 
-build = main_window.build_main_window
+build = window_start.build_main_window
 keep = []
 
 def build_and_watch(*args, **kwargs):
@@ -119,7 +119,7 @@ def build_and_watch(*args, **kwargs):
         window.installEventFilter(keep[-1])
     return window
 
-main_window.build_main_window = build_and_watch
+window_start.build_main_window = build_and_watch
 import main
 sys.exit(main.main(["main.py"]))
 """
@@ -135,7 +135,7 @@ default_catalog(); default_payers()
 t2 = time.perf_counter()
 from core.dose_input import DoseForm
 from core.session import DoseSession
-session = DoseSession()
+session = DoseSession(default_catalog(), default_payers())
 session.set_dose(DoseForm(vial_size="10", dose_ordered="12 mL", administered="12 mL"))
 assert session.result.units_administered == 3
 t3 = time.perf_counter()

@@ -315,12 +315,13 @@ def authorization_warnings(
     return found
 
 
-def state_for(data_dir: Path, number: str, *, replaces: str | None = None) -> AuthorizationState:
-    """The authorization ``number`` as recorded in ``data_dir``, with what earlier
-    worksheets used (the worksheet ``replaces`` corrects is left out)."""
-    with AuthorizationStore.open(data_dir) as store:
-        auth = store.get(number)
-        used = store.used(number, excluding=replaces) if auth else Decimal(0)
+def state_for(
+    store: AuthorizationStore, number: str, *, replaces: str | None = None
+) -> AuthorizationState:
+    """The authorization ``number`` as recorded in ``store`` (the site's), with what
+    earlier worksheets used (the worksheet ``replaces`` corrects is left out)."""
+    auth = store.get(number)
+    used = store.used(number, excluding=replaces) if auth else Decimal(0)
     return AuthorizationState(number=number.strip(), authorization=auth, used=used)
 
 

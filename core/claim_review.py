@@ -1,29 +1,26 @@
 """One call for the command line and the window: a calculation reviewed as the claim
 goes out, with its denial-risk checks.
 
-It reads the prior authorization from the data directory (only when a number is given)
-and the catalog and payer profiles, then applies ``core.denial_checks``.
+It reads the prior authorization from the site (only when a number is given) and the
+site's catalog and payer profiles, then applies ``core.denial_checks``.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
 from core.calculation_models import CalculationResult
-from core.catalog import Catalog, PayerList, default_catalog, default_payers
 from core.denial_checks import Check, denial_checks, review
 from core.documentation import Documentation
 from core.errors import InputError
-from core.records.models import format_worksheet_id
 from core.reference import NO_REFERENCE, CrosswalkSource
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from core.authorizations import AuthorizationState
+    from core.catalog import Catalog, PayerList
+    from core.site import Site
 
 
 class ClaimReviewer(Protocol):
@@ -55,54 +52,34 @@ def review_claim(
     doc: Documentation,
     *,
     route: str,
-    data_dir: str | os.PathLike[str] | None,
+    site: Site,
     service_date: date,
-    catalog: Catalog | None = None,
-    payers: PayerList | None = None,
     crosswalk: CrosswalkSource | None = None,
     expiring_today_blocks: bool = False,
 ) -> tuple[CalculationResult, tuple[Check, ...]]:
-    """``(reviewed result, checks)`` for one dose and its documentation.
+    """``(reviewed result, checks)`` for one dose and its documentation, by the site's
+    catalog, payers and recorded authorizations.
 
-    Without a ``crosswalk``, the one imported into the data directory (if any) checks
-    the NDC against the code.
+    Without a ``crosswalk``, the one imported into the site (if any) checks the NDC
+    against the code.
     """
     from core.authorizations import state_for
-    from core.data_dir import resolve_data_dir
-
-    if crosswalk is None:
-        from core.data_dir import locate_data_dir
-        from core.reference_data import open_reference
-
-        reference = open_reference(locate_data_dir(data_dir))
-        try:
-            return review_claim(
-                result,
-                doc,
-                route=route,
-                data_dir=data_dir,
-                service_date=service_date,
-                catalog=catalog,
-                payers=payers,
-                crosswalk=reference,
-                expiring_today_blocks=expiring_today_blocks,
-            )
-        finally:
-            reference.close()
+    from core.records.models import format_worksheet_id
 
     authorization = None
     number = doc.prior_authorization.strip()
     if number:
         replaces = format_worksheet_id(doc.replaces) if doc.replaces else None
-        authorization = state_for(resolve_data_dir(data_dir), number, replaces=replaces)
+        with site.open_authorizations() as store:
+            authorization = state_for(store, number, replaces=replaces)
     return check_claim(
         result,
         doc,
         route=route,
         service_date=service_date,
-        catalog=catalog,
-        payers=payers,
-        crosswalk=crosswalk,
+        catalog=site.catalog,
+        payers=site.payers,
+        crosswalk=site.reference() if crosswalk is None else crosswalk,
         authorization=authorization,
         expiring_today_blocks=expiring_today_blocks,
     )
@@ -114,16 +91,14 @@ def check_claim(
     *,
     route: str,
     service_date: date,
-    catalog: Catalog | None = None,
-    payers: PayerList | None = None,
+    catalog: Catalog,
+    payers: PayerList,
     crosswalk: CrosswalkSource = NO_REFERENCE,
     authorization: AuthorizationState | None = None,
     expiring_today_blocks: bool = False,
 ) -> tuple[CalculationResult, tuple[Check, ...]]:
-    """``review_claim`` with what it reads from the data directory given: no files are
-    opened (a session without a site reviews its dose this way)."""
-    catalog = catalog or default_catalog()
-    payers = payers or default_payers()
+    """``review_claim`` with what it reads from the site given: no store is opened (a
+    session without a site reviews its dose this way, by its own catalog and payers)."""
     code = catalog.code(result.code)
     payer = payers.get(result.payer)
     reviewed = review(
@@ -148,68 +123,29 @@ def check_claim(
     return reviewed, checks
 
 
-def site_reviewer(
-    data_dir: str | os.PathLike[str] | None,
-    crosswalk: Callable[[], CrosswalkSource | None],
-    *,
-    catalog: Catalog | None = None,
-    payers: PayerList | None = None,
-) -> ClaimReviewer:
-    """How a session on this site reviews its claim (``DoseSession.reviewer``): with the
-    authorizations recorded in ``data_dir`` and the ``crosswalk`` open now, if any."""
-
-    def reviewer(
-        result: CalculationResult,
-        doc: Documentation,
-        *,
-        service_date: date,
-        expiring_today_blocks: bool,
-    ) -> tuple[CalculationResult, tuple[Check, ...]]:
-        return review_claim(
-            result,
-            doc,
-            route=doc.route,
-            data_dir=data_dir,
-            service_date=service_date,
-            catalog=catalog,
-            payers=payers,
-            crosswalk=crosswalk(),
-            expiring_today_blocks=expiring_today_blocks,
-        )
-
-    return reviewer
-
-
 def as_billed(
     result: CalculationResult,
     doc: Documentation,
     *,
     route: str,
-    data_dir: str | os.PathLike[str] | None,
+    site: Site,
     service_date: date,
-    catalog: Catalog | None = None,
     expiring_today_blocks: bool = False,
 ) -> tuple[CalculationResult, tuple[Check, ...]]:
     """The claim as it goes out, the one way the command line and the window make it:
     priced for the service date from the CMS files (or the payer's fee schedule) imported
-    into the data directory, then reviewed (route modifiers, warnings) with its
-    denial-risk checks. The reference data is opened once for both."""
-    from core.data_dir import locate_data_dir
+    into the site, then reviewed (route modifiers, warnings) with its denial-risk checks.
+    The site's reference data (held open) answers both."""
     from core.pricing import price_result
-    from core.reference_data import open_reference
 
-    reference = open_reference(locate_data_dir(data_dir))
-    try:
-        priced = price_result(result, reference, service_date)
-        return review_claim(
-            priced,
-            doc,
-            route=route,
-            data_dir=data_dir,
-            service_date=service_date,
-            catalog=catalog,
-            crosswalk=reference,
-            expiring_today_blocks=expiring_today_blocks,
-        )
-    finally:
-        reference.close()
+    reference = site.reference()
+    priced = price_result(result, reference, service_date)
+    return review_claim(
+        priced,
+        doc,
+        route=route,
+        site=site,
+        service_date=service_date,
+        crosswalk=reference,
+        expiring_today_blocks=expiring_today_blocks,
+    )

@@ -4,10 +4,10 @@ Precedence: an explicit directory (the ``--data-dir DIR`` option of every
 command) > the ``UNITCALC_DATA_DIR`` environment variable >
 ``platformdirs.user_data_dir("unitcalc")``.
 
-Usage::
+The environment is whatever the caller passes: start-up reads it once, into a
+``core.site.Site``; none given means the option, else the default::
 
-    data_dir = resolve_data_dir(args.data_dir)   # None when the option is absent
-    with RecordStore.open(data_dir) as store: ...
+    site = Site.from_environment(environment, data_dir=args.data_dir)
 """
 
 from __future__ import annotations
@@ -37,10 +37,10 @@ def resolve_data_dir(
 
     An empty ``explicit`` or empty environment variable counts as unset, so a
     stray ``UNITCALC_DATA_DIR=`` does not put the database in the current
-    directory. ``~`` is expanded. ``environ`` defaults to ``os.environ`` (tests
-    pass their own).
+    directory. ``~`` is expanded. ``environ``: the settings read at start-up
+    (none: the environment is not consulted).
     """
-    path = _chosen(explicit, os.environ if environ is None else environ)
+    path = _chosen(explicit, environ or {})
     ensure_private_dir(path)
     return path
 
@@ -52,7 +52,7 @@ def locate_data_dir(
 ) -> Path:
     """The data directory ``resolve_data_dir`` would use, without creating it: for
     readers (pricing, the crosswalk) that must not leave directories behind."""
-    return _chosen(explicit, os.environ if environ is None else environ)
+    return _chosen(explicit, environ or {})
 
 
 def _chosen(explicit: str | os.PathLike[str] | None, env: Mapping[str, str]) -> Path:
@@ -95,7 +95,7 @@ def data_dir_problem(
     Only the user's own setting is probed, with a file that is removed at once; nothing
     is written when the directory is usable except the directory itself.
     """
-    path = _chosen(explicit, os.environ if environ is None else environ)
+    path = _chosen(explicit, environ or {})
     try:
         ensure_private_dir(path)
         fd, probe = tempfile.mkstemp(dir=path, prefix=".probe-")

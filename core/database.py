@@ -2,8 +2,9 @@
 workstation) or one PostgreSQL server that several workstations point at.
 
 ``--database postgresql://...`` on the command line or the ``UNITCALC_DATABASE``
-environment variable choose the server; without either, each store keeps its SQLite
-file in the data directory exactly as before.
+environment variable choose the server, read once at start-up into the ``core.site.Site``
+that opens every store with its URL; without either, each store keeps its SQLite file in
+the data directory exactly as before.
 
 The stores are written once against ``core.storage`` (one interface, a SQLite and a
 PostgreSQL backend); this module only reads and describes the setting.
@@ -12,7 +13,6 @@ PostgreSQL backend); this module only reads and describes the setting.
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Mapping
 
@@ -28,12 +28,13 @@ class DatabaseUrlError(ValueError):
 def database_url(
     explicit: str | None = None, *, environ: Mapping[str, str] | None = None
 ) -> str | None:
-    """The PostgreSQL URL chosen (option, then environment), or None for SQLite files.
+    """The PostgreSQL URL chosen (option, then ``environ``: the settings read at start-up;
+    none given: the option only), or None for SQLite files.
 
     An empty setting counts as unset; anything but ``postgresql://`` or ``postgres://``
     is refused rather than guessed at.
     """
-    env = os.environ if environ is None else environ
+    env = environ or {}
     url = (explicit or env.get(ENV_VAR) or "").strip()
     if not url:
         return None

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from core import formats
-from core.authorizations import AuthorizationState, authorization_warnings
 from core.blockers import (
     Blocker,
     authorization_blockers,
@@ -30,6 +29,9 @@ from core.errors import InputError
 from core.icd10 import diagnosis_codes, is_covered
 from core.model import Model
 from core.reference import NO_REFERENCE, CrosswalkSource
+
+if TYPE_CHECKING:
+    from core.authorizations import AuthorizationState
 
 CheckState = Literal["pass", "warn", "fail"]
 
@@ -107,6 +109,9 @@ def review(
     result = apply_route_modifiers(result, payer, route)
     extra = diagnosis_warnings(diagnosis, code)
     if authorization is not None:
+        # Loaded with the authorization: the store's module loads the database driver.
+        from core.authorizations import authorization_warnings
+
         extra += authorization_warnings(authorization, result, service_date)
     return result.replace(warnings=(*result.warnings, *extra))
 

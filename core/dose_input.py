@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from core.calculation import calculate
 from core.calculation_models import CalculationRequest, CalculationResult, ClaimSetting
-from core.catalog import Catalog, PayerList, default_catalog, default_payers
+from core.catalog import Catalog, PayerList
 from core.errors import InputError
 from core.ndc import parse_ndc
 from core.quantities import (
@@ -101,12 +101,9 @@ class _Collector:
             return None
 
 
-def build_request(
-    form: DoseForm, catalog: Catalog | None = None, payers: PayerList | None = None
-) -> CalculationRequest:
-    """Parse and resolve every field; raise ``DoseInputError`` naming each bad or missing one."""
-    catalog = catalog or default_catalog()
-    payers = payers or default_payers()
+def build_request(form: DoseForm, catalog: Catalog, payers: PayerList) -> CalculationRequest:
+    """Parse and resolve every field by ``catalog`` and ``payers`` (the site's); raise
+    ``DoseInputError`` naming each bad or missing one."""
     found = _Collector()
     name = FIELD_NAMES
 
@@ -191,10 +188,9 @@ def _setting(text: str) -> ClaimSetting:
         ) from None
 
 
-def evaluate(
-    form: DoseForm, catalog: Catalog | None = None, payers: PayerList | None = None
-) -> CalculationResult:
-    """Parse, resolve and calculate; every problem comes back as ``DoseInputError``."""
+def evaluate(form: DoseForm, catalog: Catalog, payers: PayerList) -> CalculationResult:
+    """Parse, resolve and calculate by the site's ``catalog`` and ``payers``; every
+    problem comes back as ``DoseInputError``."""
     request = build_request(form, catalog, payers)
     try:
         return calculate(request)

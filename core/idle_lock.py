@@ -5,12 +5,12 @@ checks ``locked`` on a timer (once a second is plenty) and, while locked, keeps 
 as it is but takes no input until ``unlock(pin)`` with the signed-in person's PIN. Wrong
 PINs count toward that account's lock-out like any other attempt, and are logged.
 
-The idle time is ``UNITCALC_IDLE_MINUTES`` (default 5, from 1 to 240).
+The idle time is ``UNITCALC_IDLE_MINUTES`` (default 5, from 1 to 240), read at start-up
+(``core.site.Site.idle_minutes``).
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Mapping
 
@@ -24,7 +24,7 @@ _IDLE_RANGE = range(1, 241)
 def idle_minutes(environ: Mapping[str, str] | None = None) -> int:
     """The configured idle time; a value that is not a whole number of minutes in range
     falls back to the default (a typo must not leave a workstation unlocked for hours)."""
-    text = (os.environ if environ is None else environ).get(ENV_VAR, "").strip()
+    text = (environ or {}).get(ENV_VAR, "").strip()
     if text.isdigit() and int(text) in _IDLE_RANGE:
         return int(text)
     return DEFAULT_IDLE_MINUTES

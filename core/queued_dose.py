@@ -17,6 +17,7 @@ from core.worksheet.case import Case, parse_case, shared_fields
 
 if TYPE_CHECKING:
     from core.blockers import Blocker
+    from core.catalog import Catalog, PayerList
     from core.claim_review import ClaimReviewer
     from core.session import DoseSession
     from core.verification_queue import QueuedDose
@@ -35,14 +36,20 @@ def queued_case(dose: QueuedDose) -> Case:
 
 
 def queued_session(
-    dose: QueuedDose, reviewer: ClaimReviewer | None = None, *, expiring_today_blocks: bool = False
+    dose: QueuedDose,
+    catalog: Catalog,
+    payers: PayerList,
+    reviewer: ClaimReviewer | None = None,
+    *,
+    expiring_today_blocks: bool = False,
 ) -> DoseSession:
-    """The queued dose as a session: verified at the verifier's signing time, if signed;
-    its claim reviewed by ``reviewer`` (the site's), else from the catalog alone."""
+    """The queued dose as a session by the site's ``catalog`` and ``payers``: verified at
+    the verifier's signing time, if signed; its claim reviewed by ``reviewer`` (the
+    site's), else from the catalog alone."""
     from core.session import DoseSession, SessionError
 
     case = queued_case(dose)
-    session = DoseSession()
+    session = DoseSession(catalog, payers)
     if reviewer is not None:
         session.reviewer = reviewer
     session.expiring_today_blocks = expiring_today_blocks
@@ -56,7 +63,12 @@ def queued_session(
 
 
 def queued_blockers(
-    dose: QueuedDose, reviewer: ClaimReviewer | None = None, *, expiring_today_blocks: bool = False
+    dose: QueuedDose,
+    catalog: Catalog,
+    payers: PayerList,
+    reviewer: ClaimReviewer | None = None,
+    *,
+    expiring_today_blocks: bool = False,
 ) -> list[Blocker]:
     """What keeps the queued dose from the chart (``DoseSession.blockers``); content
     that is not a case blocks, named."""
@@ -64,7 +76,9 @@ def queued_blockers(
     from core.errors import InputError
 
     try:
-        session = queued_session(dose, reviewer, expiring_today_blocks=expiring_today_blocks)
+        session = queued_session(
+            dose, catalog, payers, reviewer, expiring_today_blocks=expiring_today_blocks
+        )
     except InputError as error:
         return unreadable_blockers({"content": str(error)})
     return session.blockers()

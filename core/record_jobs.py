@@ -1,12 +1,12 @@
 """Long work over the records store, made to run off the window's thread and be cancelled.
 
-Each job opens its own ``RecordStore`` (a SQLite connection belongs to the thread that
-opened it), takes a ``CancelToken``, and raises ``RecordStoreError`` for anything the
+Each job opens its own ``RecordStore`` from the site (a SQLite connection belongs to the
+thread that opened it), takes a ``CancelToken``, and raises ``RecordStoreError`` for anything the
 database says, so callers (the history window) never see ``sqlite3``. Cancelling
 interrupts SQLite between steps (``Cancelled`` is raised); the store is left as it was.
 
     token = CancelToken()
-    report = verify_records(data_dir, full=True, token=token)  # token.cancel() elsewhere
+    report = verify_records(site, full=True, token=token)  # token.cancel() elsewhere
 """
 
 from __future__ import annotations
@@ -21,12 +21,15 @@ import typing
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from core.records import RecordStore, RecordStoreError, VerifyReport, to_csv
 from core.records.models import WorksheetRecordSummary
 from core.records.verify import Progress
 from core.work import PROGRESS_INTERVAL_S, Cancelled, CancelToken, Throttled
+
+if TYPE_CHECKING:
+    from core.site import Site
 
 __all__ = [
     "PROGRESS_INTERVAL_S",
@@ -48,12 +51,12 @@ T = TypeVar("T")
 
 
 @contextmanager
-def _store(data_dir: Path, token: CancelToken) -> Iterator[RecordStore]:
+def _store(site: Site, token: CancelToken) -> Iterator[RecordStore]:
     """The store, opened in this thread, interrupted by the token; database errors as
     ``RecordStoreError``."""
     token.check()
     try:
-        with RecordStore.open(data_dir) as store:
+        with site.open_records() as store:
             store.interrupt_when(lambda: token.cancelled)
             yield store
     except RecordStoreError:
@@ -63,12 +66,12 @@ def _store(data_dir: Path, token: CancelToken) -> Iterator[RecordStore]:
     token.check()
 
 
-def _run(data_dir: Path, token: CancelToken, work: Callable[[RecordStore], T]) -> T:
-    with _store(data_dir, token) as store:
+def _run(site: Site, token: CancelToken, work: Callable[[RecordStore], T]) -> T:
+    with _store(site, token) as store:
         return work(store)
 
 
-def verify_records(data_dir: Path, *, full: bool, token: CancelToken) -> VerifyReport:
+def verify_records(site: Site, *, full: bool, token: CancelToken) -> VerifyReport:
     """The tamper check (``full``: every PDF rehashed too).
 
     The full check reads and hashes every PDF (about half a minute for 100,000
@@ -78,13 +81,13 @@ def verify_records(data_dir: Path, *, full: bool, token: CancelToken) -> VerifyR
     reports how many records it has checked through ``token`` (``Throttled``).
     """
     if full:
-        return _in_process_of_its_own(_verify_full, data_dir, token)
+        return _in_process_of_its_own(_verify_full, site, token)
     progress = Throttled(token.report)
-    return _run(data_dir, token, lambda store: store.verify(check_pdfs=False, progress=progress))
+    return _run(site, token, lambda store: store.verify(check_pdfs=False, progress=progress))
 
 
-def _verify_full(data_dir: Path, progress: Progress) -> VerifyReport:
-    with RecordStore.open(data_dir) as store:
+def _verify_full(site: Site, progress: Progress) -> VerifyReport:
+    with site.open_records() as store:
         return store.verify(check_pdfs=True, progress=progress)
 
 
@@ -103,14 +106,14 @@ def _step_back() -> None:
 
 
 def _child(
-    work: Callable[[Path, Progress], T],
-    data_dir: Path,
+    work: Callable[[Site, Progress], T],
+    site: Site,
     answers: multiprocessing.queues.Queue[Any],
 ) -> None:  # in the child process
     _step_back()
     progress = Throttled(lambda done, total: answers.put(("progress", (done, total))))
     try:
-        answers.put(("ok", work(data_dir, progress)))
+        answers.put(("ok", work(site, progress)))
     except RecordStoreError as error:
         answers.put(("error", str(error)))
     except Exception as error:
@@ -118,15 +121,15 @@ def _child(
 
 
 def _in_process_of_its_own(
-    work: Callable[[Path, Progress], T], data_dir: Path, token: CancelToken
+    work: Callable[[Site, Progress], T], site: Site, token: CancelToken
 ) -> T:
-    """``work(data_dir, progress)`` in a new process (a top-level function); its answer,
+    """``work(site, progress)`` in a new process (a top-level function); its answer,
     or ``RecordStoreError`` with its message; ``Cancelled`` (the process ended) on
     cancel. What it reports to ``progress`` is passed on to ``token.report``."""
     token.check()
     context = multiprocessing.get_context("spawn")
     answers: multiprocessing.queues.Queue[Any] = context.Queue()
-    child = context.Process(target=_child, args=(work, data_dir, answers), daemon=True)
+    child = context.Process(target=_child, args=(work, site, answers), daemon=True)
     child.start()
     try:
         while True:
@@ -153,25 +156,25 @@ def _in_process_of_its_own(
 
 
 def search_records(
-    data_dir: Path, filters: Mapping[str, Any], *, limit: int | None, token: CancelToken
+    site: Site, filters: Mapping[str, Any], *, limit: int | None, token: CancelToken
 ) -> list[WorksheetRecordSummary]:
     """Summaries matching ``filters`` (``RecordStore.list`` keywords), newest first."""
-    return _run(data_dir, token, lambda store: store.list(**filters, limit=limit))
+    return _run(site, token, lambda store: store.list(**filters, limit=limit))
 
 
 def export_records(
-    data_dir: Path, filters: Mapping[str, Any], path: Path, *, token: CancelToken
+    site: Site, filters: Mapping[str, Any], path: Path, *, token: CancelToken
 ) -> int:
     """Every worksheet matching ``filters`` as CSV at ``path`` (atomic, with a byte-order
     mark so spreadsheets read accented names as UTF-8); the number of rows."""
     from core.atomic import write_atomic
 
-    rows = search_records(data_dir, filters, limit=None, token=token)
+    rows = search_records(site, filters, limit=None, token=token)
     token.check()
     write_atomic(path, to_csv(rows).encode("utf-8-sig"))
     return len(rows)
 
 
-def read_pdf(data_dir: Path, record_id: int, *, token: CancelToken) -> bytes:
+def read_pdf(site: Site, record_id: int, *, token: CancelToken) -> bytes:
     """The recorded PDF bytes (refused if they no longer match their SHA-256)."""
-    return _run(data_dir, token, lambda store: store.pdf(record_id))
+    return _run(site, token, lambda store: store.pdf(record_id))

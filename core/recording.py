@@ -9,26 +9,26 @@ worksheet's use of its prior authorization is counted in the same transaction.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.calculation_models import CalculationResult
 from core.charges.outbox import queue_charges
 from core.documentation import Documentation
 from core.dose_input import DoseForm
-from core.records import RecordStore, WorksheetRecord, format_worksheet_id
+from core.records import WorksheetRecord, format_worksheet_id
 from core.storage import Connection
 from core.values import to_data
 
 if TYPE_CHECKING:
     from core.accounts.models import Signature
+    from core.site import Site
 
 #: Builds the PDF for a reserved worksheet ID (and the ID number it replaces, if any).
 BuildPdf = Callable[[str, int | None], bytes]
 
 
 def record_worksheet(
-    data_dir: Path,
+    site: Site,
     dose: DoseForm,
     documentation: Documentation,
     result: CalculationResult,
@@ -71,7 +71,7 @@ def record_worksheet(
             count_use(conn, record_id)
         queue_charges(conn, record_id, replaces=replaces)
 
-    with RecordStore.open(data_dir) as store:
+    with site.open_records() as store:
         count_use = use_counter(
             AuthorizationStore.beside(store),
             result,

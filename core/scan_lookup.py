@@ -1,57 +1,55 @@
 """What the project knows about scanned vials: NDCs recorded or listed, serials used.
 
-Reading only: a data directory without a records database knows nothing, and none is
-created for a look-up.
+Reading only: a site without a records database knows nothing, and none is created for a
+look-up.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from core.catalog import default_catalog
 from core.documentation import VialRecord
-from core.records import DB_FILENAME, RecordStore, format_worksheet_id
+from core.records import DB_FILENAME, format_worksheet_id
 from core.reference import CrosswalkSource
 from core.vial_scan import KnownNdc, known_ndcs
 
+if TYPE_CHECKING:
+    from core.site import Site
 
-def _has_records(data_dir: Path) -> bool:
-    return (data_dir / DB_FILENAME).is_file()
+
+def _has_records(site: Site) -> bool:
+    return site.on_server or site.has_file(DB_FILENAME)
 
 
-def recorded_ndcs(data_dir: Path) -> frozenset[str]:
+def recorded_ndcs(site: Site) -> frozenset[str]:
     """11-digit NDCs of the vials on recorded worksheets."""
-    if not _has_records(data_dir):
+    if not _has_records(site):
         return frozenset()
-    with RecordStore.open(data_dir) as store:
+    with site.open_records() as store:
         return store.recorded_ndcs()
 
 
-def serial_lookup(
-    data_dir: Path, correcting: int | None = None
-) -> Callable[[VialRecord], list[str]]:
+def serial_lookup(site: Site, correcting: int | None = None) -> Callable[[VialRecord], list[str]]:
     """``serial -> worksheet IDs`` already holding it (current versions only; the worksheet
     being corrected does not count)."""
-    if not _has_records(data_dir):
+    if not _has_records(site):
         return lambda serial: []
 
     def recorded_on(vial: VialRecord) -> list[str]:
-        with RecordStore.open(data_dir) as store:
+        with site.open_records() as store:
             found = store.serial_recorded_on(vial.serial, ndc=vial.ndc, correcting=correcting)
         return [format_worksheet_id(record_id) for record_id in found]
 
     return recorded_on
 
 
-def crosswalk_source(data_dir: Path) -> CrosswalkSource:
-    """The CMS NDC-HCPCS crosswalk imported into ``data_dir`` (``NO_REFERENCE`` when none
-    is). Read-only; its connection lives as long as the answer that asks it."""
-    from core.reference_data import open_reference
-
-    return open_reference(data_dir)
+def crosswalk_source(site: Site) -> CrosswalkSource:
+    """The CMS NDC-HCPCS crosswalk imported into the site (``NO_REFERENCE`` when none
+    is): the reference data the site holds open."""
+    return site.reference()
 
 
-def known_in_project(data_dir: Path) -> KnownNdc:
-    """NDCs known from the catalog, the CMS crosswalk and earlier worksheets."""
-    return known_ndcs(default_catalog(), crosswalk_source(data_dir), recorded_ndcs(data_dir))
+def known_in_project(site: Site) -> KnownNdc:
+    """NDCs known from the site's catalog, the CMS crosswalk and earlier worksheets."""
+    return known_ndcs(site.catalog, crosswalk_source(site), recorded_ndcs(site))

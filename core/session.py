@@ -7,13 +7,13 @@ caller shows), the worksheet once recorded, and the worksheet it corrects. It kn
 the window forwards each edit (``set_dose``, ``set_documentation``, ``verify``) and
 redraws from the session; ``main.py worksheet`` does the same from its options::
 
-    session = DoseSession()
+    session = DoseSession(site.catalog, site.payers)
     session.set_dose(DoseForm(vial_size="10", dose_ordered="12", administered="12"))
     session.result.units_administered            # 3
     session.set_documentation(Documentation(prepared_by="JK", verified_by="MO", ...))
     session.verify()                              # undone by the next change to the dose
     session.blockers()                            # [] when it may go into the chart
-    worksheet_id, pdf = session.record(data_dir, build_pdf)
+    worksheet_id, pdf = session.record(site, build_pdf)
 """
 
 from __future__ import annotations
@@ -21,11 +21,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.calculation_models import CalculationResult
-from core.catalog import Catalog, PayerList, default_catalog, default_payers
+from core.catalog import Catalog, PayerList
 from core.dose_input import FIELD_NAMES, DoseForm, DoseInputError, evaluate
 from core.errors import InputError
 from core.ndc import parse_ndc
@@ -38,6 +37,7 @@ if TYPE_CHECKING:
     from core.documentation import Documentation
     from core.recording import BuildPdf
     from core.records import WorksheetRecord
+    from core.site import Site
 
 __all__ = [
     "DIFFERENCE_WARNINGS",
@@ -80,12 +80,12 @@ class DoseSession:
 
     def __init__(
         self,
-        catalog: Catalog | None = None,
-        payers: PayerList | None = None,
+        catalog: Catalog,
+        payers: PayerList,
         clock: Callable[[], datetime] = datetime.now,
     ) -> None:
-        self.catalog = catalog or default_catalog()
-        self.payers = payers or default_payers()
+        self.catalog = catalog  # the site's: every rule of this dose asks these two
+        self.payers = payers
         self.clock = clock
         self.dose = DoseForm()
         self._documentation: Documentation | None = None
@@ -339,7 +339,7 @@ class DoseSession:
 
     def record(
         self,
-        data_dir: Path,
+        site: Site,
         build: BuildPdf,
         *,
         facility: str | None = None,
@@ -364,7 +364,7 @@ class DoseSession:
         if self._recorded is not None and self._recorded[0] == key:
             return self._recorded[1], self._recorded[2]
         record, pdf = record_worksheet(
-            data_dir,
+            site,
             self.dose,
             doc,
             result or self.result,

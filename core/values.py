@@ -4,12 +4,14 @@ Quantities, NDCs, the catalog and payer profiles, the dose form and the calculat
 request and result are ``Value`` subclasses; the documents around them (documentation,
 records, drafts, case files, accounts, the queue) are pydantic models (``core.model``).
 
-Measured on this 2-core machine, shared, in fresh processes with bytecode cached
-(December 2026): importing pydantic and defining the engine's 20 classes as pydantic
-models took 240-430 ms (import about 170 ms, the 20 classes 40-170 ms); importing
-msgspec and defining them as structs took about 2 ms beyond the standard library. A bare
-form's first paint was 314 ms and the first answer 440 ms (1.40x), so pydantic in the
-engine would have put the first answer at about 2.2x against the 2.0x target
+Why msgspec here (measured on this shared 2-core machine, December 2026, fresh processes
+with Qt's widgets imported first; ``bench/bench_models.py``): importing msgspec and this
+module takes about 35 ms; importing pydantic 60 to 170 ms and defining the engine's 19
+classes as pydantic models 40 to 250 ms more (runs differ with the machine's load), which
+the first answer would wait for.
+Against the hand-written look-alike this replaced, the engine's imports, catalog and
+first calculation went from 44 to 62 ms (msgspec's own imports; the catalog now reads in
+a few ms). The first answer must stay within 2.0x a bare form's first paint
 (``bench/bench_startup.py``).
 
 A ``Value`` is frozen and keyword-only and follows the same three rules as the pydantic

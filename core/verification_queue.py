@@ -3,7 +3,7 @@ workstation sees it pending, opens it read-only, checks it and signs with her PI
 
 Usage (a window polls ``revision()`` every few seconds and reloads when it changes)::
 
-    with VerificationQueue.open(data_dir, database_url()) as queue:
+    with site.open_queue() as queue:
         dose_id = queue.submit(content, patient_name=..., mrn=..., code="J1410",
                                prepared_by="jkim", pin=pin)          # pending
         queue.pending()                                              # the nurse's list

@@ -19,8 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.cli import run_command
-from core.dose_input import DoseForm, DoseInputError, evaluate
+from core.dose_input import DoseForm, DoseInputError
 from tests.cli_run import run_script
+from tests.shipped import evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -199,8 +199,9 @@ def test_no_store_branches_on_its_database() -> None:
 #: tamper check's process; nothing else in core or ui may start either.
 THREAD_MODULE = "ui.background"
 PROCESS_MODULE = "core.record_jobs"
-#: Known exception, not yet moved: the backup after a record (the store starts it on a
-#: thread of its own; the command line and the window both record through the store).
+#: The one exception left (issue 18): the backup after a record, which the store starts on
+#: a thread of its own whoever records (a command, the window). Moving it means the store
+#: saying "a backup is due" and its caller running it (the window through BackgroundWork).
 BACKUP_AFTER_RECORD = "core.records.backup"
 _THREADS = {"Thread", "Timer", "ThreadPoolExecutor", "ProcessPoolExecutor", "QThread",
             "QThreadPool", "QRunnable", "start_new_thread", "QtConcurrent"}  # fmt: skip

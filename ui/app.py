@@ -8,6 +8,7 @@ the interpreter and only delayed the first paint (``bench/bench_startup.py``).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +20,14 @@ from ui import settings as prefs
 from ui.serial_paint import paint_serially
 
 if TYPE_CHECKING:
+    from os import PathLike
+
+    from PySide6.QtCore import QSettings
+
+    from core.site import Site
     from core.work import CancelToken
+    from ui.background import Shared
+    from ui.main_window import MainWindow
 
 BACKUP_DELAY_MS = 5000
 
@@ -32,42 +40,59 @@ def run(argv: list[str], data_dir: str | None = None) -> int:
     app.setApplicationName(prefs.APPLICATION)
     app.setApplicationDisplayName("unitcalc")
     from core.data_dir import data_dir_problem
-    from ui.main_window import build_main_window
+    from ui.site_database import window_site
 
-    usable, problem = data_dir_problem(data_dir)
+    settings = prefs.open_settings()
+    # The start-up read of the environment: the site is this process's one handle on it.
+    site = window_site(data_dir, settings, os.environ)
+    _usable, problem = data_dir_problem(site.data_dir)
     if problem is not None:  # the dialog's Qt classes are imported only then
         from ui.data_dir_problem import usable_data_dir
 
-        chosen = usable_data_dir(data_dir)  # asks for another while it cannot be used
+        chosen = usable_data_dir(site.data_dir)  # asks for another while it cannot be used
         if chosen is None:
             return 1
-        usable = chosen
-    window = build_main_window(usable)
-    window.show()
-    start_backup_soon(usable, window)
-    return app.exec()
+        site = window_site(chosen, settings, os.environ)
+    with site:
+        window = build_main_window(settings=settings, site=site)
+        window.show()
+        start_backup_soon(site, window)
+        return app.exec()
 
 
-def start_backup_soon(data_dir: Path, owner: QObject) -> None:
+def build_main_window(
+    data_dir: str | PathLike[str] | None = None,
+    settings: QSettings | None = None,
+    site: Site | None = None,
+) -> MainWindow:
+    """The window, built but not shown. ``data_dir`` overrides UNITCALC_DATA_DIR/platformdirs;
+    a ``site`` made at start-up (``run``) overrides both (else the window's start-up reads
+    the environment here). The window closes its site when it closes."""
+    from ui.main_window import MainWindow
+    from ui.site_database import window_site
+
+    settings = settings or prefs.open_settings()
+    return MainWindow(site or window_site(data_dir, settings, os.environ), settings)
+
+
+def start_backup_soon(site: Site, owner: QObject) -> None:
     """Back the records up (if any are not yet) a few seconds after start, off the GUI
     thread (``ui.background``): SQLite's online backup lets the window record meanwhile."""
     from PySide6.QtCore import QTimer
 
-    from ui.background import BackgroundWork
+    from ui.background import BackgroundWork, Shared
 
     work = BackgroundWork(owner)
 
     def start() -> None:
-        work.start("backup", "Backing up the records…", back_up, data_dir, _ignore, _ignore)
+        work.start("backup", "Backing up the records…", back_up, Shared(site), _ignore, _ignore)
 
     QTimer.singleShot(BACKUP_DELAY_MS, work, start)
 
 
-def back_up(data_dir: Path, _token: CancelToken) -> Path | None:  # on the worker thread
+def back_up(site: Shared[Site], _token: CancelToken) -> Path | None:  # on the worker thread
     """The backup made at start, if the newest lacks records (never raises; logged)."""
-    from core.records.store import backup_at_start
-
-    return backup_at_start(data_dir)
+    return site.value.backup_at_start()
 
 
 def _ignore(_answer: object) -> None:

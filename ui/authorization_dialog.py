@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -15,23 +15,24 @@ from PySide6.QtWidgets import (
 from core.dates import DATE_HINT, parse_date
 from ui.fields import ErrorLabel, combo, line_edit
 
+if TYPE_CHECKING:
+    from core.site import Site
+
 MEASURES = (("units", "units"), ("grams", "grams"), ("infusions", "infusions"))
 
 
 class AuthorizationDialog(QDialog):
     """Number, payer, code, dates and amount; OK records it, or says what is wrong."""
 
-    def __init__(self, data_dir: str | os.PathLike[str] | None, parent: QWidget | None) -> None:
-        from core.catalog import default_catalog, default_payers
-
+    def __init__(self, site: Site, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setObjectName("authorizationDialog")
         self.setWindowTitle("Record a prior authorization")
-        self.data_dir = data_dir
+        self.site = site
         self.recorded: str | None = None
         self.number = line_edit("authNumber", "Authorization number")
-        self.payer = combo("authPayer", "Payer", [(p.name, p.id) for p in default_payers().payers])
-        self.code = combo("authCode", "Code", [(c.label, c.hcpcs) for c in default_catalog().codes])
+        self.payer = combo("authPayer", "Payer", [(p.name, p.id) for p in site.payers.payers])
+        self.code = combo("authCode", "Code", [(c.label, c.hcpcs) for c in site.catalog.codes])
         self.starts = line_edit("authFrom", "First day", DATE_HINT)
         self.ends = line_edit("authTo", "Last day", DATE_HINT)
         self.amount = line_edit("authAmount", "Amount authorized", "e.g. 60")
@@ -62,8 +63,7 @@ class AuthorizationDialog(QDialog):
         """Record it and close, or show the problem and stay open."""
         from pydantic import ValidationError
 
-        from core.authorizations import Authorization, AuthorizationStore
-        from core.data_dir import resolve_data_dir
+        from core.authorizations import Authorization
         from core.errors import InputError
         from core.quantities import parse_number
 
@@ -80,7 +80,7 @@ class AuthorizationDialog(QDialog):
                 amount=parse_number(self.amount.text(), "amount"),
                 measure=self.measure.currentData(),
             )
-            with AuthorizationStore.open(resolve_data_dir(self.data_dir)) as store:
+            with self.site.open_authorizations() as store:
                 store.add(auth)
         except (ValueError, InputError, OSError) as error:
             if isinstance(error, ValidationError):

@@ -8,10 +8,8 @@ rule lives here (``core.charges`` queues, builds, sends and judges the ACKs).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
@@ -31,11 +29,12 @@ from PySide6.QtWidgets import (
 
 from core.terminal import printable
 from ui import settings as prefs
-from ui.background import BackgroundWork
+from ui.background import BackgroundWork, Shared
 
 if TYPE_CHECKING:
     from core.charges.outbox import Counts, OutboxMessage, SendReport
     from core.charges.sending import Destination
+    from core.site import Site
     from core.work import CancelToken
 
 #: How often the window sends what is due (the back-off decides what is due).
@@ -58,16 +57,15 @@ class Outboxed:
 
 @dataclass(frozen=True)
 class _Send:
-    data_dir: Path
+    site: Shared[Site]
     destination: Destination | None
     retry: str = ""
 
 
 def _read_or_send(asked: _Send, token: CancelToken) -> Outboxed:  # on the worker thread
     from core.charges.sending import open_outbox, send_due
-    from core.records import RecordStore
 
-    with RecordStore.open(asked.data_dir) as store:
+    with asked.site.value.open_records() as store:
         outbox = open_outbox(store)
         if asked.retry:
             outbox.retry(asked.retry)
@@ -75,15 +73,15 @@ def _read_or_send(asked: _Send, token: CancelToken) -> Outboxed:  # on the worke
         return Outboxed(outbox.counts(), tuple(outbox.messages(limit=LISTED)), report)
 
 
-def destination(settings: QSettings) -> Destination | None:
-    """The receiver: ``UNITCALC_CHARGES`` when the operator set it, else the site
-    setting (Settings > Charges receiver); None when neither is, or it is not HOST:PORT."""
+def destination(site: Site, settings: QSettings) -> Destination | None:
+    """The receiver: ``UNITCALC_CHARGES`` when the operator set it (read at start-up, in
+    ``site.settings``), else the site setting (Settings > Charges receiver); None when
+    neither is, or it is not HOST:PORT."""
     from core.charges.sending import charges_destination
     from core.errors import InputError
 
-    variables = {k: v for k, v in os.environ.items() if k.startswith("UNITCALC_")}
     try:
-        return charges_destination(variables, prefs.text_value(settings, prefs.CHARGES, ""))
+        return charges_destination(site.settings, prefs.text_value(settings, prefs.CHARGES, ""))
     except InputError:
         return None
 
@@ -102,9 +100,9 @@ class ChargesSupport(QObject):
 
     changed = Signal(object)  # Outboxed
 
-    def __init__(self, window: QMainWindow, data_dir: Path, settings: QSettings) -> None:
+    def __init__(self, window: QMainWindow, site: Site, settings: QSettings) -> None:
         super().__init__(window)
-        self.window, self.data_dir, self.settings = window, data_dir, settings
+        self.window, self.site, self.settings = window, site, settings
         self.status = QLabel("")
         self.status.setObjectName("chargesStatus")
         self.status.setAccessibleName("Charges outbox")
@@ -121,14 +119,14 @@ class ChargesSupport(QObject):
 
     def refresh(self) -> None:
         """Read the outbox again (no sending)."""
-        self._start(_Send(self.data_dir, None))
+        self._start(_Send(Shared(self.site), None))
 
     def send(self) -> None:
         """Deliver what is due, when a receiver is set; else just read the outbox."""
-        self._start(_Send(self.data_dir, destination(self.settings)))
+        self._start(_Send(Shared(self.site), destination(self.site, self.settings)))
 
     def retry(self, control_id: str) -> None:
-        self._start(_Send(self.data_dir, destination(self.settings), control_id))
+        self._start(_Send(Shared(self.site), destination(self.site, self.settings), control_id))
 
     def _start(self, asked: _Send) -> None:
         if self.work.running("charges"):
@@ -204,7 +202,7 @@ class ChargesDialog(QDialog):
         support.refresh()
 
     def _fill(self, outboxed: Outboxed | None) -> None:
-        where = destination(self.support.settings)
+        where = destination(self.support.site, self.support.settings)
         self.receiver.setText(
             f"Receiver: {where}"
             if where
@@ -248,13 +246,13 @@ class ChargesDialog(QDialog):
 
 def install_charges(
     window: QMainWindow,
-    data_dir: Path,
+    site: Site,
     settings: QSettings,
     add_tool: Callable[[QAction, str], None],
 ) -> ChargesSupport:
     """The status bar's outbox, Tools > Charges… (through ``add_tool``), and the sender,
     on ``window``."""
-    support = ChargesSupport(window, data_dir, settings)
+    support = ChargesSupport(window, site, settings)
     action = QAction("&Charges…", window)
     action.setObjectName("chargesAction")
 

@@ -27,12 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.background import BackgroundWork
+from ui.background import BackgroundWork, Shared
 
 if TYPE_CHECKING:
     from core.calculation_models import CalculationResult
     from core.cms.importer import ImportReport
     from core.reference import ReferenceData
+    from core.site import Site
     from core.work import CancelToken
 
 NDC_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -43,7 +44,7 @@ class _Import:
     """What the import off the GUI thread is given."""
 
     paths: tuple[Path, ...]
-    data_dir: Path
+    site: Shared[Site]
 
 
 def _import(asked: _Import, token: CancelToken) -> ImportReport:  # on the worker thread
@@ -52,7 +53,10 @@ def _import(asked: _Import, token: CancelToken) -> ImportReport:  # on the worke
 
     try:
         return import_files(
-            asked.paths, asked.data_dir, None, lambda done, total, _name: token.report(done, total)
+            asked.paths,
+            asked.site.value,
+            None,
+            lambda done, total, _name: token.report(done, total),
         )
     except InputError as error:  # the reference database itself cannot be used
         return ImportReport((), (error,))
@@ -73,20 +77,20 @@ def report_text(report: ImportReport) -> str:
 
 
 class CmsSupport(QObject):
-    """Owns the open reference data of the window's data directory."""
+    """Shows the reference data the window's site holds open, and imports into it."""
 
     imported = Signal(str)
 
     def __init__(
         self,
         window: QMainWindow,
-        data_dir: Path,
+        site: Site,
         ndc_field: QWidget | None,
         product_picker: QComboBox | None = None,
     ) -> None:
         super().__init__(window)
         self._window = window
-        self._data_dir = data_dir
+        self._site = site
         self._reference: ReferenceData | None = None
         self.work = BackgroundWork(self)
         app = QCoreApplication.instance()
@@ -114,14 +118,12 @@ class CmsSupport(QObject):
     def _open(self) -> None:
         from core.errors import InputError
         from core.reference import NO_REFERENCE_DATA
-        from core.reference_data import open_reference
         from core.terminal import printable
 
-        if self._reference is not None:
-            self._reference.close()
+        self._reference = None
         self._ndc_code = ""
-        try:
-            self._reference = open_reference(self._data_dir)
+        try:  # the site closes the reference data it held before
+            self._reference = self._site.refresh_reference()
         except InputError as error:
             self._reference = NO_REFERENCE_DATA
             self.status.setText(f"CMS files unavailable: {printable(str(error))}")
@@ -133,12 +135,11 @@ class CmsSupport(QObject):
     def _describe_products(self) -> None:
         """Each product in the picker tells, as its tooltip, the crosswalk's NDCs for it:
         labeler, drug name and package size."""
-        from core.catalog import default_catalog
         from core.pricing import ndc_label
 
         if self._products is None or self._reference is None:
             return
-        products = {p.name: p for p in default_catalog().products}
+        products = {p.name: p for p in self._site.catalog.products}
         today = date.today()
         for index in range(self._products.count()):
             product = products.get(self._products.itemData(index) or "")
@@ -163,9 +164,8 @@ class CmsSupport(QObject):
         return None if reference is None or reference is NO_REFERENCE_DATA else reference
 
     def close(self) -> None:
-        if self._reference is not None:
-            self._reference.close()
-            self._reference = None
+        """Stop showing the reference data (the site closes it, with itself)."""
+        self._reference = None
 
     def show_quarter(self, result: CalculationResult | None, day: date | None = None) -> None:
         from core.pricing import dollars
@@ -256,7 +256,7 @@ class CmsSupport(QObject):
             progress.close()
             self._window.statusBar().showMessage(f"The import stopped: {message}", 15000)
 
-        asked = _Import(tuple(paths), self._data_dir)
+        asked = _Import(tuple(paths), Shared(self._site))
         self.work.start("import", "Importing CMS files…", _import, asked, finished, failed,
                         progress=step)  # fmt: skip
 
@@ -274,14 +274,14 @@ def _file_menu(window: QMainWindow) -> QMenu | None:
 
 def install(
     window: QMainWindow,
-    data_dir: Path,
+    site: Site,
     ndc_field: QWidget | None,
     recalculate: Callable[[], None],
     product_picker: QComboBox | None = None,
 ) -> CmsSupport:
     """Add the import action to the File menu (before Quit) and the status bar label;
     ``recalculate`` runs after each import so the dose on screen gets the new prices."""
-    support = CmsSupport(window, data_dir, ndc_field, product_picker)
+    support = CmsSupport(window, site, ndc_field, product_picker)
     support.imported.connect(lambda _text: recalculate())
     menu = _file_menu(window)
     if menu is not None:

@@ -49,7 +49,7 @@ def ask_for_another(path: Path, problem: str) -> Path | None:
     return Path(picked) if picked else path
 
 
-def usable_data_dir(choice: str | None, ask: Ask = ask_for_another) -> Path | None:
+def usable_data_dir(choice: str | Path | None, ask: Ask = ask_for_another) -> Path | None:
     """The data directory to use (``choice``, else the default), asking for another while
     it cannot be used; None when the user quits."""
     from core.data_dir import data_dir_problem

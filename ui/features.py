@@ -17,7 +17,6 @@ No rule lives here: each feature asks core, and what blocks the chart is the ses
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QMenu, QStatusBar, QWidget
 
     from core.session import DoseSession
+    from core.site import Site
     from ui.charges_view import ChargesSupport
     from ui.checks_list import ChecksList
     from ui.cms_import import CmsSupport
@@ -83,7 +83,7 @@ class Features:
 
 def install_features(window: FeatureWindow) -> Features:
     """Plug every feature into ``window`` (once its session and data directory exist)."""
-    from core.claim_review import site_reviewer
+    from core.site_review import site_reviewer
     from ui.charges_view import install_charges
     from ui.checks_list import ChecksList
     from ui.cms_import import install as install_cms
@@ -103,7 +103,7 @@ def install_features(window: FeatureWindow) -> Features:
     session.expiring_today_setting = lambda: prefs.flag(settings, prefs.EXPIRING_TODAY_BLOCKS)
     window.docs.vials.scan.attach(window)
 
-    necessity = NecessityPanel(window.data_dir)
+    necessity = NecessityPanel(window.site)
     checks = ChecksList()
     window.add_section(necessity)
     window.add_section(checks)
@@ -113,7 +113,14 @@ def install_features(window: FeatureWindow) -> Features:
     binding.extra_drafts.append(necessity)
 
     session.unreadable_sources.append(necessity.unreadable)
-    window.session_changed.connect(lambda: checks.show_claim(session.claim()))
+
+    def show_checks() -> None:
+        """The checks as the print state judged them: once documentation is typed (the
+        dose alone loads neither the checks nor the data directory's stores)."""
+        if binding.documentation_pushed:
+            checks.show_claim(session.claim())
+
+    window.session_changed.connect(show_checks)
     necessity.edited.connect(window.documentation_edited)
     necessity.authorizations.picked.connect(window.docs.prior_authorization.setText)
     checks.edited.connect(window.documentation_edited)
@@ -121,29 +128,25 @@ def install_features(window: FeatureWindow) -> Features:
 
     main = _main_window(window)
     product = window.dose.product
-    cms = install_cms(main, window.data_dir, window.docs.ndc, binding.push_dose, product)
+    cms = install_cms(main, window.site, window.docs.ndc, binding.push_dose, product)
     # The claim reviewed with the site's records: the authorizations, and the CMS
     # crosswalk the window holds open (not one opened per keystroke).
-    session.reviewer = site_reviewer(
-        window.data_dir, cms.crosswalk, catalog=session.catalog, payers=session.payers
-    )
+    session.reviewer = site_reviewer(window.site, cms.crosswalk)
 
     def show_dollars() -> None:
         if session.result is not None:
             cms.price(session.result, session.documentation.administered_at)
 
     window.session_changed.connect(show_dollars)
-    add_audit_menu(window, window.data_dir)
+    add_audit_menu(window, window.site)
     output.problem.connect(lambda text: window.statusBar().showMessage(text, 15000))
     signing = install_signing(window)  # PINs on a site with accounts
     install_first_admin(signing)  # a site without accounts is offered its administrator
     idle_lock = install_idle_lock(main, signing)
     queue = install_queue_submission(signing)  # the technician submits, the nurse signs
     install_pending(signing)
-    charges = None
-    if window.data_dir is not None:  # the outbox is in the records database
-        charges = install_charges(main, window.data_dir, settings, window.add_tool)
-        output.recorded.connect(lambda _worksheet_id: charges.send())
+    charges = install_charges(main, window.site, settings, window.add_tool)
+    output.recorded.connect(lambda _worksheet_id: charges.send())
     return Features(necessity, checks, cms, signing, idle_lock, queue, charges)
 
 
@@ -160,18 +163,16 @@ def _bill_product_code(window: FeatureWindow) -> None:
         window.dose.code.setCurrentIndex(index)
 
 
-def add_audit_menu(window: FeatureWindow, data_dir: Path | None) -> None:
+def add_audit_menu(window: FeatureWindow, site: Site) -> None:
     """Tools > Audit billed lines... on ``window``."""
     action = QAction("&Audit billed lines…", window.menu("&Tools"))
     action.setObjectName("auditAction")
 
     def open_dialog() -> None:
-        from core.reference import NO_REFERENCE_DATA
-        from core.reference_data import open_reference
         from ui.audit_dialog import AuditDialog
 
-        reference = open_reference(data_dir) if data_dir else NO_REFERENCE_DATA
-        dialog = AuditDialog(_main_window(window), reference, reference, window.settings)
+        reference = site.open_reference()  # read on the audit's thread: its own
+        dialog = AuditDialog(_main_window(window), reference, reference, window.settings, site)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.destroyed.connect(lambda _=None: reference.close())
         dialog.show()

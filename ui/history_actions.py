@@ -17,6 +17,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from core.records import RecordStoreError, WorksheetRecord, format_worksheet_id
+from ui.background import Shared
 from ui.history_layout import CorrectFn, HistoryLayout
 from ui.history_model import read_filters
 from ui.preview_dialog import PreviewDialog
@@ -24,12 +25,13 @@ from ui.qt_pdf import PdfError, deliver, prepare_printer, save_pdf
 
 if TYPE_CHECKING:
     from core.records import RecordStore
+    from core.site import Site
     from ui.background import BackgroundWork
 
 
 class HistoryActions(HistoryLayout):
     store: RecordStore | None
-    data_dir: Path
+    site: Site
     work: BackgroundWork
 
     def __init__(self, parent: QWidget | None, on_correct: CorrectFn | None) -> None:
@@ -173,7 +175,7 @@ class HistoryActions(HistoryLayout):
             "export",
             "Exporting…",
             history_jobs.export,
-            history_jobs.Export(self.data_dir, filters, path),
+            history_jobs.Export(Shared(self.site), filters, path),
             exported,
             lambda error: self.tell("The list was not exported", error),
         )

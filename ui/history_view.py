@@ -7,7 +7,7 @@ and the export run off the window's thread (``ui.background``, ``core.record_job
 with a moving bar and Cancel, so typing in the main window never waits for them.
 Wiring into the window is a few lines::
 
-    dialog = HistoryDialog(data_dir, window, on_correct=window.load_for_correction)
+    dialog = HistoryDialog(window.site, window, on_correct=window.load_for_correction)
     dialog.show()          # non-modal; the store is opened here and closed when it closes
 
 ``on_correct(record)`` gets the full ``WorksheetRecord`` of the newest version of the
@@ -18,7 +18,7 @@ no background work is left.
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
@@ -26,11 +26,14 @@ from PySide6.QtWidgets import QWidget
 
 from core.records import RecordStore, RecordStoreError, VerifyReport
 from core.records.models import WorksheetRecordSummary
-from ui.background import BackgroundWork
+from ui.background import BackgroundWork, Shared
 from ui.history_actions import HistoryActions
 from ui.history_layout import CorrectFn
 from ui.history_model import SearchFilters, read_filters
 from ui.style import apply_base_font
+
+if TYPE_CHECKING:
+    from core.site import Site
 
 #: Rows shown at most; the search narrows a long history (the export is never cut short).
 LIST_LIMIT = 2000
@@ -52,7 +55,7 @@ class HistoryDialog(HistoryActions):
 
     def __init__(
         self,
-        data_dir: Path,
+        site: Site,
         parent: QWidget | None = None,
         *,
         on_correct: CorrectFn | None = None,
@@ -61,7 +64,7 @@ class HistoryDialog(HistoryActions):
         self.setObjectName("historyDialog")
         self.setWindowTitle("Worksheet history")
         apply_base_font(self)
-        self.data_dir = Path(data_dir)
+        self.site = site
         self.store: RecordStore | None = None
         self.report: VerifyReport | None = None
         self.filters = SearchFilters()
@@ -98,7 +101,7 @@ class HistoryDialog(HistoryActions):
 
     def _open_store(self) -> None:
         try:
-            self.store = RecordStore.open(self.data_dir)
+            self.store = self.site.open_records()
             self._open_error = ""
         except (RecordStoreError, OSError) as error:
             self.store = None
@@ -152,7 +155,7 @@ class HistoryDialog(HistoryActions):
             "verify",
             "Checking every PDF…" if full else "Checking…",
             history_jobs.check,
-            history_jobs.Check(self.data_dir, full),
+            history_jobs.Check(Shared(self.site), full),
             self._checked,
             self._check_failed,
         )
@@ -201,7 +204,7 @@ class HistoryDialog(HistoryActions):
             "search",
             "Searching…",
             history_jobs.search,
-            history_jobs.Search(self.data_dir, self.filters, LIST_LIMIT + 1),
+            history_jobs.Search(Shared(self.site), self.filters, LIST_LIMIT + 1),
             lambda rows: self._show_rows(rows, self._count_text(len(rows))),
             lambda error: self._show_rows([], f"The records could not be read: {error}"),
         )

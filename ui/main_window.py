@@ -28,8 +28,6 @@ from ui.verification_panel import VerificationPanel
 from ui.window_layout import build_page, fit_columns, fit_to_screen, keep_in_view, keyboard_order
 
 if TYPE_CHECKING:
-    from os import PathLike
-
     from PySide6.QtGui import QAction, QCloseEvent, QPaintEvent
     from PySide6.QtWidgets import QMenu
 
@@ -37,6 +35,7 @@ if TYPE_CHECKING:
     from core.documentation import Documentation
     from core.records import WorksheetRecord
     from core.session import DoseSession
+    from core.site import Site
     from ui.autosave import Autosave
     from ui.features import Features
     from ui.session_binding import SessionBinding
@@ -51,13 +50,15 @@ class MainWindow(QMainWindow):
     #: The dose session changed (any edit, verification, recording): redraw from it.
     session_changed = Signal()
 
-    def __init__(self, data_dir: str | PathLike[str] | None, settings: QSettings) -> None:
+    def __init__(self, site: Site, settings: QSettings) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("unitcalc: units and waste to bill")
         apply_base_font(self)
         self.settings = settings
-        self._data_dir_choice = data_dir
+        self.site = site  # every store, the catalog and the payers
+        # Closed with the window's widgets, whose timers may still ask their stores.
+        self.destroyed.connect(site.close)
         self.autosave: Autosave | None = None
         self.session: DoseSession | None = None
         self.binding: SessionBinding | None = None
@@ -108,13 +109,12 @@ class MainWindow(QMainWindow):
         """The dose session and the catalog's choices (once): what the first answer needs."""
         if self.session is not None or self._catalog_failed:
             return
-        from core.catalog import default_catalog, default_payers
         from core.errors import CatalogError
         from core.session import DoseSession
         from ui.session_binding import SessionBinding
 
         try:
-            self.session = DoseSession(default_catalog(), default_payers())
+            self.session = DoseSession(self.site.catalog, self.site.payers)
         except CatalogError as error:
             self._catalog_failed = True
             self.result_panel.show_missing({"catalog": f"The catalog could not be read: {error}"})
@@ -134,15 +134,14 @@ class MainWindow(QMainWindow):
         self._load_session()
         if self.session is None or self.binding is None:
             return
-        from core.data_dir import resolve_data_dir
         from ui.autosave import Autosave
         from ui.features import install_features
         from ui.window_actions import build_menus
         from ui.worksheet_output import WorksheetOutput
 
-        self.data_dir = resolve_data_dir(self._data_dir_choice)
+        self.data_dir = self.site.ensure_data_dir()
         self.worksheet = WorksheetOutput(
-            self, self.session, self.data_dir, self.settings, self.binding.draft_fields
+            self, self.session, self.site, self.settings, self.binding.draft_fields
         )
         self.worksheet.actions.printed.connect(
             lambda name, printer: self.statusBar().showMessage(f"Printed {name} on {printer}.")
@@ -268,7 +267,7 @@ class MainWindow(QMainWindow):
         self.ensure_engine()
         from ui.window_actions import open_history
 
-        open_history(self, self, self.data_dir)
+        open_history(self, self)
 
     def load_for_correction(self, record: WorksheetRecord) -> None:
         """Open a recorded worksheet's form again; what is printed next replaces it."""
@@ -341,10 +340,3 @@ class MainWindow(QMainWindow):
             self.settings.setValue(prefs.LAST_PAYER, self.dose.payer.currentData() or "")
         self.settings.sync()
         super().closeEvent(event)
-
-
-def build_main_window(
-    data_dir: str | PathLike[str] | None = None, settings: QSettings | None = None
-) -> MainWindow:
-    """The window, built but not shown. ``data_dir`` overrides UNITCALC_DATA_DIR/platformdirs."""
-    return MainWindow(data_dir, settings or prefs.open_settings())

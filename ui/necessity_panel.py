@@ -9,8 +9,7 @@ payer profile's, and the session's blockers (``core.blockers``) name them.
 
 from __future__ import annotations
 
-import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -25,6 +24,9 @@ from PySide6.QtWidgets import (
 
 from core.dates import DATE_HINT, parse_date
 from ui.fields import ErrorLabel, field_with_error, line_edit
+
+if TYPE_CHECKING:
+    from core.site import Site
 
 LAB_HINT = "one a line: IgG trough=450 mg/dL on 2026-11-01"
 NO_PICK = "Recorded authorizations…"
@@ -49,21 +51,19 @@ class AuthorizationPicker(QComboBox):
 
     picked = Signal(str)
 
-    def __init__(self, data_dir: str | os.PathLike[str] | None) -> None:
+    def __init__(self, site: Site) -> None:
         super().__init__()
         self.setObjectName("authorizationPicker")
         self.setAccessibleName("Pick a recorded prior authorization")
-        self.data_dir = data_dir
+        self.site = site
         self.addItem(NO_PICK, "")
         self.activated.connect(self._chosen)
 
     def reload(self) -> None:
-        from core.authorizations import AuthorizationStore
-        from core.data_dir import resolve_data_dir
         from core.errors import InputError
 
         try:
-            with AuthorizationStore.open(resolve_data_dir(self.data_dir)) as store:
+            with self.site.open_authorizations() as store:
                 found = [(auth, store.used(auth.number)) for auth in store.list()]
         except (InputError, OSError) as error:
             self.setToolTip(str(error))
@@ -92,7 +92,7 @@ class AuthorizationPicker(QComboBox):
 class NecessityPanel(QGroupBox):
     edited = Signal()
 
-    def __init__(self, data_dir: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, site: Site) -> None:
         super().__init__("Medical necessity")
         self.setObjectName("necessityPanel")
         self.errors: dict[str, ErrorLabel] = {}
@@ -103,7 +103,7 @@ class NecessityPanel(QGroupBox):
         )
         self.rationale = _text_box("rationale", "Clinical rationale", "why this dose, now")
         self.weighed_on = line_edit("weighedOn", "Date the dosing weight was taken", DATE_HINT)
-        self.authorizations = AuthorizationPicker(data_dir)
+        self.authorizations = AuthorizationPicker(site)
         self.record_button = QPushButton("Record…")
         self.record_button.setObjectName("recordAuthorizationButton")
         self.record_button.setAccessibleName("Record a prior authorization")
@@ -136,7 +136,7 @@ class NecessityPanel(QGroupBox):
         """Open the dialog; a recorded authorization is picked for this worksheet."""
         from ui.authorization_dialog import AuthorizationDialog
 
-        dialog = AuthorizationDialog(self.authorizations.data_dir, self)
+        dialog = AuthorizationDialog(self.authorizations.site, self)
         self.dialog = dialog  # kept for tests and so it is not collected while open
         dialog.accepted.connect(lambda: self._recorded(dialog.recorded))
         dialog.open()

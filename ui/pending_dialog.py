@@ -106,14 +106,8 @@ class PendingDialog(QDialog):
         self.poll()
 
     def queue(self) -> VerificationQueue:
-        from core.verification_queue import VerificationQueue
-        from ui.site_database import site_database_url
-
         if self._queue is None:
-            window = self.signing.window
-            self._queue = VerificationQueue.open(
-                window.data_dir, site_database_url(window.settings)
-            )
+            self._queue = self.signing.window.site.open_queue()
         return self._queue
 
     def poll(self) -> None:
@@ -165,10 +159,15 @@ class PendingDialog(QDialog):
         from core.queued_dose import queued_blockers
 
         session = self.signing.window.session
+        site = self.signing.window.site
         if session is None:
-            return queued_blockers(dose)
+            return queued_blockers(dose, site.catalog, site.payers)
         return queued_blockers(
-            dose, session.reviewer, expiring_today_blocks=session.expiring_today_blocks
+            dose,
+            site.catalog,
+            site.payers,
+            session.reviewer,
+            expiring_today_blocks=session.expiring_today_blocks,
         )
 
     def sign(self) -> None:

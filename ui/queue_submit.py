@@ -16,7 +16,6 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction
 
 from ui.pin_dialog import PinDialog, SigningRefusedError
-from ui.site_database import site_database_url
 
 if TYPE_CHECKING:
     from core.verification_queue import VerificationQueue
@@ -56,12 +55,8 @@ class QueueSubmission(QObject):
         return Case(dose=session.dose, documentation=doc).model_dump(mode="json")
 
     def queue(self) -> VerificationQueue:
-        from core.verification_queue import VerificationQueue
-
         if self._queue is None:
-            self._queue = VerificationQueue.open(
-                self.window.data_dir, site_database_url(self.window.settings)
-            )
+            self._queue = self.window.site.open_queue()
         return self._queue
 
     def submit(self) -> None:

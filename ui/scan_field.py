@@ -8,7 +8,6 @@ asks for the NDC when its 11-digit form is ambiguous and says what happened besi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QEvent, QObject
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
     from core.documentation import Documentation, VialRecord
     from core.gs1 import PackageScan
     from core.ndc import Ndc
+    from core.site import Site
     from core.vial_scan import ScanReading
     from ui.dose_panel import DosePanel
 
@@ -53,7 +53,7 @@ class ScanRows(Protocol):
 class ScanHost(Protocol):
     """What the scan field needs from the window."""
 
-    data_dir: Path
+    site: Site
     dose: DosePanel
     settings: QSettings
 
@@ -139,7 +139,7 @@ class ScanField(QWidget):
         from core.vial_scan import read_one_scan
         from ui import settings as prefs
 
-        known = known_in_project(host.data_dir)
+        known = known_in_project(host.site)
         separator = prefs.text_value(host.settings, prefs.SCAN_SEPARATOR, "")
         try:
             reading = read_one_scan(text, host.documentation().vials, known, separator)
@@ -218,7 +218,6 @@ class ScanField(QWidget):
     ) -> list[str]:
         from datetime import datetime
 
-        from core.catalog import default_catalog
         from core.scan_lookup import crosswalk_source, serial_lookup
         from core.vial_scan import ndc_warnings, serial_warnings
 
@@ -228,15 +227,15 @@ class ScanField(QWidget):
         said: list[str] = []
         if vial.expired_on(day):
             said.append(f"EXPIRED on {vial.expiry}: this vial blocks printing.")
-        lookup = serial_lookup(host.data_dir, correcting=doc.replaces)
+        lookup = serial_lookup(host.site, correcting=doc.replaces)
         multi_dose = result.multi_dose if result is not None else False
         said += [
             w[0].upper() + w[1:] + "." for w in serial_warnings([vial], multi_dose, lookup, number)
         ]
         if ndc is not None and result is not None:
             name = host.dose.product.currentData()
-            product = next((p for p in default_catalog().products if p.name == name), None)
-            crosswalk = crosswalk_source(host.data_dir)
+            product = next((p for p in host.site.catalog.products if p.name == name), None)
+            crosswalk = crosswalk_source(host.site)
             warnings = ndc_warnings(ndc, result.code, product, day, crosswalk, self._entered_ndc())
             said += [w + "." for w in warnings]
         return said

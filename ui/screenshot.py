@@ -62,7 +62,7 @@ def example_window() -> Iterator[MainWindow]:
     with tempfile.TemporaryDirectory() as scratch:
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, scratch)
         from ui import settings as prefs
-        from ui.main_window import build_main_window
+        from ui.app import build_main_window
 
         settings = prefs.open_settings()
         settings.setValue(prefs.SET_UP, True)

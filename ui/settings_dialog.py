@@ -8,6 +8,8 @@ Shown from the Settings menu and offered at first run. Printers come from
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,18 +25,22 @@ from core import constants
 from ui import settings as prefs
 from ui.fields import ErrorLabel, combo, line_edit
 
+if TYPE_CHECKING:
+    from core.site import Site
+
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: QSettings, site: Site, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
         self.settings = settings
+        self.site = site
         self.facility = line_edit(
             "settingsFacility", "Facility name", "printed in the header of every worksheet"
         )
         self.facility.setText(prefs.text_value(settings, prefs.FACILITY, ""))
-        self.payer = combo("settingsPayer", "Default payer", self._payers())
+        self.payer = combo("settingsPayer", "Default payer", self._payers(site))
         self._select(self.payer, prefs.text_value(settings, prefs.LAST_PAYER, ""))
         self.paper = combo("settingsPaper", "Paper size", [("US Letter", "letter"), ("A4", "a4")])
         self._select(self.paper, prefs.paper(settings))
@@ -98,10 +104,8 @@ class SettingsDialog(QDialog):
         form.addRow(buttons)
 
     @staticmethod
-    def _payers() -> list[tuple[str, object]]:
-        from core.catalog import default_payers
-
-        return [(p.name, p.id) for p in default_payers().payers]
+    def _payers(site: Site) -> list[tuple[str, object]]:
+        return [(p.name, p.id) for p in site.payers.payers]
 
     @staticmethod
     def _printers() -> list[tuple[str, object]]:
@@ -155,7 +159,7 @@ class SettingsDialog(QDialog):
         self.settings.sync()
         from ui.site_database import apply_database_setting
 
-        apply_database_setting(self.settings)  # stores opened from now on use it
+        apply_database_setting(self.site, self.settings)  # stores opened from now on use it
         super().accept()
 
 

@@ -14,14 +14,12 @@ prepared or verified) forgets them, and the next Verify asks the PINs again.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QDialog
 
 from ui.pin_dialog import PinDialog, SigningRefusedError
-from ui.site_database import site_database_url
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -32,6 +30,7 @@ if TYPE_CHECKING:
 
     from core.accounts import Account, AccountStore, Action, Signature
     from core.session import DoseSession
+    from core.site import Site
     from ui.documentation_panel import DocumentationPanel
     from ui.session_binding import SessionBinding
     from ui.verification_panel import VerificationPanel
@@ -60,7 +59,7 @@ class SigningWindow(Protocol):
     docs: DocumentationPanel
     verification: VerificationPanel
     session_changed: SignalInstance
-    data_dir: Path
+    site: Site
     settings: QSettings
 
     def add_tool(self, action: QAction, menu: str = "&Tools") -> None: ...
@@ -86,16 +85,11 @@ class WindowSigning(QObject):
     # -- the site ------------------------------------------------------------------------
 
     def open_accounts(self) -> AccountStore:
-        from core.accounts import AccountStore
-
-        return AccountStore.open(self.window.data_dir, site_database_url(self.window.settings))
+        return self.window.site.open_accounts()
 
     def in_use(self) -> bool:
         """Does this site have accounts? (A data directory that never had one: no.)"""
-        from core.database import SITE_DB_FILENAME
-
-        url = site_database_url(self.window.settings)
-        if url is None and not (self.window.data_dir / SITE_DB_FILENAME).exists():
+        if not self.window.site.has_accounts_database():
             return False
         with self.open_accounts() as accounts:
             return not accounts.is_empty()
@@ -281,9 +275,6 @@ class WindowSigning(QObject):
 
 def install_signing(window: SigningWindow) -> WindowSigning:
     """Signing on ``window``: before Verify, and before a worksheet is recorded."""
-    from ui.site_database import apply_database_setting
-
-    apply_database_setting(window.settings)  # before any store opens
     signing = WindowSigning(window)
     binding, output = window.binding, window.worksheet
     assert binding is not None and output is not None

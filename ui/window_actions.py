@@ -16,12 +16,11 @@ from ui import settings as prefs
 from ui.enter_moves_on import EnterMovesOn
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QMenu
 
     from core.records import WorksheetRecord
+    from core.site import Site
     from ui.banner import Banner
     from ui.worksheet_output import WorksheetOutput
 
@@ -30,6 +29,7 @@ class MainWindow(Protocol):
     """What the menus need of the window (``ui.main_window.MainWindow``)."""
 
     settings: QSettings
+    site: Site
     worksheet: WorksheetOutput | None
     confirm_banner: Banner
     setup_banner: Banner
@@ -75,12 +75,12 @@ def build_menus(window: MainWindow, widget: QWidget) -> None:
     offer_first_run(window, widget)
 
 
-def open_history(window: MainWindow, widget: QWidget, data_dir: Path) -> None:
+def open_history(window: MainWindow, widget: QWidget) -> None:
     from PySide6.QtCore import Qt  # not at start-up: the Qt namespace is slow to import
 
     from ui.history_view import HistoryDialog
 
-    dialog = HistoryDialog(data_dir, widget, on_correct=window.load_for_correction)
+    dialog = HistoryDialog(window.site, widget, on_correct=window.load_for_correction)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
 
@@ -88,7 +88,7 @@ def open_history(window: MainWindow, widget: QWidget, data_dir: Path) -> None:
 def open_settings(window: MainWindow, widget: QWidget) -> None:
     from ui.settings_dialog import SettingsDialog
 
-    dialog = SettingsDialog(window.settings, widget)
+    dialog = SettingsDialog(window.settings, window.site, widget)
     dialog.accepted.connect(lambda: applied(window))
     dialog.open()
 

@@ -33,6 +33,7 @@ from ui.fields import ErrorLabel, line_edit
 if TYPE_CHECKING:
     from core.accounts import Account
     from core.idle_lock import Session
+    from core.site import Site
     from ui.signing import WindowSigning
 
 #: How often the lock looks at the idle time.
@@ -40,14 +41,10 @@ CHECK_MS = 1000
 _INPUT_EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel})
 
 
-def idle_seconds(settings_minutes: str) -> int:
-    """The idle time: the variable when set, else the setting, else the default."""
-    import os
-
-    from core.idle_lock import ENV_VAR, idle_minutes
-
-    chosen = os.environ.get(ENV_VAR, "").strip() or settings_minutes
-    return idle_minutes({ENV_VAR: chosen}) * 60
+def idle_seconds(site: Site, settings_minutes: str) -> int:
+    """The idle time: the variable read at start-up when set, else the setting, else the
+    default."""
+    return site.idle_minutes_or(settings_minutes) * 60
 
 
 class LockScreen(QWidget):
@@ -103,7 +100,10 @@ class IdleLock(QObject):
         # is held open while the workstation sits idle.
         with self.signing.open_accounts() as accounts:
             self.session = Session(
-                accounts, account, idle_seconds=idle_seconds(minutes), clock=self.clock
+                accounts,
+                account,
+                idle_seconds=idle_seconds(self.signing.window.site, minutes),
+                clock=self.clock,
             )
         self._watch_input()
         self.timer.start()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Signal
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
     from core.denial_checks import Check
     from core.documentation import Documentation
     from core.session import DoseSession
+    from core.site import Site
 
 
 class WorksheetOutput(QObject):
@@ -39,13 +39,13 @@ class WorksheetOutput(QObject):
         self,
         parent: QWidget,
         session: DoseSession,
-        data_dir: Path,
+        site: Site,
         settings: QSettings,
         form_fields: Callable[[], dict[str, str]],
     ) -> None:
         super().__init__(parent)
         self.session = session
-        self.data_dir = data_dir
+        self.site = site
         self.settings = settings
         self.form_fields = form_fields
         #: The PIN signatures to record (``ui.signing``); raises ``SigningRefusedError``.
@@ -111,7 +111,7 @@ class WorksheetOutput(QObject):
         from core.claim_review import as_billed
 
         day = (doc.administered_at or datetime.now()).date()
-        return as_billed(result, doc, route=doc.route, data_dir=self.data_dir, service_date=day)
+        return as_billed(result, doc, route=doc.route, site=self.site, service_date=day)
 
     def _record(
         self,
@@ -130,7 +130,7 @@ class WorksheetOutput(QObject):
             self._signatures = self.signer() if self.signer is not None else {}
             form = FormInputs(fields=self.form_fields()).model_dump(mode="json")
             worksheet_id, pdf = self.session.record(
-                self.data_dir,
+                self.site,
                 build,
                 facility=facility,
                 extra_inputs={"form": form},

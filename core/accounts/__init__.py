@@ -4,7 +4,7 @@ Usage::
 
     from core.accounts import AccountStore, Action
 
-    with AccountStore.open(data_dir, database_url()) as accounts:
+    with site.open_accounts() as accounts:
         accounts.add("admin", "admin", pin)           # the first account is the admin
         accounts.add("jkim", "technician", pin2, full_name="J. Kim, CPhT")
         signature = accounts.sign("jkim", typed_pin, Action.PREPARE)   # or SigningError

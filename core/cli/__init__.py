@@ -8,10 +8,15 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, NoReturn, Protocol, TypeAlias
 
 from core.errors import CatalogError, InputError
+
+if TYPE_CHECKING:
+    from core.site import Site
 
 #: Subcommand -> module. A module is imported only to build the parser; heavy imports
 #: (ReportLab, sqlite) stay inside each module's ``run``.
@@ -111,18 +116,32 @@ def print_json(value: object) -> None:
     )
 
 
+def start_site(args: argparse.Namespace, environ: Mapping[str, str]) -> Site:
+    """The command's site, made once: ``--data-dir``, ``--database`` and ``--catalog``
+    over the environment (read here, and only here, for the whole command)."""
+    from core.site import Site
+
+    catalog = None
+    if getattr(args, "catalog", None):
+        from core.catalog import load_catalog
+
+        catalog = load_catalog(args.catalog)
+    return Site.from_environment(
+        environ,
+        data_dir=getattr(args, "data_dir", None),
+        database=getattr(args, "database", None),
+        catalog=catalog,
+    )
+
+
 def run_command(argv: list[str]) -> int:
     # The command's own output says what happened; library log lines would break the
     # one-line error contract, so they are not printed.
     logging.getLogger().addHandler(logging.NullHandler())
     args = build_parser(argv[0] if argv else None).parse_args(argv)
-    if getattr(args, "database", None):
-        # Every store of this command (records, accounts, queue) reads the same setting.
-        import os
-
-        os.environ["UNITCALC_DATABASE"] = args.database
     try:
-        status: int = args.run(args)
+        with start_site(args, os.environ) as site:
+            status: int = args.run(args, site)
     except (InputError, CatalogError) as error:
         return fail(str(error).replace("\n", " "))
     except Exception as error:

@@ -22,6 +22,7 @@ from core.terminal import printable
 if TYPE_CHECKING:
     from core.audit.run import AuditReport
     from core.cli import SubParsers
+    from core.site import Site
 
 
 def _mapping(args: argparse.Namespace) -> dict[str, str]:
@@ -96,7 +97,7 @@ def _refuse_overwriting_the_export(exports: list[Path], *outputs: str | None) ->
                     raise InputError(option, message)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, site: Site) -> int:
     # File names and headers are user text: ``core.cli.fail`` escapes them for the terminal.
     if args.template:
         from core.audit.template import TEMPLATE
@@ -107,19 +108,19 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("file", "give the CSV export to audit (or --template)")
     from core.audit.output import FindingsCsv, summary
     from core.audit.run import Sources, audit_files
-    from core.data_dir import resolve_data_dir
-    from core.reference_data import open_reference
 
     files = [Path(name) for name in args.file]
     _refuse_overwriting_the_export(files, args.csv, args.output)
     mapping = _mapping(args)
-    reference = open_reference(resolve_data_dir(args.data_dir))
+    reference = site.open_reference()
     csv_file = _open_csv(Path(args.csv)) if args.csv else None
     try:
         writer = FindingsCsv(csv_file) if csv_file else None
         sources = Sources(
             reference,
             reference,
+            catalog=site.catalog,
+            payers=site.payers,
             on_finding=writer.write if writer else None,
             on_not_audited=writer.write_not_audited if writer else None,
         )

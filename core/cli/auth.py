@@ -16,6 +16,7 @@ from core.terminal import printable
 if TYPE_CHECKING:
     from core.authorizations import Authorization
     from core.cli import SubParsers
+    from core.site import Site
 
 #: More than any course of immune globulin; larger is a typing error.
 MAX_AMOUNT = Decimal(100_000)
@@ -48,14 +49,13 @@ def _amount(args: argparse.Namespace) -> tuple[Decimal, str]:
     raise InputError("amount", "give --units, --grams or --infusions")
 
 
-def authorization_from_args(args: argparse.Namespace) -> Authorization:
+def authorization_from_args(args: argparse.Namespace, site: Site) -> Authorization:
     from pydantic import ValidationError
 
     from core.authorizations import Authorization
-    from core.catalog import default_catalog, default_payers
 
-    payer = default_payers().get(args.payer, "payer")
-    code = default_catalog().code(args.code, "code")
+    payer = site.payers.get(args.payer, "payer")
+    code = site.catalog.code(args.code, "code")
     amount, measure = _amount(args)
     try:
         return Authorization(
@@ -73,12 +73,9 @@ def authorization_from_args(args: argparse.Namespace) -> Authorization:
         raise InputError(where, first["msg"]) from None
 
 
-def run_add(args: argparse.Namespace) -> int:
-    from core.authorizations import AuthorizationStore
-    from core.data_dir import resolve_data_dir
-
-    auth = authorization_from_args(args)
-    with AuthorizationStore.open(resolve_data_dir(args.data_dir)) as store:
+def run_add(args: argparse.Namespace, site: Site) -> int:
+    auth = authorization_from_args(args, site)
+    with site.open_authorizations() as store:
         store.add(auth)
     print(
         f"Recorded prior authorization {auth.number}: {auth.code}, {auth.payer}, "
@@ -87,11 +84,8 @@ def run_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_list(args: argparse.Namespace) -> int:
-    from core.authorizations import AuthorizationStore
-    from core.data_dir import resolve_data_dir
-
-    with AuthorizationStore.open(resolve_data_dir(args.data_dir)) as store:
+def run_list(args: argparse.Namespace, site: Site) -> int:
+    with site.open_authorizations() as store:
         rows = [(auth, store.used(auth.number)) for auth in store.list()]
     if args.json:
         print(

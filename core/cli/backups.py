@@ -16,19 +16,20 @@ from core.terminal import printable
 
 if TYPE_CHECKING:
     from core.cli import SubParsers
+    from core.site import Site
 
 
-def run_backup(args: argparse.Namespace) -> int:
-    with open_store(args) as store:
+def run_backup(args: argparse.Namespace, site: Site) -> int:
+    with open_store(site) as store:
         copy = store.backup()
     print(printable(f"Backed up to {copy}"))
     return 0
 
 
-def run_restore(args: argparse.Namespace) -> int:
+def run_restore(args: argparse.Namespace, site: Site) -> int:
     from core.records import format_worksheet_id
 
-    with open_store(args, allow_missing=True) as store:
+    with open_store(site, allow_missing=True) as store:
         count, kept = store.restore(Path(args.backup))
     newest = f", newest {format_worksheet_id(count)}" if count else ""
     before = f"; the database it replaced was kept as {kept}" if kept else ""

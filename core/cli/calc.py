@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 
 from core import formats
 from core.calculation_models import CalculationResult
-from core.catalog import default_catalog, load_catalog
 from core.dose_input import DoseForm, DoseInputError, evaluate
 from core.errors import InputError
 from core.values import to_data
 
 if TYPE_CHECKING:
     from core.cli import SubParsers
+    from core.site import Site
 
 
 def add_calc_options(parser: argparse.ArgumentParser) -> None:
@@ -136,29 +136,25 @@ def pricing_summary(result: CalculationResult) -> list[str]:
     return lines
 
 
-def evaluate_args(args: argparse.Namespace) -> CalculationResult:
+def evaluate_args(args: argparse.Namespace, site: Site) -> CalculationResult:
     """The calculation the dose options describe; the first problem raises InputError."""
-    catalog = load_catalog(args.catalog) if args.catalog else None
     try:
-        return evaluate(form_from_args(args), catalog)
+        return evaluate(form_from_args(args), site.catalog, site.payers)
     except DoseInputError as errors:
         raise next(iter(errors.errors.values())) from None
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, site: Site) -> int:
     from core.claim_review import as_billed
     from core.cli import print_json, print_text
     from core.documentation import Documentation, check_documentation_text
 
     when = service_date(args.service_date)
-    calculated = evaluate_args(args)
+    calculated = evaluate_args(args, site)
     doc = Documentation(diagnosis=args.diagnosis, prior_authorization=args.prior_auth)
     check_documentation_text(doc)
-    route = args.route or (_product_route(args) or "")
-    catalog = load_catalog(args.catalog) if args.catalog else None
-    result, checks = as_billed(
-        calculated, doc, route=route, data_dir=args.data_dir, service_date=when, catalog=catalog
-    )
+    route = args.route or (_product_route(args, site) or "")
+    result, checks = as_billed(calculated, doc, route=route, site=site, service_date=when)
     if args.json:
         data = to_data(result)
         data["checks"] = [check.model_dump(mode="json", exclude={"blockers"}) for check in checks]
@@ -173,12 +169,11 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _product_route(args: argparse.Namespace) -> str | None:
+def _product_route(args: argparse.Namespace, site: Site) -> str | None:
     """Without ``--route``, a product's route (J1410 with no product: none)."""
     if not args.product:
         return None
-    catalog = load_catalog(args.catalog) if args.catalog else default_catalog()
-    return catalog.product(args.product).route
+    return site.catalog.product(args.product).route
 
 
 def add_parsers(subparsers: SubParsers) -> None:

@@ -9,7 +9,6 @@ something is); ``retry ID`` sends a rejected or pending message again at the nex
 from __future__ import annotations
 
 import argparse
-import os
 import re
 from typing import TYPE_CHECKING
 
@@ -21,14 +20,15 @@ from core.terminal import printable
 
 if TYPE_CHECKING:
     from core.cli import SubParsers
+    from core.site import Site
 
 EXIT_PENDING = 1
 
 
-def run_list(args: argparse.Namespace) -> int:
+def run_list(args: argparse.Namespace, site: Site) -> int:
     from core.charges.sending import open_outbox
 
-    with open_store(args) as store:
+    with open_store(site) as store:
         messages = open_outbox(store).messages(limit=args.limit)
     if args.json:
         print_json([message.as_json() for message in messages])
@@ -46,14 +46,13 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_send(args: argparse.Namespace) -> int:
+def run_send(args: argparse.Namespace, site: Site) -> int:
     from core.charges.sending import charges_destination, send_due
 
-    settings = {k: v for k, v in os.environ.items() if k.startswith("UNITCALC_")}
-    destination = charges_destination(settings, option=args.to)
+    destination = charges_destination(site.settings, option=args.to)
     if destination is None:
         raise InputError("charges receiver", "give --to HOST:PORT or set UNITCALC_CHARGES")
-    with open_store(args) as store:
+    with open_store(site) as store:
         report = send_due(store, destination, timeout=args.timeout)
     line = (
         f"Sent to {destination}: {report.acknowledged} acknowledged, {report.rejected} "
@@ -63,10 +62,10 @@ def run_send(args: argparse.Namespace) -> int:
     return EXIT_PENDING if report.pending else 0
 
 
-def run_retry(args: argparse.Namespace) -> int:
+def run_retry(args: argparse.Namespace, site: Site) -> int:
     from core.charges.sending import open_outbox
 
-    with open_store(args) as store:
+    with open_store(site) as store:
         message = open_outbox(store).retry(args.id)
     if message is None:
         raise InputError("control ID", f"no charge message {args.id} (see `charges list`)")

@@ -16,18 +16,17 @@ from core.terminal import printable
 
 if TYPE_CHECKING:
     from core.cli import SubParsers
+    from core.site import Site
 
 EXIT_REFUSED = 2
 #: Unusable rows listed per file; the rest are counted.
 _LISTED_ROWS = 20
 
 
-def data_dir(args: argparse.Namespace) -> Path:
-    """The data directory of ``--data-dir`` (created if missing), or InputError naming it."""
-    from core.data_dir import resolve_data_dir
-
+def data_dir(site: Site) -> Path:
+    """The site's data directory (created if missing), or InputError naming it."""
     try:
-        return resolve_data_dir(args.data_dir)
+        return site.ensure_data_dir()
     except OSError as error:
         raise InputError("data directory", f"cannot be used ({error})") from None
 
@@ -41,15 +40,15 @@ def _progress(done: int, total: int, name: str) -> None:
         print(f"[{done + 1}/{total}] {printable(name)}", flush=True)
 
 
-def run_import(args: argparse.Namespace) -> int:
+def run_import(args: argparse.Namespace, site: Site) -> int:
     from core.accounts import Action
     from core.cli.signing import authorize
     from core.cms.importer import import_files
     from core.cms.quarters import parse_quarter
 
     quarter = parse_quarter(args.quarter, "--quarter") if args.quarter else None
-    authorize(args, Action.IMPORT_CMS)  # a site with accounts: a pharmacist or admin
-    report = import_files([Path(p) for p in args.files], data_dir(args), quarter, _progress)
+    authorize(args, site, Action.IMPORT_CMS)  # a site with accounts: a pharmacist or admin
+    report = import_files([Path(p) for p in args.files], site, quarter, _progress)
     for outcome in report.imported:
         what = {
             "imported": "imported",
@@ -69,10 +68,8 @@ def run_import(args: argparse.Namespace) -> int:
     return EXIT_REFUSED if report.refused else 0
 
 
-def run_status(args: argparse.Namespace) -> int:
-    from core.cms.store import ReferenceStore
-
-    store = ReferenceStore.open_existing(data_dir(args))
+def run_status(args: argparse.Namespace, site: Site) -> int:
+    store = site.open_reference_store() if site.has_reference_data() else None
     if store is None:
         print("No CMS files imported. Import them with `main.py cms import FILE...`.")
         return 0
@@ -98,15 +95,14 @@ def run_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_lookup(args: argparse.Namespace) -> int:
+def run_lookup(args: argparse.Namespace, site: Site) -> int:
     from core.cms.parse import parse_code
-    from core.cms.store import ReferenceStore
     from core.ndc import parse_ndc
     from core.pricing import dollars, ndc_label
 
     if bool(args.ndc) == bool(args.code):
         raise InputError("lookup", "give one of --ndc NDC or --code CODE")
-    store = ReferenceStore.open_existing(data_dir(args))
+    store = site.open_reference_store() if site.has_reference_data() else None
     if store is None:
         raise InputError("lookup", "no CMS files imported; run `main.py cms import FILE...`")
     with store:

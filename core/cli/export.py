@@ -19,9 +19,10 @@ from core.terminal import printable
 if TYPE_CHECKING:
     from core.charges.facts import ChargeFacts
     from core.cli import SubParsers
+    from core.site import Site
 
 
-def run_export(args: argparse.Namespace) -> int:
+def run_export(args: argparse.Namespace, site: Site) -> int:
     from core.atomic import STDOUT, write_output
     from core.charges.facts import charge_facts
     from core.records import parse_worksheet_id
@@ -32,7 +33,7 @@ def run_export(args: argparse.Namespace) -> int:
         raise InputError(
             "worksheet ID", f"'{printable(args.id[:40])}' is not an ID such as W-000042"
         ) from None
-    with open_store(args) as store:
+    with open_store(site) as store:
         record = store.get(record_id)
     facts = charge_facts(record)
     data = _hl7(facts) if args.format == "hl7" else _fhir(facts, record.replaced_by is not None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from datetime import date
 from typing import TYPE_CHECKING
@@ -16,6 +15,7 @@ from core.terminal import printable
 if TYPE_CHECKING:
     from core.cli import SubParsers
     from core.records import RecordStore
+    from core.site import Site
 
 EXIT_BROKEN = 1
 
@@ -48,17 +48,15 @@ def _filter(text: str) -> str:
     return text
 
 
-def open_store(args: argparse.Namespace, *, allow_missing: bool = False) -> RecordStore:
-    """The records store of ``--data-dir``; its errors as one line naming the data
-    directory (exit 2)."""
-    from core.data_dir import resolve_data_dir
-    from core.records import RecordStore, RecordStoreError
+def open_store(site: Site, *, allow_missing: bool = False) -> RecordStore:
+    """The site's records store; its errors as one line naming the data directory or the
+    database (exit 2)."""
+    from core.records import RecordStoreError
 
     try:
-        return RecordStore.open(resolve_data_dir(args.data_dir), allow_missing=allow_missing)
+        return site.open_records(allow_missing=allow_missing)
     except RecordStoreError as error:
-        on_server = bool(getattr(args, "database", None) or os.environ.get("UNITCALC_DATABASE"))
-        raise InputError("database" if on_server else "data directory", str(error)) from None
+        raise InputError("database" if site.on_server else "data directory", str(error)) from None
     except OSError as error:
         raise InputError(
             "data directory",
@@ -67,10 +65,10 @@ def open_store(args: argparse.Namespace, *, allow_missing: bool = False) -> Reco
         ) from None
 
 
-def run_history(args: argparse.Namespace) -> int:
+def run_history(args: argparse.Namespace, site: Site) -> int:
     from core.records import format_worksheet_id
 
-    with open_store(args) as store:
+    with open_store(site) as store:
         rows = store.list(
             mrn=args.mrn,
             patient=args.patient,
@@ -98,7 +96,7 @@ def run_history(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_reprint(args: argparse.Namespace) -> int:
+def run_reprint(args: argparse.Namespace, site: Site) -> int:
     from core.atomic import STDOUT, write_output
     from core.records import format_worksheet_id, parse_worksheet_id
 
@@ -110,7 +108,7 @@ def run_reprint(args: argparse.Namespace) -> int:
         ) from None
     if args.output is None and args.printer is None:
         raise InputError("output", "give -o FILE, --printer NAME, or both")
-    with open_store(args) as store:
+    with open_store(site) as store:
         pdf = store.pdf(record_id)
     if args.output is not None:
         try:
@@ -136,11 +134,11 @@ def _send(pdf: bytes, printer: str, worksheet_id: str) -> None:
     print(printable(f"Reprinted {worksheet_id} on {printer} as job {job}"))
 
 
-def run_verify(args: argparse.Namespace) -> int:
+def run_verify(args: argparse.Namespace, site: Site) -> int:
     from core.records import DatabaseDamagedError, DatabaseMissingError, RecordStoreError
 
     try:
-        store = open_store(args)
+        store = open_store(site)
     except InputError as error:
         # A database gone or unreadable is what verify is for: exit 1, not a usage error.
         if isinstance(error.__context__, DatabaseMissingError | DatabaseDamagedError):

@@ -8,21 +8,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.cli.calc import add_data_dir_option
-from core.cli.cms import data_dir
 from core.terminal import printable
 
 if TYPE_CHECKING:
     from core.cli import SubParsers
+    from core.site import Site
 
 
-def run_import_fees(args: argparse.Namespace) -> int:
-    from core.catalog import default_payers
+def run_import_fees(args: argparse.Namespace, site: Site) -> int:
     from core.cms.fees import parse_fee_schedule
     from core.cms.files import read_texts
-    from core.cms.store import ReferenceStore, file_digest
+    from core.cms.store import file_digest
     from core.errors import InputError
 
-    payer = default_payers().get(args.payer, "payer")
+    payer = site.payers.get(args.payer, "payer")
     path = Path(args.file)
     try:
         texts = read_texts(path)
@@ -32,7 +31,7 @@ def run_import_fees(args: argparse.Namespace) -> int:
     except InputError as error:
         # Names inside a ZIP come from the file: escaped like any file text.
         raise InputError(printable(error.field), printable(error.message)) from None
-    with ReferenceStore.open(data_dir(args)) as store:
+    with site.open_reference_store() as store:
         status = store.set_fee_schedule(payer.id, texts[0].name, file_digest(texts[0].text), rows)
     what = {
         "imported": "imported",

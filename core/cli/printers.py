@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from core.cli import SubParsers
+    from core.site import Site
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, site: Site) -> int:
     from core.printing import printers, uses_cups
     from core.terminal import printable
 

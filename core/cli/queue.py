@@ -21,30 +21,27 @@ from core.terminal import printable
 if TYPE_CHECKING:
     from core.blockers import Blocker
     from core.cli import SubParsers
+    from core.site import Site
     from core.verification_queue import QueuedDose, VerificationQueue
 
 #: The shortest hash prefix ``sign --seen`` takes (as git does with commits).
 MIN_SEEN_CHARS = 12
 
 
-def open_queue(args: argparse.Namespace) -> VerificationQueue:
+def open_queue(site: Site) -> VerificationQueue:
     from core.accounts import AccountsUnavailableError
-    from core.data_dir import resolve_data_dir
-    from core.database import DatabaseUrlError, database_url
-    from core.verification_queue import VerificationQueue
 
     try:
-        url = database_url(getattr(args, "database", None))
-        return VerificationQueue.open(resolve_data_dir(args.data_dir), url)
-    except (AccountsUnavailableError, DatabaseUrlError) as error:
+        return site.open_queue()
+    except AccountsUnavailableError as error:
         raise InputError("database", str(error)) from None
 
 
-def verified_dose(args: argparse.Namespace, dose_id: int) -> QueuedDose:
+def verified_dose(site: Site, dose_id: int) -> QueuedDose:
     """A verified dose from the queue, for `worksheet --from-queue`."""
     from core.verification_queue import QueueError
 
-    with open_queue(args) as queue:
+    with open_queue(site) as queue:
         try:
             dose = queue.get(dose_id)
         except QueueError as error:
@@ -54,7 +51,7 @@ def verified_dose(args: argparse.Namespace, dose_id: int) -> QueuedDose:
     return dose
 
 
-def run_submit(args: argparse.Namespace) -> int:
+def run_submit(args: argparse.Namespace, site: Site) -> int:
     from core.cli.pins import PinReader
     from core.dose_input import DoseInputError, evaluate
     from core.verification_queue import QueueError
@@ -62,13 +59,13 @@ def run_submit(args: argparse.Namespace) -> int:
 
     case = load_case(Path(args.case))
     try:
-        code = evaluate(case.dose).code
+        code = evaluate(case.dose, site.catalog, site.payers).code
     except DoseInputError as errors:
         raise next(iter(errors.errors.values())) from None
     content = case.model_dump(mode="json")
     doc = case.documentation
     pin = PinReader(args.pin_stdin).read(f"PIN of {args.prepared_by}")
-    with open_queue(args) as queue:
+    with open_queue(site) as queue:
         try:
             dose_id = queue.submit(
                 content,
@@ -81,18 +78,18 @@ def run_submit(args: argparse.Namespace) -> int:
         except QueueError as error:
             raise InputError("queue", str(error)) from None
     print(f"Submitted dose {dose_id} for verification (pending)")
-    with open_queue(args) as queue:
-        print_blockers(blockers_of(args, queue.get(dose_id)))
+    with open_queue(site) as queue:
+        print_blockers(blockers_of(site, queue.get(dose_id)))
     return 0
 
 
-def blockers_of(args: argparse.Namespace, dose: QueuedDose) -> list[Blocker]:
-    """The queued dose's blockers (``core.blockers``), its claim reviewed with the data
-    directory's authorizations and CMS crosswalk."""
-    from core.claim_review import site_reviewer
+def blockers_of(site: Site, dose: QueuedDose) -> list[Blocker]:
+    """The queued dose's blockers (``core.blockers``), its claim reviewed with the site's
+    authorizations and CMS crosswalk."""
     from core.queued_dose import queued_blockers
+    from core.site_review import site_reviewer
 
-    return queued_blockers(dose, site_reviewer(args.data_dir, lambda: None))
+    return queued_blockers(dose, site.catalog, site.payers, site_reviewer(site, lambda: None))
 
 
 def _line(dose: QueuedDose) -> str:
@@ -103,8 +100,8 @@ def _line(dose: QueuedDose) -> str:
     )
 
 
-def run_list(args: argparse.Namespace) -> int:
-    with open_queue(args) as queue:
+def run_list(args: argparse.Namespace, site: Site) -> int:
+    with open_queue(site) as queue:
         doses = queue.pending()
     if args.json:
         print_json([dose.model_dump(mode="json", exclude={"content"}) for dose in doses])
@@ -116,15 +113,15 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_show(args: argparse.Namespace) -> int:
+def run_show(args: argparse.Namespace, site: Site) -> int:
     from core.verification_queue import QueueError
 
-    with open_queue(args) as queue:
+    with open_queue(site) as queue:
         try:
             dose = queue.get(args.id)
         except QueueError as error:
             raise InputError("dose", str(error)) from None
-    blockers = blockers_of(args, dose)
+    blockers = blockers_of(site, dose)
     if args.json:
         print_json(
             {
@@ -142,7 +139,7 @@ def run_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_sign(args: argparse.Namespace) -> int:
+def run_sign(args: argparse.Namespace, site: Site) -> int:
     from core.accounts import SigningError
     from core.cli.pins import PinReader
     from core.verification_queue import QueueError
@@ -151,7 +148,7 @@ def run_sign(args: argparse.Namespace) -> int:
     if len(seen) < MIN_SEEN_CHARS:
         raise InputError("seen", f"give at least {MIN_SEEN_CHARS} characters of the content hash")
     pin = PinReader(args.pin_stdin).read(f"PIN of {args.verified_by}")
-    with open_queue(args) as queue:
+    with open_queue(site) as queue:
         try:
             current = queue.get(args.id)
             if not current.content_sha256.startswith(seen):

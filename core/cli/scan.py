@@ -17,6 +17,7 @@ from core.terminal import printable
 
 if TYPE_CHECKING:
     from core.cli import SubParsers
+    from core.site import Site
 
 
 def _at(text: str | None) -> datetime:
@@ -31,8 +32,7 @@ def _at(text: str | None) -> datetime:
         ) from None
 
 
-def run(args: argparse.Namespace) -> int:
-    from core.data_dir import resolve_data_dir
+def run(args: argparse.Namespace, site: Site) -> int:
     from core.documentation import is_expired
     from core.gs1 import parse_scan
     from core.scan_lookup import known_in_project
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     ndc10 = scan.ndc10
     resolution = None
     if ndc10 is not None:
-        resolution = resolve_ndc(ndc10, known_in_project(resolve_data_dir(args.data_dir)))
+        resolution = resolve_ndc(ndc10, known_in_project(site))
     expired = is_expired(scan.expiry, at.date(), args.expiring_today_blocks)
     if args.json:
         resolved = resolution.ndc if resolution else None

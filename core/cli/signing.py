@@ -12,10 +12,11 @@ from core.errors import InputError
 
 if TYPE_CHECKING:
     from core.accounts import Action, Signature
+    from core.site import Site
 
 
 def sign_worksheet(
-    args: argparse.Namespace, doc: Documentation
+    args: argparse.Namespace, site: Site, doc: Documentation
 ) -> tuple[Documentation, dict[str, Signature]]:
     """The documentation with the signers' names from their accounts, and the signatures
     by field. Any refused PIN or role: ``InputError`` (exit 2, one line), nothing signed.
@@ -34,7 +35,7 @@ def sign_worksheet(
     reader = PinReader(from_stdin=True)
     pins = [reader.read(f"PIN of {name.strip()}") for _, _, _, name in wanted]
     signatures: dict[str, Signature] = {}
-    with open_accounts(args) as accounts:
+    with open_accounts(site) as accounts:
         for (field, option, action, name), pin in zip(wanted, pins, strict=True):
             try:
                 signatures[field] = accounts.sign(name.strip(), pin, action)
@@ -53,22 +54,16 @@ def sign_worksheet(
     return doc.replace(**names), signatures
 
 
-def authorize(args: argparse.Namespace, action: Action) -> None:
+def authorize(args: argparse.Namespace, site: Site, action: Action) -> None:
     """On a site with accounts, whoever does ``action`` (``--by ACCOUNT``) proves it with
     their PIN and role; a site that never added an account works as before."""
     from core.accounts import SigningError
     from core.cli.pins import PinReader
     from core.cli.users import open_accounts
-    from core.data_dir import locate_data_dir
-    from core.database import SITE_DB_FILENAME, DatabaseUrlError, database_url
 
-    try:
-        url = database_url(getattr(args, "database", None))
-    except DatabaseUrlError as error:
-        raise InputError("database", str(error)) from None
-    if url is None and not (locate_data_dir(args.data_dir) / SITE_DB_FILENAME).exists():
+    if not site.has_accounts_database():
         return
-    with open_accounts(args) as accounts:
+    with open_accounts(site) as accounts:
         if accounts.is_empty():
             return
         if not args.by:

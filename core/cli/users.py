@@ -19,18 +19,16 @@ from core.terminal import printable
 if TYPE_CHECKING:
     from core.accounts import AccountStore
     from core.cli import SubParsers
+    from core.site import Site
 
 
-def open_accounts(args: argparse.Namespace) -> AccountStore:
-    """The accounts of the chosen database; its problems as one line (exit 2)."""
-    from core.accounts import AccountStore, AccountsUnavailableError
-    from core.data_dir import resolve_data_dir
-    from core.database import DatabaseUrlError, database_url
+def open_accounts(site: Site) -> AccountStore:
+    """The accounts of the site's database; its problems as one line (exit 2)."""
+    from core.accounts import AccountsUnavailableError
 
     try:
-        url = database_url(getattr(args, "database", None))
-        return AccountStore.open(resolve_data_dir(args.data_dir), url)
-    except (AccountsUnavailableError, DatabaseUrlError) as error:
+        return site.open_accounts()
+    except AccountsUnavailableError as error:
         raise InputError("database", str(error)) from None
     except OSError as error:
         raise InputError(
@@ -52,12 +50,12 @@ def _as_admin(args: argparse.Namespace, store: AccountStore, reader: object) -> 
         raise InputError("admin", str(error)) from None
 
 
-def run_add(args: argparse.Namespace) -> int:
+def run_add(args: argparse.Namespace, site: Site) -> int:
     from core.accounts import AccountError
     from core.cli.pins import PinReader
 
     reader = PinReader(args.pin_stdin)
-    with open_accounts(args) as store:
+    with open_accounts(site) as store:
         first = store.is_empty()
         if not first:
             _as_admin(args, store, reader)
@@ -75,8 +73,8 @@ def run_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_list(args: argparse.Namespace) -> int:
-    with open_accounts(args) as store:
+def run_list(args: argparse.Namespace, site: Site) -> int:
+    with open_accounts(site) as store:
         accounts = store.all()
     if args.json:
         print_json([a.model_dump(mode="json") for a in accounts])
@@ -94,11 +92,11 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_disable(args: argparse.Namespace) -> int:
+def run_disable(args: argparse.Namespace, site: Site) -> int:
     from core.accounts import AccountError
     from core.cli.pins import PinReader
 
-    with open_accounts(args) as store:
+    with open_accounts(site) as store:
         _as_admin(args, store, PinReader(args.pin_stdin))
         try:
             account = store.disable(args.name)
@@ -108,12 +106,12 @@ def run_disable(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_set_pin(args: argparse.Namespace) -> int:
+def run_set_pin(args: argparse.Namespace, site: Site) -> int:
     from core.accounts import AccountError, SigningError
     from core.cli.pins import PinReader
 
     reader = PinReader(args.pin_stdin)
-    with open_accounts(args) as store:
+    with open_accounts(site) as store:
         if args.admin:
             _as_admin(args, store, reader)
         else:
@@ -130,11 +128,11 @@ def run_set_pin(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_log(args: argparse.Namespace) -> int:
+def run_log(args: argparse.Namespace, site: Site) -> int:
     """The PIN attempt log (who, when, for what, outcome; never a PIN), admin only."""
     from core.cli.pins import PinReader
 
-    with open_accounts(args) as store:
+    with open_accounts(site) as store:
         _as_admin(args, store, PinReader(args.pin_stdin))
         attempts = store.attempts(args.name)
     if args.json:

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from core.cli import SubParsers
     from core.denial_checks import Check
     from core.recording import BuildPdf
+    from core.site import Site
 
 #: Command-line option (argparse dest) -> Documentation field, for the plain text fields.
 _TEXT_OPTIONS = {
@@ -119,35 +120,31 @@ def _vials(args: argparse.Namespace, result: CalculationResult) -> tuple[VialRec
     )
 
 
-def _scanned(args: argparse.Namespace) -> tuple[VialRecord, ...]:
+def _scanned(args: argparse.Namespace, site: Site) -> tuple[VialRecord, ...]:
     """``--scan`` codes, one per vial; ``--ndc`` settles an ambiguous NDC."""
-    from core.data_dir import resolve_data_dir
     from core.scan_lookup import known_in_project
     from core.vial_scan import read_scans
 
     if args.lot or args.expiry:
         raise InputError("scan", "give --scan or --lot and --expiry, not both")
-    known = known_in_project(resolve_data_dir(args.data_dir))
+    known = known_in_project(site)
     return read_scans(args.scan, known, separator=args.separator, chosen_ndc=args.ndc or "")
 
 
 def _scan_warnings(
-    args: argparse.Namespace, dose: DoseForm, doc: Documentation, result: CalculationResult
+    site: Site, dose: DoseForm, doc: Documentation, result: CalculationResult
 ) -> list[str]:
     """Serials already used on earlier worksheets, NDCs that are not the product's."""
-    from core.catalog import default_catalog
-    from core.data_dir import resolve_data_dir
     from core.ndc import parse_ndc
     from core.scan_lookup import crosswalk_source, serial_lookup
     from core.vial_scan import ndc_warnings, serial_warnings
 
-    data_dir = resolve_data_dir(args.data_dir)
     warnings = serial_warnings(
-        doc.vials, result.multi_dose, serial_lookup(data_dir, correcting=doc.replaces)
+        doc.vials, result.multi_dose, serial_lookup(site, correcting=doc.replaces)
     )
-    product = default_catalog().product(dose.product) if dose.product.strip() else None
+    product = site.catalog.product(dose.product) if dose.product.strip() else None
     day = (doc.administered_at or datetime.now()).date()
-    crosswalk = crosswalk_source(data_dir)
+    crosswalk = crosswalk_source(site)
     for ndc in dict.fromkeys(v.ndc for v in doc.vials if v.ndc):
         warnings += ndc_warnings(parse_ndc(ndc), result.code, product, day, crosswalk)
     return warnings
@@ -206,9 +203,9 @@ def _necessity(args: argparse.Namespace, base: Documentation) -> dict[str, Any]:
     return given
 
 
-def _calculate(dose: DoseForm) -> CalculationResult:
+def _calculate(site: Site, dose: DoseForm) -> CalculationResult:
     try:
-        return evaluate(dose)
+        return evaluate(dose, site.catalog, site.payers)
     except DoseInputError as errors:
         raise next(iter(errors.errors.values())) from None
 
@@ -236,7 +233,7 @@ def _say(message: str, output: Path) -> None:
 
 
 def _record(
-    args: argparse.Namespace,
+    site: Site,
     session: DoseSession,
     build: BuildPdf,
     result: CalculationResult,
@@ -244,13 +241,10 @@ def _record(
 ) -> tuple[str, bytes]:
     """Record through the session, which reserves the ID the PDF prints; (ID, PDF bytes).
     ``result`` is the calculation as billed: priced, with the payer's route modifiers."""
-    from core.data_dir import resolve_data_dir
     from core.records import RecordStoreError
 
     try:
-        return session.record(
-            resolve_data_dir(args.data_dir), build, result=result, signatures=signatures
-        )
+        return session.record(site, build, result=result, signatures=signatures)
     except SessionError as error:
         raise InputError("worksheet", f"{error} (--draft writes a draft)") from None
     except RecordStoreError as error:
@@ -263,14 +257,13 @@ def _record(
         ) from None
 
 
-def _session(args: argparse.Namespace, dose: DoseForm, doc: Documentation) -> DoseSession:
+def _session(
+    args: argparse.Namespace, site: Site, dose: DoseForm, doc: Documentation
+) -> DoseSession:
     """The dose and its documentation as a session, signed off as the options say, its
-    claim reviewed as it goes out (priced from the data directory's CMS files, the
-    authorization looked up there)."""
-    from core.catalog import load_catalog
+    claim reviewed as it goes out (priced from the site's CMS files, the authorization
+    looked up there)."""
     from core.claim_review import as_billed
-
-    catalog = load_catalog(args.catalog) if args.catalog else None
 
     def as_it_goes_out(
         result: CalculationResult,
@@ -283,13 +276,12 @@ def _session(args: argparse.Namespace, dose: DoseForm, doc: Documentation) -> Do
             result,
             doc,
             route=doc.route,
-            data_dir=args.data_dir,
+            site=site,
             service_date=service_date,
-            catalog=catalog,
             expiring_today_blocks=expiring_today_blocks,
         )
 
-    session = DoseSession()
+    session = DoseSession(site.catalog, site.payers)
     session.reviewer = as_it_goes_out
     session.expiring_today_blocks = args.expiring_today_blocks
     session.set_dose(dose)
@@ -313,7 +305,7 @@ def _print(pdf: bytes, printer: str, worksheet_id: str) -> str:
         raise InputError("printer", f"{printer}: {error}{kept}") from None
 
 
-def _from_queue(args: argparse.Namespace) -> tuple[Case, dict[str, Signature]]:
+def _from_queue(args: argparse.Namespace, site: Site) -> tuple[Case, dict[str, Signature]]:
     """The verified dose from the queue as a case, and the preparer's and verifier's
     signatures, with their names from the accounts."""
     from core.cli.queue import verified_dose
@@ -321,12 +313,12 @@ def _from_queue(args: argparse.Namespace) -> tuple[Case, dict[str, Signature]]:
 
     if args.case or args.pins_stdin:
         raise InputError("from queue", "give --from-queue without --case or --pins-stdin")
-    dose = verified_dose(args, args.from_queue)
+    dose = verified_dose(site, args.from_queue)
     assert dose.verified is not None  # verified_dose refuses an unverified dose
     return queued_case(dose), {"prepared_by": dose.prepared, "verified_by": dose.verified}
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, site: Site) -> int:
     from core.worksheet import build_worksheet
     from core.worksheet.case import complete, load_case, shared_fields
 
@@ -338,10 +330,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("dry run", "give --dry-run without --draft or --pins-stdin")
     queued: dict[str, Signature] = {}
     if args.from_queue is not None:
-        case, queued = _from_queue(args)
+        case, queued = _from_queue(args, site)
     else:
         case = load_case(Path(args.case)) if args.case else Case()
-    scanned = _scanned(args) if args.scan else ()
+    scanned = _scanned(args, site) if args.scan else ()
     dose, doc = shared_fields(_dose(args, case.dose), _documentation(args, case.documentation))
     if queued and (dose, doc) != shared_fields(case.dose, case.documentation):
         raise InputError(
@@ -353,7 +345,7 @@ def run(args: argparse.Namespace) -> int:
         (scanned_ndc,) = scanned_ndcs
         dose = dose.replace(ndc=scanned_ndc)
         doc = doc.replace(ndc=doc.ndc or scanned_ndc)
-    result = _calculate(dose)
+    result = _calculate(site, dose)
     if scanned:
         if len(scanned) != result.vials_opened:
             raise InputError(
@@ -370,7 +362,7 @@ def run(args: argparse.Namespace) -> int:
     check_documentation_text(doc)
     for problem in fact_problems(doc, now):
         raise problem
-    session = _session(args, dose, doc)
+    session = _session(args, site, dose, doc)
     if args.dry_run:
         from core.cli.dry_run import dry_run
 
@@ -391,8 +383,8 @@ def run(args: argparse.Namespace) -> int:
 
         # PINs are asked only for a worksheet that would be recorded; the signed names
         # (from the accounts) then print, so the session takes the signed documentation.
-        doc, signatures = sign_worksheet(args, doc)
-        session = _session(args, dose, doc)
+        doc, signatures = sign_worksheet(args, site, doc)
+        session = _session(args, site, dose, doc)
 
     def build(worksheet_id: str, replaces: int | None, draft: bool = False) -> bytes:
         return build_worksheet(
@@ -417,7 +409,7 @@ def run(args: argparse.Namespace) -> int:
         )
     said = Path(args.output) if args.output is not None else Path("")
     if scanned:  # after the refusal, so a refused worksheet stays one line
-        for warning in _scan_warnings(args, dose, doc, result):
+        for warning in _scan_warnings(site, dose, doc, result):
             print(f"warning: {printable(warning)}", file=sys.stderr)
     if args.draft:
         pdf = build(DRAFT_ID, doc.replaces, draft=True)
@@ -429,7 +421,7 @@ def run(args: argparse.Namespace) -> int:
             _say(f"Draft sent to {args.printer} as job {job} (not recorded)", said)
         _print_warnings(result, doc, now, said)
         return 0
-    worksheet_id, pdf = _record(args, session, build, result, signatures)
+    worksheet_id, pdf = _record(site, session, build, result, signatures)
     if args.output is not None:
         _write(Path(args.output), pdf, recorded=worksheet_id)
         _say(f"Recorded worksheet {worksheet_id}; written to {args.output}", said)

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.cms.files import read_texts
 from core.cms.parse import parse_file
 from core.cms.quarters import Quarter
-from core.cms.store import ImportOutcome, ReferenceStore, file_digest
+from core.cms.store import ImportOutcome, file_digest
 from core.errors import InputError
+
+if TYPE_CHECKING:
+    from core.site import Site
 
 #: ``progress(files done, files in all, name)``; called before each file and at the end.
 Progress = Callable[[int, int, str], None]
@@ -25,7 +29,7 @@ class ImportReport:
 
 def import_files(
     paths: Sequence[Path],
-    data_dir: Path,
+    site: Site,
     quarter: Quarter | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
@@ -34,7 +38,7 @@ def import_files(
     imported: list[ImportOutcome] = []
     refused: list[InputError] = []
     total = len(paths)
-    with ReferenceStore.open(data_dir) as store:
+    with site.open_reference_store() as store:
         for done, path in enumerate(paths):
             if progress is not None:
                 progress(done, total, path.name)

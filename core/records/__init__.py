@@ -7,10 +7,9 @@ new record whose ``replaces`` names the record it corrects.
 
 Usage (the CLI and the Qt history view are thin layers over this)::
 
-    from core.data_dir import resolve_data_dir
-    from core.records import RecordStore, parse_worksheet_id, to_csv
+    from core.records import parse_worksheet_id, to_csv
 
-    with RecordStore.open(resolve_data_dir(args.data_dir)) as store:
+    with site.open_records() as store:  # core.site.Site, made at start-up
         # Record: the id is reserved first so the PDF can print it.
         rec = store.add(
             code="J1410", mrn="123456", patient_name="Doe, Jane",

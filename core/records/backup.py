@@ -35,7 +35,6 @@ from core.data_dir import ensure_private_dir
 from core.records.models import BackupError, VerifyReport, format_worksheet_id
 from core.records.verify import verify_chain
 from core.storage import Connection, StorageError
-from core.storage.sqlite import open_file
 
 __all__ = [
     "ENV_DIR",
@@ -76,8 +75,9 @@ class BackupPlan:
 
     @classmethod
     def for_data_dir(cls, data_dir: Path, environ: Mapping[str, str] | None = None) -> BackupPlan:
-        """The plan from the environment; ``environ`` defaults to ``os.environ``."""
-        env = os.environ if environ is None else environ
+        """The plan from the settings read at start-up (``core.site.Site``); none given:
+        the defaults."""
+        env = environ or {}
         chosen = env.get(ENV_DIR) or ""
         directory = Path(chosen).expanduser().absolute() if chosen else data_dir / "backups"
         return cls(
@@ -231,6 +231,8 @@ def backup_database(conn: Connection, plan: BackupPlan, *, label: str = "") -> P
     ``plan.keep`` are removed. ``label`` makes a copy outside the rotation (e.g. the
     database as it was before a restore).
     """
+    from core.storage.sqlite import open_file  # sqlite3 only once a backup is made
+
     ensure_private_dir(plan.directory)
     _remove_stale_temporaries(plan.directory)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
@@ -241,7 +243,10 @@ def backup_database(conn: Connection, plan: BackupPlan, *, label: str = "") -> P
         conn.copy_to(tmp)
         copy = open_file(tmp, label="backup", read_only=True)
         try:
-            count, head = copy.one("SELECT count, last_hash FROM chain_head WHERE singleton = 1")
+            # (a database removed meanwhile leaves an empty copy: a StorageError)
+            count, head = copy.retry(
+                lambda: copy.one("SELECT count, last_hash FROM chain_head WHERE singleton = 1")
+            )
         finally:
             copy.close()
         fd = os.open(tmp, os.O_RDONLY)
@@ -281,6 +286,8 @@ def _remove_stale_temporaries(directory: Path) -> None:
 
 def open_backup(path: Path) -> Connection:
     """A read-only connection to a backup, after checking it is an intact records database."""
+    from core.storage.sqlite import open_file  # sqlite3 only once a backup is made
+
     if not path.is_file():
         raise BackupError(f"{path} is not a backup file")
     try:
@@ -324,6 +331,8 @@ def wait_for_backups(timeout: float | None = None) -> None:
 
 
 def _backup_quietly(path: Path, plan: BackupPlan) -> None:
+    from core.storage.sqlite import open_file  # sqlite3 only once a backup is made
+
     try:
         conn = open_file(path, label="records database")
         try:

@@ -32,7 +32,6 @@ from core.records.models import (
     DatabaseMissingError,
     RecordCorruptError,
     RecordNotFoundError,
-    RecordStoreError,
     SchemaTooNewError,
     StoreUnavailableError,
     VerifyReport,
@@ -729,14 +728,3 @@ def search_fold(text: str) -> str:
     """
     decomposed = unicodedata.normalize("NFKD", text.casefold().replace("đ", "d"))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def backup_at_start(data_dir: Path) -> Path | None:
-    """The backup made when the application starts, if the newest one lacks records;
-    failures are logged, never raised (this runs on a thread of its own)."""
-    try:
-        with RecordStore.open(data_dir) as store:
-            return store.backup_if_behind()
-    except (RecordStoreError, OSError):
-        log.warning("backup at start failed", exc_info=False)
-        return None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
 
 from core.records.models import VerifyReport, format_worksheet_id
 from core.records.schema import GENESIS_HASH, HASHED_COLUMNS, chain_hash
@@ -93,7 +92,7 @@ class _VialCheck:
 
 
 def _check_rows(
-    cursor: Iterable[Any],
+    cursor: Iterable[Row],
     head_count: int,
     head_hash: str,
     check_pdfs: bool,
@@ -177,7 +176,7 @@ def _broken(checked: int, first_broken_id: int | None, message: str) -> VerifyRe
     return VerifyReport(ok=False, checked=checked, first_broken_id=first_broken_id, message=message)
 
 
-def _recompute(values: tuple[Any, ...]) -> str | None:
+def _recompute(values: Row) -> str | None:
     """The chain hash of stored values, or None if an edit stored a value of a
     type the program never writes (e.g. a BLOB in a text column)."""
     try:

@@ -193,10 +193,13 @@ class PgConnection(Connection):
     def schema_version(
         self, component: str, *, file_header: bool, renumbered: Mapping[int, int]
     ) -> int:
-        self.execute(
-            "CREATE TABLE IF NOT EXISTS schema_versions ("
-            " component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
-        )
+        # Looked up before created: a role that may not create tables (one that only
+        # reads and records) still reads the versions its owner's migrations wrote.
+        if self.one("SELECT to_regclass('schema_versions')")[0] is None:
+            self.execute(
+                "CREATE TABLE schema_versions ("
+                " component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+            )
         row = self.execute(
             "SELECT version FROM schema_versions WHERE component = ?", (component,)
         ).fetchone()

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from core.blockers import Blocker, dose_blockers
 from core.calculation_models import CalculationResult
+from core.catalog import default_catalog, default_payers
 from core.claim_review import check_claim
 from core.documentation import Documentation
 
@@ -25,6 +26,8 @@ def blockers_of(
         doc,
         route=doc.route,
         service_date=day,
+        catalog=default_catalog(),
+        payers=default_payers(),
         expiring_today_blocks=expiring_today_blocks,
     )
     return dose_blockers(

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from core.dose_input import evaluate
 from core.recording import record_worksheet
 from core.records import WorksheetRecord
 from core.worksheet.example import DOCUMENTATION, DOSE, example_result
+from tests.shipped import evaluate
+from tests.sites import site_at
 
 PDF = b"%PDF-1.4 test"
 
@@ -16,7 +17,9 @@ PDF = b"%PDF-1.4 test"
 def record_example(data_dir: Path, **changes: Any) -> WorksheetRecord:
     """Record the 12 mL example (documentation fields changed by ``changes``)."""
     doc = DOCUMENTATION.replace(**changes)
-    record, _ = record_worksheet(data_dir, DOSE, doc, example_result(), lambda _id, _r: PDF)
+    record, _ = record_worksheet(
+        site_at(data_dir), DOSE, doc, example_result(), lambda _id, _r: PDF
+    )
     return record
 
 
@@ -24,7 +27,7 @@ def record_correction(data_dir: Path, replaces: int) -> WorksheetRecord:
     """Correct a worksheet: 10 mL given, not 12 (2 units administered, 2 units JW)."""
     dose = DOSE.replace(administered="10")
     doc = DOCUMENTATION.replace(replaces=replaces)
-    record, _ = record_worksheet(data_dir, dose, doc, evaluate(dose), lambda _id, _r: PDF)
+    record, _ = record_worksheet(site_at(data_dir), dose, doc, evaluate(dose), lambda _id, _r: PDF)
     return record
 
 

@@ -175,7 +175,8 @@ def test_the_facts_are_read_once_per_distinct_dose(
 def test_billing_the_engine_lines_is_clean_and_changes_are_found(
     tmp_path_factory: pytest.TempPathFactory, ml: int, size: int, extra: int
 ) -> None:
-    from core.dose_input import DoseForm, evaluate
+    from core.dose_input import DoseForm
+    from tests.shipped import evaluate
 
     tmp = tmp_path_factory.mktemp("prop")
     result = evaluate(DoseForm(vial_size=f"{size}", dose_ordered=f"{ml}", administered=f"{ml}"))

@@ -19,15 +19,16 @@ from core.authorizations import (
     LEGACY_FILENAME,
     Authorization,
     AuthorizationStore,
-    state_for,
     use_counter,
     use_for,
 )
-from core.dose_input import DoseForm, evaluate
+from core.dose_input import DoseForm
 from core.errors import InputError
 from core.records import RecordStore, RecordStoreError, format_worksheet_id
 from core.records.store import AlsoFn
 from core.storage import Connection
+from tests.shipped import evaluate
+from tests.sites import authorization_state, site_at
 
 RESULT = evaluate(DoseForm(vial_size="10", dose_ordered="12", administered="12"))  # 3 + 1 JW
 
@@ -56,7 +57,7 @@ def test_the_store_file_is_private(tmp_path: Path) -> None:
 
 
 def test_an_authorization_is_recorded_once(tmp_path: Path, database_url: str | None) -> None:
-    with AuthorizationStore.open(tmp_path) as store:
+    with AuthorizationStore.open(tmp_path, database_url) as store:
         store.add(auth())
         with pytest.raises(InputError, match="already recorded"):
             store.add(auth(amount=Decimal(99)))
@@ -82,48 +83,48 @@ def test_a_use_counts_billed_units_grams_or_one_infusion() -> None:
 
 
 def use(data: Path, worksheet_id: str, replaces: str | None = None, number: str = "PA-1") -> None:
-    with AuthorizationStore.open(data) as store:
+    with site_at(data).open_authorizations() as store:
         store.count_use(RESULT, number=number, worksheet_id=worksheet_id, replaces=replaces)
 
 
 def test_several_worksheets_use_it_up_and_a_correction_counts_once(
     tmp_path: Path, database_url: str | None
 ) -> None:
-    with AuthorizationStore.open(tmp_path) as store:
+    with AuthorizationStore.open(tmp_path, database_url) as store:
         store.add(auth(amount=Decimal(12)))
     use(tmp_path, "W-000001")
     use(tmp_path, "W-000002")
-    assert state_for(tmp_path, "PA-1").used == 8
+    assert authorization_state(site_at(tmp_path), "PA-1").used == 8
     use(tmp_path, "W-000003", replaces="W-000001")  # corrects the first one
-    assert state_for(tmp_path, "PA-1").used == 8
+    assert authorization_state(site_at(tmp_path), "PA-1").used == 8
     use(tmp_path, "W-000004", replaces="W-000003")  # and corrects the correction
-    assert state_for(tmp_path, "PA-1").used == 8
+    assert authorization_state(site_at(tmp_path), "PA-1").used == 8
     use(tmp_path, "W-000005")
-    assert state_for(tmp_path, "PA-1").used == 12
+    assert authorization_state(site_at(tmp_path), "PA-1").used == 12
 
 
 def test_a_correction_being_made_leaves_out_the_worksheet_it_replaces(
     tmp_path: Path, database_url: str | None
 ) -> None:
-    with AuthorizationStore.open(tmp_path) as store:
+    with AuthorizationStore.open(tmp_path, database_url) as store:
         store.add(auth())
     use(tmp_path, "W-000001")
     use(tmp_path, "W-000002")
-    assert state_for(tmp_path, "PA-1", replaces="W-000001").used == 4
+    assert authorization_state(site_at(tmp_path), "PA-1", replaces="W-000001").used == 4
 
 
 def test_a_correction_without_the_authorization_ends_the_old_use(
     tmp_path: Path, database_url: str | None
 ) -> None:
-    with AuthorizationStore.open(tmp_path) as store:
+    with AuthorizationStore.open(tmp_path, database_url) as store:
         store.add(auth())
     use(tmp_path, "W-000001")
     use(tmp_path, "W-000002", replaces="W-000001", number="")
-    assert state_for(tmp_path, "PA-1").used == 0
+    assert authorization_state(site_at(tmp_path), "PA-1").used == 0
 
 
 def test_an_unrecorded_number_is_reported_as_such(tmp_path: Path) -> None:
-    state = state_for(tmp_path, "PA-404")
+    state = authorization_state(site_at(tmp_path), "PA-404")
     assert state.authorization is None
     assert state.used == 0
 
@@ -131,7 +132,7 @@ def test_an_unrecorded_number_is_reported_as_such(tmp_path: Path) -> None:
 def test_a_damaged_store_is_one_plain_error(tmp_path: Path) -> None:
     (tmp_path / DB_FILENAME).write_bytes(b"not a database at all" * 100)
     with pytest.raises(InputError, match="damaged"):
-        state_for(tmp_path, "PA-1")
+        authorization_state(site_at(tmp_path), "PA-1")
 
 
 @settings(max_examples=25, deadline=None)
@@ -153,7 +154,7 @@ def test_use_is_the_sum_over_the_latest_worksheet_of_each_chain(choices: list[in
             else:
                 use(data, worksheet_id)
                 heads.append(worksheet_id)
-        assert state_for(data, "PA-1").used == 4 * len(heads)
+        assert authorization_state(site_at(data), "PA-1").used == 4 * len(heads)
 
 
 # --------------------------------------------------------------------------- one transaction
@@ -182,18 +183,18 @@ def _record(store: RecordStore, also: AlsoFn | None) -> int:
 def test_a_worksheet_and_its_authorization_use_are_recorded_together(
     tmp_path: Path, database_url: str | None
 ) -> None:
-    with RecordStore.open(tmp_path) as records:
+    with RecordStore.open(tmp_path, url=database_url) as records:
         auths = AuthorizationStore.beside(records)
         auths.add(auth())
         record_id = _record(records, use_counter(auths, RESULT, number="PA-1", replaces=None))
         assert format_worksheet_id(record_id) == "W-000001"
-    assert state_for(tmp_path, "PA-1").used == 4
+    assert authorization_state(site_at(tmp_path), "PA-1").used == 4
 
 
 def test_a_failure_after_the_worksheet_and_its_use_leaves_neither(
     tmp_path: Path, database_url: str | None
 ) -> None:
-    with RecordStore.open(tmp_path) as records:
+    with RecordStore.open(tmp_path, url=database_url) as records:
         auths = AuthorizationStore.beside(records)
         auths.add(auth())
         counter = use_counter(auths, RESULT, number="PA-1", replaces=None)
@@ -207,17 +208,19 @@ def test_a_failure_after_the_worksheet_and_its_use_leaves_neither(
             _record(records, count_then_fail)
         assert records.list() == []
         assert records.verify().ok
-    assert state_for(tmp_path, "PA-1").used == 0
-    with RecordStore.open(tmp_path) as records:  # the next worksheet takes the same ID
+    assert authorization_state(site_at(tmp_path), "PA-1").used == 0
+    with RecordStore.open(
+        tmp_path, url=database_url
+    ) as records:  # the next worksheet takes the same ID
         auths = AuthorizationStore.beside(records)
         assert _record(records, use_counter(auths, RESULT, number="PA-1", replaces=None)) == 1
-    assert state_for(tmp_path, "PA-1").used == 4
+    assert authorization_state(site_at(tmp_path), "PA-1").used == 4
 
 
 def test_a_use_that_cannot_be_counted_records_no_worksheet(
     tmp_path: Path, database_url: str | None
 ) -> None:
-    with RecordStore.open(tmp_path) as records:
+    with RecordStore.open(tmp_path, url=database_url) as records:
         auths = AuthorizationStore.beside(records)
         auths.add(auth())
         # A use already written for the ID the worksheet would take (a failure of the
@@ -226,7 +229,7 @@ def test_a_use_that_cannot_be_counted_records_no_worksheet(
         with pytest.raises(RecordStoreError, match="uses"):
             _record(records, use_counter(auths, RESULT, number="PA-1", replaces=None))
         assert records.list() == []
-    assert state_for(tmp_path, "PA-1").used == 4  # the earlier use alone
+    assert authorization_state(site_at(tmp_path), "PA-1").used == 4  # the earlier use alone
 
 
 def test_the_authorizations_of_an_earlier_versions_file_are_kept(tmp_path: Path) -> None:
@@ -247,7 +250,7 @@ def test_the_authorizations_of_an_earlier_versions_file_are_kept(tmp_path: Path)
     )
     legacy.commit()
     legacy.close()
-    state = state_for(tmp_path, "PA-1")
+    state = authorization_state(site_at(tmp_path), "PA-1")
     assert state.authorization == auth()
     assert state.used == 4
-    assert state_for(tmp_path, "PA-1").used == 4  # copied once, not again
+    assert authorization_state(site_at(tmp_path), "PA-1").used == 4  # copied once, not again

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from core.blockers import Blocker, stops_verification
 from core.denial_checks import CHECKS
 from core.dose_input import DoseForm
-from core.session import DoseSession
 from core.worksheet.example import DOCUMENTATION
+from tests.shipped import shipped_session
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Where a ``Blocker`` may be made: the rules, and a failed check naming itself.
@@ -106,7 +106,7 @@ def test_every_reason_is_named_once_and_each_failed_check_says_what_it_blocks(
     if expired:
         vials = (DOCUMENTATION.vials[0].replace(expiry=date(2025, 2, 1)), *DOCUMENTATION.vials[1:])
         doc = doc.replace(vials=vials)
-    session = DoseSession(clock=lambda: datetime(2025, 3, 1, 16, 0))
+    session = shipped_session(clock=lambda: datetime(2025, 3, 1, 16, 0))
     session.set_dose(DOSES[payer])
     session.set_documentation(doc)
     if verify and session.verification_problem() is None:

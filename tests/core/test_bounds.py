@@ -20,7 +20,7 @@ from core.documentation import (
     check_documentation_text,
     text_problems,
 )
-from core.dose_input import DoseForm, DoseInputError, evaluate
+from core.dose_input import DoseForm, DoseInputError
 from core.errors import CalculationError, CatalogError, InputError
 from core.quantities import parse_concentration, parse_count, parse_quantity
 from core.values import to_data
@@ -28,6 +28,7 @@ from core.vials import MAX_PLAN_STEPS, least_waste_plan
 from core.worksheet import build_worksheet
 from core.worksheet.example import DOCUMENTATION
 from tests.core.blocker_cases import blocker_messages
+from tests.shipped import evaluate
 
 D = Decimal
 

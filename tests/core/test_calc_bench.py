@@ -5,7 +5,8 @@ from __future__ import annotations
 from pytest_benchmark.fixture import BenchmarkFixture
 
 from core.calculation import calculate
-from core.dose_input import DoseForm, build_request, evaluate
+from core.dose_input import DoseForm
+from tests.shipped import build_request, evaluate
 
 FORM = DoseForm(vial_size="10", dose_ordered="12", administered="12")
 

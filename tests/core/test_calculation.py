@@ -9,10 +9,11 @@ import pytest
 from core.calculation import calculate
 from core.calculation_models import CalculationRequest, ClaimSetting
 from core.catalog import BillingCode, PayerProfile, default_catalog, default_payers
-from core.dose_input import DoseForm, DoseInputError, evaluate
+from core.dose_input import DoseForm, DoseInputError
 from core.errors import CalculationError
 from core.ndc import parse_ndc
 from core.quantities import Concentration, Quantity, Unit, parse_dose, parse_quantity
+from tests.shipped import evaluate
 
 D = Decimal
 MEDICARE = default_payers().get("medicare")

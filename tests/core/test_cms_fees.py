@@ -13,12 +13,13 @@ from core.cms.files import TextFile
 from core.cms.importer import import_files
 from core.cms.store import ReferenceStore, file_digest
 from core.documentation import Documentation
-from core.dose_input import DoseForm, evaluate
+from core.dose_input import DoseForm
 from core.errors import InputError
 from core.pricing import price_result
-from core.reference_data import open_reference
 from core.worksheet.content import worksheet_content
 from tests.cms_samples import pricing_csv, write
+from tests.shipped import evaluate
+from tests.sites import site_at
 
 HEADER = "HCPCS Code,Rate per unit,Effective from,Effective to\n"
 
@@ -59,7 +60,7 @@ def test_a_file_without_the_columns_is_refused() -> None:
 
 def test_the_schedule_prices_its_payer_and_the_worksheet_names_it(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    assert not import_files([write(tmp_path / "asp.csv", pricing_csv())], data).refused
+    assert not import_files([write(tmp_path / "asp.csv", pricing_csv())], site_at(data)).refused
     text = _fees("J1459,50,2026-01-01,2026-12-31\n")
     with ReferenceStore.open(data) as store:
         rows = parse_fee_schedule(text)
@@ -72,7 +73,7 @@ def test_the_schedule_prices_its_payer_and_the_worksheet_names_it(tmp_path: Path
             == "unchanged"
         )
     form = DoseForm(code="J1459", product="Privigen 10%", dose_ordered="28 g", administered="280")
-    reference = open_reference(data)
+    reference = site_at(data).open_reference()
     try:
         commercial = price_result(
             evaluate(form.replace(payer="commercial")), reference, date(2026, 2, 1)

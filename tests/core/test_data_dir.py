@@ -35,9 +35,17 @@ def test_environment_wins_over_platform_default(tmp_path: Path, fake_user_dir: P
     assert not fake_user_dir.exists()
 
 
-def test_real_environment_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_environment_is_read_only_where_it_is_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Start-up passes the process's environment (``core.site``); nothing deeper reads it."""
+    import os
+
+    from core.data_dir import locate_data_dir
+
     monkeypatch.setenv(ENV_VAR, str(tmp_path / "from-env"))
-    assert resolve_data_dir() == tmp_path / "from-env"
+    assert resolve_data_dir(None, environ=os.environ) == tmp_path / "from-env"
+    assert locate_data_dir(None) != tmp_path / "from-env"
 
 
 def test_platform_default_when_nothing_given(fake_user_dir: Path) -> None:

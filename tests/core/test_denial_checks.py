@@ -14,9 +14,10 @@ from core.calculation_models import CalculationResult
 from core.catalog import CoveredDiagnoses, PayerProfile, default_catalog, default_payers
 from core.denial_checks import Check, denial_checks, review
 from core.documentation import Documentation
-from core.dose_input import DoseForm, evaluate
+from core.dose_input import DoseForm
 from core.necessity import parse_lab
 from core.worksheet.example import DOCUMENTATION
+from tests.shipped import evaluate
 
 DAY = date(2025, 3, 1)
 MEDICARE = default_payers().get("medicare")

@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 
 from core.documentation import VialRecord, same_person
-from core.dose_input import DoseForm, evaluate
+from core.dose_input import DoseForm
 from core.worksheet.example import DOCUMENTATION
 from tests.core.blocker_cases import blocker_messages
+from tests.shipped import evaluate
 
 RESULT = evaluate(DoseForm(vial_size="10", dose_ordered="12", administered="12"))  # 1 JW unit
 NO_WASTE = evaluate(DoseForm(vial_size="10", dose_ordered="10", administered="10"))

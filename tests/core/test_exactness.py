@@ -22,9 +22,10 @@ from core.calculation import calculate, to_decimal
 from core.calculation_models import CalculationRequest
 from core.catalog import default_catalog, default_payers
 from core.cli import run_command
-from core.dose_input import DoseForm, DoseInputError, evaluate
+from core.dose_input import DoseForm, DoseInputError
 from core.errors import CalculationError
 from core.quantities import Concentration, Quantity, Unit
+from tests.shipped import evaluate
 
 MEDICARE = default_payers().get("medicare")
 CATALOG = default_catalog()

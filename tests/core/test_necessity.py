@@ -12,13 +12,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.catalog import CoveredDiagnoses, default_catalog, default_payers, load_catalog
-from core.dose_input import DoseForm, evaluate
+from core.dose_input import DoseForm
 from core.errors import CatalogError, InputError
 from core.icd10 import diagnosis_codes, is_covered, parse_icd10
 from core.necessity import parse_lab
 from core.values import to_data
 from core.worksheet.example import DOCUMENTATION
 from tests.core.blocker_cases import blocker_messages
+from tests.shipped import evaluate
 
 MEDICARE_RESULT = evaluate(DoseForm(vial_size="10", dose_ordered="12", administered="12"))
 COMMERCIAL_RESULT = evaluate(

@@ -13,11 +13,12 @@ from hypothesis import strategies as st
 
 from core.calculation_models import CalculationResult
 from core.cms.importer import import_files
-from core.dose_input import DoseForm, evaluate
+from core.dose_input import DoseForm
 from core.pricing import dollars, price_result
 from core.reference import NO_REFERENCE_DATA, ReferenceData
-from core.reference_data import open_reference
 from tests.cms_samples import Q4_2025, crosswalk_csv, pricing_csv, write
+from tests.shipped import evaluate
+from tests.sites import site_at
 
 FEB = date(2026, 2, 10)
 PRIVIGEN = DoseForm(code="J1459", product="Privigen 10%", dose_ordered="28 g", administered="280")
@@ -30,8 +31,8 @@ def reference(tmp_path: Path) -> Iterator[ReferenceData]:
         write(tmp_path / "q4.csv", pricing_csv(Q4_2025, rows=("J1459,IVIG,500 MG,39.9",))),
         write(tmp_path / "xw.csv", crosswalk_csv()),
     ]
-    assert not import_files(paths, tmp_path / "data").refused
-    opened = open_reference(tmp_path / "data")
+    assert not import_files(paths, site_at(tmp_path / "data")).refused
+    opened = site_at(tmp_path / "data").open_reference()
     yield opened
     opened.close()
 
@@ -167,8 +168,8 @@ def test_a_pricing_layout_without_the_dosage_column_claims_no_conflict(tmp_path:
         tmp_path / "asp.csv",
         pricing_csv(header="HCPCS Code,Short Description,Payment Limit", rows=("J1410,IG,12.5",)),
     )
-    assert not import_files([path], tmp_path / "data").refused
-    reference = open_reference(tmp_path / "data")
+    assert not import_files([path], site_at(tmp_path / "data")).refused
+    reference = site_at(tmp_path / "data").open_reference()
     try:
         result = price_result(
             evaluate(DoseForm(vial_size="10", dose_ordered="12", administered="12")), reference, FEB

@@ -8,9 +8,10 @@ import json
 import pytest
 
 from core.cli import run_command
-from core.dose_input import DoseForm, evaluate
+from core.dose_input import DoseForm
 from core.worksheet.content import worksheet_content
 from core.worksheet.example import DOCUMENTATION, PRINTED_AT
+from tests.shipped import evaluate
 
 
 def test_calc_json_bills_the_products_own_code(capsys: pytest.CaptureFixture[str]) -> None:

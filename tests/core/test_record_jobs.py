@@ -21,6 +21,7 @@ from core.record_jobs import (
     verify_records,
 )
 from core.records import RecordStore, RecordStoreError
+from tests.sites import site_at
 
 
 def fill(data_dir: Path, count: int) -> None:
@@ -43,12 +44,12 @@ def fill(data_dir: Path, count: int) -> None:
 def test_jobs_answer_like_the_store(tmp_path: Path) -> None:
     fill(tmp_path, 3)
     token = CancelToken()
-    assert verify_records(tmp_path, full=True, token=token).checked == 3
-    rows = search_records(tmp_path, {"mrn": "000001"}, limit=10, token=token)
+    assert verify_records(site_at(tmp_path), full=True, token=token).checked == 3
+    rows = search_records(site_at(tmp_path), {"mrn": "000001"}, limit=10, token=token)
     assert [row.worksheet_id for row in rows] == ["W-000002"]
-    assert read_pdf(tmp_path, 1, token=token).startswith(b"%PDF-1.4 W-000001")
+    assert read_pdf(site_at(tmp_path), 1, token=token).startswith(b"%PDF-1.4 W-000001")
     out = tmp_path / "list.csv"
-    assert export_records(tmp_path, {}, out, token=token) == 3
+    assert export_records(site_at(tmp_path), {}, out, token=token) == 3
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
 
 
@@ -64,8 +65,8 @@ def test_a_cancelled_quick_check_stops_and_changes_nothing(tmp_path: Path) -> No
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(RecordStore, "verify", cancelled_meanwhile)
         with pytest.raises(Cancelled):
-            verify_records(tmp_path, full=False, token=token)
-    assert verify_records(tmp_path, full=False, token=CancelToken()).ok
+            verify_records(site_at(tmp_path), full=False, token=token)
+    assert verify_records(site_at(tmp_path), full=False, token=CancelToken()).ok
 
 
 def test_the_full_check_runs_in_its_own_process_and_can_be_cancelled(tmp_path: Path) -> None:
@@ -74,9 +75,9 @@ def test_the_full_check_runs_in_its_own_process_and_can_be_cancelled(tmp_path: P
     threading.Timer(0.05, token.cancel).start()  # before the new process can answer
     started = time.monotonic()
     with pytest.raises(Cancelled):
-        verify_records(tmp_path, full=True, token=token)
+        verify_records(site_at(tmp_path), full=True, token=token)
     assert time.monotonic() - started < 10
-    report = verify_records(tmp_path, full=True, token=CancelToken())
+    report = verify_records(site_at(tmp_path), full=True, token=CancelToken())
     assert report.ok and report.pdfs_checked and report.checked == 50
 
 
@@ -96,7 +97,7 @@ def test_both_checks_say_how_far_they_have_come(tmp_path: Path) -> None:
     for full in (False, True):
         seen: list[tuple[int, int]] = []
         token = CancelToken(progress=lambda *p, seen=seen: seen.append(p))
-        assert verify_records(tmp_path, full=full, token=token).ok
+        assert verify_records(site_at(tmp_path), full=full, token=token).ok
         assert seen[:1] == [(0, 5)]  # the first report at once, through the process too
 
 
@@ -123,7 +124,7 @@ def test_a_changed_pdf_is_found_by_the_full_check_in_its_process(tmp_path: Path)
     conn.execute("UPDATE worksheet_pdfs SET pdf = ? WHERE id = 2", (b"%PDF-1.4 forged",))
     conn.commit()
     conn.close()
-    report = verify_records(tmp_path, full=True, token=CancelToken())
+    report = verify_records(site_at(tmp_path), full=True, token=CancelToken())
     assert not report.ok and report.first_broken_id == 2
 
 
@@ -131,7 +132,7 @@ def test_cancelled_before_it_starts(tmp_path: Path) -> None:
     token = CancelToken()
     token.cancel()
     with pytest.raises(Cancelled):
-        search_records(tmp_path, {}, limit=None, token=token)
+        search_records(site_at(tmp_path), {}, limit=None, token=token)
 
 
 def test_a_damaged_database_is_a_store_error(tmp_path: Path) -> None:
@@ -140,4 +141,4 @@ def test_a_damaged_database_is_a_store_error(tmp_path: Path) -> None:
     for suffix in ("-wal", "-shm"):
         (tmp_path / f"worksheets.sqlite3{suffix}").unlink(missing_ok=True)
     with pytest.raises(RecordStoreError):
-        verify_records(tmp_path, full=False, token=CancelToken())
+        verify_records(site_at(tmp_path), full=False, token=CancelToken())

@@ -24,7 +24,7 @@ from core.records import (
     wait_for_backups,
 )
 from core.records.backup import JOURNAL_FILENAME, backups, read_journal
-from core.records.store import backup_at_start
+from tests.sites import site_at
 
 
 def fake_pdf(worksheet_id: str, replaces: int | None) -> bytes:
@@ -236,11 +236,11 @@ def test_backup_at_start_never_raises(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("UNITCALC_BACKUP_DIR", str(tmp_path / "backups"))
     with RecordStore.open(tmp_path / "data") as store:
         add(store, 2)
-    made = backup_at_start(tmp_path / "data")
+    made = site_at(tmp_path / "data").backup_at_start()
     assert made is not None and made.parent == tmp_path / "backups"
     blocker = tmp_path / "file"
     blocker.write_text("")
-    assert backup_at_start(blocker / "data") is None
+    assert site_at(blocker / "data").backup_at_start() is None
 
 
 def test_a_failing_backup_location_does_not_lose_the_record(tmp_path: Path) -> None:

@@ -14,6 +14,8 @@ from core.dose_input import DoseForm
 from core.drafts import fields_from_record, load_draft, save_draft
 from core.records import RecordStore
 from core.session import DoseSession, SessionError
+from tests.shipped import shipped_session
+from tests.sites import site_at
 
 DATA = Path(__file__).parent / "data"
 NOON = datetime(2026, 11, 29, 12, 0)
@@ -37,14 +39,14 @@ def complete_documentation(**changes: object) -> Documentation:
 
 
 def ready_session() -> DoseSession:
-    session = DoseSession(clock=lambda: NOON)
+    session = shipped_session(clock=lambda: NOON)
     session.set_dose(DOSE)
     session.set_documentation(complete_documentation())
     return session
 
 
 def test_the_twelve_ml_example_is_calculated_as_typed() -> None:
-    session = DoseSession()
+    session = shipped_session()
     session.set_dose(DOSE)
     assert session.result is not None
     assert (session.result.units_administered, session.result.units_wasted) == (3, 1)
@@ -52,7 +54,7 @@ def test_the_twelve_ml_example_is_calculated_as_typed() -> None:
 
 
 def test_each_bad_field_is_named_and_the_result_is_not_stale() -> None:
-    session = DoseSession()
+    session = shipped_session()
     session.set_dose(DOSE)
     session.set_dose(DOSE.replace(dose_ordered="twelve"))
     assert session.result is None
@@ -113,12 +115,12 @@ def test_one_person_cannot_verify_alone(prepared: str, verified: str, problem: s
 
 
 def test_an_uncalculated_dose_cannot_be_verified_or_recorded(tmp_path: Path) -> None:
-    session = DoseSession()
+    session = shipped_session()
     session.set_documentation(complete_documentation())
     with pytest.raises(SessionError, match="calculated"):
         session.verify()
     with pytest.raises(SessionError, match="not ready"):
-        session.record(tmp_path, lambda worksheet_id, replaces: b"%PDF")
+        session.record(site_at(tmp_path), lambda worksheet_id, replaces: b"%PDF")
     assert [b.message for b in session.blockers()] == ["the dose is not calculated"]
 
 
@@ -131,17 +133,19 @@ def test_recording_twice_without_a_change_is_one_record(tmp_path: Path) -> None:
         built.append(worksheet_id)
         return b"%PDF-" + worksheet_id.encode()
 
-    assert session.record(tmp_path, build) == ("W-000001", b"%PDF-W-000001")
-    assert session.record(tmp_path, build) == ("W-000001", b"%PDF-W-000001")
+    assert session.record(site_at(tmp_path), build) == ("W-000001", b"%PDF-W-000001")
+    assert session.record(site_at(tmp_path), build) == ("W-000001", b"%PDF-W-000001")
     assert built == ["W-000001"]
     session.set_documentation(complete_documentation(notes="second"))
-    assert session.record(tmp_path, build)[0] == "W-000002"
+    assert session.record(site_at(tmp_path), build)[0] == "W-000002"
 
 
 def test_a_correction_replaces_the_recorded_worksheet(tmp_path: Path) -> None:
     session = ready_session()
     session.verify()
-    session.record(tmp_path, lambda wid, replaces: b"%PDF-1", extra_inputs={"form": {"mrn": "1"}})
+    session.record(
+        site_at(tmp_path), lambda wid, replaces: b"%PDF-1", extra_inputs={"form": {"mrn": "1"}}
+    )
     with RecordStore.open(tmp_path) as store:
         first = store.get(1)
     correcting = ready_session()
@@ -149,7 +153,7 @@ def test_a_correction_replaces_the_recorded_worksheet(tmp_path: Path) -> None:
     correcting.verify()
     correcting.set_documentation(complete_documentation(notes="corrected"))
     assert correcting.worksheet_documentation().replaces == 1
-    correcting.record(tmp_path, lambda wid, replaces: b"%PDF-1")
+    correcting.record(site_at(tmp_path), lambda wid, replaces: b"%PDF-1")
     with RecordStore.open(tmp_path) as store:
         assert store.get(1).replaced_by == 2
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from core.dose_input import DoseForm, evaluate
+from core.dose_input import DoseForm
 from core.vial_picture import vial_bars
+from tests.shipped import evaluate
 
 
 def bars(**fields: str):  # type: ignore[no-untyped-def]

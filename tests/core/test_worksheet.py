@@ -18,11 +18,12 @@ from pypdf import PdfReader
 
 from core.calculation_models import CalculationResult
 from core.documentation import Documentation, VialRecord
-from core.dose_input import DoseForm, evaluate
+from core.dose_input import DoseForm
 from core.worksheet import build_worksheet
 from core.worksheet.content import format_worksheet_id
 from core.worksheet.example import DOCUMENTATION, PRINTED_AT, example_result
 from tests.core.blocker_cases import blocker_messages, blockers_of
+from tests.shipped import evaluate
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,11 +12,12 @@ from pypdf import PdfReader
 
 from core.cli import run_command
 from core.documentation import Documentation, fact_problems, fact_warnings
-from core.dose_input import DoseForm, evaluate
+from core.dose_input import DoseForm
 from core.worksheet import build_worksheet, worksheet_content
 from core.worksheet.example import DOCUMENTATION
 from core.worksheet.fonts import notices
 from tests.core.blocker_cases import blocker_messages
+from tests.shipped import evaluate
 
 NOW = datetime(2026, 3, 1, 12, 0)
 RESULT = evaluate(DoseForm(vial_size="10", dose_ordered="12", administered="12"))

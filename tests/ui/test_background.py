@@ -249,3 +249,16 @@ def test_without_widgets_it_still_runs_and_answers(qtbot) -> None:
     assert work.running("autosave")
     work.wait()  # the answer is given by the time wait returns
     assert answers == [10] and not work.busy
+
+
+def starts_another(work: Shared[BackgroundWork], _token: CancelToken) -> None:
+    work.value.start("nested", "…", answer, 1, print, print)
+
+
+def test_only_the_gui_thread_starts_work(qtbot) -> None:
+    work, *_ = parts(qtbot)
+    failures: list[str] = []
+    work.start("outer", "…", starts_another, Shared(work), print, failures.append)
+    work.wait()
+    assert failures == ["BackgroundWork.start is called on the thread that owns it"]
+    assert not work.running("nested")

@@ -117,13 +117,18 @@ def test_the_queue_gives_the_window_s_blockers_before_and_after_the_nurse_signs(
             pin="1111",
         )
         pending = queue.get(dose_id)
-        queued = queued_blockers(pending, window.session.reviewer)
+        queued = queued_blockers(
+            pending, window.site.catalog, window.site.payers, window.session.reviewer
+        )
         assert [b.model_dump(mode="json") for b in queued] == shown
         listed = details(pending, queued)
         assert all(str(b["message"]) in listed for b in shown)
         signed = queue.sign(dose_id, "mosei", "2222", seen=pending.content_sha256)
         after = [
-            b.model_dump(mode="json") for b in queued_blockers(signed, window.session.reviewer)
+            b.model_dump(mode="json")
+            for b in queued_blockers(
+                signed, window.site.catalog, window.site.payers, window.session.reviewer
+            )
         ]
 
     said = run_main("queue", "show", str(dose_id), "--json", "--data-dir", isolated)

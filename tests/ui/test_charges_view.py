@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMainWindow
 from core.charges.outbox import Counts
 from tests.core.charges_cases import record_example
 from tests.core.mllp_listener import Listener
+from tests.sites import site_at
 from ui import settings as prefs
 from ui.charges_view import ChargesDialog, ChargesSupport, destination, status_text
 
@@ -23,7 +24,7 @@ def _support(qtbot, data_dir: Path, receiver: str = "") -> ChargesSupport:  # ty
     qtbot.addWidget(window)
     settings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "t", "t")
     settings.setValue(prefs.CHARGES, receiver)
-    return ChargesSupport(window, data_dir, settings)
+    return ChargesSupport(window, site_at(data_dir), settings)
 
 
 def _settle(qtbot, support: ChargesSupport) -> None:  # type: ignore[no-untyped-def]
@@ -84,12 +85,14 @@ def test_without_a_receiver_charges_wait(qtbot, isolated: Path) -> None:  # type
     assert _row(dialog, 0)[3] == "pending"
 
 
-def test_the_variable_wins_over_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_variable_wins_over_the_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "t", "t")
     settings.setValue(prefs.CHARGES, "site.example:2575")
-    assert str(destination(settings)) == "site.example:2575"
-    monkeypatch.setenv("UNITCALC_CHARGES", "billing.example:7000")
-    assert str(destination(settings)) == "billing.example:7000"
+    assert str(destination(site_at(tmp_path), settings)) == "site.example:2575"
+    monkeypatch.setenv("UNITCALC_CHARGES", "billing.example:7000")  # read at start-up
+    assert str(destination(site_at(tmp_path), settings)) == "billing.example:7000"
 
 
 def test_the_window_has_tools_charges(window) -> None:  # type: ignore[no-untyped-def]

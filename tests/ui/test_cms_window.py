@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QLabel, QLineEdit, QMenu, QProgressDialog
 
 from tests.cms_samples import crosswalk_csv, pricing_csv, write, write_zip
+from tests.sites import site_at
 
 
 def _status(window) -> str:
@@ -71,8 +72,8 @@ def test_crosswalk_ndcs_are_offered_for_the_code(qtbot, window, tmp_path: Path) 
 def test_the_denial_check_reads_the_open_cms_store_not_one_opened_per_keystroke(
     qtbot, window, tmp_path: Path, monkeypatch
 ) -> None:
-    import core.reference_data
     from core.claim_review import review_claim
+    from core.site import Site
 
     window.dose.code.setCurrentIndex(window.dose.code.findData("J1569"))
     qtbot.keyClicks(window.dose.vial_size, "10")
@@ -81,19 +82,16 @@ def test_the_denial_check_reads_the_open_cms_store_not_one_opened_per_keystroke(
     qtbot.keyClicks(window.docs.ndc, "0944-2700-03")  # in the crosswalk, another package
     _import(qtbot, window, tmp_path)
     opened: list[object] = []
-    real = core.reference_data.open_reference
-    monkeypatch.setattr(
-        core.reference_data, "open_reference", lambda d: opened.append(d) or real(d)
-    )
+    real = Site.open_reference_store
+    monkeypatch.setattr(Site, "open_reference_store", lambda s: opened.append(s) or real(s))
     qtbot.keyClicks(window.dose.administered, "10")
     shown = window.features.checks.checks
     assert shown and opened == []
     monkeypatch.undo()
     result, doc = window.session.result, window.session.worksheet_documentation()
     day = doc.administered_at.date() if doc.administered_at else date.today()
-    _reviewed, own = review_claim(
-        result, doc, route=doc.route, data_dir=window.data_dir, service_date=day
-    )
+    with site_at(window.data_dir) as own_site:  # a store opened for the purpose
+        _reviewed, own = review_claim(result, doc, route=doc.route, site=own_site, service_date=day)
     assert shown == own  # the same checks as with a store opened for the purpose
 
 

@@ -9,7 +9,6 @@ import pytest
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 import ui.app
-import ui.main_window
 from ui.data_dir_problem import DataDirProblem, ask_for_another, usable_data_dir
 
 
@@ -80,14 +79,14 @@ def test_the_application_starts_on_the_chosen_directory(
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args: str(chosen))
     monkeypatch.setattr(ui.app, "BACKUP_DELAY_MS", 0)
     built: list[object] = []
-    real_build = ui.main_window.build_main_window
+    real_build = ui.app.build_main_window
 
-    def build(data_dir: object = None, settings: object = None):  # type: ignore[no-untyped-def]
-        window = real_build(data_dir)
+    def build(data_dir=None, settings=None, site=None):  # type: ignore[no-untyped-def]
+        window = real_build(data_dir, settings, site)
         built.append(window)
         return window
 
-    monkeypatch.setattr(ui.main_window, "build_main_window", build)
+    monkeypatch.setattr(ui.app, "build_main_window", build)
     app = QApplication.instance()
     assert app is not None
 

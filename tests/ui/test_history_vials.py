@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QLineEdit
 
 from core.records import RecordStore
+from tests.sites import site_at
 from ui.history_view import HistoryDialog
 
 
@@ -34,7 +35,7 @@ def test_search_by_lot_or_serial(qtbot, isolated: Path) -> None:
         record(store, ("LX1", "SN1"), ("LX2", "SN2"))
         record(store, ("LX2", "SN3"))
         record(store, ("LX3", "SN4"))
-    dialog = HistoryDialog(isolated)
+    dialog = HistoryDialog(site_at(isolated))
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
 from core.records import DB_FILENAME, RecordStore, WorksheetRecord, to_csv
 from core.worksheet import build_worksheet
 from core.worksheet.example import DOCUMENTATION, PRINTED_AT, example_result
+from tests.sites import site_at
 from ui.history_view import HistoryDialog
 
 LOCAL_NOON = [datetime(2025, 3, day, 12, 0).astimezone() for day in (1, 2, 3, 4)]
@@ -92,7 +93,7 @@ def open_dialog(qtbot) -> Iterator[Callable[..., HistoryDialog]]:  # type: ignor
     made: list[HistoryDialog] = []
 
     def make(data: Path, **kwargs: object) -> HistoryDialog:
-        dialog = HistoryDialog(data, **kwargs)  # type: ignore[arg-type]
+        dialog = HistoryDialog(site_at(data), **kwargs)  # type: ignore[arg-type]
         qtbot.addWidget(dialog)
         dialog.tell = _no_message  # a test that expects a message replaces it
         dialog.show()

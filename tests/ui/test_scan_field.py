@@ -172,7 +172,9 @@ def test_a_vial_expiring_that_day_blocks_printing_per_the_facility_setting(qtbot
     assert blocked in window.print_problems()
     from ui.settings_dialog import SettingsDialog
 
-    dialog = SettingsDialog(window.settings, window)  # the facility's rule, in Settings
+    dialog = SettingsDialog(
+        window.settings, window.site, window
+    )  # the facility's rule, in Settings
     qtbot.addWidget(dialog)
     assert dialog.expiring_today.isChecked()
     dialog.expiring_today.setChecked(False)
@@ -183,7 +185,9 @@ def test_a_vial_expiring_that_day_blocks_printing_per_the_facility_setting(qtbot
 def test_a_configured_substitute_separator_stands_for_gs(qtbot, window) -> None:
     from ui.settings_dialog import SettingsDialog
 
-    dialog = SettingsDialog(window.settings, window)  # the facility sets it in Settings
+    dialog = SettingsDialog(
+        window.settings, window.site, window
+    )  # the facility sets it in Settings
     qtbot.addWidget(dialog)
     dialog.scan_separator.setText("|")
     dialog.accept()

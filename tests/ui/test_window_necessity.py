@@ -9,7 +9,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QListWidget, QPlainTextEdit
 
-from core.authorizations import Authorization, AuthorizationStore, state_for
+from core.authorizations import Authorization, AuthorizationStore
+from tests.sites import authorization_state, site_at
 
 from .test_window_worksheet import fill as fill_without_ndc
 from .window_parts import child, type_into
@@ -122,7 +123,7 @@ def test_the_picker_fills_the_authorization_and_printing_uses_it(
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert told == []
     assert (tmp_path / "w.pdf").exists()
-    assert state_for(isolated, "PA-9").used == 4
+    assert authorization_state(site_at(isolated), "PA-9").used == 4
 
 
 def test_an_exceeded_authorization_warns_and_prints_with_the_reason(
@@ -156,7 +157,7 @@ def test_an_authorization_is_recorded_from_the_window(qtbot, window, isolated: P
     dialog.record()
     assert not dialog.isVisible()
     assert child(window, "priorAuthorization").text() == "PA-NEW"
-    state = state_for(isolated, "PA-NEW")
+    state = authorization_state(site_at(isolated), "PA-NEW")
     assert state.authorization is not None
     assert (state.authorization.payer, state.authorization.amount) == ("commercial", 60)
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialog
 
 from core.accounts import AccountStore
@@ -322,10 +322,16 @@ def test_only_a_window_someone_signed_in_to_watches_every_event(
     QApplication.instance().removeEventFilter(window.features.idle_lock)
 
 
-def test_the_idle_time_is_a_setting_and_the_variable_wins(
-    qtbot, window, site: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def idle_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The operator's idle time, set before the window starts (it is read then)."""
     monkeypatch.setenv("UNITCALC_IDLE_MINUTES", "10")
+
+
+def test_the_idle_time_is_a_setting_and_the_variable_wins(
+    qtbot, idle_variable: None, window, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("UNITCALC_IDLE_MINUTES", "1")  # after start-up: not read again
     clock = signed_in_with_fake_clock(qtbot, window, settings_minutes="2")
     lock = window.features.idle_lock
     clock.now += 3 * 60
@@ -360,7 +366,7 @@ def test_without_accounts_nobody_is_signed_in_and_nothing_locks(qtbot, window) -
 def settings_dialog(window):
     from ui.settings_dialog import SettingsDialog
 
-    return SettingsDialog(window.settings, window)
+    return SettingsDialog(window.settings, window.site, window)
 
 
 def test_the_database_url_is_a_setting_used_by_the_stores(
@@ -368,10 +374,9 @@ def test_the_database_url_is_a_setting_used_by_the_stores(
 ) -> None:
     import os
 
-    from core.database import database_url
     from ui import settings as prefs
 
-    monkeypatch.setenv("UNITCALC_DATABASE", "")  # unset, and restored after the test
+    before = dict(os.environ)
     dialog = settings_dialog(window)
     dialog.database.setText("mysql://db.example/unitcalc")
     dialog.accept()
@@ -383,26 +388,31 @@ def test_the_database_url_is_a_setting_used_by_the_stores(
     dialog.accept()
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert window.settings.value(prefs.IDLE_MINUTES) == "7"
-    assert os.environ["UNITCALC_DATABASE"] == "postgresql://db.example/unitcalc"
-    assert database_url() == "postgresql://db.example/unitcalc"  # what every store opens
+    assert window.site.database_url == "postgresql://db.example/unitcalc"  # every store's
+    assert dict(os.environ) == before  # the window's site, not the process's environment
     again = settings_dialog(window)
     assert again.database.text() == "postgresql://db.example/unitcalc"
     assert again.idle_minutes.value() == 7
     again.database.setText("")
     again.accept()
-    assert database_url() is None  # back to the SQLite files in the data directory
+    assert window.site.database_url is None  # back to the SQLite files in the data directory
 
 
-def test_the_database_variable_wins_over_the_setting(
-    qtbot, window, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from core.database import database_url
+def test_the_database_variable_wins_over_the_setting(tmp_path: Path) -> None:
+    """The operator's variable, read when the window's site is made, wins over the saved
+    setting then and after the Settings dialog applies it."""
+    from ui import settings as prefs
+    from ui.site_database import apply_database_setting, window_site
 
-    monkeypatch.setenv("UNITCALC_DATABASE", "postgresql://operator.example/site")
-    dialog = settings_dialog(window)
-    dialog.database.setText("postgresql://db.example/unitcalc")
-    dialog.accept()
-    assert database_url() == "postgresql://operator.example/site"
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue(prefs.DATABASE_URL, "postgresql://db.example/unitcalc")
+    operator = {"UNITCALC_DATABASE": "postgresql://operator.example/site"}
+    site = window_site(tmp_path / "data", settings, operator)
+    assert site.database_url == "postgresql://operator.example/site"
+    assert apply_database_setting(site, settings) == "postgresql://operator.example/site"
+    assert site.database_url == "postgresql://operator.example/site"
+    saved = window_site(tmp_path / "data", settings, {})
+    assert saved.database_url == "postgresql://db.example/unitcalc"
 
 
 # -- the verification queue: two windows on one data directory ---------------------------------
