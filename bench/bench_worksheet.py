@@ -26,18 +26,23 @@ COLD = """
 import time
 start = time.perf_counter()
 from core.worksheet import build_worksheet
-from core.worksheet.example import DOCUMENTATION, PRINTED_AT, example_result
-build_worksheet(example_result(), DOCUMENTATION, worksheet_id="W-000042", printed_at=PRINTED_AT)
+from core.worksheet.example import DOCUMENTATION, PRINTED_AT, example_checks, example_result
+build_worksheet(example_result(), DOCUMENTATION, worksheet_id="W-000042", printed_at=PRINTED_AT,
+                checks=example_checks())
 print((time.perf_counter() - start) * 1000)
 """
 
 
 def build_once() -> bytes:
     from core.worksheet import build_worksheet
-    from core.worksheet.example import DOCUMENTATION, PRINTED_AT, example_result
+    from core.worksheet.example import DOCUMENTATION, PRINTED_AT, example_checks, example_result
 
     return build_worksheet(
-        example_result(), DOCUMENTATION, worksheet_id="W-000042", printed_at=PRINTED_AT
+        example_result(),
+        DOCUMENTATION,
+        worksheet_id="W-000042",
+        printed_at=PRINTED_AT,
+        checks=example_checks(),
     )
 
 

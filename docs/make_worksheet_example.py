@@ -19,7 +19,12 @@ DOCS = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS.parent))  # the repository root
 
 from core.worksheet import build_worksheet  # noqa: E402
-from core.worksheet.example import DOCUMENTATION, PRINTED_AT, example_result  # noqa: E402
+from core.worksheet.example import (  # noqa: E402
+    DOCUMENTATION,
+    PRINTED_AT,
+    example_checks,
+    example_result,
+)
 
 
 def main() -> None:
@@ -36,6 +41,7 @@ def main() -> None:
         printed_at=PRINTED_AT,
         paper=args.paper,
         draft=args.draft,
+        checks=example_checks(),
     )
     pdf_path = DOCS / "worksheet-example.pdf"
     pdf_path.write_bytes(pdf)

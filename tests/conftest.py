@@ -108,9 +108,10 @@ def drop_schema(base: str, schema: str) -> None:
 
 @contextmanager
 def server_schema(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A fresh schema on the test server, its URL also the stores' default (stores opened
-    without a URL, the command line's and recording's, use it too); dropped after.
-    Skips the test without a server."""
+    """A fresh schema on the test server, dropped after; skips the test without a server.
+    Its URL is also put in ``UNITCALC_DATABASE`` for the start-up read: a command run
+    by the test (``tests.cli_run``), a window, or ``tests.sites.site_at`` make their
+    ``core.site.Site`` from it. Stores a test opens itself are given the URL."""
     base = server_url()
     if base is None:
         pytest.skip(f"no PostgreSQL server: set {TEST_DATABASE_ENV} (.ci/run does)")

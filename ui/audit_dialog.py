@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -48,6 +49,9 @@ from ui.background import BackgroundWork, Shared
 from ui.fields import ErrorLabel, hint
 from ui.style import set_role
 
+if TYPE_CHECKING:
+    from core.site import Site
+
 NOT_IN_FILE = "(not in the file)"
 MAPPING_KEY = "audit/mapping"
 PREVIEW_ROWS = 8
@@ -61,9 +65,12 @@ class AuditDialog(QDialog):
         pricing: PricingSource = NO_REFERENCE,
         crosswalk: CrosswalkSource = NO_REFERENCE,
         settings: QSettings | None = None,
+        site: Site | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Audit billed lines")
+        #: Whose catalog and payers the audit bills by (None: the shipped ones).
+        self.site = site
         #: Remembers the last mapping, so the same export maps itself next time.
         self.settings = settings
         self.setObjectName("auditDialog")
@@ -257,7 +264,12 @@ class AuditDialog(QDialog):
         if self.settings is not None:
             self.settings.setValue(MAPPING_KEY, json.dumps(mapping))
         asked = Audit(
-            self.path, tuple(mapping.items()), Shared(self.pricing), Shared(self.crosswalk)
+            self.path,
+            tuple(mapping.items()),
+            Shared(self.pricing),
+            Shared(self.crosswalk),
+            Shared(self.site.catalog if self.site is not None else None),
+            Shared(self.site.payers if self.site is not None else None),
         )
         self._cancelling = False
         self.work.start("audit", "Auditing…", run_audit, asked, self._done, self._failed,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.audit import AuditCancelled, AuditReport, audit_file
 from core.audit.output import money
@@ -13,6 +14,9 @@ from core.errors import InputError
 from core.reference import CrosswalkSource, PricingSource
 from core.work import Cancelled, CancelToken
 from ui.background import Shared
+
+if TYPE_CHECKING:
+    from core.catalog import Catalog, PayerList
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,9 @@ class Audit:
     mapping: tuple[tuple[str, str], ...]
     pricing: Shared[PricingSource]
     crosswalk: Shared[CrosswalkSource]
+    #: The site's catalog and payers (frozen models, only read); None: the shipped ones.
+    catalog: Shared[Catalog | None]
+    payers: Shared[PayerList | None]
 
 
 def run_audit(asked: Audit, token: CancelToken) -> AuditReport:  # on the worker thread
@@ -36,6 +43,8 @@ def run_audit(asked: Audit, token: CancelToken) -> AuditReport:  # on the worker
             asked.crosswalk.value,
             progress=token.report,
             cancelled=lambda: token.cancelled,
+            catalog=asked.catalog.value,
+            payers=asked.payers.value,
         )
     except AuditCancelled:
         raise Cancelled from None

@@ -42,7 +42,7 @@ from fractions import Fraction
 from pathlib import PurePath
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
 
 from core.work import Cancelled, CancelToken, Throttled
@@ -152,6 +152,7 @@ class BackgroundWork(QObject):
         super().__init__(parent)
         self.bar, self.cancel_button, self.note = bar, cancel, note
         self._clock = clock
+        self._owner = threading.get_ident()  # the GUI thread: callbacks run there
         self._running: dict[str, _Job] = {}
         self._threads: list[threading.Thread] = []
         self._answers = _Answers(self)
@@ -181,7 +182,7 @@ class BackgroundWork(QObject):
     ) -> None:
         """Run ``work(given, token)`` now; ``label`` says what is happening ("Checking
         every PDF…"); ``progress(done, total)`` hears the job's reports (GUI thread)."""
-        if QThread.currentThread() is not self.thread():
+        if threading.get_ident() != self._owner:
             raise RuntimeError("BackgroundWork.start is called on the thread that owns it")
         check_work(work)
         check_crossing(given)

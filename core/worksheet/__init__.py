@@ -32,7 +32,7 @@ def build_worksheet(
     replaces: int | None = None,
     draft: bool = False,
     paper: Paper = "letter",
-    checks: Sequence[Check] | None = None,
+    checks: Sequence[Check] = (),
     signatures: Mapping[str, Signature] | None = None,
     blockers: Sequence[Blocker] = (),
 ) -> bytes:
@@ -43,8 +43,9 @@ def build_worksheet(
     ``printed_at`` is printed as the print time (never the clock, for reproducible
     bytes). ``draft`` adds the diagonal 'DRAFT — not for the chart' watermark and lists
     the ``blockers`` still in the way; callers must refuse a non-draft worksheet while
-    ``DoseSession.blockers`` is not empty. ``checks`` is the denial-risk
-    check (``core.claim_review``); ``None`` runs it without a data directory.
+    ``DoseSession.blockers`` is not empty. ``checks`` is the denial-risk check
+    (``core.claim_review``, by the site's catalog and records): the worksheet prints the
+    checks it is given.
     ``signatures`` (by field: ``prepared_by``...) print "signed" with the signing time;
     other names print "typed, not signed".
     """

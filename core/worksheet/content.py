@@ -434,20 +434,6 @@ def _necessity(
     return (*rows, *((f,) for f in shown if len(f.value) > _HALF_ROW))
 
 
-def _default_checks(result: CalculationResult, doc: Documentation, day: date) -> list[Check]:
-    """The denial-risk check without a data directory (prior authorization not looked up)."""
-    from core.catalog import default_catalog, default_payers
-    from core.denial_checks import denial_checks
-    from core.errors import InputError
-
-    try:
-        code = default_catalog().code(result.code)
-        payer = default_payers().get(result.payer)
-    except InputError:  # a catalog of its own: nothing to check against here
-        return []
-    return list(denial_checks(result, doc, code=code, payer=payer, service_date=day))
-
-
 def _check_rows(checks: Sequence[Check], doc: Documentation) -> tuple[CheckRow, ...]:
     rows = []
     for check in checks:
@@ -468,7 +454,7 @@ def worksheet_content(
     replaces: int | None = None,
     draft: bool = False,
     notices: tuple[str, ...] = (),
-    checks: Sequence[Check] | None = None,
+    checks: Sequence[Check] = (),
     signatures: Mapping[str, Signature] | None = None,
     blockers: Sequence[Blocker] = (),
 ) -> WorksheetContent:
@@ -484,7 +470,6 @@ def worksheet_content(
     vials = _vial_rows(doc, result, day)
     waste_fields, waste_statement = _waste(doc, result)
     claim_note = " ".join(filter(None, (_claim_note(result), _pricing_note(result))))
-    checks = _default_checks(result, doc, day) if checks is None else checks
     reasons = []
     if doc.difference_reason.strip():
         reasons.append(Field("Reason for difference / override", doc.difference_reason))

@@ -8,11 +8,15 @@ All names are invented.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from core.calculation_models import CalculationResult
 from core.documentation import Documentation, VialRecord
 from core.dose_input import DoseForm, evaluate
 from core.necessity import LabResult
+
+if TYPE_CHECKING:
+    from core.denial_checks import Check
 
 PRINTED_AT = datetime(2025, 3, 1, 15, 2)
 
@@ -62,3 +66,23 @@ def example_result() -> CalculationResult:
     from core.catalog import default_catalog, default_payers
 
     return evaluate(DOSE, default_catalog(), default_payers())  # the shipped catalog's example
+
+
+def example_checks(
+    result: CalculationResult | None = None, doc: Documentation = DOCUMENTATION
+) -> tuple[Check, ...]:
+    """The denial-risk check of the example as a site without records makes it (the
+    shipped catalog and payers; no authorization looked up)."""
+    from core.catalog import default_catalog, default_payers
+    from core.claim_review import check_claim
+
+    result = example_result() if result is None else result
+    day = (doc.administered_at or PRINTED_AT).date()
+    return check_claim(
+        result,
+        doc,
+        route=doc.route,
+        service_date=day,
+        catalog=default_catalog(),
+        payers=default_payers(),
+    )[1]

@@ -32,10 +32,10 @@ def test_recording_queues_the_charge_and_a_correction_its_credit(
     tmp_path: Path, database_url: str | None
 ) -> None:
     record_example(tmp_path)
-    with RecordStore.open(tmp_path) as store:
+    with RecordStore.open(tmp_path, url=database_url) as store:
         assert states(store) == {"W-000001-CG": "pending"}
     record_correction(tmp_path, replaces=1)
-    with RecordStore.open(tmp_path) as store:
+    with RecordStore.open(tmp_path, url=database_url) as store:
         assert states(store) == {
             "W-000001-CG": "pending",
             "W-000001-CD": "pending",
@@ -48,7 +48,7 @@ def test_a_worksheet_not_recorded_queues_nothing(tmp_path: Path, database_url: s
         queue_charges(conn, record_id, replaces=None)
         raise RuntimeError("the program failed")  # after the queueing, before the commit
 
-    with RecordStore.open(tmp_path) as store, pytest.raises(RuntimeError):
+    with RecordStore.open(tmp_path, url=database_url) as store, pytest.raises(RuntimeError):
         store.add(
             code="J1410",
             mrn="1",
@@ -62,7 +62,7 @@ def test_a_worksheet_not_recorded_queues_nothing(tmp_path: Path, database_url: s
             render=lambda worksheet_id, replaces: b"%PDF-1.4",
             also=queue_then_fail,
         )
-    with RecordStore.open(tmp_path) as store:
+    with RecordStore.open(tmp_path, url=database_url) as store:
         assert store.list() == []
         assert states(store) == {}
 
@@ -72,7 +72,7 @@ def test_the_credit_carries_the_old_lines_and_the_charge_the_new(
 ) -> None:
     record_example(tmp_path)
     record_correction(tmp_path, replaces=1)
-    with Listener("accept") as listener, RecordStore.open(tmp_path) as store:
+    with Listener("accept") as listener, RecordStore.open(tmp_path, url=database_url) as store:
         report = send_due(store, Destination("127.0.0.1", listener.port), timeout=5)
     assert report.acknowledged == 3
     ids = [control_id_of(m) for m in listener.received]

@@ -10,17 +10,22 @@ the package, so a new model is held to the rules without editing this file:
 Each class needs an example instance: one found inside the real objects below (the
 shipped catalog, a calculation, the worked example's documentation...), or one made from
 its defaults. A model with neither fails ``test_every_model_has_an_example``.
+
+Also here: no code calls pydantic's unvalidated ``model_copy``, and what records hold
+(canonical JSON of the dose and result) is byte-identical to what was written before.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib
 import json
 import pkgutil
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -37,6 +42,7 @@ from core.denial_checks import denial_checks
 from core.dose_input import DoseForm
 from core.drafts import FormInputs
 from core.gs1 import parse_scan
+from core.records.canonical import canonical_json
 from core.records.models import VerifyReport, WorksheetRecord, WorksheetRecordSummary
 from core.verification_queue import QueuedDose
 from core.vial_scan import ScanReading, resolve_ndc
@@ -44,7 +50,7 @@ from core.worksheet.case import Case
 from core.worksheet.example import DOCUMENTATION, DOSE, PRINTED_AT, example_result
 from tests.shipped import build_request, evaluate
 
-Model = BaseModel | values.Value
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def model_classes() -> list[type]:
@@ -263,3 +269,31 @@ def test_a_document_copy_of_the_wrong_type_is_refused(cls: Any) -> None:
     for name in fields(example):
         with pytest.raises(ValidationError):
             example.replace(**{name: object()})
+
+
+def test_no_code_copies_a_model_without_validating_it() -> None:
+    """pydantic's ``model_copy`` skips validation; ``replace`` is the one way to copy."""
+    for path in [*Path(core.__path__[0]).rglob("*.py"), *(ROOT / "ui").rglob("*.py")]:
+        assert ".model_copy(" not in path.read_text(encoding="utf-8"), path
+
+
+#: SHA-256 of the canonical JSON (``core.records.canonical``) of the dose and result a
+#: record holds, for the worked example and a weight-based Privigen dose with an NDC,
+#: as written before the engine's values were msgspec structs: records keep their text.
+RECORDED = {
+    "e9751aab0274db2290d85d0f52aa345ef9abba55d845fc1e137621742d3f906f": DOSE,
+    "6844baae7cda804328f25fec58d17d4811012c6c112df9f338b7e7e6ce8265be": DoseForm(
+        product="Privigen",
+        dose_ordered="0.4 g/kg",
+        weight="70",
+        administered="28 g",
+        ndc="44206-0436-90",
+    ),
+}
+
+
+@pytest.mark.parametrize(("digest", "form"), RECORDED.items())
+def test_what_records_hold_is_byte_identical_to_before(digest: str, form: DoseForm) -> None:
+    record = {"inputs": {"dose": values.to_data(form)}, "result": values.to_data(evaluate(form))}
+    text = canonical_json(record, "record")
+    assert hashlib.sha256(text.encode()).hexdigest() == digest

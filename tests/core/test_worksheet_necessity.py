@@ -7,7 +7,7 @@ from datetime import datetime
 from core.denial_checks import Check
 from core.dose_input import DoseForm
 from core.worksheet import worksheet_content
-from core.worksheet.example import DOCUMENTATION, PRINTED_AT, example_result
+from core.worksheet.example import DOCUMENTATION, PRINTED_AT, example_checks, example_result
 from tests.core.blocker_cases import blockers_of
 from tests.shipped import evaluate
 
@@ -37,6 +37,7 @@ def test_commercial_flags_each_required_item_not_recorded() -> None:
         worksheet_id="DRAFT",
         printed_at=datetime(2025, 3, 1),
         draft=True,
+        checks=example_checks(result, doc),
         blockers=blockers_of(doc, result),
     )
     shown = labels(content.necessity)
@@ -61,9 +62,19 @@ def test_every_check_prints_and_a_warning_carries_the_reason_given() -> None:
     ]
 
 
-def test_without_checks_given_the_worksheet_runs_them_itself() -> None:
-    content = worksheet_content(
+def test_the_worksheet_prints_the_checks_it_is_given_and_runs_none_itself() -> None:
+    """The checks are the site's (its catalog, payers and records); the worksheet never
+    makes its own with a catalog of its choosing."""
+    alone = worksheet_content(
         example_result(), DOCUMENTATION, worksheet_id="W-1", printed_at=PRINTED_AT
+    )
+    assert alone.checks == ()
+    content = worksheet_content(
+        example_result(),
+        DOCUMENTATION,
+        worksheet_id="W-1",
+        printed_at=PRINTED_AT,
+        checks=example_checks(),
     )
     assert len(content.checks) == 8
     assert all(row.state == "PASS" for row in content.checks)
