@@ -116,6 +116,16 @@ def test_facts_that_differ_in_value_still_skip(tmp_path: Path) -> None:
     assert "payer: differs between the lines of administration 'V-2'" in (
         report.skipped_rows[0].reason
     )
+    # The field named is the one whose value differs, not the first written differently.
+    rows = [line("V-3", 3, payer=""), line("V-3", 1, "JW", payer="medicare", administered="14 mL")]
+    reason = _audit(tmp_path, rows).skipped_rows[0].reason
+    assert reason.startswith("administered: differs between the lines of administration 'V-3'")
+
+
+def test_a_line_naming_no_vials_does_not_contradict_the_others(tmp_path: Path) -> None:
+    rows = [line("V-4", 3), line("V-4", 1, "JW", vial_size="", vials_opened="")]
+    report = _audit(tmp_path, rows)
+    assert (report.administrations, report.findings) == (1, [])
 
 
 @pytest.mark.parametrize("units", ["abc", "", "-4"])
