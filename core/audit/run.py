@@ -33,6 +33,7 @@ from core.audit.reader import CsvSource, Record, open_source
 from core.audit.report_data import AuditReport, Incomplete, NotAudited, SkippedRow
 from core.audit.template import column_indexes
 from core.catalog import Catalog, PayerList, default_catalog, default_payers
+from core.errors import InputError
 from core.reference import NO_REFERENCE, CrosswalkSource, PricingSource
 
 T = TypeVar("T")
@@ -119,7 +120,11 @@ class Auditor:
             late, marked = prescan(self._ticking(source.ids(parser.id_at), source), OPEN_WINDOW)
         self._done = self._size // 2
         file, source = open_source(self.path)
-        spill = Spill(marked) if marked else None
+        try:
+            spill = Spill(marked) if marked else None
+        except InputError:
+            file.close()
+            raise
         try:
             with file:
                 for record in self._ticking(source.records(), source):
@@ -132,6 +137,7 @@ class Auditor:
             self._flush()
             if spill is not None:
                 for bucket in spill.buckets():
+                    self._tick(self._size)  # a chance to cancel between buckets
                     for record in bucket:
                         self._add(parser, record, window=False)
                     self._flush()

@@ -280,3 +280,20 @@ def test_the_bloom_filter_never_forgets() -> None:
     for name in names[::2]:
         large.add(name)
     assert sum(name in large for name in names[1::2]) <= 2
+
+
+def test_no_room_for_spill_files_is_one_plain_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from core.errors import InputError
+
+    def full(*args: object, **kw: object) -> object:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(run_module, "OPEN_WINDOW", 1)
+    monkeypatch.setattr(late_module.tempfile, "TemporaryFile", full)
+    rows = [line("A", 3), line("B", 3), line("C", 3), line("A", 1, "JW")]
+    with pytest.raises(InputError, match=r"temporary files: .*No space left on device"):
+        _audit(tmp_path, rows)
