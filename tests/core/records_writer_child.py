@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root
 
-from core.site import Site
+from core.records import RecordStore
 
 
 def main(data_dir: Path, count: int, render_seconds: float) -> int:
@@ -24,11 +24,11 @@ def main(data_dir: Path, count: int, render_seconds: float) -> int:
         time.sleep(render_seconds)
         return f"%PDF-1.7 {worksheet_id}".encode()
 
-    # The start-up read, as `main.py worksheet` makes it: UNITCALC_DATABASE chooses the server.
-    site = Site.from_environment(os.environ, data_dir=data_dir)
+    url = os.environ.get("UNITCALC_DATABASE")  # read once, at start-up, like main.py
+
     for n in range(count):
         try:
-            with site.open_records() as store:
+            with RecordStore.open(data_dir, url=url) as store:
                 record = store.add(
                     code="J1410",
                     mrn=f"MRN-{n}",
