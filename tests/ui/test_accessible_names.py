@@ -1,0 +1,37 @@
+"""Every control is heard by its visible label (issue 19): measured through Qt's
+accessibility API, as a screen reader gets it."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QWidget
+
+from .accessibility import accessible_name, controls, labelled_by, unnamed
+
+
+def test_every_control_of_the_window_is_named_by_its_label(window) -> None:
+    assert len(controls(window)) > 30
+    assert unnamed(window) == []
+
+
+def test_a_combo_box_is_heard_by_its_label_not_only_its_value(window) -> None:
+    route = window.findChild(QComboBox, "route")
+    assert accessible_name(route) == route.currentText()  # Linux: a combo's name is its value
+    assert labelled_by(route) == ["Route"]
+    assert labelled_by(window.findChild(QComboBox, "doseUnit")) == ["Dose ordered"]
+
+
+def test_buttons_are_named_as_they_read(window) -> None:
+    verify = window.findChild(QWidget, "verifyButton")
+    assert accessible_name(verify) == "Verify dose"
+    assert verify.accessibleDescription()  # the longer words kept as the description
+
+
+def test_dialogs_are_named_when_they_take_focus(qtbot, window) -> None:
+    from ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(window.settings, window.site, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: bool(dialog.property("namesSet")))
+    assert unnamed(dialog) == []
