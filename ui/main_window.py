@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from ui import settings as prefs
 from ui.accessible_names import name_controls, name_each_window
+from ui.announce import announce
 from ui.banner import Banner
 from ui.documentation_panel import DocumentationPanel
 from ui.dose_panel import DosePanel
@@ -165,6 +166,7 @@ class MainWindow(QMainWindow):
         self.verification.names_edited.connect(self.documentation_edited)
         self.verification.verify_button.clicked.connect(self.verify)
         self.verification.print_button.clicked.connect(self.request_print)
+        self.statusBar().messageChanged.connect(lambda text: announce(self.statusBar(), text))
         self._app().focusChanged.connect(self._focus_changed)  # disconnected with the window
 
     @staticmethod

@@ -60,7 +60,7 @@ class PinDialog(QDialog):
         self.account = line_edit("pinAccount", "Account", "account name, e.g. jkim")
         self.account.setText(account.strip())
         self.pin = PinField("pinField", "PIN")
-        self.error = ErrorLabel("pin")
+        self.error = ErrorLabel("pin", self.pin)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import (
-    QAccessible,
-    QAccessibleAnnouncementEvent,
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
 )
 from PySide6.QtWidgets import QLineEdit
+
+from ui.announce import announce
 
 MASK = "•"
 
@@ -84,7 +84,4 @@ class PinField(QLineEdit):
         self.setText(self._pin + more if more is not None else instead)
 
     def _announce(self) -> None:
-        if QAccessible.isActive():
-            QAccessible.updateAccessibility(
-                QAccessibleAnnouncementEvent(self, length_words(len(self._pin)))
-            )
+        announce(self, length_words(len(self._pin)))

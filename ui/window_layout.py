@@ -16,7 +16,7 @@ import itertools
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
     from ui.documentation_panel import DocumentationPanel
@@ -88,11 +88,11 @@ def fit_columns(page: QWidget, scrolls: list[QScrollArea]) -> None:
     """No column narrower than its content where the screen has room for all three (a
     1024-pixel screen does), so none scrolls sideways; the extra width goes mostly to
     the result."""
-    needed = []
-    for scroll in scrolls:
-        content = scroll.widget()
-        bar = scroll.verticalScrollBar().sizeHint().width()
-        needed.append((content.minimumSizeHint().width() if content else 0) + bar + 4)
+    # Where a column is too narrow for label beside field (1024 pixels, 150 %), a field
+    # too long for its row goes under its label, so no column scrolls sideways.
+    for form in page.findChildren(QFormLayout):
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    needed = _needed_widths(scrolls)
     columns = page.findChild(QHBoxLayout, "columns")
     assert columns is not None
     for index, (width, weight) in enumerate(zip(needed, RESULT_WEIGHT, strict=True)):
@@ -100,6 +100,15 @@ def fit_columns(page: QWidget, scrolls: list[QScrollArea]) -> None:
     if sum(needed) + 40 <= page.screen().availableGeometry().width():
         for scroll, width in zip(scrolls, needed, strict=True):
             scroll.setMinimumWidth(width)
+
+
+def _needed_widths(scrolls: list[QScrollArea]) -> list[int]:
+    needed = []
+    for scroll in scrolls:
+        content = scroll.widget()
+        bar = scroll.verticalScrollBar().sizeHint().width()
+        needed.append((content.minimumSizeHint().width() if content else 0) + bar + 4)
+    return needed
 
 
 def _holder(layout: QVBoxLayout) -> QWidget:

@@ -56,7 +56,7 @@ class LockScreen(QWidget):
         self.message = QLabel(f"Locked. {full_name} unlocks it with their PIN.")
         self.message.setObjectName("lockMessage")
         self.pin = PinField("unlockPin", "PIN to unlock")
-        self.error = ErrorLabel("unlockPin")
+        self.error = ErrorLabel("unlockPin", self.pin)
         self.unlock_button = QPushButton("Unlock")
         self.unlock_button.setObjectName("unlockButton")
         self.message.setWordWrap(True)

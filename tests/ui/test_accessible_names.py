@@ -35,3 +35,38 @@ def test_dialogs_are_named_when_they_take_focus(qtbot, window) -> None:
     dialog.activateWindow()
     qtbot.waitUntil(lambda: bool(dialog.property("namesSet")))
     assert unnamed(dialog) == []
+
+
+def test_the_answer_is_text_on_the_accessibility_bus_and_announced(qtbot, window) -> None:
+    from ui import announce
+
+    from .window_parts import child, enter_dose
+
+    enter_dose(qtbot, window, "10", "12", "12")
+    claim = accessible_name(child(window, "claimLines"))
+    assert claim == "Claim lines to bill: J1410 x 3 units, J1410-JW x 1 unit"
+    assert accessible_name(child(window, "unitsAdministered")) == "Units administered: 3"
+    assert accessible_name(child(window, "wasteVolume")) == "Waste: 8 mL"
+    assert announce.spoken[-1].startswith("J1410 x 3 units, J1410-JW x 1 unit.")
+    assert "Units wasted (JW): 1" in announce.spoken[-1]
+
+
+def test_an_error_is_the_fields_description_and_is_announced(qtbot, window) -> None:
+    from ui import announce
+
+    from .window_parts import child, type_into
+
+    size = child(window, "vialSize")
+    type_into(qtbot, window, "vialSize", "10x")
+    error = child(window, "vial_sizeError").text()
+    assert error and size.accessibleDescription() == error
+    assert announce.spoken[-1] == f"Vial size: {error}"
+    size.lineEdit().clear()
+    assert size.accessibleDescription() != error
+
+
+def test_status_messages_are_announced(window) -> None:
+    from ui import announce
+
+    window.statusBar().showMessage("Recorded worksheet W-1.")
+    assert announce.spoken[-1] == "Recorded worksheet W-1."
