@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 PREFERRED_SIZE = (1360, 730)
 #: Extra width goes to the columns in proportion to their needs, the result's weighted.
 RESULT_WEIGHT = (1.0, 1.4, 1.0)
+#: The smallest screen a dialog must fit on: a dialog opens no larger, whatever the screen.
+DESK_SCREEN = (1024, 600)
 #: Room for the window frame and title bar, in pixels (width, height).
 FRAME = (16, 40)
 
@@ -184,3 +186,12 @@ def keyboard_order(
     for edit in docs.vials.all_edits():
         QWidget.setTabOrder(previous, edit)
         previous = edit
+
+
+def fit_dialog(dialog: QWidget, width: int, height: int) -> None:
+    """Open ``dialog`` at ``width`` x ``height`` where a 1024x600 desk screen (and this
+    screen) has room, else as large as that less a frame: its buttons stay on screen,
+    what does not fit scrolls inside it."""
+    screen = dialog.screen().availableGeometry()
+    room = (min(screen.width(), DESK_SCREEN[0]), min(screen.height(), DESK_SCREEN[1]))
+    dialog.resize(min(width, room[0] - FRAME[0]), min(height, room[1] - FRAME[1]))
