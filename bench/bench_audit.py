@@ -10,7 +10,10 @@ administration, 5 % planted errors, one year of service dates, a few lines out o
 - ``distinct``: every administration its own amount (distinct to 0.0001 mL or g, as a
   weight-based dose is), across J1410 (vial size in mL), Privigen (vials planned from the
   product's sizes) and J1569 (a mass vial size through the concentration): the engine
-  runs once per administration.
+  runs once per administration;
+- ``scattered`` (with ``--generator all`` or alone): ``distinct`` with every JW line at
+  the end of the file, so every administration's lines are far apart (merged through the
+  spill files): the memory bound's worst case.
 
 Each is run in its own process so that peak RSS is its own:
 
@@ -104,8 +107,17 @@ def distinct_dose(admin: int, rng: random.Random) -> Dose:
     return facts, units, max(0, labeled - units)
 
 
-def _write(path: Path, rows: int, seed: int, dose: Callable[[int, random.Random], Dose]) -> int:
-    """Write the export; returns the number of administrations."""
+def _write(
+    path: Path,
+    rows: int,
+    seed: int,
+    dose: Callable[[int, random.Random], Dose],
+    jw_last: bool = False,
+) -> int:
+    """Write the export; returns the number of administrations. ``jw_last`` writes every
+    JW line after all the others (an export sorted by modifier: every administration's
+    lines far apart)."""
+    held: list[str] = []
     rng = random.Random(seed)
     start = date(2026, 1, 1)
     written = 0
@@ -133,7 +145,11 @@ def _write(path: Path, rows: int, seed: int, dose: Callable[[int, random.Random]
             lines = [f"{head}{jz},{dose_units}{facts}\n"]
             if waste and not 0.04 < error < 0.05:
                 lines.append(f"{head}JW,{waste}{facts}\n")
-            if rng.random() < 0.01:  # a line held back a few administrations
+            if jw_last:
+                held.extend(lines[1:])
+                written += len(lines) - 1
+                lines = lines[:1]
+            elif rng.random() < 0.01:  # a line held back a few administrations
                 pending.extend(lines[1:])
                 lines = lines[:1]
             out.writelines(lines)
@@ -143,6 +159,7 @@ def _write(path: Path, rows: int, seed: int, dose: Callable[[int, random.Random]
                 written += len(pending)
                 pending = []
         out.writelines(pending)
+        out.writelines(held)
     return admin
 
 
@@ -157,12 +174,27 @@ def generate_distinct(path: Path, rows: int, seed: int = 17) -> None:
     _write(path, rows, seed, distinct_dose)
 
 
-BASELINE = """
+def generate_scattered(path: Path, rows: int, seed: int = 19) -> None:
+    """The diverse export with every JW line at the end (the audit's worst order)."""
+    _write(path, rows, seed, distinct_dose, jw_last=True)
+
+
+#: Each child prints its own peak RSS last: ``VmHWM`` counts only its memory since exec
+#: (``ru_maxrss`` would count the parent's memory copied at the fork).
+PEAK = """
+with open("/proc/self/status") as status:
+    print(next(line.split()[1] for line in status if line.startswith("VmHWM")))
+"""
+
+BASELINE = (
+    """
 import csv, sys
 with open(sys.argv[1], encoding="utf-8", newline="") as f:
     n = sum(1 for _ in csv.reader(f)) - 1
 print(n)
 """
+    + PEAK
+)
 
 AUDIT = """
 import sys, io
@@ -175,13 +207,15 @@ with open(sys.argv[3], "w", encoding="utf-8", newline="") as out:
     report = audit_file(Path(sys.argv[1]), on_finding=writer.write)
 print(report.rows, report.administrations, report.skipped, report.total_findings)
 """
+AUDIT += PEAK
 
 
 def measure(code: str, *args: str) -> tuple[float, float, float, str]:
     """Run ``code`` in a fresh interpreter; (seconds, CPU seconds, peak RSS in MB, output).
 
-    Wall time, and the child's own CPU time and peak RSS (its ``getrusage`` figures, as
-    ``os.wait4`` returns them): CPU time is what compares runs on a shared machine.
+    Wall time, the child's own CPU time (its ``getrusage`` figures, as ``os.wait4``
+    returns them: CPU time is what compares runs on a shared machine) and its own peak
+    RSS (``VmHWM``).
     """
     start = time.perf_counter()
     process = subprocess.Popen(
@@ -196,7 +230,8 @@ def measure(code: str, *args: str) -> tuple[float, float, float, str]:
     err = process.stderr.read() if process.stderr else ""
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"benchmark child failed:\n{err}")
-    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.strip()
+    *lines, peak_kb = out.strip().splitlines()
+    return seconds, usage.ru_utime + usage.ru_stime, int(peak_kb) / 1024, "\n".join(lines)
 
 
 def run_one(name: str, path: Path, code_root: Path, tmp: Path) -> None:
@@ -233,12 +268,19 @@ def run_one(name: str, path: Path, code_root: Path, tmp: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--generator", choices=("both", "shapes", "distinct"), default="both")
+    parser.add_argument(
+        "--generator",
+        choices=("both", "shapes", "distinct", "scattered", "all"),
+        default="both",
+        help="both: shapes and distinct; all: and scattered (every JW line at the end)",
+    )
     parser.add_argument("--code", type=Path, default=ROOT, help="checkout whose audit to run")
     parser.add_argument("--keep", type=Path, help="write the exports into this directory")
     args = parser.parse_args()
-    chosen = {"shapes": generate, "distinct": generate_distinct}
-    if args.generator != "both":
+    chosen = {"shapes": generate, "distinct": generate_distinct, "scattered": generate_scattered}
+    if args.generator == "both":
+        del chosen["scattered"]
+    elif args.generator != "all":
         chosen = {args.generator: chosen[args.generator]}
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)

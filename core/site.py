@@ -20,13 +20,14 @@ import contextlib
 import os
 import threading
 import weakref
-from collections.abc import Callable, Mapping
-from datetime import date, datetime
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # made before the window's first paint: only what that needs at run time
+    from collections.abc import Callable, Mapping
+    from datetime import date, datetime
+    from types import TracebackType
+
     from argon2 import PasswordHasher
 
     from core.accounts import AccountStore

@@ -17,6 +17,7 @@ from core.charges.facts import charge_facts
 from core.charges.fhir import bundle_bytes
 from core.charges.hl7 import dft_p03
 from core.records import WorksheetRecord
+from core.values import to_data
 from core.worksheet.example import DOCUMENTATION, PRINTED_AT, example_result
 
 
@@ -35,7 +36,7 @@ def example_record() -> WorksheetRecord:
         replaced_by=None,
         pdf_sha256="",
         inputs={},
-        result=example_result().model_dump(mode="json"),
+        result=to_data(example_result()),
         documentation=doc.model_dump(mode="json"),
         prev_hash="",
         chain_hash="",

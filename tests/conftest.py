@@ -34,8 +34,19 @@ _RAM_BASETEMP = pytest.StashKey[str]()
 
 def pytest_configure(config: pytest.Config) -> None:
     if config.option.basetemp is None and RAM_DISK.is_dir() and os.access(RAM_DISK, os.W_OK):
-        config.option.basetemp = tempfile.mkdtemp(prefix="unitcalc-tests-", dir=RAM_DISK)
+        _remove_left_by_killed_runs()
+        prefix = f"unitcalc-tests-{os.getpid()}-"
+        config.option.basetemp = tempfile.mkdtemp(prefix=prefix, dir=RAM_DISK)
         config.stash[_RAM_BASETEMP] = config.option.basetemp
+
+
+def _remove_left_by_killed_runs() -> None:
+    """A run that was killed left its files in memory: remove those whose process is gone
+    (another developer's run still going keeps its own)."""
+    for left in RAM_DISK.glob("unitcalc-tests-*-*"):
+        pid = left.name.split("-")[2]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(left, ignore_errors=True)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

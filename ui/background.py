@@ -12,9 +12,10 @@ What may cross to the worker thread is kept by ``start``, not by comments:
 - ``work`` is a plain function (module level: no closure, not a bound method), so it
   cannot reach a widget; it gets ``given`` and the ``CancelToken``, nothing else.
 - ``given`` is immutable (``check_crossing``: text, numbers, dates, paths, enums, None,
-  and tuples, frozensets and frozen dataclasses of these), so neither thread can change
-  it under the other. An object made to be read from several threads (the CMS store) goes
-  across only wrapped in ``Shared``, which says so where it is sent.
+  and tuples, frozensets, frozen dataclasses, msgspec Structs and pydantic models of
+  these), so neither thread can change it under the other. An object made to be read
+  from several threads (the CMS store) goes across only wrapped in ``Shared``, which
+  says so where it is sent.
 - The value comes back only through ``success``; the worker never touches it again.
 
 While a job runs, the optional bar shows that something is happening, or how far it has
@@ -74,6 +75,16 @@ def check_crossing(given: object, where: str = "given") -> None:
     if isinstance(given, tuple | frozenset):
         for index, item in enumerate(given):
             check_crossing(item, f"{where}[{index}]")
+        return
+    struct = getattr(type(given), "__struct_config__", None)  # msgspec, not imported here
+    if struct is not None and struct.frozen:
+        for name in type(given).__struct_fields__:  # type: ignore[attr-defined]
+            check_crossing(getattr(given, name), f"{where}.{name}")
+        return
+    config = getattr(type(given), "model_config", None)  # pydantic, not imported here
+    if isinstance(config, dict) and config.get("frozen") and hasattr(type(given), "model_fields"):
+        for name in type(given).model_fields:  # type: ignore[attr-defined]
+            check_crossing(getattr(given, name), f"{where}.{name}")
         return
     params = getattr(type(given), "__dataclass_params__", None)
     if dataclasses.is_dataclass(given) and params is not None and params.frozen:

@@ -314,11 +314,20 @@ class MainWindow(QMainWindow):
         self.ensure_engine()
         if self.session is None or self.binding is None:
             return
-        dose = self.dose
-        keep = {"code": dose.code.currentData() or "", "payer": dose.payer.currentData() or ""}
+        # Nothing of the last patient stays; code and payer are the site's defaults
+        # (the payer chosen in Settings, else the payer list's default).
+        payers = self.session.payers
+        defaults = {
+            "code": self.session.catalog.default_code.hcpcs,
+            "payer": prefs.text_value(self.settings, prefs.SITE_PAYER, payers.default.id),
+        }
         self.session.clear()
         self.binding.forget_touched()
-        self.binding.restore(keep)
+        self.binding.documentation_pushed = False  # checks return once documentation is typed
+        self.docs.vials.scan.clear()
+        if self.features is not None:
+            self.features.checks.show_claim(None)
+        self.binding.restore(defaults)
         self.mark_saved()
         self.dose.dose_ordered.setFocus()
 
@@ -335,7 +344,7 @@ class MainWindow(QMainWindow):
             self.autosave.flush(wait=True)
             self.autosave.stop()
         self.settings.setValue(prefs.GEOMETRY, self.saveGeometry())
-        if self._engine_loaded:
+        if self._engine_loaded:  # the next start opens with them (New dose: the defaults)
             self.settings.setValue(prefs.LAST_CODE, self.dose.code.currentData() or "")
             self.settings.setValue(prefs.LAST_PAYER, self.dose.payer.currentData() or "")
         self.settings.sync()

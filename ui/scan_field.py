@@ -258,6 +258,13 @@ class ScanField(QWidget):
             return f"All {opened} vial(s) scanned."
         return f"{scanned} vial(s) scanned but {opened} opened."
 
+    def clear(self) -> None:
+        """A new dose: no code half-typed, no choice offered, no message of the last one."""
+        self.edit.clear()
+        self.choice.hide()
+        self.status.clear()
+        self.status.hide()
+
     def _say(self, text: str, role: str) -> None:
         self.status.setText(text)
         set_role(self.status, role)

@@ -16,6 +16,8 @@ APPLICATION = "unitcalc"
 GEOMETRY = "window/geometry"
 LAST_CODE = "form/code"
 LAST_PAYER = "form/payer"
+#: The payer chosen in Settings: every new dose starts with it.
+SITE_PAYER = "site/default_payer"
 FACILITY = "worksheet/facility"  # printed in the worksheet's header
 LAST_PRINTER = "print/printer"
 PAPER = "worksheet/paper"

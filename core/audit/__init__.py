@@ -1,8 +1,9 @@
 """Audit billed claim lines against the engine: find the revenue lost or at risk.
 
 ``audit_file`` streams a billing export (see ``template``), groups its lines by
-administration, recomputes each with ``core.calculation.calculate`` and reports the
-differences as findings (``findings.REASONS``). ``audit_files`` makes one report of
+administration, recomputes each with the billing rules of ``core.calculation`` (through
+the fast path in ``engine``) and reports the differences as findings
+(``findings.REASONS``). ``audit_files`` makes one report of
 several exports (a health system's months or facilities).
 """
 

@@ -6,9 +6,10 @@ reading, with the defaults the calculator takes for blanks (the default payer, t
 outpatient setting, the product's concentration and vial type).
 
 Vials are per line. Lines naming the same vial size describe the same vials (a count on
-one line and none on the other is that count); lines naming different sizes add up (a
-20 g vial on the administered line, a 10 g vial on the JW line: 30 g opened), and then
-each must give its count. Reading is cached on the text, with bounded caches.
+one line and none on the other is that count; a line naming no vials says nothing about
+them); lines naming different sizes add up (a 20 g vial on the administered line, a
+10 g vial on the JW line: 30 g opened), and then each must give its count. Reading is
+cached on the text, with bounded caches.
 """
 
 from __future__ import annotations
@@ -134,6 +135,10 @@ def _vial(size_text: str, count_text: str) -> tuple[Amount | None, int | None]:
 def vials(given: set[tuple[str, str]], has_product: bool) -> tuple[VialsGiven, ...]:
     """The vials the lines name: () when the product's sizes are to be planned."""
     counts: dict[Amount | None, set[int]] = {}
+    if len(given) > 1:
+        # A line that says nothing about vials (a JW line without them) does not
+        # contradict the lines that do.
+        given = given - {("", "")} or given
     for size_text, count_text in given:
         size, count = _vial(size_text, count_text)
         counts.setdefault(size, set()).update(() if count is None else (count,))

@@ -21,8 +21,11 @@ import csv
 import tempfile
 from collections import OrderedDict
 from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO
 
 from core.audit.reader import Record
+from core.errors import InputError
 
 #: Marked administrations per spill bucket: a bucket is grouped whole in memory.
 PER_BUCKET = 20_000
@@ -64,22 +67,53 @@ def prescan(ids: Iterator[str], window: int) -> tuple[Bloom, int]:
     closed = Bloom()
     late = Bloom(26)
     marked = 0
-    move = open_.move_to_end
+    move, close = open_.move_to_end, open_.popitem
+    # The closed filter's test and insertion written out (a call each cost a third of
+    # this loop); ``Bloom`` does the same for ``late``, which is seldom touched.
+    bits, mask, hashes = closed.bits, closed.mask, closed.hashes
     for name in ids:
         if not name:
             continue
         if name in open_:
             move(name)
-        elif marked and name in late:
             continue
-        elif name in closed:
+        if marked and name in late:
+            continue
+        h = hash(name)
+        step = (h >> 32) | 1
+        seen = True
+        for _ in range(hashes):
+            position = h & mask
+            if not bits[position >> 3] & (1 << (position & 7)):
+                seen = False
+                break
+            h += step
+        if seen:
             late.add(name)
             marked += 1
-        else:
-            open_[name] = None
-            if len(open_) > window:
-                closed.add(open_.popitem(last=False)[0])
+            continue
+        open_[name] = None
+        if len(open_) > window:
+            h = hash(close(last=False)[0])
+            step = (h >> 32) | 1
+            for _ in range(hashes):
+                position = h & mask
+                bits[position >> 3] |= 1 << (position & 7)
+                h += step
     return late, marked
+
+
+@contextmanager
+def _plain_errors() -> Iterator[None]:
+    """A spill file that cannot be written (a full disk) is one plain line, not a trace."""
+    try:
+        yield
+    except OSError as error:
+        raise InputError(
+            "temporary files",
+            f"cannot hold the lines far from their administration ({error.strerror}); free "
+            "space in the temporary directory, or sort the export by administration_id",
+        ) from None
 
 
 class Spill:
@@ -87,23 +121,26 @@ class Spill:
 
     def __init__(self, marked: int) -> None:
         self.count = min(MAX_BUCKETS, 1 + marked // PER_BUCKET)
-        # Unnamed, private to this user, and gone when closed (or the process dies).
-        self._files = [
-            tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115
-            for _ in range(self.count)
-        ]
+        self._files: list[IO[str]] = []
+        with _plain_errors():
+            for _ in range(self.count):
+                # Unnamed, private to this user, and gone when closed (or the process dies).
+                file = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115
+                self._files.append(file)
         self._writers = [csv.writer(file) for file in self._files]
         self.written = 0
 
     def add(self, name: str, row: int, cells: list[str]) -> None:
-        self._writers[hash(name) % self.count].writerow([row, *cells])
+        with _plain_errors():
+            self._writers[hash(name) % self.count].writerow([row, *cells])
         self.written += 1
 
     def buckets(self) -> Iterator[Iterator[Record]]:
         """Each bucket's records in file order (rows as numbered in the export)."""
         for file in self._files:
-            file.flush()
-            file.seek(0)
+            with _plain_errors():
+                file.flush()
+                file.seek(0)
             yield ((int(cells[0]), cells[1:], "") for cells in csv.reader(file))
 
     def close(self) -> None:

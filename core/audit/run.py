@@ -18,12 +18,13 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
-from core.audit.engine import Expectation, Refused, expect
+from core.audit.engine import DoseFacts, Expectation, Refused, expect
 from core.audit.facts import CACHE_SIZE, Resolver, ndc11, parse_date, vials
 from core.audit.findings import Checker, Finding
 from core.audit.late import Spill, prescan
@@ -32,6 +33,7 @@ from core.audit.reader import CsvSource, Record, open_source
 from core.audit.report_data import AuditReport, Incomplete, NotAudited, SkippedRow
 from core.audit.template import column_indexes
 from core.catalog import Catalog, PayerList, default_catalog, default_payers
+from core.errors import InputError
 from core.reference import NO_REFERENCE, CrosswalkSource, PricingSource
 
 T = TypeVar("T")
@@ -118,7 +120,11 @@ class Auditor:
             late, marked = prescan(self._ticking(source.ids(parser.id_at), source), OPEN_WINDOW)
         self._done = self._size // 2
         file, source = open_source(self.path)
-        spill = Spill(marked) if marked else None
+        try:
+            spill = Spill(marked) if marked else None
+        except InputError:
+            file.close()
+            raise
         try:
             with file:
                 for record in self._ticking(source.records(), source):
@@ -131,6 +137,7 @@ class Auditor:
             self._flush()
             if spill is not None:
                 for bucket in spill.buckets():
+                    self._tick(self._size)  # a chance to cancel between buckets
                     for record in bucket:
                         self._add(parser, record, window=False)
                     self._flush()
@@ -222,9 +229,14 @@ class Auditor:
         given = frozenset([(line.vial_size, line.vials_opened) for line in lines])
         try:
             when = parse_date(group.facts[0])
+            first = self.resolver.facts(group.facts) if group.other_facts else None
             for other in group.other_facts:
-                if self.resolver.facts(other) != self.resolver.facts(group.facts):
-                    raise Refused(_differs(key, group.facts, other, lines))
+                if (name := _differing(first, self.resolver.facts(other))) is not None:
+                    listed = ", ".join(str(line.row) for line in lines[:6])
+                    raise Refused(
+                        f"{name}: differs between the lines of administration '{key}' "
+                        f"(rows {listed})"
+                    )
             result = self._expected(group.facts[1:], given)
             if isinstance(result, str):
                 raise Refused(result)
@@ -242,12 +254,19 @@ class Auditor:
                 self.sources.on_finding(finding)
 
 
-def _differs(key: str, first: FactsText, other: FactsText, lines: list[BilledLine]) -> str:
-    from core.audit.lines import SHARED_FIELDS
+#: DoseFacts field -> the template field it is read from.
+_FIELD_OF = {"code": "hcpcs", "concentration": "concentration"}
 
-    name = next(n for n, a, b in zip(SHARED_FIELDS, first, other, strict=True) if a != b)
-    rows = ", ".join(str(line.row) for line in lines[:6])
-    return f"{name}: differs between the lines of administration '{key}' (rows {rows})"
+
+def _differing(first: tuple[date, DoseFacts] | None, other: tuple[date, DoseFacts]) -> str | None:
+    """The template field whose value differs between two lines' facts (None: same)."""
+    assert first is not None
+    if first[0] != other[0]:
+        return "service_date"
+    for name, a, b in zip(DoseFacts._fields, first[1], other[1], strict=True):
+        if a != b:
+            return _FIELD_OF.get(name, name)
+    return None
 
 
 def audit_files(

@@ -93,6 +93,13 @@ def _local_midnight_utc(day: date) -> str:
     return moment.isoformat(timespec="microseconds")
 
 
+def _head_missing() -> RecordCorruptError:
+    """The ``chain_head`` row deleted or edited: no ID can be given safely."""
+    return RecordCorruptError(
+        "the chain head is missing or damaged: the database was edited; run verify"
+    )
+
+
 #: SQLite integers are signed 64-bit; a larger id cannot name a record.
 _MAX_ID = 2**63 - 1
 
@@ -283,9 +290,7 @@ class RecordStore(ConnectionOwner):
         head = conn.lock_rows("SELECT count, last_hash FROM chain_head WHERE singleton = 1")
         count, prev_hash = head.fetchone() or (None, None)
         if not isinstance(count, int) or not isinstance(prev_hash, str):
-            raise RecordCorruptError(
-                "the chain head is missing or damaged: the database was edited; run verify"
-            )
+            raise _head_missing()
         # The id comes from the chain head, not MAX(id): if the newest rows
         # were deleted outside the program, the gap stays visible to verify.
         record_id = count + 1
@@ -415,8 +420,12 @@ class RecordStore(ConnectionOwner):
         return self._head()[0]
 
     def _head(self) -> tuple[int, str]:
-        row = self._conn.one("SELECT count, last_hash FROM chain_head WHERE singleton = 1")
-        return int(row[0]), str(row[1])
+        row = self._conn.execute(
+            "SELECT count, last_hash FROM chain_head WHERE singleton = 1"
+        ).fetchone()
+        if row is None or not isinstance(row[0], int) or not isinstance(row[1], str):
+            raise _head_missing()
+        return row[0], row[1]
 
     def _read(self, work: Callable[[], T]) -> T:
         """Run a read, with database errors as ``StoreUnavailableError``."""

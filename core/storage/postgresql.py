@@ -15,7 +15,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from core.database import describe
 from core.storage.connection import Connection, Cursor, Value
@@ -36,6 +36,7 @@ from core.storage.errors import StorageUnavailable
 
 if TYPE_CHECKING:
     import psycopg
+    from psycopg.rows import TupleRow
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ def placeholders(sql: str) -> str:
 class PgConnection(Connection):
     dialect = "postgresql"
 
-    def __init__(self, raw: psycopg.Connection[Any], url: str) -> None:
+    def __init__(self, raw: psycopg.Connection[TupleRow], url: str) -> None:
         super().__init__(f"the server {describe(url)}")
         self.raw = raw
         self.url = url
@@ -98,7 +99,7 @@ class PgConnection(Connection):
 
     def stream(self, sql: str) -> Cursor:
         """A server-side cursor (inside ``reading``): memory stays flat for any count."""
-        cursor: psycopg.ServerCursor[Any] = self.raw.cursor(name="unitcalc_stream")
+        cursor: psycopg.ServerCursor[TupleRow] = self.raw.cursor(name="unitcalc_stream")
         cursor.itersize = 100
         cursor.execute(sql)
         return cursor

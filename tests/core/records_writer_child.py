@@ -9,6 +9,7 @@ record, or ``error TEXT`` and exits 1 on the first failure.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -23,9 +24,11 @@ def main(data_dir: Path, count: int, render_seconds: float) -> int:
         time.sleep(render_seconds)
         return f"%PDF-1.7 {worksheet_id}".encode()
 
+    url = os.environ.get("UNITCALC_DATABASE")  # read once, at start-up, like main.py
+
     for n in range(count):
         try:
-            with RecordStore.open(data_dir) as store:
+            with RecordStore.open(data_dir, url=url) as store:
                 record = store.add(
                     code="J1410",
                     mrn=f"MRN-{n}",

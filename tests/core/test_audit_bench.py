@@ -58,3 +58,15 @@ def test_script_prints_rate_memory_and_ratio() -> None:
     assert "rows/s" in done.stdout
     assert "peak RSS" in done.stdout
     assert "ratio audit / baseline" in done.stdout
+
+
+def test_scattered_export_audits_the_same_as_in_order(tmp_path: Path) -> None:
+    """Every JW line at the end: each administration still audited whole."""
+    scattered, in_order = tmp_path / "scattered.csv", tmp_path / "in_order.csv"
+    bench_audit.generate_scattered(scattered, 3_000)
+    header, *rows = scattered.read_text().splitlines(keepends=True)
+    assert rows[-1].split(",")[5] == "JW"
+    in_order.write_text(header + "".join(sorted(rows, key=lambda row: row.split(",")[0])))
+    first, second = audit_file(scattered), audit_file(in_order)
+    assert first.skipped == second.skipped == 0
+    assert (first.administrations, first.counts) == (second.administrations, second.counts)

@@ -116,6 +116,16 @@ def test_facts_that_differ_in_value_still_skip(tmp_path: Path) -> None:
     assert "payer: differs between the lines of administration 'V-2'" in (
         report.skipped_rows[0].reason
     )
+    # The field named is the one whose value differs, not the first written differently.
+    rows = [line("V-3", 3, payer=""), line("V-3", 1, "JW", payer="medicare", administered="14 mL")]
+    reason = _audit(tmp_path, rows).skipped_rows[0].reason
+    assert reason.startswith("administered: differs between the lines of administration 'V-3'")
+
+
+def test_a_line_naming_no_vials_does_not_contradict_the_others(tmp_path: Path) -> None:
+    rows = [line("V-4", 3), line("V-4", 1, "JW", vial_size="", vials_opened="")]
+    report = _audit(tmp_path, rows)
+    assert (report.administrations, report.findings) == (1, [])
 
 
 @pytest.mark.parametrize("units", ["abc", "", "-4"])
@@ -270,3 +280,20 @@ def test_the_bloom_filter_never_forgets() -> None:
     for name in names[::2]:
         large.add(name)
     assert sum(name in large for name in names[1::2]) <= 2
+
+
+def test_no_room_for_spill_files_is_one_plain_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from core.errors import InputError
+
+    def full(*args: object, **kw: object) -> object:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(run_module, "OPEN_WINDOW", 1)
+    monkeypatch.setattr(late_module.tempfile, "TemporaryFile", full)
+    rows = [line("A", 3), line("B", 3), line("C", 3), line("A", 1, "JW")]
+    with pytest.raises(InputError, match=r"temporary files: .*No space left on device"):
+        _audit(tmp_path, rows)

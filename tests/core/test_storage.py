@@ -171,3 +171,17 @@ def test_a_postgresql_schema_of_the_earlier_program_keeps_working(
         assert version == (len(RECORDS.migrations),)
         with pytest.raises(psycopg.Error, match="immutable"):
             conn.execute("DELETE FROM worksheets")
+
+
+def test_a_deleted_chain_head_is_a_plain_error_not_a_crash(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    from core.records import RecordStoreError
+
+    with RecordStore.open(tmp_path, url=database_url) as store:
+        add(store, "L1")
+        store.connection.execute("DELETE FROM chain_head")
+        # (SQLite's journal beside the backups notices first.)
+        with pytest.raises(RecordStoreError, match=r"chain head is missing|behind its journal"):
+            add(store, "L2")
+        assert [r.id for r in store.list()] == [1]

@@ -262,3 +262,27 @@ def test_only_the_gui_thread_starts_work(qtbot) -> None:
     work.wait()
     assert failures == ["BackgroundWork.start is called on the thread that owns it"]
     assert not work.running("nested")
+
+
+def test_a_frozen_model_crosses_and_a_mutable_one_does_not(qtbot) -> None:
+    from pydantic import BaseModel, ConfigDict
+
+    from core.dose_input import DoseForm
+
+    work, *_ = parts(qtbot)
+    answers: list[object] = []
+    form = DoseForm(vial_size="10", dose_ordered="12", administered="12")
+    work.start("dose", "…", lambda given, _t: given.vial_size, form, answers.append, print)
+    work.wait()
+    assert answers == ["10"]
+
+    class Loose(BaseModel):
+        codes: list[str]
+
+    class FrozenOverAList(BaseModel):
+        model_config = ConfigDict(frozen=True)
+        codes: list[str]
+
+    for given in (Loose(codes=["J1410"]), FrozenOverAList(codes=["J1410"])):
+        with pytest.raises(TypeError, match="may not cross"):
+            work.start("no", "…", answer, given, print, print)
