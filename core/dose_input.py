@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from core.calculation import calculate
 from core.calculation_models import CalculationRequest, CalculationResult, ClaimSetting
-from core.catalog import Catalog, PayerList
+from core.catalog import BillingCode, Catalog, PayerList
 from core.errors import InputError
 from core.ndc import parse_ndc
 from core.quantities import (
@@ -101,13 +101,35 @@ class _Collector:
             return None
 
 
-def build_request(form: DoseForm, catalog: Catalog, payers: PayerList) -> CalculationRequest:
-    """Parse and resolve every field by ``catalog`` and ``payers`` (the site's); raise
-    ``DoseInputError`` naming each bad or missing one."""
+#: A code the catalog does not hold, from the imported CMS pricing file (the site's
+#: ``imported_code``): ``(hcpcs, field)`` -> the code, or ``None`` when no file lists it.
+ImportedCodes = Callable[[str, str], BillingCode | None]
+
+
+def resolve_code(
+    catalog: Catalog, text: str, field: str, imported: ImportedCodes | None = None
+) -> BillingCode:
+    """The catalog's code (its entries and sources come first), else the imported
+    pricing file's; the catalog's refusal when neither holds it."""
+    try:
+        return catalog.code(text, field)
+    except InputError:
+        found = imported(text.strip().upper(), field) if imported is not None else None
+        if found is None:
+            raise
+        return found
+
+
+def build_request(
+    form: DoseForm, catalog: Catalog, payers: PayerList, imported: ImportedCodes | None = None
+) -> CalculationRequest:
+    """Parse and resolve every field by ``catalog`` and ``payers`` (the site's) and the
+    codes ``imported`` from the CMS files; raise ``DoseInputError`` naming each bad or
+    missing one."""
     found = _Collector()
     name = FIELD_NAMES
 
-    code = found.take("code", lambda t: catalog.code(t, name["code"]), form.code)
+    code = found.take("code", lambda t: resolve_code(catalog, t, name["code"], imported), form.code)
     product = found.take("product", lambda t: catalog.product(t, name["product"]), form.product)
     # A product chosen without a code bills under its own code; another code given with
     # it is a deliberate choice, which the calculation warns about (``product-code``).
@@ -145,15 +167,9 @@ def build_request(form: DoseForm, catalog: Catalog, payers: PayerList) -> Calcul
     if vial_size is None and product is None and "vial_size" not in found.errors:
         found.errors["vial_size"] = InputError(name["vial_size"], "is empty; enter the size in mL")
 
-    if (
-        vial_size is not None
-        and vial_size.unit.is_mass
-        and concentration is None
-        and "concentration" not in found.errors
-    ):
-        found.errors["concentration"] = InputError(
-            name["concentration"], f"is needed to convert a {vial_size} vial to mL"
-        )
+    # Whether a concentration is needed (a mass vial for a dose in mL, or billed per
+    # mL) is the calculation's rule: ``working_measure``; a 6 g vial for a dose in mg
+    # billed per mg needs none.
     if found.errors:
         raise DoseInputError(found.errors)
     assert code is not None and payer is not None and dose is not None
@@ -188,10 +204,12 @@ def _setting(text: str) -> ClaimSetting:
         ) from None
 
 
-def evaluate(form: DoseForm, catalog: Catalog, payers: PayerList) -> CalculationResult:
-    """Parse, resolve and calculate by the site's ``catalog`` and ``payers``; every
-    problem comes back as ``DoseInputError``."""
-    request = build_request(form, catalog, payers)
+def evaluate(
+    form: DoseForm, catalog: Catalog, payers: PayerList, imported: ImportedCodes | None = None
+) -> CalculationResult:
+    """Parse, resolve and calculate by the site's ``catalog``, ``payers`` and imported
+    codes; every problem comes back as ``DoseInputError``."""
+    request = build_request(form, catalog, payers, imported)
     try:
         return calculate(request)
     except InputError as error:

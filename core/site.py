@@ -25,14 +25,14 @@ from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
 if TYPE_CHECKING:  # made before the window's first paint: only what that needs at run time
     from collections.abc import Callable, Mapping
-    from datetime import datetime
+    from datetime import date, datetime
     from types import TracebackType
 
     from argon2 import PasswordHasher
 
     from core.accounts import AccountStore
     from core.authorizations import AuthorizationStore
-    from core.catalog import Catalog, PayerList
+    from core.catalog import BillingCode, Catalog, PayerList
     from core.cms.store import ReferenceStore
     from core.records import RecordStore
     from core.records.backup import BackupPlan
@@ -271,6 +271,20 @@ class Site:
         if self._reference is None:
             self._reference = self.open_reference()
         return self._reference
+
+    def imported_codes(self, service_date: date) -> Callable[[str, str], BillingCode | None]:
+        """Codes the catalog does not hold, from the imported ASP pricing file covering
+        ``service_date`` (issue 20); the reference data is opened only when one is asked
+        for, so a catalog code's first answer costs nothing more."""
+
+        def look_up(hcpcs: str, field: str) -> BillingCode | None:
+            if not self.has_reference_data():
+                return None
+            from core.cms.codes import imported_code
+
+            return imported_code(self.reference(), hcpcs, service_date, field)
+
+        return look_up
 
     def refresh_reference(self) -> ReferenceData:
         """The reference data again, after files were imported."""
