@@ -444,7 +444,7 @@ class ReferenceStore(ConnectionOwner):
             "SELECT dosage, description FROM pricing WHERE import_id = ? AND code = ?",
             (found[0], code),
         ).fetchone()
-        return None if row is None else CodeDosage(code, row[0], row[1], found[1])
+        return None if row is None else CodeDosage(code, row[0], row[1], found[1], found[2])
 
     _ENTRY_COLUMNS = (
         "ndc11, code, labeler, drug_name, package_size, package_quantity, billing_units_per_package"
