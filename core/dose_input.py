@@ -9,14 +9,15 @@ beside its field and the command line can print them on one line.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from core.calculation import calculate
 from core.calculation_models import CalculationRequest, CalculationResult, ClaimSetting
-from core.catalog import Catalog, PayerList
+from core.catalog import BillingCode, Catalog, PayerList
 from core.errors import InputError
 from core.ndc import parse_ndc
 from core.quantities import (
+    Quantity,
     parse_concentration,
     parse_count,
     parse_dose,
@@ -25,6 +26,9 @@ from core.quantities import (
 )
 from core.text import check_text
 from core.values import Value
+
+if TYPE_CHECKING:
+    from core.cms.ndc_vials import NdcVials
 
 #: Form field -> the words used for it in messages (and the label in the window).
 FIELD_NAMES: dict[str, str] = {
@@ -101,14 +105,55 @@ class _Collector:
             return None
 
 
-def build_request(form: DoseForm, catalog: Catalog, payers: PayerList) -> CalculationRequest:
-    """Parse and resolve every field by ``catalog`` and ``payers`` (the site's); raise
-    ``DoseInputError`` naming each bad or missing one."""
+class ImportedCodes(Protocol):
+    """What the imported CMS files answer (the site's ``imported_codes``): a code the
+    catalog does not hold, and what the crosswalk says about an NDC; ``None`` when no
+    file lists it."""
+
+    def code(self, hcpcs: str, field: str) -> BillingCode | None: ...
+
+    def ndc_vials(self, ndc11: str, field: str) -> NdcVials | None: ...
+
+
+def resolve_code(
+    catalog: Catalog, text: str, field: str, imported: ImportedCodes | None = None
+) -> BillingCode:
+    """The catalog's code (its entries and sources come first), else the imported
+    pricing file's; the catalog's refusal when neither holds it."""
+    try:
+        return catalog.code(text, field)
+    except InputError:
+        found = imported.code(text.strip().upper(), field) if imported is not None else None
+        if found is None:
+            raise
+        return found
+
+
+def build_request(
+    form: DoseForm, catalog: Catalog, payers: PayerList, imported: ImportedCodes | None = None
+) -> CalculationRequest:
+    """Parse and resolve every field by ``catalog`` and ``payers`` (the site's) and the
+    codes ``imported`` from the CMS files; raise ``DoseInputError`` naming each bad or
+    missing one."""
     found = _Collector()
     name = FIELD_NAMES
 
-    code = found.take("code", lambda t: catalog.code(t, name["code"]), form.code)
+    code = found.take("code", lambda t: resolve_code(catalog, t, name["code"], imported), form.code)
     product = found.take("product", lambda t: catalog.product(t, name["product"]), form.product)
+    ndc = found.take("ndc", lambda t: parse_ndc(t, name["ndc"]), form.ndc)
+    # An NDC is enough (issue 20): without a product, the crosswalk gives the code (when
+    # none is typed) and the vial sizes (when no size is typed).
+    crosswalk = None
+    if ndc is not None and imported is not None and product is None and not form.product:
+        try:
+            crosswalk = imported.ndc_vials(ndc.billing, name["ndc"])
+        except InputError as error:
+            found.errors["ndc"] = error
+    if crosswalk is not None and code is None and "code" not in found.errors:
+        try:
+            code = resolve_code(catalog, crosswalk.code, name["code"], imported)
+        except InputError as error:
+            found.errors["code"] = error
     # A product chosen without a code bills under its own code; another code given with
     # it is a deliberate choice, which the calculation warns about (``product-code``).
     if code is None and "code" not in found.errors:
@@ -132,7 +177,6 @@ def build_request(form: DoseForm, catalog: Catalog, payers: PayerList) -> Calcul
     payer = found.take("payer", lambda t: payers.get(t, name["payer"]), form.payer)
     payer = payer or (None if "payer" in found.errors else payers.default)
     setting = found.take("setting", lambda t: _setting(t), form.setting) or ClaimSetting.OUTPATIENT
-    ndc = found.take("ndc", lambda t: parse_ndc(t, name["ndc"]), form.ndc)
     prior_authorization = form.prior_authorization.strip()
     try:
         check_text(prior_authorization, name["prior_authorization"], MAX_PRIOR_AUTHORIZATION_CHARS)
@@ -142,18 +186,15 @@ def build_request(form: DoseForm, catalog: Catalog, payers: PayerList) -> Calcul
     for key, value in (("dose_ordered", dose), ("administered", administered)):
         if value is None and key not in found.errors:
             found.errors[key] = InputError(name[key], "is empty; enter an amount")
-    if vial_size is None and product is None and "vial_size" not in found.errors:
+    sizes: tuple[Quantity, ...] = ()
+    if crosswalk is not None and code is not None and crosswalk.code == code.hcpcs:
+        sizes = crosswalk.sizes if vial_size is None else ()
+    if vial_size is None and product is None and not sizes and "vial_size" not in found.errors:
         found.errors["vial_size"] = InputError(name["vial_size"], "is empty; enter the size in mL")
 
-    if (
-        vial_size is not None
-        and vial_size.unit.is_mass
-        and concentration is None
-        and "concentration" not in found.errors
-    ):
-        found.errors["concentration"] = InputError(
-            name["concentration"], f"is needed to convert a {vial_size} vial to mL"
-        )
+    # Whether a concentration is needed (a mass vial for a dose in mL, or billed per
+    # mL) is the calculation's rule: ``working_measure``; a 6 g vial for a dose in mg
+    # billed per mg needs none.
     if found.errors:
         raise DoseInputError(found.errors)
     assert code is not None and payer is not None and dose is not None
@@ -175,6 +216,8 @@ def build_request(form: DoseForm, catalog: Catalog, payers: PayerList) -> Calcul
         setting=setting,
         ndc=ndc,
         prior_authorization=prior_authorization,
+        vial_sizes=sizes,
+        vial_sizes_from=crosswalk.how if sizes and crosswalk is not None else "",
     )
 
 
@@ -188,10 +231,12 @@ def _setting(text: str) -> ClaimSetting:
         ) from None
 
 
-def evaluate(form: DoseForm, catalog: Catalog, payers: PayerList) -> CalculationResult:
-    """Parse, resolve and calculate by the site's ``catalog`` and ``payers``; every
-    problem comes back as ``DoseInputError``."""
-    request = build_request(form, catalog, payers)
+def evaluate(
+    form: DoseForm, catalog: Catalog, payers: PayerList, imported: ImportedCodes | None = None
+) -> CalculationResult:
+    """Parse, resolve and calculate by the site's ``catalog``, ``payers`` and imported
+    codes; every problem comes back as ``DoseInputError``."""
+    request = build_request(form, catalog, payers, imported)
     try:
         return calculate(request)
     except InputError as error:

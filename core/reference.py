@@ -72,6 +72,9 @@ class CodeDosage:
     dosage: str
     description: str
     quarter: str
+    #: True when no imported quarter covers the service date and the newest one earlier
+    #: gave the descriptor.
+    out_of_date: bool = False
 
 
 @dataclass(frozen=True)

@@ -55,9 +55,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("unitcalc: units and waste to bill")
         apply_base_font(self)
         self.settings = settings
-        self.site = site  # every store, the catalog and the payers
-        # Closed with the window's widgets, whose timers may still ask their stores.
-        self.destroyed.connect(site.close)
+        self.site = site  # every store, the catalog and the payers; closed after the widgets
+        self.destroyed.connect(site.close)  # (their timers may still ask its stores)
         self.autosave: Autosave | None = None
         self.session: DoseSession | None = None
         self.binding: SessionBinding | None = None

@@ -94,7 +94,6 @@ class ResultPanel(QFrame):
         column.addStretch(1)
 
     def show_result(self, result: CalculationResult) -> None:
-        from core import formats
 
         self.claim_lines.setText("\n".join(str(line) for line in result.claim_lines))
         segments = [
@@ -107,16 +106,16 @@ class ResultPanel(QFrame):
         self.missing.hide()
         self.units_administered.setText(f"{result.units_administered:,}")
         self.units_wasted.setText(f"{result.units_wasted:,}")
-        self.waste_volume.setText(formats.quantity(result.waste_ml, "mL"))
+        self.waste_volume.setText(result.amount(result.waste_ml))
         # A multi-dose remainder is not waste: it stays in the vial for later doses.
         caption = KEPT_CAPTION if result.multi_dose else WASTE_CAPTION
         self.waste_caption.setText(caption)
         vials = " + ".join(str(c) for c in result.vials_by_size)
         kind = "multi-dose" if result.multi_dose else "single-dose"
         self.summary.setText(
-            f"Ordered {formats.quantity(result.ordered_ml, 'mL')} · opened {vials} "
-            f"({kind}) = {formats.quantity(result.opened_ml, 'mL')} · administered "
-            f"{formats.quantity(result.administered_ml, 'mL')}"
+            f"Ordered {result.amount(result.ordered_ml)} · opened {vials} "
+            f"({kind}) = {result.amount(result.opened_ml)} · administered "
+            f"{result.amount(result.administered_ml)}"
         )
         self._show_warnings(result)
         self.bars.show_result(result)

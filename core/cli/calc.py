@@ -86,10 +86,10 @@ def summary(result: CalculationResult) -> str:
     vials = " + ".join(str(c) for c in result.vials_by_size)
     lines = [
         f"{result.code}: {result.descriptor}{verified}",
-        f"Vials: {vials} = {formats.quantity(result.opened_ml, 'mL')}"
+        f"Vials: {vials} = {result.amount(result.opened_ml)}"
         + (" (derived)" if result.vials_derived else " (entered)"),
-        f"Administered: {formats.quantity(result.administered_ml, 'mL')}; "
-        f"waste: {formats.quantity(result.waste_ml, 'mL')}",
+        f"Administered: {result.amount(result.administered_ml)}; "
+        f"waste: {result.amount(result.waste_ml)}",
         "Claim lines:",
         *(
             f"  {line}" + (f"  {line.ndc_segment}" if line.ndc_segment else "")
@@ -139,7 +139,8 @@ def pricing_summary(result: CalculationResult) -> list[str]:
 def evaluate_args(args: argparse.Namespace, site: Site) -> CalculationResult:
     """The calculation the dose options describe; the first problem raises InputError."""
     try:
-        return evaluate(form_from_args(args), site.catalog, site.payers)
+        imported = site.imported_codes(service_date(args.service_date))
+        return evaluate(form_from_args(args), site.catalog, site.payers, imported)
     except DoseInputError as errors:
         raise next(iter(errors.errors.values())) from None
 

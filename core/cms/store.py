@@ -32,7 +32,6 @@ from core.storage.schema import Index, Schema, Table, ident, integer, text
 
 DB_FILENAME = REFERENCE_DB_FILENAME
 
-_CASCADE = {"cascade": True}
 
 # One entry per schema version; never edit an entry once released, append one. SQLite
 # files from before schema versions hold exactly version 1 (its tables and indexes are
@@ -59,7 +58,7 @@ REFERENCE = Schema(
             Table(
                 "unusable_rows",
                 (
-                    integer("import_id", references="imports(id)", **_CASCADE),
+                    integer("import_id", references="imports(id)", cascade=True),
                     integer("row"),
                     text("reason"),
                 ),
@@ -67,7 +66,7 @@ REFERENCE = Schema(
             Table(
                 "pricing",
                 (
-                    integer("import_id", references="imports(id)", **_CASCADE),
+                    integer("import_id", references="imports(id)", cascade=True),
                     text("code"),
                     text("description"),
                     text("dosage"),
@@ -79,7 +78,7 @@ REFERENCE = Schema(
             Table(
                 "crosswalk",
                 (
-                    integer("import_id", references="imports(id)", **_CASCADE),
+                    integer("import_id", references="imports(id)", cascade=True),
                     *(
                         text(name)
                         for name in (
@@ -115,7 +114,7 @@ REFERENCE = Schema(
             Table(
                 "fees",
                 (
-                    integer("schedule_id", references="fee_schedules(id)", **_CASCADE),
+                    integer("schedule_id", references="fee_schedules(id)", cascade=True),
                     text("code"),
                     text("rate"),
                     text("effective_from"),
@@ -445,7 +444,7 @@ class ReferenceStore(ConnectionOwner):
             "SELECT dosage, description FROM pricing WHERE import_id = ? AND code = ?",
             (found[0], code),
         ).fetchone()
-        return None if row is None else CodeDosage(code, row[0], row[1], found[1])
+        return None if row is None else CodeDosage(code, row[0], row[1], found[1], found[2])
 
     _ENTRY_COLUMNS = (
         "ndc11, code, labeler, drug_name, package_size, package_quantity, billing_units_per_package"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from typing import TypedDict, Unpack
 
 
 class Kind(Enum):
@@ -38,27 +39,30 @@ class Column:
     check: str | None = None
 
 
-def _of(kind: Kind) -> Callable[..., Column]:
-    def make(
-        name: str,
-        *,
-        null: bool = False,
-        default: str | None = None,
-        primary_key: bool = False,
-        unique: bool = False,
-        references: str | None = None,
-        cascade: bool = False,
-        check: str | None = None,
-    ) -> Column:
-        return Column(name, kind, null, default, primary_key, unique, references, cascade, check)
-
-    return make
+class ColumnOptions(TypedDict, total=False):
+    null: bool
+    default: str
+    primary_key: bool
+    unique: bool
+    references: str
+    cascade: bool
+    check: str
 
 
-text = _of(Kind.TEXT)
-integer = _of(Kind.INTEGER)
-big_integer = _of(Kind.BIG_INTEGER)
-blob = _of(Kind.BYTES)
+def text(name: str, **options: Unpack[ColumnOptions]) -> Column:
+    return Column(name, Kind.TEXT, **options)
+
+
+def integer(name: str, **options: Unpack[ColumnOptions]) -> Column:
+    return Column(name, Kind.INTEGER, **options)
+
+
+def big_integer(name: str, **options: Unpack[ColumnOptions]) -> Column:
+    return Column(name, Kind.BIG_INTEGER, **options)
+
+
+def blob(name: str, **options: Unpack[ColumnOptions]) -> Column:
+    return Column(name, Kind.BYTES, **options)
 
 
 def ident(name: str = "id") -> Column:

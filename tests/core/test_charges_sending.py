@@ -112,21 +112,24 @@ def _deliver_to(port: int):  # type: ignore[no-untyped-def]
 
 def test_a_rejection_is_listed_with_its_reason(tmp_path: Path) -> None:
     record_example(tmp_path)
-    with Listener("reject") as listener:
+    said = "Unknown MRN 00123456 & DOB\x1b]0;x\x07"  # sent as \T\, the controls raw
+    with Listener("reject", reason=said) as listener:
         done = run_main(
             "charges", "send", "--to", f"127.0.0.1:{listener.port}", "--data-dir", tmp_path
         )
     assert done.returncode == 0, done.stderr
     assert "1 rejected" in done.stdout
     listed = run_main("charges", "list", "--data-dir", tmp_path)
-    assert "W-000001-CG  rejected  attempts 1  AE  Unknown MRN 00123456" in listed.stdout
+    shown = "W-000001-CG  rejected  attempts 1  AE  Unknown MRN 00123456 & DOB\\x1b]0;x\\x07"
+    assert shown in listed.stdout
+    assert "\x1b" not in listed.stdout
     (listed_json,) = json.loads(
         run_main("charges", "list", "--json", "--data-dir", tmp_path).stdout
     )
     assert listed_json["control_id"] == "W-000001-CG"
     assert listed_json["worksheet_id"] == "W-000001"
     assert (listed_json["state"], listed_json["ack_code"]) == ("rejected", "AE")
-    assert listed_json["reason"] == "Unknown MRN 00123456"
+    assert listed_json["reason"] == said
     retried = run_main("charges", "retry", "W-000001-CG", "--data-dir", tmp_path)
     assert retried.returncode == 0
     with RecordStore.open(tmp_path) as store:

@@ -227,7 +227,8 @@ def test_unknown_keys_are_refused(cls: Any) -> None:
     if cls in MADE_IN_CODE:
         return
     data = dump(example)
-    assert read(cls, {key: data[key] for key in fields(example)}) == example  # reads back
+    # A class may leave a default out of its JSON (``VialUse.unit``): it reads back the same.
+    assert read(cls, {key: data[key] for key in fields(example) if key in data}) == example
     with pytest.raises(REFUSED, match=r"an_unknown_key|Extra inputs"):
         read(cls, {**data, "an_unknown_key": "x"})
 

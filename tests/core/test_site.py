@@ -200,3 +200,23 @@ def test_every_command_is_given_the_site() -> None:
     for name, run in found:
         assert callable(run)
         assert list(inspect.signature(run).parameters) == ["args", "site"], name
+
+
+def test_a_command_makes_its_site_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worksheet opens the records, the authorizations and the reference data, all
+    through the one site its start-up made."""
+    made: list[Site] = []
+    real = Site.from_environment.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[Site], *args: object, **kwargs: object) -> Site:
+        made.append(real(cls, *args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(Site, "from_environment", classmethod(counted))
+    done = run_main(
+        "worksheet", "--data-dir", str(tmp_path / "data"), "--vial-size", "10",
+        "--ordered", "12", "--administered", "12", "--auth", "PA-1", "--draft",
+        "-o", str(tmp_path / "draft.pdf"),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert len(made) == 1 and made[0].data_dir == tmp_path / "data"

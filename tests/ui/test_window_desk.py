@@ -226,3 +226,13 @@ def test_typing_before_start_up_finishes_gets_the_answer_first(qtbot, isolated) 
     assert window.worksheet is None  # printing and menus come right after the answer
     qtbot.waitUntil(lambda: window.worksheet is not None)
     window.mark_saved()
+
+
+def test_the_window_and_its_features_share_one_site(window) -> None:  # type: ignore[no-untyped-def]
+    """Made once at the window's start-up; every feature reaches the data through it."""
+    features = window.features
+    assert window.worksheet.site is window.site
+    assert features.necessity.authorizations.site is window.site
+    assert features.cms._site is window.site
+    assert features.charges.site is window.site
+    assert window.site.data_dir == window.data_dir
