@@ -131,7 +131,7 @@ def doses(draw: st.DrawFn) -> tuple[CalculationRequest, DoseFacts, tuple[VialsGi
     return request, facts, vials
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(dose=doses())
 def test_the_engine_path_bills_what_calculate_bills(
     dose: tuple[CalculationRequest, DoseFacts, tuple[VialsGiven, ...]],
