@@ -83,6 +83,24 @@ def test_the_credit_carries_the_old_lines_and_the_charge_the_new(
     assert [hl7_fields(charge, "FT1", n)[10] for n in (0, 1)] == ["2", "2"]  # 10 mL, 2 JW
 
 
+def test_the_credit_is_stamped_with_the_correction_not_the_old_record(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    from core.charges.hl7 import hl7_time
+
+    old = record_example(tmp_path)
+    time.sleep(1.1)  # the correction is recorded in a later second (HL7 times are to the second)
+    correction = record_correction(tmp_path, replaces=1)
+    with RecordStore.open(tmp_path, url=database_url) as store:
+        credit = build_message(store, 1, "CD")
+        charge = build_message(store, 1, "CG")
+    corrected_at = hl7_time(correction.created_at)
+    assert hl7_time(old.created_at) != corrected_at
+    assert hl7_fields(credit, "MSH")[7] == hl7_fields(credit, "EVN")[2] == corrected_at
+    assert hl7_fields(charge, "MSH")[7] == hl7_time(old.created_at)  # its own recording
+    assert hl7_fields(credit, "FT1")[4] == hl7_fields(charge, "FT1")[4]  # the administration
+
+
 def test_the_listener_away_for_a_while_then_back(tmp_path: Path) -> None:
     record_example(tmp_path)
     listener = Listener("accept").start()
