@@ -170,7 +170,9 @@ def test_charges_commands_refuse_bad_input_in_one_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_a_sender_killed_mid_delivery_resends_with_the_same_control_id(tmp_path: Path) -> None:
+def test_a_sender_killed_mid_delivery_resends_with_the_same_control_id(
+    tmp_path: Path, database_url: str | None
+) -> None:
     record_example(tmp_path)
     with Listener("slow", delay=30) as listener:
         sender = subprocess.Popen(
@@ -196,8 +198,12 @@ def test_a_sender_killed_mid_delivery_resends_with_the_same_control_id(tmp_path:
         os.kill(sender.pid, signal.SIGKILL)  # mid-delivery: the ACK never reached it
         sender.wait()
         listener.mode = "accept"
-        with RecordStore.open(tmp_path) as store:
+        with RecordStore.open(tmp_path, url=database_url) as store:
             assert states(store) == {"W-000001-CG": "pending"}  # kept across the crash
+            held = Outbox(store.connection).send_due(  # the dead sender's claim still holds
+                lambda w, k: build_message(store, w, k), _deliver_to(listener.port)
+            )
+            assert (held.acknowledged, held.pending, len(listener.received)) == (0, 1, 1)
             after = datetime.now(UTC) + DEFAULT_LEASE  # the dead sender's claim has lapsed
             Outbox(store.connection, clock=lambda: after).send_due(
                 lambda w, k: build_message(store, w, k), _deliver_to(listener.port)
