@@ -74,6 +74,7 @@ def working_measure(request: CalculationRequest) -> Unit:
         given.append(("vial size", size.unit))
     elif request.product is not None:
         given.append(("vial size", Unit.ML))  # a product's sizes are labeled in mL
+    given.extend(("vial size", planned.unit) for planned in request.vial_sizes)
     given.append(("amount administered", request.administered.unit))
     code = request.code
     billed = code.dosage.unit.dimension
@@ -170,6 +171,8 @@ def _vials_by_size(
 ) -> tuple[tuple[tuple[Fraction, int], ...], bool]:
     """Each vial size opened (exact mL) with its count, and whether derived."""
     size = request.labeled_vial_size
+    if size is None and request.product is None and request.vial_sizes:
+        return _planned_from_sizes(request, ordered_ml, steps, measure), True
     if size is None:
         if request.product is None:
             raise CalculationError("vial size", "is empty; enter the vial size in mL")
@@ -196,6 +199,29 @@ def _vials_by_size(
         f"{_ml(size_ml * count, measure=measure)} (fewest that hold the dose ordered)"
     )
     return ((size_ml, count),), True
+
+
+def _planned_from_sizes(
+    request: CalculationRequest, ordered: Fraction, steps: list[str], measure: Unit
+) -> tuple[tuple[Fraction, int], ...]:
+    """The least-waste mix of the request's labeled sizes (an NDC's, from the crosswalk)."""
+    exact = [
+        _volume(request, size, "vial size", f"to convert a {size} vial to mL", measure)
+        for size in request.vial_sizes
+    ]
+    sizes = tuple(to_decimal(size) for size in exact)
+    if any(Fraction(d) != size for d, size in zip(sizes, exact, strict=True)):
+        raise CalculationError("vial size", "the labeled sizes do not convert exactly; enter one")
+    if request.vial_sizes_from:
+        steps.append(f"Vial sizes: {request.vial_sizes_from}")
+    plan = least_waste_plan(ordered, sizes)
+    total = sum((c.size_ml * c.count for c in plan), Decimal(0))
+    listed = ", ".join(str(size) for size in request.vial_sizes)
+    mix = " + ".join(f"{c.count} × {formats.quantity(c.size_ml, measure.value)}" for c in plan)
+    steps.append(
+        f"Vials: least waste from {listed}: {mix} = {formats.quantity(total, measure.value)}"
+    )
+    return tuple((Fraction(c.size_ml), c.count) for c in plan)
 
 
 def _in_dosage_measure(

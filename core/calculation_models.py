@@ -44,6 +44,11 @@ class CalculationRequest(Value, frozen=True, kw_only=True):
     vial_size: Quantity | None = None
     #: ``None`` derives the fewest vials that cover the dose ordered.
     vials_opened: int | None = None
+    #: Labeled sizes to plan the least-waste mix from, without a product or a size: the
+    #: crosswalk's for an NDC's labeler and code (``core.cms.ndc_vials``), and how they
+    #: were read (a step of the arithmetic).
+    vial_sizes: tuple[Quantity, ...] = ()
+    vial_sizes_from: str = ""
     dose_ordered: Quantity | WeightBasedDose
     weight_kg: Decimal | None = None
     administered: Quantity

@@ -9,7 +9,7 @@ beside its field and the command line can print them on one line.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from core.calculation import calculate
 from core.calculation_models import CalculationRequest, CalculationResult, ClaimSetting
@@ -17,6 +17,7 @@ from core.catalog import BillingCode, Catalog, PayerList
 from core.errors import InputError
 from core.ndc import parse_ndc
 from core.quantities import (
+    Quantity,
     parse_concentration,
     parse_count,
     parse_dose,
@@ -25,6 +26,9 @@ from core.quantities import (
 )
 from core.text import check_text
 from core.values import Value
+
+if TYPE_CHECKING:
+    from core.cms.ndc_vials import NdcVials
 
 #: Form field -> the words used for it in messages (and the label in the window).
 FIELD_NAMES: dict[str, str] = {
@@ -101,9 +105,14 @@ class _Collector:
             return None
 
 
-#: A code the catalog does not hold, from the imported CMS pricing file (the site's
-#: ``imported_code``): ``(hcpcs, field)`` -> the code, or ``None`` when no file lists it.
-ImportedCodes = Callable[[str, str], BillingCode | None]
+class ImportedCodes(Protocol):
+    """What the imported CMS files answer (the site's ``imported_codes``): a code the
+    catalog does not hold, and what the crosswalk says about an NDC; ``None`` when no
+    file lists it."""
+
+    def code(self, hcpcs: str, field: str) -> BillingCode | None: ...
+
+    def ndc_vials(self, ndc11: str, field: str) -> NdcVials | None: ...
 
 
 def resolve_code(
@@ -114,7 +123,7 @@ def resolve_code(
     try:
         return catalog.code(text, field)
     except InputError:
-        found = imported(text.strip().upper(), field) if imported is not None else None
+        found = imported.code(text.strip().upper(), field) if imported is not None else None
         if found is None:
             raise
         return found
@@ -131,6 +140,20 @@ def build_request(
 
     code = found.take("code", lambda t: resolve_code(catalog, t, name["code"], imported), form.code)
     product = found.take("product", lambda t: catalog.product(t, name["product"]), form.product)
+    ndc = found.take("ndc", lambda t: parse_ndc(t, name["ndc"]), form.ndc)
+    # An NDC is enough (issue 20): without a product, the crosswalk gives the code (when
+    # none is typed) and the vial sizes (when no size is typed).
+    crosswalk = None
+    if ndc is not None and imported is not None and product is None and not form.product:
+        try:
+            crosswalk = imported.ndc_vials(ndc.billing, name["ndc"])
+        except InputError as error:
+            found.errors["ndc"] = error
+    if crosswalk is not None and code is None and "code" not in found.errors:
+        try:
+            code = resolve_code(catalog, crosswalk.code, name["code"], imported)
+        except InputError as error:
+            found.errors["code"] = error
     # A product chosen without a code bills under its own code; another code given with
     # it is a deliberate choice, which the calculation warns about (``product-code``).
     if code is None and "code" not in found.errors:
@@ -154,7 +177,6 @@ def build_request(
     payer = found.take("payer", lambda t: payers.get(t, name["payer"]), form.payer)
     payer = payer or (None if "payer" in found.errors else payers.default)
     setting = found.take("setting", lambda t: _setting(t), form.setting) or ClaimSetting.OUTPATIENT
-    ndc = found.take("ndc", lambda t: parse_ndc(t, name["ndc"]), form.ndc)
     prior_authorization = form.prior_authorization.strip()
     try:
         check_text(prior_authorization, name["prior_authorization"], MAX_PRIOR_AUTHORIZATION_CHARS)
@@ -164,7 +186,10 @@ def build_request(
     for key, value in (("dose_ordered", dose), ("administered", administered)):
         if value is None and key not in found.errors:
             found.errors[key] = InputError(name[key], "is empty; enter an amount")
-    if vial_size is None and product is None and "vial_size" not in found.errors:
+    sizes: tuple[Quantity, ...] = ()
+    if crosswalk is not None and code is not None and crosswalk.code == code.hcpcs:
+        sizes = crosswalk.sizes if vial_size is None else ()
+    if vial_size is None and product is None and not sizes and "vial_size" not in found.errors:
         found.errors["vial_size"] = InputError(name["vial_size"], "is empty; enter the size in mL")
 
     # Whether a concentration is needed (a mass vial for a dose in mL, or billed per
@@ -191,6 +216,8 @@ def build_request(
         setting=setting,
         ndc=ndc,
         prior_authorization=prior_authorization,
+        vial_sizes=sizes,
+        vial_sizes_from=crosswalk.how if sizes and crosswalk is not None else "",
     )
 
 

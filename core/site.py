@@ -32,7 +32,8 @@ if TYPE_CHECKING:  # made before the window's first paint: only what that needs 
 
     from core.accounts import AccountStore
     from core.authorizations import AuthorizationStore
-    from core.catalog import BillingCode, Catalog, PayerList
+    from core.catalog import Catalog, PayerList
+    from core.cms.codes import FileCodes
     from core.cms.store import ReferenceStore
     from core.records import RecordStore
     from core.records.backup import BackupPlan
@@ -272,19 +273,15 @@ class Site:
             self._reference = self.open_reference()
         return self._reference
 
-    def imported_codes(self, service_date: date) -> Callable[[str, str], BillingCode | None]:
-        """Codes the catalog does not hold, from the imported ASP pricing file covering
+    def imported_codes(self, service_date: date) -> FileCodes:
+        """Codes the catalog does not hold and NDCs, from the imported CMS files covering
         ``service_date`` (issue 20); the reference data is opened only when one is asked
         for, so a catalog code's first answer costs nothing more."""
+        from core.cms.codes import FileCodes
 
-        def look_up(hcpcs: str, field: str) -> BillingCode | None:
-            if not self.has_reference_data():
-                return None
-            from core.cms.codes import imported_code
-
-            return imported_code(self.reference(), hcpcs, service_date, field)
-
-        return look_up
+        return FileCodes(
+            lambda: self.reference() if self.has_reference_data() else None, service_date
+        )
 
     def refresh_reference(self) -> ReferenceData:
         """The reference data again, after files were imported."""

@@ -48,4 +48,8 @@ CROSSWALK_ROWS = (
     ),
     ("J0897", "55513-0730-01", "Inj denosumab 1 mg,Amgen Inc,Xgeva,1 MG,1.7,1,120,120"),
     ("J2796", "55513-0221-01", "Inj romiplostim 10 mcg,Amgen Inc,Nplate,10 MCG,1,1,12.5,12.5"),
+    # A row whose package columns cannot be read as a vial's amount.
+    ("J9271", "99999-0001-01", "Inj pembrolizumab,Sample Labeler,Sample,1 MG,4,see label,,"),
+    # An NDC of a code whose descriptor is not an amount.
+    ("J7999", "99999-0002-01", "Compounded drug noc,Sample Labeler,Sample,EA,1,1,1,1"),
 )

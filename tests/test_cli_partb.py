@@ -176,3 +176,97 @@ def test_a_code_no_file_lists_is_refused_naming_the_field(data: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.startswith("unitcalc: code: 'J9999' is not in the catalog")
     assert len(done.stderr.splitlines()) == 1
+
+
+NDC_DOSES = [
+    # pembrolizumab: the example. 100 billing units per package of 1 = 100 mg.
+    ("00006-3026-02", ("--ordered", "200 mg", "--administered", "200 mg"), [("J9271-JZ", 200)]),
+    # bevacizumab 100 mg and 400 mg (Genentech, J9035): 350 mg -> one 400 mg vial.
+    (
+        "50242-0060-01",
+        ("--ordered", "5 mg/kg", "--weight", "70", "--administered", "350 mg"),
+        [("J9035", 35), ("J9035-JW", 5)],
+    ),
+    # infliximab 100 mg: 5 mg/kg at 82 kg.
+    (
+        "57894-0030-01",
+        ("--ordered", "5 mg/kg", "--weight", "82", "--administered", "410 mg"),
+        [("J1745", 41), ("J1745-JW", 9)],
+    ),
+    # rituximab 100 mg and 500 mg: 712.5 mg (375 mg/m2 at 1.9 m2).
+    (
+        "50242-0051-21",
+        ("--ordered", "712.5 mg", "--administered", "712.5 mg"),
+        [("J9312", 72), ("J9312-JW", 8)],
+    ),
+    # onabotulinumtoxinA 100 units: 155 units.
+    (
+        "00023-1145-01",
+        ("--ordered", "155 units", "--administered", "155 units"),
+        [("J0585", 155), ("J0585-JW", 45)],
+    ),
+    # denosumab 120 mg.
+    ("55513-0730-01", ("--ordered", "120 mg", "--administered", "120 mg"), [("J0897-JZ", 120)]),
+    # romiplostim 12.5 billing units of 10 mcg = 125 mcg: 1 mcg/kg at 75 kg.
+    (
+        "55513-0221-01",
+        ("--ordered", "1 mcg/kg", "--weight", "75", "--administered", "75 mcg"),
+        [("J2796", 8), ("J2796-JW", 4)],
+    ),
+]
+
+
+@pytest.mark.parametrize(("ndc", "args", "lines"), NDC_DOSES)
+def test_an_ndc_is_enough(
+    data: Path, ndc: str, args: tuple[str, ...], lines: list[tuple[str, int]]
+) -> None:
+    done = main(data, "calc", "--ndc", ndc, *args, *IN_QUARTER)
+    assert billed(done) == lines
+
+
+def test_the_steps_say_how_the_crosswalk_columns_were_read(data: Path) -> None:
+    done = main(
+        data,
+        "calc",
+        *("--ndc", "50242-0051-21", "--ordered", "712.5 mg", "--administered", "712.5 mg"),
+        *("--service-date", "2025-11-03"),
+    )
+    assert done.returncode == 0, done.stderr
+    assert (
+        "  Vial sizes: NDC 50242-0051-21 in the crosswalk 2025Q4 bills J9312: 10 billing units "
+        "per package (BILLUNITSPKG) ÷ 1 per package (PKG QTY) = 10 × 10 mg (pricing file "
+        "2025Q4) = 100 mg per vial" in done.stdout.splitlines()
+    )
+    assert (
+        "  Vials: least waste from 100 mg, 500 mg: 1 × 500 mg + 3 × 100 mg = 800 mg"
+        in done.stdout.splitlines()
+    )
+    assert "N450242005121ME712.5" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("ndc", "message"),
+    [
+        (
+            "99999-0001-01",
+            "unitcalc: NDC: 99999-0001-01: the crosswalk 2025Q4 row cannot be read as a vial's "
+            "amount (BILLUNITSPKG '', PKG QTY 'see label'); enter the vial size",
+        ),
+        (
+            "99999-0002-01",
+            "unitcalc: NDC: 99999-0002-01 bills J7999, whose descriptor 'EA' is not an amount "
+            "in mg, g, mcg, mL or units",
+        ),
+    ],
+)
+def test_an_unreadable_crosswalk_row_is_refused_in_one_line(
+    data: Path, ndc: str, message: str
+) -> None:
+    done = main(
+        data,
+        "calc",
+        *("--ndc", ndc, "--ordered", "200 mg", "--administered", "200 mg"),
+        *("--service-date", "2025-11-03"),
+    )
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [message]

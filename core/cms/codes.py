@@ -8,12 +8,17 @@ costs nothing: the reference database is opened on first use by the site.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from core.catalog import BillingCode
 from core.cms.descriptor import descriptor_amount
 from core.errors import InputError
 from core.reference import ReferenceData
+
+if TYPE_CHECKING:
+    from core.cms.ndc_vials import NdcVials
 from core.text import shown
 
 
@@ -45,3 +50,26 @@ def imported_code(
         )
     except ValueError:  # a CPT code (90xxx) is not a HCPCS Level II drug code
         raise InputError(field, f"'{shown(hcpcs)}' is not a HCPCS code such as J9271") from None
+
+
+class FileCodes:
+    """The imported files' answers for one service date (``core.dose_input.ImportedCodes``):
+    the reference data is asked for (and opened) only when a question comes."""
+
+    def __init__(self, reference: Callable[[], ReferenceData | None], service_date: date) -> None:
+        self._reference = reference
+        self.service_date = service_date
+
+    def code(self, hcpcs: str, field: str) -> BillingCode | None:
+        reference = self._reference()
+        if reference is None:
+            return None
+        return imported_code(reference, hcpcs, self.service_date, field)
+
+    def ndc_vials(self, ndc11: str, field: str) -> NdcVials | None:
+        reference = self._reference()
+        if reference is None:
+            return None
+        from core.cms.ndc_vials import ndc_vials
+
+        return ndc_vials(reference, ndc11, self.service_date, field)
