@@ -48,6 +48,7 @@ from ui.audit_worker import Audit, audit_summary, run_audit
 from ui.background import BackgroundWork, Shared
 from ui.fields import ErrorLabel, hint
 from ui.style import set_role
+from ui.window_layout import fit_dialog
 
 if TYPE_CHECKING:
     from core.site import Site
@@ -74,7 +75,7 @@ class AuditDialog(QDialog):
         #: Remembers the last mapping, so the same export maps itself next time.
         self.settings = settings
         self.setObjectName("auditDialog")
-        self.resize(1180, 760)
+        fit_dialog(self, 1180, 760)
         self.pricing, self.crosswalk = pricing, crosswalk
         self.path: Path | None = None
         self.header: list[str] = []

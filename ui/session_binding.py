@@ -242,5 +242,13 @@ class SessionBinding(QObject):
             part.restore(fields)
         self.push_dose()
 
+    def new_dose(self, defaults: dict[str, str]) -> None:
+        """A blank form with ``defaults`` (code, payer); the checks return once
+        documentation is typed again."""
+        self.session.clear()
+        self.forget_touched()
+        self.documentation_pushed = False
+        self.restore(defaults)
+
     def forget_touched(self) -> None:
         self._touched.clear()

@@ -16,7 +16,7 @@ import itertools
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
     from ui.documentation_panel import DocumentationPanel
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 PREFERRED_SIZE = (1360, 730)
 #: Extra width goes to the columns in proportion to their needs, the result's weighted.
 RESULT_WEIGHT = (1.0, 1.4, 1.0)
+#: The smallest screen a dialog must fit on: a dialog opens no larger, whatever the screen.
+DESK_SCREEN = (1024, 600)
 #: Room for the window frame and title bar, in pixels (width, height).
 FRAME = (16, 40)
 
@@ -88,11 +90,11 @@ def fit_columns(page: QWidget, scrolls: list[QScrollArea]) -> None:
     """No column narrower than its content where the screen has room for all three (a
     1024-pixel screen does), so none scrolls sideways; the extra width goes mostly to
     the result."""
-    needed = []
-    for scroll in scrolls:
-        content = scroll.widget()
-        bar = scroll.verticalScrollBar().sizeHint().width()
-        needed.append((content.minimumSizeHint().width() if content else 0) + bar + 4)
+    # Where a column is too narrow for label beside field (1024 pixels, 150 %), a field
+    # too long for its row goes under its label, so no column scrolls sideways.
+    for form in page.findChildren(QFormLayout):
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    needed = _needed_widths(scrolls)
     columns = page.findChild(QHBoxLayout, "columns")
     assert columns is not None
     for index, (width, weight) in enumerate(zip(needed, RESULT_WEIGHT, strict=True)):
@@ -100,6 +102,15 @@ def fit_columns(page: QWidget, scrolls: list[QScrollArea]) -> None:
     if sum(needed) + 40 <= page.screen().availableGeometry().width():
         for scroll, width in zip(scrolls, needed, strict=True):
             scroll.setMinimumWidth(width)
+
+
+def _needed_widths(scrolls: list[QScrollArea]) -> list[int]:
+    needed = []
+    for scroll in scrolls:
+        content = scroll.widget()
+        bar = scroll.verticalScrollBar().sizeHint().width()
+        needed.append((content.minimumSizeHint().width() if content else 0) + bar + 4)
+    return needed
 
 
 def _holder(layout: QVBoxLayout) -> QWidget:
@@ -175,3 +186,12 @@ def keyboard_order(
     for edit in docs.vials.all_edits():
         QWidget.setTabOrder(previous, edit)
         previous = edit
+
+
+def fit_dialog(dialog: QWidget, width: int, height: int) -> None:
+    """Open ``dialog`` at ``width`` x ``height`` where a 1024x600 desk screen (and this
+    screen) has room, else as large as that less a frame: its buttons stay on screen,
+    what does not fit scrolls inside it."""
+    screen = dialog.screen().availableGeometry()
+    room = (min(screen.width(), DESK_SCREEN[0]), min(screen.height(), DESK_SCREEN[1]))
+    dialog.resize(min(width, room[0] - FRAME[0]), min(height, room[1] - FRAME[1]))

@@ -89,9 +89,20 @@ def _per_unit(code: BillingCode) -> tuple[Ratio, bool]:
     return _dosage(code.dosage.amount, code.dosage.unit)
 
 
+#: mg per mass unit, for the codes' descriptors.
+_MG = {Unit.MCG: Fraction(1, 1000), Unit.MG: Fraction(1), Unit.G: Fraction(1000)}
+
+
 @lru_cache(maxsize=64)
 def _dosage(amount: Decimal, unit: Unit) -> tuple[Ratio, bool]:
-    value = Fraction(amount) * (1000 if unit is Unit.G else 1)
+    if unit is Unit.ML:
+        value = Fraction(amount)
+    elif unit in _MG:
+        value = Fraction(amount) * _MG[unit]
+    else:  # billed per unit of activity: no amount in mL or mass converts to it
+        raise Refused(
+            f"hcpcs: billed per {unit.value}; the audit reads codes billed per mL or mass"
+        )
     return (value.numerator, value.denominator), unit is not Unit.ML
 
 
