@@ -331,3 +331,21 @@ def test_bsa_problems_name_the_field(data: Path, args: tuple[str, ...], message:
     )
     assert done.returncode == 2
     assert done.stderr.splitlines() == [message]
+
+
+def test_scanned_vials_are_enough_for_a_worksheet(data: Path) -> None:
+    # Two Keytruda vials scanned (GTIN of NDC 0006-3026-02, lot, expiry, serial).
+    scans = [f"0100300063026024172801311010LOT1A21SER00{n}" for n in (1, 2)]
+    done = main(
+        data,
+        "worksheet",
+        *(arg for scan in scans for arg in ("--scan", scan)),
+        *("--ordered", "200 mg", "--administered", "200 mg", "--patient", "Test Patient"),
+        *("--mrn", "123", "--administered-at", "2025-11-03T10:00", "--diagnosis", "C34.90"),
+        *("--dry-run", "--json"),
+    )
+    assert done.returncode == 3, done.stderr  # not ready for the chart: no signatures yet
+    claim = json.loads(done.stdout)["claim_lines"]
+    assert [(c["hcpcs"], c["modifiers"], c["units"], c["ndc_segment"]) for c in claim] == [
+        ("J9271", ["JZ"], 200, "N400006302602ME200")
+    ]

@@ -150,6 +150,8 @@ def keyboard_order(
     path: list[QWidget] = [
         dose.dose_ordered,
         dose.weight,
+        dose.bsa,
+        dose.patient_height,
         dose.vial_size,
         dose.vial_count,
         dose.administered,

@@ -57,9 +57,11 @@ def test_tab_goes_through_the_amounts_then_the_documentation(qtbot, window) -> N
     for _ in range(20):
         order.append(window.focusWidget().objectName())
         qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
-    assert order[:6] == [
+    assert order[:8] == [
         "doseOrdered",
         "weight",
+        "bsa",
+        "height",
         "vialSize",
         "vialCount",
         "amountAdministered",
