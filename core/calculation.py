@@ -24,7 +24,15 @@ from core.calculation_models import (
 from core.catalog import BillingCode, PayerProfile
 from core.errors import CalculationError
 from core.ndc import ndc_claim_segment, ndc_quantity
-from core.quantities import MAX_VIALS, MAX_VOLUME_ML, Concentration, Quantity, Unit, WeightBasedDose
+from core.quantities import (
+    MAX_VIALS,
+    MAX_VOLUME_ML,
+    BsaDose,
+    Concentration,
+    Quantity,
+    Unit,
+    WeightBasedDose,
+)
 from core.vials import fewest_vials, least_waste_plan
 
 # Amounts are carried as exact fractions of one measure (``working_measure``): mL when
@@ -66,9 +74,7 @@ def working_measure(request: CalculationRequest) -> Unit:
     they all share, with no concentration needed. Units never convert to mass or mL.
     """
     dose = request.dose_ordered
-    given: list[tuple[str, Unit]] = [
-        ("dose ordered", (dose.per_kg if isinstance(dose, WeightBasedDose) else dose).unit)
-    ]
+    given: list[tuple[str, Unit]] = [("dose ordered", _per_patient(dose).unit)]
     size = request.labeled_vial_size
     if size is not None:
         given.append(("vial size", size.unit))
@@ -93,6 +99,15 @@ def working_measure(request: CalculationRequest) -> Unit:
             "convert to mass or mL",
         )
     return Unit.ML if Unit.ML in dimensions else billed
+
+
+def _per_patient(dose: Quantity | WeightBasedDose | BsaDose) -> Quantity:
+    """The amount a dose is written in (per kg, per m² or as it is)."""
+    if isinstance(dose, WeightBasedDose):
+        return dose.per_kg
+    if isinstance(dose, BsaDose):
+        return dose.per_m2
+    return dose
 
 
 def _ml(value: Fraction, max_places: int = 3, measure: Unit = Unit.ML) -> str:
@@ -141,7 +156,18 @@ def _volume(
 
 def _ordered_ml(request: CalculationRequest, steps: list[str], measure: Unit) -> Fraction:
     dose = request.dose_ordered
-    if isinstance(dose, WeightBasedDose):
+    if isinstance(dose, BsaDose):
+        if request.bsa_m2 is None:
+            raise CalculationError(
+                "body surface area",
+                f"is needed for a dose of {dose}; enter it in m², or the height with the weight",
+            )
+        if request.bsa_from:
+            steps.append(request.bsa_from)
+        bsa = formats.quantity(request.bsa_m2, "m²", 4)
+        dose = Quantity(amount=dose.per_m2.amount * request.bsa_m2, unit=dose.per_m2.unit)
+        steps.append(f"Dose ordered: {request.dose_ordered} × {bsa} = {dose}")
+    elif isinstance(dose, WeightBasedDose):
         if request.weight_kg is None:
             raise CalculationError("patient weight", f"is needed for a dose of {dose}")
         per_kg = dose.per_kg

@@ -13,7 +13,7 @@ from enum import StrEnum
 from core import formats
 from core.catalog import BillingCode, PayerProfile, Product
 from core.ndc import Ndc
-from core.quantities import Concentration, Quantity, Unit, WeightBasedDose
+from core.quantities import BsaDose, Concentration, Quantity, Unit, WeightBasedDose
 from core.values import Value
 
 
@@ -49,8 +49,12 @@ class CalculationRequest(Value, frozen=True, kw_only=True):
     #: were read (a step of the arithmetic).
     vial_sizes: tuple[Quantity, ...] = ()
     vial_sizes_from: str = ""
-    dose_ordered: Quantity | WeightBasedDose
+    dose_ordered: Quantity | WeightBasedDose | BsaDose
     weight_kg: Decimal | None = None
+    #: Body surface area in m² for a dose per m², and the Mosteller step that gave it
+    #: (empty when the BSA was entered).
+    bsa_m2: Decimal | None = None
+    bsa_from: str = ""
     administered: Quantity
     setting: ClaimSetting = ClaimSetting.OUTPATIENT
     ndc: Ndc | None = None

@@ -9,8 +9,9 @@ beside its field and the command line can print them on one line.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Protocol, TypeVar
 
+from core.body_surface import mosteller
 from core.calculation import calculate
 from core.calculation_models import CalculationRequest, CalculationResult, ClaimSetting
 from core.catalog import BillingCode, Catalog, PayerList
@@ -18,9 +19,11 @@ from core.errors import InputError
 from core.ndc import parse_ndc
 from core.quantities import (
     Quantity,
+    parse_bsa,
     parse_concentration,
     parse_count,
     parse_dose,
+    parse_height,
     parse_quantity,
     parse_weight,
 )
@@ -39,6 +42,8 @@ FIELD_NAMES: dict[str, str] = {
     "vials": "vials opened",
     "dose_ordered": "dose ordered",
     "weight": "patient weight",
+    "bsa": "body surface area",
+    "height": "patient height",
     "administered": "amount administered",
     "payer": "payer",
     "setting": "claim setting",
@@ -63,11 +68,18 @@ class DoseForm(Value, frozen=True, kw_only=True):
     vials: str = ""
     dose_ordered: str = ""
     weight: str = ""
+    #: Body surface area in m², or the height in cm (Mosteller with the weight), for a
+    #: dose per m² (issue 20).
+    bsa: str = ""
+    height: str = ""
     administered: str = ""
     payer: str = ""
     setting: str = ""
     ndc: str = ""
     prior_authorization: str = ""
+
+    #: Left out of the JSON while empty: records written before them keep their bytes.
+    OMITTED_WHEN_EMPTY: ClassVar[tuple[str, ...]] = ("bsa", "height")
 
 
 class DoseInputError(Exception):
@@ -171,6 +183,17 @@ def build_request(
         "dose_ordered", lambda t: parse_dose(t, name["dose_ordered"]), form.dose_ordered
     )
     weight = found.take("weight", lambda t: parse_weight(t, name["weight"]), form.weight)
+    bsa = found.take("bsa", lambda t: parse_bsa(t, name["bsa"]), form.bsa)
+    height = found.take("height", lambda t: parse_height(t, name["height"]), form.height)
+    bsa_from = ""
+    if bsa is not None and height is not None:
+        found.errors["height"] = InputError(name["height"], "give the BSA or the height, not both")
+    elif height is not None and weight is not None:
+        bsa, bsa_from = mosteller(height, weight)
+    elif height is not None and "weight" not in found.errors:
+        found.errors["weight"] = InputError(
+            name["weight"], "is needed with the height for the body surface area"
+        )
     administered = found.take(
         "administered", lambda t: parse_quantity(t, name["administered"]), form.administered
     )
@@ -217,6 +240,8 @@ def build_request(
         ndc=ndc,
         prior_authorization=prior_authorization,
         vial_sizes=sizes,
+        bsa_m2=bsa,
+        bsa_from=bsa_from,
         vial_sizes_from=crosswalk.how if sizes and crosswalk is not None else "",
     )
 

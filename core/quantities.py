@@ -110,6 +110,21 @@ class WeightBasedDose(Value, frozen=True, kw_only=True):
         return f"{self.per_kg}/kg"
 
 
+class BsaDose(Value, frozen=True, kw_only=True):
+    """A dose written per m² of body surface area, e.g. 375 mg/m²."""
+
+    per_m2: Quantity
+
+    def __str__(self) -> str:
+        return f"{self.per_m2}/m²"
+
+
+#: Body surface areas and heights beyond these are typos (adults 1.5 to 2.5 m²).
+MIN_BSA_M2 = Decimal("0.1")
+MAX_BSA_M2 = Decimal(5)
+MAX_HEIGHT_CM = Decimal(250)
+MIN_HEIGHT_CM = Decimal(30)
+
 _NUMBER = r"(?P<number>[0-9]+(?:\.[0-9]+)?)"
 _QUANTITY_RE = re.compile(rf"^{_NUMBER}\s*(?P<unit>[a-zA-Z%/]+)?$")
 _UNIT_WORDS = {
@@ -156,7 +171,9 @@ def _split(text: str, field: str) -> tuple[str, str]:
     stripped = text.strip()
     if not stripped:
         raise InputError(field, "is empty; enter an amount")
-    match = re.fullmatch(r"(?P<number>\S*?)\s*(?P<unit>[a-zA-Zµμ%/]+(?:/[a-zA-Z]+)?)?", stripped)
+    match = re.fullmatch(
+        r"(?P<number>\S*?)\s*(?P<unit>[a-zA-Zµμ%/]+(?:/[a-zA-Z]+[2²]?)?)?", stripped
+    )
     if match is None:
         raise InputError(field, f"'{shown(stripped)}' is not an amount such as 12 mL or 1.5 g")
     if not match["number"]:
@@ -217,9 +234,22 @@ def parse_quantity(
     return quantity
 
 
-def parse_dose(text: str, field: str) -> Quantity | WeightBasedDose:
-    """A dose ordered: an amount (``12 mL``, ``28 g``) or per kg (``0.4 g/kg``)."""
+def parse_dose(text: str, field: str) -> Quantity | WeightBasedDose | BsaDose:
+    """A dose ordered: an amount (``12 mL``, ``28 g``), per kg (``0.4 g/kg``) or per m²
+    of body surface area (``375 mg/m2``)."""
     number_text, unit_text = _split(text, field)
+    for suffix in ("/m2", "/m²"):
+        if unit_text.lower().endswith(suffix):
+            value = parse_number(number_text, field)
+            _check_positive(value, field)
+            per_m2 = Quantity(
+                amount=value,
+                unit=_unit(
+                    unit_text[: -len(suffix)], field, (Unit.MCG, Unit.MG, Unit.G, Unit.UNITS)
+                ),
+            )
+            _check_limit(per_m2, field)
+            return BsaDose(per_m2=per_m2)
     if unit_text.lower().endswith("/kg"):
         mass_word = unit_text[: -len("/kg")]
         value = parse_number(number_text, field)
@@ -284,3 +314,28 @@ def parse_count(text: str, field: str) -> int:
     if value > MAX_VIALS:
         raise InputError(field, f"{value} is more than {MAX_VIALS}")
     return value
+
+
+def _parse_measure(text: str, field: str, unit: str, low: Decimal, high: Decimal) -> Decimal:
+    stripped = text.strip()
+    if stripped.lower().replace("²", "2").endswith(unit):
+        stripped = stripped[: -len(unit)].strip()
+    elif stripped and stripped[-1].isalpha():
+        raise InputError(field, f"enter it in {unit}")
+    value = parse_number(stripped, field)
+    if not low <= value <= high:
+        raise InputError(
+            field,
+            f"{formats.number(value, MAX_DECIMAL_PLACES)} {unit} is not between {low} and {high}",
+        )
+    return value
+
+
+def parse_bsa(text: str, field: str = "body surface area") -> Decimal:
+    """Body surface area in m² (``1.9`` or ``1.9 m2``)."""
+    return _parse_measure(text, field, "m2", MIN_BSA_M2, MAX_BSA_M2)
+
+
+def parse_height(text: str, field: str = "patient height") -> Decimal:
+    """Height in cm (``170`` or ``170 cm``)."""
+    return _parse_measure(text, field, "cm", MIN_HEIGHT_CM, MAX_HEIGHT_CM)

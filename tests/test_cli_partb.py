@@ -270,3 +270,82 @@ def test_an_unreadable_crosswalk_row_is_refused_in_one_line(
     )
     assert done.returncode == 2
     assert done.stderr.splitlines() == [message]
+
+
+def test_rituximab_per_m2_from_the_ndc_sizes(data: Path) -> None:
+    done = main(
+        data,
+        "calc",
+        *("--ndc", "50242-0051-21", "--ordered", "375 mg/m2", "--bsa", "1.9"),
+        *("--administered", "712.5 mg", *IN_QUARTER),
+    )
+    assert billed(done) == [("J9312", 72), ("J9312-JW", 8)]
+    steps = json.loads(done.stdout)["steps"]
+    assert "Dose ordered: 375 mg/m² × 1.9 m² = 712.5 mg" in steps
+
+
+def test_bsa_by_mosteller_from_height_and_weight_is_shown_with_its_rounding(data: Path) -> None:
+    done = main(
+        data,
+        "calc",
+        *("--ndc", "50242-0051-21", "--ordered", "375 mg/m2", "--height", "170"),
+        *("--weight", "70", "--administered", "682.5 mg", *IN_QUARTER),
+    )
+    assert billed(done) == [("J9312", 69), ("J9312-JW", 1)]
+    steps = json.loads(done.stdout)["steps"]
+    assert steps[:2] == [
+        "Body surface area (Mosteller): √(170 cm × 70 kg / 3600) = 1.8181 m² -> 1.82 m² "
+        "(rounded to 0.01 m²)",
+        "Dose ordered: 375 mg/m² × 1.82 m² = 682.5 mg",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("--ordered", "375 mg/m2"),
+            "unitcalc: body surface area: is needed for a dose of 375 mg/m²; enter it in m², "
+            "or the height with the weight",
+        ),
+        (
+            ("--ordered", "375 mg/m2", "--height", "170"),
+            "unitcalc: patient weight: is needed with the height for the body surface area",
+        ),
+        (
+            ("--ordered", "375 mg/m2", "--bsa", "19"),
+            "unitcalc: body surface area: 19 m2 is not between 0.1 and 5",
+        ),
+        (
+            ("--ordered", "375 mg/m2", "--bsa", "1.9", "--height", "170", "--weight", "70"),
+            "unitcalc: patient height: give the BSA or the height, not both",
+        ),
+    ],
+)
+def test_bsa_problems_name_the_field(data: Path, args: tuple[str, ...], message: str) -> None:
+    done = main(
+        data,
+        "calc",
+        *("--ndc", "50242-0051-21", *args, "--administered", "700 mg"),
+        *("--service-date", "2025-11-03"),
+    )
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [message]
+
+
+def test_scanned_vials_are_enough_for_a_worksheet(data: Path) -> None:
+    # Two Keytruda vials scanned (GTIN of NDC 0006-3026-02, lot, expiry, serial).
+    scans = [f"0100300063026024172801311010LOT1A21SER00{n}" for n in (1, 2)]
+    done = main(
+        data,
+        "worksheet",
+        *(arg for scan in scans for arg in ("--scan", scan)),
+        *("--ordered", "200 mg", "--administered", "200 mg", "--patient", "Test Patient"),
+        *("--mrn", "123", "--administered-at", "2025-11-03T10:00", "--diagnosis", "C34.90"),
+        *("--dry-run", "--json"),
+    )
+    assert done.returncode == 3, done.stderr  # not ready for the chart: no signatures yet
+    claim = json.loads(done.stdout)["claim_lines"]
+    assert [(c["hcpcs"], c["modifiers"], c["units"], c["ndc_segment"]) for c in claim] == [
+        ("J9271", ["JZ"], 200, "N400006302602ME200")
+    ]

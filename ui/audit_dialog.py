@@ -66,11 +66,12 @@ class AuditDialog(QDialog):
         pricing: PricingSource = NO_REFERENCE,
         crosswalk: CrosswalkSource = NO_REFERENCE,
         settings: QSettings | None = None,
-        site: Site | None = None,
+        *,
+        site: Site,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Audit billed lines")
-        #: Whose catalog and payers the audit bills by (None: the shipped ones).
+        #: Whose catalog and payers the audit bills by: the window's site.
         self.site = site
         #: Remembers the last mapping, so the same export maps itself next time.
         self.settings = settings
@@ -269,8 +270,8 @@ class AuditDialog(QDialog):
             tuple(mapping.items()),
             Shared(self.pricing),
             Shared(self.crosswalk),
-            Shared(self.site.catalog if self.site is not None else None),
-            Shared(self.site.payers if self.site is not None else None),
+            Shared(self.site.catalog),
+            Shared(self.site.payers),
         )
         self._cancelling = False
         self.work.start("audit", "Auditing…", run_audit, asked, self._done, self._failed,

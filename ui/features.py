@@ -179,7 +179,7 @@ def add_audit_menu(window: FeatureWindow, site: Site) -> None:
         from ui.audit_dialog import AuditDialog
 
         reference = site.open_reference()  # read on the audit's thread: its own
-        dialog = AuditDialog(_main_window(window), reference, reference, window.settings, site)
+        dialog = AuditDialog(_main_window(window), reference, reference, window.settings, site=site)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.destroyed.connect(lambda _=None: reference.close())
         dialog.show()

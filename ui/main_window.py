@@ -9,6 +9,7 @@ paint (or on the first edit). Features plug in with ``add_tool`` (a menu entry) 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer, Signal
@@ -111,6 +112,9 @@ class MainWindow(QMainWindow):
 
         try:
             self.session = DoseSession(self.site.catalog, self.site.payers)
+            # Codes and NDCs from the imported CMS files (issue 20), asked for (and the
+            # reference data opened) only when the catalog does not answer.
+            self.session.imported_codes = self.site.imported_codes(date.today())
         except CatalogError as error:
             self._catalog_failed = True
             self.result_panel.show_missing({"catalog": f"The catalog could not be read: {error}"})

@@ -163,6 +163,8 @@ def keyboard_order(
         dose.dose_ordered,
         dose.dose_unit,
         dose.weight,
+        dose.bsa,
+        dose.patient_height,
         dose.vial_size,
         dose.vial_count,
         dose.vial_type,

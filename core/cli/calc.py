@@ -29,6 +29,10 @@ def add_calc_options(parser: argparse.ArgumentParser) -> None:
     dose.add_argument("--product", default="", help="catalog product, e.g. 'Privigen 10%%'")
     dose.add_argument("--concentration", default="", help="e.g. 10%% or '100 mg/mL'")
     dose.add_argument("--weight", default="", help="patient weight in kg, for a dose per kg")
+    dose.add_argument("--bsa", default="", help="body surface area in m2, for a dose per m2")
+    dose.add_argument(
+        "--height", default="", help="patient height in cm: BSA by Mosteller with --weight"
+    )
     dose.add_argument("--multi-dose", action="store_true", default=None, help="multi-dose vial")
     dose.add_argument("--payer", default="", help="payer profile: medicare (default), commercial")
     dose.add_argument(
@@ -72,6 +76,8 @@ def form_from_args(args: argparse.Namespace) -> DoseForm:
         vials=args.vials,
         dose_ordered=args.ordered,
         weight=args.weight,
+        bsa=args.bsa,
+        height=args.height,
         administered=args.administered,
         payer=args.payer,
         setting=args.setting,

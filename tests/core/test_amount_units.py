@@ -7,9 +7,15 @@ side is a volume; units never convert to mass or mL.
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
+from math import ceil, floor
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from core.body_surface import mosteller
+from core.calculation import to_decimal
 from core.catalog import BillingCode, default_catalog
 from core.cli import run_command
 from core.dose_input import DoseForm, DoseInputError
@@ -191,3 +197,48 @@ def test_calc_takes_a_mass_vial_without_concentration(capsys: pytest.CaptureFixt
     assert code == 0, out
     assert "J1566-JZ x 12 units" in out
     assert "Administered: 6,000 mg; waste: 0 mg" in out
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    per_m2=st.integers(1, 4000).map(lambda n: Decimal(n) / 4),
+    bsa=st.integers(10, 500).map(lambda n: Decimal(n) / 100),
+    vial=st.sampled_from(["100 mg", "500 mg", "50 mg"]),
+)
+def test_a_dose_per_m2_bills_the_exact_product(per_m2: Decimal, bsa: Decimal, vial: str) -> None:
+    """A model in Fractions: per m² × BSA, over 10 mg, rounded up; vials fewest that hold."""
+    ordered = Fraction(per_m2) * Fraction(bsa)
+    size = Fraction(vial.split()[0])
+    vials = max(1, ceil(ordered / size))
+    if vials > 100 or ordered * 1000 > 2_000_000_000:
+        return
+    administered = to_decimal(ordered)
+    if Fraction(administered) != ordered or -administered.as_tuple().exponent > 4:  # type: ignore[operator]
+        return
+    result = evaluate(
+        DoseForm(
+            code="J1745",
+            vial_size=vial,
+            dose_ordered=f"{per_m2} mg/m2",
+            bsa=str(bsa),
+            administered=f"{administered:f} mg",
+        ),
+        CATALOG,
+    )
+    units = max(1, ceil(ordered / 10))
+    labeled = floor(size * vials / 10)
+    assert (result.vials_opened, result.units_administered, result.units_wasted) == (
+        vials,
+        units,
+        labeled - units,
+    )
+
+
+def test_mosteller_rounds_half_up_to_hundredths() -> None:
+    assert mosteller(Decimal(170), Decimal(70))[0] == Decimal("1.82")
+    # 180 cm × 80 kg / 3600 = 4: exactly 2 m².
+    assert mosteller(Decimal(180), Decimal(80)) == (
+        Decimal("2.00"),
+        "Body surface area (Mosteller): √(180 cm × 80 kg / 3600) = 2 m² -> 2 m² "
+        "(rounded to 0.01 m²)",
+    )

@@ -101,6 +101,33 @@ def test_the_credit_is_stamped_with_the_correction_not_the_old_record(
     assert hl7_fields(credit, "FT1")[4] == hl7_fields(charge, "FT1")[4]  # the administration
 
 
+def test_backfill_queues_worksheets_recorded_before_the_outbox_once_in_order(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    record_example(tmp_path)
+    record_correction(tmp_path, replaces=1)
+    record_example(tmp_path)
+    with RecordStore.open(tmp_path, url=database_url) as store:  # recorded before the outbox
+        store.connection.execute("DELETE FROM charge_outbox")
+    record_correction(tmp_path, replaces=3)  # with the outbox: W-000003's credit is queued
+    done = run_main("charges", "backfill", "--data-dir", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Queued 3 charge messages" in done.stdout
+    again = run_main("charges", "backfill", "--data-dir", tmp_path)
+    assert again.returncode == 0 and "Nothing to queue" in again.stdout
+    with Listener("accept") as listener, RecordStore.open(tmp_path, url=database_url) as store:
+        report = send_due(store, Destination("127.0.0.1", listener.port), timeout=5)
+    assert report.acknowledged == 5
+    # W-000003 is not charged again: its credit already went with its correction.
+    assert [control_id_of(m) for m in listener.received] == [
+        "W-000001-CG",
+        "W-000001-CD",
+        "W-000002-CG",
+        "W-000003-CD",
+        "W-000004-CG",
+    ]
+
+
 def test_the_listener_away_for_a_while_then_back(tmp_path: Path) -> None:
     record_example(tmp_path)
     listener = Listener("accept").start()

@@ -109,6 +109,9 @@ def _real_objects() -> Iterator[object]:
     yield build_request(
         DoseForm(product="Privigen", dose_ordered="0.4 g/kg", weight="70", administered="28 g")
     )
+    yield build_request(  # a dose per m² (issue 20)
+        DoseForm(vial_size="100 mg", dose_ordered="375 mg/m2", bsa="1.9", administered="700 mg")
+    )
     code, payer = catalog.default_code, payers.default
     for doc in (DOCUMENTATION, DOCUMENTATION.replace(diagnosis="", waste_witness="")):
         yield from denial_checks(

@@ -64,7 +64,7 @@ def test_every_dialog_fits_1024_by_600_with_its_buttons(qtbot, window) -> None:
     assert window.features is not None
     dialogs = {
         "history": HistoryDialog(window.site, window, on_correct=lambda _record: None),
-        "audit": AuditDialog(window, reference, reference, window.settings, window.site),
+        "audit": AuditDialog(window, reference, reference, window.settings, site=window.site),
         "preview": PreviewDialog(a_pdf(), window),
         "pending": PendingDialog(window, window.features.signing),
         "settings": SettingsDialog(window.settings, window.site, window),

@@ -56,16 +56,18 @@ def test_tab_follows_the_left_column_as_seen(qtbot, window) -> None:
     order = []
     widget = child(window, "code")
     widget.setFocus()
-    for _ in range(14):
+    for _ in range(16):
         order.append(window.focusWidget().objectName())
         qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
-    assert order[:13] == [
+    assert order[:15] == [
         "code",
         "product",
         "concentration",
         "doseOrdered",
         "doseUnit",
         "weight",
+        "bsa",
+        "height",
         "vialSize",
         "vialCount",
         "vialType",
