@@ -12,6 +12,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from core.dates import DATE_HINT
+from ui.enter_moves_on import EnterMovesOn
 from ui.fields import ErrorLabel, hint, line_edit
 from ui.scan_field import ScanField
 
@@ -114,6 +115,9 @@ class VialRows(QWidget):
         self.grid.addWidget(row.expiry, line, 2)
         self.grid.addWidget(row.error, line + 1, 1, 1, 2)
         self.grid.addWidget(row.scanned, line + 1, 0)
+        for enter in self.window().findChildren(EnterMovesOn):
+            for edit in (row.lot, row.expiry):
+                edit.installEventFilter(enter)  # Enter moves on here too
         row.lot.textChanged.connect(self.edited)
         row.expiry.textChanged.connect(self.edited)
         self.rows.append(row)

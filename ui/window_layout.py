@@ -3,11 +3,10 @@
 - ``fit_to_screen``: open inside the screen's available area (a 1024x600 desk screen
   included), restoring the last size only where it still fits.
 - ``build_page``: three columns, each in a scroll area.
-- ``keyboard_order``: Tab goes through what a dose needs, in the order it is typed:
-  amounts, then the documentation, then the sign-off, Verify and Print. Unit and choice
-  drop-downs come after (a unit may also be typed with the number: "12 mg"); the scroll
-  areas are no tab stops. Set right after the first paint: the ``Qt`` namespace its
-  focus policies live in takes about 15 ms to import.
+- ``keyboard_order``: Tab follows what is seen, column by column, every control (Enter
+  goes to the next field the dose needs: ``ui.needed_fields``); the scroll areas are no
+  tab stops. Set right after the first paint: the ``Qt`` namespace its focus policies
+  live in takes about 15 ms to import.
 """
 
 from __future__ import annotations
@@ -16,7 +15,15 @@ import itertools
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray
-from PySide6.QtWidgets import QFormLayout, QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 if TYPE_CHECKING:
     from ui.documentation_panel import DocumentationPanel
@@ -142,27 +149,51 @@ def keyboard_order(
     check: VerificationPanel,
     scrolls: list[QScrollArea],
 ) -> None:
+    """Tab follows what is seen, column by column: the dose (code, product and payer,
+    which decide what is billed, among it), the middle column's sections, then the
+    documentation and the sign-off, Verify and Print."""
     from PySide6.QtCore import Qt
 
     for scroll in scrolls:
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    docs.now_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-    path: list[QWidget] = [
+    left: list[QWidget] = [
+        dose.code,
+        dose.product,
+        dose.concentration,
         dose.dose_ordered,
+        dose.dose_unit,
         dose.weight,
         dose.bsa,
         dose.patient_height,
         dose.vial_size,
         dose.vial_count,
+        dose.vial_type,
+        dose.payer,
+        dose.setting,
         dose.administered,
+        dose.administered_unit,
         dose.difference_reason,
+    ]
+    middle = scrolls[1].widget() or QWidget()
+    sections = [
+        widget
+        for widget in middle.findChildren(QWidget)
+        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+        and not isinstance(widget.parentWidget(), QComboBox)
+        and widget.window() is middle.window()  # not a combo's pop-up list
+    ]
+    right: list[QWidget] = [
         docs.patient_name,
         docs.mrn,
         docs.date_of_birth,
         docs.administered_at,
+        docs.now_button,
+        docs.route,
         docs.diagnosis,
         docs.prior_authorization,
         docs.ndc,
+        docs.vials.scan.edit,
+        *docs.vials.all_edits(),
         docs.waste_reason,
         docs.waste_witness,
         docs.notes,
@@ -170,24 +201,13 @@ def keyboard_order(
         check.verified_by,
         check.verify_button,
         check.print_button,
-        dose.code,
-        dose.product,
-        dose.concentration,
-        dose.dose_unit,
-        dose.vial_type,
-        dose.payer,
-        dose.setting,
-        dose.administered_unit,
-        docs.route,
     ]
-    for first, second in itertools.pairwise(path):
+    for first, second in itertools.pairwise(left + sections + right):
         QWidget.setTabOrder(first, second)
-    # Vial rows are made as vials are opened; each new row is put after the NDC.
-    docs.vials.tab_after = docs.ndc
-    previous = docs.ndc
-    for edit in docs.vials.all_edits():
-        QWidget.setTabOrder(previous, edit)
-        previous = edit
+    # Vial rows are made as vials are opened; each new row follows the scan field's.
+    docs.vials.tab_after = docs.vials.scan.edit if not docs.vials.rows else None
+    if docs.vials.rows:
+        docs.vials.tab_after = docs.vials.rows[-1].expiry
 
 
 def fit_dialog(dialog: QWidget, width: int, height: int) -> None:

@@ -3,6 +3,7 @@ every PIN attempt (account and time, never the PIN)."""
 
 from __future__ import annotations
 
+import base64
 import logging
 import secrets
 from collections.abc import Callable
@@ -265,7 +266,9 @@ class AccountStore(ConnectionOwner):
         """
         what = action.value if action else "sign in"
         now = self._clock()
-        account, pin_hash, attempt = self._conn.retry(lambda: self._count_attempt(name, now, what))
+        account, pin_hash, attempt, logged = self._conn.retry(
+            lambda: self._count_attempt(name, now, what)
+        )
         if account is not None and attempt == -1:
             raise SigningError(f"the account {account.name} is disabled")
         if account is not None and attempt == -2:
@@ -278,9 +281,9 @@ class AccountStore(ConnectionOwner):
             if account is None:  # the dummy hash never matches; belt and braces
                 raise VerifyMismatchError
         except (VerifyMismatchError, VerificationError, InvalidHashError, UnicodeError):
-            self._log_attempt(
-                account, name, now, what, "wrong PIN" if account else "unknown account"
-            )
+            # Already logged (and counted) before the check: a failure writes nothing
+            # more, so an unknown name and a wrong PIN cost the same.
+            log.warning("wrong PIN or unknown account %s (%s)", shown_name(name), what)
             if account is not None and attempt >= MAX_FAILED_ATTEMPTS:
                 log.warning("account %s locked for %d minutes", account.name, LOCKOUT_MINUTES)
                 raise AccountLockedError(
@@ -291,9 +294,9 @@ class AccountStore(ConnectionOwner):
                 f"wrong PIN for {account.name if account else shown_name(name)}"
             ) from None
         if action is not None and not may(account.role, action):
-            self._log_attempt(account, name, now, what, "not allowed", reset=True)
+            self._settle(account, logged, "not allowed")
             raise SigningError(f"{account.name} ({account.role.value}) may not {action.value}")
-        self._log_attempt(account, name, now, what, "ok", reset=True)
+        self._settle(account, logged, "ok")
         if self._hasher.check_needs_rehash(pin_hash):
             self._conn.execute(
                 "UPDATE accounts SET pin_hash = ? WHERE id = ?",
@@ -303,11 +306,12 @@ class AccountStore(ConnectionOwner):
 
     def _count_attempt(
         self, name: str, now: datetime, what: str
-    ) -> tuple[Account | None, str, int]:
+    ) -> tuple[Account | None, str, int, int]:
         """One transaction: the account row locked, refused if disabled or locked, else
         the attempt counted (the fifth locks the account until its PIN proves right).
-        Returns the account (None: unknown), the hash to check and the attempt's number
-        (-1: disabled, -2: locked; the refusal is logged and committed)."""
+        Returns the account (None: unknown), the hash to check, the attempt's number
+        (-1: disabled, -2: locked; the refusal is logged and committed) and the ID of its
+        line in the attempt log, written here as a wrong PIN (an unknown account)."""
         conn = self._conn
         with conn.writing():
             row = conn.lock_rows(
@@ -316,14 +320,15 @@ class AccountStore(ConnectionOwner):
                 (name,),
             ).fetchone()
             if row is None:
-                return None, self._dummy_hash(), 0
+                logged = self._insert_attempt(None, name[:64], now, what, "unknown account")
+                return None, self._dummy_hash(), 0, logged
             account = _account(row[:6])
             if not account.active:
-                self._insert_attempt(account.id, name[:64], now, what, "disabled")
-                return account, "", -1
+                logged = self._insert_attempt(account.id, name[:64], now, what, "disabled")
+                return account, "", -1, logged
             if account.locked_until is not None and now < account.locked_until:
-                self._insert_attempt(account.id, name[:64], now, what, "locked")
-                return account, "", -2
+                logged = self._insert_attempt(account.id, name[:64], now, what, "locked")
+                return account, "", -2, logged
             # A lock that has run out starts the count again.
             attempt = (0 if account.locked_until is not None else int(row[7])) + 1
             locked_until = (
@@ -335,12 +340,22 @@ class AccountStore(ConnectionOwner):
                 "UPDATE accounts SET failed_attempts = ?, locked_until = ? WHERE id = ?",
                 (attempt, locked_until, account.id),
             )
-        return account, str(row[6]), attempt
+            logged = self._insert_attempt(account.id, name[:64], now, what, "wrong PIN")
+        return account, str(row[6]), attempt, logged
 
     def _dummy_hash(self) -> str:
-        """A hash of no PIN, with this store's parameters: made once per store."""
+        """A hash of no PIN with this store's Argon2 parameters, written out rather than
+        computed (a hash costs what a check does): checking it costs one check."""
         if self._dummy is None:
-            self._dummy = self._hasher.hash(secrets.token_hex(16))
+            h = self._hasher
+
+            def b64(data: bytes) -> str:
+                return base64.b64encode(data).decode().rstrip("=")
+
+            self._dummy = (
+                f"$argon2id$v=19$m={h.memory_cost},t={h.time_cost},p={h.parallelism}"
+                f"${b64(secrets.token_bytes(h.salt_len))}${b64(secrets.token_bytes(h.hash_len))}"
+            )
         return self._dummy
 
     def sign(self, name: str, pin: str, action: Action) -> Signature:
@@ -354,31 +369,24 @@ class AccountStore(ConnectionOwner):
             signed_at=self._clock().astimezone(UTC),
         )
 
-    def _log_attempt(
-        self,
-        account: Account | None,
-        name: str,
-        now: datetime,
-        what: str,
-        outcome: str,
-        *,
-        reset: bool = False,
-    ) -> None:
+    def _settle(self, account: Account, logged: int, outcome: str) -> None:
+        """A right PIN: the count starts again and its log line says what came of it."""
         conn = self._conn
         with conn.writing():
-            if reset and account is not None:
-                conn.execute(
-                    "UPDATE accounts SET failed_attempts = 0, locked_until = NULL WHERE id = ?",
-                    (account.id,),
-                )
-            self._insert_attempt(account.id if account else None, name[:64], now, what, outcome)
-        log.info("PIN attempt for account %s (%s): %s", name[:64], what, outcome)
+            conn.execute(
+                "UPDATE accounts SET failed_attempts = 0, locked_until = NULL WHERE id = ?",
+                (account.id,),
+            )
+            conn.execute("UPDATE pin_attempts SET outcome = ? WHERE id = ?", (outcome, logged))
+        log.info("PIN attempt for account %s: %s", account.name, outcome)
 
     def _insert_attempt(
         self, account_id: int | None, name: str, now: datetime, what: str, outcome: str
-    ) -> None:
-        self._conn.execute(
-            "INSERT INTO pin_attempts (account_id, name, at, action, outcome)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (account_id, name, _iso(now), what, outcome),
+    ) -> int:
+        return int(
+            self._conn.one(
+                "INSERT INTO pin_attempts (account_id, name, at, action, outcome)"
+                " VALUES (?, ?, ?, ?, ?) RETURNING id",
+                (account_id, name, _iso(now), what, outcome),
+            )[0]
         )
