@@ -84,6 +84,7 @@ class PendingDialog(QDialog):
         self.doses.setAccessibleName("Doses waiting for verification")
         self.detail = QPlainTextEdit()
         self.detail.setObjectName("pendingDetail")
+        self.detail.setAccessibleName("The dose to verify")
         self.detail.setReadOnly(True)
         self.sign_button = QPushButton("Verify and sign…")
         self.sign_button.setObjectName("pendingSignButton")
