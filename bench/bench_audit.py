@@ -201,10 +201,16 @@ import sys, io
 sys.path.insert(0, sys.argv[2])
 from pathlib import Path
 from core.audit import audit_file
+from core.catalog import default_catalog, default_payers
 from core.audit.output import FindingsCsv
 with open(sys.argv[3], "w", encoding="utf-8", newline="") as out:
     writer = FindingsCsv(out)
-    report = audit_file(Path(sys.argv[1]), on_finding=writer.write)
+    report = audit_file(
+        Path(sys.argv[1]),
+        catalog=default_catalog(),
+        payers=default_payers(),
+        on_finding=writer.write,
+    )
 print(report.rows, report.administrations, report.skipped, report.total_findings)
 """
 AUDIT += PEAK

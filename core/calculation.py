@@ -24,11 +24,21 @@ from core.calculation_models import (
 from core.catalog import BillingCode, PayerProfile
 from core.errors import CalculationError
 from core.ndc import ndc_claim_segment, ndc_quantity
-from core.quantities import MAX_VIALS, MAX_VOLUME_ML, Concentration, Quantity, Unit, WeightBasedDose
+from core.quantities import (
+    MAX_VIALS,
+    MAX_VOLUME_ML,
+    BsaDose,
+    Concentration,
+    Quantity,
+    Unit,
+    WeightBasedDose,
+)
 from core.vials import fewest_vials, least_waste_plan
 
-# Amounts are carried as exact fractions of a mL: 500 mg at 3 % is 50/3 mL, and 50/3 mL
-# at 30 mg/mL is 500 mg again. Only the billing rules round (units up, labeled units
+# Amounts are carried as exact fractions of one measure (``working_measure``): mL when
+# any amount or the code's descriptor is a volume (500 mg at 3 % is 50/3 mL, and 50/3 mL
+# at 30 mg/mL is 500 mg again), else mg for a mass dose from mass vials billed per mass,
+# or units for a dose in units. Only the billing rules round (units up, labeled units
 # down); printed and JSON amounts are rounded for reading only (``to_decimal``).
 
 # Differences smaller than this cannot be measured in a syringe: an order in mg at 3 %
@@ -56,17 +66,61 @@ def to_decimal(value: Fraction) -> Decimal:
     return Decimal(whole).scaleb(-places).normalize()
 
 
-def _ml(value: Fraction, max_places: int = 3) -> str:
-    return formats.quantity(to_decimal(value), "mL", max_places)
+def working_measure(request: CalculationRequest) -> Unit:
+    """The one unit the calculation carries every amount in: mL, mg or units.
+
+    mL when the dose, a vial, the amount administered or the code's descriptor is a
+    volume (a mass then converts through the concentration); otherwise the dimension
+    they all share, with no concentration needed. Units never convert to mass or mL.
+    """
+    dose = request.dose_ordered
+    given: list[tuple[str, Unit]] = [("dose ordered", _per_patient(dose).unit)]
+    size = request.labeled_vial_size
+    if size is not None:
+        given.append(("vial size", size.unit))
+    elif request.product is not None:
+        given.append(("vial size", Unit.ML))  # a product's sizes are labeled in mL
+    given.extend(("vial size", planned.unit) for planned in request.vial_sizes)
+    given.append(("amount administered", request.administered.unit))
+    code = request.code
+    billed = code.dosage.unit.dimension
+    dimensions = {unit.dimension for _, unit in given} | {billed}
+    if Unit.UNITS in dimensions and len(dimensions) > 1:
+        field = next(
+            (name for name, unit in given if unit.dimension is not billed),
+            "dose ordered",
+        )
+        raise CalculationError(
+            field,
+            f"cannot be billed per {code.dosage} ({code.hcpcs}): units never convert to "
+            "mass or mL; enter every amount in units"
+            if billed is Unit.UNITS
+            else f"is in units and {code.hcpcs} is billed per {code.dosage}: units never "
+            "convert to mass or mL",
+        )
+    return Unit.ML if Unit.ML in dimensions else billed
 
 
-def _distinct_ml(first: Fraction, second: Fraction) -> tuple[str, str]:
-    """Two different volumes as texts that differ: ``16.6667 mL`` and ``16.66667 mL``,
+def _per_patient(dose: Quantity | WeightBasedDose | BsaDose) -> Quantity:
+    """The amount a dose is written in (per kg, per m² or as it is)."""
+    if isinstance(dose, WeightBasedDose):
+        return dose.per_kg
+    if isinstance(dose, BsaDose):
+        return dose.per_m2
+    return dose
+
+
+def _ml(value: Fraction, max_places: int = 3, measure: Unit = Unit.ML) -> str:
+    return formats.quantity(to_decimal(value), measure.value, max_places)
+
+
+def _distinct_ml(first: Fraction, second: Fraction, measure: Unit = Unit.ML) -> tuple[str, str]:
+    """Two different amounts as texts that differ: ``16.6667 mL`` and ``16.66667 mL``,
     never ``16.667 mL`` twice."""
 
     def text(value: Fraction, places: int) -> str:
         rounded = Decimal(floor(value * 10**places + Fraction(1, 2))).scaleb(-places)
-        return formats.quantity(rounded, "mL", places)
+        return formats.quantity(rounded, measure.value, places)
 
     places = 3
     while places < 2 * DECIMAL_PLACES and text(first, places) == text(second, places):
@@ -80,10 +134,13 @@ def _need_concentration(request: CalculationRequest, why: str) -> Concentration:
     return request.concentration
 
 
-def _volume(request: CalculationRequest, amount: Quantity, field: str, why: str) -> Fraction:
-    """An amount in mL, exactly; a mass goes through the concentration."""
-    if amount.unit is Unit.ML:
-        return Fraction(amount.amount)
+def _volume(
+    request: CalculationRequest, amount: Quantity, field: str, why: str, measure: Unit
+) -> Fraction:
+    """An amount in the working measure, exactly; a mass becomes mL through the
+    concentration when the measure is mL."""
+    if amount.unit.dimension is measure:
+        return amount.measured
     concentration = _need_concentration(request, why)
     volume = concentration.ml_for(amount)
     if volume > MAX_VOLUME_ML:
@@ -97,17 +154,36 @@ def _volume(request: CalculationRequest, amount: Quantity, field: str, why: str)
     return volume
 
 
-def _ordered_ml(request: CalculationRequest, steps: list[str]) -> Fraction:
+def _ordered_ml(request: CalculationRequest, steps: list[str], measure: Unit) -> Fraction:
     dose = request.dose_ordered
-    if isinstance(dose, WeightBasedDose):
+    if isinstance(dose, BsaDose):
+        if request.bsa_m2 is None:
+            raise CalculationError(
+                "body surface area",
+                f"is needed for a dose of {dose}; enter it in m², or the height with the weight",
+            )
+        if request.bsa_from:
+            steps.append(request.bsa_from)
+        bsa = formats.quantity(request.bsa_m2, "m²", 4)
+        dose = Quantity(amount=dose.per_m2.amount * request.bsa_m2, unit=dose.per_m2.unit)
+        steps.append(f"Dose ordered: {request.dose_ordered} × {bsa} = {dose}")
+    elif isinstance(dose, WeightBasedDose):
         if request.weight_kg is None:
             raise CalculationError("patient weight", f"is needed for a dose of {dose}")
-        total_mg = dose.per_kg.mg * request.weight_kg  # two short decimals: exact
-        dose = Quantity(amount=total_mg / 1000, unit=Unit.G)
+        per_kg = dose.per_kg
+        # two short decimals: exact
+        if per_kg.unit.is_mass:
+            dose = Quantity(amount=per_kg.mg * request.weight_kg / 1000, unit=Unit.G)
+            if dose.amount < 1:
+                dose = Quantity(amount=dose.amount * 1000, unit=Unit.MG)
+        else:
+            dose = Quantity(amount=per_kg.amount * request.weight_kg, unit=per_kg.unit)
         weight = formats.quantity(request.weight_kg, "kg")
         steps.append(f"Dose ordered: {request.dose_ordered} × {weight} = {dose}")
-    ordered_ml = _volume(request, dose, "dose ordered", f"to convert the dose of {dose} to mL")
-    if dose.unit.is_mass:
+    ordered_ml = _volume(
+        request, dose, "dose ordered", f"to convert the dose of {dose} to mL", measure
+    )
+    if dose.unit.is_mass and measure is Unit.ML:
         assert request.concentration is not None
         steps.append(
             f"Dose ordered: {formats.quantity(dose.mg, 'mg')} ÷ {request.concentration} = "
@@ -117,10 +193,12 @@ def _ordered_ml(request: CalculationRequest, steps: list[str]) -> Fraction:
 
 
 def _vials_by_size(
-    request: CalculationRequest, ordered_ml: Fraction, steps: list[str]
+    request: CalculationRequest, ordered_ml: Fraction, steps: list[str], measure: Unit
 ) -> tuple[tuple[tuple[Fraction, int], ...], bool]:
     """Each vial size opened (exact mL) with its count, and whether derived."""
     size = request.labeled_vial_size
+    if size is None and request.product is None and request.vial_sizes:
+        return _planned_from_sizes(request, ordered_ml, steps, measure), True
     if size is None:
         if request.product is None:
             raise CalculationError("vial size", "is empty; enter the vial size in mL")
@@ -133,32 +211,59 @@ def _vials_by_size(
             f"{' + '.join(str(c) for c in plan)} = {formats.quantity(total, 'mL')}"
         )
         return tuple((Fraction(c.size_ml), c.count) for c in plan), True
-    size_ml = _volume(request, size, "vial size", f"to convert a {size} vial to mL")
-    written = _ml(size_ml) + (f" ({size})" if size.unit.is_mass else "")
+    size_ml = _volume(request, size, "vial size", f"to convert a {size} vial to mL", measure)
+    written = _ml(size_ml, measure=measure) + (f" ({size})" if size.unit is not measure else "")
     if request.vials_opened is not None:
         count = request.vials_opened
-        steps.append(f"Vials: {count} × {written} entered by hand = {_ml(size_ml * count)}")
+        opened = _ml(size_ml * count, measure=measure)
+        steps.append(f"Vials: {count} × {written} entered by hand = {opened}")
         return ((size_ml, count),), False
     count = fewest_vials(ordered_ml, size_ml)
     steps.append(
-        f"Vials: {_ml(ordered_ml)} / {_ml(size_ml)} = "
+        f"Vials: {_ml(ordered_ml, measure=measure)} / {_ml(size_ml, measure=measure)} = "
         f"{formats.number(to_decimal(ordered_ml / size_ml), 4)} -> {count} × {written} = "
-        f"{_ml(size_ml * count)} (fewest that hold the dose ordered)"
+        f"{_ml(size_ml * count, measure=measure)} (fewest that hold the dose ordered)"
     )
     return ((size_ml, count),), True
 
 
-def _in_dosage_measure(request: CalculationRequest, volume_ml: Fraction) -> Fraction:
-    """A volume in the code's dosage unit: mL stays mL, mass codes go through mg."""
+def _planned_from_sizes(
+    request: CalculationRequest, ordered: Fraction, steps: list[str], measure: Unit
+) -> tuple[tuple[Fraction, int], ...]:
+    """The least-waste mix of the request's labeled sizes (an NDC's, from the crosswalk)."""
+    exact = [
+        _volume(request, size, "vial size", f"to convert a {size} vial to mL", measure)
+        for size in request.vial_sizes
+    ]
+    sizes = tuple(to_decimal(size) for size in exact)
+    if any(Fraction(d) != size for d, size in zip(sizes, exact, strict=True)):
+        raise CalculationError("vial size", "the labeled sizes do not convert exactly; enter one")
+    if request.vial_sizes_from:
+        steps.append(f"Vial sizes: {request.vial_sizes_from}")
+    plan = least_waste_plan(ordered, sizes)
+    total = sum((c.size_ml * c.count for c in plan), Decimal(0))
+    listed = ", ".join(str(size) for size in request.vial_sizes)
+    mix = " + ".join(f"{c.count} × {formats.quantity(c.size_ml, measure.value)}" for c in plan)
+    steps.append(
+        f"Vials: least waste from {listed}: {mix} = {formats.quantity(total, measure.value)}"
+    )
+    return tuple((Fraction(c.size_ml), c.count) for c in plan)
+
+
+def _in_dosage_measure(
+    request: CalculationRequest, volume_ml: Fraction, measure: Unit = Unit.ML
+) -> Fraction:
+    """An amount in the code's dosage unit: the same dimension stays as it is, mL of
+    a code billed per mass goes through the concentration to mg."""
     code = request.code
-    if code.dosage.unit is Unit.ML:
+    if code.dosage.unit.dimension is measure:
         return volume_ml
     concentration = _need_concentration(request, f"because {code.hcpcs} is billed per mass")
     return concentration.mg_in(volume_ml)
 
 
 def _dosage_amount(code: BillingCode) -> Fraction:
-    return Fraction(code.dosage.amount if code.dosage.unit is Unit.ML else code.dosage.mg)
+    return code.dosage.measured
 
 
 def round_units(ratio: Fraction, rounding: str) -> tuple[int, str]:
@@ -204,22 +309,26 @@ def claim_shapes(units_administered: int, units_wasted: int, jz: bool) -> tuple[
 
 
 def _measure_text(request: CalculationRequest, amount: Fraction) -> str:
-    unit = "mL" if request.code.dosage.unit is Unit.ML else "mg"
-    return formats.quantity(to_decimal(amount), unit)
+    return formats.quantity(to_decimal(amount), request.code.dosage.unit.dimension.value)
 
 
 def _conversion_step(
-    request: CalculationRequest, what: str, volume_ml: Fraction, given: Quantity | None
+    request: CalculationRequest,
+    what: str,
+    volume_ml: Fraction,
+    given: Quantity | None,
+    measure: Unit = Unit.ML,
 ) -> str | None:
-    """How a volume became the code's measure, or ``None`` when it is billed per mL."""
-    if request.code.dosage.unit is Unit.ML:
-        return None
-    measure = _measure_text(request, _in_dosage_measure(request, volume_ml))
-    if given is not None and given.unit is Unit.MG:
+    """How an amount became the code's measure, or ``None`` when nothing was converted."""
+    billed = request.code.dosage.unit.dimension
+    if billed is Unit.ML or (given is not None and given.unit is billed):
         return None  # already in the measure: nothing was converted
-    if given is not None and given.unit is Unit.G:
-        return f"{what}: {given} = {measure}"
-    return f"{what}: {_ml(volume_ml)} × {request.concentration} = {measure}"
+    converted = _measure_text(request, _in_dosage_measure(request, volume_ml, measure))
+    if given is not None and given.unit.dimension is billed:
+        return f"{what}: {given} = {converted}"  # g or mcg to mg
+    if measure is not Unit.ML:
+        return None
+    return f"{what}: {_ml(volume_ml)} × {request.concentration} = {converted}"
 
 
 def _better_single_size(
@@ -249,12 +358,16 @@ def _warnings(
     derived: bool,
     units_administered: int,
     labeled_units: int,
+    measure: Unit = Unit.ML,
 ) -> list[BillingWarning]:
+    def _ml(value: Fraction) -> str:
+        return formats.quantity(to_decimal(value), measure.value)
+
     found: list[BillingWarning] = []
     difference = administered_ml - ordered_ml
     if abs(difference) >= _SAME_VOLUME:
         more = difference > 0
-        given, ordered = _distinct_ml(administered_ml, ordered_ml)
+        given, ordered = _distinct_ml(administered_ml, ordered_ml, measure)
         found.append(
             BillingWarning(
                 id="administered-more" if more else "administered-less",
@@ -354,6 +467,7 @@ def _claim_lines(
     jz: bool,
     administered_ml: Fraction,
     waste_ml: Fraction,
+    measure: Unit = Unit.ML,
 ) -> tuple[ClaimLine, ...]:
     def line(modifiers: tuple[str, ...], units: int, exact_ml: Fraction) -> ClaimLine:
         amount_ml = to_decimal(exact_ml)
@@ -364,7 +478,7 @@ def _claim_lines(
             units=units,
             ndc=ndc.billing if ndc else None,
             ndc_quantity_ml=ndc_quantity(amount_ml) if ndc else None,
-            ndc_segment=ndc_claim_segment(ndc, amount_ml) if ndc else None,
+            ndc_segment=ndc_claim_segment(ndc, amount_ml, measure) if ndc else None,
         )
 
     amounts = (administered_ml, waste_ml)
@@ -378,15 +492,24 @@ def calculate(request: CalculationRequest) -> CalculationResult:
     """Apply the billing rules to one dose. Raises ``CalculationError`` for an unbillable one."""
     steps: list[str] = []
     code = request.code
-    ordered_ml = _ordered_ml(request, steps)
-    vials, derived = _vials_by_size(request, ordered_ml, steps)
+    measure = working_measure(request)
+
+    def _ml(value: Fraction) -> str:
+        return formats.quantity(to_decimal(value), measure.value)
+
+    ordered_ml = _ordered_ml(request, steps, measure)
+    vials, derived = _vials_by_size(request, ordered_ml, steps, measure)
     opened_ml = sum((size * count for size, count in vials), Fraction(0))
     administered = request.administered
     administered_ml = _volume(
-        request, administered, "amount administered", f"to convert {administered} to mL"
+        request,
+        administered,
+        "amount administered",
+        f"to convert {administered} to mL",
+        measure,
     )
     if administered_ml > opened_ml:
-        given, opened = _distinct_ml(administered_ml, opened_ml)
+        given, opened = _distinct_ml(administered_ml, opened_ml, measure)
         raise CalculationError(
             "amount administered",
             f"{given} is more than the {opened} labeled in the "
@@ -396,8 +519,8 @@ def calculate(request: CalculationRequest) -> CalculationResult:
 
     # Units administered: the amount over the dosage descriptor, rounded per the payer.
     per_unit = _dosage_amount(code)
-    administered_measure = _in_dosage_measure(request, administered_ml)
-    converted = _conversion_step(request, "Administered", administered_ml, administered)
+    administered_measure = _in_dosage_measure(request, administered_ml, measure)
+    converted = _conversion_step(request, "Administered", administered_ml, administered, measure)
     if converted:
         steps.append(converted)
     ratio = administered_measure / per_unit
@@ -409,7 +532,7 @@ def calculate(request: CalculationRequest) -> CalculationResult:
 
     # Waste is measured against the labeled amount only, and rounded down, so that
     # administered + JW never exceeds what the vials are labeled to hold.
-    opened_measure = _in_dosage_measure(request, opened_ml)
+    opened_measure = _in_dosage_measure(request, opened_ml, measure)
     labeled = labeled_units(opened_measure / per_unit)
     waste_ml = opened_ml - administered_ml
     steps.append(
@@ -445,7 +568,7 @@ def calculate(request: CalculationRequest) -> CalculationResult:
         multi_dose=request.multi_dose,
         setting=request.setting,
         vials_by_size=tuple(
-            VialUse(size_ml=to_decimal(size), count=count) for size, count in vials
+            VialUse(size_ml=to_decimal(size), count=count, unit=measure) for size, count in vials
         ),
         vials_opened=sum(count for _, count in vials),
         vials_derived=derived,
@@ -458,7 +581,7 @@ def calculate(request: CalculationRequest) -> CalculationResult:
         labeled_units=labeled,
         jz=jz,
         claim_lines=_claim_lines(
-            request, units_administered, units_wasted, jz, administered_ml, waste_ml
+            request, units_administered, units_wasted, jz, administered_ml, waste_ml, measure
         ),
         warnings=tuple(
             _warnings(
@@ -469,6 +592,7 @@ def calculate(request: CalculationRequest) -> CalculationResult:
                 derived,
                 units_administered,
                 labeled,
+                measure,
             )
         ),
         steps=tuple(steps),

@@ -13,7 +13,7 @@ from enum import StrEnum
 from core import formats
 from core.catalog import BillingCode, PayerProfile, Product
 from core.ndc import Ndc
-from core.quantities import Concentration, Quantity, Unit, WeightBasedDose
+from core.quantities import BsaDose, Concentration, Quantity, Unit, WeightBasedDose
 from core.values import Value
 
 
@@ -44,8 +44,17 @@ class CalculationRequest(Value, frozen=True, kw_only=True):
     vial_size: Quantity | None = None
     #: ``None`` derives the fewest vials that cover the dose ordered.
     vials_opened: int | None = None
-    dose_ordered: Quantity | WeightBasedDose
+    #: Labeled sizes to plan the least-waste mix from, without a product or a size: the
+    #: crosswalk's for an NDC's labeler and code (``core.cms.ndc_vials``), and how they
+    #: were read (a step of the arithmetic).
+    vial_sizes: tuple[Quantity, ...] = ()
+    vial_sizes_from: str = ""
+    dose_ordered: Quantity | WeightBasedDose | BsaDose
     weight_kg: Decimal | None = None
+    #: Body surface area in m² for a dose per m², and the Mosteller step that gave it
+    #: (empty when the BSA was entered).
+    bsa_m2: Decimal | None = None
+    bsa_from: str = ""
     administered: Quantity
     setting: ClaimSetting = ClaimSetting.OUTPATIENT
     ndc: Ndc | None = None
@@ -70,12 +79,18 @@ class CalculationRequest(Value, frozen=True, kw_only=True):
         return self.vial_size
 
 
-class VialUse(Value, frozen=True, kw_only=True):
+class VialUse(Value, frozen=True, kw_only=True, omit_defaults=True):
+    """A vial size opened and how many. ``unit`` is left out of the JSON when it is mL,
+    so records of doses in mL keep their bytes (``test_model_rules``)."""
+
+    #: The labeled size in ``unit`` (the calculation's measure: mL unless no volume is
+    #: involved; the name predates doses in mg or units without a concentration).
     size_ml: Decimal
     count: int
+    unit: Unit = Unit.ML
 
     def __str__(self) -> str:
-        return f"{self.count} × {formats.quantity(self.size_ml, 'mL')}"
+        return f"{self.count} × {formats.quantity(self.size_ml, self.unit.value)}"
 
 
 class ClaimLine(Value, frozen=True, kw_only=True):
@@ -163,3 +178,16 @@ class CalculationResult(Value, frozen=True, kw_only=True):
     weight_kg: Decimal | None = None
     #: The route the claim lines' JA/JB modifier was chosen for (``apply_route_modifiers``).
     route: str | None = None
+
+    @property
+    def measure(self) -> Unit:
+        """The unit of ``ordered_ml``, ``opened_ml``, ``administered_ml``, ``waste_ml`` and
+        each vial's size: mL, unless neither an amount nor the code's descriptor is a
+        volume; then mg (mass) or units, and no concentration was needed
+        (``core.calculation.working_measure``). Kept on the vials, so records of doses in
+        mL keep their bytes."""
+        return self.vials_by_size[0].unit if self.vials_by_size else Unit.ML
+
+    def amount(self, value: Decimal) -> str:
+        """One of the result's amounts as printed, in its measure: ``12 mL``, ``200 mg``."""
+        return formats.quantity(value, self.measure.value)

@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
 from core.calculation_models import CalculationResult
+from core.catalog import BillingCode
 from core.denial_checks import Check, denial_checks, review
 from core.documentation import Documentation
 from core.errors import InputError
@@ -85,6 +86,21 @@ def review_claim(
     )
 
 
+def billed_code(result: CalculationResult, catalog: Catalog) -> BillingCode:
+    """The catalog's entry for the result's code (with its covered diagnoses); a code
+    from the imported CMS files (issue 20) is the one the result was calculated with."""
+    for code in catalog.codes:
+        if code.hcpcs == result.code:
+            return code
+    return BillingCode(
+        hcpcs=result.code,
+        descriptor=result.descriptor,
+        dosage=result.dosage,
+        source=result.code_source,
+        cms_verified=result.code_cms_verified,
+    )
+
+
 def check_claim(
     result: CalculationResult,
     doc: Documentation,
@@ -99,7 +115,7 @@ def check_claim(
 ) -> tuple[CalculationResult, tuple[Check, ...]]:
     """``review_claim`` with what it reads from the site given: no store is opened (a
     session without a site reviews its dose this way, by its own catalog and payers)."""
-    code = catalog.code(result.code)
+    code = billed_code(result, catalog)
     payer = payers.get(result.payer)
     reviewed = review(
         result,

@@ -24,8 +24,20 @@ CLAIM_SETTINGS: tuple[tuple[str, str], ...] = (
 DEFAULT_SETTING = "outpatient"
 
 #: Units a dose ordered and an amount administered may be typed in.
-DOSE_UNITS = ("mL", "g", "mg", "g/kg", "mg/kg")
-AMOUNT_UNITS = ("mL", "g", "mg")
+DOSE_UNITS = (
+    "mL",
+    "g",
+    "mg",
+    "mcg",
+    "units",
+    "g/kg",
+    "mg/kg",
+    "mcg/kg",
+    "units/kg",
+    "mg/m2",
+    "units/m2",
+)
+AMOUNT_UNITS = ("mL", "g", "mg", "mcg", "units")
 
 #: Vial types offered: "as labeled" follows the product.
 VIAL_TYPES: tuple[tuple[str, str], ...] = (

@@ -216,8 +216,8 @@ def _billed_units(result: CalculationResult) -> Check:
         id="billed-units",
         state="pass",
         message=f"{formats.units(administered + wasted)} for "
-        f"{formats.quantity(result.administered_ml, 'mL')} given"
-        + (f" + {formats.quantity(result.waste_ml, 'mL')} discarded." if wasted else "."),
+        f"{result.amount(result.administered_ml)} given"
+        + (f" + {result.amount(result.waste_ml)} discarded." if wasted else "."),
     )
 
 
@@ -303,12 +303,12 @@ def _waste(result: CalculationResult, doc: Documentation) -> Check:
             "the reason" if b.id == "waste-reason" else "the witness" for b in missing
         )
         return _fail(
-            "waste", f"{formats.quantity(result.waste_ml, 'mL')} discarded: record {what}.", missing
+            "waste", f"{result.amount(result.waste_ml)} discarded: record {what}.", missing
         )
     return Check(
         id="waste",
         state="pass",
-        message=f"{formats.quantity(result.waste_ml, 'mL')}, with reason and witness.",
+        message=f"{result.amount(result.waste_ml)}, with reason and witness.",
     )
 
 

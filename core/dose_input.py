@@ -9,22 +9,29 @@ beside its field and the command line can print them on one line.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, ClassVar, Protocol, TypeVar
 
+from core.body_surface import mosteller
 from core.calculation import calculate
 from core.calculation_models import CalculationRequest, CalculationResult, ClaimSetting
-from core.catalog import Catalog, PayerList
+from core.catalog import BillingCode, Catalog, PayerList
 from core.errors import InputError
 from core.ndc import parse_ndc
 from core.quantities import (
+    Quantity,
+    parse_bsa,
     parse_concentration,
     parse_count,
     parse_dose,
+    parse_height,
     parse_quantity,
     parse_weight,
 )
 from core.text import check_text
 from core.values import Value
+
+if TYPE_CHECKING:
+    from core.cms.ndc_vials import NdcVials
 
 #: Form field -> the words used for it in messages (and the label in the window).
 FIELD_NAMES: dict[str, str] = {
@@ -35,6 +42,8 @@ FIELD_NAMES: dict[str, str] = {
     "vials": "vials opened",
     "dose_ordered": "dose ordered",
     "weight": "patient weight",
+    "bsa": "body surface area",
+    "height": "patient height",
     "administered": "amount administered",
     "payer": "payer",
     "setting": "claim setting",
@@ -59,11 +68,18 @@ class DoseForm(Value, frozen=True, kw_only=True):
     vials: str = ""
     dose_ordered: str = ""
     weight: str = ""
+    #: Body surface area in m², or the height in cm (Mosteller with the weight), for a
+    #: dose per m² (issue 20).
+    bsa: str = ""
+    height: str = ""
     administered: str = ""
     payer: str = ""
     setting: str = ""
     ndc: str = ""
     prior_authorization: str = ""
+
+    #: Left out of the JSON while empty: records written before them keep their bytes.
+    OMITTED_WHEN_EMPTY: ClassVar[tuple[str, ...]] = ("bsa", "height")
 
 
 class DoseInputError(Exception):
@@ -101,14 +117,55 @@ class _Collector:
             return None
 
 
-def build_request(form: DoseForm, catalog: Catalog, payers: PayerList) -> CalculationRequest:
-    """Parse and resolve every field by ``catalog`` and ``payers`` (the site's); raise
-    ``DoseInputError`` naming each bad or missing one."""
+class ImportedCodes(Protocol):
+    """What the imported CMS files answer (the site's ``imported_codes``): a code the
+    catalog does not hold, and what the crosswalk says about an NDC; ``None`` when no
+    file lists it."""
+
+    def code(self, hcpcs: str, field: str) -> BillingCode | None: ...
+
+    def ndc_vials(self, ndc11: str, field: str) -> NdcVials | None: ...
+
+
+def resolve_code(
+    catalog: Catalog, text: str, field: str, imported: ImportedCodes | None = None
+) -> BillingCode:
+    """The catalog's code (its entries and sources come first), else the imported
+    pricing file's; the catalog's refusal when neither holds it."""
+    try:
+        return catalog.code(text, field)
+    except InputError:
+        found = imported.code(text.strip().upper(), field) if imported is not None else None
+        if found is None:
+            raise
+        return found
+
+
+def build_request(
+    form: DoseForm, catalog: Catalog, payers: PayerList, imported: ImportedCodes | None = None
+) -> CalculationRequest:
+    """Parse and resolve every field by ``catalog`` and ``payers`` (the site's) and the
+    codes ``imported`` from the CMS files; raise ``DoseInputError`` naming each bad or
+    missing one."""
     found = _Collector()
     name = FIELD_NAMES
 
-    code = found.take("code", lambda t: catalog.code(t, name["code"]), form.code)
+    code = found.take("code", lambda t: resolve_code(catalog, t, name["code"], imported), form.code)
     product = found.take("product", lambda t: catalog.product(t, name["product"]), form.product)
+    ndc = found.take("ndc", lambda t: parse_ndc(t, name["ndc"]), form.ndc)
+    # An NDC is enough (issue 20): without a product, the crosswalk gives the code (when
+    # none is typed) and the vial sizes (when no size is typed).
+    crosswalk = None
+    if ndc is not None and imported is not None and product is None and not form.product:
+        try:
+            crosswalk = imported.ndc_vials(ndc.billing, name["ndc"])
+        except InputError as error:
+            found.errors["ndc"] = error
+    if crosswalk is not None and code is None and "code" not in found.errors:
+        try:
+            code = resolve_code(catalog, crosswalk.code, name["code"], imported)
+        except InputError as error:
+            found.errors["code"] = error
     # A product chosen without a code bills under its own code; another code given with
     # it is a deliberate choice, which the calculation warns about (``product-code``).
     if code is None and "code" not in found.errors:
@@ -126,13 +183,23 @@ def build_request(form: DoseForm, catalog: Catalog, payers: PayerList) -> Calcul
         "dose_ordered", lambda t: parse_dose(t, name["dose_ordered"]), form.dose_ordered
     )
     weight = found.take("weight", lambda t: parse_weight(t, name["weight"]), form.weight)
+    bsa = found.take("bsa", lambda t: parse_bsa(t, name["bsa"]), form.bsa)
+    height = found.take("height", lambda t: parse_height(t, name["height"]), form.height)
+    bsa_from = ""
+    if bsa is not None and height is not None:
+        found.errors["height"] = InputError(name["height"], "give the BSA or the height, not both")
+    elif height is not None and weight is not None:
+        bsa, bsa_from = mosteller(height, weight)
+    elif height is not None and "weight" not in found.errors:
+        found.errors["weight"] = InputError(
+            name["weight"], "is needed with the height for the body surface area"
+        )
     administered = found.take(
         "administered", lambda t: parse_quantity(t, name["administered"]), form.administered
     )
     payer = found.take("payer", lambda t: payers.get(t, name["payer"]), form.payer)
     payer = payer or (None if "payer" in found.errors else payers.default)
     setting = found.take("setting", lambda t: _setting(t), form.setting) or ClaimSetting.OUTPATIENT
-    ndc = found.take("ndc", lambda t: parse_ndc(t, name["ndc"]), form.ndc)
     prior_authorization = form.prior_authorization.strip()
     try:
         check_text(prior_authorization, name["prior_authorization"], MAX_PRIOR_AUTHORIZATION_CHARS)
@@ -142,18 +209,15 @@ def build_request(form: DoseForm, catalog: Catalog, payers: PayerList) -> Calcul
     for key, value in (("dose_ordered", dose), ("administered", administered)):
         if value is None and key not in found.errors:
             found.errors[key] = InputError(name[key], "is empty; enter an amount")
-    if vial_size is None and product is None and "vial_size" not in found.errors:
+    sizes: tuple[Quantity, ...] = ()
+    if crosswalk is not None and code is not None and crosswalk.code == code.hcpcs:
+        sizes = crosswalk.sizes if vial_size is None else ()
+    if vial_size is None and product is None and not sizes and "vial_size" not in found.errors:
         found.errors["vial_size"] = InputError(name["vial_size"], "is empty; enter the size in mL")
 
-    if (
-        vial_size is not None
-        and vial_size.unit.is_mass
-        and concentration is None
-        and "concentration" not in found.errors
-    ):
-        found.errors["concentration"] = InputError(
-            name["concentration"], f"is needed to convert a {vial_size} vial to mL"
-        )
+    # Whether a concentration is needed (a mass vial for a dose in mL, or billed per
+    # mL) is the calculation's rule: ``working_measure``; a 6 g vial for a dose in mg
+    # billed per mg needs none.
     if found.errors:
         raise DoseInputError(found.errors)
     assert code is not None and payer is not None and dose is not None
@@ -175,6 +239,10 @@ def build_request(form: DoseForm, catalog: Catalog, payers: PayerList) -> Calcul
         setting=setting,
         ndc=ndc,
         prior_authorization=prior_authorization,
+        vial_sizes=sizes,
+        bsa_m2=bsa,
+        bsa_from=bsa_from,
+        vial_sizes_from=crosswalk.how if sizes and crosswalk is not None else "",
     )
 
 
@@ -188,10 +256,12 @@ def _setting(text: str) -> ClaimSetting:
         ) from None
 
 
-def evaluate(form: DoseForm, catalog: Catalog, payers: PayerList) -> CalculationResult:
-    """Parse, resolve and calculate by the site's ``catalog`` and ``payers``; every
-    problem comes back as ``DoseInputError``."""
-    request = build_request(form, catalog, payers)
+def evaluate(
+    form: DoseForm, catalog: Catalog, payers: PayerList, imported: ImportedCodes | None = None
+) -> CalculationResult:
+    """Parse, resolve and calculate by the site's ``catalog``, ``payers`` and imported
+    codes; every problem comes back as ``DoseInputError``."""
+    request = build_request(form, catalog, payers, imported)
     try:
         return calculate(request)
     except InputError as error:

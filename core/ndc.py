@@ -76,6 +76,11 @@ def ndc_quantity(amount: Decimal) -> Decimal:
     return amount.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP).normalize()
 
 
-def ndc_claim_segment(ndc: Ndc, amount_ml: Decimal) -> str:
-    """The claim's drug identification: ``N400002759701ML12``."""
-    return f"N4{ndc.billing}ML{formats.plain(ndc_quantity(amount_ml))}"
+#: NDC unit qualifiers by the amount's unit: milliliter, milligram, unit.
+NDC_QUALIFIERS = {"mL": "ML", "mg": "ME", "units": "UN"}
+
+
+def ndc_claim_segment(ndc: Ndc, amount: Decimal, unit: str = "mL") -> str:
+    """The claim's drug identification: ``N400002759701ML12`` (``ME`` for an amount in
+    mg, ``UN`` in units)."""
+    return f"N4{ndc.billing}{NDC_QUALIFIERS[unit]}{formats.plain(ndc_quantity(amount))}"

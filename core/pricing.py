@@ -10,7 +10,6 @@ source, the CMS billing unit beside the catalog's, and these warnings:
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -24,19 +23,9 @@ from core.calculation_models import (
     CodeUnitConflict,
     Pricing,
 )
+from core.cms.descriptor import descriptor_amount
 from core.quantities import Unit
 from core.reference import CodeDosage, CrosswalkEntry, ReferenceData
-
-_CMS_UNIT = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]+)")
-# CMS unit words -> (our unit, factor to mg or mL)
-_CMS_UNITS: dict[str, tuple[str, Decimal]] = {
-    "ML": ("mL", Decimal(1)),
-    "CC": ("mL", Decimal(1)),
-    "MG": ("mg", Decimal(1)),
-    "G": ("mg", Decimal(1000)),
-    "GM": ("mg", Decimal(1000)),
-    "MCG": ("mg", Decimal("0.001")),
-}
 
 
 def ndc_label(ndc11: str) -> str:
@@ -51,14 +40,15 @@ def dollars(amount: Decimal) -> str:
 
 
 def _same_unit(result: CalculationResult, cms: CodeDosage) -> bool:
-    match = _CMS_UNIT.fullmatch(cms.dosage.strip())
-    if match is None or match.group(2).upper() not in _CMS_UNITS:
-        return False
-    kind, factor = _CMS_UNITS[match.group(2).upper()]
-    amount = Decimal(match.group(1)) * factor
-    if result.dosage.unit is Unit.ML:
-        return kind == "mL" and amount == result.dosage.amount
-    return kind == "mg" and amount == result.dosage.mg
+    """Whether the file's descriptor is the amount the result was billed per (``1 MG``
+    and ``1,000 MCG`` are; ``1 UNIT`` and ``1 MG`` never are)."""
+    amount = descriptor_amount(cms.dosage)
+    dosage = result.dosage
+    return (
+        amount is not None
+        and amount.unit.dimension is dosage.unit.dimension
+        and amount.measured == dosage.measured
+    )
 
 
 def _conflict(result: CalculationResult, cms: CodeDosage) -> CodeUnitConflict:
@@ -79,6 +69,8 @@ def _units_per_vial(result: CalculationResult, size_ml: Decimal) -> Fraction | N
     """Billing units one vial labels, exactly (a 9 % concentration does not
     terminate in mL)."""
     dosage = result.dosage
+    if result.measure is not Unit.ML:  # the size is in the descriptor's own measure
+        return Fraction(size_ml) / dosage.measured
     if dosage.unit is Unit.ML:
         return Fraction(size_ml) / Fraction(dosage.amount)
     if result.concentration is None:
@@ -111,7 +103,7 @@ def _billing_units_warning(
             return None
         figures.append(
             f"{formats.number(to_decimal(per_vial * Fraction(quantity)), 4)} per package of "
-            f"{formats.number(quantity)} × {formats.quantity(use.size_ml, 'mL')}"
+            f"{formats.number(quantity)} × {result.amount(use.size_ml)}"
         )
     return BillingWarning(
         id="billing-units-differ",

@@ -1,8 +1,11 @@
 """Exact quantities (Decimal with a unit) and strict parsing of what users type.
 
-Volumes are mL, masses mg or g, concentrations mg/mL (``10 %`` w/v = 100 mg/mL).
-Parsing accepts ``12``, ``12.5``, ``0.5``, ``12 mL``, ``1.5 g``, ``0.4 g/kg`` and
-refuses everything else with a message that names the field.
+Volumes are mL; masses mcg, mg or g; activity in units (``IU`` is read as units: the
+printed word is always ``units``); concentrations mg/mL (``10 %`` w/v = 100 mg/mL).
+The three dimensions never convert into one another except mass and volume through a
+concentration: units never become mg. Parsing accepts ``12``, ``12.5``, ``0.5``,
+``12 mL``, ``1.5 g``, ``200 mcg``, ``155 units``, ``0.4 g/kg`` and refuses everything
+else with a message that names the field.
 """
 
 from __future__ import annotations
@@ -22,19 +25,30 @@ class Unit(StrEnum):
     ML = "mL"
     MG = "mg"
     G = "g"
+    MCG = "mcg"
+    UNITS = "units"
 
     @property
     def is_mass(self) -> bool:
-        return self is not Unit.ML
+        return self in _MG_PER
+
+    @property
+    def dimension(self) -> Unit:
+        """The unit amounts of this one are measured in: mL, mg or units."""
+        return Unit.MG if self.is_mass else self
 
 
-_MG_PER = {Unit.MG: Decimal(1), Unit.G: Decimal(1000)}
+_MG_PER = {Unit.MCG: Decimal("0.001"), Unit.MG: Decimal(1), Unit.G: Decimal(1000)}
+ALL_UNITS = (Unit.ML, Unit.MG, Unit.G, Unit.MCG, Unit.UNITS)
 
 # Largest values accepted: beyond these an entry is a typo, not a dose.
 MAX_VOLUME_ML = Decimal(10_000)
 MAX_MASS_MG = Decimal(2_000_000)  # 2,000 g
 MAX_WEIGHT_KG = Decimal(500)
 MAX_MG_PER_KG = Decimal(10_000)  # 10 g/kg
+#: The largest doses in units (heparin, factor concentrates) are in the hundreds of thousands.
+MAX_UNITS = Decimal(10_000_000)
+MAX_UNITS_PER_KG = Decimal(100_000)
 MAX_CONCENTRATION_MG_PER_ML = Decimal(1000)  # 100 %
 #: Below 10 micrograms per mL a typed concentration is a slip (0.0001 mg/mL turned 1 g
 #: into ten million mL); the catalog's strengths are 5 % to 20 %.
@@ -52,12 +66,19 @@ class Quantity(Value, frozen=True, kw_only=True):
     unit: Unit
 
     def __str__(self) -> str:
+        if self.unit is Unit.UNITS and self.amount == 1:
+            return "1 unit"
         return formats.quantity(self.amount, self.unit.value)
 
     @property
     def mg(self) -> Decimal:
         """The amount in mg (mass units only)."""
         return self.amount * _MG_PER[self.unit]
+
+    @property
+    def measured(self) -> Fraction:
+        """The amount exactly in its dimension's unit (``dimension``): mL, mg or units."""
+        return Fraction(self.mg if self.unit.is_mass else self.amount)
 
 
 class Concentration(Value, frozen=True, kw_only=True):
@@ -89,13 +110,34 @@ class WeightBasedDose(Value, frozen=True, kw_only=True):
         return f"{self.per_kg}/kg"
 
 
+class BsaDose(Value, frozen=True, kw_only=True):
+    """A dose written per m² of body surface area, e.g. 375 mg/m²."""
+
+    per_m2: Quantity
+
+    def __str__(self) -> str:
+        return f"{self.per_m2}/m²"
+
+
+#: Body surface areas and heights beyond these are typos (adults 1.5 to 2.5 m²).
+MIN_BSA_M2 = Decimal("0.1")
+MAX_BSA_M2 = Decimal(5)
+MAX_HEIGHT_CM = Decimal(250)
+MIN_HEIGHT_CM = Decimal(30)
+
 _NUMBER = r"(?P<number>[0-9]+(?:\.[0-9]+)?)"
 _QUANTITY_RE = re.compile(rf"^{_NUMBER}\s*(?P<unit>[a-zA-Z%/]+)?$")
 _UNIT_WORDS = {
     "ml": Unit.ML,
     "mg": Unit.MG,
     "g": Unit.G,
+    "mcg": Unit.MCG,
+    "unit": Unit.UNITS,
+    "units": Unit.UNITS,
+    "iu": Unit.UNITS,
 }
+#: Spellings on the ISMP list of error-prone abbreviations: refused with the safe word.
+_ERROR_PRONE = {"cc": "mL", "u": "units", "µg": "mcg", "μg": "mcg", "ug": "mcg"}
 
 
 def parse_number(text: str, field: str) -> Decimal:
@@ -129,7 +171,9 @@ def _split(text: str, field: str) -> tuple[str, str]:
     stripped = text.strip()
     if not stripped:
         raise InputError(field, "is empty; enter an amount")
-    match = re.fullmatch(r"(?P<number>\S*?)\s*(?P<unit>[a-zA-Z%/µ]+(?:/[a-zA-Z]+)?)?", stripped)
+    match = re.fullmatch(
+        r"(?P<number>\S*?)\s*(?P<unit>[a-zA-Zµμ%/]+(?:/[a-zA-Z]+[2²]?)?)?", stripped
+    )
     if match is None:
         raise InputError(field, f"'{shown(stripped)}' is not an amount such as 12 mL or 1.5 g")
     if not match["number"]:
@@ -139,8 +183,8 @@ def _split(text: str, field: str) -> tuple[str, str]:
 
 def _unit(word: str, field: str, allowed: tuple[Unit, ...]) -> Unit:
     key = word.lower()
-    if key == "cc":
-        raise InputError(field, "write mL, not cc")
+    if key in _ERROR_PRONE:
+        raise InputError(field, f"write {_ERROR_PRONE[key]}, not {word}")
     unit = _UNIT_WORDS.get(key)
     if unit is None or unit not in allowed:
         names = ", ".join(u.value for u in allowed)
@@ -165,6 +209,9 @@ def _check_limit(quantity: Quantity, field: str) -> None:
     if quantity.unit.is_mass and quantity.mg > MAX_MASS_MG:
         limit = formats.quantity(MAX_MASS_MG / 1000, "g")
         raise InputError(field, f"{_as_typed(quantity)} is more than {limit}")
+    if quantity.unit is Unit.UNITS and quantity.amount > MAX_UNITS:
+        limit = formats.quantity(MAX_UNITS, "units")
+        raise InputError(field, f"{_as_typed(quantity)} is more than {limit}")
 
 
 def parse_quantity(
@@ -172,9 +219,10 @@ def parse_quantity(
     field: str,
     *,
     default: Unit = Unit.ML,
-    allowed: tuple[Unit, ...] = (Unit.ML, Unit.MG, Unit.G),
+    allowed: tuple[Unit, ...] = ALL_UNITS,
 ) -> Quantity:
-    """``12`` (default unit), ``12 mL``, ``1.5 g``, ``500 mg``; positive and not absurd."""
+    """``12`` (default unit), ``12 mL``, ``1.5 g``, ``500 mg``, ``200 mcg``, ``155 units``;
+    positive and not absurd."""
     number_text, unit_text = _split(text, field)
     if "/" in unit_text:
         raise InputError(field, f"'{shown(text.strip())}' is a rate; enter an amount such as 12 mL")
@@ -186,16 +234,33 @@ def parse_quantity(
     return quantity
 
 
-def parse_dose(text: str, field: str) -> Quantity | WeightBasedDose:
-    """A dose ordered: an amount (``12 mL``, ``28 g``) or per kg (``0.4 g/kg``)."""
+def parse_dose(text: str, field: str) -> Quantity | WeightBasedDose | BsaDose:
+    """A dose ordered: an amount (``12 mL``, ``28 g``), per kg (``0.4 g/kg``) or per m²
+    of body surface area (``375 mg/m2``)."""
     number_text, unit_text = _split(text, field)
+    for suffix in ("/m2", "/m²"):
+        if unit_text.lower().endswith(suffix):
+            value = parse_number(number_text, field)
+            _check_positive(value, field)
+            per_m2 = Quantity(
+                amount=value,
+                unit=_unit(
+                    unit_text[: -len(suffix)], field, (Unit.MCG, Unit.MG, Unit.G, Unit.UNITS)
+                ),
+            )
+            _check_limit(per_m2, field)
+            return BsaDose(per_m2=per_m2)
     if unit_text.lower().endswith("/kg"):
         mass_word = unit_text[: -len("/kg")]
         value = parse_number(number_text, field)
         _check_positive(value, field)
-        per_kg = Quantity(amount=value, unit=_unit(mass_word, field, (Unit.MG, Unit.G)))
-        if per_kg.mg > MAX_MG_PER_KG:
+        per_kg_units = (Unit.MCG, Unit.MG, Unit.G, Unit.UNITS)
+        per_kg = Quantity(amount=value, unit=_unit(mass_word, field, per_kg_units))
+        if per_kg.unit.is_mass and per_kg.mg > MAX_MG_PER_KG:
             raise InputError(field, f"{_as_typed(per_kg)}/kg is more than 10 g/kg")
+        if per_kg.unit is Unit.UNITS and per_kg.amount > MAX_UNITS_PER_KG:
+            limit = formats.quantity(MAX_UNITS_PER_KG, "units")
+            raise InputError(field, f"{_as_typed(per_kg)}/kg is more than {limit}/kg")
         return WeightBasedDose(per_kg=per_kg)
     return parse_quantity(text, field)
 
@@ -249,3 +314,28 @@ def parse_count(text: str, field: str) -> int:
     if value > MAX_VIALS:
         raise InputError(field, f"{value} is more than {MAX_VIALS}")
     return value
+
+
+def _parse_measure(text: str, field: str, unit: str, low: Decimal, high: Decimal) -> Decimal:
+    stripped = text.strip()
+    if stripped.lower().replace("²", "2").endswith(unit):
+        stripped = stripped[: -len(unit)].strip()
+    elif stripped and stripped[-1].isalpha():
+        raise InputError(field, f"enter it in {unit}")
+    value = parse_number(stripped, field)
+    if not low <= value <= high:
+        raise InputError(
+            field,
+            f"{formats.number(value, MAX_DECIMAL_PLACES)} {unit} is not between {low} and {high}",
+        )
+    return value
+
+
+def parse_bsa(text: str, field: str = "body surface area") -> Decimal:
+    """Body surface area in m² (``1.9`` or ``1.9 m2``)."""
+    return _parse_measure(text, field, "m2", MIN_BSA_M2, MAX_BSA_M2)
+
+
+def parse_height(text: str, field: str = "patient height") -> Decimal:
+    """Height in cm (``170`` or ``170 cm``)."""
+    return _parse_measure(text, field, "cm", MIN_HEIGHT_CM, MAX_HEIGHT_CM)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from core.calculation_models import CalculationResult
 from core.catalog import Catalog, PayerList
-from core.dose_input import FIELD_NAMES, DoseForm, DoseInputError, evaluate
+from core.dose_input import FIELD_NAMES, DoseForm, DoseInputError, ImportedCodes, evaluate
 from core.errors import InputError
 from core.ndc import parse_ndc
 
@@ -105,6 +105,9 @@ class DoseSession:
         self.reviewer: ClaimReviewer = self._review_alone
         #: Fields the window could not read, by key (each answering ``{key: why}``).
         self.unreadable_sources: list[Callable[[], Mapping[str, str]]] = []
+        #: Codes the catalog does not hold, from the site's imported CMS pricing file
+        #: (``Site.imported_codes``); none without a site.
+        self.imported_codes: ImportedCodes | None = None
         self._claim: tuple[tuple[object, ...], ClaimReview] | None = None
         self._verification: _Verification | None = None
         self._recorded: tuple[tuple[DoseForm, Documentation], str, bytes] | None = None
@@ -129,7 +132,9 @@ class DoseSession:
         ndc_problem = self._ndc_problem(form.ndc)
         calculated = form.replace(ndc="") if ndc_problem else form
         try:
-            result: CalculationResult | None = evaluate(calculated, self.catalog, self.payers)
+            result: CalculationResult | None = evaluate(
+                calculated, self.catalog, self.payers, self.imported_codes
+            )
             errors: dict[str, str] = {}
         except DoseInputError as problems:
             result, errors = None, problems.messages
@@ -233,6 +238,10 @@ class DoseSession:
         """Where the chosen code's definition comes from, and a product billed elsewhere."""
         hcpcs = self.dose.code or self.catalog.default_code.hcpcs
         code = next((c for c in self.catalog.codes if c.hcpcs == hcpcs), None)
+        if code is None and self.result is not None and self.result.code == hcpcs.upper():
+            from core.claim_review import billed_code
+
+            code = billed_code(self.result, self.catalog)  # from the imported CMS files
         if code is None:
             return CodeNote("", False)
         source = self.result.code_source if self.result is not None else code.source

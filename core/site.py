@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
 if TYPE_CHECKING:  # made before the window's first paint: only what that needs at run time
     from collections.abc import Callable, Mapping
-    from datetime import datetime
+    from datetime import date, datetime
     from types import TracebackType
 
     from argon2 import PasswordHasher
@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # made before the window's first paint: only what that needs 
     from core.accounts import AccountStore
     from core.authorizations import AuthorizationStore
     from core.catalog import Catalog, PayerList
+    from core.cms.codes import FileCodes
     from core.cms.store import ReferenceStore
     from core.records import RecordStore
     from core.records.backup import BackupPlan
@@ -271,6 +272,16 @@ class Site:
         if self._reference is None:
             self._reference = self.open_reference()
         return self._reference
+
+    def imported_codes(self, service_date: date) -> FileCodes:
+        """Codes the catalog does not hold and NDCs, from the imported CMS files covering
+        ``service_date`` (issue 20); the reference data is opened only when one is asked
+        for, so a catalog code's first answer costs nothing more."""
+        from core.cms.codes import FileCodes
+
+        return FileCodes(
+            lambda: self.reference() if self.has_reference_data() else None, service_date
+        )
 
     def refresh_reference(self) -> ReferenceData:
         """The reference data again, after files were imported."""

@@ -37,7 +37,10 @@ class VialBar:
 
 def ml_per_unit(result: CalculationResult) -> Fraction | None:
     """The mL in one billing unit, exactly (``None`` when a mass unit has no
-    concentration): 100 mg at 9 % is 10/9 mL."""
+    concentration): 100 mg at 9 % is 10/9 mL. In a result carried in mg or units
+    (``measure``), one billing unit's amount in that measure."""
+    if result.measure is not Unit.ML:
+        return result.dosage.measured
     if result.dosage.unit is Unit.ML:
         return Fraction(result.dosage.amount)
     if result.concentration is None:

@@ -118,7 +118,7 @@ def test_a_signed_worksheet_prints_the_account_names_and_stores_the_ids(
         (("jkim", "mosei"), "1111\n2229\n3333\n", "verified by: wrong PIN for mosei"),
         (("jkim", "ralvarez"), "1111\n3333\n3333\n", "ralvarez (technician) may not verify"),
         (("mosei", "mosei"), "2222\n2222\n3333\n", "different person from prepared by"),
-        (("jkim", "nobody"), "1111\n2222\n3333\n", "no account named 'nobody'"),
+        (("jkim", "nobody"), "1111\n2222\n3333\n", "wrong PIN for nobody"),
         (("jkim", "mosei"), "1111\n2222\n", "expected one more line on standard input"),
     ],
 )

@@ -42,3 +42,24 @@ def test_the_readme_bundle_is_valid_r4b() -> None:
         e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "ChargeItem"
     ]
     assert [c["quantity"]["value"] for c in charges] == [3, 1]
+
+
+def test_ft1_21_is_empty_because_no_ordering_prescriber_is_recorded() -> None:
+    """FT1-21 (ordered by) stays empty while the documentation has no prescriber to put
+    there, and the README says so; a prescriber field added later fails here until it
+    fills FT1-21."""
+    from core.documentation import Documentation
+
+    ordering = [
+        name
+        for name in Documentation.model_fields
+        if any(word in name for word in ("prescrib", "order", "physician", "provider"))
+    ]
+    assert ordering == []
+    ft1 = [line for line in block("MSH|").split("\n") if line.startswith("FT1|")]
+    assert ft1 and all(line.split("|")[21] == "" for line in ft1)
+    said = " ".join(README.split())
+    assert (
+        "FT1-21 (ordered by) is left empty because a worksheet records no ordering prescriber"
+        in said
+    )

@@ -13,10 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QSettings,
-)
+from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -48,6 +45,7 @@ from ui.audit_worker import Audit, audit_summary, run_audit
 from ui.background import BackgroundWork, Shared
 from ui.fields import ErrorLabel, hint
 from ui.style import set_role
+from ui.window_layout import fit_dialog
 
 if TYPE_CHECKING:
     from core.site import Site
@@ -65,16 +63,17 @@ class AuditDialog(QDialog):
         pricing: PricingSource = NO_REFERENCE,
         crosswalk: CrosswalkSource = NO_REFERENCE,
         settings: QSettings | None = None,
-        site: Site | None = None,
+        *,
+        site: Site,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Audit billed lines")
-        #: Whose catalog and payers the audit bills by (None: the shipped ones).
+        #: Whose catalog and payers the audit bills by: the window's site.
         self.site = site
         #: Remembers the last mapping, so the same export maps itself next time.
         self.settings = settings
         self.setObjectName("auditDialog")
-        self.resize(1180, 760)
+        fit_dialog(self, 1180, 760)
         self.pricing, self.crosswalk = pricing, crosswalk
         self.path: Path | None = None
         self.header: list[str] = []
@@ -170,6 +169,7 @@ class AuditDialog(QDialog):
         self.save_button.setObjectName("saveAuditReport")
         self.save_button.setEnabled(False)
         self.save_button.clicked.connect(self._save_clicked)
+        filters.addWidget(QLabel("Show"))  # the filter's visible label (its buddy)
         filters.addWidget(self.reason_filter, 2)
         filters.addWidget(self.text_filter, 2)
         filters.addWidget(self.save_button)
@@ -178,6 +178,7 @@ class AuditDialog(QDialog):
         self.model = FindingsModel()
         self.table = QTableView()
         self.table.setObjectName("findingsTable")
+        self.table.setAccessibleName("Findings")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
@@ -268,8 +269,8 @@ class AuditDialog(QDialog):
             tuple(mapping.items()),
             Shared(self.pricing),
             Shared(self.crosswalk),
-            Shared(self.site.catalog if self.site is not None else None),
-            Shared(self.site.payers if self.site is not None else None),
+            Shared(self.site.catalog),
+            Shared(self.site.payers),
         )
         self._cancelling = False
         self.work.start("audit", "Auditing…", run_audit, asked, self._done, self._failed,

@@ -53,7 +53,10 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         export = Path(scratch) / "claims-q3-2026.csv"
         write_example(export)
-        dialog = AuditDialog()
+        from core.site import Site
+
+        # The shipped catalog and payers, as a site made in the scratch folder has them.
+        dialog = AuditDialog(site=Site.from_environment({}, data_dir=scratch))
         dialog.resize(1280, 800)
         dialog.show()
         dialog.load(export)

@@ -28,9 +28,9 @@ class Audit:
     mapping: tuple[tuple[str, str], ...]
     pricing: Shared[PricingSource]
     crosswalk: Shared[CrosswalkSource]
-    #: The site's catalog and payers (frozen models, only read); None: the shipped ones.
-    catalog: Shared[Catalog | None]
-    payers: Shared[PayerList | None]
+    #: The site's catalog and payers (frozen models, only read).
+    catalog: Shared[Catalog]
+    payers: Shared[PayerList]
 
 
 def run_audit(asked: Audit, token: CancelToken) -> AuditReport:  # on the worker thread

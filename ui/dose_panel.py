@@ -7,6 +7,7 @@ and arithmetic happen in core.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -59,6 +60,8 @@ class DosePanel(QWidget):
         self.dose_ordered = line_edit("doseOrdered", "Dose ordered", "amount")
         self.dose_unit = combo("doseUnit", "Unit of the dose ordered", [(u, u) for u in DOSE_UNITS])
         self.weight = line_edit("weight", "Patient weight in kg", "kg, for doses per kg")
+        self.bsa = line_edit("bsa", "Body surface area in square meters", "m², for doses per m²")
+        self.patient_height = line_edit("height", "Patient height in cm", "cm, BSA with the weight")
         self.vial_size = QComboBox()
         self.vial_size.setObjectName("vialSize")
         self.vial_size.setAccessibleName("Vial size")
@@ -123,6 +126,8 @@ class DosePanel(QWidget):
         group, form = self._group("Order")
         form.addRow("Dose ordered", self._field("dose_ordered", self.dose_ordered, self.dose_unit))
         form.addRow("Weight (kg)", self._field("weight", self.weight))
+        form.addRow("BSA (m²)", self._field("bsa", self.bsa))
+        form.addRow("Height (cm)", self._field("height", self.patient_height))
         columns.addWidget(group)
 
         group, form = self._group("Preparation")
@@ -146,7 +151,14 @@ class DosePanel(QWidget):
         columns.addStretch(1)
 
     def _connect(self) -> None:
-        for edit in (self.concentration, self.dose_ordered, self.weight, self.administered):
+        for edit in (
+            self.concentration,
+            self.dose_ordered,
+            self.weight,
+            self.bsa,
+            self.patient_height,
+            self.administered,
+        ):
             edit.textChanged.connect(self.changed)
         self.vial_size.currentTextChanged.connect(self.changed)
         self.vial_count.textEdited.connect(self._vials_edited)
@@ -183,6 +195,23 @@ class DosePanel(QWidget):
         self._select(self.payer, payer, payers.default.id)
         for box in blockers:
             box.blockSignals(False)
+
+    def offer_imported(self, listing: Callable[[], list[tuple[str, str]]]) -> None:
+        """Let the code picker search the imported CMS codes too (loaded on first use)."""
+        from ui.code_picker import CodePicker
+
+        self.code_picker = CodePicker(self.code, listing)
+
+    def choose_code(self, hcpcs: str) -> bool:
+        """Select ``hcpcs`` in the code picker (its imported codes loaded first)."""
+        picker = getattr(self, "code_picker", None)
+        if picker is not None and not picker.loaded:
+            picker.load()
+        index = self.code.findData(hcpcs)
+        if index < 0:
+            return False
+        self.code.setCurrentIndex(index)
+        return True
 
     @staticmethod
     def _select(box: QComboBox, wanted: str, fallback: str) -> None:
@@ -245,6 +274,8 @@ class DosePanel(QWidget):
             "vials": self.vial_count.text() if self.vials_by_hand else "",
             "dose_ordered": with_unit(self.dose_ordered.text(), self.dose_unit.currentText()),
             "weight": self.weight.text(),
+            "bsa": self.bsa.text(),
+            "height": self.patient_height.text(),
             "administered": with_unit(
                 self.administered.text(), self.administered_unit.currentText()
             ),
@@ -264,6 +295,8 @@ class DosePanel(QWidget):
             "dose_ordered": self.dose_ordered.text(),
             "dose_unit": self.dose_unit.currentText(),
             "weight": self.weight.text(),
+            "bsa": self.bsa.text(),
+            "height": self.patient_height.text(),
             "vial_size": self.vial_size_text(),
             "vials": self.vial_count.text() if self.vials_by_hand else "",
             "vial_type": self.vial_type.currentData(),
@@ -283,6 +316,8 @@ class DosePanel(QWidget):
         self.dose_ordered.setText(get("dose_ordered", ""))
         self._select_text(self.dose_unit, get("dose_unit", "mL"))
         self.weight.setText(get("weight", ""))
+        self.bsa.setText(get("bsa", ""))
+        self.patient_height.setText(get("height", ""))
         size = get("vial_size", "")
         self.vial_size.setEditText(size or (AUTO_VIAL_SIZE if self.vial_size.count() else ""))
         self.vials_by_hand = bool(get("vials", "").strip())

@@ -87,8 +87,10 @@ def install_features(window: FeatureWindow) -> Features:
     from ui.charges_view import install_charges
     from ui.checks_list import ChecksList
     from ui.cms_import import install as install_cms
+    from ui.enter_moves_on import EnterMovesOn
     from ui.first_admin import install_first_admin
     from ui.necessity_panel import NecessityPanel
+    from ui.needed_fields import NeededFields
     from ui.pending_dialog import install_pending
     from ui.queue_submit import install_queue_submission
     from ui.signing import install_signing
@@ -147,6 +149,11 @@ def install_features(window: FeatureWindow) -> Features:
     install_pending(signing)
     charges = install_charges(main, window.site, settings, window.add_tool)
     output.recorded.connect(lambda _worksheet_id: charges.send())
+    needed = NeededFields(
+        session, window.dose, window.docs, window.verification, [necessity.errors]
+    )
+    for enter in main.findChildren(EnterMovesOn):
+        enter.next_needed = needed.after  # Enter: the next field the dose needs
     return Features(necessity, checks, cms, signing, idle_lock, queue, charges)
 
 
@@ -172,7 +179,7 @@ def add_audit_menu(window: FeatureWindow, site: Site) -> None:
         from ui.audit_dialog import AuditDialog
 
         reference = site.open_reference()  # read on the audit's thread: its own
-        dialog = AuditDialog(_main_window(window), reference, reference, window.settings, site)
+        dialog = AuditDialog(_main_window(window), reference, reference, window.settings, site=site)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.destroyed.connect(lambda _=None: reference.close())
         dialog.show()

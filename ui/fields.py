@@ -33,22 +33,42 @@ def combo(name: str, accessible: str, items: Sequence[tuple[str, object]]) -> QC
 class ErrorLabel(QLabel):
     """The words beside a field that say what is wrong with it; hidden when all is well."""
 
-    def __init__(self, field_name: str) -> None:
+    def __init__(self, field_name: str, field: QWidget | None = None) -> None:
         super().__init__()
         self.setObjectName(f"{field_name}Error")
         set_role(self, "error")
         self.setWordWrap(True)
         self.hide()
+        #: The input the words are about: its accessible description carries them.
+        self.field = field
+        self._description: str | None = None  # the field's own, while an error shows
 
     def show_message(self, message: str | None) -> None:
         if message:
             if message != self.text():
                 self.setText(message)
+                self._tie(message)
             if self.isHidden():
                 self.show()
         elif not self.isHidden():
             self.clear()
             self.hide()
+            self._tie(None)
+
+    def _tie(self, message: str | None) -> None:
+        """The error is the field's description while it shows, and is announced."""
+        from ui.announce import announce
+
+        if self.field is None:
+            return
+        if message is None:
+            self.field.setAccessibleDescription(self._description or "")
+            self._description = None
+            return
+        if self._description is None:
+            self._description = self.field.accessibleDescription()
+        self.field.setAccessibleDescription(message)
+        announce(self.field, f"{self.field.accessibleName()}: {message}", assertive=True)
 
 
 def hint(text: str = "", name: str = "") -> QLabel:
@@ -78,6 +98,6 @@ def field_with_error(
         line.addWidget(widget, 0 if widget in fixed else 1)
     column.addLayout(line)
     if key:
-        errors[key] = ErrorLabel(key)
+        errors[key] = ErrorLabel(key, next(iter(widgets), None))
         column.addWidget(errors[key])
     return box

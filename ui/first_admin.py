@@ -12,9 +12,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QWidget
 
 from ui.fields import ErrorLabel, line_edit
+from ui.pin_field import PinField
 
 if TYPE_CHECKING:
     from ui.signing import WindowSigning
@@ -32,10 +33,10 @@ class FirstAdminDialog(QDialog):
         self.signing = signing
         self.name = line_edit("adminName", "Account name", "e.g. jkim")
         self.full_name = line_edit("adminFullName", "Full name", "as printed: J. Kim, PharmD")
-        self.pin = line_edit("adminPin", "PIN", "at least 4 characters")
-        self.again = line_edit("adminPinAgain", "PIN again", "the same PIN")
-        for field in (self.pin, self.again):
-            field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin = PinField("adminPin", "PIN")
+        self.pin.setPlaceholderText("at least 4 characters")
+        self.again = PinField("adminPinAgain", "PIN again")
+        self.again.setPlaceholderText("the same PIN")
         self.error = ErrorLabel("adminError")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel

@@ -31,6 +31,7 @@ from ui.history_actions import HistoryActions
 from ui.history_layout import CorrectFn
 from ui.history_model import SearchFilters, read_filters
 from ui.style import apply_base_font
+from ui.window_layout import fit_dialog
 
 if TYPE_CHECKING:
     from core.site import Site
@@ -75,7 +76,7 @@ class HistoryDialog(HistoryActions):
         self.work.idle.connect(self.idle)
         self._connect()
         self._open_store()
-        self.resize(1100, 620)
+        fit_dialog(self, 1100, 620)
 
     def _connect(self) -> None:
         for edit in self.search_fields:

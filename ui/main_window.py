@@ -1,23 +1,23 @@
 """The calculator window: it shows one ``core.session.DoseSession`` and forwards edits to it.
 
-The panels collect text; ``ui.session_binding`` moves it into the session and redraws
-from it; ``ui.worksheet_output`` previews, prints and saves. The dose engine and catalog
-load after the first paint (or on the first edit); the documentation's checks (pydantic),
-printing and menus after the first answer.
-
-Features plug in with ``add_tool`` (a menu entry) and ``add_section`` (a widget under
-the result), and redraw on ``session_changed``; see those methods.
+``ui.session_binding`` moves the panels' text into the session and redraws from it;
+``ui.worksheet_output`` previews, prints and saves. The engine loads after the first
+paint (or on the first edit). Features plug in with ``add_tool`` (a menu entry) and
+``add_section`` (a widget under the result), and redraw on ``session_changed``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from ui import settings as prefs
+from ui.accessible_names import name_controls, name_each_window
+from ui.announce import announce
 from ui.banner import Banner
 from ui.documentation_panel import DocumentationPanel
 from ui.dose_panel import DosePanel
@@ -56,9 +56,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("unitcalc: units and waste to bill")
         apply_base_font(self)
         self.settings = settings
-        self.site = site  # every store, the catalog and the payers
-        # Closed with the window's widgets, whose timers may still ask their stores.
-        self.destroyed.connect(site.close)
+        self.site = site  # every store, the catalog and the payers; closed after the widgets
+        self.destroyed.connect(site.close)  # (their timers may still ask its stores)
         self.autosave: Autosave | None = None
         self.session: DoseSession | None = None
         self.binding: SessionBinding | None = None
@@ -92,8 +91,6 @@ class MainWindow(QMainWindow):
         self._connect()
         self.dose.dose_ordered.setFocus()
 
-    # -- the engine, loaded after the first paint ------------------------------------------------
-
     def paintEvent(self, event: QPaintEvent) -> None:
         if not self._painted:
             self._painted = True
@@ -115,6 +112,10 @@ class MainWindow(QMainWindow):
 
         try:
             self.session = DoseSession(self.site.catalog, self.site.payers)
+            # Codes and NDCs from the imported CMS files (issue 20), asked for (and the
+            # reference data opened) only when the catalog does not answer.
+            imported = self.site.imported_codes(date.today())
+            self.session.imported_codes = imported
         except CatalogError as error:
             self._catalog_failed = True
             self.result_panel.show_missing({"catalog": f"The catalog could not be read: {error}"})
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
         self.binding = SessionBinding(self.session, *panels)
         self.binding.changed.connect(self.session_changed)
         self.dose.populate(self.session.catalog, self.session.payers)
+        self.dose.offer_imported(imported.listing)
         self.binding.push_dose()
 
     def ensure_engine(self) -> None:
@@ -154,6 +156,8 @@ class MainWindow(QMainWindow):
         self.autosave.status.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.draft_banner.offer(self.autosave, self.restore_fields)
         keyboard_order(self.dose, self.docs, self.verification, self.column_scrolls)
+        name_controls(self)  # each control named by its visible label; dialogs too:
+        name_each_window(self._app())
         fit_columns(self.page, self.column_scrolls)
         self.engine_ready.emit()
 
@@ -167,14 +171,17 @@ class MainWindow(QMainWindow):
         self.verification.names_edited.connect(self.documentation_edited)
         self.verification.verify_button.clicked.connect(self.verify)
         self.verification.print_button.clicked.connect(self.request_print)
+        self.statusBar().messageChanged.connect(lambda text: announce(self.statusBar(), text))
+        self._app().focusChanged.connect(self._focus_changed)  # disconnected with the window
+
+    @staticmethod
+    def _app() -> QApplication:
         app = QApplication.instance()
         assert isinstance(app, QApplication)
-        app.focusChanged.connect(self._focus_changed)  # a method: disconnected with the window
+        return app
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         keep_in_view(self.column_scrolls, new)
-
-    # -- plug-in points for features ----------------------------------------------------------
 
     def menu(self, title: str) -> QMenu:
         """The menu called ``title`` ("&File", "&Records", "&Tools", ...), made if new."""
@@ -235,8 +242,6 @@ class MainWindow(QMainWindow):
         if self.autosave is not None:
             self.autosave.discard()
 
-    # -- edits -----------------------------------------------------------------------------------
-
     def _dose_changed(self) -> None:
         self._edited(lambda binding: binding.push_dose())
 
@@ -287,8 +292,6 @@ class MainWindow(QMainWindow):
             self.session.stop_correction()
             self.binding.redraw()
 
-    # -- new form, drafts, closing ---------------------------------------------------------------
-
     def draft_fields(self) -> dict[str, str]:
         return self.binding.draft_fields() if self.binding is not None else {}
 
@@ -321,13 +324,10 @@ class MainWindow(QMainWindow):
             "code": self.session.catalog.default_code.hcpcs,
             "payer": prefs.text_value(self.settings, prefs.SITE_PAYER, payers.default.id),
         }
-        self.session.clear()
-        self.binding.forget_touched()
-        self.binding.documentation_pushed = False  # checks return once documentation is typed
         self.docs.vials.scan.clear()
         if self.features is not None:
             self.features.checks.show_claim(None)
-        self.binding.restore(defaults)
+        self.binding.new_dose(defaults)
         self.mark_saved()
         self.dose.dose_ordered.setFocus()
 

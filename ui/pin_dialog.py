@@ -17,12 +17,12 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.fields import ErrorLabel, line_edit
+from ui.pin_field import PinField
 
 #: ``sign(account, pin)``: the signature (or the account, for signing in), else
 #: ``SigningError`` with the reason in words.
@@ -59,9 +59,8 @@ class PinDialog(QDialog):
         self.signature: object | None = None
         self.account = line_edit("pinAccount", "Account", "account name, e.g. jkim")
         self.account.setText(account.strip())
-        self.pin = line_edit("pinField", "PIN")
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = ErrorLabel("pin")
+        self.pin = PinField("pinField", "PIN")
+        self.error = ErrorLabel("pin", self.pin)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

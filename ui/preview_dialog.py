@@ -8,6 +8,7 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
 
 from ui.qt_pdf import load_pdf
+from ui.window_layout import fit_dialog
 
 
 class PreviewDialog(QDialog):
@@ -43,7 +44,7 @@ class PreviewDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addWidget(buttons)
-        self.resize(760, 900)
+        fit_dialog(self, 760, 900)
 
     def _button(
         self,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
 
+from ui.announce import announce
 from ui.fields import hint
 from ui.style import set_role
 from ui.vial_bars import VialBars
@@ -43,7 +44,6 @@ class ResultPanel(QFrame):
         palette.setColor(palette.ColorRole.Window, "#f6f8fb")
         self.setPalette(palette)
         self.claim_lines = _label("claimLines", "claim")
-        self.claim_lines.setAccessibleName("Claim lines to bill")
         self.units_administered = _label("unitsAdministered", "figure", DASH)
         self.units_wasted = _label("unitsWasted", "figure", DASH)
         self.waste_volume = _label("wasteVolume", "figure", DASH)
@@ -54,6 +54,8 @@ class ResultPanel(QFrame):
         self.warnings = _label("warnings", "warning")
         self.steps = _label("steps", "steps")
         self.bars = VialBars()
+        self._captions: dict[QLabel, QLabel] = {}
+        self._heard = ""  # the answer last announced
         self._build_layout()
         self.show_missing({})
 
@@ -77,7 +79,8 @@ class ResultPanel(QFrame):
                 (self.waste_caption, self.waste_volume),
             )
         ):
-            label.setAccessibleName(caption.text())
+            self._captions[label] = caption
+            label.setWordWrap(False)  # "8 mL" on one line, never "8" over "mL"
             figures.addWidget(caption, 0, col)
             figures.addWidget(label, 1, col)
         column.addLayout(figures)
@@ -91,7 +94,6 @@ class ResultPanel(QFrame):
         column.addStretch(1)
 
     def show_result(self, result: CalculationResult) -> None:
-        from core import formats
 
         self.claim_lines.setText("\n".join(str(line) for line in result.claim_lines))
         segments = [
@@ -104,21 +106,35 @@ class ResultPanel(QFrame):
         self.missing.hide()
         self.units_administered.setText(f"{result.units_administered:,}")
         self.units_wasted.setText(f"{result.units_wasted:,}")
-        self.waste_volume.setText(formats.quantity(result.waste_ml, "mL"))
+        self.waste_volume.setText(result.amount(result.waste_ml))
         # A multi-dose remainder is not waste: it stays in the vial for later doses.
         caption = KEPT_CAPTION if result.multi_dose else WASTE_CAPTION
         self.waste_caption.setText(caption)
-        self.waste_volume.setAccessibleName(caption)
         vials = " + ".join(str(c) for c in result.vials_by_size)
         kind = "multi-dose" if result.multi_dose else "single-dose"
         self.summary.setText(
-            f"Ordered {formats.quantity(result.ordered_ml, 'mL')} · opened {vials} "
-            f"({kind}) = {formats.quantity(result.opened_ml, 'mL')} · administered "
-            f"{formats.quantity(result.administered_ml, 'mL')}"
+            f"Ordered {result.amount(result.ordered_ml)} · opened {vials} "
+            f"({kind}) = {result.amount(result.opened_ml)} · administered "
+            f"{result.amount(result.administered_ml)}"
         )
         self._show_warnings(result)
         self.bars.show_result(result)
         self.steps.setText("\n".join(f"{n}. {step}" for n, step in enumerate(result.steps, 1)))
+        self._expose()
+
+    def _expose(self) -> None:
+        """Each figure heard with its caption ("Units administered: 3"), the claim lines
+        as one sentence; a changed answer is announced."""
+        claim = ", ".join(self.claim_lines.text().splitlines())
+        self.claim_lines.setAccessibleName(f"Claim lines to bill: {claim}")
+        figures = []
+        for label, caption in self._captions.items():
+            figures.append(f"{caption.text()}: {label.text()}")
+            label.setAccessibleName(figures[-1])
+        answer = f"{claim}. {'; '.join(figures)}." if claim != DASH else "Not calculated yet."
+        if answer != self._heard:
+            self._heard = answer
+            announce(self, answer)
 
     def _show_warnings(self, result: CalculationResult) -> None:
         from html import escape
@@ -150,3 +166,4 @@ class ResultPanel(QFrame):
         else:
             self.missing.setText("Not calculated yet.")
         self.missing.show()
+        self._expose()

@@ -165,7 +165,8 @@ class SessionBinding(QObject):
         else:
             self.result_panel.show_result(session.result)
         self.dose.show_derived_vials(session.result.vials_opened if session.result else None)
-        self.docs.vials.set_sizes(session.opened_vial_sizes())
+        measure = session.result.measure.value if session.result is not None else "mL"
+        self.docs.vials.set_sizes(session.opened_vial_sizes(), measure)
         self.dose.show_difference_reason(session.needs_difference_reason)
         note = session.code_note()
         self.dose.code_source.setText(note.text)
@@ -241,6 +242,14 @@ class SessionBinding(QObject):
         for part in self.extra_drafts:
             part.restore(fields)
         self.push_dose()
+
+    def new_dose(self, defaults: dict[str, str]) -> None:
+        """A blank form with ``defaults`` (code, payer); the checks return once
+        documentation is typed again."""
+        self.session.clear()
+        self.forget_touched()
+        self.documentation_pushed = False
+        self.restore(defaults)
 
     def forget_touched(self) -> None:
         self._touched.clear()

@@ -12,6 +12,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from core.dates import DATE_HINT
+from ui.enter_moves_on import EnterMovesOn
 from ui.fields import ErrorLabel, hint, line_edit
 from ui.scan_field import ScanField
 
@@ -86,18 +87,19 @@ class VialRows(QWidget):
         self.empty = hint("Rows appear once the vials are known.")
         self.grid.addWidget(self.empty, 0, 0, 1, 3)
 
-    def set_sizes(self, sizes_ml: list[str]) -> None:
-        """Show one row per vial; ``sizes_ml`` is each vial's size as displayed (``10``)."""
-        if sizes_ml == self._shown:
+    def set_sizes(self, sizes_ml: list[str], unit: str = "mL") -> None:
+        """Show one row per vial; ``sizes_ml`` is each vial's size as displayed (``10``),
+        in ``unit`` (the calculation's measure: mL, mg or units)."""
+        if [*sizes_ml, unit] == self._shown:
             return  # called on every keystroke; re-showing rows would relayout the panel
-        self._shown = list(sizes_ml)
+        self._shown = [*sizes_ml, unit]
         while len(self.rows) < len(sizes_ml):
             self._add_row()
         for index, row in enumerate(self.rows):
             visible = index < len(sizes_ml)
             if visible:
                 row.size_ml = sizes_ml[index]
-                row.caption.setText(f"Vial {index + 1} ({sizes_ml[index]} mL)")
+                row.caption.setText(f"Vial {index + 1} ({sizes_ml[index]} {unit})")
             for widget in row.widgets()[:3]:
                 widget.setVisible(visible)
             if not visible:
@@ -113,6 +115,9 @@ class VialRows(QWidget):
         self.grid.addWidget(row.expiry, line, 2)
         self.grid.addWidget(row.error, line + 1, 1, 1, 2)
         self.grid.addWidget(row.scanned, line + 1, 0)
+        for enter in self.window().findChildren(EnterMovesOn):
+            for edit in (row.lot, row.expiry):
+                edit.installEventFilter(enter)  # Enter moves on here too
         row.lot.textChanged.connect(self.edited)
         row.expiry.textChanged.connect(self.edited)
         self.rows.append(row)

@@ -36,6 +36,7 @@ class MainWindow(Protocol):
 
     def menu(self, title: str) -> QMenu: ...
     def new_form(self) -> None: ...
+    def verify(self) -> None: ...
     def request_print(self) -> None: ...
     def show_history(self) -> None: ...
     def close(self) -> bool: ...
@@ -50,6 +51,7 @@ def build_menus(window: MainWindow, widget: QWidget) -> None:
         child.installEventFilter(enter)
     worksheet = window.worksheet.actions
     new = QAction("&New dose", widget, shortcut=QKeySequence("Ctrl+N"))
+    new.setToolTip("New dose (Ctrl+N)")
     new.triggered.connect(window.new_form)
     worksheet.request_print = window.request_print  # Ctrl+P, the menu and the button
     close = QAction("&Quit", widget, shortcut=QKeySequence("Ctrl+Q"))
@@ -58,6 +60,8 @@ def build_menus(window: MainWindow, widget: QWidget) -> None:
     for action in (new, worksheet.preview_action, worksheet.save_action):
         file_menu.addAction(action)
     file_menu.addAction(worksheet.print_action)
+    file_menu.addSeparator()
+    add_dose_keys(window, widget)
     file_menu.addSeparator()
     file_menu.addAction(close)
 
@@ -73,6 +77,25 @@ def build_menus(window: MainWindow, widget: QWidget) -> None:
     escape = QShortcut(QKeySequence("Esc"), widget)
     escape.activated.connect(window.confirm_banner.escape)
     offer_first_run(window, widget)
+
+
+def add_dose_keys(window: MainWindow, widget: QWidget) -> None:
+    """Dose menu: scan (its shortcut is the scan field's) and verify. (Verify's and
+    Print's tooltips say why they are disabled; their keys show in the menus.)"""
+    from ui.scan_field import SHORTCUT
+
+    dose = window.menu("&Dose")
+    scan = QAction(f"&Scan a vial\t{SHORTCUT}", widget)  # the key is the scan field's own
+    scan_edit = widget.findChild(QLineEdit, "vialScan")
+    if scan_edit is not None:
+        scan.triggered.connect(scan_edit.setFocus)
+        scan_edit.setToolTip(f"Scan a vial's package code ({SHORTCUT})")
+    verify = QAction("&Verify dose", widget, shortcut=QKeySequence("Ctrl+Return"))
+    verify.setObjectName("verifyAction")
+    verify.triggered.connect(window.verify)
+    for action in (scan, verify):
+        dose.addAction(action)
+    widget.addAction(verify)
 
 
 def open_history(window: MainWindow, widget: QWidget) -> None:

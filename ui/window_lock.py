@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QPushButton,
     QVBoxLayout,
@@ -28,7 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from ui import settings as prefs
-from ui.fields import ErrorLabel, line_edit
+from ui.fields import ErrorLabel
+from ui.pin_field import PinField
 
 if TYPE_CHECKING:
     from core.accounts import Account
@@ -55,9 +55,8 @@ class LockScreen(QWidget):
         self.setObjectName("lockScreen")
         self.message = QLabel(f"Locked. {full_name} unlocks it with their PIN.")
         self.message.setObjectName("lockMessage")
-        self.pin = line_edit("unlockPin", "PIN to unlock")
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = ErrorLabel("unlockPin")
+        self.pin = PinField("unlockPin", "PIN to unlock")
+        self.error = ErrorLabel("unlockPin", self.pin)
         self.unlock_button = QPushButton("Unlock")
         self.unlock_button.setObjectName("unlockButton")
         self.message.setWordWrap(True)

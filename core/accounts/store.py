@@ -3,7 +3,9 @@ every PIN attempt (account and time, never the PIN)."""
 
 from __future__ import annotations
 
+import base64
 import logging
+import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -129,6 +131,7 @@ class AccountStore(ConnectionOwner):
         self._conn = conn
         self._clock = clock
         self._hasher = hasher or default_hasher()
+        self._dummy: str | None = None
 
     @classmethod
     def open(
@@ -255,47 +258,105 @@ class AccountStore(ConnectionOwner):
         Every attempt is logged (table ``pin_attempts`` and the log) with the account and
         the time, never the PIN. Five wrong PINs in a row lock the account for five
         minutes; while locked even the right PIN is refused.
+
+        The attempt is counted in one transaction *before* the PIN is checked (the account
+        row locked meanwhile), so any number of parallel attempts checks at most five PINs:
+        the fifth locks the account before its check, and only its success unlocks it. An
+        unknown name is checked against a dummy hash: the same time, the same message.
         """
         what = action.value if action else "sign in"
         now = self._clock()
-        row = self._conn.execute(
-            f"SELECT {_COLUMNS}, pin_hash FROM accounts WHERE lower(name) = lower(?)", (name,)
-        ).fetchone()
-        if row is None:
-            self._log_attempt(None, name, now, what, "unknown account")
-            raise SigningError(f"there is no account named {shown_name(name)!r}")
-        account = _account(row[:6])
-        if not account.active:
-            self._log_attempt(account, name, now, what, "disabled")
+        account, pin_hash, attempt, logged = self._conn.retry(
+            lambda: self._count_attempt(name, now, what)
+        )
+        if account is not None and attempt == -1:
             raise SigningError(f"the account {account.name} is disabled")
-        if account.locked_until is not None and now < account.locked_until:
-            self._log_attempt(account, name, now, what, "locked")
+        if account is not None and attempt == -2:
             raise AccountLockedError(
-                f"the account {account.name} is locked after {MAX_FAILED_ATTEMPTS} wrong PINs "
-                f"until {account.locked_until:%H:%M} UTC"
+                f"the account {account.name} is locked after {MAX_FAILED_ATTEMPTS} wrong "
+                f"PINs until {account.locked_until:%H:%M} UTC"
             )
         try:
-            self._hasher.verify(row[6], pin)
+            self._hasher.verify(pin_hash, pin)
+            if account is None:  # the dummy hash never matches; belt and braces
+                raise VerifyMismatchError
         except (VerifyMismatchError, VerificationError, InvalidHashError, UnicodeError):
-            locked = self._count_failure(account, now, what)
-            raise (
-                AccountLockedError(
+            # Already logged (and counted) before the check: a failure writes nothing
+            # more, so an unknown name and a wrong PIN cost the same.
+            log.warning("wrong PIN or unknown account %s (%s)", shown_name(name), what)
+            if account is not None and attempt >= MAX_FAILED_ATTEMPTS:
+                log.warning("account %s locked for %d minutes", account.name, LOCKOUT_MINUTES)
+                raise AccountLockedError(
                     f"wrong PIN for {account.name}; the account is now locked for "
                     f"{LOCKOUT_MINUTES} minutes"
-                )
-                if locked
-                else SigningError(f"wrong PIN for {account.name}")
+                ) from None
+            raise SigningError(
+                f"wrong PIN for {account.name if account else shown_name(name)}"
             ) from None
         if action is not None and not may(account.role, action):
-            self._log_attempt(account, name, now, what, "not allowed", reset=True)
+            self._settle(account, logged, "not allowed")
             raise SigningError(f"{account.name} ({account.role.value}) may not {action.value}")
-        self._log_attempt(account, name, now, what, "ok", reset=True)
-        if self._hasher.check_needs_rehash(row[6]):
+        self._settle(account, logged, "ok")
+        if self._hasher.check_needs_rehash(pin_hash):
             self._conn.execute(
                 "UPDATE accounts SET pin_hash = ? WHERE id = ?",
                 (self._hasher.hash(pin), account.id),
             )
         return account
+
+    def _count_attempt(
+        self, name: str, now: datetime, what: str
+    ) -> tuple[Account | None, str, int, int]:
+        """One transaction: the account row locked, refused if disabled or locked, else
+        the attempt counted (the fifth locks the account until its PIN proves right).
+        Returns the account (None: unknown), the hash to check, the attempt's number
+        (-1: disabled, -2: locked; the refusal is logged and committed) and the ID of its
+        line in the attempt log, written here as a wrong PIN (an unknown account)."""
+        conn = self._conn
+        with conn.writing():
+            row = conn.lock_rows(
+                f"SELECT {_COLUMNS}, pin_hash, failed_attempts FROM accounts"
+                " WHERE lower(name) = lower(?)",
+                (name,),
+            ).fetchone()
+            if row is None:
+                logged = self._insert_attempt(None, name[:64], now, what, "unknown account")
+                return None, self._dummy_hash(), 0, logged
+            account = _account(row[:6])
+            if not account.active:
+                logged = self._insert_attempt(account.id, name[:64], now, what, "disabled")
+                return account, "", -1, logged
+            if account.locked_until is not None and now < account.locked_until:
+                logged = self._insert_attempt(account.id, name[:64], now, what, "locked")
+                return account, "", -2, logged
+            # A lock that has run out starts the count again.
+            attempt = (0 if account.locked_until is not None else int(row[7])) + 1
+            locked_until = (
+                _iso(now + timedelta(minutes=LOCKOUT_MINUTES))
+                if attempt >= MAX_FAILED_ATTEMPTS
+                else None
+            )
+            conn.execute(
+                "UPDATE accounts SET failed_attempts = ?, locked_until = ? WHERE id = ?",
+                (attempt, locked_until, account.id),
+            )
+            logged = self._insert_attempt(account.id, name[:64], now, what, "wrong PIN")
+        return account, str(row[6]), attempt, logged
+
+    def _dummy_hash(self) -> str:
+        """A hash of no PIN with this store's Argon2 parameters, written out rather than
+        computed (a hash costs what a check does): checking it costs one check."""
+        if self._dummy is None:
+            h = self._hasher
+
+            def b64(data: bytes) -> str:
+                return base64.b64encode(data).decode().rstrip("=")
+
+            self._dummy = (
+                f"$argon2id$v=19$m={h.memory_cost},t={h.time_cost},p={h.parallelism}"
+                f"${b64(secrets.token_bytes(h.salt_len))}${b64(secrets.token_bytes(h.hash_len))}"
+            )
+        return self._dummy
 
     def sign(self, name: str, pin: str, action: Action) -> Signature:
         """Authenticate for ``action`` and return the signature to store (time: now)."""
@@ -308,52 +369,24 @@ class AccountStore(ConnectionOwner):
             signed_at=self._clock().astimezone(UTC),
         )
 
-    def _count_failure(self, account: Account, now: datetime, what: str) -> bool:
-        """One more wrong PIN; True if it locked the account."""
+    def _settle(self, account: Account, logged: int, outcome: str) -> None:
+        """A right PIN: the count starts again and its log line says what came of it."""
         conn = self._conn
         with conn.writing():
-            failed = conn.one(
-                "UPDATE accounts SET failed_attempts = failed_attempts + 1 WHERE id = ?"
-                " RETURNING failed_attempts",
+            conn.execute(
+                "UPDATE accounts SET failed_attempts = 0, locked_until = NULL WHERE id = ?",
                 (account.id,),
-            )[0]
-            locked = failed >= MAX_FAILED_ATTEMPTS
-            if locked:
-                conn.execute(
-                    "UPDATE accounts SET failed_attempts = 0, locked_until = ? WHERE id = ?",
-                    (_iso(now + timedelta(minutes=LOCKOUT_MINUTES)), account.id),
-                )
-            self._insert_attempt(account.id, account.name, now, what, "wrong PIN")
-        log.warning("wrong PIN for account %s (%s)", account.name, what)
-        if locked:
-            log.warning("account %s locked for %d minutes", account.name, LOCKOUT_MINUTES)
-        return bool(locked)
-
-    def _log_attempt(
-        self,
-        account: Account | None,
-        name: str,
-        now: datetime,
-        what: str,
-        outcome: str,
-        *,
-        reset: bool = False,
-    ) -> None:
-        conn = self._conn
-        with conn.writing():
-            if reset and account is not None:
-                conn.execute(
-                    "UPDATE accounts SET failed_attempts = 0, locked_until = NULL WHERE id = ?",
-                    (account.id,),
-                )
-            self._insert_attempt(account.id if account else None, name[:64], now, what, outcome)
-        log.info("PIN attempt for account %s (%s): %s", name[:64], what, outcome)
+            )
+            conn.execute("UPDATE pin_attempts SET outcome = ? WHERE id = ?", (outcome, logged))
+        log.info("PIN attempt for account %s: %s", account.name, outcome)
 
     def _insert_attempt(
         self, account_id: int | None, name: str, now: datetime, what: str, outcome: str
-    ) -> None:
-        self._conn.execute(
-            "INSERT INTO pin_attempts (account_id, name, at, action, outcome)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (account_id, name, _iso(now), what, outcome),
+    ) -> int:
+        return int(
+            self._conn.one(
+                "INSERT INTO pin_attempts (account_id, name, at, action, outcome)"
+                " VALUES (?, ?, ?, ?, ?) RETURNING id",
+                (account_id, name, _iso(now), what, outcome),
+            )[0]
         )

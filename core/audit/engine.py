@@ -89,9 +89,20 @@ def _per_unit(code: BillingCode) -> tuple[Ratio, bool]:
     return _dosage(code.dosage.amount, code.dosage.unit)
 
 
+#: mg per mass unit, for the codes' descriptors.
+_MG = {Unit.MCG: Fraction(1, 1000), Unit.MG: Fraction(1), Unit.G: Fraction(1000)}
+
+
 @lru_cache(maxsize=64)
 def _dosage(amount: Decimal, unit: Unit) -> tuple[Ratio, bool]:
-    value = Fraction(amount) * (1000 if unit is Unit.G else 1)
+    if unit is Unit.ML:
+        value = Fraction(amount)
+    elif unit in _MG:
+        value = Fraction(amount) * _MG[unit]
+    else:  # billed per unit of activity: no amount in mL or mass converts to it
+        raise Refused(
+            f"hcpcs: billed per {unit.value}; the audit reads codes billed per mL or mass"
+        )
     return (value.numerator, value.denominator), unit is not Unit.ML
 
 
@@ -104,10 +115,15 @@ def _ratio_of(value: Decimal) -> Ratio:
 class _Measure:
     """Amounts in the code's measure, through the concentration where they differ."""
 
-    def __init__(self, mass: bool, concentration: Fraction | None, hcpcs: str) -> None:
+    def __init__(
+        self, mass: bool, concentration: Fraction | None, hcpcs: str, volume_involved: bool
+    ) -> None:
         self.mass = mass
         self.concentration = concentration
         self.hcpcs = hcpcs
+        #: The calculator carries amounts in mL only when one of them (or the code) is a
+        #: volume (``core.calculation.working_measure``); its mL limit applies only then.
+        self.volume_involved = volume_involved
 
     def of(self, amount: Amount, field: str) -> Ratio:
         value = amount.value
@@ -119,7 +135,7 @@ class _Measure:
         if concentration is not None:
             cn, cd = concentration.numerator, concentration.denominator
             # The window converts every mass to mL and refuses beyond its limit: so do we.
-            if mass and n * cd > _MAX_VOLUME * d * cn:
+            if mass and self.volume_involved and n * cd > _MAX_VOLUME * d * cn:
                 amount = Amount(Fraction(n, d), mass)
                 raise Refused(f"{field}: {amount} at this concentration is more than 10,000 mL")
         if mass == self.mass:
@@ -138,7 +154,13 @@ def expect(dose: DoseFacts, vials: tuple[VialsGiven, ...]) -> Expectation:
     """The claim lines for ``dose`` from ``vials`` (empty: planned from the product)."""
     code = dose.code
     (pn, pd), mass = _per_unit(code)
-    measure = _Measure(mass, dose.concentration, code.hcpcs)
+    volume_involved = (
+        not mass
+        or not dose.administered.mass
+        or not vials
+        or any(not size.mass for size, _ in vials)
+    )
+    measure = _Measure(mass, dose.concentration, code.hcpcs, volume_involved)
     an, ad = measure.of(dose.administered, "administered")
     try:
         on, od = _opened(dose, vials, measure, (an, ad))

@@ -32,8 +32,15 @@ MAX_PLACES = 30
 _NUMBER = re.compile(r"(?P<whole>[0-9]*)(?:\.(?P<fraction>[0-9]*))?", re.ASCII)
 _AMOUNT = re.compile(r"(?P<number>[0-9.]+)\s*(?P<unit>[A-Za-z]*)", re.ASCII)
 _CONCENTRATION = re.compile(r"(?P<number>[0-9.]+)\s*(?P<unit>%|mg/ml|g/ml)", re.ASCII | re.I)
-#: Unit word (lower case) -> (mass?, factor to mL or mg).
-_UNITS = {"": (False, 1), "ml": (False, 1), "cc": (False, 1), "mg": (True, 1), "g": (True, 1000)}
+#: Unit word (lower case) -> (mass?, factor to mL or mg, divisor).
+_UNITS = {
+    "": (False, 1, 1),
+    "ml": (False, 1, 1),
+    "cc": (False, 1, 1),
+    "mg": (True, 1, 1),
+    "g": (True, 1000, 1),
+    "mcg": (True, 1, 1000),
+}
 _MAX_VOLUME = int(MAX_VOLUME_ML)
 _MAX_MASS = int(MAX_MASS_MG)
 _CONCENTRATIONS = (Fraction(MIN_CONCENTRATION_MG_PER_ML), Fraction(MAX_CONCENTRATION_MG_PER_ML))
@@ -101,10 +108,11 @@ def read_amount(text: str, field: str) -> Amount:
         raise Unreadable(f"{field}: '{text}' is not an amount such as 12 mL or 1.5 g")
     unit = _UNITS.get(match["unit"].lower())
     if unit is None:
-        raise Unreadable(f"{field}: unit '{match['unit']}' is not mL, mg or g")
-    mass, factor = unit
+        raise Unreadable(f"{field}: unit '{match['unit']}' is not mL, mg, g or mcg")
+    mass, factor, divisor = unit
     number, scale = _digits(match["number"], field)
     number *= factor
+    scale *= divisor
     if number <= 0:
         raise Unreadable(f"{field}: must be greater than zero")
     value = Fraction(number, scale)

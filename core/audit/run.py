@@ -32,7 +32,7 @@ from core.audit.lines import BilledLine, FactsText, LineProblem, RowParser, RowP
 from core.audit.reader import CsvSource, Record, open_source
 from core.audit.report_data import AuditReport, Incomplete, NotAudited, SkippedRow
 from core.audit.template import column_indexes
-from core.catalog import Catalog, PayerList, default_catalog, default_payers
+from core.catalog import Catalog, PayerList
 from core.errors import InputError
 from core.reference import NO_REFERENCE, CrosswalkSource, PricingSource
 
@@ -79,12 +79,15 @@ NotAuditedSink = Callable[[NotAudited], None]
 
 @dataclass
 class Sources:
-    """What the audit compares against, and where its results stream to."""
+    """What the audit compares against, and where its results stream to.
 
+    The catalog and payers are the site's (the caller's): the audit bills by the same
+    codes and payer rules as the window, never by a default of its own."""
+
+    catalog: Catalog
+    payers: PayerList
     pricing: PricingSource = NO_REFERENCE
     crosswalk: CrosswalkSource = NO_REFERENCE
-    catalog: Catalog | None = None
-    payers: PayerList | None = None
     on_finding: FindingSink | None = None
     on_not_audited: NotAuditedSink | None = None
     progress: Progress | None = None
@@ -103,9 +106,7 @@ class Auditor:
         self.report = report
         self.checker = Checker(sources.pricing, sources.crosswalk)
         self.checker.source = path.name
-        self.resolver = Resolver(
-            sources.catalog or default_catalog(), sources.payers or default_payers()
-        )
+        self.resolver = Resolver(sources.catalog, sources.payers)
         self._expected = lru_cache(maxsize=CACHE_SIZE)(self._expectation)
         self._open: OrderedDict[str, _Open] = OrderedDict()
         self._done = 0
@@ -271,11 +272,10 @@ def _differing(first: tuple[date, DoseFacts] | None, other: tuple[date, DoseFact
 
 def audit_files(
     paths: Sequence[Path],
-    mapping: dict[str, str] | None = None,
-    sources: Sources | None = None,
+    mapping: dict[str, str] | None,
+    sources: Sources,
 ) -> AuditReport:
     """Audit several exports into one report; ``InputError`` names a file that cannot be used."""
-    sources = sources or Sources()
     report = AuditReport(source=", ".join(path.name for path in paths))
     for path in paths:
         Auditor(path, mapping or {}, sources, report).run()
@@ -288,16 +288,16 @@ def audit_file(
     pricing: PricingSource = NO_REFERENCE,
     crosswalk: CrosswalkSource = NO_REFERENCE,
     *,
+    catalog: Catalog,
+    payers: PayerList,
     on_finding: FindingSink | None = None,
     on_not_audited: NotAuditedSink | None = None,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
-    catalog: Catalog | None = None,
-    payers: PayerList | None = None,
 ) -> AuditReport:
     """Audit one export; ``InputError`` when the file or its header cannot be used."""
     sources = Sources(
-        pricing, crosswalk, catalog, payers, on_finding, on_not_audited, progress, cancelled
+        catalog, payers, pricing, crosswalk, on_finding, on_not_audited, progress, cancelled
     )
     return audit_files([path], mapping, sources)
 

@@ -5,7 +5,8 @@ framed message (``0x0B`` message ``0x1C 0x0D``), wait for the framed ACK, close.
 is parsed with hl7apy; its MSA decides:
 
 - ``AA``/``CA`` for this message's control ID: acknowledged.
-- ``AE``/``AR`` (``CE``/``CR``): rejected, with the receiver's reason (MSA-3, else ERR-8).
+- ``AE``/``AR`` (``CE``/``CR``): rejected, with the receiver's reason (MSA-3, else ERR-8),
+  its HL7 escapes turned back into text.
 - Anything else leaves the message pending, to be sent again with the same control ID
   (a receiver drops a control ID it already has): the receiver refused or could not be
   reached, no ACK came within the time allowed, the connection closed before the ACK
@@ -17,10 +18,12 @@ this module as an exception.
 
 from __future__ import annotations
 
+import re
 import socket
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 START, END = b"\x0b", b"\x1c\r"
 #: An ACK is a few hundred bytes; a reply larger than this is not one.
@@ -123,9 +126,62 @@ def read_ack(reply: bytes, control_id: str) -> Delivery:
 
 
 def _reason(ack: object) -> str:
-    """The receiver's words: MSA-3 (text message), else ERR-8 (user message)."""
+    """The receiver's words: MSA-3 (text message), else ERR-8 (user message), with its
+    HL7 escapes turned back into text (``\\T\\`` is ``&``)."""
+    chars = ack.encoding_chars  # type: ignore[attr-defined]
     msa = ack.msa  # type: ignore[attr-defined]
-    text = str(msa.msa_3.value or "").strip()
+    text = _received_text(msa.msa_3, chars)
     if not text and ack.err:  # type: ignore[attr-defined]
-        text = str(ack.err.err_8.value or "").strip()  # type: ignore[attr-defined]
+        text = _received_text(ack.err.err_8, chars)  # type: ignore[attr-defined]
     return text[:MAX_REASON_CHARS]
+
+
+def _received_text(field: Any, chars: Mapping[str, str]) -> str:
+    """A text field of a parsed ACK as the receiver meant it. hl7apy (1.3.5, its newest)
+    escapes but has no unescaping, and its ``value`` escapes the text again (a ``\\X1B\\``
+    comes back as ``\\E\\X1B\\E\\``), so the text is read from the parsed leaves as
+    received and unescaped here. Components (an unescaped ``^``) are joined by a space."""
+    parts = [unescape(text, chars) for text in _leaves(field)]
+    return " ".join(part for part in parts if part).strip()
+
+
+def _leaves(element: Any) -> list[str]:
+    children = list(element.children)
+    if not children:
+        value = element.value  # a subcomponent's base datatype, its text as received
+        return [str(getattr(value, "value", value) or "")]
+    return [text for child in children for text in _leaves(child)]
+
+
+def unescape(text: str, chars: Mapping[str, str]) -> str:
+    """HL7 v2.5.1 escape sequences (section 2.7) back to text, for the message's encoding
+    characters ``chars`` (hl7apy's ``encoding_chars``): the delimiters (``F S T R E``),
+    hexadecimal data (``\\Xhh..\\``, UTF-8 as MSH-18 says), ``.br`` as a line break;
+    highlighting (``H``, ``N``) is dropped and any other sequence kept as it is. Control
+    characters come back as they are: whoever prints the text escapes them
+    (``core.terminal.printable``)."""
+    escape = chars["ESCAPE"]
+    named = {
+        "F": chars["FIELD"],
+        "S": chars["COMPONENT"],
+        "T": chars["SUBCOMPONENT"],
+        "R": chars["REPETITION"],
+        "E": escape,
+        "H": "",
+        "N": "",
+        ".br": "\n",
+    }
+
+    def one(match: re.Match[str]) -> str:
+        body = match.group(1)
+        if body in named:
+            return named[body]
+        if _HEX.fullmatch(body):
+            return bytes.fromhex(body[1:]).decode("utf-8", errors="replace")
+        return match.group()
+
+    sequence = re.escape(escape)
+    return re.sub(f"{sequence}([^{sequence}]{{1,64}}){sequence}", one, text)
+
+
+_HEX = re.compile(r"X(?:[0-9A-Fa-f]{2})+")

@@ -93,16 +93,24 @@ def queue_charges(conn: Connection, record_id: int, *, replaces: int | None) -> 
     """Queue the charge messages of the worksheet ``record_id`` being recorded (the
     records store's ``also``: inside the recording's transaction): the credit of
     ``replaces``'s lines first when it corrects one, then its own charges."""
+    _queue(conn, record_id, replaces, _stamp(conn.now()))
+
+
+def _queue(
+    conn: Connection, record_id: int, replaces: int | None, stamp: str, *, if_absent: bool = False
+) -> None:
+    """The rows of one recording; ``if_absent`` leaves a row already there as it is (one
+    another backfill queued meanwhile)."""
+    absent = " ON CONFLICT DO NOTHING" if if_absent else ""
     from core.charges.hl7 import control_id
     from core.records.models import format_worksheet_id
 
-    stamp = _stamp(conn.now())
     rows: list[tuple[int, Kind, int]] = [(replaces, "CD", 0)] if replaces is not None else []
     rows.append((record_id, "CG", 1))
     for worksheet, kind, order in rows:
         conn.execute(
             f"INSERT INTO {TABLE} (control_id, seq, worksheet_id, kind, queued_at,"
-            " next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)",
+            f" next_attempt_at) VALUES (?, ?, ?, ?, ?, ?){absent}",
             (
                 control_id(format_worksheet_id(worksheet), kind),
                 record_id * 2 + order,
@@ -218,6 +226,35 @@ class Outbox:
             rejected=found.get("rejected", 0),
             acknowledged=found.get("acknowledged", 0),
         )
+
+    def backfill(self) -> int:
+        """Queue, in one transaction, what recording would have queued for every recorded
+        worksheet with no message in the outbox (recorded before the outbox existed): its
+        charge, after the credit of the worksheet it corrects. Same control IDs and queue
+        order (by worksheet) as recording; run again, it queues nothing. A worksheet whose
+        credit is already queued (corrected since the outbox) is skipped: its charge was
+        taken back, and would reach the receiver after its credit. Messages queued."""
+
+        def work() -> int:
+            with self._conn.writing():
+                found = self._conn.execute(
+                    "SELECT w.id, w.replaces FROM worksheets w WHERE NOT EXISTS"
+                    f" (SELECT 1 FROM {TABLE} o WHERE o.worksheet_id = w.id) ORDER BY w.id"
+                ).fetchall()
+                before = int(self._conn.one(f"SELECT count(*) FROM {TABLE}")[0])
+                stamp = _stamp(self._clock())
+                for record_id, replaces in found:
+                    replaced = None if replaces is None else int(replaces)
+                    _queue(
+                        self._conn,
+                        int(record_id),
+                        replaced,
+                        stamp,
+                        if_absent=True,
+                    )
+                return int(self._conn.one(f"SELECT count(*) FROM {TABLE}")[0]) - before
+
+        return int(self._guard(work))
 
     def retry(self, wanted: str) -> OutboxMessage | None:
         """Send a rejected or pending message again at the next run, same control ID; None

@@ -99,8 +99,16 @@ def send_due(store: RecordStore, destination: Destination, *, timeout: float = 1
 
 
 def build_message(store: RecordStore, worksheet: int, kind: Kind) -> str:
-    """The DFT of a worksheet's charge or credit, from its record."""
+    """The DFT of a worksheet's charge or credit, from its record. A credit is the old
+    record's lines (their administration stays FT1-4), stamped with the time the
+    correction replacing it was recorded (MSH-7, EVN-2): that is when the credit arose."""
+    from dataclasses import replace
+
     from core.charges.facts import charge_facts
     from core.charges.hl7 import dft_p03
 
-    return dft_p03(charge_facts(store.get(worksheet)), kind)
+    record = store.get(worksheet)
+    facts = charge_facts(record)
+    if kind == "CD" and record.replaced_by is not None:
+        facts = replace(facts, recorded_at=store.get(record.replaced_by).created_at)
+    return dft_p03(facts, kind)

@@ -38,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "queue": "core.cli.queue",
     "export": "core.cli.export",
     "charges": "core.cli.charges",
+    "db-roles": "core.cli.roles",
 }
 
 EXIT_USAGE = 2

@@ -117,10 +117,10 @@ def run(args: argparse.Namespace, site: Site) -> int:
     try:
         writer = FindingsCsv(csv_file) if csv_file else None
         sources = Sources(
+            site.catalog,
+            site.payers,
             reference,
             reference,
-            catalog=site.catalog,
-            payers=site.payers,
             on_finding=writer.write if writer else None,
             on_not_audited=writer.write_not_audited if writer else None,
         )

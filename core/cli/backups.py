@@ -28,11 +28,14 @@ def run_backup(args: argparse.Namespace, site: Site) -> int:
 
 def run_restore(args: argparse.Namespace, site: Site) -> int:
     from core.records import format_worksheet_id
+    from core.records.restore import named
 
     with open_store(site, allow_missing=True) as store:
-        count, kept = store.restore(Path(args.backup))
+        count, kept, set_aside = store.restore(Path(args.backup), keep_newer=args.keep_newer)
     newest = f", newest {format_worksheet_id(count)}" if count else ""
     before = f"; the database it replaced was kept as {kept}" if kept else ""
+    if set_aside:
+        before += f" (with {named(set_aside)} the backup lacks)"
     print(printable(f"Restored {count} worksheet records from {args.backup}{newest}{before}"))
     return 0
 
@@ -48,5 +51,11 @@ def add_parsers(subparsers: SubParsers) -> None:
         "restore", help="put a backup back as the records database (the current one is kept)"
     )
     restore.add_argument("backup", help="a backup file, e.g. DATA_DIR/backups/worksheets-...")
+    restore.add_argument(
+        "--keep-newer",
+        action="store_true",
+        help="restore even when the database holds records the backup lacks (they are kept "
+        "in the copy of the replaced database, and named)",
+    )
     add_data_dir_option(restore)
     restore.set_defaults(run=run_restore)

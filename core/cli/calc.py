@@ -29,6 +29,10 @@ def add_calc_options(parser: argparse.ArgumentParser) -> None:
     dose.add_argument("--product", default="", help="catalog product, e.g. 'Privigen 10%%'")
     dose.add_argument("--concentration", default="", help="e.g. 10%% or '100 mg/mL'")
     dose.add_argument("--weight", default="", help="patient weight in kg, for a dose per kg")
+    dose.add_argument("--bsa", default="", help="body surface area in m2, for a dose per m2")
+    dose.add_argument(
+        "--height", default="", help="patient height in cm: BSA by Mosteller with --weight"
+    )
     dose.add_argument("--multi-dose", action="store_true", default=None, help="multi-dose vial")
     dose.add_argument("--payer", default="", help="payer profile: medicare (default), commercial")
     dose.add_argument(
@@ -72,6 +76,8 @@ def form_from_args(args: argparse.Namespace) -> DoseForm:
         vials=args.vials,
         dose_ordered=args.ordered,
         weight=args.weight,
+        bsa=args.bsa,
+        height=args.height,
         administered=args.administered,
         payer=args.payer,
         setting=args.setting,
@@ -86,10 +92,10 @@ def summary(result: CalculationResult) -> str:
     vials = " + ".join(str(c) for c in result.vials_by_size)
     lines = [
         f"{result.code}: {result.descriptor}{verified}",
-        f"Vials: {vials} = {formats.quantity(result.opened_ml, 'mL')}"
+        f"Vials: {vials} = {result.amount(result.opened_ml)}"
         + (" (derived)" if result.vials_derived else " (entered)"),
-        f"Administered: {formats.quantity(result.administered_ml, 'mL')}; "
-        f"waste: {formats.quantity(result.waste_ml, 'mL')}",
+        f"Administered: {result.amount(result.administered_ml)}; "
+        f"waste: {result.amount(result.waste_ml)}",
         "Claim lines:",
         *(
             f"  {line}" + (f"  {line.ndc_segment}" if line.ndc_segment else "")
@@ -139,7 +145,8 @@ def pricing_summary(result: CalculationResult) -> list[str]:
 def evaluate_args(args: argparse.Namespace, site: Site) -> CalculationResult:
     """The calculation the dose options describe; the first problem raises InputError."""
     try:
-        return evaluate(form_from_args(args), site.catalog, site.payers)
+        imported = site.imported_codes(service_date(args.service_date))
+        return evaluate(form_from_args(args), site.catalog, site.payers, imported)
     except DoseInputError as errors:
         raise next(iter(errors.errors.values())) from None
 

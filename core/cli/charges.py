@@ -3,7 +3,8 @@
 ``list [--json]`` shows each message's state, attempts, ACK and reason; ``send``
 delivers what is due now (for a scheduler: exit 0 when nothing is left pending, 1 when
 something is); ``retry ID`` sends a rejected or pending message again at the next
-``send``, with the same control ID.
+``send``, with the same control ID; ``backfill`` queues, once, the worksheets recorded
+before the outbox existed.
 """
 
 from __future__ import annotations
@@ -76,6 +77,18 @@ def run_retry(args: argparse.Namespace, site: Site) -> int:
     return 0
 
 
+def run_backfill(args: argparse.Namespace, site: Site) -> int:
+    from core.charges.sending import open_outbox
+
+    with open_store(site) as store:
+        queued = open_outbox(store).backfill()
+    if queued:
+        print(f"Queued {queued} charge messages of worksheets recorded before the outbox")
+    else:
+        print("Nothing to queue: every recorded worksheet has its charge messages")
+    return 0
+
+
 _SECONDS = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3})?")
 
 
@@ -125,6 +138,12 @@ def add_parsers(subparsers: SubParsers) -> None:
     )
     add_data_dir_option(send)
     send.set_defaults(run=run_send)
+
+    backfill = actions.add_parser(
+        "backfill", help="queue the worksheets recorded before the outbox existed, once"
+    )
+    add_data_dir_option(backfill)
+    backfill.set_defaults(run=run_backfill)
 
     retry = actions.add_parser("retry", help="send a rejected or pending message again")
     retry.add_argument("id", type=_control_id, help="its control ID, e.g. W-000042-CG")

@@ -203,9 +203,13 @@ def _necessity(args: argparse.Namespace, base: Documentation) -> dict[str, Any]:
     return given
 
 
-def _calculate(site: Site, dose: DoseForm) -> CalculationResult:
+def _service_day(doc: Documentation) -> date:
+    return (doc.administered_at or datetime.now()).date()
+
+
+def _calculate(site: Site, dose: DoseForm, day: date) -> CalculationResult:
     try:
-        return evaluate(dose, site.catalog, site.payers)
+        return evaluate(dose, site.catalog, site.payers, site.imported_codes(day))
     except DoseInputError as errors:
         raise next(iter(errors.errors.values())) from None
 
@@ -284,6 +288,7 @@ def _session(
     session = DoseSession(site.catalog, site.payers)
     session.reviewer = as_it_goes_out
     session.expiring_today_blocks = args.expiring_today_blocks
+    session.imported_codes = site.imported_codes(_service_day(doc))
     session.set_dose(dose)
     if session.result is None:
         key, message = next(iter(session.errors.items()))
@@ -345,7 +350,7 @@ def run(args: argparse.Namespace, site: Site) -> int:
         (scanned_ndc,) = scanned_ndcs
         dose = dose.replace(ndc=scanned_ndc)
         doc = doc.replace(ndc=doc.ndc or scanned_ndc)
-    result = _calculate(site, dose)
+    result = _calculate(site, dose, _service_day(doc))
     if scanned:
         if len(scanned) != result.vials_opened:
             raise InputError(

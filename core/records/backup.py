@@ -334,10 +334,13 @@ def _backup_quietly(path: Path, plan: BackupPlan) -> None:
     from core.storage.sqlite import open_file  # sqlite3 only once a backup is made
 
     try:
-        conn = open_file(path, label="records database")
-        try:
-            backup_database(conn, plan)
-        finally:
-            conn.close()
+        from core.records.restore import writers_lock
+
+        with writers_lock(path, exclusive=False):  # not a copy of a database being replaced
+            conn = open_file(path, label="records database")
+            try:
+                backup_database(conn, plan)
+            finally:
+                conn.close()
     except (StorageError, OSError, BackupError):
         log.warning("background backup failed")

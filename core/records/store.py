@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from core.atomic import write_atomic
 from core.records.backup import (
@@ -21,7 +21,6 @@ from core.records.backup import (
     backup_in_background,
     backups,
     check_against_journal,
-    open_backup,
     read_journal,
 )
 from core.records.canonical import canonical_json
@@ -39,6 +38,12 @@ from core.records.models import (
     WorksheetRecordSummary,
     format_worksheet_id,
     parse_worksheet_id,
+)
+from core.records.restore import (
+    named,
+    open_checked_backup,
+    records_the_backup_lacks,
+    writers_lock,
 )
 from core.records.schema import DB_FILENAME, HASHED_COLUMNS, RECORDS, chain_hash
 from core.records.verify import Progress, verify_chain
@@ -114,6 +119,15 @@ def _check_id(record_id: object) -> int:
 
 
 # --------------------------------------------------------------------------- store
+
+
+class Restored(NamedTuple):
+    """What a restore did: records restored, the copy of the replaced database (None if it
+    was empty) and the IDs it held that the backup lacks (kept only in that copy)."""
+
+    records: int
+    kept: Path | None
+    set_aside: list[int]
 
 
 class RecordStore(ConnectionOwner):
@@ -255,23 +269,25 @@ class RecordStore(ConnectionOwner):
         if replaces is not None:
             replaces = _check_id(replaces)
         # Read before the transaction: every line in it is then of a committed record.
-        journal = self._journal_tail()
+        # Held from reading the journal to journaling the record: a restore waits.
+        with writers_lock(self._conn.file, exclusive=False):
+            journal = self._journal_tail()
 
-        def transaction() -> tuple[int, str]:
-            with self._conn.writing():
-                problem = check_against_journal(self._conn, journal, self.backup_plan)
-                if problem is not None:
-                    # Recording on would hand out worksheet IDs already printed on charts.
-                    raise StoreUnavailableError(f"nothing was recorded: {problem}")
-                return self._insert(
-                    inputs_json, result_json, documentation_json, render, replaces, texts, also
-                )
+            def transaction() -> tuple[int, str]:
+                with self._conn.writing():
+                    problem = check_against_journal(self._conn, journal, self.backup_plan)
+                    if problem is not None:
+                        # Recording on would hand out worksheet IDs already printed on charts.
+                        raise StoreUnavailableError(f"nothing was recorded: {problem}")
+                    return self._insert(
+                        inputs_json, result_json, documentation_json, render, replaces, texts, also
+                    )
 
-        texts = (code, mrn, patient_name, administered_at, prepared_by, verified_by)
-        record_id, this_hash = self._retry(transaction)
-        log.info("recorded worksheet %s", format_worksheet_id(record_id))
-        self._after_commit(record_id, this_hash)
-        return self._read(lambda: self.get(record_id))
+            texts = (code, mrn, patient_name, administered_at, prepared_by, verified_by)
+            record_id, this_hash = self._retry(transaction)
+            log.info("recorded worksheet %s", format_worksheet_id(record_id))
+            self._after_commit(record_id, this_hash)
+            return self._read(lambda: self.get(record_id))
 
     def _insert(
         self,
@@ -382,30 +398,43 @@ class RecordStore(ConnectionOwner):
             return None
         return self.backup()
 
-    def restore(self, backup: Path) -> tuple[int, Path | None]:
-        """Put ``backup`` back as the database: (records restored, copy of the replaced one).
+    def restore(self, backup: Path, *, keep_newer: bool = False) -> Restored:
+        """Put ``backup`` back as the database (see ``core.records.restore``).
 
-        The backup must pass a full verify. The database as it was is first copied beside
-        the backups (``worksheets-before-restore-...``; nothing is lost), then the backup
-        is copied in with SQLite's backup API (one transaction, safe beside other
-        connections), and the restore is journaled so ``verify`` takes it as the new start.
+        Every writer of the file is held off for the whole restore. The backup is checked
+        as data (schema, its chain, the journal's heads) before it is read. A database
+        holding records the backup lacks is not replaced unless ``keep_newer``; then those
+        records stay in the copy kept beside the backups (``worksheets-before-restore-...``)
+        and are named in the result. The backup goes in with SQLite's backup API (one
+        transaction) and the restore is journaled, so ``verify`` takes it as the new start.
         """
         database = self._file("restore")
         try:
-            itself = backup.resolve() == database.resolve()
-            source = None if itself else open_backup(backup)
+            if backup.resolve() == database.resolve():
+                raise BackupError(f"{backup} is the records database itself; choose a backup")
         except OSError as error:  # a name too long, a directory that cannot be read
             raise BackupError(f"cannot read the backup {backup} ({error.strerror})") from None
-        if source is None:
-            raise BackupError(f"{backup} is the records database itself; choose a backup")
-        source.close()
-        kept = self.backup(label="before-restore") if self._read(self._count) else None
-        self._read(partial(self._conn.replace_with, backup))
-        self._read(partial(migrate, self._conn, RECORDS))  # a backup from an older program
-        count, head = self._read(self._head)
-        append_journal(self.backup_plan, "restore", count, head, **{"from": backup.name})
+        with writers_lock(database, exclusive=True):
+            source = open_checked_backup(backup, self._conn, self.backup_plan)
+            try:
+                lacking = self._read(partial(records_the_backup_lacks, self._conn, source))
+            finally:
+                source.close()
+            if lacking and not keep_newer:
+                raise BackupError(
+                    f"the records database holds {named(lacking)} that {backup.name} lacks: "
+                    "nothing was restored (to restore anyway, keeping them aside, add "
+                    "--keep-newer)"
+                )
+            kept = self.backup(label="before-restore") if self._read(self._count) else None
+            self._read(partial(self._conn.replace_with, backup))
+            self._read(partial(migrate, self._conn, RECORDS))  # a backup of an older program
+            count, head = self._read(self._head)
+            append_journal(self.backup_plan, "restore", count, head, **{"from": backup.name})
+        if lacking:
+            log.warning("restore set aside %d records the backup lacks", len(lacking))
         log.info("records restored from a backup: %d records", count)
-        return count, kept
+        return Restored(count, kept, lacking)
 
     def _file(self, what: str) -> Path:
         """The database file, which backups copy; on a server, its own tools do."""

@@ -220,9 +220,10 @@ class PgConnection(Connection):
         self.raw.close()
 
 
-def connect(url: str) -> PgConnection:
+def connect(url: str, *, as_owner: bool = False) -> PgConnection:
     """Connect; a server that cannot be reached raises ``StorageUnavailable`` naming the
-    server (never its password)."""
+    server (never its password). A role owning the tables is refused once the roles are
+    set up (``core.storage.roles``), unless ``as_owner`` (setting them up)."""
     import psycopg
 
     try:
@@ -233,4 +234,13 @@ def connect(url: str) -> PgConnection:
             f"cannot reach the database server {describe(url)} ({reason}): check that it "
             "runs and the URL (--database or UNITCALC_DATABASE)"
         ) from None
-    return PgConnection(raw, url)
+    conn = PgConnection(raw, url)
+    if not as_owner:
+        from core.storage.roles import refuse_owner
+
+        try:
+            refuse_owner(conn)
+        except BaseException:
+            conn.close()
+            raise
+    return conn

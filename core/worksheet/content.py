@@ -60,10 +60,6 @@ def format_datetime(moment: datetime | None) -> str:
     return f"{text} (UTC{sign}{hours:02d}:{mins:02d})"
 
 
-def ml(value: Decimal) -> str:
-    return formats.quantity(value, "mL")
-
-
 @dataclass(frozen=True)
 class Field:
     label: str
@@ -155,9 +151,9 @@ def _given(label: str, value: str, required: bool = True) -> Field:
     return Field(label, NOT_RECORDED if required else "none given", flagged=required)
 
 
-def _size_text(size: str) -> str:
+def _size_text(size: str, result: CalculationResult) -> str:
     try:
-        return ml(Decimal(size.strip()))
+        return result.amount(Decimal(size.strip()))
     except InvalidOperation:
         return size  # as typed; the form validates sizes, the worksheet never hides one
 
@@ -182,7 +178,7 @@ def _vial_rows(doc: Documentation, result: CalculationResult, day: date) -> tupl
         rows.append(
             VialRow(
                 number=number,
-                size=_size_text(vial.size_ml) if vial.size_ml.strip() else NOT_RECORDED,
+                size=_size_text(vial.size_ml, result) if vial.size_ml.strip() else NOT_RECORDED,
                 lot=vial.lot or NOT_RECORDED,
                 expiry=format_date(vial.expiry),
                 kind=kind,
@@ -285,7 +281,9 @@ def _concentration(result: CalculationResult) -> str:
 
 def _order(doc: Documentation, result: CalculationResult) -> tuple[tuple[Field, ...], ...]:
     converted = any(step.startswith("Dose ordered:") for step in result.steps)
-    ordered = ml(result.ordered_ml) + (" (converted; see the arithmetic)" if converted else "")
+    ordered = result.amount(result.ordered_ml) + (
+        " (converted; see the arithmetic)" if converted else ""
+    )
     verified = result.code_cms_verified
     source = f"Definition from: {result.code_source}"
     return (
@@ -334,7 +332,7 @@ def _waste(
 ) -> tuple[tuple[tuple[Field, ...], ...], str]:
     if result.multi_dose:
         return (), (
-            f"Multi-dose vial: the remaining {ml(result.waste_ml)} stays in the "
+            f"Multi-dose vial: the remaining {result.amount(result.waste_ml)} stays in the "
             "vial and is not waste; waste is not billed (no JW or JZ)."
         )
     if result.waste_ml == 0:
@@ -346,13 +344,13 @@ def _waste(
     )
     fields = (
         (
-            Field("Amount discarded", f"{ml(result.waste_ml)}; {billed}"),
+            Field("Amount discarded", f"{result.amount(result.waste_ml)}; {billed}"),
             _given("Witness", doc.waste_witness),
         ),
         (_given("Reason", doc.waste_reason),),
     )
     statement = (
-        f"The {ml(result.waste_ml)} left in the single-dose vial(s) was discarded and "
+        f"The {result.amount(result.waste_ml)} left in the single-dose vial(s) was discarded and "
         "disposed of per facility policy."
     )
     return fields, statement
@@ -495,14 +493,14 @@ def worksheet_content(
         order=_order(doc, result),
         vials_summary=(
             " + ".join(str(c) for c in result.vials_by_size)
-            + f" = {ml(result.opened_ml)} opened"
+            + f" = {result.amount(result.opened_ml)} opened"
             + (" (planned by the calculator)" if result.vials_derived else " (entered)")
         ),
         vials=vials,
         totals=(
-            Field("Administered", ml(result.administered_ml)),
+            Field("Administered", result.amount(result.administered_ml)),
             Field("Units administered", formats.units(result.units_administered)),
-            Field("Waste", ml(result.waste_ml)),
+            Field("Waste", result.amount(result.waste_ml)),
             Field("Waste units (JW)", formats.units(result.units_wasted)),
         ),
         steps=result.steps,

@@ -7,6 +7,7 @@ import threading
 import time
 from typing import Any
 
+from hl7apy.base_datatypes import ST
 from hl7apy.core import Message
 from hl7apy.mllp import AbstractHandler, MLLPRequestHandler, MLLPServer
 
@@ -27,8 +28,8 @@ def ack(control_id: str, code: str, text: str = "") -> str:
     reply.msh.msh_11 = "P"
     reply.msa.msa_1 = code
     reply.msa.msa_2 = control_id
-    if text:
-        reply.msa.msa_3 = text
+    if text:  # as a text value, so hl7apy escapes it (``&`` as ``\\T\\``)
+        reply.msa.msa_3.value = ST(text)
     return reply.to_er7()
 
 
@@ -50,7 +51,7 @@ class _Charge(AbstractHandler):  # type: ignore[misc]
         if listener.mode == "garble":
             return (START + b"\x00not an ack" + END).decode("latin-1")
         if listener.mode == "reject":
-            text = ack(control_id, "AE", "Unknown MRN 00123456")
+            text = ack(control_id, "AE", listener.reason)
         elif listener.mode == "other-id":
             text = ack("W-999999-CG", "AA")
         else:
@@ -67,9 +68,18 @@ class _Cut(MLLPRequestHandler):  # type: ignore[misc]
 
 
 class Listener:
-    def __init__(self, mode: str = "accept", *, port: int = 0, delay: float = 1.0) -> None:
+    def __init__(
+        self,
+        mode: str = "accept",
+        *,
+        port: int = 0,
+        delay: float = 1.0,
+        reason: str = "Unknown MRN 00123456",
+    ) -> None:
         assert mode in MODES
         self.mode = mode
+        #: MSA-3 of a rejection, escaped by hl7apy as a receiver would.
+        self.reason = reason
         self.delay = delay
         self.received: list[str] = []
         self.lock = threading.Lock()

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Literal
 
 import pytest
+from argon2 import PasswordHasher
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -239,3 +243,76 @@ def test_lockout_follows_the_rule_for_any_sequence_of_attempts(
             except SigningError:
                 outcome = "wrong"
             assert outcome == expected
+
+
+class SlowCountingHasher(PasswordHasher):
+    """The tests' cheap Argon2id, with each check taking 0.2 s (the real cost's order) and
+    counted: 20 attempts at once then overlap as they would at a site."""
+
+    def __init__(self) -> None:
+        super().__init__(time_cost=1, memory_cost=8, parallelism=1)
+        self.checked = 0
+        self.hashed = 0
+        self._lock = threading.Lock()
+
+    def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
+        self.hashed += 1
+        return super().hash(password, salt=salt)
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
+        with self._lock:
+            self.checked += 1
+        time.sleep(0.2)
+        return super().verify(hash, password)
+
+
+def test_twenty_parallel_wrong_pins_check_at_most_five_and_the_lock_holds(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    """Issue 23, attack 2: 20 simultaneous wrong PINs were all checked (19 of 20) and a
+    right PIN in the burst was accepted and cleared the lock. Each attempt is now counted
+    before its check: at most five PINs are checked, and the right PIN after is refused."""
+    with AccountStore.open(tmp_path, database_url) as store:
+        store.add("boss", "admin", "0000")
+    hasher = SlowCountingHasher()
+    stores = [AccountStore.open(tmp_path, database_url, hasher=hasher) for _ in range(20)]
+    outcomes: list[str] = []
+
+    def attempt(store: AccountStore) -> None:
+        try:
+            store.authenticate("boss", "9999")
+            outcomes.append("accepted")
+        except SigningError as error:
+            outcomes.append(str(error))
+
+    threads = [threading.Thread(target=attempt, args=(store,)) for store in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    try:
+        assert len(outcomes) == 20 and "accepted" not in outcomes
+        assert hasher.checked <= 5
+        with pytest.raises(AccountLockedError, match="is locked"):
+            stores[0].authenticate("boss", "0000")  # the right PIN, after the burst
+        wrong = [a for a in stores[0].attempts("boss") if a[3] == "wrong PIN"]
+        assert len(wrong) == hasher.checked
+    finally:
+        for store in stores:
+            store.close()
+
+
+def test_an_unknown_account_costs_a_check_and_reads_as_a_wrong_pin(
+    accounts: AccountStore,
+) -> None:
+    """Issue 23, attack 5 (timing): an unknown name answered at once, with its own
+    message. It now costs one Argon2 check against a dummy hash and says the same."""
+    hasher = SlowCountingHasher()
+    accounts._hasher = hasher
+    with pytest.raises(SigningError) as unknown:
+        accounts.authenticate("ghost", "1234")
+    with pytest.raises(SigningError) as wrong:
+        accounts.authenticate("tech", "1234")
+    assert (hasher.checked, hasher.hashed) == (2, 0)  # one check each, nothing more
+    assert str(unknown.value) == "wrong PIN for ghost"
+    assert str(wrong.value) == "wrong PIN for tech"

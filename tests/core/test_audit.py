@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.audit import audit_file
 from core.audit import facts as facts_module
 from core.audit.output import summary
 from core.reference import NO_REFERENCE
 from tests.core.audit_fakes import FakeCrosswalk, FakePricing, line, write_csv
+from tests.shipped import audit_file
 
 # 12 mL from 2 × 10 mL single-dose vials of J1410 (per 5 mL): 3 units + 1 JW.
 RIGHT = [line("OK-1", 3), line("OK-1", 1, "JW")]

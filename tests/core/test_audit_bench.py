@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from core.audit import audit_file
+from tests.shipped import audit_file
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from core.audit import audit_file, audit_files
 from core.audit import late as late_module
 from core.audit import run as run_module
 from core.audit.findings import Finding
 from core.audit.numbers import Unreadable, read_amount
 from tests.core.audit_fakes import FakePricing, line, write_csv
+from tests.shipped import audit_file, audit_files
 
 PRIVIGEN = {
     "hcpcs": "J1459",

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from core.audit import audit_file, preview
+from core.audit import preview
 from core.audit import run as run_module
 from core.audit.reader import MAX_LINE_BYTES
 from core.audit.template import FIELDS, load_mapping, parse_map_option
 from core.errors import InputError
 from tests.core.audit_fakes import line, write_csv
+from tests.shipped import audit_file
 
 #: How one EHR names the template's columns.
 EHR_HEADERS = {

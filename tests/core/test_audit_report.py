@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from core.audit import audit_file
 from core.audit import report as report_module
 from core.audit.report import build_report
 from tests.core.audit_fakes import FakePricing, line, write_csv
+from tests.shipped import audit_file
 
 
 def _pdf_text(pdf: bytes) -> tuple[str, PdfReader]:

@@ -75,3 +75,19 @@ def test_only_aa_and_ca_for_this_id_acknowledge() -> None:
     assert read_ack(ack(CONTROL_ID, "AR").encode(), CONTROL_ID).outcome == "rejected"
     assert read_ack(ack(CONTROL_ID, "XX").encode(), CONTROL_ID).outcome == "pending"
     assert read_ack(ack("W-000001-CD", "AA").encode(), CONTROL_ID).outcome == "pending"
+
+
+def test_a_rejection_reason_is_unescaped_as_the_receiver_meant_it() -> None:
+    header = "MSH|^~\\&|BILLING||unitcalc||20250301150300||ACK^P03^ACK|A1|P|2.5.1\r"
+    said = read_ack(
+        (
+            header + f"MSA|AE|{CONTROL_ID}|MRN \\T\\ DOB \\F\\ \\H\\x\\N\\ \\X1B\\[2K\\.br\\ok"
+        ).encode(),
+        CONTROL_ID,
+    )
+    assert said.reason == "MRN & DOB | x \x1b[2K\nok"
+    in_err = read_ack(
+        (header + f"MSA|AR|{CONTROL_ID}\rERR||||E||||Name \\S\\ given \\E\\ \\Zq\\").encode(),
+        CONTROL_ID,
+    )
+    assert in_err.reason == "Name ^ given \\ \\Zq\\"  # an unknown sequence kept as sent

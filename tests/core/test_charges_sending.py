@@ -83,6 +83,51 @@ def test_the_credit_carries_the_old_lines_and_the_charge_the_new(
     assert [hl7_fields(charge, "FT1", n)[10] for n in (0, 1)] == ["2", "2"]  # 10 mL, 2 JW
 
 
+def test_the_credit_is_stamped_with_the_correction_not_the_old_record(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    from core.charges.hl7 import hl7_time
+
+    old = record_example(tmp_path)
+    time.sleep(1.1)  # the correction is recorded in a later second (HL7 times are to the second)
+    correction = record_correction(tmp_path, replaces=1)
+    with RecordStore.open(tmp_path, url=database_url) as store:
+        credit = build_message(store, 1, "CD")
+        charge = build_message(store, 1, "CG")
+    corrected_at = hl7_time(correction.created_at)
+    assert hl7_time(old.created_at) != corrected_at
+    assert hl7_fields(credit, "MSH")[7] == hl7_fields(credit, "EVN")[2] == corrected_at
+    assert hl7_fields(charge, "MSH")[7] == hl7_time(old.created_at)  # its own recording
+    assert hl7_fields(credit, "FT1")[4] == hl7_fields(charge, "FT1")[4]  # the administration
+
+
+def test_backfill_queues_worksheets_recorded_before_the_outbox_once_in_order(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    record_example(tmp_path)
+    record_correction(tmp_path, replaces=1)
+    record_example(tmp_path)
+    with RecordStore.open(tmp_path, url=database_url) as store:  # recorded before the outbox
+        store.connection.execute("DELETE FROM charge_outbox")
+    record_correction(tmp_path, replaces=3)  # with the outbox: W-000003's credit is queued
+    done = run_main("charges", "backfill", "--data-dir", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Queued 3 charge messages" in done.stdout
+    again = run_main("charges", "backfill", "--data-dir", tmp_path)
+    assert again.returncode == 0 and "Nothing to queue" in again.stdout
+    with Listener("accept") as listener, RecordStore.open(tmp_path, url=database_url) as store:
+        report = send_due(store, Destination("127.0.0.1", listener.port), timeout=5)
+    assert report.acknowledged == 5
+    # W-000003 is not charged again: its credit already went with its correction.
+    assert [control_id_of(m) for m in listener.received] == [
+        "W-000001-CG",
+        "W-000001-CD",
+        "W-000002-CG",
+        "W-000003-CD",
+        "W-000004-CG",
+    ]
+
+
 def test_the_listener_away_for_a_while_then_back(tmp_path: Path) -> None:
     record_example(tmp_path)
     listener = Listener("accept").start()
@@ -112,21 +157,24 @@ def _deliver_to(port: int):  # type: ignore[no-untyped-def]
 
 def test_a_rejection_is_listed_with_its_reason(tmp_path: Path) -> None:
     record_example(tmp_path)
-    with Listener("reject") as listener:
+    said = "Unknown MRN 00123456 & DOB\x1b]0;x\x07"  # sent as \T\, the controls raw
+    with Listener("reject", reason=said) as listener:
         done = run_main(
             "charges", "send", "--to", f"127.0.0.1:{listener.port}", "--data-dir", tmp_path
         )
     assert done.returncode == 0, done.stderr
     assert "1 rejected" in done.stdout
     listed = run_main("charges", "list", "--data-dir", tmp_path)
-    assert "W-000001-CG  rejected  attempts 1  AE  Unknown MRN 00123456" in listed.stdout
+    shown = "W-000001-CG  rejected  attempts 1  AE  Unknown MRN 00123456 & DOB\\x1b]0;x\\x07"
+    assert shown in listed.stdout
+    assert "\x1b" not in listed.stdout
     (listed_json,) = json.loads(
         run_main("charges", "list", "--json", "--data-dir", tmp_path).stdout
     )
     assert listed_json["control_id"] == "W-000001-CG"
     assert listed_json["worksheet_id"] == "W-000001"
     assert (listed_json["state"], listed_json["ack_code"]) == ("rejected", "AE")
-    assert listed_json["reason"] == "Unknown MRN 00123456"
+    assert listed_json["reason"] == said
     retried = run_main("charges", "retry", "W-000001-CG", "--data-dir", tmp_path)
     assert retried.returncode == 0
     with RecordStore.open(tmp_path) as store:
@@ -149,7 +197,9 @@ def test_charges_commands_refuse_bad_input_in_one_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_a_sender_killed_mid_delivery_resends_with_the_same_control_id(tmp_path: Path) -> None:
+def test_a_sender_killed_mid_delivery_resends_with_the_same_control_id(
+    tmp_path: Path, database_url: str | None
+) -> None:
     record_example(tmp_path)
     with Listener("slow", delay=30) as listener:
         sender = subprocess.Popen(
@@ -175,8 +225,12 @@ def test_a_sender_killed_mid_delivery_resends_with_the_same_control_id(tmp_path:
         os.kill(sender.pid, signal.SIGKILL)  # mid-delivery: the ACK never reached it
         sender.wait()
         listener.mode = "accept"
-        with RecordStore.open(tmp_path) as store:
+        with RecordStore.open(tmp_path, url=database_url) as store:
             assert states(store) == {"W-000001-CG": "pending"}  # kept across the crash
+            held = Outbox(store.connection).send_due(  # the dead sender's claim still holds
+                lambda w, k: build_message(store, w, k), _deliver_to(listener.port)
+            )
+            assert (held.acknowledged, held.pending, len(listener.received)) == (0, 1, 1)
             after = datetime.now(UTC) + DEFAULT_LEASE  # the dead sender's claim has lapsed
             Outbox(store.connection, clock=lambda: after).send_due(
                 lambda w, k: build_message(store, w, k), _deliver_to(listener.port)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from core.calculation import calculate, to_decimal
 from core.calculation_models import CalculationRequest
-from core.catalog import default_catalog, default_payers
+from core.catalog import BillingCode, default_catalog, default_payers
 from core.cli import run_command
 from core.dose_input import DoseForm, DoseInputError
 from core.errors import CalculationError
@@ -122,28 +122,64 @@ def test_a_refusal_never_prints_two_different_amounts_as_the_same_text() -> None
 # -- property tests against a Fraction model ------------------------------------------------
 
 CONCENTRATIONS = ["3%", "6%", "9%", "12%", "16.5%", "7 mg/mL", "33.3 mg/mL"]
-CODES = ["J1566", "J1559", "J1410", "J1460"]  # per 500 mg, per 100 mg, per 5 mL, per 1 mL
+#: per 500 mg, per 100 mg, per 5 mL, per 1 mL; then codes in units and mcg (issue 20).
+CODES = ["J1566", "J1559", "J1410", "J1460", "J0585", "J2796", "J9271"]
+EXTRA_CODES = (
+    BillingCode(
+        hcpcs="J0585",
+        descriptor="onabotulinumtoxina, 1 unit",
+        dosage=Quantity(amount=Decimal(1), unit=Unit.UNITS),
+        source="test",
+        cms_verified=False,
+    ),
+    BillingCode(
+        hcpcs="J2796",
+        descriptor="romiplostim, 10 micrograms",
+        dosage=Quantity(amount=Decimal(10), unit=Unit.MCG),
+        source="test",
+        cms_verified=False,
+    ),
+    BillingCode(
+        hcpcs="J9271",
+        descriptor="pembrolizumab, 1 mg",
+        dosage=Quantity(amount=Decimal(1), unit=Unit.MG),
+        source="test",
+        cms_verified=False,
+    ),
+)
+WIDE_CATALOG = CATALOG.replace(codes=(*CATALOG.codes, *EXTRA_CODES))
+_UNIT_WORDS = {"": Unit.ML, "mg": Unit.MG, "g": Unit.G, "mcg": Unit.MCG, "units": Unit.UNITS}
 
 
 def _mass_text(mg: int) -> str:
-    """Half the masses written in g (1.5 g), the rest in mg."""
-    return f"{Decimal(mg) / 1000} g" if mg % 100 == 0 else f"{mg} mg"
+    """Masses written in g (1.5 g), mg or mcg (0.25 mg as 250 mcg)."""
+    if mg % 100 == 0:
+        return f"{Decimal(mg) / 1000} g"
+    return f"{mg * 1000} mcg" if mg % 7 == 0 else f"{mg} mg"
 
 
 @st.composite
 def doses(draw: st.DrawFn) -> DoseForm:
-    concentration = draw(st.sampled_from(CONCENTRATIONS))
+    concentration = draw(st.sampled_from(["", *CONCENTRATIONS]))
     code = draw(st.sampled_from(CODES))
-    ordered_mg = draw(st.integers(1, 400) | st.integers(1, 400).map(lambda n: n * 100))
-    ordered = _mass_text(ordered_mg)
-    administered = draw(
-        st.sampled_from([ordered, ordered, _mass_text(max(1, ordered_mg - 100))])
-        | st.integers(1, 2000).map(lambda n: str(Decimal(n) / 10))
-    )
-    vial_size = draw(
-        st.integers(1, 400).map(lambda n: _mass_text(n * 100))
-        | st.integers(1, 300).map(lambda n: _mass_text(n * 50) if n % 3 else str(n))
-    )
+    if code == "J0585" or draw(st.integers(0, 9)) == 0:  # in units: never mass or mL
+        ordered_units = draw(st.integers(1, 400))
+        ordered = f"{ordered_units} units"
+        administered = draw(
+            st.sampled_from([ordered, f"{max(1, ordered_units - 5)} units", "3 mg"])
+        )
+        vial_size = draw(st.sampled_from(["100 units", "200 units", "50 units", "10"]))
+    else:
+        ordered_mg = draw(st.integers(1, 400) | st.integers(1, 400).map(lambda n: n * 100))
+        ordered = _mass_text(ordered_mg)
+        administered = draw(
+            st.sampled_from([ordered, ordered, _mass_text(max(1, ordered_mg - 100))])
+            | st.integers(1, 2000).map(lambda n: str(Decimal(n) / 10))
+        )
+        vial_size = draw(
+            st.integers(1, 400).map(lambda n: _mass_text(n * 100))
+            | st.integers(1, 300).map(lambda n: _mass_text(n * 50) if n % 3 else str(n))
+        )
     vials = draw(st.sampled_from(["", "", "1", "2", "3"]))
     return DoseForm(
         code=code,
@@ -157,29 +193,56 @@ def doses(draw: st.DrawFn) -> DoseForm:
 
 def _exact_quantity(text: str) -> tuple[Fraction, Unit]:
     number, _, unit = text.partition(" ")
-    return Fraction(number), {"": Unit.ML, "mg": Unit.MG, "g": Unit.G}[unit]
+    return Fraction(number), _UNIT_WORDS[unit]
+
+
+def _measured(text: str) -> tuple[Fraction, str]:
+    """An amount in mL, mg or units, and which."""
+    amount, unit = _exact_quantity(text)
+    factor = {Unit.G: 1000, Unit.MG: 1, Unit.MCG: Fraction(1, 1000)}.get(unit)
+    if factor is not None:
+        return amount * factor, "mg"
+    return amount, "mL" if unit is Unit.ML else "units"
 
 
 def model(form: DoseForm) -> tuple[int, int, int, int] | str:
-    """(vials, units administered, labeled units, JW units), or the refused field."""
-    if form.concentration.endswith("%"):
-        mg_per_ml = Fraction(form.concentration[:-1]) * 10
+    """(vials, units administered, labeled units, JW units), or the refused field.
+
+    Written from the rules, not the engine: amounts of one kind (all mass, or all units)
+    are divided as they are; once a volume is involved (an amount or the code's
+    descriptor) every mass goes to mL through the concentration; units never convert.
+    """
+    code = WIDE_CATALOG.code(form.code)
+    code_text = f"{code.dosage.amount} {code.dosage.unit.value}".replace(" mL", "")
+    per_unit, code_kind = _measured(code_text)
+    fields = {
+        "dose ordered": _measured(form.dose_ordered),
+        "vial size": _measured(form.vial_size),
+        "amount administered": _measured(form.administered),
+    }
+    kinds = {kind for _, kind in fields.values()} | {code_kind}
+    if "units" in kinds and len(kinds) > 1:
+        return next(name for name, (_, kind) in fields.items() if kind != code_kind)
+    if "mL" in kinds:
+        if not form.concentration and "mg" in kinds:
+            return "concentration"
+        mg_per_ml = Fraction(1)
+        if form.concentration.endswith("%"):
+            mg_per_ml = Fraction(form.concentration[:-1]) * 10
+        elif form.concentration:
+            mg_per_ml = Fraction(form.concentration.removesuffix(" mg/mL"))
+        amounts = {
+            name: amount / mg_per_ml if kind == "mg" else amount
+            for name, (amount, kind) in fields.items()
+        }
+        if max(amounts.values()) > 10_000:
+            return "too large"
+        to_measure = mg_per_ml if code_kind == "mg" else Fraction(1)
     else:
-        mg_per_ml = Fraction(form.concentration.removesuffix(" mg/mL"))
-
-    def ml(text: str) -> Fraction:
-        amount, unit = _exact_quantity(text)
-        if unit is Unit.ML:
-            return amount
-        return amount * (1000 if unit is Unit.G else 1) / mg_per_ml
-
-    code = CATALOG.code(form.code)
-    per_mL_code = code.dosage.unit is Unit.ML
-    per_unit = Fraction(code.dosage.amount if per_mL_code else code.dosage.mg)
-    to_measure = Fraction(1) if per_mL_code else mg_per_ml
-    ordered, size, administered = ml(form.dose_ordered), ml(form.vial_size), ml(form.administered)
-    if max(ordered, size, administered) > 10_000:
-        return "too large"
+        amounts = {name: amount for name, (amount, _) in fields.items()}
+        to_measure = Fraction(1)
+    ordered, size = amounts["dose ordered"], amounts["vial size"]
+    administered = amounts["amount administered"]
     vials = int(form.vials) if form.vials else max(1, ceil(ordered / size))
     if vials > 100:
         return "vial size"
@@ -196,16 +259,16 @@ def model(form: DoseForm) -> tuple[int, int, int, int] | str:
 def test_units_vials_and_waste_match_the_fraction_model(form: DoseForm) -> None:
     expected = model(form)
     try:
-        result = evaluate(form)
+        result = evaluate(form, WIDE_CATALOG)
     except DoseInputError as errors:
-        (key,) = errors.errors
+        key = next(iter(errors.errors))
         error = errors.errors[key]
         if expected == "too large":
             assert "more than 10,000 mL" in error.message
             return
         assert expected == error.field, error
-        if error.field == "amount administered":
-            amounts = re.findall(r"([0-9.,]+ mL)", error.message)[:2]
+        if error.field == "amount administered" and "labeled in the vials" in error.message:
+            amounts = re.findall(r"([0-9.,]+ (?:mL|mg|units))", error.message)[:2]
             assert amounts[0] != amounts[1], error.message
         return
     assert (
@@ -213,7 +276,7 @@ def test_units_vials_and_waste_match_the_fraction_model(form: DoseForm) -> None:
         result.units_administered,
         result.labeled_units,
         result.units_wasted,
-    ) == expected
+    ) == expected, result.steps
 
 
 def test_the_request_keeps_a_mass_vial_size_as_given() -> None:

@@ -177,8 +177,12 @@ def test_restore_brings_a_backup_back_and_keeps_the_replaced_database(
     with open_store(tmp_path, plan) as store:
         add(store, 4)
         saved = backups(plan)[-1]  # holds 3 records
-        count, kept = store.restore(saved)
+        with pytest.raises(BackupError, match=r"holds W-000004 that .* lacks.*--keep-newer"):
+            store.restore(saved)  # W-000004 would be lost
+        assert [r.id for r in store.list()] == [4, 3, 2, 1]
+        count, kept, set_aside = store.restore(saved, keep_newer=True)
         assert count == 3 and kept is not None and "before-restore" in kept.name
+        assert set_aside == [4]
         assert [r.id for r in store.list()] == [3, 2, 1]
         assert store.verify().ok  # the restore is the journal's new start
         assert add(store).id == 4
@@ -195,8 +199,8 @@ def test_restore_into_a_missing_database(tmp_path: Path, plan: BackupPlan) -> No
     for path in (tmp_path / "data").glob(f"{DB_FILENAME}*"):
         path.unlink()
     with open_store(tmp_path, plan, allow_missing=True) as store:
-        count, kept = store.restore(backups(plan)[-1])
-        assert (count, kept) == (3, None)
+        count, kept, set_aside = store.restore(backups(plan)[-1])
+        assert (count, kept, set_aside) == (3, None, [])
         assert store.verify(check_pdfs=True).ok
 
 

@@ -3,6 +3,7 @@ save the report; and the Tools menu entry that opens it."""
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox
 
 from core.audit import run as run_module
+from core.site import Site
 from tests.core.audit_fakes import FakePricing, line, write_csv
 from ui.audit_dialog import NOT_IN_FILE, AuditDialog
 
@@ -30,6 +32,8 @@ def export(tmp_path: Path) -> Path:
 
 
 def _dialog(qtbot, **kw: object) -> AuditDialog:  # type: ignore[no-untyped-def]
+    # The site start-up makes from the test's environment (its own data directory).
+    kw.setdefault("site", Site.from_environment(os.environ))
     dialog = AuditDialog(None, **kw)  # type: ignore[arg-type]
     qtbot.addWidget(dialog)
     dialog.show()

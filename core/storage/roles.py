@@ -1,0 +1,123 @@
+"""PostgreSQL with least privilege (issue 23): an owner role that holds the schema and
+runs migrations, and an application role that may read everything, add records and
+never change one.
+
+``setup_roles`` (``main.py db-roles``, run once with an administrator's URL) makes both
+roles, gives the current schema and every table to the owner, migrates as the owner and
+grants the application role: SELECT and INSERT on the records (worksheets, their PDFs and
+vial rows); UPDATE on ``chain_head`` only, which a trigger lets move only one record
+forward, onto the newest record's hash (no DELETE, no TRUNCATE); SELECT, INSERT, UPDATE,
+DELETE on the working tables (accounts, queue, authorizations, reference data, outbox).
+It owns nothing, so it cannot ALTER a table, disable a trigger or drop one.
+
+``refuse_owner`` (every connection) refuses to run as a role that owns the tables or is
+a superuser, once the roles are set up (the ``chain_head`` guard is the mark).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from core.storage.errors import StorageError
+
+if TYPE_CHECKING:
+    from core.storage.postgresql import PgConnection
+    from core.storage.schema import Schema
+
+#: Tables the application role may only read and add to.
+RECORD_TABLES = ("worksheets", "worksheet_pdfs", "worksheet_vials")
+GUARD = "chain_head_advances_only"
+_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+_GUARD_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION unitcalc_{GUARD}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'UPDATE' OR NEW.singleton <> OLD.singleton OR NEW.count <> OLD.count + 1
+     OR NEW.last_hash IS DISTINCT FROM
+        (SELECT chain_hash FROM worksheets WHERE id = NEW.count) THEN
+    RAISE EXCEPTION 'the chain head only moves forward, onto the newest record';
+  END IF;
+  RETURN NEW;
+END $$"""
+
+
+def _role(name: str) -> str:
+    if not _NAME.fullmatch(name):
+        raise StorageError(
+            f"a role name is lower-case letters, digits and _ (up to 63): {name[:64]!r}"
+        )
+    return name
+
+
+def setup_roles(conn: PgConnection, owner: str, app: str, schemas: Iterable[Schema]) -> str:
+    """Make (or bring up to date) the two roles on ``conn``'s current schema; the schema's
+    name. ``conn`` is an administrator's (a superuser, or one with CREATEROLE that may
+    give the schema away)."""
+    from core.storage.schema import migrate
+
+    owner, app = _role(owner), _role(app)
+    if owner == app:
+        raise StorageError("the owner and the application role must be two roles")
+    schema = str(conn.one("SELECT current_schema()")[0])
+    for role, login in ((owner, "NOLOGIN"), (app, "LOGIN")):
+        if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = ?", (role,)).fetchone() is None:
+            conn.execute(f"CREATE ROLE {role} {login}")
+    conn.execute(f"GRANT {owner} TO current_user")  # to give it the schema and tables
+    conn.execute(f'ALTER SCHEMA "{schema}" OWNER TO {owner}')
+    for (table,) in conn.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+    ).fetchall():
+        conn.execute(f'ALTER TABLE "{table}" OWNER TO {owner}')
+    conn.execute(f"SET ROLE {owner}")
+    try:
+        for each in schemas:
+            migrate(conn, each)
+        with conn.writing():
+            conn.execute(_GUARD_FUNCTION)
+            conn.execute(f"DROP TRIGGER IF EXISTS {GUARD} ON chain_head")
+            conn.execute(
+                f"CREATE TRIGGER {GUARD} BEFORE UPDATE OR DELETE ON chain_head"
+                f" FOR EACH ROW EXECUTE FUNCTION unitcalc_{GUARD}()"
+            )
+            conn.execute(f"DROP TRIGGER IF EXISTS {GUARD}_truncate ON chain_head")
+            conn.execute(
+                f"CREATE TRIGGER {GUARD}_truncate BEFORE TRUNCATE ON chain_head"
+                f" FOR EACH STATEMENT EXECUTE FUNCTION unitcalc_{GUARD}()"
+            )
+            conn.execute(f'REVOKE ALL ON SCHEMA "{schema}" FROM PUBLIC')
+            conn.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO {app}')
+            conn.execute(f'REVOKE ALL ON ALL TABLES IN SCHEMA "{schema}" FROM {app}')
+            for (table,) in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+            ).fetchall():
+                if table in RECORD_TABLES:
+                    rights = "SELECT, INSERT"
+                elif table in ("chain_head", "schema_versions"):
+                    rights = "SELECT, UPDATE" if table == "chain_head" else "SELECT"
+                else:
+                    rights = "SELECT, INSERT, UPDATE, DELETE"
+                conn.execute(f'GRANT {rights} ON "{table}" TO {app}')
+            conn.execute(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA "{schema}" TO {app}')
+    finally:
+        conn.execute("RESET ROLE")
+    return schema
+
+
+def refuse_owner(conn: PgConnection) -> None:
+    """Refuse a connection whose role owns the tables (or is a superuser) once the roles
+    are set up: with it, records could be rewritten and triggers disabled."""
+    row = conn.execute(
+        "SELECT t.tableowner, pg_has_role(current_user, t.tableowner, 'USAGE')"
+        " OR r.rolsuper, current_user FROM pg_tables t, pg_roles r"
+        " WHERE t.schemaname = current_schema() AND t.tablename = 'chain_head'"
+        " AND r.rolname = current_user AND EXISTS (SELECT 1 FROM pg_trigger g"
+        f" WHERE g.tgrelid = to_regclass('chain_head') AND g.tgname = '{GUARD}')"
+    ).fetchone()
+    if row is not None and row[1]:
+        raise StorageError(
+            f"the database role {row[2]} owns the unitcalc tables (or is a superuser), so "
+            "it could rewrite records: connect as the application role made by "
+            "`main.py db-roles` (see the README's Security section)"
+        )

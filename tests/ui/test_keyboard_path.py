@@ -1,0 +1,69 @@
+"""Keyboard path through a dose (issue 19)."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction
+
+from .keyboard_path import SEEN_ORDER, keys_to_verified
+
+
+def test_the_twelve_ml_example_by_keyboard(qtbot, window) -> None:
+    window.activateWindow()
+    keys = keys_to_verified(window, lambda: window.documentation().verified_at is not None)
+    print(f"keys to a verified dose: {keys}, total {keys.total}")
+    assert keys.navigation <= len(SEEN_ORDER) + 1  # one per required field, and Enter
+
+
+def tab_chain(window, start: str, stop: str) -> list[str]:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWidget
+
+    from .keyboard_path import focused_name, press
+
+    window.findChild(QWidget, start).setFocus(Qt.FocusReason.TabFocusReason)
+    seen = [focused_name()]
+    while seen[-1] != stop and len(seen) < 200:
+        press(Qt.Key.Key_Tab)
+        seen.append(focused_name())
+    return seen
+
+
+def test_tab_visits_the_columns_in_order_and_billing_before_verify(qtbot, window) -> None:
+    from .window_parts import enter_dose, type_into
+
+    window.activateWindow()
+    enter_dose(qtbot, window, "10", "12", "12")
+    type_into(qtbot, window, "preparedBy", "TN")
+    type_into(qtbot, window, "verifiedBy", "RP")  # Verify is enabled: a tab stop
+    seen = tab_chain(window, "code", "printButton")
+    for name in (
+        "product",
+        "payer",
+        "administeredNowButton",
+        "recordAuthorizationButton",
+        "verifyButton",
+    ):
+        assert name in seen, name
+    order = [seen.index(n) for n in ("code", "product", "payer", "doseOrdered")]
+    assert order[:3] == sorted(order[:3]) and seen.index("payer") < seen.index("verifyButton")
+    # left column, then the middle's sections, then the documentation
+    assert seen.index("amountAdministered") < seen.index("indication") < seen.index("patientName")
+
+
+def test_one_shortcut_each_for_scan_verify_print_and_new_dose(qtbot, window) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWidget
+
+    from .window_parts import enter_dose, type_into
+
+    actions = {a.text().split("\t")[0].replace("&", ""): a for a in window.findChildren(QAction)}
+    assert actions["New dose"].shortcut().toString() == "Ctrl+N"
+    assert actions["Print worksheet…"].shortcut().toString() == "Ctrl+P"
+    assert actions["Verify dose"].shortcut().toString() == "Ctrl+Return"
+    assert actions["Scan a vial"].text().endswith("\tCtrl+B")  # shown in the Dose menu
+    assert "Ctrl+B" in window.findChild(QWidget, "vialScan").toolTip()
+    enter_dose(qtbot, window, "10", "12", "12")
+    type_into(qtbot, window, "preparedBy", "TN")
+    type_into(qtbot, window, "verifiedBy", "RP")
+    qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert window.documentation().verified_at is not None
