@@ -17,6 +17,7 @@ from core.worksheet.case import Case, parse_case, shared_fields
 
 if TYPE_CHECKING:
     from core.blockers import Blocker
+    from core.calculation_models import CalculationResult
     from core.catalog import Catalog, PayerList
     from core.claim_review import ClaimReviewer
     from core.session import DoseSession
@@ -72,6 +73,21 @@ def queued_blockers(
 ) -> list[Blocker]:
     """What keeps the queued dose from the chart (``DoseSession.blockers``); content
     that is not a case blocks, named."""
+    return queued_review(
+        dose, catalog, payers, reviewer, expiring_today_blocks=expiring_today_blocks
+    )[0]
+
+
+def queued_review(
+    dose: QueuedDose,
+    catalog: Catalog,
+    payers: PayerList,
+    reviewer: ClaimReviewer | None = None,
+    *,
+    expiring_today_blocks: bool = False,
+) -> tuple[list[Blocker], CalculationResult | None]:
+    """The queued dose's blockers (``queued_blockers``) and its result (what the nurse
+    verifies: claim lines, units, waste, vials), ``None`` when it does not calculate."""
     from core.blockers import unreadable_blockers
     from core.errors import InputError
 
@@ -80,5 +96,5 @@ def queued_blockers(
             dose, catalog, payers, reviewer, expiring_today_blocks=expiring_today_blocks
         )
     except InputError as error:
-        return unreadable_blockers({"content": str(error)})
-    return session.blockers()
+        return unreadable_blockers({"content": str(error)}), None
+    return session.blockers(), session.result

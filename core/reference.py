@@ -98,6 +98,10 @@ class ReferenceData(PricingSource, CrosswalkSource, Protocol):
 
     def code_dosage(self, code: str, service_date: date) -> CodeDosage | None: ...
 
+    def pricing_codes(self, service_date: date) -> tuple[CodeDosage, ...]:
+        """Every code of the pricing quarter in use, with its descriptor."""
+        ...
+
     def crosswalk_entries(self, ndc11: str, service_date: date) -> tuple[CrosswalkEntry, ...]:
         """The crosswalk rows for an NDC in the quarter that covers the date (or the
         latest earlier one)."""
@@ -120,6 +124,9 @@ class _NoReferenceData(_NoReference):
 
     def code_dosage(self, code: str, service_date: date) -> CodeDosage | None:
         return None
+
+    def pricing_codes(self, service_date: date) -> tuple[CodeDosage, ...]:
+        return ()
 
     def crosswalk_entries(self, ndc11: str, service_date: date) -> tuple[CrosswalkEntry, ...]:
         return ()

@@ -17,9 +17,12 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QApplication,
+    QBoxLayout,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QLabel,
+    QLayoutItem,
     QLineEdit,
     QPlainTextEdit,
     QWidget,
@@ -73,8 +76,33 @@ def name_controls(root: QWidget) -> None:
             label.setBuddy(combos[0] if combos else controls[0])
             for control in controls:
                 name_by(control, plain(label.text()))
+    for grid in root.findChildren(QGridLayout):  # a label with its control to its right
+        for row in range(grid.rowCount()):
+            for column in range(grid.columnCount() - 1):
+                _pair(
+                    _widget(grid.itemAtPosition(row, column)),
+                    _widget(grid.itemAtPosition(row, column + 1)),
+                )
+    for box in root.findChildren(QBoxLayout):  # a label, then its control
+        for index in range(box.count() - 1):
+            _pair(_widget(box.itemAt(index)), _widget(box.itemAt(index + 1)))
+    for edit in root.findChildren(QLineEdit):  # no label at all: its placeholder words
+        if not edit.accessibleName() and not isinstance(edit.parentWidget(), QComboBox):
+            edit.setAccessibleName(plain(edit.placeholderText()))
     for button in root.findChildren(QAbstractButton):
         name_by(button, plain(button.text()))
+
+
+def _widget(item: QLayoutItem | None) -> QWidget | None:
+    return item.widget() if item is not None else None
+
+
+def _pair(label: QWidget | None, control: QWidget | None) -> None:
+    if isinstance(label, QLabel) and label.buddy() is None and isinstance(control, CONTROLS):
+        words = plain(label.text()).rstrip(" *")
+        if words and not isinstance(control, QAbstractButton):
+            label.setBuddy(control)
+            name_by(control, words)
 
 
 def name_each_window(app: QApplication) -> None:

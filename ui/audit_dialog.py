@@ -13,10 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QSettings,
-)
+from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -172,6 +169,7 @@ class AuditDialog(QDialog):
         self.save_button.setObjectName("saveAuditReport")
         self.save_button.setEnabled(False)
         self.save_button.clicked.connect(self._save_clicked)
+        filters.addWidget(QLabel("Show"))  # the filter's visible label (its buddy)
         filters.addWidget(self.reason_filter, 2)
         filters.addWidget(self.text_filter, 2)
         filters.addWidget(self.save_button)
@@ -180,6 +178,7 @@ class AuditDialog(QDialog):
         self.model = FindingsModel()
         self.table = QTableView()
         self.table.setObjectName("findingsTable")
+        self.table.setAccessibleName("Findings")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)

@@ -7,6 +7,7 @@ and arithmetic happen in core.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -194,6 +195,23 @@ class DosePanel(QWidget):
         self._select(self.payer, payer, payers.default.id)
         for box in blockers:
             box.blockSignals(False)
+
+    def offer_imported(self, listing: Callable[[], list[tuple[str, str]]]) -> None:
+        """Let the code picker search the imported CMS codes too (loaded on first use)."""
+        from ui.code_picker import CodePicker
+
+        self.code_picker = CodePicker(self.code, listing)
+
+    def choose_code(self, hcpcs: str) -> bool:
+        """Select ``hcpcs`` in the code picker (its imported codes loaded first)."""
+        picker = getattr(self, "code_picker", None)
+        if picker is not None and not picker.loaded:
+            picker.load()
+        index = self.code.findData(hcpcs)
+        if index < 0:
+            return False
+        self.code.setCurrentIndex(index)
+        return True
 
     @staticmethod
     def _select(box: QComboBox, wanted: str, fallback: str) -> None:

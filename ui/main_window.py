@@ -112,9 +112,9 @@ class MainWindow(QMainWindow):
 
         try:
             self.session = DoseSession(self.site.catalog, self.site.payers)
-            # Codes and NDCs from the imported CMS files (issue 20), asked for (and the
-            # reference data opened) only when the catalog does not answer.
-            self.session.imported_codes = self.site.imported_codes(date.today())
+            # Imported CMS codes and NDCs: read only when the catalog does not answer.
+            imported = self.site.imported_codes(date.today())
+            self.session.imported_codes = imported
         except CatalogError as error:
             self._catalog_failed = True
             self.result_panel.show_missing({"catalog": f"The catalog could not be read: {error}"})
@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self.binding = SessionBinding(self.session, *panels)
         self.binding.changed.connect(self.session_changed)
         self.dose.populate(self.session.catalog, self.session.payers)
+        self.dose.offer_imported(imported.listing)
         self.binding.push_dose()
 
     def ensure_engine(self) -> None:

@@ -28,6 +28,7 @@ from ui.queue_submit import POLL_MS
 
 if TYPE_CHECKING:
     from core.blockers import Blocker
+    from core.calculation_models import CalculationResult
     from core.verification_queue import QueuedDose, VerificationQueue
     from ui.signing import WindowSigning
 
@@ -40,10 +41,38 @@ def describe(dose: QueuedDose) -> str:
     )
 
 
-def details(dose: QueuedDose, blockers: list[Blocker]) -> str:
-    """The dose as submitted, field by field (read-only), and what keeps it from the
-    chart (the session's blockers, ``core.blockers``)."""
-    lines = [describe(dose), ""]
+def answer(result: CalculationResult | None) -> list[str]:
+    """What the nurse verifies, in words: claim lines, units, waste, vials opened."""
+    from core import formats
+
+    if result is None:
+        return ["Not calculated: the dose as submitted gives no result."]
+    waste = "left in vial (multi-dose)" if result.multi_dose else "waste"
+    return [
+        "To bill: " + ", ".join(str(line) for line in result.claim_lines),
+        f"Units administered: {result.units_administered:,}; units wasted (JW): "
+        f"{result.units_wasted:,}; {waste}: {formats.quantity(result.waste_ml, 'mL')}",
+        "Vials opened: " + " + ".join(str(count) for count in result.vials_by_size),
+    ]
+
+
+def words(key: str) -> str:
+    """A field's key as words: ``prior_treatments`` or ``priorTreatments`` -> ``Prior
+    treatments`` (the names core gives its fields, where it gives one)."""
+    from core.documentation import FIELD_WORDS
+    from core.dose_input import FIELD_NAMES
+
+    spaced = "".join(f" {c.lower()}" if c.isupper() else c for c in key).replace("_", " ")
+    name = FIELD_WORDS.get(key) or FIELD_NAMES.get(key) or spaced.strip()
+    return name[:1].upper() + name[1:]
+
+
+def details(
+    dose: QueuedDose, blockers: list[Blocker], result: CalculationResult | None = None
+) -> str:
+    """The dose as submitted: what it bills (``result``), what keeps it from the chart
+    (the session's blockers, ``core.blockers``), then its fields in words (read-only)."""
+    lines = [describe(dose), "", *answer(result), ""]
     if blockers:
         lines.append("Keeping it from the chart:")
         lines += [
@@ -55,7 +84,7 @@ def details(dose: QueuedDose, blockers: list[Blocker]) -> str:
     lines.append("")
     for section, fields in dose.content.items():
         shown = fields.items() if isinstance(fields, dict) else [(section, fields)]
-        lines += [f"{key.replace('_', ' ')}: {_value(v)}" for key, v in shown if v not in _EMPTY]
+        lines += [f"{words(key)}: {_value(v)}" for key, v in shown if v not in _EMPTY]
     return "\n".join(lines)
 
 
@@ -66,7 +95,7 @@ def _value(value: object) -> str:
     if isinstance(value, list):
         return "; ".join(_value(v) for v in value)
     if isinstance(value, dict):
-        return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in value.items() if v not in _EMPTY)
+        return ", ".join(f"{words(k).lower()} {v}" for k, v in value.items() if v not in _EMPTY)
     return str(value)
 
 
@@ -84,6 +113,7 @@ class PendingDialog(QDialog):
         self.doses.setAccessibleName("Doses waiting for verification")
         self.detail = QPlainTextEdit()
         self.detail.setObjectName("pendingDetail")
+        self.detail.setAccessibleName("The dose to verify")
         self.detail.setReadOnly(True)
         self.sign_button = QPushButton("Verify and sign…")
         self.sign_button.setObjectName("pendingSignButton")
@@ -150,19 +180,20 @@ class PendingDialog(QDialog):
             except QueueError as error:
                 self.status.setText(str(error))
         self.detail.setPlainText(
-            details(self.opened, self.blockers(self.opened)) if self.opened is not None else ""
+            details(self.opened, *self.review(self.opened)) if self.opened is not None else ""
         )
         self.sign_button.setEnabled(self.opened is not None and self.opened.state == "pending")
 
-    def blockers(self, dose: QueuedDose) -> list[Blocker]:
-        """The queued dose's blockers, its claim reviewed as this window reviews its own."""
-        from core.queued_dose import queued_blockers
+    def review(self, dose: QueuedDose) -> tuple[list[Blocker], CalculationResult | None]:
+        """The queued dose's blockers and result, its claim reviewed as this window
+        reviews its own."""
+        from core.queued_dose import queued_review
 
         session = self.signing.window.session
         site = self.signing.window.site
         if session is None:
-            return queued_blockers(dose, site.catalog, site.payers)
-        return queued_blockers(
+            return queued_review(dose, site.catalog, site.payers)
+        return queued_review(
             dose,
             site.catalog,
             site.payers,

@@ -192,6 +192,7 @@ class ScanField(QWidget):
 
         host = self._host
         assert host is not None
+        code_note = self._code_from_crosswalk(host, ndc) if ndc is not None else ""
         row = self._next_empty_row()
         if row is None:  # the vial count follows the scans: one more vial was opened
             count = str(len(self.rows.visible_rows()) + 1)
@@ -209,9 +210,29 @@ class ScanField(QWidget):
         problems = self._warnings(host, number, vial, ndc)
         lot = vial.lot or "no lot"
         expiry = vial.expiry.isoformat() if vial.expiry else "no expiry"
-        said = [f"Vial {number} filled from the scan: lot {lot}, expires {expiry}."]
+        said = [code_note, f"Vial {number} filled from the scan: lot {lot}, expires {expiry}."]
         said += [self._count_note(host)]
         self._say(" ".join(s for s in said + problems if s), "notice" if problems else "hint")
+
+    @staticmethod
+    def _code_from_crosswalk(host: ScanHost, ndc: Ndc) -> str:
+        """Without a product, the imported crosswalk's code for the NDC, and its sizes
+        (the vial size goes back to the plan): issue 20. Says what it chose."""
+        from datetime import date
+
+        from core.errors import InputError
+
+        if host.dose.product.currentData():
+            return ""
+        try:
+            found = host.site.imported_codes(date.today()).ndc_vials(ndc.billing, "NDC")
+        except InputError as error:
+            return f"{error}."
+        if found is None or not host.dose.choose_code(found.code):
+            return ""
+        host.dose.vial_size.setEditText("")
+        sizes = ", ".join(str(size) for size in found.sizes)
+        return f"NDC {ndc.label} bills {found.code} (CMS crosswalk); vial sizes {sizes}."
 
     def _warnings(
         self, host: ScanHost, number: int, vial: VialRecord, ndc: Ndc | None

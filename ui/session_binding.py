@@ -165,7 +165,8 @@ class SessionBinding(QObject):
         else:
             self.result_panel.show_result(session.result)
         self.dose.show_derived_vials(session.result.vials_opened if session.result else None)
-        self.docs.vials.set_sizes(session.opened_vial_sizes())
+        measure = session.result.measure.value if session.result is not None else "mL"
+        self.docs.vials.set_sizes(session.opened_vial_sizes(), measure)
         self.dose.show_difference_reason(session.needs_difference_reason)
         note = session.code_note()
         self.dose.code_source.setText(note.text)

@@ -87,18 +87,19 @@ class VialRows(QWidget):
         self.empty = hint("Rows appear once the vials are known.")
         self.grid.addWidget(self.empty, 0, 0, 1, 3)
 
-    def set_sizes(self, sizes_ml: list[str]) -> None:
-        """Show one row per vial; ``sizes_ml`` is each vial's size as displayed (``10``)."""
-        if sizes_ml == self._shown:
+    def set_sizes(self, sizes_ml: list[str], unit: str = "mL") -> None:
+        """Show one row per vial; ``sizes_ml`` is each vial's size as displayed (``10``),
+        in ``unit`` (the calculation's measure: mL, mg or units)."""
+        if [*sizes_ml, unit] == self._shown:
             return  # called on every keystroke; re-showing rows would relayout the panel
-        self._shown = list(sizes_ml)
+        self._shown = [*sizes_ml, unit]
         while len(self.rows) < len(sizes_ml):
             self._add_row()
         for index, row in enumerate(self.rows):
             visible = index < len(sizes_ml)
             if visible:
                 row.size_ml = sizes_ml[index]
-                row.caption.setText(f"Vial {index + 1} ({sizes_ml[index]} mL)")
+                row.caption.setText(f"Vial {index + 1} ({sizes_ml[index]} {unit})")
             for widget in row.widgets()[:3]:
                 widget.setVisible(visible)
             if not visible:

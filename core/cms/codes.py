@@ -73,3 +73,19 @@ class FileCodes:
         from core.cms.ndc_vials import ndc_vials
 
         return ndc_vials(reference, ndc11, self.service_date, field)
+
+    def listing(self) -> list[tuple[str, str]]:
+        """Every code of the pricing file in use as (code, label): ``J9271 · Inj
+        pembrolizumab · per 1 MG · 2025Q4``; a descriptor that is not an amount says so."""
+        reference = self._reference()
+        if reference is None:
+            return []
+        listed = []
+        for cms in reference.pricing_codes(self.service_date):
+            written = shown(cms.dosage.strip()) or "(blank)"
+            usable = "" if descriptor_amount(cms.dosage) else " · not an amount"
+            description = shown(cms.description.strip())
+            listed.append(
+                (cms.code, f"{cms.code} · {description} · per {written} · {cms.quarter}{usable}")
+            )
+        return listed

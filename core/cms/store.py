@@ -446,6 +446,18 @@ class ReferenceStore(ConnectionOwner):
         ).fetchone()
         return None if row is None else CodeDosage(code, row[0], row[1], found[1], found[2])
 
+    def pricing_codes(self, service_date: date) -> tuple[CodeDosage, ...]:
+        """Every code of the pricing quarter covering ``service_date`` (else the newest
+        earlier one), with its descriptor: the window's code picker lists them."""
+        found = self._import_for(Kind.PRICING, service_date)
+        if found is None:
+            return ()
+        rows = self._conn.execute(
+            "SELECT code, dosage, description FROM pricing WHERE import_id = ? ORDER BY code",
+            (found[0],),
+        ).fetchall()
+        return tuple(CodeDosage(c, d, text, found[1], found[2]) for c, d, text in rows)
+
     _ENTRY_COLUMNS = (
         "ndc11, code, labeler, drug_name, package_size, package_quantity, billing_units_per_package"
     )

@@ -27,8 +27,8 @@ def controls(window: QWidget) -> list[QWidget]:
     for widget in window.findChildren(QWidget):
         if not isinstance(widget, CONTROLS) or not widget.isVisibleTo(window):
             continue
-        if isinstance(widget.parentWidget(), QComboBox):
-            continue
+        if isinstance(widget.parentWidget(), QComboBox | QAbstractItemView):
+            continue  # a combo's own parts, a table's headers
         if widget.window() is not window:
             continue
         found.append(widget)

@@ -70,3 +70,28 @@ def test_status_messages_are_announced(window) -> None:
 
     window.statusBar().showMessage("Recorded worksheet W-1.")
     assert announce.spoken[-1] == "Recorded worksheet W-1."
+
+
+def test_every_dialog_is_named_by_its_labels(window) -> None:
+    from ui.accessible_names import name_controls
+    from ui.audit_dialog import AuditDialog
+    from ui.history_view import HistoryDialog
+    from ui.pending_dialog import PendingDialog
+    from ui.pin_dialog import PinDialog
+
+    reference = window.site.open_reference()
+    assert window.features is not None
+    dialogs = [
+        AuditDialog(window, reference, reference, window.settings, site=window.site),
+        HistoryDialog(window.site, window, on_correct=lambda _record: None),
+        PendingDialog(window, window.features.signing),
+        PinDialog(window, "Sign", "Sign the dose", "", lambda *_: None),
+    ]
+    try:
+        for dialog in dialogs:
+            dialog.show()
+            name_controls(dialog)  # as when it first takes focus
+            assert unnamed(dialog) == [], dialog.objectName()
+            dialog.close()
+    finally:
+        reference.close()

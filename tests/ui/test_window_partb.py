@@ -3,7 +3,7 @@ amounts in mcg and units (issue 20)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QComboBox, QLabel
 
 from .window_parts import child, text, type_into
 
@@ -40,3 +40,66 @@ def test_the_height_asks_for_the_weight_beside_the_field(qtbot, window) -> None:
     type_into(qtbot, window, "weight", "70")
     assert window.result() is not None
     assert window.result().steps[0].startswith("Body surface area (Mosteller): √(170 cm × 70 kg")
+
+
+def test_the_code_picker_searches_every_imported_code(
+    qtbot, open_window, isolated, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from tests import partb_samples
+    from tests.cli_run import run_main
+    from tests.cms_samples import Q4_2025, pricing_csv, write
+
+    asp = write(tmp_path / "asp.csv", pricing_csv(Q4_2025, rows=partb_samples.PRICING_ROWS))
+    assert run_main("cms", "import", asp, "--data-dir", isolated).returncode == 0
+    window = open_window()
+    box = child(window, "code")
+    assert isinstance(box, QComboBox)
+    assert box.findData("J9271") < 0  # not loaded before the picker is used
+    box.setFocus()
+    qtbot.waitUntil(lambda: box.findData("J9271") >= 0)
+    assert box.itemText(box.findData("J9271")) == "J9271 · Inj pembrolizumab · per 1 MG · 2025Q4"
+    assert box.itemText(box.findData("J7999")).endswith("· per EA · 2025Q4 · not an amount")
+    assert box.itemText(box.findData("J1410")).startswith("J1410 (per 5 mL)")  # the catalog's
+    completer = box.completer()
+    completer.setCompletionPrefix("pembro")
+    assert completer.completionCount() == 1
+    box.setCurrentIndex(box.findData("J9271"))
+    type_into(qtbot, window, "vialSize", "100 mg")
+    unit(window, "doseUnit", "mg")
+    type_into(qtbot, window, "doseOrdered", "200")
+    unit(window, "administeredUnit", "mg")
+    type_into(qtbot, window, "amountAdministered", "200")
+    assert text(window, "claimLines").splitlines() == ["J9271-JZ x 200 units"]
+
+
+def test_a_scanned_ndc_fills_the_code_and_the_sizes(qtbot, open_window, isolated, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests import partb_samples
+    from tests.cli_run import run_main
+    from tests.cms_samples import Q4_2025, crosswalk_csv, pricing_csv, write
+    from tests.ui.test_scan_field import scan
+
+    files = [
+        write(tmp_path / "asp.csv", pricing_csv(Q4_2025, rows=partb_samples.PRICING_ROWS)),
+        write(tmp_path / "xw.csv", crosswalk_csv(Q4_2025, rows=partb_samples.CROSSWALK_ROWS)),
+    ]
+    assert run_main("cms", "import", *files, "--data-dir", isolated).returncode == 0
+    window = open_window()
+    unit(window, "doseUnit", "mg")
+    type_into(qtbot, window, "doseOrdered", "200")
+    unit(window, "administeredUnit", "mg")
+    type_into(qtbot, window, "amountAdministered", "200")
+    child(window, "ndc").setText("0006-3026-02")  # settles the 11-digit form
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    scan(qtbot, window, "SN1", ndc10="0006302602")
+    assert "NDC 0006-3026-02 bills J9271 (CMS crosswalk); vial sizes 100 mg." in text(
+        window, "vialScanStatus"
+    )
+    assert text(window, "claimLines").splitlines() == ["J9271-JZ x 200 units"]
+    assert window.result().vials_opened == 2
+    assert text(window, "vialLot1") == "LX2231A"
+    assert child(window, "vialLot1").parent() is not None
+    captions = [
+        label.text() for label in window.findChildren(QLabel) if label.text().startswith("Vial 2 (")
+    ]
+    assert captions == ["Vial 2 (100 mg)"]

@@ -463,6 +463,12 @@ def test_the_nurse_verifies_a_submitted_dose_at_another_window_and_it_prints_sig
     assert "prepared by J. Kim, CPhT" in pending.doses.item(0).text()
     pending.doses.setCurrentRow(0)
     assert PATIENT in pending.detail.toPlainText() and pending.detail.isReadOnly()
+    shown = pending.detail.toPlainText()  # what the nurse verifies, in words (issue 19)
+    assert "To bill: J1410 x 3 units, J1410-JW x 1 unit" in shown
+    assert "Units administered: 3; units wasted (JW): 1; waste: 8 mL" in shown
+    assert "Vials opened: 2 × 10 mL" in shown
+    assert "Waste reason: single-dose vial remainder" in shown
+    assert "_" not in shown and "Administered at: " in shown  # field names, no raw keys
     nurse = answer(nurse_window, ("jkim", "1111"), ("mosei", "2222"))
     qtbot.mouseClick(pending.sign_button, Qt.MouseButton.LeftButton)
     assert nurse.errors == ["Not signed: jkim (technician) may not verify."]
