@@ -314,16 +314,18 @@ class Site:
 
     def backup_at_start(self) -> Path | None:
         """The backup made when the application starts, if the newest one lacks records;
-        failures are logged, never raised (this runs on a thread of its own)."""
-        import logging
-
+        a failure (a full disk) is reported on standard error and kept for the status
+        line (``core.records.backup.last_backup_problem``), never raised: this runs on a
+        thread of its own."""
         from core.records import RecordStoreError
+        from core.records.backup import report_backup_failure
+        from core.records.models import BackupError
 
         try:
             with self.open_records() as store:
                 return store.backup_if_behind()
-        except (RecordStoreError, OSError):
-            logging.getLogger(__name__).warning("backup at start failed", exc_info=False)
+        except (RecordStoreError, BackupError, OSError) as error:
+            report_backup_failure(error)
             return None
 
     # ---- closing ---------------------------------------------------------------------

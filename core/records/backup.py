@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import re
+import sys
 import threading
 import time
 from collections.abc import Mapping
@@ -342,5 +343,22 @@ def _backup_quietly(path: Path, plan: BackupPlan) -> None:
                 backup_database(conn, plan)
             finally:
                 conn.close()
-    except (StorageError, OSError, BackupError):
-        log.warning("background backup failed")
+    except (StorageError, OSError, BackupError) as error:
+        report_backup_failure(error)
+
+
+#: Why the last automatic backup failed (None: none has), for a status line to show.
+last_backup_problem: str | None = None
+
+
+def report_backup_failure(error: BaseException) -> str:
+    """An automatic backup that failed (a full disk) says so: one line on standard error
+    and in ``last_backup_problem``, never silently. The reason names no patient data."""
+    global last_backup_problem
+    reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
+    last_backup_problem = f"automatic backup failed ({reason}); records are kept, back up soon"
+    log.warning("automatic backup failed: %s", reason)
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(f"unitcalc: {last_backup_problem}\n")
+        sys.stderr.flush()
+    return last_backup_problem

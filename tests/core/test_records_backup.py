@@ -288,3 +288,32 @@ def test_journal_file_is_private(tmp_path: Path, plan: BackupPlan) -> None:
     assert os.name != "posix" or stat.S_IMODE(plan.journal.stat().st_mode) == 0o600
     assert plan.journal.name == JOURNAL_FILENAME
     assert format_worksheet_id(1) == "W-000001"
+
+
+def test_automatic_backups_that_fail_on_a_full_disk_say_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The attack: automatic backups failing on a full disk said nothing."""
+    import errno
+    import sqlite3
+
+    from core.records import backup as backup_module
+    from core.records.store import RecordStore
+    from tests.sites import site_at
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    # At start (the window's backup on a thread of its own).
+    monkeypatch.setattr(RecordStore, "backup_if_behind", full)
+    assert site_at(tmp_path / "data").backup_at_start() is None
+    said = capsys.readouterr().err
+    assert "automatic backup failed (No space left on device)" in said
+    # After a record (the background backup).
+    database = tmp_path / "records.db"
+    sqlite3.connect(database).close()
+    monkeypatch.setattr(backup_module, "backup_database", full)
+    monkeypatch.setattr(backup_module, "last_backup_problem", None)
+    backup_module._backup_quietly(database, backup_module.BackupPlan.for_data_dir(tmp_path))
+    assert "No space left on device" in capsys.readouterr().err
+    assert backup_module.last_backup_problem is not None
