@@ -310,3 +310,19 @@ def test_hostile_pins_on_standard_input_are_one_line(
     assert done.returncode == 2 and done.stdout == b""
     lines = done.stderr.decode().strip().splitlines()
     assert len(lines) == 1 and expected in lines[0]
+
+
+def test_a_site_with_accounts_refuses_typed_names_by_default(site: Path, tmp_path: Path) -> None:
+    """The attack: on a site with accounts, typed names without PINs were recorded
+    ("typed, not signed")."""
+    out = tmp_path / "w.pdf"
+    typed = [a for a in signed_doc() if a != "--pins-stdin"]
+    refused = run(site, "worksheet", *DOSE, *typed, "-o", out)
+    assert one_line_error(refused).startswith("unitcalc: prepared by: this site has accounts")
+    assert not out.exists()
+    # The site may turn the requirement off (UNITCALC_REQUIRE_SIGNATURES=0).
+    allowed = run_main(
+        "worksheet", *DOSE, *typed, "-o", out, "--data-dir", site,
+        env={"UNITCALC_REQUIRE_SIGNATURES": "0"},
+    )  # fmt: skip
+    assert allowed.returncode == 0, allowed.stderr
