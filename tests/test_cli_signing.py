@@ -284,7 +284,9 @@ def test_a_database_that_cannot_be_used_is_one_line_without_its_password(
     tmp_path: Path, command: list[str]
 ) -> None:
     for url, expected in (
-        ("postgresql://u:s3cret@127.0.0.1:1/x?password=s3cret", "cannot reach the database"),
+        ("postgresql://u@127.0.0.1:1/x", "cannot reach the database"),
+        ("postgresql://u:s3cret@127.0.0.1:1/x", "holds a password"),
+        ("postgresql://u@127.0.0.1:1/x?password=s3cret", "holds a password"),
         ("mysql://u@host/x", "must be a URL such as postgresql://"),
     ):
         line = one_line_error(run(tmp_path, *command, "--database", url))
