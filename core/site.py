@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # made before the window's first paint: only what that needs 
     from core.cms.codes import FileCodes
     from core.cms.store import ReferenceStore
     from core.records import RecordStore
-    from core.records.backup import BackupPlan
+    from core.records.backup import BackupPlan, BackupRunner
     from core.reference import ReferenceData
     from core.verification_queue import VerificationQueue
 
@@ -74,6 +74,9 @@ class Site:
         self._opened_lock = threading.Lock()  # stores are opened on worker threads too
         self._reference: ReferenceData | None = None
         self._closed = False
+        #: Who runs a backup that a record made due; None: the recorder, right after its
+        #: record (a command). The window sets its background work here.
+        self.run_backup: BackupRunner | None = None
 
     @classmethod
     def from_environment(
@@ -188,6 +191,8 @@ class Site:
         except DatabaseUrlError as error:
             raise StoreUnavailableError(str(error)) from None
         extra: dict[str, Any] = {} if clock is None else {"clock": clock}
+        if self.run_backup is not None:
+            extra["run_backup"] = self.run_backup
         store = RecordStore.open(
             self.data_dir,
             backup_plan=self.backup_plan,

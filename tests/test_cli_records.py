@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from core.records import DB_FILENAME, RecordStore, wait_for_backups
+from core.records import DB_FILENAME, RecordStore
 from tests.cli_run import run_main, run_script
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,9 +43,6 @@ def data_dir(tmp_path: Path) -> Path:
                 documentation={},
                 render=lambda wid, replaces, n=n: f"%PDF-fake {wid} {n}".encode(),
             )
-            # The backup of the first record runs on a thread: it holds that one record
-            # only if it is done before the second is added.
-            wait_for_backups()
     return tmp_path
 
 
