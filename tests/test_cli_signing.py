@@ -191,9 +191,12 @@ def test_queue_from_submission_to_a_worksheet_signed_by_both(site: Path, tmp_pat
     changed = run(site, "worksheet", "--from-queue", "1", "--mrn", "999", "-o", tmp_path / "w.pdf")
     assert "as it was verified" in one_line_error(changed)
     out = tmp_path / "w.pdf"
+    anonymous = run(site, "worksheet", "--from-queue", "1", "-o", out)
+    assert "give --by ACCOUNT" in one_line_error(anonymous)
     done = run(
-        site, "worksheet", "--from-queue", "1", "--printed-at", "2025-03-01T15:02", "-o", out
-    )
+        site, "worksheet", "--from-queue", "1", "--printed-at", "2025-03-01T15:02", "-o", out,
+        "--by", "jkim", "--pin-stdin", stdin="1111\n",
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
     found = text(out)
     assert "J. Kim, CPhT" in found and "M. Osei, RN" in found and found.count("signed 20") == 2
@@ -201,7 +204,8 @@ def test_queue_from_submission_to_a_worksheet_signed_by_both(site: Path, tmp_pat
         stored = store.get(1).documentation["signatures"]
     assert stored["verified_by"]["name"] == "mosei"
     # The attack: the same queued dose recorded again and again (W-8, W-9).
-    again = run(site, "worksheet", "--from-queue", "1", "-o", tmp_path / "again.pdf")
+    again = run(site, "worksheet", "--from-queue", "1", "-o", tmp_path / "again.pdf",
+                "--by", "jkim", "--pin-stdin", stdin="1111\n")  # fmt: skip
     assert "dose 1 was already recorded" in one_line_error(again)
 
 
@@ -234,7 +238,8 @@ def test_a_queued_dose_whose_signer_was_disabled_is_not_recorded(
     off = run(site, "users", "disable", "mosei", "--admin", "boss", "--pin-stdin", stdin="0000\n")
     assert off.returncode == 0, off.stderr
     out = tmp_path / "w.pdf"
-    refused = run(site, "worksheet", "--from-queue", "1", "-o", out)
+    refused = run(site, "worksheet", "--from-queue", "1", "-o", out, "--by", "jkim",
+                  "--pin-stdin", stdin="1111\n")  # fmt: skip
     assert "mosei, who verified dose 1, is disabled now" in one_line_error(refused)
     assert not out.exists()
 

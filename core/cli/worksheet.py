@@ -311,17 +311,23 @@ def _print(pdf: bytes, printer: str, worksheet_id: str) -> str:
 
 
 def _record_queued(
+    args: argparse.Namespace,
     site: Site,
-    dose_id: int,
     session: DoseSession,
     build: BuildPdf,
     result: CalculationResult,
     signatures: Mapping[str, Signature],
 ) -> tuple[str, bytes]:
     """Record a queued dose once: claimed in the queue (its signers checked again as
-    they are now) before it is recorded, given back if recording fails."""
+    they are now) before it is recorded, given back if recording fails. On a site with
+    accounts whoever records it signs in (``--by ACCOUNT --pin-stdin``)."""
+    from core.accounts import Action
     from core.cli.queue import open_queue
+    from core.cli.signing import authorize
     from core.verification_queue import QueueError
+
+    dose_id: int = args.from_queue
+    authorize(args, site, Action.PREPARE)
 
     with open_queue(site) as queue:
         try:
@@ -453,9 +459,7 @@ def run(args: argparse.Namespace, site: Site) -> int:
         _print_warnings(result, doc, now, said)
         return 0
     if args.from_queue is not None:
-        worksheet_id, pdf = _record_queued(
-            site, args.from_queue, session, build, result, signatures
-        )
+        worksheet_id, pdf = _record_queued(args, site, session, build, result, signatures)
     else:
         worksheet_id, pdf = _record(site, session, build, result, signatures)
     if args.output is not None:
@@ -538,7 +542,12 @@ def add_parsers(subparsers: SubParsers) -> None:
         type=int,
         default=None,
         metavar="ID",
-        help="record a dose verified in the queue (`main.py queue`), signed by both",
+        help="record a dose verified in the queue (`main.py queue`), signed by both; "
+        "on a site with accounts, with --by ACCOUNT --pin-stdin",
+    )
+    doc.add_argument("--by", help="with --from-queue: your account, when the site has accounts")
+    doc.add_argument(
+        "--pin-stdin", action="store_true", help="with --from-queue: read your PIN from stdin"
     )
     doc.add_argument("--replaces", help="ID of the worksheet this one corrects, e.g. W-000041")
     need = parser.add_argument_group("medical necessity (which are required: the payer profile)")
