@@ -221,3 +221,17 @@ def test_worksheet_prices_with_the_quarter_of_the_administration(
     text = " ".join(text.split())
     assert "$2,309.104" in text and "$164.936" in text
     assert "CMS ASP pricing file 2026Q1 for the service date 2026-02-10" in text
+
+
+def test_a_zip_of_overlapping_members_is_one_plain_refusal(tmp_path: Path) -> None:
+    from tests.core.test_cms_files import _overlapping_zip
+
+    bomb = _overlapping_zip(tmp_path / "bomb.zip", pricing_csv(), copies=40)
+    done = main(tmp_path / "data", "cms", "import", str(bomb))
+    assert done.returncode == 2
+    assert (
+        done.stderr.splitlines()
+        == ["error: bomb.zip:asp.csv: overlaps another member of the ZIP; this is not a CMS file"]
+        or "overlaps another member" in done.stderr.splitlines()[0]
+    ), done.stderr
+    assert len(done.stderr.splitlines()) == 1

@@ -113,7 +113,7 @@ def test_vial_is_the_one_word_for_what_the_drug_comes_in() -> None:
 
 
 # The storage backends are the only modules that know which database they talk to.
-BACKENDS = {"core.storage.sqlite", "core.storage.postgresql"}
+BACKENDS = {"core.storage.sqlite", "core.storage.postgresql", "core.storage.roles"}
 STORES = (
     "core.records",
     "core.cms.store",

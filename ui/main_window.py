@@ -112,8 +112,7 @@ class MainWindow(QMainWindow):
 
         try:
             self.session = DoseSession(self.site.catalog, self.site.payers)
-            # Codes and NDCs from the imported CMS files (issue 20), asked for (and the
-            # reference data opened) only when the catalog does not answer.
+            # Imported CMS codes and NDCs: read only when the catalog does not answer.
             imported = self.site.imported_codes(date.today())
             self.session.imported_codes = imported
         except CatalogError as error:

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 
 def run_import_fees(args: argparse.Namespace, site: Site) -> int:
+    from itertools import islice
+
     from core.cms.fees import parse_fee_schedule
     from core.cms.files import read_texts
     from core.cms.store import file_digest
@@ -24,7 +26,7 @@ def run_import_fees(args: argparse.Namespace, site: Site) -> int:
     payer = site.payers.get(args.payer, "payer")
     path = Path(args.file)
     try:
-        texts = read_texts(path)
+        texts = list(islice(read_texts(path), 2))
         if len(texts) != 1:
             raise InputError(str(path), "holds more than one CSV; give the fee schedule alone")
         rows = parse_fee_schedule(texts[0])

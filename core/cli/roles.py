@@ -15,8 +15,6 @@ if TYPE_CHECKING:
 
 
 def run_roles(args: argparse.Namespace, site: Site) -> int:
-    import psycopg
-
     from core.accounts.store import ACCOUNTS
     from core.authorizations import AUTHORIZATIONS
     from core.cms.store import REFERENCE
@@ -35,8 +33,6 @@ def run_roles(args: argparse.Namespace, site: Site) -> int:
             schema = setup_roles(
                 conn, args.owner, args.app, (RECORDS, ACCOUNTS, QUEUE, AUTHORIZATIONS, REFERENCE)
             )
-        except psycopg.Error as error:
-            raise InputError("--database", str(conn.unavailable(error))) from None
         finally:
             conn.close()
     except StorageError as error:

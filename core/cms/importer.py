@@ -47,10 +47,17 @@ def import_files(
                     try:
                         parsed = parse_file(text, quarter)
                         imported.append(store.add_file(parsed, file_digest(text.text)))
+                        del parsed
                     except InputError as error:
-                        refused.append(error)
+                        refused.append(_bare(error))
             except InputError as error:
-                refused.append(error)
+                refused.append(_bare(error))
         if progress is not None:
             progress(total, total, "")
     return ImportReport(tuple(imported), tuple(refused))
+
+
+def _bare(error: InputError) -> InputError:
+    """The error alone: a raised error's traceback holds the frames that parsed the file
+    (every row), which must not stay in memory for each refused file."""
+    return InputError(error.field, error.message)

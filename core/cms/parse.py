@@ -203,16 +203,21 @@ class _Rows:
 class _Problems:
     def __init__(self, name: str) -> None:
         self.name = name
+        #: The first few problems, quoted; the rest are only counted (a file of a million
+        #: bad rows must not keep a million messages).
         self.errors: list[str] = []
+        self.count = 0
 
     def add(self, row: int, message: str) -> None:
-        self.errors.append(f"row {row}: {message}")
+        self.count += 1
+        if len(self.errors) < _QUOTED_ERRORS:
+            self.errors.append(f"row {row}: {message}")
 
     def raise_any(self) -> None:
-        if not self.errors:
+        if not self.count:
             return
-        quoted = "; ".join(self.errors[:_QUOTED_ERRORS])
-        more = len(self.errors) - _QUOTED_ERRORS
+        quoted = "; ".join(self.errors)
+        more = self.count - _QUOTED_ERRORS
         tail = f" (and {more} more)" if more > 0 else ""
         raise InputError(self.name, f"{quoted}{tail}; nothing was imported from this file")
 

@@ -334,7 +334,7 @@ def _backup_quietly(path: Path, plan: BackupPlan) -> None:
     from core.storage.sqlite import open_file  # sqlite3 only once a backup is made
 
     try:
-        from core.records.restore import writers_lock
+        from core.records.writers_lock import writers_lock
 
         with writers_lock(path, exclusive=False):  # not a copy of a database being replaced
             conn = open_file(path, label="records database")

@@ -1,7 +1,7 @@
 """What makes a restore safe: writers held off, the backup checked as data, records the
 backup lacks never dropped silently (issue 23).
 
-- ``writers_lock``: every writer of the SQLite records file (``RecordStore.add``, the
+- ``core.records.writers_lock``: every writer of the SQLite records file (``RecordStore.add``, the
   background backup) holds a shared ``flock`` on ``worksheets.sqlite3.lock`` from reading
   the journal to journaling its record; a restore holds it exclusively for its whole
   duration (copy aside, replace, journal), so no record is committed into a database about
@@ -16,11 +16,7 @@ backup lacks never dropped silently (issue 23).
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 from core.records.backup import BackupPlan
@@ -28,62 +24,23 @@ from core.records.models import BackupError, format_worksheet_id
 from core.storage import Connection
 
 
-@contextlib.contextmanager
-def writers_lock(database: Path | None, *, exclusive: bool) -> Iterator[None]:
-    """Hold the records file's writers' lock (nothing on a server: no file to replace).
-
-    Writers share it; a restore has it alone. ``flock`` does not make new sharers wait for
-    a waiting restore, so each passes a turnstile first, which a restore holds while it
-    waits: a steady stream of writers cannot keep a restore out."""
-    if database is None:
-        yield
-        return
-    turnstile = os.open(database.with_name(database.name + ".turnstile"), _FLAGS, 0o600)
-    try:
-        fcntl.flock(turnstile, fcntl.LOCK_EX)
-        lock = os.open(database.with_name(database.name + ".lock"), _FLAGS, 0o600)
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
-            if not exclusive:
-                fcntl.flock(turnstile, fcntl.LOCK_UN)
-            yield
-        finally:
-            os.close(lock)  # closing releases the lock
-    finally:
-        os.close(turnstile)
-
-
-_FLAGS = os.O_RDWR | os.O_CREAT
-
-
-def _schema(conn: Connection, kind: str) -> dict[str, str]:
-    rows = conn.execute(
-        "SELECT name, coalesce(sql, '') FROM sqlite_master WHERE type = ?"
-        " AND name NOT LIKE 'sqlite_%'",
-        (kind,),
-    ).fetchall()
-    return {str(name): " ".join(str(sql).split()) for name, sql in rows}
-
-
-def _columns(conn: Connection, table: str) -> list[str]:
-    return [str(row[1]) for row in conn.execute(f'PRAGMA table_info("{table}")').fetchall()]
-
-
 def check_schema(backup: Connection, live: Connection, path: Path) -> None:
     """The backup holds the live database's tables (an older version may lack columns and
     tables, which migrating adds), no view and no trigger of its own."""
-    views = _schema(backup, "view")
+    from core.storage.sqlite import schema_objects, table_columns  # sqlite3 only now
+
+    views = schema_objects(backup, "view")
     if views:
         raise BackupError(f"{path} holds a view ({sorted(views)[0]}), which a backup never does")
-    ours = _schema(live, "trigger")
-    for name, sql in _schema(backup, "trigger").items():
+    ours = schema_objects(live, "trigger")
+    for name, sql in schema_objects(backup, "trigger").items():
         if ours.get(name) != sql:
             raise BackupError(f"{path} holds a trigger of its own ({name}); choose another backup")
-    live_tables = _schema(live, "table")
-    for table in _schema(backup, "table"):
+    live_tables = schema_objects(live, "table")
+    for table in schema_objects(backup, "table"):
         if table not in live_tables:
             raise BackupError(f"{path} holds a table unknown to unitcalc ({table})")
-        extra = set(_columns(backup, table)) - set(_columns(live, table))
+        extra = set(table_columns(backup, table)) - set(table_columns(live, table))
         if extra:
             raise BackupError(f"{path}: table {table} has unknown columns ({sorted(extra)[0]})")
 

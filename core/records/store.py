@@ -43,11 +43,11 @@ from core.records.restore import (
     named,
     open_checked_backup,
     records_the_backup_lacks,
-    writers_lock,
 )
 from core.records.schema import DB_FILENAME, HASHED_COLUMNS, RECORDS, chain_hash
 from core.records.verify import Progress, verify_chain
 from core.records.vials import insert_vials
+from core.records.writers_lock import writers_lock
 from core.storage import (
     Connection,
     ConnectionOwner,

@@ -10,8 +10,9 @@ forward, onto the newest record's hash (no DELETE, no TRUNCATE); SELECT, INSERT,
 DELETE on the working tables (accounts, queue, authorizations, reference data, outbox).
 It owns nothing, so it cannot ALTER a table, disable a trigger or drop one.
 
-``refuse_owner`` (every connection) refuses to run as a role that owns the tables or is
-a superuser, once the roles are set up (the ``chain_head`` guard is the mark).
+``core.storage.postgresql.refuse_owner`` (every connection) refuses to run as a role that
+owns the tables or is a superuser, once the roles are set up (the ``chain_head``
+guard is the mark).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from core.storage.errors import StorageError
+from core.storage.postgresql import GUARD
 
 if TYPE_CHECKING:
     from core.storage.postgresql import PgConnection
@@ -28,7 +30,6 @@ if TYPE_CHECKING:
 
 #: Tables the application role may only read and add to.
 RECORD_TABLES = ("worksheets", "worksheet_pdfs", "worksheet_vials")
-GUARD = "chain_head_advances_only"
 _NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 _GUARD_FUNCTION = f"""
@@ -55,9 +56,18 @@ def setup_roles(conn: PgConnection, owner: str, app: str, schemas: Iterable[Sche
     """Make (or bring up to date) the two roles on ``conn``'s current schema; the schema's
     name. ``conn`` is an administrator's (a superuser, or one with CREATEROLE that may
     give the schema away)."""
-    from core.storage.schema import migrate
+    import psycopg
 
     owner, app = _role(owner), _role(app)
+    try:
+        return _setup(conn, owner, app, schemas)
+    except psycopg.Error as error:
+        raise conn.unavailable(error) from None
+
+
+def _setup(conn: PgConnection, owner: str, app: str, schemas: Iterable[Schema]) -> str:
+    from core.storage.schema import migrate
+
     if owner == app:
         raise StorageError("the owner and the application role must be two roles")
     schema = str(conn.one("SELECT current_schema()")[0])
@@ -103,21 +113,3 @@ def setup_roles(conn: PgConnection, owner: str, app: str, schemas: Iterable[Sche
     finally:
         conn.execute("RESET ROLE")
     return schema
-
-
-def refuse_owner(conn: PgConnection) -> None:
-    """Refuse a connection whose role owns the tables (or is a superuser) once the roles
-    are set up: with it, records could be rewritten and triggers disabled."""
-    row = conn.execute(
-        "SELECT t.tableowner, pg_has_role(current_user, t.tableowner, 'USAGE')"
-        " OR r.rolsuper, current_user FROM pg_tables t, pg_roles r"
-        " WHERE t.schemaname = current_schema() AND t.tablename = 'chain_head'"
-        " AND r.rolname = current_user AND EXISTS (SELECT 1 FROM pg_trigger g"
-        f" WHERE g.tgrelid = to_regclass('chain_head') AND g.tgname = '{GUARD}')"
-    ).fetchone()
-    if row is not None and row[1]:
-        raise StorageError(
-            f"the database role {row[2]} owns the unitcalc tables (or is a superuser), so "
-            "it could rewrite records: connect as the application role made by "
-            "`main.py db-roles` (see the README's Security section)"
-        )

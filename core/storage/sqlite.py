@@ -314,3 +314,17 @@ def unavailable(error: sqlite3.Error | OSError, path: Path, label: str) -> Stora
     else:
         text = f"the {label} in {where} cannot be used ({error}): run `main.py verify`"
     return StorageUnavailable(text)
+
+
+def schema_objects(conn: Connection, kind: str) -> dict[str, str]:
+    """Name -> SQL (spaces folded) of the file's objects of one kind (table, view...)."""
+    rows = conn.execute(
+        "SELECT name, coalesce(sql, '') FROM sqlite_master WHERE type = ?"
+        " AND name NOT LIKE 'sqlite_%'",
+        (kind,),
+    ).fetchall()
+    return {str(name): " ".join(str(sql).split()) for name, sql in rows}
+
+
+def table_columns(conn: Connection, table: str) -> list[str]:
+    return [str(row[1]) for row in conn.execute(f'PRAGMA table_info("{table}")').fetchall()]

@@ -25,7 +25,7 @@ from tests.cms_samples import (
 
 
 def _text(data: bytes, name: str = "file.csv") -> TextFile:
-    return TextFile(name, decode(data))
+    return TextFile(name, decode(data, name))
 
 
 def test_pricing_file_found_by_header_after_preamble_with_latin1_text() -> None:
@@ -185,3 +185,99 @@ def test_any_bytes_after_the_header_are_read_or_refused_by_name(body: bytes) -> 
     # Whatever was read is valid: 11-digit NDCs, codes in the HCPCS form.
     assert all(len(row.ndc11) == 11 and row.ndc11.isdigit() for row in parsed.crosswalk)
     assert all(len(row.code) == 5 for row in parsed.crosswalk)
+
+
+def _overlapping_zip(path: Path, data: bytes, copies: int) -> Path:
+    """One deflated CSV listed ``copies`` times in the central directory, every entry
+    pointing at the same bytes: the attack's ZIP (184 KB that expands to 2 GB)."""
+    import io
+    import struct
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("asp.csv", data)
+    raw = buffer.getvalue()
+    end = raw.rindex(b"PK\x05\x06")
+    (directory_size, directory_start) = struct.unpack("<II", raw[end + 12 : end + 20])
+    entry = raw[directory_start : directory_start + directory_size]
+    directory = entry * copies
+    record = raw[end : end + 22]
+    record = (
+        record[:8]
+        + struct.pack("<HHII", copies, copies, len(directory), directory_start)
+        + record[20:]
+    )
+    return write(path, raw[:directory_start] + directory + record)
+
+
+def test_a_zip_of_overlapping_members_is_refused_before_any_is_read(tmp_path: Path) -> None:
+    path = _overlapping_zip(tmp_path / "bomb.zip", pricing_csv(), copies=40)
+    with pytest.raises(InputError, match=r"bomb\.zip:asp\.csv: overlaps another member"):
+        read_texts(path)
+
+
+def test_a_zip_listing_too_many_members_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    members = {f"m{n}.csv": pricing_csv() for n in range(6)}
+    path = write_zip(tmp_path / "many.zip", members)
+    monkeypatch.setattr("core.cms.files.MAX_MEMBERS", 5)
+    with pytest.raises(InputError, match=r"many.zip: lists 7 members"):
+        read_texts(path)
+
+
+def test_a_zip_whose_members_together_are_too_big_is_refused_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_zip(tmp_path / "sum.zip", {"a.csv": pricing_csv(), "b.csv": pricing_csv()})
+    monkeypatch.setattr("core.cms.files.MAX_TOTAL_BYTES", len(pricing_csv()) + 10)
+    opened: list[str] = []
+    monkeypatch.setattr("zipfile.ZipFile.open", lambda *a, **k: opened.append("x"))
+    with pytest.raises(InputError, match=r"sum.zip: holds more than"):
+        read_texts(path)
+    assert opened == []
+
+
+def test_a_member_expanding_like_a_zip_bomb_is_refused(tmp_path: Path) -> None:
+    bomb = pricing_csv() + b"," * (3 * 1024 * 1024)
+    path = write_zip(tmp_path / "ratio.zip", {"asp.csv": bomb})
+    with pytest.raises(InputError, match=r"ratio.zip:asp.csv: expands more than 100 times"):
+        read_texts(path)
+
+
+def test_refused_files_keep_no_rows_alive() -> None:
+    """Each refused file's error is kept for the report; its parsed rows must not be."""
+    import gc
+
+    from core.cms.importer import _bare
+    from core.cms.parse import PricingRow
+
+    rows = tuple(f"J{n:04d},Drug {n},1 MG,1.5,,,,,," for n in range(1000, 3000))
+    refused: list[InputError] = []
+    for _ in range(3):
+        try:
+            parse_file(_text(pricing_csv(rows=(*rows, "XX,Not a code,1 MG,1"))))
+        except InputError as error:
+            refused.append(_bare(error))
+    gc.collect()
+    alive = sum(1 for o in gc.get_objects() if isinstance(o, PricingRow))
+    assert alive < 2000, "a refused file's rows are still in memory"
+    assert all(e.__traceback__ is None and "XX" in e.message for e in refused)
+
+
+def test_a_file_of_many_bad_rows_keeps_three_messages_and_a_count() -> None:
+    rows = tuple(f"QQ{n},Drug,1 MG,1.5,,,,,," for n in range(5000))
+    with pytest.raises(InputError, match=r"\(and 4997 more\)") as raised:
+        parse_file(_text(pricing_csv(rows=rows)))
+    assert raised.value.message.count("row ") == 3
+
+
+def test_a_utf8_file_with_one_cp1252_byte_is_refused_naming_the_byte() -> None:
+    good = "Privigen\u00ae".encode()
+    data = b"a,b\r\n" + good + b",\xae\r\n"
+    with pytest.raises(InputError, match=r"xw.csv: byte 17 \(line 2\) is 0xAE"):
+        decode(data, "xw.csv")
+    # A file all in cp1252 is still read as cp1252, a file all in UTF-8 as UTF-8.
+    assert decode("Privigen\u00ae,\u00e9".encode("cp1252")) == "Privigen\u00ae,\u00e9"
+    assert decode(good + b"," + good) == "Privigen\u00ae,Privigen\u00ae"
