@@ -145,17 +145,7 @@ class WorksheetActions(QObject):
         prepare_printer(printer, self.render(True), self.file_name())
         if not self.ask_printer(printer):
             return None
-        # The Paper setting is what prints and saves; a queue set to other paper is
-        # said before the worksheet goes to it (never silently re-laid out).
-        queue_paper = paper_of(printer)
-        if queue_paper != self.paper:
-            names = {"a4": "A4", "letter": "US Letter"}
-            self.tell(
-                "The printer's paper differs from the setting",
-                f"{printer.printerName() or 'The printer'} is set to {names[queue_paper]}; the "
-                f"worksheet is laid out on {names[self.paper]} (Settings > Paper). Load "
-                f"{names[self.paper]} paper, or change the setting.",
-            )
+        self.paper = paper_of(printer)
         pdf = self._recorded()
         if pdf is None:
             return None

@@ -202,22 +202,3 @@ def test_preview_action_shows_a_draft_and_keeps_one_dialog(qtbot) -> None:
     assert h.rendered == [True, True]
     assert not second.print_button.isEnabled()
     second.close()
-
-
-def test_the_paper_setting_prints_and_a_queue_with_other_paper_says_so(
-    qtbot, tmp_path: Path
-) -> None:
-    from PySide6.QtGui import QPageSize
-
-    h = Harness(qtbot)
-    h.actions.paper = "letter"  # Settings > Paper
-    printer = pdf_printer(tmp_path / "printed.pdf", dpi=72)
-
-    def queue_on_a4(chosen) -> bool:  # type: ignore[no-untyped-def]
-        chosen.setPageSize(QPageSize(QPageSize.PageSizeId.A4))  # the queue's default
-        return True
-
-    h.actions.ask_printer = queue_on_a4
-    assert h.actions.print_worksheet(printer) == 1
-    assert h.actions.paper == "letter"  # the setting still wins, for saving too
-    assert len(h.told) == 1 and "set to A4" in h.told[0] and "on US Letter" in h.told[0]
