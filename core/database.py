@@ -43,7 +43,24 @@ def database_url(
             "the database must be a URL such as postgresql://host/unitcalc (or unset for "
             "the SQLite files in the data directory)"
         )
+    if _holds_password(url):
+        raise DatabaseUrlError(
+            "the URL holds a password, which other users can read (ps, shell history); "
+            "remove it and put it in ~/.pgpass (or the file PGPASSFILE names) or in a "
+            "service file (PGSERVICEFILE, then postgresql:///?service=NAME)"
+        )
     return url
+
+
+def _holds_password(url: str) -> bool:
+    from urllib.parse import parse_qs, urlsplit
+
+    try:
+        in_authority = urlsplit(url).password is not None
+    except ValueError:  # an unbalanced [ in the host: look at the text itself
+        in_authority = re.search(r"//[^/@]*:[^/@]*@", url) is not None
+    query = parse_qs(url.partition("?")[2])
+    return in_authority or any(key.strip().lower() == "password" for key in query)
 
 
 def describe(url: str) -> str:

@@ -56,6 +56,7 @@ def record_worksheet(
     """
     from core.authorizations import AuthorizationStore, use_counter
 
+    require_signatures(site, documentation, signatures or {})
     made: list[bytes] = []
 
     def render(worksheet_id: str, replaces: int | None) -> bytes:
@@ -93,6 +94,40 @@ def record_worksheet(
             also=also,
         )
     return record, made[-1]
+
+
+#: Setting that turns off, for a site with accounts, the refusal of typed names.
+REQUIRE_SIGNATURES_VAR = "UNITCALC_REQUIRE_SIGNATURES"
+#: The two who answer for the dose. The waste witness stays a typed name: the queue has
+#: no step that signs it (left for a later change).
+_SIGNED_FIELDS = ("prepared_by", "verified_by")
+
+
+def require_signatures(
+    site: Site, documentation: Documentation, signatures: Mapping[str, Signature]
+) -> None:
+    """On a site with accounts (unless ``UNITCALC_REQUIRE_SIGNATURES=0``), every name on
+    the worksheet is signed with a PIN: a typed name is refused ("typed, not signed" was
+    recorded as if it were a signature). A site without accounts records typed names."""
+    from core.documentation import FIELD_WORDS
+    from core.errors import InputError
+
+    typed = [
+        field
+        for field in _SIGNED_FIELDS
+        if getattr(documentation, field, "").strip() and field not in signatures
+    ]
+    setting = site.settings.get(REQUIRE_SIGNATURES_VAR, "").strip().lower()
+    if not typed or setting in ("0", "no", "off", "false") or not site.has_accounts_database():
+        return
+    with site.open_accounts() as accounts:
+        if accounts.is_empty():
+            return
+    raise InputError(
+        FIELD_WORDS[typed[0]],
+        "this site has accounts, so names are signed with a PIN (--pins-stdin, or Sign in "
+        "the window); a typed name is not recorded",
+    )
 
 
 def signed_documentation(

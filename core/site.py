@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # made before the window's first paint: only what that needs 
     from core.cms.codes import FileCodes
     from core.cms.store import ReferenceStore
     from core.records import RecordStore
-    from core.records.backup import BackupPlan
+    from core.records.backup import BackupPlan, BackupRunner
     from core.reference import ReferenceData
     from core.verification_queue import VerificationQueue
 
@@ -74,6 +74,9 @@ class Site:
         self._opened_lock = threading.Lock()  # stores are opened on worker threads too
         self._reference: ReferenceData | None = None
         self._closed = False
+        #: Who runs a backup that a record made due; None: the recorder, right after its
+        #: record (a command). The window sets its background work here.
+        self.run_backup: BackupRunner | None = None
 
     @classmethod
     def from_environment(
@@ -188,6 +191,8 @@ class Site:
         except DatabaseUrlError as error:
             raise StoreUnavailableError(str(error)) from None
         extra: dict[str, Any] = {} if clock is None else {"clock": clock}
+        if self.run_backup is not None:
+            extra["run_backup"] = self.run_backup
         store = RecordStore.open(
             self.data_dir,
             backup_plan=self.backup_plan,
@@ -314,16 +319,18 @@ class Site:
 
     def backup_at_start(self) -> Path | None:
         """The backup made when the application starts, if the newest one lacks records;
-        failures are logged, never raised (this runs on a thread of its own)."""
-        import logging
-
+        a failure (a full disk) is reported on standard error and kept for the status
+        line (``core.records.backup.last_backup_problem``), never raised: this runs on a
+        thread of its own."""
         from core.records import RecordStoreError
+        from core.records.backup import report_backup_failure
+        from core.records.models import BackupError
 
         try:
             with self.open_records() as store:
                 return store.backup_if_behind()
-        except (RecordStoreError, OSError):
-            logging.getLogger(__name__).warning("backup at start failed", exc_info=False)
+        except (RecordStoreError, BackupError, OSError) as error:
+            report_backup_failure(error)
             return None
 
     # ---- closing ---------------------------------------------------------------------

@@ -35,7 +35,8 @@ from core.storage.schema import Index, Schema, Seed, Table, ident, integer, text
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-State = Literal["pending", "verified"]
+#: "recorded": a worksheet was made from the dose; it is never recorded again.
+State = Literal["pending", "verified", "recorded"]
 #: Largest form accepted in the queue (a real one is a few KB).
 MAX_CONTENT_CHARS = 200_000
 
@@ -252,6 +253,56 @@ class VerificationQueue(ConnectionOwner):
         if dose.verified is None:
             raise QueueError(f"dose {dose_id} is not verified yet")
         return {"prepared_by": dose.prepared, "verified_by": dose.verified}
+
+    def claim_for_recording(self, dose_id: int) -> QueuedDose:
+        """Take a verified dose to record it, once: in one transaction its state goes from
+        verified to recorded, after the two signers are checked again as they are now
+        (still enabled, still in a role that may prepare / verify). A second claim of
+        the same dose is refused. ``release`` gives it back when recording failed."""
+        from core.accounts.models import PERMISSIONS
+
+        def work() -> QueuedDose:
+            current = self._locked(dose_id)
+            if current.state == "recorded":
+                raise QueueError(
+                    f"dose {dose_id} was already recorded; reprint its worksheet from history"
+                )
+            if current.state != "verified" or current.verified is None:
+                raise QueueError(f"dose {dose_id} is not verified yet")
+            for signature, action, did in (
+                (current.prepared, Action.PREPARE, "prepared"),
+                (current.verified, Action.VERIFY, "verified"),
+            ):
+                account = self.accounts.by_id(signature.account_id)
+                if account is None or not account.active:
+                    raise QueueError(
+                        f"{signature.name}, who {did} dose {dose_id}, is disabled now; "
+                        "submit and verify the dose again"
+                    )
+                if account.role not in PERMISSIONS[action]:
+                    raise QueueError(
+                        f"{signature.name}, who {did} dose {dose_id}, may no longer "
+                        f"{action.value} ({account.role}); submit and verify the dose again"
+                    )
+            self._conn.execute(
+                "UPDATE queue_doses SET state = 'recorded', revision = ? WHERE id = ?",
+                (self._bump(), dose_id),
+            )
+            return current
+
+        return self._write(work)
+
+    def release(self, dose_id: int) -> None:
+        """A claimed dose whose recording failed goes back to verified."""
+
+        def work() -> None:
+            self._conn.execute(
+                "UPDATE queue_doses SET state = 'verified', revision = ? "
+                "WHERE id = ? AND state = 'recorded'",
+                (self._bump(), dose_id),
+            )
+
+        self._write(work)
 
     # ---- helpers
 

@@ -33,6 +33,13 @@ class VialBar:
     jw: tuple[Fraction, Fraction] | None
     #: What is not given stays in the vial (multi-dose) instead of being wasted.
     kept: bool
+    #: The unit of ``size_ml``: the calculation's measure (mL, mg or units).
+    unit: str = "mL"
+
+    @property
+    def label(self) -> str:
+        """The size as printed beside the bar: ``10 mL``, ``100 mg``."""
+        return f"{format(self.size_ml.normalize(), 'f')} {self.unit}"
 
 
 def ml_per_unit(result: CalculationResult) -> Fraction | None:
@@ -76,6 +83,8 @@ def vial_bars(result: CalculationResult) -> list[VialBar]:
                 low, high = max(jw_start, start), min(jw_end, end)
                 if low < high:
                     jw = ((low - start) / size, (high - start) / size)
-            bars.append(VialBar(use.size_ml, given, ticks, jw, result.multi_dose))
+            bars.append(
+                VialBar(use.size_ml, given, ticks, jw, result.multi_dose, result.measure.value)
+            )
             start = end
     return bars

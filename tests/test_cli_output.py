@@ -55,3 +55,26 @@ def test_a_directory_is_refused_and_the_record_named(tmp_path: Path) -> None:
     assert done.returncode == 2 and done.stdout == b""
     line = done.stderr.decode()
     assert line.count("\n") == 1 and "output file" in line and "reprint W-000001" in line
+
+
+def test_a_reader_that_goes_away_is_no_error(tmp_path: Path) -> None:
+    """`calc | head -1`: the reader closes before calc writes; calc ends without a word
+    on standard error (never "unexpected error (BrokenPipeError)")."""
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # nobody will read: every write fails with EPIPE
+    try:
+        done = subprocess.run(
+            [sys.executable, str(root / "main.py"), "calc", *DOSE],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            cwd=tmp_path,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert done.stderr == b""
+    assert done.returncode == 1

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from core.records import DB_FILENAME, RecordStore, wait_for_backups
+from core.records import DB_FILENAME, RecordStore
 from tests.cli_run import run_main, run_script
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,9 +43,6 @@ def data_dir(tmp_path: Path) -> Path:
                 documentation={},
                 render=lambda wid, replaces, n=n: f"%PDF-fake {wid} {n}".encode(),
             )
-            # The backup of the first record runs on a thread: it holds that one record
-            # only if it is done before the second is added.
-            wait_for_backups()
     return tmp_path
 
 
@@ -241,3 +238,22 @@ def test_verify_reports_a_damaged_database(data_dir: Path) -> None:
     done = run(data_dir, "verify")
     assert done.returncode == 1 and "damaged" in done.stderr and "restore" in done.stderr
     assert done.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("d" * 10_000, "is 10,000 characters"),
+        ("/tmp/" + "d" * 300, "folder name longer than 255 bytes"),
+        ("/tmp/a\x1bb", "control character"),
+    ],
+)
+def test_a_data_dir_no_system_could_open_is_one_line_naming_it(value: str, message: str) -> None:
+    """The attack: a --data-dir of 10,000 characters gave "unexpected error"."""
+    for command in (("cms", "status"), ("history",), ("backup",)):
+        done = run_main(*command, "--data-dir", value)
+        assert done.returncode == 2, (command, done.stderr)
+        assert done.stderr.splitlines() == [f"unitcalc: argument --data-dir: {message}"] or (
+            done.stderr.count("\n") == 1 and message in done.stderr
+        ), done.stderr
+        assert "--data-dir" in done.stderr and len(done.stderr) < 200

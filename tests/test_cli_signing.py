@@ -200,6 +200,43 @@ def test_queue_from_submission_to_a_worksheet_signed_by_both(site: Path, tmp_pat
     with RecordStore.open(site) as store:
         stored = store.get(1).documentation["signatures"]
     assert stored["verified_by"]["name"] == "mosei"
+    # The attack: the same queued dose recorded again and again (W-8, W-9).
+    again = run(site, "worksheet", "--from-queue", "1", "-o", tmp_path / "again.pdf")
+    assert "dose 1 was already recorded" in one_line_error(again)
+
+
+def test_a_queued_dose_whose_signer_was_disabled_is_not_recorded(
+    site: Path, tmp_path: Path
+) -> None:
+    """The attack: a queued dose was recorded after both signers were disabled."""
+    case = tmp_path / "case.json"
+    case.write_text(
+        json.dumps(
+            {
+                "dose": {"vial_size": "10", "dose_ordered": "12", "administered": "12",
+                         "ndc": "0002-7597-01"},
+                "documentation": {
+                    "patient_name": "Doe, Jane", "mrn": "00123456", "date_of_birth": "1961-04-02",
+                    "administered_at": "2025-03-01T14:30", "diagnosis": "D80.1",
+                    "vials": [{"lot": "LX1", "expiry": "2026-01-31"},
+                              {"lot": "LX2", "expiry": "2026-02-01"}],
+                    "waste_reason": "single-dose vial", "waste_witness": "R. Alvarez",
+                },
+            }
+        )
+    )  # fmt: skip
+    run(site, "queue", "submit", "--case", case, "--prepared-by", "jkim", "--pin-stdin",
+        stdin="1111\n")  # fmt: skip
+    sha = json.loads(run(site, "queue", "show", "1", "--json").stdout)["content_sha256"]
+    signed = run(site, "queue", "sign", "1", "--verified-by", "mosei", "--seen", sha[:12],
+                 "--pin-stdin", stdin="2222\n")  # fmt: skip
+    assert signed.returncode == 0, signed.stderr
+    off = run(site, "users", "disable", "mosei", "--admin", "boss", "--pin-stdin", stdin="0000\n")
+    assert off.returncode == 0, off.stderr
+    out = tmp_path / "w.pdf"
+    refused = run(site, "worksheet", "--from-queue", "1", "-o", out)
+    assert "mosei, who verified dose 1, is disabled now" in one_line_error(refused)
+    assert not out.exists()
 
 
 def test_an_earlier_data_directory_keeps_working_with_typed_names(tmp_path: Path) -> None:
@@ -284,7 +321,9 @@ def test_a_database_that_cannot_be_used_is_one_line_without_its_password(
     tmp_path: Path, command: list[str]
 ) -> None:
     for url, expected in (
-        ("postgresql://u:s3cret@127.0.0.1:1/x?password=s3cret", "cannot reach the database"),
+        ("postgresql://u@127.0.0.1:1/x", "cannot reach the database"),
+        ("postgresql://u:s3cret@127.0.0.1:1/x", "holds a password"),
+        ("postgresql://u@127.0.0.1:1/x?password=s3cret", "holds a password"),
         ("mysql://u@host/x", "must be a URL such as postgresql://"),
     ):
         line = one_line_error(run(tmp_path, *command, "--database", url))
@@ -308,3 +347,19 @@ def test_hostile_pins_on_standard_input_are_one_line(
     assert done.returncode == 2 and done.stdout == b""
     lines = done.stderr.decode().strip().splitlines()
     assert len(lines) == 1 and expected in lines[0]
+
+
+def test_a_site_with_accounts_refuses_typed_names_by_default(site: Path, tmp_path: Path) -> None:
+    """The attack: on a site with accounts, typed names without PINs were recorded
+    ("typed, not signed")."""
+    out = tmp_path / "w.pdf"
+    typed = [a for a in signed_doc() if a != "--pins-stdin"]
+    refused = run(site, "worksheet", *DOSE, *typed, "-o", out)
+    assert one_line_error(refused).startswith("unitcalc: prepared by: this site has accounts")
+    assert not out.exists()
+    # The site may turn the requirement off (UNITCALC_REQUIRE_SIGNATURES=0).
+    allowed = run_main(
+        "worksheet", *DOSE, *typed, "-o", out, "--data-dir", site,
+        env={"UNITCALC_REQUIRE_SIGNATURES": "0"},
+    )  # fmt: skip
+    assert allowed.returncode == 0, allowed.stderr

@@ -199,10 +199,6 @@ def test_no_store_branches_on_its_database() -> None:
 #: tamper check's process; nothing else in core or ui may start either.
 THREAD_MODULE = "ui.background"
 PROCESS_MODULE = "core.record_jobs"
-#: The one exception left (issue 18): the backup after a record, which the store starts on
-#: a thread of its own whoever records (a command, the window). Moving it means the store
-#: saying "a backup is due" and its caller running it (the window through BackgroundWork).
-BACKUP_AFTER_RECORD = "core.records.backup"
 _THREADS = {"Thread", "Timer", "ThreadPoolExecutor", "ProcessPoolExecutor", "QThread",
             "QThreadPool", "QRunnable", "start_new_thread", "QtConcurrent"}  # fmt: skip
 _THREAD_MODULES = {"concurrent.futures", "_thread", "PySide6.QtConcurrent", "asyncio"}
@@ -234,7 +230,7 @@ def test_work_leaves_the_gui_thread_only_through_background_work() -> None:
         found = ways_off_the_calling_thread(path)
         if name == PROCESS_MODULE:
             found = {f for f in found if not f.startswith("multiprocessing")}
-        if name in (THREAD_MODULE, BACKUP_AFTER_RECORD):
+        if name == THREAD_MODULE:
             found -= {"Thread"}
         if found:
             offenders[name] = sorted(found)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from PySide6.QtCore import QSettings
 
+    from core.records.backup import BackupPlan
     from core.site import Site
     from core.work import CancelToken
     from ui.background import Shared
@@ -56,7 +57,7 @@ def run(argv: list[str], data_dir: str | None = None) -> int:
     with site:
         window = build_main_window(settings=settings, site=site)
         window.show()
-        start_backup_soon(site, window)
+        start_backups(site, window)
         return app.exec()
 
 
@@ -75,9 +76,10 @@ def build_main_window(
     return MainWindow(site or window_site(data_dir, settings, os.environ), settings)
 
 
-def start_backup_soon(site: Site, owner: QObject) -> None:
-    """Back the records up (if any are not yet) a few seconds after start, off the GUI
-    thread (``ui.background``): SQLite's online backup lets the window record meanwhile."""
+def start_backups(site: Site, owner: QObject) -> None:
+    """Backups off the GUI thread (``ui.background``), SQLite's online backup letting the
+    window record meanwhile: the one at start a few seconds after it (if any records are
+    not backed up yet), and every one a record makes due from then on."""
     from PySide6.QtCore import QTimer
 
     from ui.background import BackgroundWork, Shared
@@ -87,12 +89,31 @@ def start_backup_soon(site: Site, owner: QObject) -> None:
     def start() -> None:
         work.start("backup", "Backing up the records…", back_up, Shared(site), _ignore, _ignore)
 
+    def after_record(path: Path, plan: BackupPlan) -> None:
+        if not work.on_owner_thread():  # a record made on a worker: back up there
+            from core.records.backup import backup_now
+
+            backup_now(path, plan)
+        elif not work.running("backup"):  # one at a time; the next record makes it due again
+            work.start("backup", "Backing up the records…", back_up_after_record, (path, plan),
+                       _ignore, _ignore)  # fmt: skip
+
+    site.run_backup = after_record
     QTimer.singleShot(BACKUP_DELAY_MS, work, start)
 
 
 def back_up(site: Shared[Site], _token: CancelToken) -> Path | None:  # on the worker thread
     """The backup made at start, if the newest lacks records (never raises; logged)."""
     return site.value.backup_at_start()
+
+
+def back_up_after_record(
+    asked: tuple[Path, BackupPlan], _token: CancelToken
+) -> None:  # on the worker thread
+    """The backup a record made due (never raises: logged and kept for the status line)."""
+    from core.records.backup import backup_now
+
+    backup_now(*asked)
 
 
 def _ignore(_answer: object) -> None:

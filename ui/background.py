@@ -180,6 +180,10 @@ class BackgroundWork(QObject):
     def running(self, kind: str) -> bool:
         return kind in self._running
 
+    def on_owner_thread(self) -> bool:
+        """Whether this is the thread that owns the work (the only one that may start it)."""
+        return threading.get_ident() == self._owner
+
     def start(
         self,
         kind: str,
@@ -193,7 +197,7 @@ class BackgroundWork(QObject):
     ) -> None:
         """Run ``work(given, token)`` now; ``label`` says what is happening ("Checking
         every PDF…"); ``progress(done, total)`` hears the job's reports (GUI thread)."""
-        if threading.get_ident() != self._owner:
+        if not self.on_owner_thread():
             raise RuntimeError("BackgroundWork.start is called on the thread that owns it")
         check_work(work)
         check_crossing(given)

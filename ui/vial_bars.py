@@ -70,11 +70,10 @@ class VialBars(QWidget):
         for row, bar in enumerate(self.bars[:MAX_BARS]):
             top = row * (BAR_HEIGHT + GAP) + 2.0
             painter.setPen(self.palette().text().color())
-            size = format(bar.size_ml.normalize(), "f")
             painter.drawText(
                 QRectF(0, top, LABEL_WIDTH - 6, BAR_HEIGHT),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                f"{size} mL",
+                bar.label,
             )
             _draw_bar(painter, QRectF(LABEL_WIDTH, top, width, BAR_HEIGHT), bar)
         if len(self.bars) > MAX_BARS:

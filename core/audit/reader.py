@@ -79,10 +79,19 @@ class CsvSource:
             first = first[1:]
         if first.startswith(("\xff\xfe", "\xfe\xff")):  # a UTF-16 BOM, read as Latin-1
             raise InputError("file", "is UTF-16 text; save the export as CSV in UTF-8 or Latin-1")
+        if self._lines.too_long:
+            raise InputError(
+                "header",
+                "the first line is longer than 1 MB; is this a CSV file "
+                "(one with CR-only line endings reads as one line)?",
+            )
         if not first.strip():
             raise InputError("header", "the file is empty; a header row is required")
-        if self._lines.too_long:
-            raise InputError("header", "the first line is longer than 1 MB; is this a CSV file?")
+        if "\r" in first.rstrip("\r\n"):
+            raise InputError(
+                "file",
+                "has CR-only line endings (old Mac style); save it with LF or CRLF line endings",
+            )
         self.delimiter = sniff_delimiter(first)
         header = next(csv.reader([first], delimiter=self.delimiter), [])
         self.header = [name.strip() for name in header]

@@ -7,6 +7,7 @@ again here. Both message formats (``hl7``, ``fhir``) read these facts, so they a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -49,6 +50,8 @@ class ChargeFacts:
     descriptor: str
     route: str
     administered_ml: Decimal
+    #: The unit ``administered_ml`` is in: the calculation's measure (mL, mg or units).
+    administered_unit: str
     lines: tuple[ClaimLine, ...]
     prepared_by: Person
     verified_by: Person
@@ -103,8 +106,16 @@ def charge_facts(record: Any) -> ChargeFacts:
         descriptor=str(record.result.get("descriptor", "")),
         route=doc.route,
         administered_ml=Decimal(str(record.result["administered_ml"])),
+        administered_unit=_measure(record.result),
         lines=lines,
         prepared_by=_person(record.documentation, "prepared_by"),
         verified_by=_person(record.documentation, "verified_by"),
         recorded_at=record.created_at,
     )
+
+
+def _measure(result: Mapping[str, Any]) -> str:
+    """The recorded calculation's measure: its vials' unit, left out of their JSON when mL
+    (``CalculationResult.measure``)."""
+    vials = result.get("vials_by_size") or [{}]
+    return str(vials[0].get("unit", "mL"))

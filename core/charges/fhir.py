@@ -27,6 +27,9 @@ HCPCS = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
 NDC = "http://hl7.org/fhir/sid/ndc"
 ICD10_CM = "http://hl7.org/fhir/sid/icd-10-cm"
 UCUM = "http://unitsofmeasure.org"
+#: A measure's UCUM code. A drug's "units" (and IU, read as units) are no SI unit: UCUM's
+#: annotation ``{unit}`` counts them without claiming one ([U] is an enzyme unit).
+UCUM_CODES = {"mL": "mL", "mg": "mg", "g": "g", "mcg": "ug", "units": "{unit}"}
 MODIFIER_EXTENSION = "urn:unitcalc:fhir:extension:hcpcs-modifier"
 LINE_IDENTIFIER = "urn:unitcalc:charge-line"
 WORKSHEET_IDENTIFIER = "urn:unitcalc:worksheet"
@@ -94,9 +97,9 @@ def bundle_json(facts: ChargeFacts, *, corrected: bool = False) -> dict[str, Any
             "route": {"text": facts.route},
             "dose": {
                 "value": Decimal(facts.administered_ml),
-                "unit": "mL",
+                "unit": facts.administered_unit,
                 "system": UCUM,
-                "code": "mL",
+                "code": UCUM_CODES[facts.administered_unit],
             },
         },
     }

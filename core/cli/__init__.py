@@ -145,6 +145,12 @@ def run_command(argv: list[str]) -> int:
             status: int = args.run(args, site)
     except (InputError, CatalogError) as error:
         return fail(str(error).replace("\n", " "))
+    except BrokenPipeError:
+        # The reader went away (``calc | head``): nothing is left to say to it. Later
+        # writes, Python's own flush at exit included, go nowhere instead of failing.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except Exception as error:
         # Only the commands that keep records import the store; its errors are messages
         # fit for the user.

@@ -52,10 +52,35 @@ def add_calc_options(parser: argparse.ArgumentParser) -> None:
     add_data_dir_option(parser)
 
 
+#: Longer than any path the operating system opens (PATH_MAX is 4,096 bytes on Linux).
+MAX_PATH_CHARS = 4096
+#: Longer than any one file or directory name (NAME_MAX is 255 bytes).
+MAX_NAME_BYTES = 255
+
+
+def data_dir_path(text: str) -> str:
+    """``--data-dir`` as given, or argparse's one-line refusal (without echoing a
+    10,000-character value back): the operating system would refuse it later anyway."""
+    if len(text) > MAX_PATH_CHARS:
+        raise argparse.ArgumentTypeError(
+            f"is {len(text):,} characters; a path has at most {MAX_PATH_CHARS:,}"
+        )
+    if any(
+        len(part.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES for part in text.split("/")
+    ):
+        raise argparse.ArgumentTypeError(
+            f"has a folder name longer than {MAX_NAME_BYTES} bytes; no file system allows it"
+        )
+    if any(ord(ch) < 32 or ch == "\x7f" for ch in text):
+        raise argparse.ArgumentTypeError("holds a control character; give a plain path")
+    return text
+
+
 def add_data_dir_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data-dir",
         default=None,
+        type=data_dir_path,
         help="where records are kept (default: UNITCALC_DATA_DIR or the user data directory)",
     )
     parser.add_argument(

@@ -26,6 +26,9 @@ class PinReader:
         return pin
 
     def _read(self, prompt: str, confirm: bool) -> str:
+        if self.from_stdin and _is_terminal(sys.stdin):
+            # --pins-stdin typed at a terminal: the PINs must not show on the screen.
+            return _terminal_line(prompt)
         if self.from_stdin:
             return _stdin_line(prompt)
         import getpass
@@ -51,3 +54,29 @@ def _stdin_line(prompt: str) -> str:
     if not line.endswith("\n") and len(line) > MAX_PIN_CHARS:
         raise InputError("PIN", f"{prompt}: longer than {MAX_PIN_CHARS} characters")
     return line.removesuffix("\n").removesuffix("\r")
+
+
+def _is_terminal(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _terminal_line(prompt: str) -> str:
+    """One line of standard input, a terminal, with echo off while it is typed."""
+    import termios
+
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    quiet = list(saved)
+    quiet[3] &= ~termios.ECHO
+    sys.stderr.write(f"{prompt}: ")
+    sys.stderr.flush()
+    try:
+        termios.tcsetattr(fd, termios.TCSAFLUSH, quiet)
+        return _stdin_line(prompt)
+    finally:
+        termios.tcsetattr(fd, termios.TCSAFLUSH, saved)
+        sys.stderr.write("\n")
+        sys.stderr.flush()

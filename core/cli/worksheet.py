@@ -310,6 +310,32 @@ def _print(pdf: bytes, printer: str, worksheet_id: str) -> str:
         raise InputError("printer", f"{printer}: {error}{kept}") from None
 
 
+def _record_queued(
+    site: Site,
+    dose_id: int,
+    session: DoseSession,
+    build: BuildPdf,
+    result: CalculationResult,
+    signatures: Mapping[str, Signature],
+) -> tuple[str, bytes]:
+    """Record a queued dose once: claimed in the queue (its signers checked again as
+    they are now) before it is recorded, given back if recording fails."""
+    from core.cli.queue import open_queue
+    from core.verification_queue import QueueError
+
+    with open_queue(site) as queue:
+        try:
+            queue.claim_for_recording(dose_id)
+        except QueueError as error:
+            raise InputError("from queue", str(error)) from None
+    try:
+        return _record(site, session, build, result, signatures)
+    except BaseException:
+        with open_queue(site) as queue:
+            queue.release(dose_id)
+        raise
+
+
 def _from_queue(args: argparse.Namespace, site: Site) -> tuple[Case, dict[str, Signature]]:
     """The verified dose from the queue as a case, and the preparer's and verifier's
     signatures, with their names from the accounts."""
@@ -426,7 +452,12 @@ def run(args: argparse.Namespace, site: Site) -> int:
             _say(f"Draft sent to {args.printer} as job {job} (not recorded)", said)
         _print_warnings(result, doc, now, said)
         return 0
-    worksheet_id, pdf = _record(site, session, build, result, signatures)
+    if args.from_queue is not None:
+        worksheet_id, pdf = _record_queued(
+            site, args.from_queue, session, build, result, signatures
+        )
+    else:
+        worksheet_id, pdf = _record(site, session, build, result, signatures)
     if args.output is not None:
         _write(Path(args.output), pdf, recorded=worksheet_id)
         _say(f"Recorded worksheet {worksheet_id}; written to {args.output}", said)

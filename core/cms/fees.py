@@ -17,6 +17,8 @@ _NAMES = {
     "to": ("effectiveto", "to", "end", "through", "effectiveend"),
 }
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")
+#: A payer's schedule for injectable drugs has hundreds of rows; more than this is refused.
+MAX_FEE_ROWS = 100_000
 
 
 def _header(cells: list[str]) -> dict[str, int] | None:
@@ -41,6 +43,7 @@ def _date(text: str) -> date | None:
 
 def parse_fee_schedule(text: TextFile) -> list[FeeRow]:
     rows: list[FeeRow] = []
+    numbers: list[int] = []
     errors: list[str] = []
     columns: dict[str, int] | None = None
     number = 0
@@ -50,6 +53,10 @@ def parse_fee_schedule(text: TextFile) -> list[FeeRow]:
             cells = [clean_cell(cell)[:200] for cell in raw]
             if not any(cells):
                 continue
+            if columns is not None and len(rows) + len(errors) >= MAX_FEE_ROWS:
+                raise InputError(
+                    text.name, f"has more than {MAX_FEE_ROWS:,} rows; this is not a fee schedule"
+                )
             if columns is None:
                 columns = _header(cells)
                 if columns is None and number >= MAX_PREAMBLE_ROWS:
@@ -76,27 +83,36 @@ def parse_fee_schedule(text: TextFile) -> list[FeeRow]:
                 errors.append(f"row {number}: {problem}")
                 continue
             assert code and rate is not None and start and end
-            overlap = next(
-                (
-                    r
-                    for r in rows
-                    if r.code == code and r.effective_from <= end and start <= r.effective_to
-                ),
-                None,
-            )
-            if overlap is not None:
-                errors.append(f"row {number}: {code} overlaps its dates on an earlier row")
-                continue
             rows.append(FeeRow(code, rate, start, end))
+            numbers.append(number)
+    except InputError:
+        raise
     except Exception as error:  # csv.Error: bad quoting, a field over the csv limit
         raise InputError(text.name, f"row {number + 1}: not valid CSV ({error})") from None
     if columns is None:
         raise InputError(
             text.name, "no header row with code, rate per unit, effective from, effective to"
         )
+    errors += _overlaps(rows, numbers)
     if errors:
         more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
         raise InputError(text.name, "; ".join(errors[:3]) + more + "; nothing was imported")
     if not rows:
         raise InputError(text.name, "has no fee rows")
     return rows
+
+
+def _overlaps(rows: list[FeeRow], numbers: list[int]) -> list[str]:
+    """Each row whose dates overlap an earlier row's for the same code: sorted by code and
+    start, each row is compared with the latest end before it (n log n, not n squared)."""
+    order = sorted(range(len(rows)), key=lambda i: (rows[i].code, rows[i].effective_from))
+    found: list[tuple[int, str]] = []
+    code, reach, reach_row = "", date.min, 0
+    for i in order:
+        row = rows[i]
+        if row.code == code and row.effective_from <= reach:
+            later = max(numbers[i], reach_row)
+            found.append((later, f"row {later}: {row.code} overlaps its dates on an earlier row"))
+        if row.code != code or row.effective_to > reach:
+            code, reach, reach_row = row.code, row.effective_to, numbers[i]
+    return [message for _, message in sorted(found)]

@@ -182,6 +182,33 @@ def read_texts(path: Path) -> Iterator[TextFile]:
     return iter([TextFile(path.name, decode(data, path.name))])
 
 
+#: One record (a row, with any quoted fields spanning lines) longer than this is not CMS
+#: data: quoted multi-line fields are not read on without bound.
+MAX_RECORD_CHARS = 64 * 1024
+
+
+class _RecordLines:
+    """The lines fed to ``csv``, counting the characters of the record being read."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = io.StringIO(text, newline="")
+        self.chars = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for line in self._lines:
+            self.chars += len(line)
+            if self.chars > MAX_RECORD_CHARS:
+                raise csv.Error(
+                    f"a record is longer than {MAX_RECORD_CHARS:,} characters "
+                    "(a quoted field left open?)"
+                )
+            yield line
+
+
 def csv_rows(text: TextFile) -> Iterator[list[str]]:
-    """The file's rows; quoted fields may hold commas. Raise ``csv.Error`` on bad quoting."""
-    return csv.reader(io.StringIO(text.text, newline=""), strict=True)
+    """The file's rows; quoted fields may hold commas. Raise ``csv.Error`` on bad quoting
+    or on a record (quoted fields spanning lines) longer than ``MAX_RECORD_CHARS``."""
+    lines = _RecordLines(text.text)
+    for row in csv.reader(lines, strict=True):
+        lines.chars = 0
+        yield row

@@ -59,7 +59,7 @@ are a new entry in ``schema.MIGRATIONS`` (applied in order, tracked by
 Logging carries ids and counts only, never names, MRNs or other patient data.
 """
 
-from core.records.backup import BackupPlan, wait_for_backups
+from core.records.backup import BackupPlan, BackupRunner, backup_now
 from core.records.export import to_csv
 from core.records.models import (
     AlreadyReplacedError,
@@ -86,6 +86,7 @@ __all__ = [
     "AlreadyReplacedError",
     "BackupError",
     "BackupPlan",
+    "BackupRunner",
     "DatabaseDamagedError",
     "DatabaseMissingError",
     "RecordCorruptError",
@@ -98,8 +99,8 @@ __all__ = [
     "VerifyReport",
     "WorksheetRecord",
     "WorksheetRecordSummary",
+    "backup_now",
     "format_worksheet_id",
     "parse_worksheet_id",
     "to_csv",
-    "wait_for_backups",
 ]

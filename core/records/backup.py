@@ -23,9 +23,9 @@ import json
 import logging
 import os
 import re
-import threading
+import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,14 +42,14 @@ __all__ = [
     "ENV_KEEP",
     "JOURNAL_FILENAME",
     "BackupPlan",
+    "BackupRunner",
     "JournalHead",
     "append_journal",
     "backup_database",
-    "backup_in_background",
+    "backup_now",
     "backups",
     "check_against_journal",
     "read_journal",
-    "wait_for_backups",
 ]
 
 ENV_DIR = "UNITCALC_BACKUP_DIR"
@@ -306,31 +306,16 @@ def open_backup(path: Path) -> Connection:
     return conn
 
 
-# Backups off the caller's thread (the window, a command that just recorded).
-
-_backup_threads: list[threading.Thread] = []
-
-
-def backup_in_background(path: Path, plan: BackupPlan) -> None:
-    """Back the database at ``path`` up on a thread with its own connection, so a large
-    database (about 150 MB/s, ``bench/bench_backup.py``) does not hold up the window. The
-    thread is not a daemon: a command that recorded waits for it before exiting. One at a
-    time; failures are logged (the journal already holds the record)."""
-    if any(thread.is_alive() for thread in _backup_threads):
-        return
-    _backup_threads[:] = [
-        threading.Thread(target=_backup_quietly, args=(path, plan), name="records-backup")
-    ]
-    _backup_threads[0].start()
+# Who runs a backup that recording made due: by default the recorder itself, right after
+# its record (a command waits for it anyway); the window hands it to its one way of
+# working off the GUI thread (``ui.background``), so a large copy never holds it up.
+BackupRunner = Callable[[Path, BackupPlan], None]
 
 
-def wait_for_backups(timeout: float | None = None) -> None:
-    """Wait for a background backup to finish (tests, and anyone about to copy files)."""
-    for thread in list(_backup_threads):
-        thread.join(timeout)
-
-
-def _backup_quietly(path: Path, plan: BackupPlan) -> None:
+def backup_now(path: Path, plan: BackupPlan) -> None:
+    """Back the records database at ``path`` up with a connection of its own (any thread);
+    failures are logged and kept for the status line, never raised: the journal already
+    holds the record."""
     from core.storage.sqlite import open_file  # sqlite3 only once a backup is made
 
     try:
@@ -342,5 +327,22 @@ def _backup_quietly(path: Path, plan: BackupPlan) -> None:
                 backup_database(conn, plan)
             finally:
                 conn.close()
-    except (StorageError, OSError, BackupError):
-        log.warning("background backup failed")
+    except (StorageError, OSError, BackupError) as error:
+        report_backup_failure(error)
+
+
+#: Why the last automatic backup failed (None: none has), for a status line to show.
+last_backup_problem: str | None = None
+
+
+def report_backup_failure(error: BaseException) -> str:
+    """An automatic backup that failed (a full disk) says so: one line on standard error
+    and in ``last_backup_problem``, never silently. The reason names no patient data."""
+    global last_backup_problem
+    reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
+    last_backup_problem = f"automatic backup failed ({reason}); records are kept, back up soon"
+    log.warning("automatic backup failed: %s", reason)
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(f"unitcalc: {last_backup_problem}\n")
+        sys.stderr.flush()
+    return last_backup_problem

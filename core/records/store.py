@@ -15,10 +15,11 @@ from typing import NamedTuple, TypeVar
 from core.atomic import write_atomic
 from core.records.backup import (
     BackupPlan,
+    BackupRunner,
     JournalHead,
     append_journal,
     backup_database,
-    backup_in_background,
+    backup_now,
     backups,
     check_against_journal,
     read_journal,
@@ -147,8 +148,11 @@ class RecordStore(ConnectionOwner):
         clock: Callable[[], datetime],
         backup_plan: BackupPlan,
         url: str | None = None,
+        run_backup: BackupRunner = backup_now,
     ):
         self._conn = conn
+        #: Runs a backup that a record made due (see ``core.records.backup.BackupRunner``).
+        self.run_backup = run_backup
         self.path = path
         self._clock = clock
         self.backup_plan = backup_plan
@@ -170,6 +174,7 @@ class RecordStore(ConnectionOwner):
         backup_plan: BackupPlan | None = None,
         allow_missing: bool = False,
         url: str | None = None,
+        run_backup: BackupRunner = backup_now,
     ) -> RecordStore:
         """Open (creating and migrating as needed) ``data_dir/worksheets.sqlite3``.
 
@@ -209,7 +214,7 @@ class RecordStore(ConnectionOwner):
 
         conn = _storage_errors(lambda: open_records(url, path, missing=refuse_a_lost_database))
         # One clock for every workstation: the database's (tests pass their own).
-        return cls(conn, path, conn.now if clock is _utc_now else clock, plan, url)
+        return cls(conn, path, conn.now if clock is _utc_now else clock, plan, url, run_backup)
 
     # ---- writing
 
@@ -286,8 +291,12 @@ class RecordStore(ConnectionOwner):
             texts = (code, mrn, patient_name, administered_at, prepared_by, verified_by)
             record_id, this_hash = self._retry(transaction)
             log.info("recorded worksheet %s", format_worksheet_id(record_id))
-            self._after_commit(record_id, this_hash)
-            return self._read(lambda: self.get(record_id))
+            backup_due = self._after_commit(record_id, this_hash)
+            record = self._read(lambda: self.get(record_id))  # before a restore can replace it
+        # After the writers' lock is let go: a backup takes it too, behind a waiting restore.
+        if backup_due:
+            self.run_backup(self.path, self.backup_plan)
+        return record
 
     def _insert(
         self,
@@ -343,17 +352,18 @@ class RecordStore(ConnectionOwner):
         )
         return record_id, this_hash
 
-    def _after_commit(self, record_id: int, this_hash: str) -> None:
-        """Journal the new chain head beside the backups; start a backup when one is due.
+    def _after_commit(self, record_id: int, this_hash: str) -> bool:
+        """Journal the new chain head beside the backups; say whether a backup is due.
 
         The record is committed whatever happens here: a journal failure is logged and
-        kept in ``backup_problem`` for the caller to show, never raised. The backup runs
-        on a thread of its own (see ``backup_in_background``).
+        kept in ``backup_problem`` for the caller to show, never raised. The backup is
+        run by ``run_backup`` (given at open: the recorder's thread, or the window's
+        background work).
         """
         plan = self.backup_plan
         self.backup_problem = None
         if self._conn.file is None:  # a server's own backups keep its records
-            return
+            return False
         try:
             append_journal(plan, "record", record_id, this_hash)
             due = record_id % plan.every == 0 or not backups(plan)
@@ -361,9 +371,8 @@ class RecordStore(ConnectionOwner):
             reason = error.strerror if isinstance(error, OSError) else str(error)
             self.backup_problem = f"the journal in {plan.directory} failed ({reason})"
             log.warning("journal failed after record %d", record_id)
-            return
-        if due:
-            backup_in_background(self.path, plan)
+            return False
+        return due
 
     def _journal_tail(self, *, whole: bool = False) -> JournalHead | None:
         """The journal's head, from its last 64 KB; None if it cannot be read (a backup

@@ -87,8 +87,7 @@ def _bar(canvas: Any, bar: VialBar, x: float, y: float, width: float) -> None:
     canvas.rect(x, y, width, BAR_HEIGHT, stroke=1, fill=0)
     canvas.setFillColor(EDGE)
     canvas.setFont(REGULAR, LABEL_SIZE)
-    size = format(bar.size_ml.normalize(), "f")
-    canvas.drawString(x, y + BAR_HEIGHT + 2, f"{size} mL")
+    canvas.drawString(x, y + BAR_HEIGHT + 2, bar.label)
     if bar.jw is not None:
         low, high = (x + width * float(edge) for edge in bar.jw)
         canvas.setStrokeColor(JW)

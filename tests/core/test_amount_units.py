@@ -21,6 +21,7 @@ from core.cli import run_command
 from core.dose_input import DoseForm, DoseInputError
 from core.errors import InputError
 from core.quantities import Quantity, Unit, parse_dose, parse_quantity
+from core.vial_picture import vial_bars
 from tests.shipped import evaluate
 
 
@@ -242,3 +243,15 @@ def test_mosteller_rounds_half_up_to_hundredths() -> None:
         "Body surface area (Mosteller): √(180 cm × 80 kg / 3600) = 2 m² -> 2 m² "
         "(rounded to 0.01 m²)",
     )
+
+
+def test_vial_bars_are_labeled_in_the_measure() -> None:
+    result = evaluate(
+        DoseForm(
+            code="J0585", vial_size="100 units", dose_ordered="155 units", administered="155 units"
+        ),
+        CATALOG,
+    )
+    assert [bar.label for bar in vial_bars(result)] == ["100 units", "100 units"]
+    ml = evaluate(DoseForm(vial_size="10", dose_ordered="12", administered="12"))
+    assert [bar.label for bar in vial_bars(ml)] == ["10 mL", "10 mL"]

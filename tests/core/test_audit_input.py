@@ -189,3 +189,12 @@ def test_preview_gives_header_and_first_rows(tmp_path: Path) -> None:
     assert header == list(FIELDS)
     assert len(rows) == 4
     assert rows[0][0] == "Zoé-1"
+
+
+def test_cr_only_line_endings_are_refused_plainly(tmp_path: Path) -> None:
+    """The attack: a file with CR-only line endings gave "unexpected error"."""
+    lf = write_csv(tmp_path / "x.csv", ROWS, ",").read_bytes()
+    path = tmp_path / "mac.csv"
+    path.write_bytes(lf.replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+    with pytest.raises(InputError, match="CR-only line endings"):
+        audit_file(path)

@@ -75,3 +75,20 @@ def test_typed_text_stays_text_in_json(tmp_path: Path) -> None:
     record = record_example(tmp_path, patient_name=name)
     found = resources(bundle_bytes(charge_facts(record)))
     assert found["Patient"][0]["name"][0]["text"] == name
+
+
+def test_a_dose_in_mg_is_given_in_mg(tmp_path: Path) -> None:
+    """A mass dose from mass vials (J1566, 4.5 g of a 6 g vial) is recorded in mg: the
+    MedicationAdministration says 4,500 mg in UCUM, never 4,500 mL."""
+    from core.recording import record_worksheet
+    from core.worksheet.example import DOCUMENTATION, DOSE
+    from tests.shipped import evaluate
+    from tests.sites import site_at
+
+    dose = DOSE.replace(code="J1566", vial_size="6 g", dose_ordered="4.5 g", administered="4.5 g")
+    dose = dose.replace(ndc="")
+    record, _ = record_worksheet(
+        site_at(tmp_path), dose, DOCUMENTATION, evaluate(dose), lambda _id, _r: b"%PDF-1.4"
+    )
+    (given,) = resources(bundle_bytes(charge_facts(record)))["MedicationAdministration"]
+    assert given["dosage"]["dose"] == {"value": 4500, "unit": "mg", "system": UCUM, "code": "mg"}

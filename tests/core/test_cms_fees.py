@@ -92,3 +92,33 @@ def test_the_schedule_prices_its_payer_and_the_worksheet_names_it(tmp_path: Path
         commercial, Documentation(), worksheet_id="DRAFT", printed_at=datetime(2026, 2, 1, 9)
     )
     assert "Dollars from the commercial fee schedule (fees.csv)" in content.claim_note
+
+
+def test_a_large_schedule_is_checked_for_overlaps_in_n_log_n() -> None:
+    """The attack: 20,000 rows took 25 s (each row compared with every earlier one);
+    bench-free check that they are read and that a late overlap is still found."""
+    body = "".join(
+        f"J{1000 + n % 9000},5,{2000 + n // 9000}-01-01,{2000 + n // 9000}-12-31\n"
+        for n in range(20_000)
+    )
+    rows = parse_fee_schedule(TextFile("big.csv", HEADER + body))
+    assert len(rows) == 20_000
+    with pytest.raises(InputError, match="row 20002: J1000 overlaps"):
+        parse_fee_schedule(TextFile("big.csv", HEADER + body + "J1000,1,2000-03-01,2000-03-02\n"))
+
+
+def test_too_many_fee_rows_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("core.cms.fees.MAX_FEE_ROWS", 3)
+    body = "".join(f"J14{n:02d},5,2026-01-01,2026-12-31\n" for n in range(5))
+    with pytest.raises(InputError, match=r"big\.csv: has more than 3 rows"):
+        parse_fee_schedule(TextFile("big.csv", HEADER + body))
+
+
+def test_an_overlap_found_after_sorting_names_the_later_row() -> None:
+    body = (
+        "J1459,5,2026-06-01,2026-12-31\n"
+        "J1569,1,2026-01-01,2026-12-31\n"
+        "J1459,6,2026-01-01,2026-07-31\n"
+    )
+    with pytest.raises(InputError, match="row 4: J1459 overlaps"):
+        parse_fee_schedule(TextFile("f.csv", HEADER + body))

@@ -281,3 +281,12 @@ def test_a_utf8_file_with_one_cp1252_byte_is_refused_naming_the_byte() -> None:
     # A file all in cp1252 is still read as cp1252, a file all in UTF-8 as UTF-8.
     assert decode("Privigen\u00ae,\u00e9".encode("cp1252")) == "Privigen\u00ae,\u00e9"
     assert decode(good + b"," + good) == "Privigen\u00ae,Privigen\u00ae"
+
+
+def test_quoted_multi_line_fields_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The attack: a 100 MB record of quoted multi-line fields took 1.4 GB."""
+    monkeypatch.setattr("core.cms.files.MAX_RECORD_CHARS", 5000)
+    field = '"' + "x\r\n" * 200 + '"'
+    data = pricing_csv(rows=("J1459," + ",".join([field] * 20) + ",500 MG,1",))
+    with pytest.raises(InputError, match="a record is longer than 5,000 characters"):
+        parse_file(_text(data))

@@ -21,7 +21,6 @@ from core.records import (
     StoreUnavailableError,
     WorksheetRecord,
     format_worksheet_id,
-    wait_for_backups,
 )
 from core.records.backup import JOURNAL_FILENAME, backups, read_journal
 from tests.sites import site_at
@@ -46,7 +45,6 @@ def add(store: RecordStore, n: int = 1) -> WorksheetRecord:
             documentation={},
             render=fake_pdf,
         )
-        wait_for_backups()  # backups run on a thread; these tests look at them at once
     assert record is not None
     return record
 
@@ -59,6 +57,26 @@ def plan(tmp_path: Path) -> BackupPlan:
 
 def open_store(tmp_path: Path, plan: BackupPlan, **kwargs: Any) -> RecordStore:
     return RecordStore.open(tmp_path / "data", backup_plan=plan, **kwargs)
+
+
+def test_a_due_backup_is_handed_to_the_runner_after_the_writers_lock(
+    tmp_path: Path, plan: BackupPlan
+) -> None:
+    """The store starts no thread: a backup that a record makes due goes to the runner it
+    was opened with (the window's background work), once the writers' lock is let go (a
+    backup takes that lock too, behind a waiting restore)."""
+    from core.records.writers_lock import writers_lock
+
+    handed: list[tuple[Path, BackupPlan]] = []
+
+    def runner(path: Path, due_plan: BackupPlan) -> None:
+        with writers_lock(path, exclusive=True):  # would wait for ever inside add's lock
+            handed.append((path, due_plan))
+
+    with open_store(tmp_path, plan, run_backup=runner) as store:
+        add(store, 4)  # due at each: the runner makes none, so none is there yet
+        assert handed == [(store.path, plan)] * 4
+    assert backups(plan) == []  # the runner chose not to back up: nothing behind its back
 
 
 def test_backups_at_the_first_record_then_every_n_rotated(tmp_path: Path, plan: BackupPlan) -> None:
@@ -288,3 +306,32 @@ def test_journal_file_is_private(tmp_path: Path, plan: BackupPlan) -> None:
     assert os.name != "posix" or stat.S_IMODE(plan.journal.stat().st_mode) == 0o600
     assert plan.journal.name == JOURNAL_FILENAME
     assert format_worksheet_id(1) == "W-000001"
+
+
+def test_automatic_backups_that_fail_on_a_full_disk_say_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The attack: automatic backups failing on a full disk said nothing."""
+    import errno
+    import sqlite3
+
+    from core.records import backup as backup_module
+    from core.records.store import RecordStore
+    from tests.sites import site_at
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    # At start (the window's backup on a thread of its own).
+    monkeypatch.setattr(RecordStore, "backup_if_behind", full)
+    assert site_at(tmp_path / "data").backup_at_start() is None
+    said = capsys.readouterr().err
+    assert "automatic backup failed (No space left on device)" in said
+    # After a record.
+    database = tmp_path / "records.db"
+    sqlite3.connect(database).close()
+    monkeypatch.setattr(backup_module, "backup_database", full)
+    monkeypatch.setattr(backup_module, "last_backup_problem", None)
+    backup_module.backup_now(database, backup_module.BackupPlan.for_data_dir(tmp_path))
+    assert "No space left on device" in capsys.readouterr().err
+    assert backup_module.last_backup_problem is not None

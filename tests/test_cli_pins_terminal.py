@@ -1,0 +1,65 @@
+"""PINs typed at a terminal with --pins-stdin are not echoed (issue 23, item 5)."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+
+from tests.cli_run import ROOT
+
+_CHILD = (
+    "from core.cli.pins import PinReader\n"
+    "reader = PinReader(from_stdin=True)\n"
+    "pins = [reader.read('PIN of ana'), reader.read('PIN of ben')]\n"
+    "print('read', *map(len, pins))\n"
+)
+
+
+def _read_until(fd: int, wanted: bytes, seen: bytearray) -> None:
+    deadline = time.monotonic() + 30
+    while wanted not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if ready:
+            try:
+                seen += os.read(fd, 4096)
+            except OSError:  # the child closed the terminal
+                return
+
+
+def test_pins_typed_at_a_terminal_are_not_echoed() -> None:
+    """The attack: `worksheet ... --pins-stdin` at a terminal showed every PIN."""
+    master, slave = pty.openpty()
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CHILD], stdin=slave, stdout=slave, stderr=slave, cwd=ROOT
+    )
+    os.close(slave)
+    seen = bytearray()
+    try:
+        _read_until(master, b"PIN of ana: ", seen)
+        os.write(master, b"7391\n")
+        _read_until(master, b"PIN of ben: ", seen)
+        os.write(master, b"2846\n")
+        _read_until(master, b"read 4 4", seen)
+        assert child.wait(timeout=30) == 0
+    finally:
+        child.kill()
+        os.close(master)
+    assert b"read 4 4" in seen, bytes(seen)
+    assert b"7391" not in seen and b"2846" not in seen, bytes(seen)
+
+
+def test_pins_from_a_pipe_are_still_read_line_by_line() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD],
+        input="7391\n2846\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.stdout.strip() == "read 4 4", done.stderr
+    assert "7391" not in done.stdout + done.stderr
