@@ -47,6 +47,7 @@ def test_pins_typed_at_a_terminal_are_not_echoed() -> None:
         assert child.wait(timeout=30) == 0
     finally:
         child.kill()
+        child.wait()
         os.close(master)
     assert b"read 4 4" in seen, bytes(seen)
     assert b"7391" not in seen and b"2846" not in seen, bytes(seen)
@@ -63,3 +64,26 @@ def test_pins_from_a_pipe_are_still_read_line_by_line() -> None:
     )
     assert done.stdout.strip() == "read 4 4", done.stderr
     assert "7391" not in done.stdout + done.stderr
+
+
+def test_a_pin_typed_ahead_at_a_terminal_is_neither_lost_nor_shown() -> None:
+    """Both PINs typed as soon as the first prompt shows: the second arrives while the
+    first is read. Discarding input when echo is switched back (TCSAFLUSH) lost it and
+    the command waited for ever."""
+    master, slave = pty.openpty()
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CHILD], stdin=slave, stdout=slave, stderr=slave, cwd=ROOT
+    )
+    os.close(slave)
+    seen = bytearray()
+    try:
+        _read_until(master, b"PIN of ana: ", seen)
+        os.write(master, b"7391\n2846\n")
+        _read_until(master, b"read 4 4", seen)
+        assert child.wait(timeout=30) == 0
+    finally:
+        child.kill()
+        child.wait()
+        os.close(master)
+    assert b"read 4 4" in seen, bytes(seen)
+    assert b"7391" not in seen and b"2846" not in seen, bytes(seen)

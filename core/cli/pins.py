@@ -71,12 +71,14 @@ def _terminal_line(prompt: str) -> str:
     saved = termios.tcgetattr(fd)
     quiet = list(saved)
     quiet[3] &= ~termios.ECHO
+    # Echo goes off before the prompt shows, and without discarding input: a PIN typed
+    # as soon as the prompt appears (or typed ahead) must be neither shown nor lost.
+    termios.tcsetattr(fd, termios.TCSADRAIN, quiet)
     sys.stderr.write(f"{prompt}: ")
     sys.stderr.flush()
     try:
-        termios.tcsetattr(fd, termios.TCSAFLUSH, quiet)
         return _stdin_line(prompt)
     finally:
-        termios.tcsetattr(fd, termios.TCSAFLUSH, saved)
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
         sys.stderr.write("\n")
         sys.stderr.flush()
