@@ -193,9 +193,7 @@ def test_amounts_in_mcg_are_carried_and_shown_in_mcg() -> None:
         "249.5 mcg",
     ]
     assert [str(use) for use in result.vials_by_size] == ["1 × 250 mcg"]
-    assert "Units administered: 0.5 mcg / 10 mcg = 0.05 -> 1 unit (rounded up)" in (
-        result.steps
-    )
+    assert "Units administered: 0.5 mcg / 10 mcg = 0.05 -> 1 unit (rounded up)" in (result.steps)
     assert [bar.label for bar in vial_bars(result)] == ["250 mcg"]
     # An amount in mg keeps the calculation in mg: nothing typed in mg is shown in mcg.
     mixed = evaluate(
