@@ -221,7 +221,7 @@ def leaks(line: str, typed: str) -> bool:
     PIN field announces ('PIN: 4 characters')."""
     if line.startswith("key "):
         text, keysym = re.fullmatch(r"key \w+ '(.*)' keysym=(\d+)", line).groups()  # type: ignore[union-attr]
-        return bool(text) and text in typed or chr(int(keysym)) in typed
+        return (bool(text) and text in typed) or chr(int(keysym)) in typed
     carried = re.sub(r"PIN: \d+ characters?", "", line.split(" [", 1)[-1])
     return any(c in carried for c in typed)
 
