@@ -23,14 +23,18 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar
 
 from core.accounts import AccountStore, Action, Signature, SigningError
 from core.model import Model
 from core.storage import ConnectionOwner, Row, migrate
 from core.storage.schema import Index, Schema, Seed, Table, ident, integer, text
+
+if TYPE_CHECKING:
+    from core.site import Site
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -322,3 +326,19 @@ class VerificationQueue(ConnectionOwner):
     def _write(self, work: Callable[[], T]) -> T:
         with self._conn.writing():
             return work()
+
+
+@contextmanager
+def claimed_for_recording(site: Site, dose_id: int) -> Iterator[QueuedDose]:
+    """Record a queued dose once, whoever records it (the window or ``worksheet
+    --from-queue``): the dose is claimed (its signers checked again as they are now)
+    before the body records it, and given back if recording fails. A dose already
+    recorded is refused with ``QueueError``."""
+    with site.open_queue() as queue:
+        dose = queue.claim_for_recording(dose_id)
+    try:
+        yield dose
+    except BaseException:
+        with site.open_queue() as queue:
+            queue.release(dose_id)
+        raise

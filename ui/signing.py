@@ -89,10 +89,9 @@ class WindowSigning(QObject):
 
     def in_use(self) -> bool:
         """Does this site have accounts? (A data directory that never had one: no.)"""
-        if not self.window.site.has_accounts_database():
-            return False
-        with self.open_accounts() as accounts:
-            return not accounts.is_empty()
+        from core.accounts.managing import in_use
+
+        return in_use(self.window.site)
 
     # -- verifying -----------------------------------------------------------------------
 

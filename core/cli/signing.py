@@ -57,17 +57,26 @@ def sign_worksheet(
 def authorize(args: argparse.Namespace, site: Site, action: Action) -> None:
     """On a site with accounts, whoever does ``action`` (``--by ACCOUNT``) proves it with
     their PIN and role; a site that never added an account works as before."""
-    from core.accounts import SigningError
+    from core.accounts import AccountsUnavailableError, SigningError
+    from core.accounts.managing import in_use, who_may
     from core.cli.pins import PinReader
     from core.cli.users import open_accounts
 
-    if not site.has_accounts_database():
-        return
-    with open_accounts(site) as accounts:
-        if accounts.is_empty():
+    try:
+        if not in_use(site):
             return
+    except AccountsUnavailableError as error:
+        raise InputError("database", str(error)) from None
+    except OSError as error:
+        raise InputError(
+            "data directory", f"cannot use {error.filename} ({error.strerror})"
+        ) from None
+    with open_accounts(site) as accounts:
         if not args.by:
-            raise InputError("by", f"this site has accounts: give --by ACCOUNT to {action.value}")
+            raise InputError(
+                "by",
+                f"this site has accounts: give --by ACCOUNT ({who_may(action)}) to {action.value}",
+            )
         pin = PinReader(args.pin_stdin).read(f"PIN of {args.by}")
         try:
             accounts.authenticate(args.by, pin, action)

@@ -321,25 +321,20 @@ def _record_queued(
     """Record a queued dose once: claimed in the queue (its signers checked again as
     they are now) before it is recorded, given back if recording fails. On a site with
     accounts whoever records it signs in (``--by ACCOUNT --pin-stdin``)."""
-    from core.accounts import Action
-    from core.cli.queue import open_queue
+    from core.accounts import AccountsUnavailableError, Action
     from core.cli.signing import authorize
-    from core.verification_queue import QueueError
+    from core.verification_queue import QueueError, claimed_for_recording
 
     dose_id: int = args.from_queue
     authorize(args, site, Action.PREPARE)
 
-    with open_queue(site) as queue:
-        try:
-            queue.claim_for_recording(dose_id)
-        except QueueError as error:
-            raise InputError("from queue", str(error)) from None
     try:
-        return _record(site, session, build, result, signatures)
-    except BaseException:
-        with open_queue(site) as queue:
-            queue.release(dose_id)
-        raise
+        with claimed_for_recording(site, dose_id):
+            return _record(site, session, build, result, signatures)
+    except AccountsUnavailableError as error:
+        raise InputError("database", str(error)) from None
+    except QueueError as error:
+        raise InputError("from queue", str(error)) from None
 
 
 def _from_queue(args: argparse.Namespace, site: Site) -> tuple[Case, dict[str, Signature]]:
