@@ -45,9 +45,10 @@ if TYPE_CHECKING:
     from ui.worksheet_output import WorksheetOutput
 
 from ui.scan_field import ScanHost
+from ui.window_lock import Desk
 
 
-class FeatureWindow(ScanHost, Protocol):
+class FeatureWindow(ScanHost, Desk, Protocol):
     """What the features need of the main window (``ui.main_window.MainWindow``): a
     protocol, so the window and its features need not import each other."""
 
@@ -147,7 +148,7 @@ def install_features(window: FeatureWindow) -> Features:
     signing = install_signing(window)  # PINs on a site with accounts
     install_first_admin(signing)  # a site without accounts is offered its administrator
     install_accounts(signing)  # Tools > Accounts…, for an administrator
-    idle_lock = install_idle_lock(main, signing)
+    idle_lock = install_idle_lock(main, signing, window)
     queue = install_queue_submission(signing)  # the technician submits, the nurse signs
     install_pending(signing)
     charges = install_charges(main, window.site, settings, window.add_tool)
