@@ -403,7 +403,7 @@ def run(args: argparse.Namespace, site: Site) -> int:
     if claim.error is not None:
         raise claim.error
     result, checks = claim.result, claim.checks
-    paper = args.paper or _printer_paper(args.printer)
+    paper = _paper(args.paper, args.printer)
 
     signatures: dict[str, Signature] = dict(queued)
     blockers = session.blockers(now)
@@ -481,12 +481,16 @@ def _print_warnings(
         _say(f"Warning: {warning}", output)
 
 
-def _printer_paper(printer: str | None) -> Paper:
-    """The worksheet in the printer's paper size; Letter without a printer."""
-    from core.constants import DEFAULT_PAPER
-    from core.printing import paper_of
+def _paper(chosen: Paper | None, printer: str | None) -> Paper:
+    """The worksheet's paper (``core.printing.worksheet_paper``: ``--paper``, else the
+    printer's); a printer set to other paper is said before the job is sent."""
+    from core.printing import paper_warning, queue_paper, worksheet_paper
 
-    return paper_of(printer) if printer else DEFAULT_PAPER
+    queue = queue_paper(printer) if printer else None
+    paper = worksheet_paper(chosen, queue)
+    if printer and (warning := paper_warning(paper, printer, queue)):
+        print(f"warning: {printable(warning)}", file=sys.stderr)
+    return paper
 
 
 def add_parsers(subparsers: SubParsers) -> None:
