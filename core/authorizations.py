@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 from functools import partial
 from pathlib import Path
 from typing import Literal
@@ -29,7 +28,7 @@ from core.calculation import to_decimal
 from core.calculation_models import BillingWarning, CalculationResult
 from core.errors import InputError
 from core.model import Model, PlainDecimal
-from core.quantities import Unit
+from core.quantities import Quantity, Unit
 from core.records import DB_FILENAME as RECORDS_FILENAME
 from core.records import RecordStore, RecordStoreError, format_worksheet_id
 from core.records.store import AlsoFn
@@ -113,8 +112,9 @@ def use_for(auth: Authorization, result: CalculationResult) -> Decimal:
         return Decimal(sum(line.units for line in result.claim_lines))
     if auth.measure == "infusions":
         return Decimal(1)
-    if result.measure is Unit.MG:
-        return to_decimal(Fraction(result.administered_ml) / 1000)
+    if result.measure.is_mass:
+        given = Quantity(amount=result.administered_ml, unit=result.measure)
+        return to_decimal(given.in_unit(Unit.G))
     if result.concentration is None or result.measure is not Unit.ML:
         raise InputError(
             "authorization",

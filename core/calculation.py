@@ -67,11 +67,13 @@ def to_decimal(value: Fraction) -> Decimal:
 
 
 def working_measure(request: CalculationRequest) -> Unit:
-    """The one unit the calculation carries every amount in: mL, mg or units.
+    """The one unit the calculation carries every amount in: mL, mg, mcg or units.
 
     mL when the dose, a vial, the amount administered or the code's descriptor is a
     volume (a mass then converts through the concentration); otherwise the dimension
     they all share, with no concentration needed. Units never convert to mass or mL.
+    A mass is carried in mcg when every amount is written in mcg, so a dose of 75 mcg
+    is shown as 75 mcg, never converted to 0.075 mg; amounts in mg stay in mg.
     """
     dose = request.dose_ordered
     given: list[tuple[str, Unit]] = [("dose ordered", _per_patient(dose).unit)]
@@ -98,7 +100,10 @@ def working_measure(request: CalculationRequest) -> Unit:
             else f"is in units and {code.hcpcs} is billed per {code.dosage}: units never "
             "convert to mass or mL",
         )
-    return Unit.ML if Unit.ML in dimensions else billed
+    if Unit.ML in dimensions:
+        return Unit.ML
+    in_mcg = {unit for _, unit in given} == {Unit.MCG}
+    return Unit.MCG if in_mcg else billed
 
 
 def _per_patient(dose: Quantity | WeightBasedDose | BsaDose) -> Quantity:
@@ -139,8 +144,8 @@ def _volume(
 ) -> Fraction:
     """An amount in the working measure, exactly; a mass becomes mL through the
     concentration when the measure is mL."""
-    if amount.unit.dimension is measure:
-        return amount.measured
+    if amount.unit.dimension is measure.dimension:
+        return amount.in_unit(measure)
     concentration = _need_concentration(request, why)
     volume = concentration.ml_for(amount)
     if volume > MAX_VOLUME_ML:
@@ -172,7 +177,9 @@ def _ordered_ml(request: CalculationRequest, steps: list[str], measure: Unit) ->
             raise CalculationError("patient weight", f"is needed for a dose of {dose}")
         per_kg = dose.per_kg
         # two short decimals: exact
-        if per_kg.unit.is_mass:
+        if per_kg.unit is Unit.MCG and measure is Unit.MCG:
+            dose = Quantity(amount=per_kg.amount * request.weight_kg, unit=Unit.MCG)
+        elif per_kg.unit.is_mass:
             dose = Quantity(amount=per_kg.mg * request.weight_kg / 1000, unit=Unit.G)
             if dose.amount < 1:
                 dose = Quantity(amount=dose.amount * 1000, unit=Unit.MG)
@@ -250,20 +257,28 @@ def _planned_from_sizes(
     return tuple((Fraction(c.size_ml), c.count) for c in plan)
 
 
+def _billing_measure(code: BillingCode, measure: Unit) -> Unit:
+    """The unit amounts are divided by the descriptor in: the working measure when the
+    code is billed in its dimension (mcg stays mcg), else the code's dimension (mg)."""
+    billed = code.dosage.unit.dimension
+    return measure if billed is measure.dimension else billed
+
+
 def _in_dosage_measure(
     request: CalculationRequest, volume_ml: Fraction, measure: Unit = Unit.ML
 ) -> Fraction:
-    """An amount in the code's dosage unit: the same dimension stays as it is, mL of
-    a code billed per mass goes through the concentration to mg."""
+    """An amount in the code's billing measure (``_billing_measure``): the same
+    dimension stays as it is, mL of a code billed per mass goes through the
+    concentration to mg."""
     code = request.code
-    if code.dosage.unit.dimension is measure:
+    if code.dosage.unit.dimension is measure.dimension:
         return volume_ml
     concentration = _need_concentration(request, f"because {code.hcpcs} is billed per mass")
     return concentration.mg_in(volume_ml)
 
 
-def _dosage_amount(code: BillingCode) -> Fraction:
-    return code.dosage.measured
+def _dosage_amount(code: BillingCode, measure: Unit) -> Fraction:
+    return code.dosage.in_unit(_billing_measure(code, measure))
 
 
 def round_units(ratio: Fraction, rounding: str) -> tuple[int, str]:
@@ -308,8 +323,8 @@ def claim_shapes(units_administered: int, units_wasted: int, jz: bool) -> tuple[
     return tuple(lines)
 
 
-def _measure_text(request: CalculationRequest, amount: Fraction) -> str:
-    return formats.quantity(to_decimal(amount), request.code.dosage.unit.dimension.value)
+def _measure_text(request: CalculationRequest, amount: Fraction, measure: Unit) -> str:
+    return formats.quantity(to_decimal(amount), _billing_measure(request.code, measure).value)
 
 
 def _conversion_step(
@@ -321,9 +336,10 @@ def _conversion_step(
 ) -> str | None:
     """How an amount became the code's measure, or ``None`` when nothing was converted."""
     billed = request.code.dosage.unit.dimension
-    if billed is Unit.ML or (given is not None and given.unit is billed):
+    in_measure = _billing_measure(request.code, measure)
+    if billed is Unit.ML or (given is not None and given.unit is in_measure):
         return None  # already in the measure: nothing was converted
-    converted = _measure_text(request, _in_dosage_measure(request, volume_ml, measure))
+    converted = _measure_text(request, _in_dosage_measure(request, volume_ml, measure), measure)
     if given is not None and given.unit.dimension is billed:
         return f"{what}: {given} = {converted}"  # g or mcg to mg
     if measure is not Unit.ML:
@@ -469,8 +485,11 @@ def _claim_lines(
     waste_ml: Fraction,
     measure: Unit = Unit.ML,
 ) -> tuple[ClaimLine, ...]:
+    # The NDC quantity has no mcg qualifier: an amount in mcg goes on the claim in mg (ME).
+    ndc_measure = Unit.MG if measure is Unit.MCG else measure
+
     def line(modifiers: tuple[str, ...], units: int, exact_ml: Fraction) -> ClaimLine:
-        amount_ml = to_decimal(exact_ml)
+        amount_ml = to_decimal(exact_ml / 1000 if measure is Unit.MCG else exact_ml)
         ndc = request.ndc
         return ClaimLine(
             hcpcs=request.code.hcpcs,
@@ -478,7 +497,7 @@ def _claim_lines(
             units=units,
             ndc=ndc.billing if ndc else None,
             ndc_quantity_ml=ndc_quantity(amount_ml) if ndc else None,
-            ndc_segment=ndc_claim_segment(ndc, amount_ml, measure) if ndc else None,
+            ndc_segment=ndc_claim_segment(ndc, amount_ml, ndc_measure) if ndc else None,
         )
 
     amounts = (administered_ml, waste_ml)
@@ -518,7 +537,7 @@ def calculate(request: CalculationRequest) -> CalculationResult:
         )
 
     # Units administered: the amount over the dosage descriptor, rounded per the payer.
-    per_unit = _dosage_amount(code)
+    per_unit = _dosage_amount(code, measure)
     administered_measure = _in_dosage_measure(request, administered_ml, measure)
     converted = _conversion_step(request, "Administered", administered_ml, administered, measure)
     if converted:
@@ -526,7 +545,8 @@ def calculate(request: CalculationRequest) -> CalculationResult:
     ratio = administered_measure / per_unit
     units_administered, how = round_units(ratio, request.payer.rounding)
     steps.append(
-        f"Units administered: {_measure_text(request, administered_measure)} / {code.dosage} = "
+        f"Units administered: {_measure_text(request, administered_measure, measure)} / "
+        f"{code.dosage} = "
         f"{formats.number(to_decimal(ratio), 4)} -> {formats.units(units_administered)} ({how})"
     )
 
@@ -536,7 +556,8 @@ def calculate(request: CalculationRequest) -> CalculationResult:
     labeled = labeled_units(opened_measure / per_unit)
     waste_ml = opened_ml - administered_ml
     steps.append(
-        f"Labeled amount opened: {_measure_text(request, opened_measure)} / {code.dosage} = "
+        f"Labeled amount opened: {_measure_text(request, opened_measure, measure)} / "
+        f"{code.dosage} = "
         f"{formats.units(labeled)} (rounded down)"
     )
     steps.append(f"Waste: {_ml(opened_ml)} - {_ml(administered_ml)} = {_ml(waste_ml)}")

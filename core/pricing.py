@@ -70,7 +70,7 @@ def _units_per_vial(result: CalculationResult, size_ml: Decimal) -> Fraction | N
     terminate in mL)."""
     dosage = result.dosage
     if result.measure is not Unit.ML:  # the size is in the descriptor's own measure
-        return Fraction(size_ml) / dosage.measured
+        return Fraction(size_ml) / dosage.in_unit(result.measure)
     if dosage.unit is Unit.ML:
         return Fraction(size_ml) / Fraction(dosage.amount)
     if result.concentration is None:

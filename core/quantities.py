@@ -80,6 +80,12 @@ class Quantity(Value, frozen=True, kw_only=True):
         """The amount exactly in its dimension's unit (``dimension``): mL, mg or units."""
         return Fraction(self.mg if self.unit.is_mass else self.amount)
 
+    def in_unit(self, unit: Unit) -> Fraction:
+        """The amount exactly in ``unit`` of the same dimension: 0.125 mg in mcg is 125."""
+        if not self.unit.is_mass:
+            return Fraction(self.amount)
+        return Fraction(self.mg) / Fraction(_MG_PER[unit])
+
 
 class Concentration(Value, frozen=True, kw_only=True):
     """Strength of a solution in mg per mL."""
@@ -181,6 +187,17 @@ def _split(text: str, field: str) -> tuple[str, str]:
     return match["number"], (match["unit"] or "")
 
 
+def unit_named(word: str, *, error_prone: bool = False) -> Unit | None:
+    """The unit a word names (``mL``, ``mg``, ``g``, ``mcg``, ``unit``, ``units``, ``IU``,
+    any case), or ``None``. ``error_prone`` also reads the spellings on the ISMP list
+    (``cc``, ``u``, ``ug``) as their safe word: for text another system wrote (a billing
+    export), never for what a user types here."""
+    key = word.lower()
+    if error_prone and key in _ERROR_PRONE:
+        key = _ERROR_PRONE[key].lower()
+    return _UNIT_WORDS.get(key)
+
+
 def _unit(word: str, field: str, allowed: tuple[Unit, ...]) -> Unit:
     key = word.lower()
     if key in _ERROR_PRONE:
@@ -265,13 +282,21 @@ def parse_dose(text: str, field: str) -> Quantity | WeightBasedDose | BsaDose:
     return parse_quantity(text, field)
 
 
+def _refuse_word(text: str, field: str, unit: str) -> None:
+    """A weight, BSA or height ending in a word other than its unit: ``nan``, ``inf``
+    and ``abc`` are not numbers (as in every amount field); ``70 lb`` is in another unit."""
+    if not any(c.isdigit() for c in text):
+        raise InputError(field, f"'{shown(text)}' is not a number; enter it in {unit}")
+    raise InputError(field, f"'{shown(text)}' is not in {unit}")
+
+
 def parse_weight(text: str, field: str = "patient weight") -> Decimal:
     """Body weight in kg (``70`` or ``70 kg``)."""
     stripped = text.strip()
     if stripped.lower().endswith("kg"):
         stripped = stripped[:-2].strip()
     elif stripped and stripped[-1].isalpha():
-        raise InputError(field, "enter the weight in kg")
+        _refuse_word(stripped, field, "kg")
     value = parse_number(stripped, field)
     _check_positive(value, field)
     if value > MAX_WEIGHT_KG:
@@ -321,7 +346,7 @@ def _parse_measure(text: str, field: str, unit: str, low: Decimal, high: Decimal
     if stripped.lower().replace("²", "2").endswith(unit):
         stripped = stripped[: -len(unit)].strip()
     elif stripped and stripped[-1].isalpha():
-        raise InputError(field, f"enter it in {unit}")
+        _refuse_word(stripped, field, unit)
     value = parse_number(stripped, field)
     if not low <= value <= high:
         raise InputError(

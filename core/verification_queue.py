@@ -23,14 +23,18 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar
 
 from core.accounts import AccountStore, Action, Signature, SigningError
 from core.model import Model
 from core.storage import ConnectionOwner, Row, migrate
 from core.storage.schema import Index, Schema, Seed, Table, ident, integer, text
+
+if TYPE_CHECKING:
+    from core.site import Site
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -263,12 +267,8 @@ class VerificationQueue(ConnectionOwner):
 
         def work() -> QueuedDose:
             current = self._locked(dose_id)
-            if current.state == "recorded":
-                raise QueueError(
-                    f"dose {dose_id} was already recorded; reprint its worksheet from history"
-                )
-            if current.state != "verified" or current.verified is None:
-                raise QueueError(f"dose {dose_id} is not verified yet")
+            check_recordable(current)
+            assert current.verified is not None  # check_recordable refuses it unverified
             for signature, action, did in (
                 (current.prepared, Action.PREPARE, "prepared"),
                 (current.verified, Action.VERIFY, "verified"),
@@ -322,3 +322,27 @@ class VerificationQueue(ConnectionOwner):
     def _write(self, work: Callable[[], T]) -> T:
         with self._conn.writing():
             return work()
+
+
+def check_recordable(dose: QueuedDose) -> None:
+    """A dose is recorded once it is verified, and only once: ``QueueError`` if not."""
+    if dose.state == "recorded":
+        raise QueueError(f"dose {dose.id} was already recorded; reprint its worksheet from history")
+    if dose.state != "verified" or dose.verified is None:
+        raise QueueError(f"dose {dose.id} is not verified yet (queue sign)")
+
+
+@contextmanager
+def claimed_for_recording(site: Site, dose_id: int) -> Iterator[QueuedDose]:
+    """Record a queued dose once, whoever records it (the window or ``worksheet
+    --from-queue``): the dose is claimed (its signers checked again as they are now)
+    before the body records it, and given back if recording fails. A dose already
+    recorded is refused with ``QueueError``."""
+    with site.open_queue() as queue:
+        dose = queue.claim_for_recording(dose_id)
+    try:
+        yield dose
+    except BaseException:
+        with site.open_queue() as queue:
+            queue.release(dose_id)
+        raise

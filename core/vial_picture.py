@@ -47,7 +47,7 @@ def ml_per_unit(result: CalculationResult) -> Fraction | None:
     concentration): 100 mg at 9 % is 10/9 mL. In a result carried in mg or units
     (``measure``), one billing unit's amount in that measure."""
     if result.measure is not Unit.ML:
-        return result.dosage.measured
+        return result.dosage.in_unit(result.measure)
     if result.dosage.unit is Unit.ML:
         return Fraction(result.dosage.amount)
     if result.concentration is None:

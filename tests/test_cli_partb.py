@@ -320,6 +320,27 @@ def test_bsa_by_mosteller_from_height_and_weight_is_shown_with_its_rounding(data
             ("--ordered", "375 mg/m2", "--bsa", "1.9", "--height", "170", "--weight", "70"),
             "unitcalc: patient height: give the BSA or the height, not both",
         ),
+        # Not numbers: said as every amount field says it, not as a wrong unit.
+        (
+            ("--ordered", "375 mg/m2", "--bsa", "nan"),
+            "unitcalc: body surface area: 'nan' is not a number; enter it in m2",
+        ),
+        (
+            ("--ordered", "375 mg/m2", "--bsa", "inf"),
+            "unitcalc: body surface area: 'inf' is not a number; enter it in m2",
+        ),
+        (
+            ("--ordered", "375 mg/m2", "--height", "abc", "--weight", "70"),
+            "unitcalc: patient height: 'abc' is not a number; enter it in cm",
+        ),
+        (
+            ("--ordered", "375 mg/m2", "--height", "170", "--weight", "nan"),
+            "unitcalc: patient weight: 'nan' is not a number; enter it in kg",
+        ),
+        (
+            ("--ordered", "375 mg/m2", "--bsa", "1.9 ft"),
+            "unitcalc: body surface area: '1.9 ft' is not in m2",
+        ),
     ],
 )
 def test_bsa_problems_name_the_field(data: Path, args: tuple[str, ...], message: str) -> None:
@@ -349,3 +370,43 @@ def test_scanned_vials_are_enough_for_a_worksheet(data: Path) -> None:
     assert [(c["hcpcs"], c["modifiers"], c["units"], c["ndc_segment"]) for c in claim] == [
         ("J9271", ["JZ"], 200, "N400006302602ME200")
     ]
+
+
+def test_an_amount_in_mcg_is_shown_in_mcg(data: Path) -> None:
+    # romiplostim, per 10 mcg: 1 mcg/kg at 75 kg from a 125 mcg vial, never "0.075 mg".
+    done = main(
+        data,
+        "calc",
+        *("--code", "J2796", "--vial-size", "125 mcg", "--ordered", "1 mcg/kg"),
+        *("--weight", "75", "--administered", "75 mcg", "--ndc", "55513-0221-01"),
+        *("--service-date", "2025-11-03"),
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "Vials: 1 × 125 mcg = 125 mcg (derived)" in lines
+    assert "Administered: 75 mcg; waste: 50 mcg" in lines
+    assert "  Dose ordered: 1 mcg/kg × 75 kg = 75 mcg" in lines
+    assert "  Units administered: 75 mcg / 10 mcg = 7.5 -> 8 units (rounded up)" in lines
+    assert "  Waste: 125 mcg - 75 mcg = 50 mcg" in lines
+    assert " mg" not in done.stdout.split("Priced from")[0].replace("ME0", "")
+    # The claim's NDC quantity has no mcg qualifier: mg (ME), as before.
+    assert "  J2796 x 8 units  N455513022101ME0.075" in lines
+
+
+def test_the_worksheet_prints_an_amount_in_mcg_in_mcg(data: Path, tmp_path: Path) -> None:
+    from tests.cli_run import pdf_text
+
+    out = tmp_path / "romiplostim.pdf"
+    done = main(
+        data,
+        "worksheet",
+        *("--code", "J2796", "--vial-size", "125 mcg", "--ordered", "1 mcg/kg"),
+        *("--weight", "75", "--administered", "75 mcg", "--patient", "Test Patient"),
+        *("--mrn", "123", "--administered-at", "2025-11-03T10:00", "--diagnosis", "D69.3"),
+        *("--draft", "-o", str(out)),
+    )
+    assert done.returncode == 0, done.stderr
+    text = pdf_text(out)
+    assert "Waste: 125 mcg - 75 mcg = 50 mcg" in text
+    assert "50 mcg; 4 units billed with JW" in text
+    assert "0.075 mg" not in text and "0.05 mg" not in text

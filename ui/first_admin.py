@@ -3,8 +3,8 @@
 A data directory from before accounts keeps working with typed names ("typed, not
 signed"), so the window never forces the step; it asks, in the status bar and under
 Tools, until an administrator exists. The administrator then adds the technicians,
-nurses and pharmacists (``main.py users add``), and from then on verifying, preparing
-and witnessing are signed with each person's PIN.
+nurses and pharmacists (Tools > Accounts…, or ``main.py users add``), and from then on
+verifying, preparing and witnessing are signed with each person's PIN.
 """
 
 from __future__ import annotations
@@ -54,16 +54,14 @@ class FirstAdminDialog(QDialog):
     def create_admin(self) -> None:
         """Create the administrator, or say beside the fields why not (nothing created)."""
         from core.accounts import AccountError
+        from core.accounts.managing import add_account
 
-        if self.pin.text() != self.again.text():
-            self.error.show_message("The two PINs differ; type the same PIN twice.")
-            return
         try:
             with self.signing.open_accounts() as accounts:
-                if not accounts.is_empty():
-                    raise AccountError("this site has accounts already; an admin adds more")
-                name, pin = self.name.text().strip(), self.pin.text()
-                accounts.add(name, "admin", pin, full_name=self.full_name.text())
+                name, pin, again = self.name.text().strip(), self.pin.text(), self.again.text()
+                add_account(
+                    accounts, None, name, "admin", pin, again, full_name=self.full_name.text()
+                )
         except AccountError as error:
             self.error.show_message(str(error))
             return

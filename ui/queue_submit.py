@@ -20,6 +20,7 @@ from ui.pin_dialog import PinDialog, SigningRefusedError
 if TYPE_CHECKING:
     from core.verification_queue import VerificationQueue
     from ui.signing import WindowSigning
+    from ui.worksheet_output import WorksheetOutput
 
 #: How often the queue is asked whether anything changed.
 POLL_MS = 3000
@@ -132,6 +133,7 @@ class QueueSubmission(QObject):
             return
         if not binding.has_input():  # a new form (Ctrl+N): the submitted dose is done here
             self.dose_id, self.submitted = None, None
+            self._output().from_queue = None
             self.close()
             return
         try:
@@ -149,6 +151,8 @@ class QueueSubmission(QObject):
                 )
                 return
             refused = self.signing.adopt(queue.signatures(dose.id))
+            if not refused:  # recorded from this form: claimed in the queue then
+                self._output().from_queue = dose.id
         except (AccountError, QueueError, ValueError) as error:
             self.window.statusBar().showMessage(f"Verification queue: {error}.", 8000)
             return
@@ -156,6 +160,11 @@ class QueueSubmission(QObject):
         self.window.statusBar().showMessage(
             refused or f"Dose {dose.id} verified by {who}: ready to print.", 8000
         )
+
+    def _output(self) -> WorksheetOutput:
+        output = self.window.worksheet
+        assert output is not None
+        return output
 
     def close(self) -> None:
         self.timer.stop()

@@ -10,6 +10,7 @@ identifier.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -50,6 +51,9 @@ class WorksheetOutput(QObject):
         self.form_fields = form_fields
         #: The PIN signatures to record (``ui.signing``); raises ``SigningRefusedError``.
         self.signer: Callable[[], dict[str, Signature]] | None = None
+        #: The queued dose this form was verified through (``ui.queue_submit``): it is
+        #: recorded once, here or on the command line, never twice.
+        self.from_queue: int | None = None
         self._signatures: dict[str, Signature] = {}
         self.actions = WorksheetActions(
             parent,
@@ -120,24 +124,36 @@ class WorksheetOutput(QObject):
         result: CalculationResult,
         doc: Documentation,
     ) -> bytes:
+        from core.accounts import AccountError
         from core.drafts import FormInputs
         from core.errors import InputError
         from core.records import RecordStoreError
         from core.session import SessionError
+        from core.verification_queue import QueueError, claimed_for_recording
         from ui.pin_dialog import SigningRefusedError
 
+        queued = self.from_queue if self.session.recorded_id is None else None
         try:
             self._signatures = self.signer() if self.signer is not None else {}
             form = FormInputs(fields=self.form_fields()).model_dump(mode="json")
-            worksheet_id, pdf = self.session.record(
-                self.site,
-                build,
-                facility=facility,
-                extra_inputs={"form": form},
-                result=result,
-                signatures=self._signatures,
-            )
-        except (SessionError, RecordStoreError, InputError, OSError, SigningRefusedError) as error:
+            with claimed_for_recording(self.site, queued) if queued else nullcontext():
+                worksheet_id, pdf = self.session.record(
+                    self.site,
+                    build,
+                    facility=facility,
+                    extra_inputs={"form": form},
+                    result=result,
+                    signatures=self._signatures,
+                )
+        except (
+            SessionError,
+            RecordStoreError,
+            InputError,
+            OSError,
+            SigningRefusedError,
+            QueueError,
+            AccountError,
+        ) as error:
             raise WorksheetNotRecordedError(f"Nothing was printed or saved: {error}") from None
         self.recorded.emit(worksheet_id)
         return pdf

@@ -22,17 +22,23 @@ class Action(StrEnum):
     WITNESS = "witness waste"
     CORRECT = "correct a record"
     IMPORT_CMS = "import CMS files"
+    IMPORT_FEES = "import payer fee schedules"
+    RESTORE = "restore the records from a backup"
     MANAGE_USERS = "manage users"
 
 
 #: Who may do what. Verifying needs a nurse or pharmacist (the issue); a correction must
-#: be signed by a pharmacist (or an administrator); managing users is the admin's alone.
+#: be signed by a pharmacist (or an administrator), and so is what changes the site's
+#: prices or records wholesale (CMS files, fee schedules, a restore); managing users is
+#: the admin's alone.
 PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.PREPARE: frozenset({Role.TECHNICIAN, Role.NURSE, Role.PHARMACIST}),
     Action.VERIFY: frozenset({Role.NURSE, Role.PHARMACIST}),
     Action.WITNESS: frozenset({Role.TECHNICIAN, Role.NURSE, Role.PHARMACIST}),
     Action.CORRECT: frozenset({Role.PHARMACIST, Role.ADMIN}),
     Action.IMPORT_CMS: frozenset({Role.PHARMACIST, Role.ADMIN}),
+    Action.IMPORT_FEES: frozenset({Role.PHARMACIST, Role.ADMIN}),
+    Action.RESTORE: frozenset({Role.PHARMACIST, Role.ADMIN}),
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
 }
 

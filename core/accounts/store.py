@@ -29,6 +29,7 @@ from core.accounts.models import (
     check_pin,
     may,
 )
+from core.accounts.rules import check_admins_remain, check_first_role, role_of
 from core.database import SITE_DB_FILENAME
 from core.storage import Connection, ConnectionOwner, Row, StorageError, Value, connect, migrate
 from core.storage.schema import Index, Schema, Table, ident, integer, text
@@ -196,10 +197,7 @@ class AccountStore(ConnectionOwner):
         an admin (the caller checks with ``authenticate(..., Action.MANAGE_USERS)``)."""
         check_name(name)
         check_pin(pin)
-        try:
-            role = Role(role)
-        except ValueError:
-            raise AccountError(f"the role is one of {', '.join(r.value for r in Role)}") from None
+        role = role_of(role)
         full_name = full_name.strip()
         if len(full_name) > MAX_FULL_NAME_CHARS or not _printable_line(full_name):
             raise AccountError(
@@ -210,10 +208,8 @@ class AccountStore(ConnectionOwner):
         with conn.writing():
             conn.lock_table("accounts")  # two first admins at once: one waits for the other
             empty = conn.one("SELECT count(*) FROM accounts")[0] == 0
-            if empty and role is not Role.ADMIN:
-                raise AccountError(
-                    "the first account of a site is its administrator: add it with --role admin"
-                )
+            if empty:
+                check_first_role(role)
             taken = conn.execute(
                 "SELECT 1 FROM accounts WHERE lower(name) = lower(?)", (name,)
             ).fetchone()
@@ -227,17 +223,30 @@ class AccountStore(ConnectionOwner):
         log.info("account %s added (%s)", name, role.value)
         return self.by_id(int(row[0])) or self.get(name)
 
-    def disable(self, name: str) -> Account:
-        account = self.get(name)
-        if account.role is Role.ADMIN and account.active:
-            admins = self._conn.one(
-                "SELECT count(*) FROM accounts WHERE role = ? AND active = 1", (Role.ADMIN.value,)
+    def change(self, name: str, *, role: Role | None = None, active: bool | None = None) -> Account:
+        """Give an account another role, or disable (``active=False``) or enable it. In
+        one transaction with the accounts held, so two administrators demoting each other
+        at once still leave one (``check_admins_remain``)."""
+        conn = self._conn
+        with conn.writing():
+            conn.lock_table("accounts")
+            before = self.get(name)
+            role = before.role if role is None else role
+            active = before.active if active is None else active
+            others = conn.one(
+                "SELECT count(*) FROM accounts WHERE role = ? AND active = 1 AND id <> ?",
+                (Role.ADMIN.value, before.id),
             )[0]
-            if admins <= 1:
-                raise AccountError("this is the last active administrator; add another first")
-        self._conn.execute("UPDATE accounts SET active = 0 WHERE id = ?", (account.id,))
-        log.info("account %s disabled", account.name)
+            check_admins_remain(before, role, active, int(others))
+            conn.execute(
+                "UPDATE accounts SET role = ?, active = ? WHERE id = ?",
+                (role.value, int(active), before.id),
+            )
+        log.info("account %s: %s, %s", before.name, role.value, "active" if active else "disabled")
         return self.get(name)
+
+    def disable(self, name: str) -> Account:
+        return self.change(name, active=False)
 
     def set_pin(self, name: str, pin: str) -> None:
         """A new PIN; also clears a lock-out."""

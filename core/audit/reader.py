@@ -20,6 +20,12 @@ from core.errors import InputError
 
 #: A line longer than this is a bad row, not a reason to read on without bound.
 MAX_LINE_BYTES = 1_000_000
+#: A record (quoted fields may span lines) longer than this is a bad row too: a quote
+#: left open would otherwise gather the rest of the file into one record in memory.
+MAX_RECORD_BYTES = 1_000_000
+#: Fed to ``csv`` in place of the rest of a record that is too long: it closes the
+#: quoted field (a record spans lines only inside quotes) and ends the record.
+_END_RECORD = '"\n'
 DELIMITERS = (",", ";", "\t")
 
 
@@ -40,13 +46,41 @@ def sniff_delimiter(header: str) -> str:
     return max(DELIMITERS, key=lambda d: counts[d])
 
 
+def _record_ends(line: bytes, delimiter: bytes) -> bool:
+    """Whether a record ends with ``line``, which starts inside a quoted field: the
+    ``csv`` module's own reading (quotes doubled inside a field, a quote opening a field
+    only at its start), to read past a record that is too long without keeping it."""
+    at, quoted = 0, True
+    while True:
+        if quoted:
+            close = line.find(b'"', at)
+            if close == -1:
+                return False  # the field goes on to the next line
+            if line[close + 1 : close + 2] == b'"':
+                at = close + 2  # a doubled quote: part of the field
+                continue
+            quoted = False
+            at = close + 1
+        comma = line.find(delimiter, at)
+        if comma == -1:
+            return True  # the newline ends the record
+        at = comma + 1
+        quoted = line[at : at + 1] == b'"'
+        at += quoted
+
+
 class _Lines:
-    """Decoded lines of a binary file; counts bytes read and flags over-long lines."""
+    """Decoded lines of a binary file; counts bytes read and flags over-long lines and
+    records. The reader sets ``record_start`` (``bytes_read`` as a record begins)."""
 
     def __init__(self, file: BinaryIO) -> None:
         self.file = file
         self.bytes_read = 0
         self.too_long = False
+        self.record_start = 0
+        self.delimiter = b","
+        #: Lines read past and never given to ``csv`` (row numbers stay the file's).
+        self.lines_skipped = 0
 
     def __iter__(self) -> Iterator[str]:
         readline = self.file.readline
@@ -63,6 +97,16 @@ class _Lines:
                     if not rest or rest.endswith(b"\n"):
                         break
                 yield "\n"
+                continue
+            if self.bytes_read - self.record_start > MAX_RECORD_BYTES:
+                self.too_long = True
+                while not _record_ends(line, self.delimiter):
+                    line = readline(MAX_LINE_BYTES)
+                    if not line:
+                        break
+                    self.bytes_read += len(line)
+                    self.lines_skipped += 1
+                yield _END_RECORD
                 continue
             yield decode(line)
 
@@ -93,6 +137,7 @@ class CsvSource:
                 "has CR-only line endings (old Mac style); save it with LF or CRLF line endings",
             )
         self.delimiter = sniff_delimiter(first)
+        self._lines.delimiter = self.delimiter.encode()
         header = next(csv.reader([first], delimiter=self.delimiter), [])
         self.header = [name.strip() for name in header]
 
@@ -105,15 +150,16 @@ class CsvSource:
         lines = self._lines
         start = 2
         while True:
+            lines.record_start = lines.bytes_read
             try:
                 cells = next(reader)
             except StopIteration:
                 return
             except csv.Error as error:
                 yield (start, [], f"cannot be read as CSV ({error})")
-                start = reader.line_num + 2
+                start = reader.line_num + 2 + lines.lines_skipped
                 continue
-            row, start = start, reader.line_num + 2
+            row, start = start, reader.line_num + 2 + lines.lines_skipped
             if lines.too_long:
                 lines.too_long = False
                 yield (row, [], "is longer than 1 MB")
@@ -126,10 +172,13 @@ class CsvSource:
         quote on (a quoted field may hold the delimiter or a newline), ``csv`` reads on."""
         delimiter = self.delimiter
         lines = self._iter
+        counted = self._lines
+        counted.record_start = 1 << 62  # a line without a quote is a record of its own
         for line in lines:
             if '"' in line:
                 reader = csv.reader(itertools.chain([line], lines), delimiter=delimiter)
                 while True:
+                    counted.record_start = counted.bytes_read
                     try:
                         cells = next(reader)
                     except StopIteration:

@@ -27,9 +27,12 @@ def run_backup(args: argparse.Namespace, site: Site) -> int:
 
 
 def run_restore(args: argparse.Namespace, site: Site) -> int:
+    from core.accounts import Action
+    from core.cli.signing import authorize
     from core.records import format_worksheet_id
     from core.records.restore import named
 
+    authorize(args, site, Action.RESTORE)  # a site with accounts: a pharmacist or admin
     with open_store(site, allow_missing=True) as store:
         count, kept, set_aside = store.restore(Path(args.backup), keep_newer=args.keep_newer)
     newest = f", newest {format_worksheet_id(count)}" if count else ""
@@ -41,6 +44,8 @@ def run_restore(args: argparse.Namespace, site: Site) -> int:
 
 
 def add_parsers(subparsers: SubParsers) -> None:
+    from core.cli.signing import add_by_options
+
     backup = subparsers.add_parser(
         "backup", help="back up the records now (UNITCALC_BACKUP_DIR, default DATA_DIR/backups)"
     )
@@ -58,4 +63,5 @@ def add_parsers(subparsers: SubParsers) -> None:
         "in the copy of the replaced database, and named)",
     )
     add_data_dir_option(restore)
+    add_by_options(restore)
     restore.set_defaults(run=run_restore)

@@ -18,12 +18,15 @@ if TYPE_CHECKING:
 def run_import_fees(args: argparse.Namespace, site: Site) -> int:
     from itertools import islice
 
+    from core.accounts import Action
+    from core.cli.signing import authorize
     from core.cms.fees import parse_fee_schedule
     from core.cms.files import read_texts
     from core.cms.store import file_digest
     from core.errors import InputError
 
     payer = site.payers.get(args.payer, "payer")
+    authorize(args, site, Action.IMPORT_FEES)  # a site with accounts: a pharmacist or admin
     path = Path(args.file)
     try:
         texts = list(islice(read_texts(path), 2))
@@ -45,6 +48,8 @@ def run_import_fees(args: argparse.Namespace, site: Site) -> int:
 
 
 def add_parsers(subparsers: SubParsers) -> None:
+    from core.cli.signing import add_by_options
+
     parser = subparsers.add_parser("payers", help="payer fee schedules")
     commands = parser.add_subparsers(dest="payers_command", required=True)
     fees = commands.add_parser(
@@ -54,4 +59,5 @@ def add_parsers(subparsers: SubParsers) -> None:
     fees.add_argument("payer", metavar="PAYER", help="payer profile, e.g. commercial")
     fees.add_argument("file", metavar="FILE")
     add_data_dir_option(fees)
+    add_by_options(fees)
     fees.set_defaults(run=run_import_fees)

@@ -33,10 +33,15 @@ class PinReader:
             return _stdin_line(prompt)
         import getpass
 
+        from core.accounts import AccountError
+        from core.accounts.managing import check_new_pin
+
         try:
             pin = getpass.getpass(f"{prompt}: ")
-            if confirm and getpass.getpass(f"{prompt} again: ") != pin:
-                raise InputError("PIN", "the two PINs typed differ; nothing was changed")
+            if confirm:
+                check_new_pin(pin, getpass.getpass(f"{prompt} again: "))
+        except AccountError as error:
+            raise InputError("PIN", f"{error}; nothing was changed") from None
         except (EOFError, KeyboardInterrupt):
             raise InputError("PIN", "no PIN was typed; nothing was changed") from None
         return pin

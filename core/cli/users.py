@@ -1,9 +1,10 @@
 """`main.py users add|list|disable|set-pin`: the people who sign worksheets.
 
 The first account of a site is its administrator (``users add NAME --role admin``,
-allowed while there is no account at all); afterwards adding, disabling and setting
-another's PIN need an administrator's PIN (``--admin NAME``). Everyone may change their
-own PIN with their current one.
+allowed while there is no account at all); afterwards adding, disabling, enabling,
+another role and setting another's PIN need an administrator's PIN (``--admin NAME``).
+Everyone may change their own PIN with their current one. The rules are
+``core.accounts.managing``'s, which Tools > Accounts in the window asks too.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from core.errors import InputError
 from core.terminal import printable
 
 if TYPE_CHECKING:
-    from core.accounts import AccountStore
+    from core.accounts import Account, AccountStore
     from core.cli import SubParsers
+    from core.cli.pins import PinReader
     from core.site import Site
 
 
@@ -36,36 +38,40 @@ def open_accounts(site: Site) -> AccountStore:
         ) from None
 
 
-def _as_admin(args: argparse.Namespace, store: AccountStore, reader: object) -> None:
-    from core.accounts import Action, SigningError
-    from core.cli.pins import PinReader
+def _as_admin(args: argparse.Namespace, store: AccountStore, reader: PinReader) -> Account:
+    from core.accounts import SigningError
+    from core.accounts.managing import sign_in_admin
 
-    assert isinstance(reader, PinReader)
     if not args.admin:
         raise InputError("admin", "give --admin NAME: an administrator signs this change")
     pin = reader.read(f"PIN of {args.admin}")
     try:
-        store.authenticate(args.admin, pin, Action.MANAGE_USERS)
+        return sign_in_admin(store, args.admin, pin)
     except SigningError as error:
         raise InputError("admin", str(error)) from None
 
 
 def run_add(args: argparse.Namespace, site: Site) -> int:
     from core.accounts import AccountError
+    from core.accounts.managing import add_account, check_first_role
     from core.cli.pins import PinReader
 
     reader = PinReader(args.pin_stdin)
     with open_accounts(site) as store:
         first = store.is_empty()
-        if not first:
-            _as_admin(args, store, reader)
-        elif args.role != "admin":
-            raise InputError(
-                "role", "the first account of a site is its administrator: use --role admin"
-            )
+        admin = None
+        if first:
+            try:
+                check_first_role(args.role)  # before any PIN is asked
+            except AccountError as error:
+                raise InputError("role", f"{error}: use --role admin") from None
+        else:
+            admin = _as_admin(args, store, reader)
         pin = reader.read(f"new PIN for {args.name}", confirm=True)
         try:
-            account = store.add(args.name, args.role, pin, full_name=args.full_name or "")
+            account = add_account(
+                store, admin, args.name, args.role, pin, full_name=args.full_name or ""
+            )
         except AccountError as error:
             raise InputError("users", str(error)) from None
     note = " (the site's first account: its administrator)" if first else ""
@@ -74,6 +80,8 @@ def run_add(args: argparse.Namespace, site: Site) -> int:
 
 
 def run_list(args: argparse.Namespace, site: Site) -> int:
+    from core.accounts.managing import state
+
     with open_accounts(site) as store:
         accounts = store.all()
     if args.json:
@@ -81,47 +89,59 @@ def run_list(args: argparse.Namespace, site: Site) -> int:
         return 0
     if not accounts:
         print("No accounts yet: add the administrator with `main.py users add NAME --role admin`")
-    from datetime import UTC, datetime
-
-    now = datetime.now(UTC)
     for a in accounts:
-        state = "active" if a.active else "disabled"
-        if a.active and a.locked_until is not None and a.locked_until > now:
-            state = f"locked until {a.locked_until:%H:%M} UTC"
-        print(printable(f"{a.name}  {a.role.value}  {state}  {a.full_name}".rstrip()))
+        print(printable(f"{a.name}  {a.role.value}  {state(a)}  {a.full_name}".rstrip()))
+    return 0
+
+
+def _change(args: argparse.Namespace, site: Site, what: str) -> int:
+    """``users disable|enable|role``: an administrator changes one account."""
+    from core.accounts import AccountError
+    from core.accounts.managing import change_role, set_enabled
+    from core.cli.pins import PinReader
+
+    with open_accounts(site) as store:
+        admin = _as_admin(args, store, PinReader(args.pin_stdin))
+        try:
+            if what == "role":
+                account = change_role(store, admin, args.name, args.role)
+            else:
+                account = set_enabled(store, admin, args.name, what == "enable")
+        except AccountError as error:
+            raise InputError("users", str(error)) from None
+    done = f"{account.name} is now {account.role.value}" if what == "role" else None
+    print(printable(done or f"{what.capitalize()}d {account.name}"))
     return 0
 
 
 def run_disable(args: argparse.Namespace, site: Site) -> int:
-    from core.accounts import AccountError
-    from core.cli.pins import PinReader
+    return _change(args, site, "disable")
 
-    with open_accounts(site) as store:
-        _as_admin(args, store, PinReader(args.pin_stdin))
-        try:
-            account = store.disable(args.name)
-        except AccountError as error:
-            raise InputError("users", str(error)) from None
-    print(printable(f"Disabled {account.name}"))
-    return 0
+
+def run_enable(args: argparse.Namespace, site: Site) -> int:
+    return _change(args, site, "enable")
+
+
+def run_role(args: argparse.Namespace, site: Site) -> int:
+    return _change(args, site, "role")
 
 
 def run_set_pin(args: argparse.Namespace, site: Site) -> int:
     from core.accounts import AccountError, SigningError
+    from core.accounts.managing import authorize_pin_change, check_new_pin
     from core.cli.pins import PinReader
 
     reader = PinReader(args.pin_stdin)
+    signer = args.admin or args.name
     with open_accounts(site) as store:
-        if args.admin:
-            _as_admin(args, store, reader)
-        else:
-            try:
-                store.authenticate(args.name, reader.read(f"current PIN of {args.name}"))
-            except SigningError as error:
-                raise InputError("PIN", str(error)) from None
+        prompt = f"PIN of {signer}" if args.admin else f"current PIN of {args.name}"
+        try:
+            authorize_pin_change(store, args.name, args.admin, reader.read(prompt))
+        except SigningError as error:
+            raise InputError("admin" if args.admin else "PIN", str(error)) from None
         pin = reader.read(f"new PIN for {args.name}", confirm=True)
         try:
-            store.set_pin(args.name, pin)
+            store.set_pin(args.name, check_new_pin(pin))
         except AccountError as error:
             raise InputError("PIN", str(error)) from None
     print(printable(f"PIN of {args.name} changed"))
@@ -145,6 +165,8 @@ def run_log(args: argparse.Namespace, site: Site) -> int:
 
 
 def add_parsers(subparsers: SubParsers) -> None:
+    from core.accounts.models import Role
+
     users = subparsers.add_parser("users", help="accounts of the people who sign worksheets")
     commands = users.add_subparsers(dest="users_command", required=True)
 
@@ -160,9 +182,7 @@ def add_parsers(subparsers: SubParsers) -> None:
 
     add = commands.add_parser("add", help="add an account (the first one: the admin)")
     add.add_argument("name", help="login name, e.g. jkim")
-    add.add_argument(
-        "--role", required=True, choices=("technician", "nurse", "pharmacist", "admin")
-    )
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
     add.add_argument("--full-name", help="the name printed on worksheets, e.g. 'J. Kim, RN'")
     common(add, admin=True)
     add.set_defaults(run=run_add)
@@ -176,6 +196,17 @@ def add_parsers(subparsers: SubParsers) -> None:
     disable.add_argument("name")
     common(disable, admin=True)
     disable.set_defaults(run=run_disable)
+
+    enable = commands.add_parser("enable", help="enable a disabled account again")
+    enable.add_argument("name")
+    common(enable, admin=True)
+    enable.set_defaults(run=run_enable)
+
+    role = commands.add_parser("role", help="give an account another role")
+    role.add_argument("name")
+    role.add_argument("--role", required=True, choices=[r.value for r in Role])
+    common(role, admin=True)
+    role.set_defaults(run=run_role)
 
     set_pin = commands.add_parser(
         "set-pin", help="a new PIN (your current PIN, or --admin's; clears a lock-out)"

@@ -53,7 +53,7 @@ def test_the_first_account_must_be_the_administrator(
 ) -> None:
     with AccountStore.open(tmp_path, database_url) as store:
         assert store.is_empty()
-        with pytest.raises(AccountError, match="--role admin"):
+        with pytest.raises(AccountError, match="first account of a site is its administrator"):
             store.add("tech", "technician", "1111")
         store.add("boss", "admin", "0000")
         assert [a.name for a in store.all()] == ["boss"]

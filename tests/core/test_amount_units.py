@@ -180,6 +180,30 @@ def test_mcg_dose_billed_per_10_mcg() -> None:
     assert "Administered: 0.175 mg = 0.175 mg" not in result.steps
 
 
+def test_amounts_in_mcg_are_carried_and_shown_in_mcg() -> None:
+    result = evaluate(
+        DoseForm(
+            code="J2796", vial_size="250 mcg", dose_ordered="12.5 mcg", administered="0.5 mcg"
+        ),
+        CATALOG,
+    )
+    assert result.measure is Unit.MCG
+    assert [result.amount(a) for a in (result.administered_ml, result.waste_ml)] == [
+        "0.5 mcg",
+        "249.5 mcg",
+    ]
+    assert [str(use) for use in result.vials_by_size] == ["1 × 250 mcg"]
+    assert "Units administered: 0.5 mcg / 10 mcg = 0.05 -> 1 unit (rounded up)" in (result.steps)
+    assert [bar.label for bar in vial_bars(result)] == ["250 mcg"]
+    # An amount in mg keeps the calculation in mg: nothing typed in mg is shown in mcg.
+    mixed = evaluate(
+        DoseForm(code="J2796", vial_size="0.25 mg", dose_ordered="175 mcg", administered="175 mcg"),
+        CATALOG,
+    )
+    assert mixed.measure is Unit.MG
+    assert mixed.amount(mixed.administered_ml) == "0.175 mg"
+
+
 def test_calc_takes_a_mass_vial_without_concentration(capsys: pytest.CaptureFixture[str]) -> None:
     code = run_command(
         [

@@ -198,3 +198,70 @@ def test_cr_only_line_endings_are_refused_plainly(tmp_path: Path) -> None:
     path.write_bytes(lf.replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
     with pytest.raises(InputError, match="CR-only line endings"):
         audit_file(path)
+
+
+def test_a_record_of_quoted_lines_past_the_limit_is_one_bad_row_read_past_in_bounded_memory(
+    tmp_path: Path,
+) -> None:
+    """The attack (issue 23, item 8): a 100 MB record of quoted multi-line fields took
+    1.4 GB. Now the record is skipped at 1 MB without being kept, reading goes on after
+    its closing quote (doubled quotes inside count), and later rows keep their numbers."""
+    import tracemalloc
+
+    path = write_csv(tmp_path / "big.csv", [line("G-1", 3), line("G-1", 1, "JW")])
+    header, first, second = path.read_text().splitlines()
+    field = '"' + ('say ""y"" ' * 100 + "\n") * 100 + '"'  # about 100 KB over 101 lines
+    record = "Q-1," + ",".join([field] * 200)  # about 20 MB, rows 3 to 20,003
+    data = "\n".join([header, first, record, second, line_text("G-2", 3)]) + "\n"
+    path.write_text(data)
+    small = write_csv(tmp_path / "small.csv", [line("S-1", 3)])
+    peaks = []
+    for each in (small, path):  # the small file: the audit's fixed memory (its filters)
+        tracemalloc.start()
+        try:
+            report = audit_file(each)
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+    assert peaks[1] - peaks[0] < 4_000_000, peaks  # the record alone is 20 MB
+    assert [(s.row, s.reason) for s in report.skipped_rows] == [(3, "is longer than 1 MB")]
+    assert report.administrations == 2  # G-1 straddles the record, G-2 follows it
+    (finding,) = report.findings
+    assert finding.administration_id == "G-2" and finding.rows == (20_005,)
+
+
+def line_text(administration_id: str, units: int) -> str:
+    row = line(administration_id, units)
+    return ",".join(row[field] for field in FIELDS)
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        'end"\n',  # the quote closes and the line ends the record
+        'say ""no"" end",x,y\n',  # doubled quotes inside, then plain fields
+        'end",x,"opens again\nand closes",z\n',  # a second quoted field spanning a line
+        'end"junk, 5" vial,ok\n',  # after a field: a quote is only text
+    ],
+)
+def test_reading_goes_on_at_the_right_line_after_a_record_that_is_too_long(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tail: str
+) -> None:
+    from core.audit import reader
+
+    monkeypatch.setattr(reader, "MAX_RECORD_BYTES", 100)
+    long_record = 'L-1,"' + "x" * 60 + "\n" + "y" * 60 + "\n" + tail
+    path = tmp_path / "f.csv"
+    path.write_text("id,a,b\nA-1,1,2\n" + long_record + "A-2,3,4\n")
+    file, source = reader.open_source(path)
+    with file:
+        records = list(source.records())
+    with open(path, "rb") as again:
+        ids = list(reader.CsvSource(again, 0).ids(0))
+    row_of_a2 = 2 + long_record.count("\n") + 1
+    assert records == [
+        (2, ["A-1", "1", "2"], ""),
+        (3, [], "is longer than 1 MB"),
+        (row_of_a2, ["A-2", "3", "4"], ""),
+    ]
+    assert ids[0] == "A-1" and ids[-1] == "A-2" and len(ids) == 3

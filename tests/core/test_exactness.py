@@ -268,7 +268,7 @@ def test_units_vials_and_waste_match_the_fraction_model(form: DoseForm) -> None:
             return
         assert expected == error.field, error
         if error.field == "amount administered" and "labeled in the vials" in error.message:
-            amounts = re.findall(r"([0-9.,]+ (?:mL|mg|units))", error.message)[:2]
+            amounts = re.findall(r"([0-9.,]+ (?:mL|mg|mcg|units))", error.message)[:2]
             assert amounts[0] != amounts[1], error.message
         return
     assert (

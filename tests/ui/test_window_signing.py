@@ -489,6 +489,60 @@ def test_the_nurse_verifies_a_submitted_dose_at_another_window_and_it_prints_sig
     pending.close()
 
 
+def _verified_in_the_queue(qtbot, window, nurse_window) -> int:
+    """A dose submitted from ``window``, signed by the nurse, adopted by ``window``."""
+    fill(qtbot, window)
+    submit(window)
+    queue = window.features.queue
+    queue.timer.stop()  # the test polls by hand
+    pending = open_pending(nurse_window)
+    pending.doses.setCurrentRow(0)
+    answer(nurse_window, ("mosei", "2222"))
+    qtbot.mouseClick(pending.sign_button, Qt.MouseButton.LeftButton)
+    pending.close()
+    queue.poll()
+    assert window.documentation().verified_at is not None
+    assert queue.dose_id is not None
+    return queue.dose_id
+
+
+def test_a_queued_dose_recorded_in_the_window_cannot_be_recorded_again(
+    qtbot, window, nurse_window, site: Path, tmp_path: Path
+) -> None:
+    """The attack (issue 23, item 6), window side: the window recorded a verified queued
+    dose without claiming it, so `worksheet --from-queue` recorded it a second time."""
+    from core.site import Site
+    from core.verification_queue import QueueError, claimed_for_recording
+
+    dose_id = _verified_in_the_queue(qtbot, window, nurse_window)
+    answer(window, ("ralvarez", "3333"))
+    assert save(window, tmp_path / "w.pdf") is not None
+    assert save(window, tmp_path / "again.pdf") is not None  # a reprint is the same record
+    with window.site.open_queue() as queue:
+        assert queue.get(dose_id).state == "recorded"
+    again = claimed_for_recording(Site(data_dir=site), dose_id)
+    with pytest.raises(QueueError, match="already recorded"), again:
+        raise AssertionError("recorded twice")
+    with RecordStore.open(site) as store:
+        assert len(store.list()) == 1
+
+
+def test_a_queued_dose_recorded_elsewhere_is_not_recorded_by_the_window(
+    qtbot, window, nurse_window, site: Path, tmp_path: Path
+) -> None:
+    from core.verification_queue import claimed_for_recording
+
+    dose_id = _verified_in_the_queue(qtbot, window, nurse_window)
+    with claimed_for_recording(window.site, dose_id):
+        pass  # `worksheet --from-queue` at another workstation recorded it first
+    told = no_modal_messages(window)
+    answer(window, ("ralvarez", "3333"))
+    assert save(window, tmp_path / "w.pdf") is None
+    assert told and "already recorded" in told[0]
+    with RecordStore.open(site) as store:
+        assert store.list() == []
+
+
 def test_a_dose_changed_after_submission_goes_back_to_pending(
     qtbot, window, nurse_window, site: Path
 ) -> None:
