@@ -87,6 +87,7 @@ def install_features(window: FeatureWindow) -> Features:
     """Plug every feature into ``window`` (once its session and data directory exist)."""
     from core.site_review import site_reviewer
     from ui.accounts_work import install_accounts
+    from ui.backup_status import BackupStatus
     from ui.charges_view import install_charges
     from ui.checks_list import ChecksList
     from ui.cms_import import install as install_cms
@@ -145,6 +146,8 @@ def install_features(window: FeatureWindow) -> Features:
     window.session_changed.connect(show_dollars)
     add_audit_menu(window, window.site)
     output.problem.connect(lambda text: window.statusBar().showMessage(text, 15000))
+    backup_status = BackupStatus(main)  # records not backed up: in view until they are
+    output.recorded.connect(backup_status.refresh)
     signing = install_signing(window)  # PINs on a site with accounts
     install_first_admin(signing)  # a site without accounts is offered its administrator
     install_accounts(signing)  # Tools > Accounts…, for an administrator

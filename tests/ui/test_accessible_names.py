@@ -114,3 +114,16 @@ def test_every_dialog_is_named_by_its_labels(window) -> None:
             dialog.close()
     finally:
         reference.close()
+
+
+def test_a_label_over_a_field_with_its_error_line_is_the_fields_label(qtbot, window) -> None:
+    """Found over AT-SPI: the PIN dialog's PIN field and the window's Verified by had no
+    labelled-by relation (their form row holds a layout: the field and its error line)."""
+    from ui.accessible_names import name_controls
+    from ui.pin_dialog import PinDialog
+
+    dialog = PinDialog(window, "Sign", "Sign the dose", "", lambda *_: None)
+    qtbot.addWidget(dialog)
+    name_controls(dialog)
+    assert labelled_by(dialog.pin) == ["PIN"]
+    assert "Verified by" in labelled_by(window.findChild(QWidget, "verifiedBy"))
