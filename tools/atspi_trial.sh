@@ -78,6 +78,22 @@ open_dialog "alt+t Down Return" "Create the administrator"
 check "Create administrator: names" $walk walk --window "Create the administrator"
 check "PIN field: nothing typed is heard" \
     $walk pin --window "Create the administrator" --field PIN --keys 4821
+type_into() { # the dialog's title, the field's name, what to type
+    $walk listen --window "$1" --field "$2" --keys "$3" --seconds 0.5 >/dev/null
+}
+type_into "Create the administrator" PIN 1  # 4821 again after the BackSpace
+type_into "Create the administrator" "PIN again" 4821
+type_into "Create the administrator" "Account name" admin1
+type_into "Create the administrator" "Full name" Admin
+xdotool key Return
+sleep 2
+open_dialog "alt+t i" "Sign in"
+check "Sign in (PIN dialog): names" $walk walk --window "Sign in"
+check "Sign in: nothing typed in its PIN is heard" \
+    $walk pin --window "Sign in" --field PIN --keys 4821
+close_dialog
+open_dialog "alt+t p" "Pending verification"
+check "Pending verification: names" $walk walk --window "Pending verification"
 close_dialog
 open_dialog "ctrl+comma" "Settings"
 check "Settings: names" $walk walk --window "Settings"
