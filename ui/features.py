@@ -6,7 +6,8 @@
 - medical necessity and the denial-risk check (``ui.necessity_panel``, ``ui.checks_list``),
 - the billing audit (Tools > Audit billed lines; ``ui.audit_dialog``),
 - charges out (the outbox in the status bar, Tools > Charges; ``ui.charges_view``),
-- signing with PINs on a site with accounts (``ui.signing``), the idle lock
+- signing with PINs on a site with accounts (``ui.signing``), managing the accounts
+  (Tools > Accounts; ``ui.accounts_dialog``), the idle lock
   (``ui.window_lock``) and the verification queue (``ui.queue_submit``,
   ``ui.pending_dialog``).
 
@@ -44,9 +45,10 @@ if TYPE_CHECKING:
     from ui.worksheet_output import WorksheetOutput
 
 from ui.scan_field import ScanHost
+from ui.window_lock import Desk
 
 
-class FeatureWindow(ScanHost, Protocol):
+class FeatureWindow(ScanHost, Desk, Protocol):
     """What the features need of the main window (``ui.main_window.MainWindow``): a
     protocol, so the window and its features need not import each other."""
 
@@ -84,6 +86,8 @@ class Features:
 def install_features(window: FeatureWindow) -> Features:
     """Plug every feature into ``window`` (once its session and data directory exist)."""
     from core.site_review import site_reviewer
+    from ui.accounts_work import install_accounts
+    from ui.backup_status import BackupStatus
     from ui.charges_view import install_charges
     from ui.checks_list import ChecksList
     from ui.cms_import import install as install_cms
@@ -144,9 +148,12 @@ def install_features(window: FeatureWindow) -> Features:
     window.session_changed.connect(show_dollars)
     add_audit_menu(window, window.site)
     output.problem.connect(lambda text: window.statusBar().showMessage(text, 15000))
+    backup_status = BackupStatus(main)  # records not backed up: in view until they are
+    output.recorded.connect(backup_status.refresh)
     signing = install_signing(window)  # PINs on a site with accounts
     install_first_admin(signing)  # a site without accounts is offered its administrator
-    idle_lock = install_idle_lock(main, signing)
+    install_accounts(signing)  # Tools > Accounts…, for an administrator
+    idle_lock = install_idle_lock(main, signing, window)
     queue = install_queue_submission(signing)  # the technician submits, the nurse signs
     install_pending(signing)
     charges = install_charges(main, window.site, settings, window.add_tool)

@@ -3,8 +3,8 @@
 A data directory from before accounts keeps working with typed names ("typed, not
 signed"), so the window never forces the step; it asks, in the status bar and under
 Tools, until an administrator exists. The administrator then adds the technicians,
-nurses and pharmacists (``main.py users add``), and from then on verifying, preparing
-and witnessing are signed with each person's PIN.
+nurses and pharmacists (Tools > Accounts…, or ``main.py users add``), and from then on
+verifying, preparing and witnessing are signed with each person's PIN.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from core.terminal import printable
 
 if TYPE_CHECKING:
     from core.cli import SubParsers
-    from core.records import RecordStore
+    from core.records import RecordStore, VerifyReport
     from core.site import Site
 
 EXIT_BROKEN = 1
@@ -157,12 +157,25 @@ def run_verify(args: argparse.Namespace, site: Site) -> int:
         print(
             printable(
                 f"Intact ({scope}): {report.checked} worksheet records, chain head "
-                f"{report.head_hash}; {journal}"
+                f"{report.head_hash}; {journal}; {_seen_note(report)}"
             )
         )
         return 0
     say_error(report.message)
     return EXIT_BROKEN
+
+
+def _seen_note(report: VerifyReport) -> str:
+    """What this workstation's own journal of chain heads could compare."""
+    from core.records.workstation_journal import shown_time
+
+    if not report.seen_heads or report.seen_since is None:
+        return (
+            "this workstation had not seen these records before, so it cannot tell whether "
+            "they were rewritten on the server earlier (it keeps their head from now on)"
+        )
+    since = shown_time(report.seen_since)
+    return f"the same as the chain heads this workstation saw ({report.seen_heads}, since {since})"
 
 
 def _journal_note(store: RecordStore) -> str:

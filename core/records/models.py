@@ -131,3 +131,8 @@ class VerifyReport(Model):
     anchor the chain outside the database; see ``RecordStore.verify``."""
     pdfs_checked: bool = False
     """Whether every PDF blob was rehashed (``verify(check_pdfs=True)``)."""
+    seen_heads: int = 0
+    """Record IDs whose chain head this workstation saw before, compared (see
+    ``core.records.workstation_journal``)."""
+    seen_since: str | None = None
+    """When (ISO UTC) this workstation first saw a head it still holds."""

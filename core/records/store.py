@@ -23,6 +23,7 @@ from core.records.backup import (
     backups,
     check_against_journal,
     read_journal,
+    report_journal_failure,
 )
 from core.records.canonical import canonical_json
 from core.records.models import (
@@ -48,6 +49,7 @@ from core.records.restore import (
 from core.records.schema import DB_FILENAME, HASHED_COLUMNS, RECORDS, chain_hash
 from core.records.verify import Progress, verify_chain
 from core.records.vials import insert_vials
+from core.records.workstation_journal import WorkstationJournal
 from core.records.writers_lock import writers_lock
 from core.storage import (
     Connection,
@@ -149,8 +151,11 @@ class RecordStore(ConnectionOwner):
         backup_plan: BackupPlan,
         url: str | None = None,
         run_backup: BackupRunner = backup_now,
+        workstation: WorkstationJournal | None = None,
     ):
         self._conn = conn
+        #: This workstation's journal of the chain heads it saw (see the module).
+        self.workstation = workstation or WorkstationJournal.for_database(conn, path.parent)
         #: Runs a backup that a record made due (see ``core.records.backup.BackupRunner``).
         self.run_backup = run_backup
         self.path = path
@@ -213,8 +218,28 @@ class RecordStore(ConnectionOwner):
                 )
 
         conn = _storage_errors(lambda: open_records(url, path, missing=refuse_a_lost_database))
-        # One clock for every workstation: the database's (tests pass their own).
-        return cls(conn, path, conn.now if clock is _utc_now else clock, plan, url, run_backup)
+        try:
+            seen = _storage_errors(partial(WorkstationJournal.for_database, conn, data_dir))
+            # One clock for every workstation: the database's (tests pass their own).
+            clock = conn.now if clock is _utc_now else clock
+            store = cls(conn, path, clock, plan, url, run_backup, seen)
+            store._note_head("read")
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def _note_head(self, event: str) -> None:
+        """Note the chain head as this workstation sees it now in its journal; a head
+        that is missing (verify names it) or a journal that cannot be written (logged)
+        does not stop the work."""
+        try:
+            count, head = self._read(self._head)
+            self.workstation.note(event, count, head)
+        except RecordCorruptError:
+            pass
+        except OSError as error:
+            log.warning("this workstation's journal failed (%s)", error.strerror)
 
     # ---- writing
 
@@ -362,6 +387,11 @@ class RecordStore(ConnectionOwner):
         """
         plan = self.backup_plan
         self.backup_problem = None
+        try:
+            self.workstation.note("record", record_id, this_hash)
+        except OSError as error:
+            self.backup_problem = f"this workstation's journal failed ({error.strerror})"
+            log.warning("workstation journal failed after record %d", record_id)
         if self._conn.file is None:  # a server's own backups keep its records
             return False
         try:
@@ -370,6 +400,7 @@ class RecordStore(ConnectionOwner):
         except (OSError, BackupError) as error:
             reason = error.strerror if isinstance(error, OSError) else str(error)
             self.backup_problem = f"the journal in {plan.directory} failed ({reason})"
+            report_journal_failure(self.backup_problem)
             log.warning("journal failed after record %d", record_id)
             return False
         return due
@@ -440,6 +471,10 @@ class RecordStore(ConnectionOwner):
             self._read(partial(migrate, self._conn, RECORDS))  # a backup of an older program
             count, head = self._read(self._head)
             append_journal(self.backup_plan, "restore", count, head, **{"from": backup.name})
+            try:
+                self.workstation.note("restore", count, head)
+            except OSError as error:
+                self.backup_problem = f"this workstation's journal failed ({error.strerror})"
         if lacking:
             log.warning("restore set aside %d records the backup lacks", len(lacking))
         log.info("records restored from a backup: %d records", count)
@@ -671,16 +706,35 @@ class RecordStore(ConnectionOwner):
         conn = self._conn
         # The journal first: a record committed after this read cannot look missing.
         journal = self._journal_tail(whole=True)
+        try:
+            held = self.workstation.held()
+        except OSError as error:
+            return VerifyReport(
+                ok=False,
+                checked=0,
+                first_broken_id=None,
+                message=f"cannot read this workstation's journal {self.workstation.path} "
+                f"({error.strerror})",
+            )
         # One read transaction so the rows and the chain head are one snapshot
         # even if another process records a worksheet meanwhile.
         with conn.reading():
             report = verify_chain(conn, check_pdfs, progress)
             problem = check_against_journal(conn, journal, self.backup_plan)
+            if report.ok and problem is None:
+                problem = self.workstation.problem(conn, held)
         if report.ok and problem is not None:
             return VerifyReport(
                 ok=False, checked=report.checked, first_broken_id=None, message=problem
             )
-        return report
+        if report.ok:
+            self._note_head("verify")
+        try:  # what this workstation saw before this store was opened, for the message
+            before = self.workstation.held(before_open=True)
+        except OSError:
+            before = held
+        since = min((seen.at for heads in before.values() for seen in heads), default=None)
+        return report.replace(seen_heads=len(before), seen_since=since)
 
     def verify(self, *, check_pdfs: bool = False, progress: Progress | None = None) -> VerifyReport:
         """Check the hash chain; report the first broken record (``progress(checked,
