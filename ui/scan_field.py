@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from ui.fields import tie_error
 from ui.style import set_role
 
 if TYPE_CHECKING:
@@ -312,8 +313,10 @@ class ScanField(QWidget):
         self.choice.hide()
         self.status.clear()
         self.status.hide()
+        tie_error(self.edit, None)
 
     def _say(self, text: str, role: str) -> None:
         self.status.setText(text)
         set_role(self.status, role)
         self.status.show()
+        tie_error(self.edit, text if role == "error" else None)  # the scan field's own error
