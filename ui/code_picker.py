@@ -80,8 +80,10 @@ class CodePicker(QObject):
     def show_start(self) -> None:
         """A line longer than the box shows its start, the code, when not being typed in
         (at 1024x600 the box showed "(per 5 mL) - not CMS data", the code scrolled off)."""
-        edit = self.box.lineEdit()
-        if edit is not None and not edit.hasFocus():
+        box, edit = self.box, self.box.lineEdit()
+        if edit is None or box.hasFocus() or edit.hasFocus():  # the box has the focus,
+            return  # its line edit the keys
+        if edit.text() == box.itemText(box.currentIndex()):  # a choice, not typing
             edit.setCursorPosition(0)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
