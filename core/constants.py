@@ -60,6 +60,8 @@ DRAFT_ID = "DRAFT"
 Paper = Literal["a4", "letter"]
 PAPER_SIZES: tuple[Paper, ...] = ("letter", "a4")
 DEFAULT_PAPER: Paper = "letter"
+#: Each paper in words, as the Settings dialog names it.
+PAPER_WORDS: dict[Paper, str] = {"letter": "US Letter", "a4": "A4"}
 
 #: Dates as typed: ISO or US; an expiry may give the month only.
 DATE_HINT = "YYYY-MM-DD or MM/DD/YYYY"

@@ -18,6 +18,11 @@ version 2 used the window's widget names for some documentation fields, and vers
 The draft holds patient data, so it is written 0600 inside the 0700 data
 directory, and nothing from it is ever logged. Writes are atomic: a crash
 leaves either the previous draft or the new one, never a torn file.
+
+A draft may have an owner (``owner=``, an account ID): the form of a person whose
+locked window another account opened (``core.idle_lock``), kept as
+``draft-account-<ID>.json`` (an account number in the file name, never patient data)
+and offered only to that account. The window's own autosaved draft has no owner.
 """
 
 from __future__ import annotations
@@ -36,12 +41,14 @@ from core.atomic import write_atomic
 from core.model import Model
 
 __all__ = [
+    "CHOICE_KEYS",
     "DRAFT_FILENAME",
     "SCHEMA_VERSION",
     "FormInputs",
     "clear_draft",
     "draft_path",
     "fields_from_record",
+    "has_input",
     "load_draft",
     "migrate_fields",
     "save_draft",
@@ -59,6 +66,19 @@ _V1_KEYS = {
     "wasteReason": "waste_reason",
     "wasteWitness": "waste_witness",
 }
+#: Fields that are choices, not typing: a form with only these is an empty form.
+CHOICE_KEYS = frozenset(
+    {
+        "code",
+        "product",
+        "dose_unit",
+        "vial_type",
+        "payer",
+        "setting",
+        "administered_unit",
+        "route",
+    }
+)
 #: Renamed in version 3, when "vial" became the one word for what the drug comes in.
 _V2_KEYS = {"container_type": "vial_type"}
 
@@ -68,6 +88,11 @@ class FormInputs(Model):
 
     schema_version: Literal[2, 3] = 3
     fields: dict[str, str] = Field(default_factory=dict)
+
+
+def has_input(fields: Mapping[str, str]) -> bool:
+    """Was anything typed? (Choices alone, a code or a payer, are an empty form.)"""
+    return any(value.strip() for key, value in fields.items() if key not in CHOICE_KEYS)
 
 
 def migrate_fields(fields: Mapping[str, str], version: int) -> dict[str, str]:
@@ -99,12 +124,17 @@ def fields_from_record(inputs: Mapping[str, Any]) -> dict[str, str]:
 log = logging.getLogger(__name__)
 
 
-def draft_path(data_dir: Path) -> Path:
-    return Path(data_dir) / DRAFT_FILENAME
+def draft_path(data_dir: Path, owner: int | None = None) -> Path:
+    """The window's draft, or the draft set aside for account ``owner``."""
+    if owner is None:
+        return Path(data_dir) / DRAFT_FILENAME
+    if not isinstance(owner, int) or isinstance(owner, bool) or owner < 0:
+        raise TypeError("a draft's owner is an account ID")
+    return Path(data_dir) / f"draft-account-{owner}.json"
 
 
-def save_draft(data_dir: Path, fields: dict[str, str]) -> None:
-    """Atomically replace the draft with ``fields`` (form field name -> text)."""
+def save_draft(data_dir: Path, fields: dict[str, str], owner: int | None = None) -> None:
+    """Atomically replace the draft (of ``owner``) with ``fields`` (field name -> text)."""
     for key, value in fields.items():
         if not isinstance(key, str) or not isinstance(value, str):
             raise TypeError("draft fields must map str to str")
@@ -114,11 +144,11 @@ def save_draft(data_dir: Path, fields: dict[str, str]) -> None:
         **FormInputs(fields=fields).model_dump(mode="json"),
     }
     data = json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
-    write_atomic(draft_path(data_dir), data)
+    write_atomic(draft_path(data_dir, owner), data)
     log.debug("draft saved (%d fields)", len(fields))
 
 
-def load_draft(data_dir: Path) -> dict[str, str] | None:
+def load_draft(data_dir: Path, owner: int | None = None) -> dict[str, str] | None:
     """Return the saved fields, or None if there is no draft or it is unreadable.
 
     A corrupt draft (bad JSON, wrong shape, not UTF-8, unknown format) must not
@@ -126,7 +156,7 @@ def load_draft(data_dir: Path) -> dict[str, str] | None:
     ``draft.corrupt-<UTC timestamp>.json`` rather than deleted, because it may
     be the only copy of what the user typed and support may recover it by hand.
     """
-    path = draft_path(data_dir)
+    path = draft_path(data_dir, owner)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -137,9 +167,9 @@ def load_draft(data_dir: Path) -> dict[str, str] | None:
     return fields
 
 
-def clear_draft(data_dir: Path) -> None:
-    """Remove the draft; no error if there is none."""
-    draft_path(data_dir).unlink(missing_ok=True)
+def clear_draft(data_dir: Path, owner: int | None = None) -> None:
+    """Remove the draft (of ``owner``); no error if there is none."""
+    draft_path(data_dir, owner).unlink(missing_ok=True)
 
 
 def _parse(raw: bytes) -> dict[str, str] | None:
@@ -159,7 +189,7 @@ def _parse(raw: bytes) -> dict[str, str] | None:
 
 def _set_aside(path: Path) -> None:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    aside = path.with_name(f"draft.corrupt-{stamp}.json")
+    aside = path.with_name(f"{path.stem}.corrupt-{stamp}.json")
     try:
         os.replace(path, aside)
     except OSError:

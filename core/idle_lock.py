@@ -5,6 +5,14 @@ checks ``locked`` on a timer (once a second is plenty) and, while locked, keeps 
 as it is but takes no input until ``unlock(pin)`` with the signed-in person's PIN. Wrong
 PINs count toward that account's lock-out like any other attempt, and are logged.
 
+A locked window may also be opened by another account (a shared workstation): any
+enabled account with its own PIN (``open``; refused as every sign-in is, with the same
+messages and lock-out). The window is then that person's; the first person's form, the
+whole dose as typed, is set aside as *their* draft (``set_aside``: ``core.drafts`` with
+the account as owner, 0600 in the data directory), offered back only to them when they
+next sign in at this window, and never shown to anyone else. Nothing signed carries
+over: the first person's verification is not the second's.
+
 The idle time is ``UNITCALC_IDLE_MINUTES`` (default 5, from 1 to 240), read at start-up
 (``core.site.Site.idle_minutes``).
 """
@@ -13,7 +21,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 
+from core import drafts
 from core.accounts import Account, AccountStore
 
 ENV_VAR = "UNITCALC_IDLE_MINUTES"
@@ -28,6 +39,42 @@ def idle_minutes(environ: Mapping[str, str] | None = None) -> int:
     if text.isdigit() and int(text) in _IDLE_RANGE:
         return int(text)
     return DEFAULT_IDLE_MINUTES
+
+
+@dataclass(frozen=True)
+class Handover:
+    """Who had the locked window and who opened it (the same person: a plain unlock)."""
+
+    previous: Account
+    account: Account
+
+    @property
+    def changed_hands(self) -> bool:
+        return self.previous.id != self.account.id
+
+
+def set_aside(data_dir: Path, handover: Handover, form: Mapping[str, str]) -> bool:
+    """Keep the previous person's form as their draft when another account opened their
+    window; ``True`` if something was set aside. The window's own autosaved draft held
+    the same form, so it goes. An empty form sets nothing aside (a draft kept from
+    before stays theirs)."""
+    if not handover.changed_hands:
+        return False
+    kept = drafts.has_input(form)
+    if kept:
+        drafts.save_draft(data_dir, dict(form), owner=handover.previous.id)
+    drafts.clear_draft(data_dir)
+    return kept
+
+
+def draft_for(data_dir: Path, account: Account) -> dict[str, str] | None:
+    """The form set aside for ``account`` (offered to them alone), or ``None``."""
+    return drafts.load_draft(data_dir, owner=account.id)
+
+
+def forget_draft(data_dir: Path, account: Account) -> None:
+    """The account took its form back, or discarded it."""
+    drafts.clear_draft(data_dir, owner=account.id)
 
 
 class Session:
@@ -71,6 +118,15 @@ class Session:
 
     def unlock(self, pin: str) -> None:
         """Unlock with the signed-in person's PIN; ``SigningError`` when refused."""
-        self.accounts.authenticate(self.account.name, pin)
+        self.open(self.account.name, pin)
+
+    def open(self, name: str, pin: str) -> Handover:
+        """Open the locked window as ``name`` with their PIN: the signed-in person
+        unlocks it, any other enabled account takes it over (``SigningError`` when the
+        PIN is refused; the attempt counts toward that account's lock-out)."""
+        account = self.accounts.authenticate(name, pin)
+        handover = Handover(self.account, account)
+        self.account = account
         self._locked = False
         self._last = self._clock()
+        return handover

@@ -187,6 +187,17 @@ def _split(text: str, field: str) -> tuple[str, str]:
     return match["number"], (match["unit"] or "")
 
 
+def unit_named(word: str, *, error_prone: bool = False) -> Unit | None:
+    """The unit a word names (``mL``, ``mg``, ``g``, ``mcg``, ``unit``, ``units``, ``IU``,
+    any case), or ``None``. ``error_prone`` also reads the spellings on the ISMP list
+    (``cc``, ``u``, ``ug``) as their safe word: for text another system wrote (a billing
+    export), never for what a user types here."""
+    key = word.lower()
+    if error_prone and key in _ERROR_PRONE:
+        key = _ERROR_PRONE[key].lower()
+    return _UNIT_WORDS.get(key)
+
+
 def _unit(word: str, field: str, allowed: tuple[Unit, ...]) -> Unit:
     key = word.lower()
     if key in _ERROR_PRONE:

@@ -98,9 +98,8 @@ def record_worksheet(
 
 #: Setting that turns off, for a site with accounts, the refusal of typed names.
 REQUIRE_SIGNATURES_VAR = "UNITCALC_REQUIRE_SIGNATURES"
-#: The two who answer for the dose. The waste witness stays a typed name: the queue has
-#: no step that signs it (left for a later change).
-_SIGNED_FIELDS = ("prepared_by", "verified_by")
+#: Every name on the worksheet: the two who answer for the dose and the waste witness.
+_SIGNED_FIELDS = ("prepared_by", "verified_by", "waste_witness")
 
 
 def require_signatures(

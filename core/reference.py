@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 class PricingSource(Protocol):
@@ -91,7 +91,15 @@ class CrosswalkEntry:
     quarter: str
 
 
-class ReferenceData(PricingSource, CrosswalkSource, Protocol):
+@runtime_checkable
+class DescriptorSource(Protocol):
+    """Where a code the catalog does not hold finds its descriptor: the imported CMS
+    pricing file covering the service date, else the newest earlier one."""
+
+    def code_dosage(self, code: str, service_date: date) -> CodeDosage | None: ...
+
+
+class ReferenceData(PricingSource, CrosswalkSource, DescriptorSource, Protocol):
     def price(self, code: str, service_date: date, payer: str) -> Price | None:
         """The price per unit with its source, or None when nothing prices the code."""
         ...

@@ -267,12 +267,8 @@ class VerificationQueue(ConnectionOwner):
 
         def work() -> QueuedDose:
             current = self._locked(dose_id)
-            if current.state == "recorded":
-                raise QueueError(
-                    f"dose {dose_id} was already recorded; reprint its worksheet from history"
-                )
-            if current.state != "verified" or current.verified is None:
-                raise QueueError(f"dose {dose_id} is not verified yet")
+            check_recordable(current)
+            assert current.verified is not None  # check_recordable refuses it unverified
             for signature, action, did in (
                 (current.prepared, Action.PREPARE, "prepared"),
                 (current.verified, Action.VERIFY, "verified"),
@@ -326,6 +322,14 @@ class VerificationQueue(ConnectionOwner):
     def _write(self, work: Callable[[], T]) -> T:
         with self._conn.writing():
             return work()
+
+
+def check_recordable(dose: QueuedDose) -> None:
+    """A dose is recorded once it is verified, and only once: ``QueueError`` if not."""
+    if dose.state == "recorded":
+        raise QueueError(f"dose {dose.id} was already recorded; reprint its worksheet from history")
+    if dose.state != "verified" or dose.verified is None:
+        raise QueueError(f"dose {dose.id} is not verified yet (queue sign)")
 
 
 @contextmanager

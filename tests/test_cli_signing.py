@@ -167,7 +167,7 @@ def test_queue_from_submission_to_a_worksheet_signed_by_both(site: Path, tmp_pat
                     "administered_at": "2025-03-01T14:30", "diagnosis": "D80.1",
                     "vials": [{"lot": "LX1", "expiry": "2026-01-31"},
                               {"lot": "LX2", "expiry": "2026-02-01"}],
-                    "waste_reason": "single-dose vial", "waste_witness": "R. Alvarez",
+                    "waste_reason": "single-dose vial", "waste_witness": "ralvarez",
                 },
             }
         )
@@ -193,16 +193,25 @@ def test_queue_from_submission_to_a_worksheet_signed_by_both(site: Path, tmp_pat
     out = tmp_path / "w.pdf"
     anonymous = run(site, "worksheet", "--from-queue", "1", "-o", out)
     assert "give --by ACCOUNT" in one_line_error(anonymous)
+    # The waste witness the dose names signs too (a typed witness was recorded unsigned).
+    witness_wrong = run(
+        site, "worksheet", "--from-queue", "1", "-o", out, "--by", "jkim", "--pin-stdin",
+        stdin="1111\n9999\n",
+    )  # fmt: skip
+    assert one_line_error(witness_wrong).startswith("unitcalc: witness: wrong PIN for ralvarez")
+    assert not out.exists()
     done = run(
         site, "worksheet", "--from-queue", "1", "--printed-at", "2025-03-01T15:02", "-o", out,
-        "--by", "jkim", "--pin-stdin", stdin="1111\n",
+        "--by", "jkim", "--pin-stdin", stdin="1111\n3333\n",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     found = text(out)
-    assert "J. Kim, CPhT" in found and "M. Osei, RN" in found and found.count("signed 20") == 2
+    assert "J. Kim, CPhT" in found and "M. Osei, RN" in found and found.count("signed 20") == 3
+    assert "R. Alvarez" in found and "typed, not signed" not in found
     with RecordStore.open(site) as store:
         stored = store.get(1).documentation["signatures"]
     assert stored["verified_by"]["name"] == "mosei"
+    assert stored["waste_witness"]["name"] == "ralvarez"
     # The attack: the same queued dose recorded again and again (W-8, W-9).
     again = run(site, "worksheet", "--from-queue", "1", "-o", tmp_path / "again.pdf",
                 "--by", "jkim", "--pin-stdin", stdin="1111\n")  # fmt: skip
@@ -224,7 +233,7 @@ def test_a_queued_dose_whose_signer_was_disabled_is_not_recorded(
                     "administered_at": "2025-03-01T14:30", "diagnosis": "D80.1",
                     "vials": [{"lot": "LX1", "expiry": "2026-01-31"},
                               {"lot": "LX2", "expiry": "2026-02-01"}],
-                    "waste_reason": "single-dose vial", "waste_witness": "R. Alvarez",
+                    "waste_reason": "single-dose vial", "waste_witness": "ralvarez",
                 },
             }
         )
@@ -239,7 +248,7 @@ def test_a_queued_dose_whose_signer_was_disabled_is_not_recorded(
     assert off.returncode == 0, off.stderr
     out = tmp_path / "w.pdf"
     refused = run(site, "worksheet", "--from-queue", "1", "-o", out, "--by", "jkim",
-                  "--pin-stdin", stdin="1111\n")  # fmt: skip
+                  "--pin-stdin", stdin="1111\n3333\n")  # fmt: skip
     assert "mosei, who verified dose 1, is disabled now" in one_line_error(refused)
     assert not out.exists()
 

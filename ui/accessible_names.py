@@ -46,6 +46,22 @@ def row_controls(holder: QWidget) -> list[QWidget]:
     ]
 
 
+def field_controls(item: QLayoutItem) -> list[QWidget]:
+    """The controls of a form row's field: a widget, or a layout (a field with its error
+    line under it, found over AT-SPI without its label: the PIN in the PIN dialog)."""
+    widget, layout = item.widget(), item.layout()
+    if widget is not None:
+        return row_controls(widget)
+    if layout is None:
+        return []
+    found: list[QWidget] = []
+    for index in range(layout.count()):
+        inner = layout.itemAt(index)
+        if inner is not None:
+            found += field_controls(inner)
+    return found
+
+
 def name_by(control: QWidget, words: str) -> None:
     """Name ``control`` with ``words`` unless its name already holds them."""
     name = control.accessibleName()
@@ -63,10 +79,9 @@ def name_controls(root: QWidget) -> None:
             label_item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
             field_item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
             label = label_item.widget() if label_item is not None else None
-            holder = field_item.widget() if field_item is not None else None
-            if not isinstance(label, QLabel) or holder is None or not plain(label.text()):
+            if not isinstance(label, QLabel) or field_item is None or not plain(label.text()):
                 continue
-            controls = row_controls(holder)
+            controls = field_controls(field_item)
             if not controls:
                 continue
             # On Linux a combo box's name is its value; it is heard by its label relation

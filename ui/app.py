@@ -83,11 +83,14 @@ def start_backups(site: Site, owner: QObject) -> None:
     from PySide6.QtCore import QTimer
 
     from ui.background import BackgroundWork, Shared
+    from ui.backup_status import BackupStatus
 
     work = BackgroundWork(owner)
+    status = owner.findChild(BackupStatus)
+    said = status.refresh if status is not None else _ignore  # a failure stays in view
 
     def start() -> None:
-        work.start("backup", "Backing up the records…", back_up, Shared(site), _ignore, _ignore)
+        work.start("backup", "Backing up the records…", back_up, Shared(site), said, said)
 
     def after_record(path: Path, plan: BackupPlan) -> None:
         if not work.on_owner_thread():  # a record made on a worker: back up there
@@ -96,7 +99,7 @@ def start_backups(site: Site, owner: QObject) -> None:
             backup_now(path, plan)
         elif not work.running("backup"):  # one at a time; the next record makes it due again
             work.start("backup", "Backing up the records…", back_up_after_record, (path, plan),
-                       _ignore, _ignore)  # fmt: skip
+                       said, said)  # fmt: skip
 
     site.run_backup = after_record
     QTimer.singleShot(BACKUP_DELAY_MS, work, start)
@@ -117,7 +120,7 @@ def back_up_after_record(
 
 
 def _ignore(_answer: object) -> None:
-    """The backup says nothing on screen: it logs its failures itself."""
+    """Without the window's status line the backup logs its failures itself."""
 
 
 if __name__ == "__main__":

@@ -46,9 +46,10 @@ if TYPE_CHECKING:
     from ui.worksheet_output import WorksheetOutput
 
 from ui.scan_field import ScanHost
+from ui.window_lock import Desk
 
 
-class FeatureWindow(ScanHost, Protocol):
+class FeatureWindow(ScanHost, Desk, Protocol):
     """What the features need of the main window (``ui.main_window.MainWindow``): a
     protocol, so the window and its features need not import each other."""
 
@@ -88,6 +89,7 @@ def install_features(window: FeatureWindow) -> Features:
     """Plug every feature into ``window`` (once its session and data directory exist)."""
     from core.site_review import site_reviewer
     from ui.accounts_work import install_accounts
+    from ui.backup_status import BackupStatus
     from ui.charges_view import install_charges
     from ui.checks_list import ChecksList
     from ui.cms_import import install as install_cms
@@ -147,12 +149,14 @@ def install_features(window: FeatureWindow) -> Features:
     window.session_changed.connect(show_dollars)
     add_audit_menu(window, window.site)
     output.problem.connect(lambda text: window.statusBar().showMessage(text, 15000))
+    backup_status = BackupStatus(main)  # records not backed up: in view until they are
+    output.recorded.connect(backup_status.refresh)
     signing = install_signing(window)  # PINs on a site with accounts
     install_first_admin(signing)  # a site without accounts is offered its administrator
     install_accounts(signing)  # Tools > Accounts…, for an administrator
     # CMS files, fee schedules and restores: a pharmacist's or administrator's PIN.
     pharmacist = install_pharmacist_actions(signing, cms, window.menu)
-    idle_lock = install_idle_lock(main, signing)
+    idle_lock = install_idle_lock(main, signing, window)
     queue = install_queue_submission(signing)  # the technician submits, the nurse signs
     install_pending(signing)
     charges = install_charges(main, window.site, settings, window.add_tool)

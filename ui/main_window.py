@@ -303,16 +303,16 @@ class MainWindow(QMainWindow):
             self.confirm_banner.ask(
                 "Clear the form for a new dose? What you entered here will be lost.",
                 [
-                    ("Clear form", "confirmClearButton", self._clear_form),
+                    ("Clear form", "confirmClearButton", self.clear_form),
                     ("Keep my entries (Esc)", "confirmKeepButton", lambda: None),
                 ],
                 safe=lambda: None,
             )
             self.confirm_banner.button("confirmKeepButton").setFocus()
             return
-        self._clear_form()
+        self.clear_form()
 
-    def _clear_form(self) -> None:
+    def clear_form(self) -> None:
         self.ensure_engine()
         if self.session is None or self.binding is None:
             return

@@ -10,17 +10,27 @@ events included, is the PIN's length; the length is announced as it changes.
 ``text()`` and ``setText()`` are the PIN's (the callers' and the tests' API of a line
 edit); Qt's own code sees only the mask. Editing is typing at the end and Backspace;
 any other deletion, a selection replaced or the cursor moved clears the field.
+
+The keys themselves were heard too (found with tools/atspi_walk.py): Qt's AT-SPI bridge
+is an application event filter that sends every key typed, its character and keysym, to
+the bus's keystroke listeners (Orca's key echo, or any program). While a PIN field has
+the keys, ``KeysStayHere`` sits in front of it: a character key for the field is taken
+before the bridge sees it and delivered to the field directly (an event Qt made, which
+the bridge does not forward). Enter, Tab, Esc and Backspace still reach the bridge, so
+a screen reader still hears them by name.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import (
+    QFocusEvent,
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
+    QWindow,
 )
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit
 
 from ui.announce import announce
 
@@ -41,6 +51,15 @@ class PinField(QLineEdit):
         self.setAcceptDrops(False)
         self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
         self._pin = ""
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride:  # comes before each key press
+            KEYS_STAY_HERE.guard()
+        return super().event(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        KEYS_STAY_HERE.guard()
+        super().focusInEvent(event)
 
     # -- the PIN, for Python callers --------------------------------------------------------
 
@@ -85,3 +104,39 @@ class PinField(QLineEdit):
 
     def _announce(self) -> None:
         announce(self, length_words(len(self._pin)))
+
+
+CHARACTER_KEYS = (QEvent.Type.KeyPress, QEvent.Type.KeyRelease)
+
+
+class KeysStayHere(QObject):
+    """An application event filter in front of Qt's AT-SPI bridge while a PIN field has
+    the keys (installed last, so it runs first; installed again before each key, in case
+    a screen reader started meanwhile). Gone when another widget takes the focus."""
+
+    def guard(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)  # again: moves it to the front
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        app = QApplication.instance()
+        if kind == QEvent.Type.FocusIn and not isinstance(watched, PinField) and app:
+            app.removeEventFilter(self)
+        if kind not in CHARACTER_KEYS or not event.spontaneous():
+            return False
+        # From the X server a key goes to the window first, which passes it to its focus.
+        to = QApplication.focusWidget() if isinstance(watched, QWindow) else watched
+        if not isinstance(to, PinField) or not isinstance(event, QKeyEvent):
+            return False
+        typed = event.text()
+        if not typed or not typed.isprintable():
+            return False  # Enter, Tab, Backspace: the bridge names them, nothing typed
+        copy = QKeyEvent(kind, event.key(), event.modifiers(), 0, 0, 0, typed,
+                         event.isAutoRepeat(), event.count())  # fmt: skip
+        QApplication.sendEvent(watched, copy)  # not spontaneous: the bridge lets it by
+        return True
+
+
+KEYS_STAY_HERE = KeysStayHere()

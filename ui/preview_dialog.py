@@ -7,6 +7,8 @@ from collections.abc import Callable
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
 
+from ui.announce import announce
+from ui.banner import Banner
 from ui.qt_pdf import load_pdf
 from ui.window_layout import fit_dialog
 
@@ -41,7 +43,10 @@ class PreviewDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.print_button = self._button(buttons, "&Print…", "previewPrint", on_print, refusal)
         self.save_button = self._button(buttons, "&Save PDF…", "previewSave", on_save, refusal)
+        #: Said before printing, in the dialog (not a message box): a queue set to other paper.
+        self.paper_notice = Banner("previewPaperNotice")
         layout = QVBoxLayout(self)
+        layout.addWidget(self.paper_notice)
         layout.addWidget(self.view, 1)
         layout.addWidget(buttons)
         fit_dialog(self, 760, 900)
@@ -62,6 +67,26 @@ class PreviewDialog(QDialog):
         if action is not None:
             button.clicked.connect(lambda: action())
         return button
+
+    def ask_paper(self, warning: str, paper: str, on_print: Callable[[], object]) -> None:
+        """Show ``warning`` above the page, announced, with "Print on ``paper``" (focused)
+        and Cancel; nothing prints until the first is chosen."""
+
+        def go_on() -> None:
+            on_print()
+
+        self.paper_notice.ask(
+            warning,
+            [
+                (f"Print on {paper}", "previewPrintAnyway", go_on),
+                ("Cancel", "previewPaperCancel", lambda: None),
+            ],
+            safe=lambda: None,
+        )
+        go = self.paper_notice.button("previewPrintAnyway")
+        go.setAccessibleDescription(warning)
+        go.setFocus()
+        announce(self.paper_notice, warning, assertive=True)
 
     @property
     def page_count(self) -> int:

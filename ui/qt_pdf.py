@@ -19,8 +19,6 @@ from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 
-from core.constants import Paper
-
 #: Pages are rendered at the printer's resolution up to this. A US Letter page at
 #: 600 dpi is a 134 MB image; at 1200 dpi (what Qt reports for PDF output) it would be
 #: 540 MB, for no visible gain on paper.
@@ -118,12 +116,6 @@ def save_pdf(pdf_bytes: bytes, path: str | Path) -> None:
     write_atomic(Path(path), pdf_bytes)
 
 
-def paper_of(printer: QPrinter) -> Paper:
-    """The printer's paper as a worksheet paper size (A4, else Letter)."""
-    size = printer.pageLayout().pageSize().id()
-    return "a4" if size == QPageSize.PageSizeId.A4 else "letter"
-
-
 def page_count(pdf_bytes: bytes) -> int:
     document = load_pdf(pdf_bytes)
     try:
@@ -132,11 +124,18 @@ def page_count(pdf_bytes: bytes) -> int:
         document.deleteLater()
 
 
+def to_file(printer: QPrinter) -> bool:
+    """Whether the printer writes a PDF file (the print dialog's "Print to File")."""
+    return printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and bool(
+        printer.outputFileName()
+    )
+
+
 def deliver(pdf_bytes: bytes, printer: QPrinter, title: str) -> int:
     """Send the worksheet to ``printer`` the way its platform prints best; the page
     count. Raises ``PdfError`` or ``core.printing.PrintError`` (and ``OSError`` for a
     print-to-file that cannot be written)."""
-    if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
+    if to_file(printer):
         save_pdf(pdf_bytes, printer.outputFileName())
         return page_count(pdf_bytes)
     if sys.platform == "win32":

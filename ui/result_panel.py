@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
 
 from ui.announce import announce
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
     from core.calculation_models import CalculationResult
 
 DASH = "—"
+NOT_YET = "Not calculated yet."
+#: The answer is announced once typing pauses this long: over AT-SPI, typing "10" in
+#: Vial size announced the answer for a 1 mL vial first (every key recalculates).
+PAUSE_MS = 700
 
 
 def _label(name: str, role: str, text: str = "") -> QLabel:
@@ -55,7 +60,10 @@ class ResultPanel(QFrame):
         self.steps = _label("steps", "steps")
         self.bars = VialBars()
         self._captions: dict[QLabel, QLabel] = {}
-        self._heard = ""  # the answer last announced
+        self._heard = NOT_YET  # the answer last announced (none at the start)
+        self._answer = NOT_YET  # the answer on screen
+        self._pause = QTimer(self, singleShot=True, interval=PAUSE_MS)
+        self._pause.timeout.connect(self._announce)
         self._build_layout()
         self.show_missing({})
 
@@ -124,17 +132,20 @@ class ResultPanel(QFrame):
 
     def _expose(self) -> None:
         """Each figure heard with its caption ("Units administered: 3"), the claim lines
-        as one sentence; a changed answer is announced."""
+        as one sentence; a changed answer is announced when typing pauses."""
         claim = ", ".join(self.claim_lines.text().splitlines())
         self.claim_lines.setAccessibleName(f"Claim lines to bill: {claim}")
         figures = []
         for label, caption in self._captions.items():
             figures.append(f"{caption.text()}: {label.text()}")
             label.setAccessibleName(figures[-1])
-        answer = f"{claim}. {'; '.join(figures)}." if claim != DASH else "Not calculated yet."
-        if answer != self._heard:
-            self._heard = answer
-            announce(self, answer)
+        self._answer = f"{claim}. {'; '.join(figures)}." if claim != DASH else NOT_YET
+        self._pause.start()  # again: from the last change
+
+    def _announce(self) -> None:
+        if self._answer != self._heard:
+            self._heard = self._answer
+            announce(self, self._answer)
 
     def _show_warnings(self, result: CalculationResult) -> None:
         from html import escape

@@ -44,21 +44,6 @@ class DraftPart(Protocol):
     def restore(self, fields: dict[str, str]) -> None: ...
 
 
-# Draft keys that are choices, not typing: a form with only these is an empty form.
-CHOICE_KEYS = frozenset(
-    {
-        "code",
-        "product",
-        "dose_unit",
-        "vial_type",
-        "payer",
-        "setting",
-        "administered_unit",
-        "route",
-    }
-)
-
-
 class SessionBinding(QObject):
     #: The session changed (after every edit); redraw whatever shows it.
     changed = Signal()
@@ -231,7 +216,9 @@ class SessionBinding(QObject):
 
     def has_input(self) -> bool:
         """Anything typed (choices alone are an empty form)."""
-        return any(v.strip() for k, v in self.draft_fields().items() if k not in CHOICE_KEYS)
+        from core.drafts import has_input
+
+        return has_input(self.draft_fields())
 
     def restore(self, fields: dict[str, str]) -> None:
         """Put saved fields back (blank for missing keys) and recalculate."""

@@ -247,10 +247,10 @@ class WindowSigning(QObject):
                 raise SigningRefusedError(
                     "verify the dose again with the preparer's and the verifier's PINs"
                 )
-            session, witness_field = self.window.session, self.window.docs.waste_witness
-            result = session.result if session is not None else None
-            wants_witness = result is not None and result.waste_ml > 0 and not result.multi_dose
-            if wants_witness and witness_field.text().strip() and self.witness is None:
+            # Every name on the worksheet is signed (core.recording.require_signatures):
+            # a witness named on it signs, whatever the waste.
+            witness_field = self.window.docs.waste_witness
+            if witness_field.text().strip() and self.witness is None:
                 with self.open_accounts() as accounts:
                     signed = self._sign(
                         accounts, Action.WITNESS, "Sign as the waste witness", witness_field.text()

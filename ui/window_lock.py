@@ -6,13 +6,19 @@ here) is the signed-in person. After the idle time (Settings, or
 aside, not cleared, and a lock screen asks that person's PIN; it hides the patient's
 data while the workstation is unattended. Wrong PINs say so beside the field and count
 toward the account's lock-out like any other attempt.
+
+Another account may open the locked window with its own name and PIN (a shared
+workstation): the first person's form is set aside as their draft
+(``core.idle_lock.set_aside``), their open dialogs are closed, and the window opens
+clean for the second person, who is offered only their own set-aside form. Whoever
+signs in is offered theirs when the form is empty.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -27,13 +33,16 @@ from PySide6.QtWidgets import (
 )
 
 from ui import settings as prefs
-from ui.fields import ErrorLabel
+from ui.fields import ErrorLabel, line_edit
 from ui.pin_field import PinField
 
 if TYPE_CHECKING:
     from core.accounts import Account
-    from core.idle_lock import Session
+    from core.idle_lock import Handover, Session
     from core.site import Site
+    from ui.autosave import Autosave
+    from ui.banner import Banner
+    from ui.drafts_banner import DraftsBanner
     from ui.signing import WindowSigning
 
 #: How often the lock looks at the idle time.
@@ -47,14 +56,37 @@ def idle_seconds(site: Site, settings_minutes: str) -> int:
     return site.idle_minutes_or(settings_minutes) * 60
 
 
-class LockScreen(QWidget):
-    """What the window shows while locked: who may unlock it, and their PIN."""
+class Desk(Protocol):
+    """What the lock needs of the window (``ui.main_window.MainWindow``) to hand it over."""
 
-    def __init__(self, full_name: str) -> None:
+    autosave: Autosave | None
+    draft_banner: DraftsBanner
+    confirm_banner: Banner
+
+    def draft_fields(self) -> dict[str, str]: ...
+
+    def has_input(self) -> bool: ...
+
+    def clear_form(self) -> None: ...
+
+    def restore_fields(self, fields: dict[str, str]) -> None: ...
+
+
+class LockScreen(QWidget):
+    """What the window shows while locked: who may unlock it, and their PIN; another
+    account may open it with its own."""
+
+    def __init__(self, account: Account) -> None:
         super().__init__()
         self.setObjectName("lockScreen")
-        self.message = QLabel(f"Locked. {full_name} unlocks it with their PIN.")
+        who = account.shown_name
+        self.message = QLabel(
+            f"Locked. {who} unlocks it with their PIN. Someone else may sign in with their "
+            f"own account and PIN: {who}'s form is then set aside as their draft."
+        )
         self.message.setObjectName("lockMessage")
+        self.account = line_edit("unlockAccount", "Account")
+        self.account.setText(account.name)
         self.pin = PinField("unlockPin", "PIN to unlock")
         self.error = ErrorLabel("unlockPin", self.pin)
         self.unlock_button = QPushButton("Unlock")
@@ -63,20 +95,28 @@ class LockScreen(QWidget):
         box = QWidget()
         box.setFixedWidth(360)  # one readable column; the error wraps inside it
         inner = QVBoxLayout(box)
-        for widget in (self.message, self.pin, self.error, self.unlock_button):
-            inner.addWidget(widget)
+        inner.addWidget(self.message)
+        for caption, field in (("&Account", self.account), ("&PIN", self.pin)):
+            label = QLabel(caption)
+            label.setBuddy(field)
+            inner.addWidget(label)
+            inner.addWidget(field)
+        inner.addWidget(self.error)
+        inner.addWidget(self.unlock_button)
         column = QVBoxLayout(self)
         column.addStretch(1)
         column.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
         column.addStretch(1)
         self.pin.returnPressed.connect(self.unlock_button.click)
+        self.account.returnPressed.connect(self.pin.setFocus)
 
 
 class IdleLock(QObject):
-    def __init__(self, window: QMainWindow, signing: WindowSigning) -> None:
+    def __init__(self, window: QMainWindow, signing: WindowSigning, desk: Desk) -> None:
         super().__init__(window)
         self.window = window
         self.signing = signing
+        self.desk = desk
         #: Seconds, monotonic; tests pass a fake clock before anyone signs in.
         self.clock: Callable[[], float] = time.monotonic
         self.session: Session | None = None
@@ -107,6 +147,22 @@ class IdleLock(QObject):
         self._watch_input()
         self.timer.start()
         self.window.statusBar().showMessage(f"Signed in: {account.shown_name}.", 6000)
+        self._offer_set_aside(account)
+
+    def _offer_set_aside(self, account: Account) -> None:
+        """The form set aside for ``account``, offered to them alone, on an empty form
+        (never over a dose being typed)."""
+        from core.idle_lock import draft_for, forget_draft
+
+        autosave = self.desk.autosave
+        if autosave is None or self.desk.has_input():
+            return
+        data_dir = autosave.data_dir
+        fields = draft_for(data_dir, account)
+        if fields:
+            self.desk.draft_banner.offer_set_aside(
+                autosave, fields, self.desk.restore_fields, lambda: forget_draft(data_dir, account)
+            )
 
     def _watch_input(self) -> None:
         """From the first sign-in on, every key press and click anywhere counts as
@@ -138,7 +194,7 @@ class IdleLock(QObject):
             return
         self.session.lock()
         self._form = self.window.takeCentralWidget()
-        self.screen = LockScreen(self.session.account.shown_name)
+        self.screen = LockScreen(self.session.account)
         self.screen.unlock_button.clicked.connect(self.unlock)
         self.window.setCentralWidget(self.screen)
         self.window.menuBar().setEnabled(False)
@@ -154,21 +210,54 @@ class IdleLock(QObject):
         self.screen.pin.setFocus()
 
     def unlock(self) -> None:
-        """The signed-in person's PIN gives the form back; anything else says why."""
+        """The signed-in person's PIN gives the form back; another account's PIN opens
+        the window clean for them; anything else says why."""
         from core.accounts import AccountError
 
         screen, session = self.screen, self.session
         if screen is None or session is None:
             return
+        name = screen.account.text().strip() or session.account.name
         pin = screen.pin.text()
         screen.pin.clear()
         try:
             with self.signing.open_accounts() as accounts:
                 session.accounts = accounts
-                session.unlock(pin)
+                handover = session.open(name, pin)
         except (AccountError, ValueError) as error:
             screen.error.show_message(f"Still locked: {error}.")
             return
+        if handover.changed_hands:
+            self._hand_over(handover)
+        self._give_back()
+        if handover.changed_hands:
+            self._opened_for(handover)
+
+    def _hand_over(self, handover: Handover) -> None:
+        """Before the form shows again: the first person's form set aside as their
+        draft, their dialogs closed, the form clean."""
+        from core.idle_lock import set_aside
+
+        desk = self.desk
+        desk.draft_banner.withdraw()  # an offer made to the first person stays theirs
+        desk.confirm_banner.hide()  # "Correcting worksheet …" was their correction
+        if desk.autosave is not None:
+            desk.autosave.flush(wait=True)  # no write of their form lands after this
+            set_aside(desk.autosave.data_dir, handover, desk.draft_fields())
+        for dialog in self._hidden:
+            dialog.close()
+        self._hidden = []
+        desk.clear_form()
+
+    def _opened_for(self, handover: Handover) -> None:
+        first, second = handover.previous.shown_name, handover.account.shown_name
+        self.window.statusBar().showMessage(
+            f"Signed in: {second}. {first}'s form is set aside for {first}.", 8000
+        )
+        self._offer_set_aside(handover.account)
+
+    def _give_back(self) -> None:
+        """The form (or the clean one) back in the window, with its menus and dialogs."""
         form, self.screen, self._form = self._form, None, None
         assert form is not None
         self.window.setCentralWidget(form)  # deletes the lock screen
@@ -181,9 +270,10 @@ class IdleLock(QObject):
         self._hidden = []
 
 
-def install_idle_lock(window: QMainWindow, signing: WindowSigning) -> IdleLock:
-    """The idle lock and Tools > Sign in… / Lock now on ``window``."""
-    lock = IdleLock(window, signing)
+def install_idle_lock(window: QMainWindow, signing: WindowSigning, desk: Desk) -> IdleLock:
+    """The idle lock and Tools > Sign in… / Lock now on ``window`` (``desk``: the same
+    window, as the form it hands over)."""
+    lock = IdleLock(window, signing, desk)
     sign_in = QAction("Sign &in…", window)
     sign_in.setObjectName("signInAction")
     sign_in.triggered.connect(lambda: _ask_sign_in(lock))

@@ -2,14 +2,16 @@
 
 Print is one path, one way: **request** (refused, with the reasons, while something
 blocks the chart) -> the printer dialog -> **record** (``render(False)``: the
-worksheet is recorded and its bytes come back, laid out on the chosen printer's paper)
+worksheet is recorded and its bytes come back, laid out on ``paper``, the Paper setting)
 -> **print** (``ui.qt_pdf.deliver``: the PDF itself to a CUPS queue, rasterized only on
 Windows) -> ``printed(worksheet name, printer)`` or ``failed(reason)``. Nothing is
-recorded before the user confirmed a dialog, so a cancelled print records nothing.
+recorded before the user confirmed a dialog, so a cancelled print records nothing. A
+queue set to other paper than the worksheet's is said first, in the preview (a banner,
+announced; ``core.printing.paper_warning``), and nothing prints until the user answers.
 
 ``render(draft)`` returns PDF bytes: ``render(True)`` a watermarked draft that is not
 recorded (for the preview), ``render(False)`` the chart worksheet. Both read ``paper``
-(the printer's, or the default) to lay the page out. The dialogs are attributes
+(the Paper setting; never the printer's) to lay the page out. The dialogs are attributes
 (``ask_printer``, ``ask_path``, ``tell``) so tests and other front ends replace them.
 """
 
@@ -23,17 +25,17 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
-from core.constants import DEFAULT_PAPER, Paper
+from core.constants import DEFAULT_PAPER, PAPER_WORDS, Paper
 from ui.preview_dialog import PreviewDialog
 from ui.qt_pdf import (
     MAX_PRINT_DPI,
     PdfError,
     deliver,
     load_pdf,
-    paper_of,
     prepare_printer,
     print_pdf,
     save_pdf,
+    to_file,
 )
 
 __all__ = [
@@ -81,7 +83,7 @@ class WorksheetActions(QObject):
         self.render = render
         self.problems = problems
         self.file_name = file_name
-        #: The paper the worksheet is laid out on: the last printer's, or the default.
+        #: The paper the worksheet is laid out, saved and printed on (the Paper setting).
         self.paper: Paper = DEFAULT_PAPER
         #: The printer offered first in the print dialog (the last one used).
         self.last_printer = ""
@@ -145,7 +147,27 @@ class WorksheetActions(QObject):
         prepare_printer(printer, self.render(True), self.file_name())
         if not self.ask_printer(printer):
             return None
-        self.paper = paper_of(printer)
+        warning = self.paper_warning(printer)
+        if warning:
+            chosen = printer
+            shown = self.dialog is not None and self.dialog.isVisible()
+            preview = self.dialog if shown and self.dialog is not None else self.preview()
+            preview.ask_paper(warning, PAPER_WORDS[self.paper], lambda: self._print_on(chosen))
+            return None
+        return self._print_on(printer)
+
+    def paper_warning(self, printer: QPrinter) -> str:
+        """Core's word when the chosen queue is set to other paper than the worksheet's;
+        empty for a file, on Windows, or when the queue's paper is not known."""
+        from core.printing import paper_warning, queue_paper, uses_cups
+
+        name = printer.printerName()
+        if to_file(printer) or not name or not uses_cups():
+            return ""
+        return paper_warning(self.paper, name, queue_paper(name))
+
+    def _print_on(self, printer: QPrinter) -> int | None:
+        """Record the worksheet and send it to ``printer``; the pages printed, or ``None``."""
         pdf = self._recorded()
         if pdf is None:
             return None

@@ -34,7 +34,7 @@ from core.calculation import (
 from core.calculation_models import ClaimSetting
 from core.catalog import BillingCode, PayerProfile, Product
 from core.errors import CalculationError
-from core.quantities import MAX_VOLUME_ML, Unit
+from core.quantities import MAX_VOLUME_ML, Quantity, Unit
 from core.vials import fewest_vials, least_waste_plan
 
 _MAX_VOLUME = int(MAX_VOLUME_ML)
@@ -84,26 +84,15 @@ class Expectation(NamedTuple):
 Ratio = tuple[int, int]
 
 
-def _per_unit(code: BillingCode) -> tuple[Ratio, bool]:
-    """One billing unit in the code's measure (mL, or mg), and whether it is mass."""
+def _per_unit(code: BillingCode) -> tuple[Ratio, Unit]:
+    """One billing unit in the code's measure: mL, mg or units."""
     return _dosage(code.dosage.amount, code.dosage.unit)
 
 
-#: mg per mass unit, for the codes' descriptors.
-_MG = {Unit.MCG: Fraction(1, 1000), Unit.MG: Fraction(1), Unit.G: Fraction(1000)}
-
-
 @lru_cache(maxsize=64)
-def _dosage(amount: Decimal, unit: Unit) -> tuple[Ratio, bool]:
-    if unit is Unit.ML:
-        value = Fraction(amount)
-    elif unit in _MG:
-        value = Fraction(amount) * _MG[unit]
-    else:  # billed per unit of activity: no amount in mL or mass converts to it
-        raise Refused(
-            f"hcpcs: billed per {unit.value}; the audit reads codes billed per mL or mass"
-        )
-    return (value.numerator, value.denominator), unit is not Unit.ML
+def _dosage(amount: Decimal, unit: Unit) -> tuple[Ratio, Unit]:
+    value = Quantity(amount=amount, unit=unit).measured
+    return (value.numerator, value.denominator), unit.dimension
 
 
 @lru_cache(maxsize=256)
@@ -112,13 +101,31 @@ def _ratio_of(value: Decimal) -> Ratio:
     return exact.numerator, exact.denominator
 
 
+def _measure_of(code: BillingCode, dose: DoseFacts, vials: tuple[VialsGiven, ...]) -> Unit:
+    """The unit every amount is carried in, as ``core.calculation.working_measure``
+    chooses it: mL when the code, the dose or a vial is a volume (vials planned from a
+    product are mL), else the one dimension they share. Units never convert to mass or
+    mL: a dose in units billed per mg (or the reverse) is refused naming the field."""
+    _ratio, billed = _per_unit(code)
+    given = [("administered", dose.administered.unit)]
+    given += [("vial_size", size.unit) for size, _count in vials] or [("vial_size", Unit.ML)]
+    dimensions = {billed, *(unit for _, unit in given)}
+    if Unit.UNITS in dimensions and len(dimensions) > 1:
+        field, unit = next((name, u) for name, u in given if u is not billed)
+        raise Refused(
+            f"{field}: an amount in {unit.value} cannot be billed under {code.hcpcs} (per "
+            f"{code.dosage}): units never convert to mass or mL"
+        )
+    return Unit.ML if Unit.ML in dimensions else billed
+
+
 class _Measure:
     """Amounts in the code's measure, through the concentration where they differ."""
 
     def __init__(
-        self, mass: bool, concentration: Fraction | None, hcpcs: str, volume_involved: bool
+        self, unit: Unit, concentration: Fraction | None, hcpcs: str, volume_involved: bool
     ) -> None:
-        self.mass = mass
+        self.unit = unit
         self.concentration = concentration
         self.hcpcs = hcpcs
         #: The calculator carries amounts in mL only when one of them (or the code) is a
@@ -127,40 +134,37 @@ class _Measure:
 
     def of(self, amount: Amount, field: str) -> Ratio:
         value = amount.value
-        return self.ratio(value.numerator, value.denominator, amount.mass, field)
+        return self.ratio(value.numerator, value.denominator, amount.unit, field)
 
-    def ratio(self, n: int, d: int, mass: bool, field: str) -> Ratio:
-        """``n / d`` mL (or mg when ``mass``) in the code's measure."""
+    def ratio(self, n: int, d: int, unit: Unit, field: str) -> Ratio:
+        """``n / d`` of ``unit`` (mL, mg or units) in the code's measure."""
         concentration = self.concentration
+        mass = unit is Unit.MG
         if concentration is not None:
             cn, cd = concentration.numerator, concentration.denominator
             # The window converts every mass to mL and refuses beyond its limit: so do we.
             if mass and self.volume_involved and n * cd > _MAX_VOLUME * d * cn:
-                amount = Amount(Fraction(n, d), mass)
+                amount = Amount(Fraction(n, d), unit)
                 raise Refused(f"{field}: {amount} at this concentration is more than 10,000 mL")
-        if mass == self.mass:
+        if unit is self.unit:
             return n, d
+        # Only mass and mL differ here (``_measure_of`` refused units with anything else).
         if concentration is None:
-            per = "mass" if self.mass else "mL"
-            amount = Amount(Fraction(n, d), mass)
+            per = "mass" if self.unit is Unit.MG else "mL"
+            amount = Amount(Fraction(n, d), unit)
             raise Refused(
                 f"concentration: is needed to bill {amount} under {self.hcpcs} (billed per "
                 f"{per}); give it, e.g. 10%"
             )
-        return (n * cn, d * cd) if self.mass else (n * cd, d * cn)
+        return (n * cn, d * cd) if self.unit is Unit.MG else (n * cd, d * cn)
 
 
 def expect(dose: DoseFacts, vials: tuple[VialsGiven, ...]) -> Expectation:
     """The claim lines for ``dose`` from ``vials`` (empty: planned from the product)."""
     code = dose.code
-    (pn, pd), mass = _per_unit(code)
-    volume_involved = (
-        not mass
-        or not dose.administered.mass
-        or not vials
-        or any(not size.mass for size, _ in vials)
-    )
-    measure = _Measure(mass, dose.concentration, code.hcpcs, volume_involved)
+    (pn, pd), billed = _per_unit(code)
+    working = _measure_of(code, dose, vials)
+    measure = _Measure(billed, dose.concentration, code.hcpcs, working is Unit.ML)
     an, ad = measure.of(dose.administered, "administered")
     try:
         on, od = _opened(dose, vials, measure, (an, ad))
@@ -168,7 +172,7 @@ def expect(dose: DoseFacts, vials: tuple[VialsGiven, ...]) -> Expectation:
         raise Refused(f"{error.field.replace(' ', '_')}: {error.message}") from None
     if an * od > on * ad:
         given, opened = distinct_texts(
-            Amount(Fraction(an, ad), mass), Amount(Fraction(on, od), mass)
+            Amount(Fraction(an, ad), billed), Amount(Fraction(on, od), billed)
         )
         raise Refused(
             f"administered: {given} is more than the {opened} labeled in the vials opened "
@@ -199,14 +203,14 @@ def _opened(
         if product is None:
             raise Refused("vial_size: is empty; give the vial size (or the product)")
         ordered_ml = dose.administered.value
-        if dose.administered.mass:
+        if dose.administered.unit is Unit.MG:
             if dose.concentration is None:  # pragma: no cover - a product has one
                 raise Refused("concentration: is needed to plan vials for a mass dose")
             ordered_ml = ordered_ml / dose.concentration
         plan = least_waste_plan(ordered_ml, tuple(size.ml for size in product.vial_sizes))
         on, od = 0, 1
         for use in plan:
-            sn, sd = measure.ratio(*_ratio_of(use.size_ml), False, "vial_size")
+            sn, sd = measure.ratio(*_ratio_of(use.size_ml), Unit.ML, "vial_size")
             on, od = on * sd + use.count * sn * od, od * sd
         return on, od
     on, od = 0, 1

@@ -18,14 +18,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
+from typing import NamedTuple
 
 from core.audit.engine import DoseFacts, Refused, VialsGiven
 from core.audit.lines import FactsText
 from core.audit.numbers import Amount, Unreadable, read_amount, read_concentration, read_count
 from core.calculation_models import ClaimSetting
-from core.catalog import Catalog, PayerList
+from core.catalog import BillingCode, Catalog, PayerList
 from core.errors import InputError
 from core.ndc import parse_ndc
+from core.reference import DescriptorSource
 
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%Y%m%d", "%m/%d/%y")
 _YES = frozenset({"y", "yes", "true", "1", "x", "multi", "multi-dose", "multiple"})
@@ -72,30 +74,78 @@ def _setting(text: str) -> ClaimSetting:
         raise Refused(f"setting: '{text}' is not one of {known}") from None
 
 
-class Resolver:
-    """Reads facts text into values against one catalog and payer list."""
+class Imported(NamedTuple):
+    """A code the catalog does not hold, as the imported pricing file for a date bills it."""
 
-    def __init__(self, catalog: Catalog, payers: PayerList) -> None:
+    code: BillingCode
+    quarter: str
+    #: No imported quarter covers the date: the newest earlier one's descriptor is used.
+    out_of_date: bool
+
+
+class Resolver:
+    """Reads facts text into values against one catalog and payer list, and the imported
+    CMS pricing files (``descriptors``) for codes the catalog does not hold."""
+
+    def __init__(
+        self, catalog: Catalog, payers: PayerList, descriptors: DescriptorSource | None = None
+    ) -> None:
         self.catalog = catalog
         self.payers = payers
+        self.descriptors = descriptors
         self.dose = lru_cache(maxsize=CACHE_SIZE)(self._dose)
         self.code = lru_cache(maxsize=256)(catalog.code)
         self.product = lru_cache(maxsize=256)(catalog.product)
         self.payer = lru_cache(maxsize=256)(payers.get)
         self.default_payer = payers.default
+        self._in_catalog = lru_cache(maxsize=256)(self._catalog_holds)
+        self._imported = lru_cache(maxsize=CACHE_SIZE)(self._imported_code)
 
     def facts(self, text: FactsText) -> tuple[date, DoseFacts]:
         """The service date and the dose facts; ``Refused`` names the unusable field."""
-        return parse_date(text[0]), self.dose(text[1:])
+        day = parse_date(text[0])
+        imported = self.imported(text[3], day)
+        return day, self.dose(text[1:], None if imported is None else imported.code)
 
-    def _dose(self, text: FactsText) -> DoseFacts:
+    def imported(self, hcpcs: str, day: date) -> Imported | None:
+        """The code as the pricing file for ``day`` bills it, when the catalog does not
+        hold it (the catalog's entries come first: J1410 stays per 5 mL); ``None`` for a
+        catalog code, or when no file lists it. The files are asked only for a code the
+        catalog does not hold, once per code and date (cached)."""
+        if self.descriptors is None or not hcpcs or self._in_catalog(hcpcs):
+            return None
+        found = self._imported(hcpcs.strip().upper(), day)
+        if isinstance(found, str):
+            raise Refused(found)
+        return found
+
+    def _catalog_holds(self, hcpcs: str) -> bool:
+        try:
+            self.code(hcpcs, "hcpcs")
+        except InputError:
+            return False
+        return True
+
+    def _imported_code(self, hcpcs: str, day: date) -> Imported | str | None:
+        from core.cms.codes import billing_code
+
+        assert self.descriptors is not None
+        cms = self.descriptors.code_dosage(hcpcs, day)
+        if cms is None:
+            return None
+        try:
+            return Imported(billing_code(cms, "hcpcs"), cms.quarter, cms.out_of_date)
+        except InputError as error:  # not an amount: the line naming code and descriptor
+            return str(error)
+
+    def _dose(self, text: FactsText, imported: BillingCode | None = None) -> DoseFacts:
         payer_text, setting, hcpcs, product_text, concentration_text, multi, given = text
         if not hcpcs:
             raise Refused("hcpcs: is empty")
         if not given:
             raise Refused("administered: is empty")
         try:
-            code = self.code(hcpcs, "hcpcs")
+            code = imported if imported is not None else self.code(hcpcs, "hcpcs")
             product = self.product(product_text, "product") if product_text else None
             payer = self.payer(payer_text, "payer") if payer_text else self.default_payer
             administered = read_amount(given, "administered")
@@ -159,7 +209,7 @@ def vials(given: set[tuple[str, str]], has_product: bool) -> tuple[VialsGiven, .
         if len(counts) > 1 and not numbers:
             raise Refused("vials_opened: needed on each line when the lines name different sizes")
         found.append((size, next(iter(numbers), None)))
-    return tuple(sorted(found, key=lambda vial: (vial[0].mass, vial[0].value)))
+    return tuple(sorted(found, key=lambda vial: (vial[0].unit, vial[0].value)))
 
 
 @lru_cache(maxsize=CACHE_SIZE)

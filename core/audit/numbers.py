@@ -1,7 +1,8 @@
 """Reading the amounts an export holds: any unambiguous number, exactly as written.
 
 ISMP's rules (``0.5 mL``, never ``.5 mL``) are for what we print; an export is what a
-billing system or a spreadsheet wrote, so ``.5 mL``, ``5. mL``, ``10mL``, ``5 cc`` and
+billing system or a spreadsheet wrote, so ``.5 mL``, ``5. mL``, ``10mL``, ``5 cc``,
+``75 mcg``, ``155 units``, ``100 IU`` and
 spreadsheet leftovers such as ``12.300000000000001 mL`` are read exactly (as the
 integers ``numerator / 10**places``, never through a float) and printed our way
 (``formats``). Refused: what could mean two things (``1,5 mL``: a decimal comma or a
@@ -21,10 +22,14 @@ from core import formats
 from core.quantities import (
     MAX_CONCENTRATION_MG_PER_ML,
     MAX_MASS_MG,
+    MAX_UNITS,
     MAX_VIALS,
     MAX_VOLUME_ML,
     MAX_WHOLE_DIGITS,
     MIN_CONCENTRATION_MG_PER_ML,
+    Quantity,
+    Unit,
+    unit_named,
 )
 
 #: Decimal places read: a spreadsheet's binary leftovers have up to 17 significant digits.
@@ -32,17 +37,19 @@ MAX_PLACES = 30
 _NUMBER = re.compile(r"(?P<whole>[0-9]*)(?:\.(?P<fraction>[0-9]*))?", re.ASCII)
 _AMOUNT = re.compile(r"(?P<number>[0-9.]+)\s*(?P<unit>[A-Za-z]*)", re.ASCII)
 _CONCENTRATION = re.compile(r"(?P<number>[0-9.]+)\s*(?P<unit>%|mg/ml|g/ml)", re.ASCII | re.I)
-#: Unit word (lower case) -> (mass?, factor to mL or mg, divisor).
-_UNITS = {
-    "": (False, 1, 1),
-    "ml": (False, 1, 1),
-    "cc": (False, 1, 1),
-    "mg": (True, 1, 1),
-    "g": (True, 1000, 1),
-    "mcg": (True, 1, 1000),
+#: Each unit -> (its dimension, the factor to it as numerator, denominator), from
+#: ``core.quantities`` (1 g is 1,000 mg, 1 mcg 1/1,000 mg): one set of conversions.
+_TO_DIMENSION = {
+    unit: (unit.dimension, measured.numerator, measured.denominator)
+    for unit in Unit
+    for measured in (Quantity(amount=Decimal(1), unit=unit).measured,)
 }
-_MAX_VOLUME = int(MAX_VOLUME_ML)
-_MAX_MASS = int(MAX_MASS_MG)
+#: The calculator's limits per dimension, and how they read.
+_LIMITS = {
+    Unit.ML: (int(MAX_VOLUME_ML), "10,000 mL"),
+    Unit.MG: (int(MAX_MASS_MG), "2,000 g"),
+    Unit.UNITS: (int(MAX_UNITS), "10,000,000 units"),
+}
 _CONCENTRATIONS = (Fraction(MIN_CONCENTRATION_MG_PER_ML), Fraction(MAX_CONCENTRATION_MG_PER_ML))
 
 
@@ -51,13 +58,14 @@ class Unreadable(ValueError):
 
 
 class Amount(NamedTuple):
-    """An amount read exactly: ``value`` in mL, or in mg when ``mass``."""
+    """An amount read exactly, in its dimension's unit: mL, mg (mcg and g read as mg) or
+    units (IU read as units)."""
 
     value: Fraction
-    mass: bool
+    unit: Unit
 
     def __str__(self) -> str:
-        return formats.quantity(decimal_of(self.value), "mg" if self.mass else "mL")
+        return formats.quantity(decimal_of(self.value), self.unit.value)
 
 
 def distinct_texts(first: Amount, second: Amount) -> tuple[str, str]:
@@ -65,10 +73,9 @@ def distinct_texts(first: Amount, second: Amount) -> tuple[str, str]:
     more than ``12.3 mL``, never "12.3 mL is more than 12.3 mL"."""
     places = 3
     while True:
-        unit = "mg" if first.mass else "mL"
         texts = (
-            formats.quantity(decimal_of(first.value), unit, places),
-            formats.quantity(decimal_of(second.value), unit, places),
+            formats.quantity(decimal_of(first.value), first.unit.value, places),
+            formats.quantity(decimal_of(second.value), second.unit.value, places),
         )
         if texts[0] != texts[1] or places >= MAX_PLACES:
             return texts
@@ -100,26 +107,30 @@ def _digits(text: str, field: str) -> tuple[int, int]:
 
 @lru_cache(maxsize=8192)
 def read_amount(text: str, field: str) -> Amount:
-    """``12 mL``, ``12mL``, ``.5 mL``, ``1.2 g``, ``1200 mg`` (``mL`` when no unit)."""
+    """``12 mL``, ``12mL``, ``.5 mL``, ``1.2 g``, ``1200 mg``, ``75 mcg``, ``155 units``,
+    ``1000 IU`` (``mL`` when no unit). The unit words are the calculator's
+    (``core.quantities.unit_named``); the spellings ISMP lists for writing (``cc``,
+    ``u``) are read as their safe word."""
     match = _AMOUNT.fullmatch(text)
     if match is None:
         if "," in text:
             raise Unreadable(f"{field}: '{text}' has a comma (a decimal comma or a separator?)")
         raise Unreadable(f"{field}: '{text}' is not an amount such as 12 mL or 1.5 g")
-    unit = _UNITS.get(match["unit"].lower())
+    word = match["unit"]
+    unit = unit_named(word, error_prone=True) if word else Unit.ML
     if unit is None:
-        raise Unreadable(f"{field}: unit '{match['unit']}' is not mL, mg, g or mcg")
-    mass, factor, divisor = unit
+        raise Unreadable(f"{field}: unit '{word}' is not mL, mg, g, mcg or units")
+    dimension, factor, divisor = _TO_DIMENSION[unit]
     number, scale = _digits(match["number"], field)
     number *= factor
     scale *= divisor
     if number <= 0:
         raise Unreadable(f"{field}: must be greater than zero")
     value = Fraction(number, scale)
-    if number > (_MAX_MASS if mass else _MAX_VOLUME) * scale:
-        limit = "2,000 g" if mass else "10,000 mL"
-        raise Unreadable(f"{field}: {Amount(value, mass)} is more than {limit}")
-    return Amount(value, mass)
+    limit, limit_text = _LIMITS[dimension]
+    if number > limit * scale:
+        raise Unreadable(f"{field}: {Amount(value, dimension)} is more than {limit_text}")
+    return Amount(value, dimension)
 
 
 @lru_cache(maxsize=1024)

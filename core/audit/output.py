@@ -57,6 +57,15 @@ def summary(report: AuditReport) -> dict[str, Any]:
             for month, totals in sorted(report.by_month.items())
         },
         "pricing": report.pricing_note or "priced",
+        "warnings": [
+            {
+                "message": warning.message,
+                "administrations": warning.administrations,
+                "first_row": warning.first_row,
+                "file": warning.source,
+            }
+            for warning in report.warnings.values()
+        ],
     }
 
 

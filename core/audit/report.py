@@ -85,6 +85,7 @@ def _totals(report: AuditReport) -> list[Any]:
     flow: list[Any] = [table]
     if report.pricing_note:
         flow.append(_p(f"Note: {report.pricing_note}."))
+    flow += [_p(f"Warning: {warning}.") for warning in report.warnings.values()]
     return flow
 
 

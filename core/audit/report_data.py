@@ -36,6 +36,25 @@ class Incomplete:
 NotAudited = SkippedRow | Incomplete
 
 
+@dataclass(slots=True)
+class AuditWarning:
+    """Something true of administrations that were audited (a service date past the
+    newest CMS quarter held): one line, counted, with the first row it applies to."""
+
+    message: str
+    first_row: int
+    source: str = ""
+    administrations: int = 0
+
+    def __str__(self) -> str:
+        where = f"{self.source} " if self.source else ""
+        return (
+            f"{self.message}: {self.administrations:,} "
+            f"{'administration' if self.administrations == 1 else 'administrations'}, "
+            f"first at {where}row {self.first_row}"
+        )
+
+
 @dataclass
 class MonthTotals:
     findings: int = 0
@@ -62,6 +81,8 @@ class AuditReport:
     unpriced_findings: int = 0
     priced: bool = False
     delimiter: str = ","
+    #: Warning text -> the administrations it applies to (one entry per code and quarter).
+    warnings: dict[str, AuditWarning] = field(default_factory=dict)
 
     @property
     def pricing_note(self) -> str:
@@ -90,6 +111,12 @@ class AuditReport:
                 month.at_risk += finding.dollars
         if len(self.findings) < KEEP_FINDINGS:
             self.findings.append(finding)
+
+    def warn(self, message: str, row: int, source: str = "") -> None:
+        warning = self.warnings.get(message)
+        if warning is None:
+            warning = self.warnings[message] = AuditWarning(message, row, source)
+        warning.administrations += 1
 
     def skip(self, skipped: SkippedRow) -> None:
         self.skipped += 1

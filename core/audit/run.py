@@ -25,16 +25,16 @@ from pathlib import Path
 from typing import TypeVar
 
 from core.audit.engine import DoseFacts, Expectation, Refused, expect
-from core.audit.facts import CACHE_SIZE, Resolver, ndc11, parse_date, vials
+from core.audit.facts import CACHE_SIZE, Imported, Resolver, ndc11, parse_date, vials
 from core.audit.findings import Checker, Finding
 from core.audit.late import Spill, prescan
 from core.audit.lines import BilledLine, FactsText, LineProblem, RowParser, RowProblem
 from core.audit.reader import CsvSource, Record, open_source
 from core.audit.report_data import AuditReport, Incomplete, NotAudited, SkippedRow
 from core.audit.template import column_indexes
-from core.catalog import Catalog, PayerList
+from core.catalog import BillingCode, Catalog, PayerList
 from core.errors import InputError
-from core.reference import NO_REFERENCE, CrosswalkSource, PricingSource
+from core.reference import NO_REFERENCE, CrosswalkSource, DescriptorSource, PricingSource
 
 T = TypeVar("T")
 OPEN_WINDOW = 1024
@@ -92,6 +92,14 @@ class Sources:
     on_not_audited: NotAuditedSink | None = None
     progress: Progress | None = None
     cancelled: Callable[[], bool] | None = None
+    #: Descriptors of the codes the catalog does not hold (issue 20); ``None``: the
+    #: pricing source's, when it has them (the imported CMS files do).
+    descriptors: DescriptorSource | None = None
+
+    def codes_from_files(self) -> DescriptorSource | None:
+        if self.descriptors is not None:
+            return self.descriptors
+        return self.pricing if isinstance(self.pricing, DescriptorSource) else None
 
 
 class Auditor:
@@ -106,7 +114,7 @@ class Auditor:
         self.report = report
         self.checker = Checker(sources.pricing, sources.crosswalk)
         self.checker.source = path.name
-        self.resolver = Resolver(sources.catalog, sources.payers)
+        self.resolver = Resolver(sources.catalog, sources.payers, sources.codes_from_files())
         self._expected = lru_cache(maxsize=CACHE_SIZE)(self._expectation)
         self._open: OrderedDict[str, _Open] = OrderedDict()
         self._done = 0
@@ -148,11 +156,15 @@ class Auditor:
         self._tick(self._size)
 
     def _expectation(
-        self, dose_text: FactsText, given: frozenset[tuple[str, str]]
+        self,
+        dose_text: FactsText,
+        imported: BillingCode | None,
+        given: frozenset[tuple[str, str]],
     ) -> Expectation | str:
-        """The engine's lines for a dose (cached: repeated doses cost a lookup), or why not."""
+        """The engine's lines for a dose (cached: repeated doses cost a lookup), or why not;
+        ``imported`` is the code from the CMS files for the date (None: the catalog's)."""
         try:
-            dose = self.resolver.dose(dose_text)
+            dose = self.resolver.dose(dose_text, imported)
             return expect(dose, vials(set(given), dose.product is not None))
         except Refused as problem:
             return str(problem)
@@ -230,6 +242,7 @@ class Auditor:
         given = frozenset([(line.vial_size, line.vials_opened) for line in lines])
         try:
             when = parse_date(group.facts[0])
+            imported = self.resolver.imported(group.facts[3], when)
             first = self.resolver.facts(group.facts) if group.other_facts else None
             for other in group.other_facts:
                 if (name := _differing(first, self.resolver.facts(other))) is not None:
@@ -238,7 +251,8 @@ class Auditor:
                         f"{name}: differs between the lines of administration '{key}' "
                         f"(rows {listed})"
                     )
-            result = self._expected(group.facts[1:], given)
+            code = None if imported is None else imported.code
+            result = self._expected(group.facts[1:], code, given)
             if isinstance(result, str):
                 raise Refused(result)
         except Refused as problem:
@@ -246,6 +260,8 @@ class Auditor:
                 self._skip(line.row, str(problem))
             return
         report.administrations += 1
+        if imported is not None and imported.out_of_date:
+            report.warn(_newest_quarter_used(imported), lines[0].row, self.path.name)
         ndcs = [ndc11(line.ndc) if line.ndc else None for line in lines]
         if not any(ndcs) and result.lines == tuple((ln.modifiers, ln.units) for ln in lines):
             return  # billed exactly as the engine bills it
@@ -253,6 +269,16 @@ class Auditor:
             report.add_finding(finding)
             if self.sources.on_finding is not None:
                 self.sources.on_finding(finding)
+
+
+def _newest_quarter_used(imported: Imported) -> str:
+    """The warning for a service date no imported quarter covers, as pricing gives it."""
+    code = imported.code
+    return (
+        f"{code.hcpcs}: no imported CMS pricing file covers the service date; billed per "
+        f"{code.dosage} from {imported.quarter}, the newest quarter held (import the file "
+        "for the quarter of the service date)"
+    )
 
 
 #: DoseFacts field -> the template field it is read from.

@@ -62,6 +62,7 @@ def _text_summary(report: AuditReport) -> str:
     ]
     if report.pricing_note:
         lines.append(f"Note: {report.pricing_note}")
+    lines += [f"Warning: {warning}" for warning in report.warnings.values()]
     for incomplete in report.incomplete_administrations[:20]:
         lines.append(f"  incomplete {incomplete.administration_id}: {incomplete.reason}")
     if report.incomplete > 20:
@@ -123,6 +124,7 @@ def run(args: argparse.Namespace, site: Site) -> int:
             reference,
             on_finding=writer.write if writer else None,
             on_not_audited=writer.write_not_audited if writer else None,
+            descriptors=reference,
         )
         report = audit_files(files, mapping, sources)
     finally:

@@ -39,15 +39,14 @@ def open_queue(site: Site) -> VerificationQueue:
 
 def verified_dose(site: Site, dose_id: int) -> QueuedDose:
     """A verified dose from the queue, for `worksheet --from-queue`."""
-    from core.verification_queue import QueueError
+    from core.verification_queue import QueueError, check_recordable
 
     with open_queue(site) as queue:
         try:
             dose = queue.get(dose_id)
+            check_recordable(dose)  # before any PIN is asked; the claim checks it again
         except QueueError as error:
             raise InputError("from queue", str(error)) from None
-    if dose.verified is None:
-        raise InputError("from queue", f"dose {dose_id} is not verified yet (queue sign)")
     return dose
 
 

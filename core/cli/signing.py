@@ -27,8 +27,8 @@ def sign_worksheet(
 
     wanted = [("prepared_by", "prepared by", Action.PREPARE, args.prepared_by)]
     wanted.append(("verified_by", "verified by", Action.VERIFY, args.verified_by))
-    if args.witness:
-        wanted.append(("waste_witness", "witness", Action.WITNESS, args.witness))
+    if doc.waste_witness.strip():  # from --witness or the case file: signed like the others
+        wanted.append(("waste_witness", "witness", Action.WITNESS, doc.waste_witness))
     for _, option, _, name in wanted[:2]:
         if not name or not name.strip():
             raise InputError(option, f"--pins-stdin needs --{option.replace(' ', '-')} ACCOUNT")
@@ -52,6 +52,30 @@ def sign_worksheet(
         )
     names = {field: signature.full_name for field, signature in signatures.items()}
     return doc.replace(**names), signatures
+
+
+def sign_queued_witness(
+    args: argparse.Namespace, site: Site, doc: Documentation
+) -> tuple[Documentation, dict[str, Signature]]:
+    """``--from-queue``: the waste witness named on the queued dose (an account name: the
+    queue has no step of its own for the witness) signs with their PIN, read after the
+    recorder's; the worksheet then prints the account's name. Nothing without a witness
+    or on a site without accounts."""
+    from core.accounts import Action, SigningError
+    from core.accounts.managing import in_use
+    from core.cli.pins import PinReader
+    from core.cli.users import open_accounts
+
+    witness = doc.waste_witness.strip()
+    if not witness or not in_use(site):
+        return doc, {}
+    pin = PinReader(args.pin_stdin).read(f"PIN of {witness} (waste witness)")
+    with open_accounts(site) as accounts:
+        try:
+            signed = accounts.sign(witness, pin, Action.WITNESS)
+        except SigningError as error:
+            raise InputError("witness", f"{error}; nothing was recorded") from None
+    return doc.replace(waste_witness=signed.full_name), {"waste_witness": signed}
 
 
 def authorize(args: argparse.Namespace, site: Site, action: Action) -> None:

@@ -319,15 +319,12 @@ def _record_queued(
     signatures: Mapping[str, Signature],
 ) -> tuple[str, bytes]:
     """Record a queued dose once: claimed in the queue (its signers checked again as
-    they are now) before it is recorded, given back if recording fails. On a site with
-    accounts whoever records it signs in (``--by ACCOUNT --pin-stdin``)."""
-    from core.accounts import AccountsUnavailableError, Action
-    from core.cli.signing import authorize
+    they are now) before it is recorded, given back if recording fails. Whoever records
+    it has signed in before (``sign_queued_witness`` and ``authorize``)."""
+    from core.accounts import AccountsUnavailableError
     from core.verification_queue import QueueError, claimed_for_recording
 
     dose_id: int = args.from_queue
-    authorize(args, site, Action.PREPARE)
-
     try:
         with claimed_for_recording(site, dose_id):
             return _record(site, session, build, result, signatures)
@@ -406,10 +403,18 @@ def run(args: argparse.Namespace, site: Site) -> int:
     if claim.error is not None:
         raise claim.error
     result, checks = claim.result, claim.checks
-    paper = args.paper or _printer_paper(args.printer)
+    paper = _paper(args.paper, args.printer)
 
     signatures: dict[str, Signature] = dict(queued)
     blockers = session.blockers(now)
+    if queued and not args.draft and not blockers:
+        from core.accounts import Action
+        from core.cli.signing import authorize, sign_queued_witness
+
+        authorize(args, site, Action.PREPARE)  # whoever records it signs in first
+        doc, witness = sign_queued_witness(args, site, doc)
+        signatures.update(witness)
+        session = _session(args, site, dose, doc)
     if args.pins_stdin and not args.draft and not blockers:
         from core.cli.signing import sign_worksheet
 
@@ -476,12 +481,16 @@ def _print_warnings(
         _say(f"Warning: {warning}", output)
 
 
-def _printer_paper(printer: str | None) -> Paper:
-    """The worksheet in the printer's paper size; Letter without a printer."""
-    from core.constants import DEFAULT_PAPER
-    from core.printing import paper_of
+def _paper(chosen: Paper | None, printer: str | None) -> Paper:
+    """The worksheet's paper (``core.printing.worksheet_paper``: ``--paper``, else the
+    printer's); a printer set to other paper is said before the job is sent."""
+    from core.printing import paper_warning, queue_paper, worksheet_paper
 
-    return paper_of(printer) if printer else DEFAULT_PAPER
+    queue = queue_paper(printer) if printer else None
+    paper = worksheet_paper(chosen, queue)
+    if printer and (warning := paper_warning(paper, printer, queue)):
+        print(f"warning: {printable(warning)}", file=sys.stderr)
+    return paper
 
 
 def add_parsers(subparsers: SubParsers) -> None:
@@ -538,11 +547,14 @@ def add_parsers(subparsers: SubParsers) -> None:
         default=None,
         metavar="ID",
         help="record a dose verified in the queue (`main.py queue`), signed by both; "
-        "on a site with accounts, with --by ACCOUNT --pin-stdin",
+        "on a site with accounts, with --by ACCOUNT --pin-stdin (and the PIN of the waste "
+        "witness the dose names, an account)",
     )
     doc.add_argument("--by", help="with --from-queue: your account, when the site has accounts")
     doc.add_argument(
-        "--pin-stdin", action="store_true", help="with --from-queue: read your PIN from stdin"
+        "--pin-stdin",
+        action="store_true",
+        help="with --from-queue: read your PIN, then the waste witness's, from stdin",
     )
     doc.add_argument("--replaces", help="ID of the worksheet this one corrects, e.g. W-000041")
     need = parser.add_argument_group("medical necessity (which are required: the payer profile)")

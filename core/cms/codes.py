@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from core.catalog import BillingCode
 from core.cms.descriptor import descriptor_amount
 from core.errors import InputError
-from core.reference import ReferenceData
+from core.reference import CodeDosage, DescriptorSource, ReferenceData
 
 if TYPE_CHECKING:
     from core.cms.ndc_vials import NdcVials
@@ -23,14 +23,19 @@ from core.text import shown
 
 
 def imported_code(
-    reference: ReferenceData, hcpcs: str, service_date: date, field: str = "code"
+    reference: DescriptorSource, hcpcs: str, service_date: date, field: str = "code"
 ) -> BillingCode | None:
     """The code as the pricing file covering ``service_date`` (else the newest earlier
     one) bills it; ``None`` when no imported pricing file lists it. A descriptor that is
     not an amount is refused in one line naming the code and the descriptor."""
     cms = reference.code_dosage(hcpcs, service_date)
-    if cms is None:
-        return None
+    return None if cms is None else billing_code(cms, field)
+
+
+def billing_code(cms: CodeDosage, field: str = "code") -> BillingCode:
+    """The code billed per the descriptor the pricing file gives it; ``InputError`` naming
+    the code and its descriptor when that is not an amount (``EA``, ``1 KIT``, blank)."""
+    hcpcs = cms.code
     dosage = descriptor_amount(cms.dosage)
     written = shown(cms.dosage.strip()) or "(blank)"
     if dosage is None:

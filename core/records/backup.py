@@ -329,10 +329,21 @@ def backup_now(path: Path, plan: BackupPlan) -> None:
                 conn.close()
     except (StorageError, OSError, BackupError) as error:
         report_backup_failure(error)
+        return
+    global last_backup_problem
+    last_backup_problem = None  # backed up: an earlier failure is behind us
 
 
-#: Why the last automatic backup failed (None: none has), for a status line to show.
+#: Why the last automatic backup (or the journal beside the backups) failed, for the
+#: window's status line; None when none has, or a backup succeeded since.
 last_backup_problem: str | None = None
+
+
+def report_journal_failure(problem: str) -> None:
+    """The journal beside the backups could not be written after a record (the record is
+    kept): the status line says so until a backup succeeds."""
+    global last_backup_problem
+    last_backup_problem = f"{problem}; records are kept, back up soon"
 
 
 def report_backup_failure(error: BaseException) -> str:

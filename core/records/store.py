@@ -23,6 +23,7 @@ from core.records.backup import (
     backups,
     check_against_journal,
     read_journal,
+    report_journal_failure,
 )
 from core.records.canonical import canonical_json
 from core.records.models import (
@@ -399,6 +400,7 @@ class RecordStore(ConnectionOwner):
         except (OSError, BackupError) as error:
             reason = error.strerror if isinstance(error, OSError) else str(error)
             self.backup_problem = f"the journal in {plan.directory} failed ({reason})"
+            report_journal_failure(self.backup_problem)
             log.warning("journal failed after record %d", record_id)
             return False
         return due

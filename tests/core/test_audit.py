@@ -152,9 +152,9 @@ def test_the_facts_are_read_once_per_distinct_dose(
     calls = []
     real = facts_module.Resolver._dose
 
-    def counting(self, text):  # type: ignore[no-untyped-def]
+    def counting(self, text, *code):  # type: ignore[no-untyped-def]
         calls.append(text)
-        return real(self, text)
+        return real(self, text, *code)
 
     monkeypatch.setattr(facts_module.Resolver, "_dose", counting)
     rows = [line(f"R-{n}", 3) for n in range(50)] + [line(f"S-{n}", 2) for n in range(50)]

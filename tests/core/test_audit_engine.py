@@ -30,8 +30,7 @@ PAYERS = default_payers().payers
 hundredths = st.integers(min_value=1, max_value=40_000).map(lambda n: Decimal(n) / 100)
 
 
-#: The audit's engine path reads mL, mg and g (doses in units and mcg are the calculator's
-#: alone so far: issue 20).
+#: Mass and volume amounts (units and mcg: ``unit_and_microgram_doses`` below).
 AUDIT_UNITS = [Unit.ML, Unit.MG, Unit.G]
 
 
@@ -46,9 +45,9 @@ def _code(mass: bool, per_unit: str, unit: Unit = Unit.MG) -> BillingCode:
 
 
 def _amount(quantity: Quantity) -> Amount:
-    if quantity.unit is Unit.ML:
-        return Amount(Fraction(quantity.amount), False)
-    return Amount(Fraction(quantity.mg), True)
+    if quantity.unit.is_mass:
+        return Amount(Fraction(quantity.mg), Unit.MG)
+    return Amount(Fraction(quantity.amount), quantity.unit)
 
 
 @st.composite
@@ -155,7 +154,7 @@ def test_the_engine_path_bills_what_calculate_bills(
         # The planned mix given back as explicit vials (several sizes on several lines)
         # bills the same.
         explicit = tuple(
-            (Amount(Fraction(use.size_ml), False), use.count) for use in result.vials_by_size
+            (Amount(Fraction(use.size_ml), Unit.ML), use.count) for use in result.vials_by_size
         )
         assert expect(facts, explicit).lines == expected.lines
 
@@ -217,20 +216,22 @@ def test_j1566_six_gram_vial_four_and_a_half_grams_given() -> None:
         product=None,
         concentration=None,
         multi_dose=False,
-        administered=Amount(Fraction(4500), True),
+        administered=Amount(Fraction(4500), Unit.MG),
     )
-    expected = expect(facts, ((Amount(Fraction(6000), True), 1),))
+    expected = expect(facts, ((Amount(Fraction(6000), Unit.MG), 1),))
     assert expected.lines == (((), 9), (("JW",), 3))
     # The same vial billed per mL needs a concentration, and says so.
     per_ml = facts._replace(code=default_catalog().code("J1410"))
     with pytest.raises(Refused, match="concentration: is needed"):
-        expect(per_ml, ((Amount(Fraction(6000), True), 1),))
+        expect(per_ml, ((Amount(Fraction(6000), Unit.MG), 1),))
 
 
-def test_micrograms_are_read_and_codes_per_unit_of_activity_are_refused() -> None:
+def test_micrograms_and_units_are_read_and_units_never_become_ml() -> None:
     from core.audit.numbers import read_amount
 
     assert read_amount("500 mcg", "administered") == read_amount("0.5 mg", "administered")
+    assert read_amount("155 units", "x") == read_amount("155 IU", "x") == read_amount("155U", "x")
+    assert read_amount("155 units", "x") == Amount(Fraction(155), Unit.UNITS)
     facts = DoseFacts(
         code=_code(True, "1000", Unit.UNITS),
         payer=PAYERS[0],
@@ -238,7 +239,101 @@ def test_micrograms_are_read_and_codes_per_unit_of_activity_are_refused() -> Non
         product=None,
         concentration=None,
         multi_dose=False,
-        administered=Amount(Fraction(5), False),
+        administered=Amount(Fraction(5), Unit.ML),
     )
-    with pytest.raises(Refused, match="hcpcs: billed per units"):
-        expect(facts, ((Amount(Fraction(10), False), 1),))
+    with pytest.raises(Refused, match="administered: an amount in mL cannot be billed under"):
+        expect(facts, ((Amount(Fraction(10), Unit.ML), 1),))
+    # 2,500 units from a 5,000-unit vial billed per 1,000 units: 3 units (rounded up),
+    # 5 labeled, 2 JW; no concentration is needed.
+    in_units = facts._replace(administered=Amount(Fraction(2500), Unit.UNITS))
+    vial = ((Amount(Fraction(5000), Unit.UNITS), 1),)
+    assert expect(in_units, vial).lines == (((), 3), (("JW",), 2))
+
+
+#: Activity and microgram codes as the CMS files bill them (J0585 per 1 unit, a factor
+#: per 1,000 IU, J2796 per 10 mcg), with vial sizes in the same measure.
+UNIT_CODES = [("1", Unit.UNITS), ("10", Unit.UNITS), ("1000", Unit.UNITS)]
+MICROGRAM_CODES = [("10", Unit.MCG), ("1", Unit.MCG), ("250", Unit.MCG)]
+
+
+@st.composite
+def unit_and_microgram_doses(
+    draw: st.DrawFn,
+) -> tuple[CalculationRequest, DoseFacts, tuple[VialsGiven, ...]]:
+    """J0585 (units) and J2796 (mcg) shaped doses: vial sizes and amounts in the code's
+    unit (mcg codes also in mg), sometimes one amount in another dimension (both refuse),
+    sometimes vials planned from a product labeled in mL (units: both refuse)."""
+    per_unit, unit = draw(st.sampled_from(UNIT_CODES + MICROGRAM_CODES))
+    code = _code(True, per_unit, unit)
+    amounts = [Unit.UNITS] if unit is Unit.UNITS else [Unit.MCG, Unit.MCG, Unit.MG]
+    concentration = Concentration(mg_per_ml=Decimal(draw(st.sampled_from(["0.5", "1", "50"]))))
+    product = vial_size = count = None
+    if draw(st.integers(0, 9)) == 0:
+        product = Product(
+            name="Generated",
+            hcpcs="J9999",
+            concentration=concentration,
+            route="IV",
+            multi_dose=False,
+            vial_sizes=(VialSize(ml=Decimal(1)), VialSize(ml=Decimal(5))),
+        )
+        opened = Decimal(10)
+    else:
+        vial_size = Quantity(
+            amount=Decimal(draw(st.sampled_from([1, 10, 100, 125, 200, 250, 500, 1000]))),
+            unit=draw(st.sampled_from(amounts)),
+        )
+        count = draw(st.one_of(st.none(), st.integers(min_value=1, max_value=8)))
+        opened = vial_size.amount * (count or 2)
+    fraction = draw(st.integers(min_value=1, max_value=1100)) / Decimal(1000)
+    amount = max(Decimal("0.01"), (opened * fraction).quantize(Decimal("0.01")))
+    administered = Quantity(amount=amount, unit=vial_size.unit if vial_size else amounts[0])
+    if draw(st.integers(0, 9)) == 0:  # a dose in another dimension than the code's
+        administered = Quantity(amount=amount, unit=Unit.MG if unit is Unit.UNITS else Unit.ML)
+    payer = draw(st.sampled_from(PAYERS))
+    setting = draw(st.sampled_from(list(ClaimSetting)))
+    multi_dose = draw(st.booleans())
+    request = CalculationRequest(
+        code=code,
+        payer=payer,
+        product=product,
+        concentration=concentration,
+        multi_dose=multi_dose,
+        vial_size=vial_size,
+        vials_opened=count,
+        dose_ordered=administered,
+        administered=administered,
+        setting=setting,
+    )
+    facts = DoseFacts(
+        code=code,
+        payer=payer,
+        setting=setting,
+        product=product,
+        concentration=Fraction(concentration.mg_per_ml),
+        multi_dose=multi_dose,
+        administered=_amount(administered),
+    )
+    vials: tuple[VialsGiven, ...] = () if vial_size is None else ((_amount(vial_size), count),)
+    return request, facts, vials
+
+
+@settings(max_examples=300, deadline=None)
+@given(dose=unit_and_microgram_doses())
+def test_units_and_micrograms_bill_what_calculate_bills(
+    dose: tuple[CalculationRequest, DoseFacts, tuple[VialsGiven, ...]],
+) -> None:
+    request, facts, vials = dose
+    try:
+        result = calculate(request)
+    except CalculationError:
+        with pytest.raises(Refused):
+            expect(facts, vials)
+        return
+    expected = expect(facts, vials)
+    assert expected.lines == tuple((line.modifiers, line.units) for line in result.claim_lines)
+    assert (expected.units_administered, expected.units_wasted, expected.jz) == (
+        result.units_administered,
+        result.units_wasted,
+        result.jz,
+    )

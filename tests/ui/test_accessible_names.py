@@ -47,8 +47,27 @@ def test_the_answer_is_text_on_the_accessibility_bus_and_announced(qtbot, window
     assert claim == "Claim lines to bill: J1410 x 3 units, J1410-JW x 1 unit"
     assert accessible_name(child(window, "unitsAdministered")) == "Units administered: 3"
     assert accessible_name(child(window, "wasteVolume")) == "Waste: 8 mL"
-    assert announce.spoken[-1].startswith("J1410 x 3 units, J1410-JW x 1 unit.")
+    qtbot.waitUntil(lambda: announce.spoken[-1].startswith("J1410 x 3 units, J1410-JW x 1 unit."))
     assert "Units wasted (JW): 1" in announce.spoken[-1]
+
+
+def test_the_answer_is_announced_once_typing_pauses(qtbot, window) -> None:
+    """Found over AT-SPI: typing "10" in Vial size announced the answer for a 1 mL vial
+    (J1410-JZ x 3 units) before the right one."""
+    from ui import announce
+
+    from .window_parts import enter_dose, type_into
+
+    enter_dose(qtbot, window, "", "12", "12")
+    announce.spoken.clear()
+    type_into(qtbot, window, "vialSize", "1")
+    qtbot.wait(200)  # a typist's pause between two keys
+    type_into(qtbot, window, "vialSize", "0")
+    qtbot.waitUntil(lambda: len(announce.spoken) > 0)
+    qtbot.wait(1000)
+    assert [said.split(".")[0] for said in announce.spoken] == [
+        "J1410 x 3 units, J1410-JW x 1 unit"
+    ]
 
 
 def test_an_error_is_the_fields_description_and_is_announced(qtbot, window) -> None:
@@ -95,3 +114,16 @@ def test_every_dialog_is_named_by_its_labels(window) -> None:
             dialog.close()
     finally:
         reference.close()
+
+
+def test_a_label_over_a_field_with_its_error_line_is_the_fields_label(qtbot, window) -> None:
+    """Found over AT-SPI: the PIN dialog's PIN field and the window's Verified by had no
+    labelled-by relation (their form row holds a layout: the field and its error line)."""
+    from ui.accessible_names import name_controls
+    from ui.pin_dialog import PinDialog
+
+    dialog = PinDialog(window, "Sign", "Sign the dose", "", lambda *_: None)
+    qtbot.addWidget(dialog)
+    name_controls(dialog)
+    assert labelled_by(dialog.pin) == ["PIN"]
+    assert "Verified by" in labelled_by(window.findChild(QWidget, "verifiedBy"))

@@ -58,3 +58,45 @@ def test_a_command_backs_up_right_after_its_record(tmp_path: Path) -> None:
         _record(store)
         assert len(backups(site.backup_plan)) == 1  # no thread to wait for
     site.close()
+
+
+def test_a_failed_backup_stays_in_the_status_line_until_one_succeeds(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: object
+) -> None:
+    """The attack (issue 23, item 8): automatic backups that failed on a full disk said
+    nothing in the window."""
+    import errno
+
+    from PySide6.QtWidgets import QMainWindow
+
+    from ui import announce
+    from ui.backup_status import BackupStatus
+
+    site = site_at(tmp_path / "data")
+    real = backup_module.backup_database
+    full = [True]
+
+    def disk(conn: object, plan: BackupPlan) -> Path:
+        if full[0]:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(conn, plan)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(backup_module, "backup_database", disk)  # type: ignore[attr-defined]
+    monkeypatch.setattr(backup_module, "last_backup_problem", None)  # type: ignore[attr-defined]
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    status = BackupStatus(window)
+    window.show()
+    start_backups(site, window)
+    with site.open_records() as store:
+        _record(store)  # a backup is due, and the disk is full
+    qtbot.waitUntil(status.isVisible, timeout=10_000)
+    assert "No space left on device" in status.text()
+    assert "records are kept" in status.text() and "Doe" not in status.text()
+    assert status.text() in announce.spoken
+    full[0] = False
+    with site.open_records() as store:
+        _record(store)  # the next backup works: the warning goes
+    qtbot.waitUntil(lambda: not status.isVisible(), timeout=10_000)
+    assert len(backups(site.backup_plan)) == 1
+    site.close()

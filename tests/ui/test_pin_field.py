@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLineEdit
 
 from ui.pin_field import MASK, PinField, length_words
 
@@ -75,3 +76,46 @@ def test_every_pin_field_in_the_window_is_a_pin_field(qtbot, window) -> None:
     for edit in window.findChildren(QLineEdit):
         if edit.echoMode() != QLineEdit.EchoMode.Normal:
             assert isinstance(edit, PinField), edit.objectName()
+
+
+class Bridge(QObject):
+    """Stands in for Qt's AT-SPI bridge (QSpiApplicationAdaptor): an application event
+    filter that sends every spontaneous key event's text to the bus, for Orca's key echo
+    and for any other keystroke listener on it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.heard: list[str] = []
+
+    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:
+        keys = (QEvent.Type.KeyPress, QEvent.Type.KeyRelease)
+        if event.type() in keys and event.spontaneous():
+            self.heard.append(event.text())  # type: ignore[attr-defined]
+        return False
+
+
+def test_no_pin_key_reaches_the_accessibility_bridge(qtbot) -> None:
+    """Found over AT-SPI: each PIN key reached keystroke listeners ('4', keysym 52). Keys
+    come as from the X server: to the window first, which passes them to the focused
+    field. The bridge is installed at start-up or when a screen reader starts, here after
+    the field took focus (the harder case: it would run first)."""
+    field = PinField()
+    qtbot.addWidget(field)
+    field.show()
+    field.activateWindow()
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    window = field.window().windowHandle()
+    bridge = Bridge()
+    QApplication.instance().installEventFilter(bridge)
+    try:
+        for key in (Qt.Key.Key_4, Qt.Key.Key_8, Qt.Key.Key_2, Qt.Key.Key_1):
+            QTest.keyClick(window, key)
+        qtbot.keyClicks(field, "7")  # to the field itself
+        QTest.keyClick(window, Qt.Key.Key_Backspace)
+        QTest.keyClick(window, Qt.Key.Key_Return)
+    finally:
+        QApplication.instance().removeEventFilter(bridge)
+    assert field.text() == "4821"  # the keys still typed the PIN
+    assert not any(c.isdigit() for c in "".join(bridge.heard)), bridge.heard
+    assert "\r" in bridge.heard  # Enter, Tab and the like still reach a screen reader

@@ -140,24 +140,46 @@ def test_the_save_dialog_suggests_no_patient_identifier(qtbot, window) -> None:
     assert "00123456" not in asked[0]
 
 
-def test_the_worksheet_is_made_on_the_printers_paper(
-    qtbot, window, tmp_path: Path, isolated
-) -> None:
-    fill(qtbot, window)
-    out = tmp_path / "a4.pdf"
+def media_box(pdf: bytes) -> tuple[int, int]:
+    box = PdfReader(io.BytesIO(pdf)).pages[0].mediabox
+    return round(float(box.width)), round(float(box.height))
 
-    def choose_a4(printer: QPrinter) -> bool:
-        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+
+@pytest.mark.parametrize(
+    ("paper", "queue_paper", "size"),
+    [
+        ("letter", QPageSize.PageSizeId.A4, (612, 792)),
+        ("a4", QPageSize.PageSizeId.Letter, (595, 842)),
+    ],
+)
+def test_the_paper_setting_is_what_prints_and_saves(
+    qtbot, open_window, tmp_path: Path, isolated, paper: str, queue_paper, size: tuple[int, int]
+) -> None:
+    """The print dialog comes back with the queue's own paper; the worksheet printed, and
+    the one saved after it, are on the Paper setting's all the same (issue 19)."""
+    settings = prefs.open_settings()
+    settings.setValue(prefs.SET_UP, True)
+    settings.setValue(prefs.PAPER, paper)
+    settings.sync()
+    window = open_window()
+    fill(qtbot, window)
+    out = tmp_path / "printed.pdf"
+
+    def queue_default(printer: QPrinter) -> bool:
+        printer.setPageSize(QPageSize(queue_paper))
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
         printer.setOutputFileName(str(out))
         return True
 
-    window.worksheet.actions.ask_printer = choose_a4
+    window.worksheet.actions.ask_printer = queue_default
     window.request_print()
-    box = PdfReader(out).pages[0].mediabox
-    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+    assert media_box(out.read_bytes()) == size
     with RecordStore.open(isolated) as store:
         assert store.pdf(1) == out.read_bytes()  # the printed file is the recorded PDF
+    saved = tmp_path / "saved.pdf"
+    window.worksheet.actions.ask_path = lambda suggested: str(saved)
+    assert window.worksheet.actions.save_worksheet() == saved
+    assert media_box(saved.read_bytes()) == size
 
 
 def test_a_queue_gets_the_pdf_itself_and_is_remembered(

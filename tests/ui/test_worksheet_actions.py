@@ -202,3 +202,76 @@ def test_preview_action_shows_a_draft_and_keeps_one_dialog(qtbot) -> None:
     assert h.rendered == [True, True]
     assert not second.print_button.isEnabled()
     second.close()
+
+
+class OfficeQueue(QPrinter):
+    """A CUPS queue named Office (whatever queues this machine has)."""
+
+    def printerName(self) -> str:
+        return "Office"
+
+
+def queue_on(monkeypatch: pytest.MonkeyPatch, paper: str) -> list[tuple[bytes, str]]:
+    """The Office queue set to ``paper``; what is sent to it."""
+    import core.printing
+
+    sent: list[tuple[bytes, str]] = []
+    monkeypatch.setattr(core.printing, "uses_cups", lambda: True)
+    monkeypatch.setattr(core.printing, "queue_paper", lambda name: paper)
+    monkeypatch.setattr(
+        core.printing, "send_pdf", lambda pdf, name, title: sent.append((pdf, name)) or "Q-1"
+    )
+    return sent
+
+
+def media_box(pdf: bytes) -> tuple[int, int]:
+    box = PdfReader(__import__("io").BytesIO(pdf)).pages[0].mediabox
+    return round(float(box.width)), round(float(box.height))
+
+
+def test_a_queue_on_other_paper_is_said_in_the_preview_before_printing(
+    qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui import announce
+
+    sent = queue_on(monkeypatch, "a4")
+    h = Harness(qtbot)
+    h.actions.ask_printer = lambda printer: True
+    printer = OfficeQueue(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.NativeFormat)
+    assert h.actions.print_worksheet(printer) is None
+    assert sent == [] and False not in h.rendered  # nothing printed, nothing recorded
+    assert h.told == []  # no message box
+    notice = h.actions.dialog.paper_notice
+    warning = notice.message.text()
+    assert notice.isVisible()
+    assert warning.startswith("Printer Office is set to A4 paper;")
+    assert "sent as US Letter" in warning
+    assert warning in announce.spoken
+    go = notice.button("previewPrintAnyway")
+    assert go.text() == "Print on US Letter"
+    assert go.accessibleDescription() == warning
+    qtbot.mouseClick(go, Qt.MouseButton.LeftButton)
+    assert [name for _, name in sent] == ["Office"]
+    assert media_box(sent[0][0]) == (612, 792)  # on the worksheet's paper
+    assert not notice.isVisible()
+
+
+def test_cancel_on_the_paper_notice_prints_nothing(qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    sent = queue_on(monkeypatch, "a4")
+    h = Harness(qtbot)
+    h.actions.ask_printer = lambda printer: True
+    h.actions.print_worksheet(OfficeQueue(QPrinter.PrinterMode.HighResolution))
+    notice = h.actions.dialog.paper_notice
+    qtbot.mouseClick(notice.button("previewPaperCancel"), Qt.MouseButton.LeftButton)
+    assert sent == [] and False not in h.rendered
+    assert not notice.isVisible()
+
+
+def test_a_queue_on_the_same_paper_prints_at_once(qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    sent = queue_on(monkeypatch, "letter")
+    h = Harness(qtbot)
+    h.actions.ask_printer = lambda printer: True
+    assert h.actions.print_worksheet(OfficeQueue(QPrinter.PrinterMode.HighResolution)) == 1
+    assert [name for _, name in sent] == ["Office"]
+    assert h.actions.dialog is None  # no preview was needed
