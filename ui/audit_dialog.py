@@ -104,7 +104,7 @@ class AuditDialog(QDialog):
         top.addWidget(self.choose)
         top.addWidget(self.file_label, 1)
         page.addLayout(top)
-        self.file_error = ErrorLabel("auditFile")
+        self.file_error = ErrorLabel("auditFile", self.choose)
         page.addWidget(self.file_error)
 
         mapping = QGroupBox("1. Which column holds each field")
@@ -120,7 +120,7 @@ class AuditDialog(QDialog):
             self.combos[field] = box
             grid.addWidget(label, row, column)
             grid.addWidget(box, row, column + 1)
-        self.mapping_error = ErrorLabel("auditMapping")
+        self.mapping_error = ErrorLabel("auditMapping", self.combos["vial_size"])
         grid.addWidget(self.mapping_error, 7, 0, 1, 4)
         page.addWidget(mapping)
 
@@ -250,7 +250,8 @@ class AuditDialog(QDialog):
         try:
             column_indexes(self.header, self.mapping())
         except InputError as error:
-            self.mapping_error.show_message(error.message.split(";")[0])
+            unmapped = [self.combos[f] for f in REQUIRED if self.combos[f].currentIndex() < 1]
+            self.mapping_error.show_message(error.message.split(";")[0], next(iter(unmapped), None))
             self.run_button.setEnabled(False)
             return
         self.mapping_error.show_message(None)

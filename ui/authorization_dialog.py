@@ -37,7 +37,7 @@ class AuthorizationDialog(QDialog):
         self.ends = line_edit("authTo", "Last day", DATE_HINT)
         self.amount = line_edit("authAmount", "Amount authorized", "e.g. 60")
         self.measure = combo("authMeasure", "Counted in", list(MEASURES))
-        self.error = ErrorLabel("authorization")
+        self.error = ErrorLabel("authorization", self.number)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -67,19 +67,36 @@ class AuthorizationDialog(QDialog):
         from core.errors import InputError
         from core.quantities import parse_number
 
+        fields = {
+            "number": self.number,
+            "payer": self.payer,
+            "code": self.code,
+            "starts": self.starts,
+            "ends": self.ends,
+            "amount": self.amount,
+            "measure": self.measure,
+        }
+        at = "starts"  # the field being read: an error is tied to it
         try:
-            starts, ends = parse_date(self.starts.text()), parse_date(self.ends.text())
+            starts = parse_date(self.starts.text())
+            at = "ends"
+            ends = parse_date(self.ends.text())
             if starts is None or ends is None:
+                at = "starts" if starts is None else "ends"
                 raise InputError("dates", "give the first and the last day")
+            at = "amount"
+            amount = parse_number(self.amount.text(), "amount")
+            at = "ends"  # the model's own check: the last day after the first
             auth = Authorization(
                 number=self.number.text().strip(),
                 payer=self.payer.currentData(),
                 code=self.code.currentData(),
                 starts=starts,
                 ends=ends,
-                amount=parse_number(self.amount.text(), "amount"),
+                amount=amount,
                 measure=self.measure.currentData(),
             )
+            at = "number"  # the store refuses a number recorded already
             with self.site.open_authorizations() as store:
                 store.add(auth)
         except (ValueError, InputError, OSError) as error:
@@ -87,9 +104,10 @@ class AuthorizationDialog(QDialog):
                 first = error.errors()[0]
                 where = ".".join(str(part) for part in first["loc"]) or "authorization"
                 message = f"{where}: {first['msg']}"
+                at = str(first["loc"][0]) if first["loc"] else at
             else:
                 message = str(error)
-            self.error.show_message(message)
+            self.error.show_message(message, fields.get(at))
             return
         self.recorded = auth.number
         self.accept()

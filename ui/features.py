@@ -111,6 +111,8 @@ def install_features(window: FeatureWindow) -> Features:
     # administration blocks too.
     session.expiring_today_setting = lambda: prefs.flag(settings, prefs.EXPIRING_TODAY_BLOCKS)
     window.docs.vials.scan.attach(window)
+    if session.imported_codes is not None:  # NDCs read off the GUI thread (issue 20)
+        session.imported_codes = window.docs.vials.scan.answered_ndcs(session.imported_codes)
 
     necessity = NecessityPanel(window.site)
     checks = ChecksList()

@@ -37,7 +37,7 @@ class FirstAdminDialog(QDialog):
         self.pin.setPlaceholderText("at least 4 characters")
         self.again = PinField("adminPinAgain", "PIN again")
         self.again.setPlaceholderText("the same PIN")
-        self.error = ErrorLabel("adminError")
+        self.error = ErrorLabel("adminError", self.name)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -54,16 +54,22 @@ class FirstAdminDialog(QDialog):
     def create_admin(self) -> None:
         """Create the administrator, or say beside the fields why not (nothing created)."""
         from core.accounts import AccountError
-        from core.accounts.managing import add_account
+        from core.accounts.managing import add_account, check_new_pin
+        from core.accounts.models import check_name
 
+        name, pin, again = self.name.text().strip(), self.pin.text(), self.again.text()
+        at_fault: QWidget = self.name  # the field the error is about, for a screen reader
         try:
+            check_name(name)
+            at_fault = self.again if pin and pin != again else self.pin
+            check_new_pin(pin, again)
+            at_fault = self.name
             with self.signing.open_accounts() as accounts:
-                name, pin, again = self.name.text().strip(), self.pin.text(), self.again.text()
                 add_account(
                     accounts, None, name, "admin", pin, again, full_name=self.full_name.text()
                 )
         except AccountError as error:
-            self.error.show_message(str(error))
+            self.error.show_message(str(error), at_fault)
             return
         finally:
             self.pin.clear()

@@ -94,7 +94,7 @@ class HistoryLayout(QDialog):
                 edit.setFixedWidth(width)
         grid.setColumnStretch(2, 1)
         grid.addWidget(self.clear_button, 1, len(labelled))
-        self.filter_error = ErrorLabel("historyFilter")
+        self.filter_error = ErrorLabel("historyFilter", self.search_id)
 
         self.model = HistoryModel(self)
         self.table = QTableView()

@@ -50,6 +50,8 @@ class SearchFilters:
     until: date | None = None
     vial: str | None = None  # a lot or serial number (recalls)
     problems: tuple[str, ...] = field(default=(), compare=False)
+    #: The search field each problem is about (``read_filters``' argument names).
+    problem_fields: tuple[str, ...] = field(default=(), compare=False)
 
     def as_kwargs(self) -> dict[str, Any]:
         return {
@@ -85,6 +87,7 @@ def read_filters(
     codes are printed. The patient is a case-insensitive part of the name.
     """
     problems: list[str] = []
+    fields: list[str] = []
     number: int | None = None
     if worksheet_id.strip():
         try:
@@ -94,16 +97,19 @@ def read_filters(
                 f"Worksheet ID '{worksheet_id.strip()}' is not a worksheet ID; "
                 "write W-000042 or 42. Not applied."
             )
+            fields.append("worksheet_id")
     days: list[date | None] = []
-    for label, text in (("Recorded from", since), ("Recorded to", until)):
+    for key, label, text in (("since", "Recorded from", since), ("until", "Recorded to", until)):
         try:
             days.append(parse_date(text))
         except ValueError as error:
             problems.append(f"{label}: {error}. Not applied.")
+            fields.append(key)
             days.append(None)
     first, last = days
     if first is not None and last is not None and first > last:
         problems.append("'Recorded from' is after 'Recorded to': no worksheet can match.")
+        fields.append("since")
     return SearchFilters(
         worksheet_id=number,
         mrn=mrn.strip() or None,
@@ -113,6 +119,7 @@ def read_filters(
         until=last,
         vial=vial.strip() or None,
         problems=tuple(problems),
+        problem_fields=tuple(fields),
     )
 
 

@@ -195,7 +195,9 @@ class HistoryDialog(HistoryActions):
         """Run the search as typed (off the window's thread; a newer search replaces an
         older one); the selected worksheet stays selected if still listed."""
         self.filters = read_filters(**self.search_texts())
-        self.filter_error.show_message("\n".join(self.filters.problems))
+        at_fault = {"worksheet_id": self.search_id, "since": self.since, "until": self.until}
+        first = next(iter(self.filters.problem_fields), "")
+        self.filter_error.show_message("\n".join(self.filters.problems), at_fault.get(first))
         if self.store is None:
             self._show_rows([], "")
             return

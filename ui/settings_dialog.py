@@ -64,14 +64,14 @@ class SettingsDialog(QDialog):
             "postgresql://server/unitcalc; empty: this computer's data directory",
         )
         self.database.setText(prefs.text_value(settings, prefs.DATABASE_URL, ""))
-        self.database_error = ErrorLabel("settingsDatabase")
+        self.database_error = ErrorLabel("settingsDatabase", self.database)
         self.charges = line_edit(
             "settingsCharges",
             "Charges receiver",
             "billing.example.org:2575 (HL7 over MLLP); empty: charges wait in the outbox",
         )
         self.charges.setText(prefs.text_value(settings, prefs.CHARGES, ""))
-        self.charges_error = ErrorLabel("settingsCharges")
+        self.charges_error = ErrorLabel("settingsCharges", self.charges)
         self.idle_minutes = QSpinBox()
         self.idle_minutes.setObjectName("settingsIdleMinutes")
         self.idle_minutes.setAccessibleName("Minutes idle before the window locks")
@@ -134,6 +134,7 @@ class SettingsDialog(QDialog):
             self.database_error.show_message(str(error)[:1].upper() + str(error)[1:] + ".")
             self.database.setFocus()
             return
+        self.database_error.show_message(None)
         from core.charges.sending import parse_destination
         from core.errors import InputError
 
@@ -145,6 +146,7 @@ class SettingsDialog(QDialog):
             self.charges_error.show_message(error.message[:1].upper() + error.message[1:] + ".")
             self.charges.setFocus()
             return
+        self.charges_error.show_message(None)
         self.settings.setValue(prefs.CHARGES, receiver)
         self.settings.setValue(prefs.DATABASE_URL, url)
         self.settings.setValue(prefs.IDLE_MINUTES, str(self.idle_minutes.value()))

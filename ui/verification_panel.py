@@ -30,7 +30,7 @@ class VerificationPanel(QGroupBox):
         super().__init__("Verification")
         self.prepared_by = line_edit("preparedBy", "Prepared by", "technician name or initials")
         self.verified_by = line_edit("verifiedBy", "Verified by", "nurse name or initials")
-        self.verified_by_error = ErrorLabel("verified_by")
+        self.verified_by_error = ErrorLabel("verified_by", self.verified_by)
         self.verify_button = QPushButton("Verify dose")
         self.verify_button.setObjectName("verifyButton")
         self.verify_button.setAccessibleName("Verify the dose on screen")

@@ -26,7 +26,7 @@ class VialRow:
         self.lot = line_edit(f"vialLot{number}", f"Vial {number} lot number", "lot")
         self.expiry = line_edit(f"vialExpiry{number}", f"Vial {number} expiry", "expires")
         self.expiry.setToolTip(f"{DATE_HINT}, or month only (YYYY-MM)")
-        self.error = ErrorLabel(f"vialExpiry{number}")
+        self.error = ErrorLabel(f"vialExpiry{number}", self.expiry)
         self.size_ml = ""
         # From the package's scanned code (serial number, 11-digit NDC); "" when typed.
         self.serial = ""

@@ -36,6 +36,12 @@ class NdcVials:
     sizes: tuple[Quantity, ...]
     #: How the amounts were read, for the calculation's steps.
     how: str
+    #: The crosswalk's drug name and labeler: ``Keytruda (Merck Sharp & Dohme LLC)``.
+    product: str = ""
+    #: The crosswalk has no column saying a vial is multi-dose; a code billed with JW/JZ
+    #: per its descriptor is taken from a single-dose vial, as without a product. The
+    #: window shows the type, so a multi-dose vial is changed by hand.
+    multi_dose: bool = False
 
 
 def _label(ndc11: str) -> str:
@@ -122,4 +128,7 @@ def ndc_vials(
         f"{labeled} per vial"
     )
     ordered = tuple(sorted(sizes, key=lambda q: q.measured))
-    return NdcVials(code=entry.code, labeled=labeled, sizes=ordered, how=how)
+    name = shown(entry.drug_name.strip()) or entry.code
+    labeler = shown(entry.labeler.strip())
+    product = f"{name} ({labeler})" if labeler else name
+    return NdcVials(code=entry.code, labeled=labeled, sizes=ordered, how=how, product=product)

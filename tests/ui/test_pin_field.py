@@ -60,6 +60,7 @@ def test_the_announcement_says_the_length_only() -> None:
 
 
 def test_every_pin_field_in_the_window_is_a_pin_field(qtbot, window) -> None:
+    from core.accounts import Account
     from ui.first_admin import FirstAdminDialog
     from ui.pin_dialog import PinDialog
     from ui.window_lock import LockScreen
@@ -69,7 +70,9 @@ def test_every_pin_field_in_the_window_is_a_pin_field(qtbot, window) -> None:
         PinDialog(window, "Sign", "Sign", "jkim", lambda *_: None).pin,
         FirstAdminDialog(window.features.signing, window).pin,
         FirstAdminDialog(window.features.signing, window).again,
-        LockScreen("J. Kim").pin,
+        LockScreen(
+            Account(id=1, name="jkim", full_name="J. Kim", role="technician", active=True)
+        ).pin,
     ]
     for field in dialogs:
         assert isinstance(field, PinField)
