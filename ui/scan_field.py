@@ -248,7 +248,8 @@ class ScanField(QWidget):
             host.dose.vial_count.textEdited.emit(count)
             row = self._next_empty_row()
         if row is None:
-            self._say("No vial row to fill: enter the dose first.", "error")
+            no_row = "No vial row to fill: enter the dose first."
+            self._say(f"{code_note} {no_row}" if code_note else no_row, "error")
             return
         vial = scanned_vial(scan, ndc)
         row.fill(vial)

@@ -204,3 +204,55 @@ def test_scans_of_two_rituximab_sizes_plan_among_the_labelers_sizes(
     assert [str(use) for use in window.result().vials_by_size] == ["1 × 500 mg", "3 × 100 mg"]
     assert text(window, "claimLines").splitlines() == ["J9312 x 72 units", "J9312-JW x 8 units"]
     assert [v.ndc for v in window.documentation().vials][:2] == ["50242005121", "50242005306"]
+
+
+def test_an_unreadable_crosswalk_row_is_one_line_beside_the_scan_and_the_ndc(
+    qtbot, open_window, isolated, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.ui.test_scan_field import scan
+
+    _imported(tmp_path, isolated, crosswalk=True)
+    window = open_window()
+    unit(window, "doseUnit", "mg")
+    type_into(qtbot, window, "doseOrdered", "200")
+    unit(window, "administeredUnit", "mg")
+    type_into(qtbot, window, "amountAdministered", "200")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    scan(qtbot, window, "U1", ndc10="9999900101")  # the sample row whose PKG QTY is 'see label'
+    said = (
+        "NDC: 99999-0001-01: the crosswalk 2025Q4 row cannot be read as a vial's amount "
+        "(BILLUNITSPKG '', PKG QTY 'see label'); enter the vial size."
+    )
+    qtbot.waitUntil(lambda: text(window, "vialScanStatus").startswith(said))
+    assert text(window, "vialScanStatus") == f"{said} No vial row to fill: enter the dose first."
+    assert window.session.errors["ndc"] == said.removeprefix("NDC: ").removesuffix(".")
+    assert window.dose.code.currentData() == "J1410"  # nothing filled from the row
+    box = child(window, "code")
+    box.setFocus()
+    qtbot.waitUntil(lambda: box.findData("J7999") >= 0)
+    box.setCurrentIndex(box.findData("J7999"))  # a descriptor that is not an amount
+    assert window.session.errors["code"] == (
+        "J7999 is billed per 'EA' in the CMS pricing file 2025Q4: not an amount in mg, g, "
+        "mcg, mL or units, so its units cannot be calculated"
+    )
+
+
+def test_a_dose_in_mcg_is_shown_in_mcg(qtbot, open_window, isolated, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _imported(tmp_path, isolated)
+    window = open_window()
+    box = child(window, "code")
+    box.setFocus()
+    qtbot.waitUntil(lambda: box.findData("J2796") >= 0)
+    box.setCurrentIndex(box.findData("J2796"))  # romiplostim, per 10 mcg
+    unit(window, "doseUnit", "mcg/kg")
+    type_into(qtbot, window, "doseOrdered", "1")
+    type_into(qtbot, window, "weight", "75")
+    type_into(qtbot, window, "vialSize", "125 mcg")
+    unit(window, "administeredUnit", "mcg")
+    type_into(qtbot, window, "amountAdministered", "75")
+    assert text(window, "claimLines").splitlines() == ["J2796 x 8 units", "J2796-JW x 4 units"]
+    assert text(window, "wasteVolume") == "50 mcg"
+    shown = " ".join(text(window, name) for name in ("resultSummary", "steps", "wasteVolume"))
+    assert "Dose ordered: 1 mcg/kg × 75 kg = 75 mcg" in shown
+    assert " mg" not in shown
