@@ -47,6 +47,14 @@ CHECKS = {
     "waste": "Waste documented",
 }
 
+#: Check id -> the field whose value settles it, where typing one does: Enter in the
+#: window goes there while the check warns and the field is empty (``fields_asked``).
+SETTLED_BY = {
+    "diagnosis": "diagnosis",
+    "ndc": "ndc",
+    "prior-authorization": "prior_authorization",
+}
+
 
 class Check(Model):
     """One check. A failing one carries what it blocks (``core.blockers``): the blockers
@@ -60,6 +68,11 @@ class Check(Model):
     @property
     def title(self) -> str:
         return CHECKS[self.id]
+
+
+def fields_asked(checks: Sequence[Check]) -> set[str]:
+    """The fields the warning or failing checks ask for (a missing NDC: the NDC)."""
+    return {SETTLED_BY[c.id] for c in checks if c.state != "pass" and c.id in SETTLED_BY}
 
 
 def diagnosis_warnings(diagnosis: str, code: BillingCode) -> list[BillingWarning]:

@@ -1,7 +1,8 @@
 """Enter goes to the next field the dose still needs (Tab goes to every control).
 
 What is needed is core's word: the session's input errors (an amount missing or
-unreadable) and its blockers (``DoseSession.blockers``), each naming a field key. The
+unreadable), its blockers (``DoseSession.blockers``) and the fields its denial-risk
+checks ask for (``core.denial_checks.fields_asked``: a missing NDC), each a field key. The
 panels' error lines know their field (``ErrorLabel.field``), so a key leads to its
 widget; ``vials`` leads to the first empty lot or expiry, ``verification`` to Verify,
 which Enter then presses (Enter on the last verification field verifies).
@@ -53,7 +54,11 @@ class NeededFields:
         return ""
 
     def _wanted(self) -> set[str]:
-        return set(self.session.errors) | {b.field for b in self.session.blockers()}
+        from core.denial_checks import fields_asked
+
+        claim = self.session.claim()
+        asked = fields_asked(claim.checks) if claim is not None and claim.error is None else set()
+        return set(self.session.errors) | {b.field for b in self.session.blockers()} | asked
 
     def after(self, widget: QWidget) -> QWidget | None:
         """The next control along the Tab chain that a needed key names (and, for a

@@ -12,7 +12,7 @@ from core.blockers import dose_blockers
 from core.calculation import apply_route_modifiers
 from core.calculation_models import CalculationResult
 from core.catalog import CoveredDiagnoses, PayerProfile, default_catalog, default_payers
-from core.denial_checks import Check, denial_checks, review
+from core.denial_checks import Check, denial_checks, fields_asked, review
 from core.documentation import Documentation
 from core.dose_input import DoseForm
 from core.necessity import parse_lab
@@ -189,6 +189,19 @@ def test_ndc_matching_the_code_passes_against_the_crosswalk() -> None:
     found = checks(dose(), crosswalk=FakeCrosswalk(frozenset({"J1410", "J1459"})))
     assert found["ndc"].state == "pass"
     assert "CMS crosswalk" in found["ndc"].message
+
+
+def test_the_checks_ask_for_the_fields_that_settle_them() -> None:
+    """Enter in the window goes to these (a missing NDC: the NDC field)."""
+    no_ndc = checks(dose(ndc=""), DOCUMENTATION.replace(ndc=""))
+    assert fields_asked(tuple(no_ndc.values())) == {"ndc"}
+    commercial = checks(
+        dose(payer="commercial"), COMMERCIAL_DOC.replace(prior_authorization=""), payer=COMMERCIAL
+    )
+    assert "prior_authorization" in fields_asked(tuple(commercial.values()))
+    passing = checks(dose(), crosswalk=FakeCrosswalk(frozenset({"J1410"})))
+    assert set(states(passing).values()) == {"pass"}
+    assert fields_asked(tuple(passing.values())) == set()
 
 
 def test_commercial_without_authorization_fails() -> None:

@@ -1,7 +1,9 @@
 """The 12 mL example typed by keyboard alone, counting keys (issue 19): from the window
 as it opens to a verified dose. Each field is reached with Tab in the order it is seen
 (column by column); the dose is verified with Enter in the last verification field (a
-second Enter, or Tab to Verify and Space, counts too)."""
+second Enter, or Tab to Verify and Space, counts too). ``Keys.asked`` counts the fields
+the dose asked for: the one the window opens on and each one Enter led to (the next
+field core says the dose needs, ``ui.needed_fields``)."""
 
 from __future__ import annotations
 
@@ -39,6 +41,7 @@ class Keys:
     tabs: int = 0
     enters: int = 0
     other: int = 0
+    asked: int = 0
     trail: list[str] = field(default_factory=list)
 
     @property
@@ -73,9 +76,12 @@ def keys_to_verified(window: QWidget, verified: object) -> Keys:
     for name, text in SEEN_ORDER:
         focus = QApplication.focusWidget()
         ahead = enter.next_needed(focus) if enter and enter.next_needed and focus else None
-        if focused_name() != name and ahead is not None and ahead.objectName() == name:
+        if focused_name() == name and not keys.trail:
+            keys.asked += 1  # the window opened on it
+        elif ahead is not None and ahead.objectName() == name:
             press(Qt.Key.Key_Return)  # Enter goes straight to the next field needed
             keys.enters += 1
+            keys.asked += 1
         while focused_name() != name:
             press(Qt.Key.Key_Tab)
             keys.tabs += 1

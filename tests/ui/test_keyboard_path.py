@@ -11,7 +11,28 @@ def test_the_twelve_ml_example_by_keyboard(qtbot, window) -> None:
     window.activateWindow()
     keys = keys_to_verified(window, lambda: window.documentation().verified_at is not None)
     print(f"keys to a verified dose: {keys}, total {keys.total}")
-    assert keys.navigation <= len(SEEN_ORDER) + 1  # one per required field, and Enter
+    # One navigation key per field the dose asks for: Enter leaves each one for the
+    # next (no Tab over a field not needed), and Enter in the last verifies.
+    assert keys.asked == len(SEEN_ORDER)  # the NDC too: its check warns while it is empty
+    assert keys.navigation <= keys.asked
+
+
+def test_enter_after_the_diagnosis_goes_to_the_ndc_while_none_is_given(qtbot, window) -> None:
+    from PySide6.QtCore import Qt
+
+    from .keyboard_path import focused_name, press
+    from .window_parts import child, enter_dose, type_into
+
+    window.activateWindow()
+    enter_dose(qtbot, window, "10", "12", "12")
+    type_into(qtbot, window, "diagnosis", "D80.1")
+    child(window, "diagnosis").setFocus(Qt.FocusReason.TabFocusReason)
+    press(Qt.Key.Key_Return)
+    assert focused_name() == "ndc"  # not the prior authorization Tab would reach first
+    type_into(qtbot, window, "ndc", "0002-7597-01")
+    child(window, "diagnosis").setFocus(Qt.FocusReason.TabFocusReason)
+    press(Qt.Key.Key_Return)
+    assert focused_name() == "vialLot1"  # given: not asked again
 
 
 def tab_chain(window, start: str, stop: str) -> list[str]:  # type: ignore[no-untyped-def]
