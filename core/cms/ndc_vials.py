@@ -120,15 +120,15 @@ def ndc_vials(
             sizes.add(amount)
     units, quantity = _columns(entry) or (Decimal(0), Decimal(1))
     assert cms is not None
+    name = shown(entry.drug_name.strip()) or entry.code
+    labeler = shown(entry.labeler.strip())
+    product = f"{name} ({labeler})" if labeler else name
     how = (
-        f"NDC {label} in the crosswalk {entry.quarter} bills {entry.code}: "
+        f"NDC {label}, {product}, in the crosswalk {entry.quarter} bills {entry.code}: "
         f"{formats.number(units, 4)} billing units per package (BILLUNITSPKG) ÷ "
         f"{formats.number(quantity, 4)} per package (PKG QTY) = "
         f"{formats.number(per_vial, 4)} × {descriptor} (pricing file {cms.quarter}) = "
         f"{labeled} per vial"
     )
     ordered = tuple(sorted(sizes, key=lambda q: q.measured))
-    name = shown(entry.drug_name.strip()) or entry.code
-    labeler = shown(entry.labeler.strip())
-    product = f"{name} ({labeler})" if labeler else name
     return NdcVials(code=entry.code, labeled=labeled, sizes=ordered, how=how, product=product)
