@@ -118,7 +118,7 @@ class DosePanel(QWidget):
 
         group, form = self._group("Code and product")
         form.addRow("Code", self._field("code", self.code))
-        form.addRow("", self.code_source)
+        form.addRow(self.code_source)
         form.addRow("Product", self._field("product", self.product))
         form.addRow("Concentration", self._field("concentration", self.concentration))
         columns.addWidget(group)
