@@ -431,3 +431,23 @@ def test_a_worksheet_from_scans_names_the_crosswalk_product(data: Path, tmp_path
     assert "NDC 00006-3026-02, Keytruda (Merck Sharp & Dohme LLC), in the crosswalk 2025Q4" in text
     assert "2 × 100 mg = 200 mg opened" in text
     assert text.count("single-dose") >= 2  # each scanned vial's type
+
+
+def test_the_worked_examples_in_the_docs_are_what_calc_prints(
+    data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import re
+    import shlex
+
+    from core.cli import run_command
+    from tests.cli_run import ROOT
+
+    doc = (ROOT / "docs" / "partb-examples.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```\n\$ uv run main\.py (calc .*?)\n(.*?)\n```", doc, re.S)
+    assert len(blocks) == 10
+    for command, shown in blocks:
+        code = run_command([*shlex.split(command), "--data-dir", str(data)])
+        printed = capsys.readouterr()
+        lines = (printed.out if code == 0 else printed.err).splitlines()
+        assert lines[: len(shown.splitlines())] == shown.splitlines(), command
+        assert code == (0 if printed.out else 2)

@@ -89,7 +89,7 @@ class PinDialog(QDialog):
         name, pin = self.account.text().strip(), self.pin.text()
         self.pin.clear()
         if not name:
-            self.error.show_message("Enter the account name.")
+            self.error.show_message("Enter the account name.", self.account)
             return
         try:
             self.signature = self._sign(name, pin)
