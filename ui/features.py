@@ -140,6 +140,7 @@ def install_features(window: FeatureWindow) -> Features:
     main = _main_window(window)
     product = window.dose.product
     cms = install_cms(main, window.site, window.docs.ndc, binding.push_dose, product)
+    cms.imported.connect(lambda _text: forget_imported(window))
     # The claim reviewed with the site's records: the authorizations, and the CMS
     # crosswalk the window holds open (not one opened per keystroke).
     session.reviewer = site_reviewer(window.site, cms.crosswalk)
@@ -207,3 +208,11 @@ def _main_window(window: FeatureWindow) -> QMainWindow:
     main = window.docs.window()
     assert isinstance(main, QMainWindow)
     return main
+
+
+def forget_imported(window: FeatureWindow) -> None:
+    """Files were imported: the crosswalk's answers and the code list are read again."""
+    window.docs.vials.scan.forget_crosswalk()
+    picker = getattr(window.dose, "code_picker", None)
+    if picker is not None:
+        picker.loaded = False  # read again at the next focus

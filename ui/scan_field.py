@@ -86,6 +86,7 @@ class ScanField(QWidget):
         self._pending: PackageScan | None = None
         self._candidates: tuple[Ndc, ...] = ()
         self._crosswalk: CrosswalkLookups | None = None
+        self._answered: AnsweredNdcs | None = None
         self.edit = ScanEdit()
         self.edit.setObjectName("vialScan")
         self.edit.setAccessibleName("Scan a vial's package code")
@@ -234,7 +235,17 @@ class ScanField(QWidget):
             dose.changed.emit()  # calculated again with it
 
         lookups.answered = heard
+        self._answered = answered
         return answered
+
+    def forget_crosswalk(self) -> None:
+        """Files were imported: every NDC is looked up again, and the dose recalculated."""
+        if self._crosswalk is not None:
+            self._crosswalk.known.clear()
+        if self._answered is not None:
+            self._answered.forget()
+        if self._host is not None:
+            self._host.dose.changed.emit()
 
     def _fill_row(self, scan: PackageScan, ndc: Ndc | None, code_note: str) -> None:
         from core.vial_scan import scanned_vial

@@ -109,6 +109,10 @@ class AnsweredNdcs:
     def give(self, ndc11: str, answer: NdcVials | InputError | None) -> None:
         self._answers[ndc11] = answer
 
+    def forget(self) -> None:
+        """Files were imported: every NDC is asked for again."""
+        self._answers.clear()
+
     def code(self, hcpcs: str, field: str) -> BillingCode | None:
         return self.codes.code(hcpcs, field)
 

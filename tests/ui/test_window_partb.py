@@ -256,3 +256,30 @@ def test_a_dose_in_mcg_is_shown_in_mcg(qtbot, open_window, isolated, tmp_path) -
     shown = " ".join(text(window, name) for name in ("resultSummary", "steps", "wasteVolume"))
     assert "Dose ordered: 1 mcg/kg × 75 kg = 75 mcg" in shown
     assert " mg" not in shown
+
+
+def test_an_import_has_the_crosswalk_read_again(qtbot, open_window, isolated, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests import partb_samples
+    from tests.cli_run import run_main
+    from tests.cms_samples import Q4_2025, crosswalk_csv, write
+    from ui.features import forget_imported
+
+    _imported(tmp_path, isolated)  # pricing only: the crosswalk does not list the NDC yet
+    window = open_window()
+    unit(window, "doseUnit", "mg")
+    type_into(qtbot, window, "doseOrdered", "200")
+    unit(window, "administeredUnit", "mg")
+    type_into(qtbot, window, "amountAdministered", "200")
+    box = child(window, "code")
+    box.setFocus()
+    qtbot.waitUntil(lambda: box.findData("J9271") >= 0)
+    box.setCurrentIndex(box.findData("J9271"))
+    child(window, "ndc").setText("0006-3026-02")
+    qtbot.waitUntil(lambda: not window.docs.vials.scan.crosswalk(window).work.busy)
+    assert window.session.errors.get("vial_size") == "is empty; enter the size in mL"
+    rows = partb_samples.CROSSWALK_ROWS
+    crosswalk = write(tmp_path / "xw.csv", crosswalk_csv(Q4_2025, rows=rows))
+    assert run_main("cms", "import", crosswalk, "--data-dir", isolated).returncode == 0
+    forget_imported(window)  # what the window's own import does when it is done
+    qtbot.waitUntil(lambda: window.result() is not None)
+    assert text(window, "claimLines").splitlines() == ["J9271-JZ x 200 units"]
