@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # made before the window's first paint: only what that needs 
     from core.records import RecordStore
     from core.records.backup import BackupPlan, BackupRunner
     from core.reference import ReferenceData
+    from core.storage import Schema
     from core.verification_queue import VerificationQueue
 
 #: The environment variables a site is made from (read once, by ``from_environment``).
@@ -138,6 +139,20 @@ class Site:
     def on_server(self) -> bool:
         """Whether a database server was chosen (valid or not)."""
         return self._url is not None
+
+    def server_refusal(self) -> str | None:
+        """On a server, why this program may not use it at all, in one line saying what
+        to do: its role could change records (a superuser, the tables' owner), or the
+        tables are not set up (``main.py db-roles``). None on the SQLite files, when it
+        may, or when the server cannot be reached now (the stores say so when used)."""
+        from core.database import DatabaseUrlError
+        from core.storage import server_refusal
+
+        try:
+            url = self.database_url
+        except DatabaseUrlError:
+            return None  # said by whatever opens a store
+        return None if url is None else server_refusal(url, server_schemas())
 
     def ensure_data_dir(self) -> Path:
         """The data directory, created (0700) if missing; ``OSError`` if it cannot be."""
@@ -358,6 +373,17 @@ class Site:
         trace: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def server_schemas() -> tuple[Schema, ...]:
+    """Every component's tables a shared server holds, in the order they are made."""
+    from core.accounts.store import ACCOUNTS
+    from core.authorizations import AUTHORIZATIONS
+    from core.cms.store import REFERENCE
+    from core.records.schema import RECORDS
+    from core.verification_queue import QUEUE
+
+    return (RECORDS, ACCOUNTS, QUEUE, AUTHORIZATIONS, REFERENCE)
 
 
 def _rebuild(data_dir: str, url: str | None, settings: dict[str, str]) -> Site:

@@ -5,6 +5,14 @@ two database backends.
 once on PostgreSQL, in a schema of its own on the server named by
 ``UNITCALC_TEST_DATABASE`` (``.ci/run`` starts a throwaway cluster and sets it); without
 that variable the PostgreSQL run is skipped.
+
+On PostgreSQL the program runs as a site runs it (issue 23): ``UNITCALC_TEST_DATABASE``
+is an administrator (a superuser); each test's schema is set up by ``main.py db-roles``'
+own code (``setup_roles``: an owner role holds and migrates the tables) and the test gets
+the application role's URL, which may only read and add records. The two roles are
+``UNITCALC_TEST_ROLES`` ("owner:app", made by ``.ci/run``), else a pair made for the
+session and dropped at its end. ``admin_url`` gives a test the administrator's URL on
+the same schema, for what only a tamperer with server credentials could do.
 """
 
 from __future__ import annotations
@@ -16,13 +24,15 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
 
 from core.accounts.store import default_hasher
 
 TEST_DATABASE_ENV = "UNITCALC_TEST_DATABASE"
+#: "owner:app": the roles the PostgreSQL tests set each schema up with (.ci/run's).
+TEST_ROLES_ENV = "UNITCALC_TEST_ROLES"
 #: A RAM disk, where the machine has one: the tests' files go there unless --basetemp says
 #: otherwise. The stores fsync every commit; on a disk shared by several developers each
 #: fsync waits for the others' writes (the records tests took twice as long on disk). What
@@ -99,6 +109,20 @@ def server_url() -> str | None:
     return os.environ.get(TEST_DATABASE_ENV) or None
 
 
+def with_user(url: str, user: str | None) -> str:
+    """``url`` connecting as ``user`` (None: libpq's default user)."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{quote(user, safe='')}@{host}" if user else host))
+
+
+def admin_url(url: str) -> str:
+    """The administrator's URL (``UNITCALC_TEST_DATABASE``'s user) on ``url``'s schema."""
+    base = server_url()
+    assert base is not None
+    return with_user(url, urlsplit(base).username)
+
+
 def fresh_schema_url(base: str) -> tuple[str, str]:
     """A new empty schema on the test server and a URL whose connections use it."""
     import psycopg
@@ -117,12 +141,59 @@ def drop_schema(base: str, schema: str) -> None:
         conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
-@contextmanager
-def server_schema(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A fresh schema on the test server, dropped after; skips the test without a server.
-    Its URL is also put in ``UNITCALC_DATABASE`` for the start-up read: a command run
-    by the test (``tests.cli_run``), a window, or ``tests.sites.site_at`` make their
-    ``core.site.Site`` from it. Stores a test opens itself are given the URL."""
+def set_up_roles(url: str, owner: str, app: str) -> str:
+    """``main.py db-roles``' setup on ``url``'s schema (``url``: an administrator's): the
+    tables made and owned by ``owner``; the application role ``app``'s URL on it."""
+    from core.site import server_schemas
+    from core.storage.postgresql import connect
+    from core.storage.roles import setup_roles
+
+    conn = connect(url, as_owner=True)
+    try:
+        setup_roles(conn, owner, app, server_schemas())
+    finally:
+        conn.close()
+    return with_user(url, app)
+
+
+@pytest.fixture(scope="session")
+def server_roles() -> Iterator[tuple[str, str]]:
+    """(owner, application) role names: ``UNITCALC_TEST_ROLES``'s, else a pair for this
+    session (made by the first test's setup) dropped at its end."""
+    given = os.environ.get(TEST_ROLES_ENV, "").strip()
+    if given:
+        owner, _, app = given.partition(":")
+        yield owner, app
+        return
+    tag = uuid.uuid4().hex[:10]
+    owner, app = f"t_owner_{tag}", f"t_app_{tag}"
+    try:
+        yield owner, app
+    finally:
+        base = server_url()
+        if base is not None:
+            drop_roles(base, owner, app)
+
+
+def drop_roles(base: str, *roles: str) -> None:
+    """Drop ``roles`` and whatever they own on the test database (if they were made)."""
+    import psycopg
+
+    with psycopg.connect(base, autocommit=True) as conn:
+        for role in roles:
+            if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
+                conn.execute(f"DROP OWNED BY {role} CASCADE")
+                conn.execute(f"DROP ROLE {role}")
+
+
+@pytest.fixture
+def empty_server_schema(
+    monkeypatch: pytest.MonkeyPatch, server_roles: tuple[str, str]
+) -> Iterator[str]:
+    """A fresh empty schema, as a site has before ``main.py db-roles``: the
+    administrator's URL on it (also in ``UNITCALC_DATABASE``); ``server_roles`` are
+    the roles to set it up with. Skipped without a server."""
+    monkeypatch.delenv("UNITCALC_DATABASE", raising=False)
     base = server_url()
     if base is None:
         pytest.skip(f"no PostgreSQL server: set {TEST_DATABASE_ENV} (.ci/run does)")
@@ -134,23 +205,44 @@ def server_schema(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         drop_schema(base, schema)
 
 
+@contextmanager
+def server_schema(monkeypatch: pytest.MonkeyPatch, roles: tuple[str, str]) -> Iterator[str]:
+    """A fresh schema on the test server, set up with ``roles`` (owner, application),
+    dropped after; skips the test without a server. Yields the application role's URL,
+    also put in ``UNITCALC_DATABASE`` for the start-up read: a command run by the test
+    (``tests.cli_run``), a window, or ``tests.sites.site_at`` make their
+    ``core.site.Site`` from it. Stores a test opens itself are given the URL."""
+    base = server_url()
+    if base is None:
+        pytest.skip(f"no PostgreSQL server: set {TEST_DATABASE_ENV} (.ci/run does)")
+    url, schema = fresh_schema_url(base)
+    try:
+        app_url = set_up_roles(url, *roles)
+        monkeypatch.setenv("UNITCALC_DATABASE", app_url)
+        yield app_url
+    finally:
+        drop_schema(base, schema)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[str | None]:
     """The test once on SQLite (None: the files in the data directory), once on
-    PostgreSQL."""
+    PostgreSQL as the application role."""
     monkeypatch.delenv("UNITCALC_DATABASE", raising=False)
     if request.param == "sqlite":
         yield None
         return
-    with server_schema(monkeypatch) as url:
+    roles: tuple[str, str] = request.getfixturevalue("server_roles")
+    with server_schema(monkeypatch, roles) as url:
         yield url
 
 
 @pytest.fixture
-def postgresql_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Only the PostgreSQL backend (a fresh schema), skipped without a server."""
+def postgresql_url(monkeypatch: pytest.MonkeyPatch, server_roles: tuple[str, str]) -> Iterator[str]:
+    """Only the PostgreSQL backend (a fresh schema, the application role's URL), skipped
+    without a server."""
     monkeypatch.delenv("UNITCALC_DATABASE", raising=False)
-    with server_schema(monkeypatch) as url:
+    with server_schema(monkeypatch, server_roles) as url:
         yield url

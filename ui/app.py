@@ -54,11 +54,22 @@ def run(argv: list[str], data_dir: str | None = None) -> int:
         if chosen is None:
             return 1
         site = window_site(chosen, settings, os.environ)
+    refusal = site.server_refusal()  # None on the SQLite files
+    if refusal is not None:  # a role that could rewrite records, or tables not set up
+        refuse_server(refusal)
+        return 1
     with site:
         window = build_main_window(settings=settings, site=site)
         window.show()
         start_backups(site, window)
         return app.exec()
+
+
+def refuse_server(refusal: str) -> None:
+    """Say (once, before any window) why this database may not be used, and what to do."""
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.critical(None, "unitcalc cannot use this database", refusal)
 
 
 def build_main_window(

@@ -15,14 +15,10 @@ if TYPE_CHECKING:
 
 
 def run_roles(args: argparse.Namespace, site: Site) -> int:
-    from core.accounts.store import ACCOUNTS
-    from core.authorizations import AUTHORIZATIONS
-    from core.cms.store import REFERENCE
-    from core.records.schema import RECORDS
+    from core.site import server_schemas
     from core.storage import StorageError
     from core.storage.postgresql import connect
     from core.storage.roles import setup_roles
-    from core.verification_queue import QUEUE
 
     url = site.database_url
     if url is None:
@@ -30,9 +26,7 @@ def run_roles(args: argparse.Namespace, site: Site) -> int:
     try:
         conn = connect(url, as_owner=True)
         try:
-            schema = setup_roles(
-                conn, args.owner, args.app, (RECORDS, ACCOUNTS, QUEUE, AUTHORIZATIONS, REFERENCE)
-            )
+            schema = setup_roles(conn, args.owner, args.app, server_schemas())
         finally:
             conn.close()
     except StorageError as error:

@@ -5,11 +5,14 @@ directory and a shared PostgreSQL server. Stores are written once against the in
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 
 from core.storage.connection import Connection, ConnectionOwner, Cursor, Row, Value
 from core.storage.errors import (
+    RoleRefused,
+    SchemaNotSetUp,
     SchemaVersionError,
     StorageDamaged,
     StorageError,
@@ -21,8 +24,10 @@ __all__ = [
     "Connection",
     "ConnectionOwner",
     "Cursor",
+    "RoleRefused",
     "Row",
     "Schema",
+    "SchemaNotSetUp",
     "SchemaVersionError",
     "StorageDamaged",
     "StorageError",
@@ -31,6 +36,7 @@ __all__ = [
     "connect",
     "exists",
     "migrate",
+    "server_refusal",
 ]
 
 
@@ -60,3 +66,26 @@ def connect(
 def exists(url: str | None, file: Path) -> bool:
     """Whether there is a database to open: a server always has one; a file, once made."""
     return url is not None or file.is_file()
+
+
+def server_refusal(url: str, schemas: Iterable[Schema]) -> str | None:
+    """Why the application may not use the server at ``url`` at all: its role could
+    change records (``RoleRefused``), or ``schemas``' tables are missing or older than
+    the program (``SchemaNotSetUp``). None when it may, and when the server cannot be
+    reached now (the stores say so when they are opened)."""
+    try:
+        conn = connect(url, Path(), label="the database")
+    except RoleRefused as refused:
+        return str(refused)
+    except StorageError:
+        return None
+    try:
+        for schema in schemas:
+            conn.retry(partial(migrate, conn, schema))  # the application role only checks
+    except SchemaNotSetUp as missing:
+        return str(missing)
+    except StorageError:
+        return None
+    finally:
+        conn.close()
+    return None

@@ -58,6 +58,9 @@ class Connection(ABC):
 
     #: "sqlite" or "postgresql": for messages and tests; stores never branch on it.
     dialect: ClassVar[str]
+    #: Whether this connection creates and migrates tables: a SQLite file's always; on a
+    #: server only the owner's setup (``main.py db-roles``), never the application role.
+    may_migrate: bool = True
 
     def __init__(self, where: str) -> None:
         #: Where the data is, for messages: a directory or a server (never a password).

@@ -32,7 +32,7 @@ from core.storage.ddl import (
     create_table,
     insert_seed,
 )
-from core.storage.errors import StorageUnavailable
+from core.storage.errors import RoleRefused, StorageUnavailable
 
 if TYPE_CHECKING:
     import psycopg
@@ -47,8 +47,7 @@ CONNECT_TIMEOUT_S = 10
 RETRY_DEADLINE_S = 120.0
 #: Advisory lock key serializing migrations on one database ("unitcalc").
 MIGRATION_LOCK_KEY = 756269746361
-#: The trigger keeping ``chain_head`` moving forward only; present once the roles are set
-#: up (``core.storage.roles``), which is when a table owner is refused.
+#: The trigger keeping ``chain_head`` moving forward only (``core.storage.roles``).
 GUARD = "chain_head_advances_only"
 
 _TYPES = {
@@ -86,10 +85,14 @@ def placeholders(sql: str) -> str:
 class PgConnection(Connection):
     dialect = "postgresql"
 
-    def __init__(self, raw: psycopg.Connection[TupleRow], url: str) -> None:
+    def __init__(
+        self, raw: psycopg.Connection[TupleRow], url: str, *, may_migrate: bool = False
+    ) -> None:
         super().__init__(f"the server {describe(url)}")
         self.raw = raw
         self.url = url
+        #: Only the owner's setup (``core.storage.roles``) creates and migrates tables.
+        self.may_migrate = may_migrate
 
     def execute(self, sql: str, params: Sequence[Value] = ()) -> Cursor:
         if not params:
@@ -197,9 +200,11 @@ class PgConnection(Connection):
     def schema_version(
         self, component: str, *, file_header: bool, renumbered: Mapping[int, int]
     ) -> int:
-        # Looked up before created: a role that may not create tables (one that only
-        # reads and records) still reads the versions its owner's migrations wrote.
+        # Looked up before created: the application role (which may not create tables)
+        # reads the versions its owner's migrations wrote, and none is 0.
         if self.one("SELECT to_regclass('schema_versions')")[0] is None:
+            if not self.may_migrate:
+                return 0
             self.execute(
                 "CREATE TABLE schema_versions ("
                 " component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
@@ -225,8 +230,9 @@ class PgConnection(Connection):
 
 def connect(url: str, *, as_owner: bool = False) -> PgConnection:
     """Connect; a server that cannot be reached raises ``StorageUnavailable`` naming the
-    server (never its password). A role owning the tables is refused once the roles are
-    set up (``core.storage.roles``), unless ``as_owner`` (setting them up)."""
+    server (never its password). A role that could change records behind the program
+    (``refuse_owner``) is refused, unless ``as_owner``: the setup of the roles and the
+    schema (``core.storage.roles``), the one path that creates and migrates tables."""
     import psycopg
 
     try:
@@ -237,29 +243,62 @@ def connect(url: str, *, as_owner: bool = False) -> PgConnection:
             f"cannot reach the database server {describe(url)} ({reason}): check that it "
             "runs and the URL (--database or UNITCALC_DATABASE)"
         ) from None
-    conn = PgConnection(raw, url)
+    conn = PgConnection(raw, url, may_migrate=as_owner)
     if not as_owner:
         try:
             refuse_owner(conn)
+        except psycopg.Error as error:
+            conn.close()
+            raise conn.unavailable(error) from None
         except BaseException:
             conn.close()
             raise
     return conn
 
 
+#: Tables whose rows the application role may only read and add: it must hold no other
+#: right on them (``chain_head`` moves forward through its guard, by UPDATE only).
+RECORD_TABLES = ("worksheets", "worksheet_pdfs", "worksheet_vials")
+#: Rights on those tables that would let a role change or remove what was recorded.
+_CHANGING_RIGHTS = "UPDATE, DELETE, TRUNCATE, TRIGGER, REFERENCES"
+
+# For the connected role and the session's own (SET ROLE keeps the session's), why it
+# could change records behind the program: superuser, BYPASSRLS, CREATEROLE (may make
+# itself a member of the owner), owner of (or member of the owner of) the schema or one
+# of its tables, or a right beyond reading and adding on a record table or chain_head.
+_POWERS = f"""
+SELECT r.rolname,
+  CASE
+    WHEN r.rolsuper THEN 'is a superuser'
+    WHEN r.rolbypassrls THEN 'may bypass row security (BYPASSRLS)'
+    WHEN r.rolcreaterole THEN 'may create roles and join the owner role (CREATEROLE)'
+    WHEN EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspname = current_schema()
+                 AND pg_has_role(r.oid, n.nspowner, 'MEMBER'))
+      THEN 'owns the unitcalc schema (or is a member of its owner role)'
+    WHEN EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = current_schema() AND pg_has_role(r.oid, c.relowner, 'MEMBER'))
+      THEN 'owns the unitcalc tables (or is a member of their owner role)'
+    WHEN EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = current_schema() AND c.relkind = 'r' AND (
+                   (c.relname IN ({", ".join(f"'{t}'" for t in RECORD_TABLES)})
+                    AND has_table_privilege(r.oid, c.oid, '{_CHANGING_RIGHTS}'))
+                   OR (c.relname = 'chain_head'
+                    AND has_table_privilege(r.oid, c.oid, 'DELETE, TRUNCATE, TRIGGER'))))
+      THEN 'may change or delete recorded worksheets (rights beyond reading and adding)'
+  END
+FROM pg_roles r WHERE r.rolname IN (current_user, session_user)
+"""
+
+
 def refuse_owner(conn: PgConnection) -> None:
-    """Refuse a connection whose role owns the tables (or is a superuser) once the roles
-    are set up: with it, records could be rewritten and triggers disabled."""
-    row = conn.execute(
-        "SELECT t.tableowner, pg_has_role(current_user, t.tableowner, 'USAGE')"
-        " OR r.rolsuper, current_user FROM pg_tables t, pg_roles r"
-        " WHERE t.schemaname = current_schema() AND t.tablename = 'chain_head'"
-        " AND r.rolname = current_user AND EXISTS (SELECT 1 FROM pg_trigger g"
-        f" WHERE g.tgrelid = to_regclass('chain_head') AND g.tgname = '{GUARD}')"
-    ).fetchone()
-    if row is not None and row[1]:
-        raise StorageUnavailable(
-            f"the database role {row[2]} owns the unitcalc tables (or is a superuser), so "
-            "it could rewrite records: connect as the application role made by "
-            "`main.py db-roles` (see the README's Security section)"
-        )
+    """Refuse a connection whose role could rewrite, delete or unguard records: a
+    superuser, an owner of the schema or its tables (who may disable their triggers), a
+    member of the owner role, or one given more than reading and adding records. The
+    workstations connect as the application role ``main.py db-roles`` makes."""
+    for role, power in conn.execute(_POWERS).fetchall():
+        if power is not None:
+            raise RoleRefused(
+                f"the database role {role} {power}, so it could rewrite records: the "
+                "workstations connect as the application role that `main.py db-roles` "
+                "makes (an administrator runs it once; see the README's Security section)"
+            )

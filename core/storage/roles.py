@@ -10,9 +10,11 @@ forward, onto the newest record's hash (no DELETE, no TRUNCATE); SELECT, INSERT,
 DELETE on the working tables (accounts, queue, authorizations, reference data, outbox).
 It owns nothing, so it cannot ALTER a table, disable a trigger or drop one.
 
-``core.storage.postgresql.refuse_owner`` (every connection) refuses to run as a role that
-owns the tables or is a superuser, once the roles are set up (the ``chain_head``
-guard is the mark).
+This is the one path that creates and migrates the tables on a server: a fresh site
+starts with ``db-roles``, and after an update of unitcalc it is run again. Every other
+connection (``core.storage.postgresql.connect``) refuses a role that could change records
+(superuser, owner or member of the owner role, more rights than reading and adding) and
+says so, and the application role meeting missing or older tables says who sets them up.
 """
 
 from __future__ import annotations
@@ -22,22 +24,22 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from core.storage.errors import StorageError
-from core.storage.postgresql import GUARD
+from core.storage.postgresql import GUARD, RECORD_TABLES
 
 if TYPE_CHECKING:
     from core.storage.postgresql import PgConnection
     from core.storage.schema import Schema
 
-#: Tables the application role may only read and add to.
-RECORD_TABLES = ("worksheets", "worksheet_pdfs", "worksheet_vials")
 _NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
-_GUARD_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION unitcalc_{GUARD}() RETURNS trigger LANGUAGE plpgsql AS $$
+# The newest record is looked up in the schema by name: unqualified, a temporary table
+# "worksheets" of the caller's (searched first) would answer with a forged hash.
+_GUARD_FUNCTION = """
+CREATE OR REPLACE FUNCTION unitcalc_{guard}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP <> 'UPDATE' OR NEW.singleton <> OLD.singleton OR NEW.count <> OLD.count + 1
      OR NEW.last_hash IS DISTINCT FROM
-        (SELECT chain_hash FROM worksheets WHERE id = NEW.count) THEN
+        (SELECT chain_hash FROM {schema}.worksheets WHERE id = NEW.count) THEN
     RAISE EXCEPTION 'the chain head only moves forward, onto the newest record';
   END IF;
   RETURN NEW;
@@ -70,12 +72,18 @@ def _setup(conn: PgConnection, owner: str, app: str, schemas: Iterable[Schema]) 
 
     if owner == app:
         raise StorageError("the owner and the application role must be two roles")
-    schema = str(conn.one("SELECT current_schema()")[0])
+    current = conn.one("SELECT current_schema()")[0]
+    if current is None:
+        raise StorageError(
+            "the URL's schema (search_path) does not exist on the server: create it first"
+        )
+    schema = str(current)
+    quoted = '"' + schema.replace('"', '""') + '"'
     for role, login in ((owner, "NOLOGIN"), (app, "LOGIN")):
         if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = ?", (role,)).fetchone() is None:
             conn.execute(f"CREATE ROLE {role} {login}")
     conn.execute(f"GRANT {owner} TO current_user")  # to give it the schema and tables
-    conn.execute(f'ALTER SCHEMA "{schema}" OWNER TO {owner}')
+    conn.execute(f"ALTER SCHEMA {quoted} OWNER TO {owner}")
     for (table,) in conn.execute(
         "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
     ).fetchall():
@@ -85,7 +93,7 @@ def _setup(conn: PgConnection, owner: str, app: str, schemas: Iterable[Schema]) 
         for each in schemas:
             migrate(conn, each)
         with conn.writing():
-            conn.execute(_GUARD_FUNCTION)
+            conn.execute(_GUARD_FUNCTION.format(guard=GUARD, schema=quoted))
             conn.execute(f"DROP TRIGGER IF EXISTS {GUARD} ON chain_head")
             conn.execute(
                 f"CREATE TRIGGER {GUARD} BEFORE UPDATE OR DELETE ON chain_head"
@@ -96,9 +104,9 @@ def _setup(conn: PgConnection, owner: str, app: str, schemas: Iterable[Schema]) 
                 f"CREATE TRIGGER {GUARD}_truncate BEFORE TRUNCATE ON chain_head"
                 f" FOR EACH STATEMENT EXECUTE FUNCTION unitcalc_{GUARD}()"
             )
-            conn.execute(f'REVOKE ALL ON SCHEMA "{schema}" FROM PUBLIC')
-            conn.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO {app}')
-            conn.execute(f'REVOKE ALL ON ALL TABLES IN SCHEMA "{schema}" FROM {app}')
+            conn.execute(f"REVOKE ALL ON SCHEMA {quoted} FROM PUBLIC")
+            conn.execute(f"GRANT USAGE ON SCHEMA {quoted} TO {app}")
+            conn.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA {quoted} FROM {app}")
             for (table,) in conn.execute(
                 "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
             ).fetchall():
@@ -109,7 +117,7 @@ def _setup(conn: PgConnection, owner: str, app: str, schemas: Iterable[Schema]) 
                 else:
                     rights = "SELECT, INSERT, UPDATE, DELETE"
                 conn.execute(f'GRANT {rights} ON "{table}" TO {app}')
-            conn.execute(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA "{schema}" TO {app}')
+            conn.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {quoted} TO {app}")
     finally:
         conn.execute("RESET ROLE")
     return schema

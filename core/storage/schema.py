@@ -28,7 +28,7 @@ from core.storage.ddl import (
     integer,
     text,
 )
-from core.storage.errors import SchemaVersionError
+from core.storage.errors import SchemaNotSetUp, SchemaVersionError
 
 __all__ = [
     "Column",
@@ -89,6 +89,8 @@ def migrate(conn: Connection, schema: Schema) -> None:
                 f"the {schema.component} tables have schema version {version}, newer "
                 f"than this program's {target}: update unitcalc"
             )
+        if version < target and not conn.may_migrate:
+            raise _not_set_up(conn, schema.component, version, target)
         for number in range(version, target):
             for step in schema.migrations[number]:
                 if isinstance(step, Table | Index | DropIndex | Immutable | Seed):
@@ -101,3 +103,18 @@ def migrate(conn: Connection, schema: Schema) -> None:
             conn.set_schema_version(
                 schema.component, target, file_header=schema.file_header_version
             )
+
+
+def _not_set_up(conn: Connection, component: str, version: int, target: int) -> SchemaNotSetUp:
+    """The application role met tables it may not create or migrate: who does, and how."""
+    if version == 0:
+        state = f"the {component} tables are not on {conn.where} yet"
+    else:
+        state = (
+            f"the {component} tables on {conn.where} are at schema version {version}, "
+            f"this program needs {target}"
+        )
+    return SchemaNotSetUp(
+        f"{state}: an administrator runs `main.py db-roles --database ADMIN-URL` (it "
+        "creates and migrates them as the owner role; see the README's Security section)"
+    )

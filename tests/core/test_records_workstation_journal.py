@@ -9,45 +9,27 @@ from __future__ import annotations
 
 import json
 import stat
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import psycopg
 import pytest
 
-from core.cli import run_command
 from core.records import BackupPlan, RecordStore
 from core.records.schema import HASHED_COLUMNS, chain_hash
 from tests.cli_run import run_main
-from tests.conftest import drop_schema, fresh_schema_url, server_url
+from tests.conftest import admin_url, drop_schema, fresh_schema_url, server_url, set_up_roles
 from tests.core.test_records_backup import add
 
 RECORDS = 12
 
 
 @pytest.fixture
-def roles(postgresql_url: str) -> Iterator[tuple[str, str]]:
-    """The two roles of ``db-roles`` (owner, application) on the test schema; the URLs
-    of the application and of the owner."""
-    tag = uuid.uuid4().hex[:10]
-    owner, app = f"t_owner_{tag}", f"t_app_{tag}"
-    assert run_command(["db-roles", "--owner", owner, "--app", app]) == 0
-    try:
-        yield as_role(postgresql_url, app), as_role(postgresql_url, owner)
-    finally:
-        base = server_url()
-        assert base is not None
-        with psycopg.connect(base, autocommit=True) as conn:
-            for role in (owner, app):
-                conn.execute(f"REASSIGN OWNED BY {role} TO current_user")
-                conn.execute(f"DROP OWNED BY {role}")
-                conn.execute(f"DROP ROLE {role}")
-
-
-def as_role(url: str, role: str) -> str:
-    return f"{url}{quote(f' -crole={role}')}"
+def roles(postgresql_url: str) -> tuple[str, str]:
+    """The URLs of the application (the test schema is set up by ``db-roles``' code, see
+    ``tests/conftest.py``) and of the administrator, a superuser: what the owner can do,
+    and more."""
+    return postgresql_url, admin_url(postgresql_url)
 
 
 def rewrite_w5(owner_url: str) -> None:
@@ -133,7 +115,7 @@ def test_a_workstation_that_saw_the_chain_catches_the_owners_rewrite(
 
 
 def test_the_journal_is_private_keyed_by_the_database_and_holds_no_patient_data(
-    tmp_path: Path, postgresql_url: str
+    tmp_path: Path, postgresql_url: str, server_roles: tuple[str, str]
 ) -> None:
     data_dir = tmp_path / "ws"
     with RecordStore.open(data_dir, url=postgresql_url) as store:
@@ -157,8 +139,9 @@ def test_the_journal_is_private_keyed_by_the_database_and_holds_no_patient_data(
         assert "the same as the chain heads this workstation saw (3" in run_verify(same, data_dir)
     base = server_url()
     assert base is not None
-    other, schema = fresh_schema_url(base)
+    other_schema, schema = fresh_schema_url(base)
     try:
+        other = set_up_roles(other_schema, *server_roles)
         with RecordStore.open(data_dir, url=other) as store:
             assert store.workstation.path != path
     finally:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from core.accounts.store import ACCOUNTS
@@ -16,6 +17,7 @@ from core.records.schema import RECORDS
 from core.storage import Connection, Schema, connect, migrate
 from core.storage.postgresql import placeholders
 from core.verification_queue import QUEUE
+from tests.conftest import admin_url, set_up_roles
 
 SCHEMAS = (RECORDS, REFERENCE, ACCOUNTS, QUEUE, AUTHORIZATIONS)
 
@@ -152,25 +154,34 @@ LEGACY_POSTGRESQL = (
 
 
 def test_a_postgresql_schema_of_the_earlier_program_keeps_working(
-    tmp_path: Path, postgresql_url: str
+    tmp_path: Path, empty_server_schema: str, server_roles: tuple[str, str]
 ) -> None:
     import psycopg
 
-    with psycopg.connect(postgresql_url, autocommit=True) as conn:
+    admin = empty_server_schema
+    with psycopg.connect(admin, autocommit=True) as conn:
         for statement in LEGACY_POSTGRESQL:
             conn.execute(statement)
-    with RecordStore.open(tmp_path, url=postgresql_url) as store:
+    # The earlier program's tables, owned by whoever made them: `db-roles` gives them to
+    # the owner role and migrates them; the workstations then connect as the app role.
+    app_url = set_up_roles(admin, *server_roles)
+    with RecordStore.open(tmp_path, url=app_url) as store:
         assert add(store, "Lx1") == 1
         assert add(store, "Lx2") == 2
         assert [r.id for r in store.list(lot="LX2")] == [2]
         assert store.verify(check_pdfs=True).ok
-    with psycopg.connect(postgresql_url, autocommit=True) as conn:
+    with psycopg.connect(admin, autocommit=True) as conn:
         version = conn.execute(
             "SELECT version FROM schema_versions WHERE component = 'records'"
         ).fetchone()
         assert version == (len(RECORDS.migrations),)
         with pytest.raises(psycopg.Error, match="immutable"):
             conn.execute("DELETE FROM worksheets")
+        owner = conn.execute(
+            "SELECT tableowner FROM pg_tables WHERE tablename = 'worksheets'"
+            " AND schemaname = current_schema()"
+        ).fetchone()
+        assert owner == (server_roles[0],)
 
 
 def test_a_deleted_chain_head_is_a_plain_error_not_a_crash(
@@ -180,7 +191,12 @@ def test_a_deleted_chain_head_is_a_plain_error_not_a_crash(
 
     with RecordStore.open(tmp_path, url=database_url) as store:
         add(store, "L1")
-        store.connection.execute("DELETE FROM chain_head")
+        if database_url is None:
+            store.connection.execute("DELETE FROM chain_head")
+        else:  # only the administrator can, by switching the guard off (issue 23 item 3)
+            with psycopg.connect(admin_url(database_url), autocommit=True) as conn:
+                conn.execute("ALTER TABLE chain_head DISABLE TRIGGER USER")
+                conn.execute("DELETE FROM chain_head")
         # (SQLite's journal beside the backups notices first.)
         with pytest.raises(RecordStoreError, match=r"chain head is missing|behind its journal"):
             add(store, "L2")
