@@ -7,7 +7,6 @@ and arithmetic happen in core.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -25,6 +24,7 @@ from ui.style import set_role
 
 if TYPE_CHECKING:
     from core.catalog import Catalog, PayerList
+    from core.site import Site
 
 #: First choice of the vial size when a product is chosen: the engine plans the mix.
 AUTO_VIAL_SIZE = "Least waste (auto)"
@@ -118,7 +118,7 @@ class DosePanel(QWidget):
 
         group, form = self._group("Code and product")
         form.addRow("Code", self._field("code", self.code))
-        form.addRow("", self.code_source)
+        form.addRow(self.code_source)
         form.addRow("Product", self._field("product", self.product))
         form.addRow("Concentration", self._field("concentration", self.concentration))
         columns.addWidget(group)
@@ -196,22 +196,22 @@ class DosePanel(QWidget):
         for box in blockers:
             box.blockSignals(False)
 
-    def offer_imported(self, listing: Callable[[], list[tuple[str, str]]]) -> None:
-        """Let the code picker search the imported CMS codes too (loaded on first use)."""
+    def offer_imported(self, site: Site) -> None:
+        """Let the code picker search the site's imported CMS codes too (read on first
+        use, off the GUI thread)."""
         from ui.code_picker import CodePicker
 
-        self.code_picker = CodePicker(self.code, listing)
+        self.code_picker = CodePicker(self.code, site)
 
-    def choose_code(self, hcpcs: str) -> bool:
-        """Select ``hcpcs`` in the code picker (its imported codes loaded first)."""
+    def choose_code(self, hcpcs: str, label: str | None = None) -> bool:
+        """Select ``hcpcs`` in the code picker (added as ``label`` when not listed yet)."""
         picker = getattr(self, "code_picker", None)
-        if picker is not None and not picker.loaded:
-            picker.load()
+        if picker is not None:
+            return bool(picker.choose(hcpcs, label))
         index = self.code.findData(hcpcs)
-        if index < 0:
-            return False
-        self.code.setCurrentIndex(index)
-        return True
+        if index >= 0:
+            self.code.setCurrentIndex(index)
+        return index >= 0
 
     @staticmethod
     def _select(box: QComboBox, wanted: str, fallback: str) -> None:

@@ -158,11 +158,17 @@ class IdleLock(QObject):
         if autosave is None or self.desk.has_input():
             return
         data_dir = autosave.data_dir
-        fields = draft_for(data_dir, account)
-        if fields:
-            self.desk.draft_banner.offer_set_aside(
-                autosave, fields, self.desk.restore_fields, lambda: forget_draft(data_dir, account)
-            )
+        kept = draft_for(data_dir, account)
+        if kept is None:
+            return
+
+        def forget() -> None:
+            forget_draft(data_dir, account, kept.slot)
+            self._offer_set_aside(account)  # another one, if any, on an empty form
+
+        self.desk.draft_banner.offer_set_aside(
+            autosave, kept.fields, self.desk.restore_fields, forget
+        )
 
     def _watch_input(self) -> None:
         """From the first sign-in on, every key press and click anywhere counts as
