@@ -57,7 +57,10 @@ def may_do(signing: WindowSigning, action: Action) -> bool:
     except (AccountError, ValueError) as error:
         window.statusBar().showMessage(f"Not done: {error}", 8000)
         return False
-    return isinstance(signed, Account)
+    if not isinstance(signed, Account):
+        return False
+    signing.signed_in.emit(signed)  # signed with a PIN here: the idle lock covers them
+    return True
 
 
 @dataclass(frozen=True)

@@ -108,3 +108,15 @@ def test_an_accounts_state_in_words(store: AccountStore) -> None:
     assert managing.state(locked, now) == "locked until 04:05 UTC"
     assert managing.state(locked, now + timedelta(minutes=6)) == "active"
     assert managing.state(tech.model_copy(update={"active": False}), now) == "disabled"
+
+
+def test_a_correction_is_signed_by_a_pharmacist_or_an_administrator(
+    store: AccountStore,
+) -> None:
+    from core.accounts.rules import check_correction_signed
+
+    tech = store.sign("tech", "1111", Action.PREPARE)
+    phil = store.sign("phil", "4444", Action.VERIFY)
+    with pytest.raises(SigningError, match="signed by a pharmacist or an administrator"):
+        check_correction_signed([tech])
+    check_correction_signed([tech, phil])

@@ -194,3 +194,12 @@ def test_fits_1024_by_600_and_every_control_is_named_by_its_label(
     assert "Role" in labelled_by(dialog.role) and "Role" in labelled_by(dialog.new_role)
     assert named["newAccountName"] == "Account name" and named["newPinAgain"] == "New PIN again"
     assert named["disableButton"] == "Disable" and named["accountsList"] == "Accounts"
+
+
+def test_the_idle_lock_hides_the_open_accounts(qtbot, window, site: Path) -> None:  # noqa: F811
+    dialog, _ = open_accounts(qtbot, window, ("admin", "9999"))
+    assert dialog is not None and dialog.isVisible()
+    lock = window.features.idle_lock
+    assert lock.session is not None and lock.session.account.name == "admin"
+    lock.lock()
+    assert not dialog.isVisible()  # nobody manages accounts at an unattended workstation
