@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QWidget
 
 from ui.fields import ErrorLabel, line_edit
 from ui.pin_field import PinField
+from ui.placeholders import fit_placeholders
 
 if TYPE_CHECKING:
     from ui.signing import WindowSigning
@@ -50,6 +51,7 @@ class FirstAdminDialog(QDialog):
         form.addRow("PIN again", self.again)
         form.addRow(self.error)
         form.addRow(buttons)
+        fit_placeholders(self)
 
     def create_admin(self) -> None:
         """Create the administrator, or say beside the fields why not (nothing created)."""

@@ -178,6 +178,27 @@ def test_each_service_date_uses_its_own_quarter(tmp_path: Path, reference: Refer
     ]
 
 
+def test_where_the_file_bills_a_catalog_code_per_another_unit_its_limit_is_withheld(
+    tmp_path: Path, reference: ReferenceData
+) -> None:
+    """J1410: per 5 mL in the catalog, 25 MG in the file (code_unit_conflict): billed per
+    5 mL, and the file's $310.125 per 25 mg is never multiplied by units of 5 mL."""
+    rows = [line("C-2", 3, service_date=IN_Q4)]  # 12 mL: 3 units and 1 JW expected
+    report = _audit(tmp_path, rows, reference)
+    (finding,) = report.findings
+    assert (finding.reason, finding.expected, finding.dollars) == (
+        "missing-jw",
+        ("J1410 x 3", "J1410-JW x 1"),
+        None,
+    )
+    assert [str(w) for w in report.warnings.values()] == [
+        "The CMS pricing file 2025Q4 bills J1410 per 25 MG (Inj estrogen conjugate 25 MG); "
+        "this calculation bills it per 5 mL; its findings have no CMS dollars (the limit is "
+        "per another unit): 1 administration, first at export.csv row 2"
+    ]
+    assert report.pricing_note == "1 findings have no price for their code and quarter"
+
+
 def test_units_never_convert_to_mass(tmp_path: Path, reference: ReferenceData) -> None:
     rows = [_row("U-1", "J0585", 155, vial_size="100 units", administered="155 mg")]
     report = _audit(tmp_path, rows, reference)

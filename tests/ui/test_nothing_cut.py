@@ -45,3 +45,28 @@ def test_given_at_shows_a_whole_date_and_time_beside_now(qtbot, window) -> None:
     assert isinstance(given, QLineEdit)
     frame_and_margins = 8
     assert given.fontMetrics().horizontalAdvance(given.text()) <= given.width() - frame_and_margins
+
+
+def test_the_small_dialogs_show_their_fields_hints_whole(qtbot, window) -> None:
+    """The PIN, first-administrator and Settings dialogs opened as narrow as their
+    labels: "account name, e…", "at least 4 charact…", "…this computer's data di…"."""
+    from ui.first_admin import FirstAdminDialog
+    from ui.pin_dialog import PinDialog
+    from ui.settings_dialog import SettingsDialog
+
+    assert window.features is not None
+    dialogs = [
+        PinDialog(window, "Sign", "Sign the dose", "", lambda *_: None),
+        FirstAdminDialog(window.features.signing, window),
+        SettingsDialog(window.settings, window.site, window),
+    ]
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        QApplication.processEvents()
+        assert dialog.width() <= 1024
+        for edit in dialog.findChildren(QLineEdit):
+            hint = edit.placeholderText()
+            if hint:
+                needed = edit.fontMetrics().horizontalAdvance(hint)
+                assert needed <= edit.width() - 8, f"{dialog.objectName()}: {hint}"
