@@ -147,7 +147,19 @@ class IdleLock(QObject):
         self._watch_input()
         self.timer.start()
         self.window.statusBar().showMessage(f"Signed in: {account.shown_name}.", 6000)
+        self._drafts_for(account)
         self._offer_set_aside(account)
+
+    def _drafts_for(self, account: Account) -> None:
+        """The window's autosaved draft is the signed-in person's from now on (after a
+        crash it waits for them, ``core.idle_lock.window_draft``)."""
+        from core.drafts import draft_path
+
+        autosave = self.desk.autosave
+        if autosave is not None and autosave.account != account.id:
+            autosave.account = account.id
+            if draft_path(autosave.data_dir).exists():  # a form not yet recorded
+                autosave.mark_changed()  # written again as theirs
 
     def _offer_set_aside(self, account: Account) -> None:
         """The form set aside for ``account``, offered to them alone, on an empty form
@@ -260,6 +272,7 @@ class IdleLock(QObject):
         self.window.statusBar().showMessage(
             f"Signed in: {second}. {first}'s form is set aside for {first}.", 8000
         )
+        self._drafts_for(handover.account)
         self._offer_set_aside(handover.account)
 
     def _give_back(self) -> None:

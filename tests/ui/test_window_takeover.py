@@ -123,3 +123,28 @@ def test_signing_in_offers_only_your_own_set_aside_form(qtbot, window, isolated:
     trigger(window, "signInAction")  # on an empty form: offered to its owner
     banner = child(window, "draftBanner")
     assert banner.isVisible() and "Earlier Patient" in banner.message.text()
+
+
+def test_after_a_crash_a_signed_in_persons_form_waits_for_them(
+    qtbot, isolated: Path, open_window
+) -> None:
+    import json
+
+    from core.drafts import draft_path, save_draft
+
+    jkim = account_id(isolated, "jkim")
+    save_draft(isolated, {"patient_name": "Crash Patient", "mrn": "9"}, signed_in=jkim)
+    window = open_window()
+    assert not child(window, "draftBanner").isVisible()  # not offered to whoever starts it
+    answer(window, ("mosei", "2222"))
+    trigger(window, "signInAction")
+    assert not child(window, "draftBanner").isVisible()
+    answer(window, ("jkim", "1111"))
+    trigger(window, "signInAction")
+    banner = child(window, "draftBanner")
+    assert banner.isVisible() and "Crash Patient" in banner.message.text()
+    qtbot.mouseClick(child(window, "restoreDraftButton"), Qt.MouseButton.LeftButton)
+    window.autosave.flush(wait=True)
+    saved = json.loads(draft_path(isolated).read_text(encoding="utf-8"))
+    assert saved["signed_in"] == jkim  # the autosave keeps it jkim's
+    window.mark_saved()
