@@ -10,8 +10,9 @@ toward the account's lock-out like any other attempt.
 Another account may open the locked window with its own name and PIN (a shared
 workstation): the first person's form is set aside as their draft
 (``core.idle_lock.set_aside``), their open dialogs are closed, and the window opens
-clean for the second person, who is offered only their own set-aside form. Whoever
-signs in is offered theirs when the form is empty.
+clean for the second person, who is offered only their own set-aside form. Another
+account signing in (Tools > Sign in…) at an unlocked window sets the form aside the
+same way. Whoever signs in is offered theirs when the form is empty.
 """
 
 from __future__ import annotations
@@ -131,9 +132,12 @@ class IdleLock(QObject):
         self._watching = False
 
     def sign_in(self, account: Account) -> None:
-        """``account`` is now the signed-in person of this window."""
-        from core.idle_lock import Session
+        """``account`` is now the signed-in person of this window; the form of the one
+        before, if another, is set aside as their draft (as when opening a locked window)."""
+        from core.idle_lock import Handover, Session
 
+        if self.session is not None and self.session.account.id != account.id:
+            self._hand_over(Handover(self.session.account, account))
         minutes = prefs.text_value(self.signing.window.settings, prefs.IDLE_MINUTES, "")
         # The session's store is opened again for each unlock (``unlock``): no connection
         # is held open while the workstation sits idle.

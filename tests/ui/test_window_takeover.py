@@ -148,3 +148,16 @@ def test_after_a_crash_a_signed_in_persons_form_waits_for_them(
     saved = json.loads(draft_path(isolated).read_text(encoding="utf-8"))
     assert saved["signed_in"] == jkim  # the autosave keeps it jkim's
     window.mark_saved()
+
+
+def test_another_account_signing_in_sets_the_form_aside_too(qtbot, window, isolated: Path) -> None:
+    signed_in_with_fake_clock(qtbot, window)  # jkim's dose on screen, jkim signed in
+    answer(window, ("mosei", "2222"))
+    trigger(window, "signInAction")  # Tools > Sign in…, at the unlocked window
+    assert window.features.idle_lock.session.account.name == "mosei"
+    assert text(window, "patientName") == ""
+    assert not child(window, "draftBanner").isVisible()
+    assert load_draft(isolated, owner=account_id(isolated, "jkim"))["patient_name"] == PATIENT
+    answer(window, ("jkim", "1111"))
+    trigger(window, "signInAction")
+    assert PATIENT in child(window, "draftBanner").message.text()
