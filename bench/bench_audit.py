@@ -1,7 +1,7 @@
 """Benchmark `main.py audit` on generated exports: rows per second and peak memory.
 
-    uv run python bench/bench_audit.py [--rows 1000000] [--generator both|shapes|distinct]
-        [--code DIR] [--keep DIR]
+    uv run python bench/bench_audit.py [--rows 1000000]
+        [--generator both|shapes|distinct|scattered|partb|all] [--code DIR] [--keep DIR]
 
 Two generated billing exports of ``--rows`` claim lines each (about two per
 administration, 5 % planted errors, one year of service dates, a few lines out of order):
@@ -13,7 +13,11 @@ administration, 5 % planted errors, one year of service dates, a few lines out o
   runs once per administration;
 - ``scattered`` (with ``--generator all`` or alone): ``distinct`` with every JW line at
   the end of the file, so every administration's lines are far apart (merged through the
-  spill files): the memory bound's worst case.
+  spill files): the memory bound's worst case;
+- ``partb`` (with ``--generator all`` or alone): every administration its own amount of
+  a code the catalog does not hold, billed per the descriptor of a CMS pricing file
+  imported for each quarter of the year (J0585 per 1 unit, J2796 per 10 mcg, J9271 per
+  1 mg): the cost of codes from the files, asked once per code and date (issue 20).
 
 Each is run in its own process so that peak RSS is its own:
 
@@ -107,16 +111,73 @@ def distinct_dose(admin: int, rng: random.Random) -> Dose:
     return facts, units, max(0, labeled - units)
 
 
+def partb_dose(admin: int, rng: random.Random) -> Dose:
+    """One administration's own amount of a code from the imported CMS pricing file
+    (``PARTB_PRICING``), billed right by an exact model written here with Fraction,
+    independent of the engine: units rounded up, the labeled amount opened in whole units
+    rounded down, JW the rest (issue 20)."""
+    step = 100 + (admin * 7_919) % 99_901  # 1 to 1,000 in hundredths: distinct amounts
+    amount = Fraction(step, 100)
+    kind = rng.random()
+    if kind < 0.4:  # J0585 (onabotulinumtoxinA) per 1 unit, 100-unit vials
+        unit, size, per = "units", 100, 1
+    elif kind < 0.7:  # J2796 (romiplostim) per 10 mcg, 250 mcg vials
+        unit, size, per = "mcg", 250, 10
+    else:  # J9271 (pembrolizumab) per 1 mg, 100 mg vials
+        unit, size, per = "mg", 100, 1
+    count = ceil(amount / size)
+    units = ceil(amount / per)
+    labeled = floor(Fraction(count * size, per))
+    facts = f",,,,{size} {unit},{count},no,{_four_places(amount)} {unit}"
+    return facts, units, max(0, labeled - units)
+
+
+#: The codes ``partb_dose`` bills, as the CMS ASP pricing file describes them (the
+#: payment limits are made up), and the quarters the bench imports it for.
+PARTB_PRICING = (
+    "J0585,Injection onabotulinumtoxina,1 UNIT,6.5",
+    "J2796,Inj romiplostim 10 mcg,10 MCG,112.5",
+    "J9271,Inj pembrolizumab,1 MG,58.123",
+)
+PARTB_QUARTERS = ("2026Q1", "2026Q2", "2026Q3", "2026Q4")
+_PARTB_CODES = {"units": "J0585", "mcg": "J2796", "mg": "J9271"}
+
+
+def _hcpcs(facts: str) -> str:
+    """The code a generated dose bills under, from the unit of its amount."""
+    unit = facts.rsplit(" ", 1)[1]
+    if unit in _PARTB_CODES:
+        return _PARTB_CODES[unit]
+    return "J1459" if ",Privigen," in facts else "J1569" if " g," in facts else "J1410"
+
+
+def import_partb_quarters(data_dir: Path) -> None:
+    """The pricing file for ``partb_dose``'s codes imported for each of 2026's quarters."""
+    from core.cms.importer import import_files
+    from core.cms.quarters import parse_quarter
+    from core.site import Site
+
+    header = "HCPCS Code,Short Description,HCPCS Code Dosage,Payment Limit"
+    site = Site.from_environment({}, data_dir=data_dir)
+    for label in PARTB_QUARTERS:
+        path = data_dir.parent / f"asp-{label}.csv"
+        path.write_text("\n".join([header, *PARTB_PRICING]) + "\n", encoding="utf-8")
+        report = import_files([path], site, parse_quarter(label))
+        if report.refused:
+            raise SystemExit(f"cannot import the bench's pricing file: {report.refused[0]}")
+
+
 def _write(
     path: Path,
     rows: int,
     seed: int,
     dose: Callable[[int, random.Random], Dose],
     jw_last: bool = False,
+    plant: bool = True,
 ) -> int:
     """Write the export; returns the number of administrations. ``jw_last`` writes every
     JW line after all the others (an export sorted by modifier: every administration's
-    lines far apart)."""
+    lines far apart); without ``plant`` every line is billed as the model bills it."""
     held: list[str] = []
     rng = random.Random(seed)
     start = date(2026, 1, 1)
@@ -128,14 +189,14 @@ def _write(
         while written < rows:
             admin += 1
             facts, units, waste = dose(admin, rng)
-            hcpcs = "J1459" if ",Privigen," in facts else "J1569" if " g," in facts else "J1410"
+            hcpcs = _hcpcs(facts)
             when = (start + timedelta(days=rng.randrange(365))).isoformat()
             payer = "medicare" if rng.random() < 0.8 else "commercial"
             setting = "inpatient" if rng.random() < 0.03 else "outpatient"
             if setting == "inpatient":
                 waste = 0  # JW and JZ do not apply
             head = f"ENC{admin:08d},{when},{payer},{setting},{hcpcs},"
-            error = rng.random()
+            error = rng.random() if plant else 1.0
             dose_units = units + (1 if error < 0.02 else -1 if error < 0.03 and units > 1 else 0)
             jz = (
                 "JZ"
@@ -174,6 +235,11 @@ def generate_distinct(path: Path, rows: int, seed: int = 17) -> None:
     _write(path, rows, seed, distinct_dose)
 
 
+def generate_partb(path: Path, rows: int, seed: int = 23, plant: bool = True) -> None:
+    """Distinct doses of codes from the imported CMS pricing file (units, mcg, mg)."""
+    _write(path, rows, seed, partb_dose, plant=plant)
+
+
 def generate_scattered(path: Path, rows: int, seed: int = 19) -> None:
     """The diverse export with every JW line at the end (the audit's worst order)."""
     _write(path, rows, seed, distinct_dose, jw_last=True)
@@ -203,10 +269,18 @@ from pathlib import Path
 from core.audit import audit_file
 from core.catalog import default_catalog, default_payers
 from core.audit.output import FindingsCsv
+from core.reference import NO_REFERENCE
+reference = NO_REFERENCE
+if len(sys.argv) > 4:  # the imported CMS files, as `main.py audit` opens them
+    from core.site import Site
+    reference = Site.from_environment({}, data_dir=sys.argv[4]).open_reference()
 with open(sys.argv[3], "w", encoding="utf-8", newline="") as out:
     writer = FindingsCsv(out)
     report = audit_file(
         Path(sys.argv[1]),
+        None,
+        reference,
+        reference,
         catalog=default_catalog(),
         payers=default_payers(),
         on_finding=writer.write,
@@ -242,8 +316,12 @@ def measure(code: str, *args: str) -> tuple[float, float, float, str]:
 
 def run_one(name: str, path: Path, code_root: Path, tmp: Path) -> None:
     base_s, base_cpu, base_mb, base_out = measure(BASELINE, str(path))
+    data = []
+    if name == "partb":  # its codes come from a pricing file imported beforehand
+        data = [str(tmp / "partb-data")]
+        import_partb_quarters(Path(data[0]))
     audit_s, audit_cpu, audit_mb, audit_out = measure(
-        AUDIT, str(path), str(code_root), str(tmp / f"findings-{name}.csv")
+        AUDIT, str(path), str(code_root), str(tmp / f"findings-{name}.csv"), *data
     )
     rows = int(base_out)
     print(f"[{name}] {rows:,} rows")
@@ -276,16 +354,22 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument(
         "--generator",
-        choices=("both", "shapes", "distinct", "scattered", "all"),
+        choices=("both", "shapes", "distinct", "scattered", "partb", "all"),
         default="both",
-        help="both: shapes and distinct; all: and scattered (every JW line at the end)",
+        help="both: shapes and distinct; all: and scattered (every JW line at the end) "
+        "and partb (codes from an imported CMS pricing file)",
     )
     parser.add_argument("--code", type=Path, default=ROOT, help="checkout whose audit to run")
     parser.add_argument("--keep", type=Path, help="write the exports into this directory")
     args = parser.parse_args()
-    chosen = {"shapes": generate, "distinct": generate_distinct, "scattered": generate_scattered}
+    chosen = {
+        "shapes": generate,
+        "distinct": generate_distinct,
+        "scattered": generate_scattered,
+        "partb": generate_partb,
+    }
     if args.generator == "both":
-        del chosen["scattered"]
+        del chosen["scattered"], chosen["partb"]
     elif args.generator != "all":
         chosen = {args.generator: chosen[args.generator]}
     with tempfile.TemporaryDirectory() as tmp:

@@ -21,8 +21,11 @@ leaves either the previous draft or the new one, never a torn file.
 
 A draft may have an owner (``owner=``, an account ID): the form of a person whose
 locked window another account opened (``core.idle_lock``), kept as
-``draft-account-<ID>.json`` (an account number in the file name, never patient data)
-and offered only to that account. The window's own autosaved draft has no owner.
+``draft-account-<ID>.json`` (then ``draft-account-<ID>-<slot>.json`` when they have
+more than one; account and slot numbers in the file name, never patient data) and
+offered only to that account. The window's own autosaved draft has no owner, but
+remembers who was signed in when it was saved (``signed_in=``): after a crash it is
+theirs (``core.idle_lock.window_draft``), not whoever starts the window next.
 """
 
 from __future__ import annotations
@@ -50,7 +53,9 @@ __all__ = [
     "fields_from_record",
     "has_input",
     "load_draft",
+    "load_window_draft",
     "migrate_fields",
+    "owned_slots",
     "save_draft",
 ]
 
@@ -124,17 +129,40 @@ def fields_from_record(inputs: Mapping[str, Any]) -> dict[str, str]:
 log = logging.getLogger(__name__)
 
 
-def draft_path(data_dir: Path, owner: int | None = None) -> Path:
-    """The window's draft, or the draft set aside for account ``owner``."""
+def draft_path(data_dir: Path, owner: int | None = None, slot: int = 0) -> Path:
+    """The window's draft, or a draft set aside for account ``owner`` (its ``slot``)."""
     if owner is None:
         return Path(data_dir) / DRAFT_FILENAME
-    if not isinstance(owner, int) or isinstance(owner, bool) or owner < 0:
-        raise TypeError("a draft's owner is an account ID")
-    return Path(data_dir) / f"draft-account-{owner}.json"
+    for number in (owner, slot):
+        if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+            raise TypeError("a draft's owner is an account ID, its slot a whole number")
+    suffix = f"-{slot}" if slot else ""
+    return Path(data_dir) / f"draft-account-{owner}{suffix}.json"
 
 
-def save_draft(data_dir: Path, fields: dict[str, str], owner: int | None = None) -> None:
-    """Atomically replace the draft (of ``owner``) with ``fields`` (field name -> text)."""
+def owned_slots(data_dir: Path, owner: int) -> list[int]:
+    """The slots of the drafts set aside for ``owner``, oldest first."""
+    prefix = draft_path(data_dir, owner).stem  # draft-account-<ID>
+    slots = []
+    for path in Path(data_dir).glob(f"{prefix}*.json"):
+        rest = path.stem[len(prefix) :]
+        if rest == "":
+            slots.append(0)
+        elif rest.startswith("-") and rest[1:].isdigit() and rest[1:].isascii():
+            slots.append(int(rest[1:]))
+    return sorted(slots)
+
+
+def save_draft(
+    data_dir: Path,
+    fields: dict[str, str],
+    owner: int | None = None,
+    slot: int = 0,
+    *,
+    signed_in: int | None = None,
+) -> None:
+    """Atomically replace the draft (of ``owner``, its ``slot``) with ``fields``
+    (field name -> text); ``signed_in``: the account signed in at the window."""
     for key, value in fields.items():
         if not isinstance(key, str) or not isinstance(value, str):
             raise TypeError("draft fields must map str to str")
@@ -143,12 +171,14 @@ def save_draft(data_dir: Path, fields: dict[str, str], owner: int | None = None)
         "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
         **FormInputs(fields=fields).model_dump(mode="json"),
     }
+    if signed_in is not None:
+        payload["signed_in"] = signed_in
     data = json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
-    write_atomic(draft_path(data_dir, owner), data)
+    write_atomic(draft_path(data_dir, owner, slot), data)
     log.debug("draft saved (%d fields)", len(fields))
 
 
-def load_draft(data_dir: Path, owner: int | None = None) -> dict[str, str] | None:
+def load_draft(data_dir: Path, owner: int | None = None, slot: int = 0) -> dict[str, str] | None:
     """Return the saved fields, or None if there is no draft or it is unreadable.
 
     A corrupt draft (bad JSON, wrong shape, not UTF-8, unknown format) must not
@@ -156,7 +186,7 @@ def load_draft(data_dir: Path, owner: int | None = None) -> dict[str, str] | Non
     ``draft.corrupt-<UTC timestamp>.json`` rather than deleted, because it may
     be the only copy of what the user typed and support may recover it by hand.
     """
-    path = draft_path(data_dir, owner)
+    path = draft_path(data_dir, owner, slot)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -167,9 +197,23 @@ def load_draft(data_dir: Path, owner: int | None = None) -> dict[str, str] | Non
     return fields
 
 
-def clear_draft(data_dir: Path, owner: int | None = None) -> None:
-    """Remove the draft (of ``owner``); no error if there is none."""
-    draft_path(data_dir, owner).unlink(missing_ok=True)
+def load_window_draft(data_dir: Path) -> tuple[dict[str, str] | None, int | None]:
+    """The window's draft (``load_draft``) and the account signed in when it was saved
+    (``None``: nobody, or a draft from before accounts were remembered)."""
+    fields = load_draft(data_dir)
+    if fields is None:
+        return None, None
+    try:
+        signed_in = json.loads(draft_path(data_dir).read_bytes()).get("signed_in")
+    except (OSError, ValueError):
+        return fields, None
+    valid = isinstance(signed_in, int) and not isinstance(signed_in, bool) and signed_in >= 0
+    return fields, signed_in if valid else None
+
+
+def clear_draft(data_dir: Path, owner: int | None = None, slot: int = 0) -> None:
+    """Remove the draft (of ``owner``, its ``slot``); no error if there is none."""
+    draft_path(data_dir, owner, slot).unlink(missing_ok=True)
 
 
 def _parse(raw: bytes) -> dict[str, str] | None:

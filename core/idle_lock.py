@@ -53,28 +53,59 @@ class Handover:
         return self.previous.id != self.account.id
 
 
+@dataclass(frozen=True)
+class SetAside:
+    """A form set aside for its owner, and where it is kept (``slot``)."""
+
+    slot: int
+    fields: dict[str, str]
+
+
 def set_aside(data_dir: Path, handover: Handover, form: Mapping[str, str]) -> bool:
     """Keep the previous person's form as their draft when another account opened their
     window; ``True`` if something was set aside. The window's own autosaved draft held
-    the same form, so it goes. An empty form sets nothing aside (a draft kept from
-    before stays theirs)."""
+    the same form, so it goes. An empty form sets nothing aside; a form set aside for
+    them earlier and not yet taken back stays beside the new one (nothing overwritten)."""
     if not handover.changed_hands:
         return False
     kept = drafts.has_input(form)
     if kept:
-        drafts.save_draft(data_dir, dict(form), owner=handover.previous.id)
+        _keep_for(data_dir, handover.previous.id, form)
     drafts.clear_draft(data_dir)
     return kept
 
 
-def draft_for(data_dir: Path, account: Account) -> dict[str, str] | None:
-    """The form set aside for ``account`` (offered to them alone), or ``None``."""
-    return drafts.load_draft(data_dir, owner=account.id)
+def window_draft(data_dir: Path) -> dict[str, str] | None:
+    """The window's autosaved draft to offer at start-up, to whoever starts the window.
+    One saved while someone was signed in is theirs: it is set aside for them (offered
+    when they sign in) and ``None`` is returned."""
+    fields, signed_in = drafts.load_window_draft(data_dir)
+    if fields is None or signed_in is None:
+        return fields
+    if drafts.has_input(fields):
+        _keep_for(data_dir, signed_in, fields)
+    drafts.clear_draft(data_dir)
+    return None
 
 
-def forget_draft(data_dir: Path, account: Account) -> None:
-    """The account took its form back, or discarded it."""
-    drafts.clear_draft(data_dir, owner=account.id)
+def _keep_for(data_dir: Path, owner: int, form: Mapping[str, str]) -> None:
+    """A new slot of the owner's set-aside drafts: nothing of theirs is overwritten."""
+    slots = drafts.owned_slots(data_dir, owner)
+    drafts.save_draft(data_dir, dict(form), owner=owner, slot=slots[-1] + 1 if slots else 0)
+
+
+def draft_for(data_dir: Path, account: Account) -> SetAside | None:
+    """The oldest form set aside for ``account`` (offered to them alone), or ``None``."""
+    for slot in drafts.owned_slots(data_dir, account.id):
+        fields = drafts.load_draft(data_dir, owner=account.id, slot=slot)
+        if fields:
+            return SetAside(slot, fields)
+    return None
+
+
+def forget_draft(data_dir: Path, account: Account, slot: int = 0) -> None:
+    """The account took that form back, or discarded it."""
+    drafts.clear_draft(data_dir, owner=account.id, slot=slot)
 
 
 class Session:

@@ -233,7 +233,8 @@ def test_the_steps_say_how_the_crosswalk_columns_were_read(data: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert (
-        "  Vial sizes: NDC 50242-0051-21 in the crosswalk 2025Q4 bills J9312: 10 billing units "
+        "  Vial sizes: NDC 50242-0051-21, Rituxan (Genentech Inc.), in the crosswalk 2025Q4 "
+        "bills J9312: 10 billing units "
         "per package (BILLUNITSPKG) ÷ 1 per package (PKG QTY) = 10 × 10 mg (pricing file "
         "2025Q4) = 100 mg per vial" in done.stdout.splitlines()
     )
@@ -410,3 +411,43 @@ def test_the_worksheet_prints_an_amount_in_mcg_in_mcg(data: Path, tmp_path: Path
     assert "Waste: 125 mcg - 75 mcg = 50 mcg" in text
     assert "50 mcg; 4 units billed with JW" in text
     assert "0.075 mg" not in text and "0.05 mg" not in text
+
+
+def test_a_worksheet_from_scans_names_the_crosswalk_product(data: Path, tmp_path: Path) -> None:
+    from tests.cli_run import pdf_text
+
+    scans = [f"0100300063026024172801311010LOT1A21SER00{n}" for n in (1, 2)]
+    out = tmp_path / "keytruda.pdf"
+    done = main(
+        data,
+        "worksheet",
+        *(arg for scan in scans for arg in ("--scan", scan)),
+        *("--ordered", "200 mg", "--administered", "200 mg", "--patient", "Test Patient"),
+        *("--mrn", "123", "--administered-at", "2025-11-03T10:00", "--diagnosis", "C34.90"),
+        *("--draft", "-o", str(out)),
+    )
+    assert done.returncode == 0, done.stderr
+    text = pdf_text(out)
+    assert "NDC 00006-3026-02, Keytruda (Merck Sharp & Dohme LLC), in the crosswalk 2025Q4" in text
+    assert "2 × 100 mg = 200 mg opened" in text
+    assert text.count("single-dose") >= 2  # each scanned vial's type
+
+
+def test_the_worked_examples_in_the_docs_are_what_calc_prints(
+    data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import re
+    import shlex
+
+    from core.cli import run_command
+    from tests.cli_run import ROOT
+
+    doc = (ROOT / "docs" / "partb-examples.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```\n\$ uv run main\.py (calc .*?)\n(.*?)\n```", doc, re.S)
+    assert len(blocks) == 10
+    for command, shown in blocks:
+        code = run_command([*shlex.split(command), "--data-dir", str(data)])
+        printed = capsys.readouterr()
+        lines = (printed.out if code == 0 else printed.err).splitlines()
+        assert lines[: len(shown.splitlines())] == shown.splitlines(), command
+        assert code == (0 if printed.out else 2)

@@ -103,6 +103,9 @@ class CmsSupport(QObject):
         self.status = QLabel()
         self.status.setObjectName("cmsStatus")
         window.statusBar().addPermanentWidget(self.status)
+        #: Whether this import may go ahead: on a site with accounts, a pharmacist's or an
+        #: administrator's PIN (``ui.pharmacist_actions``); without, yes.
+        self.authorize: Callable[[], bool] = lambda: True
         self.import_action = QAction("Import &CMS files…", window)
         self.import_action.triggered.connect(self.choose_files)
         if ndc_field is not None and hasattr(ndc_field, "setCompleter"):
@@ -230,7 +233,7 @@ class CmsSupport(QObject):
     def import_files(self, paths: list[Path]) -> None:
         """Import off the GUI thread, with a progress bar; the result is announced by
         ``imported``."""
-        if self.work.busy:
+        if self.work.busy or not self.authorize():
             return
         progress = QProgressDialog("Importing CMS files…", "", 0, len(paths), self._window)
         progress.setObjectName("cmsImportProgress")
@@ -259,6 +262,11 @@ class CmsSupport(QObject):
         asked = _Import(tuple(paths), Shared(self._site))
         self.work.start("import", "Importing CMS files…", _import, asked, finished, failed,
                         progress=step)  # fmt: skip
+
+    def reload(self) -> None:
+        """Read the reference data again (a fee schedule was imported) and reprice."""
+        self._open()
+        self.imported.emit("")
 
     def _finish_import(self) -> None:
         self.work.wait(timeout_s=None)

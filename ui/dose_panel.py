@@ -7,7 +7,6 @@ and arithmetic happen in core.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -25,6 +24,7 @@ from ui.style import set_role
 
 if TYPE_CHECKING:
     from core.catalog import Catalog, PayerList
+    from core.site import Site
 
 #: First choice of the vial size when a product is chosen: the engine plans the mix.
 AUTO_VIAL_SIZE = "Least waste (auto)"
@@ -118,7 +118,7 @@ class DosePanel(QWidget):
 
         group, form = self._group("Code and product")
         form.addRow("Code", self._field("code", self.code))
-        form.addRow("", self.code_source)
+        form.addRow(self.code_source)
         form.addRow("Product", self._field("product", self.product))
         form.addRow("Concentration", self._field("concentration", self.concentration))
         columns.addWidget(group)
@@ -185,7 +185,7 @@ class DosePanel(QWidget):
         self.code.clear()
         for c in catalog.codes:
             self.code.addItem(f"{c.label}{'' if c.cms_verified else ' - not CMS data'}", c.hcpcs)
-        self._select(self.code, code, catalog.default_code.hcpcs)
+        self._select_code(code)
         for product in catalog.products:
             self._products[product.name] = tuple(_plain(c.ml) for c in product.vial_sizes)
             self.product.addItem(f"{product.name} (bills {product.hcpcs})", product.name)
@@ -196,22 +196,29 @@ class DosePanel(QWidget):
         for box in blockers:
             box.blockSignals(False)
 
-    def offer_imported(self, listing: Callable[[], list[tuple[str, str]]]) -> None:
-        """Let the code picker search the imported CMS codes too (loaded on first use)."""
+    def offer_imported(self, site: Site) -> None:
+        """Let the code picker search the site's imported CMS codes too (read on first
+        use, off the GUI thread)."""
         from ui.code_picker import CodePicker
 
-        self.code_picker = CodePicker(self.code, listing)
+        self.code_picker = CodePicker(self.code, site)
 
-    def choose_code(self, hcpcs: str) -> bool:
-        """Select ``hcpcs`` in the code picker (its imported codes loaded first)."""
+    def choose_code(self, hcpcs: str, label: str | None = None) -> bool:
+        """Select ``hcpcs`` in the code picker (added as ``label`` when not listed yet)."""
         picker = getattr(self, "code_picker", None)
-        if picker is not None and not picker.loaded:
-            picker.load()
+        if picker is not None:
+            return bool(picker.choose(hcpcs, label))
         index = self.code.findData(hcpcs)
-        if index < 0:
-            return False
-        self.code.setCurrentIndex(index)
-        return True
+        if index >= 0:
+            self.code.setCurrentIndex(index)
+        return index >= 0
+
+    def _select_code(self, hcpcs: str) -> None:
+        """Select ``hcpcs``; an imported code not listed yet is added under its number
+        (the picker gives it its line), never replaced by the catalog's first code."""
+        if hcpcs and self.code.findData(hcpcs) < 0:
+            self.code.addItem(hcpcs, hcpcs)
+        self._select(self.code, hcpcs, self.code.itemData(0))
 
     @staticmethod
     def _select(box: QComboBox, wanted: str, fallback: str) -> None:
@@ -310,7 +317,7 @@ class DosePanel(QWidget):
     def restore(self, fields: dict[str, str]) -> None:
         """Put draft or blank values back; missing keys become empty or the first choice."""
         get = fields.get
-        self._select(self.code, get("code", ""), self.code.itemData(0))
+        self._select_code(get("code", ""))
         self._select(self.product, get("product", ""), "")
         self.concentration.setText(get("concentration", ""))
         self.dose_ordered.setText(get("dose_ordered", ""))

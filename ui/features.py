@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from ui.cms_import import CmsSupport
     from ui.documentation_panel import DocumentationPanel
     from ui.necessity_panel import NecessityPanel
+    from ui.pharmacist_actions import PharmacistActions
     from ui.queue_submit import QueueSubmission
     from ui.session_binding import SessionBinding
     from ui.signing import WindowSigning
@@ -81,6 +82,7 @@ class Features:
     idle_lock: IdleLock
     queue: QueueSubmission
     charges: ChargesSupport | None = None
+    pharmacist: PharmacistActions | None = None
 
 
 def install_features(window: FeatureWindow) -> Features:
@@ -96,6 +98,7 @@ def install_features(window: FeatureWindow) -> Features:
     from ui.necessity_panel import NecessityPanel
     from ui.needed_fields import NeededFields
     from ui.pending_dialog import install_pending
+    from ui.pharmacist_actions import install_pharmacist_actions
     from ui.queue_submit import install_queue_submission
     from ui.signing import install_signing
     from ui.window_lock import install_idle_lock
@@ -108,6 +111,8 @@ def install_features(window: FeatureWindow) -> Features:
     # administration blocks too.
     session.expiring_today_setting = lambda: prefs.flag(settings, prefs.EXPIRING_TODAY_BLOCKS)
     window.docs.vials.scan.attach(window)
+    if session.imported_codes is not None:  # NDCs read off the GUI thread (issue 20)
+        session.imported_codes = window.docs.vials.scan.answered_ndcs(session.imported_codes)
 
     necessity = NecessityPanel(window.site)
     checks = ChecksList()
@@ -135,6 +140,7 @@ def install_features(window: FeatureWindow) -> Features:
     main = _main_window(window)
     product = window.dose.product
     cms = install_cms(main, window.site, window.docs.ndc, binding.push_dose, product)
+    cms.imported.connect(lambda _text: forget_imported(window))
     # The claim reviewed with the site's records: the authorizations, and the CMS
     # crosswalk the window holds open (not one opened per keystroke).
     session.reviewer = site_reviewer(window.site, cms.crosswalk)
@@ -151,6 +157,8 @@ def install_features(window: FeatureWindow) -> Features:
     signing = install_signing(window)  # PINs on a site with accounts
     install_first_admin(signing)  # a site without accounts is offered its administrator
     install_accounts(signing)  # Tools > Accounts…, for an administrator
+    # CMS files, fee schedules and restores: a pharmacist's or administrator's PIN.
+    pharmacist = install_pharmacist_actions(signing, cms, window.menu)
     idle_lock = install_idle_lock(main, signing, window)
     queue = install_queue_submission(signing)  # the technician submits, the nurse signs
     install_pending(signing)
@@ -161,7 +169,7 @@ def install_features(window: FeatureWindow) -> Features:
     )
     for enter in main.findChildren(EnterMovesOn):
         enter.next_needed = needed.after  # Enter: the next field the dose needs
-    return Features(necessity, checks, cms, signing, idle_lock, queue, charges)
+    return Features(necessity, checks, cms, signing, idle_lock, queue, charges, pharmacist)
 
 
 def _bill_product_code(window: FeatureWindow) -> None:
@@ -200,3 +208,11 @@ def _main_window(window: FeatureWindow) -> QMainWindow:
     main = window.docs.window()
     assert isinstance(main, QMainWindow)
     return main
+
+
+def forget_imported(window: FeatureWindow) -> None:
+    """Files were imported: the crosswalk's answers and the code list are read again."""
+    window.docs.vials.scan.forget_crosswalk()
+    picker = getattr(window.dose, "code_picker", None)
+    if picker is not None:
+        picker.loaded = False  # read again at the next focus

@@ -123,7 +123,7 @@ class MainWindow(QMainWindow):
         self.binding = SessionBinding(self.session, *panels)
         self.binding.changed.connect(self.session_changed)
         self.dose.populate(self.session.catalog, self.session.payers)
-        self.dose.offer_imported(imported.listing)
+        self.dose.offer_imported(self.site)
         self.binding.push_dose()
 
     def ensure_engine(self) -> None:

@@ -21,12 +21,15 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent
 
     from core.calculation_models import CalculationResult
+    from core.cms.codes import AnsweredNdcs
     from core.documentation import Documentation, VialRecord
+    from core.dose_input import ImportedCodes
     from core.gs1 import PackageScan
     from core.ndc import Ndc
     from core.site import Site
     from core.vial_scan import ScanReading
     from ui.dose_panel import DosePanel
+    from ui.scan_crosswalk import CrosswalkAnswer, CrosswalkLookups
 
 GS = "\x1d"
 GS_SYMBOL = "\u241d"  # core.gs1.GS_SYMBOL, without importing biip at start-up
@@ -82,6 +85,8 @@ class ScanField(QWidget):
         self._host: ScanHost | None = None
         self._pending: PackageScan | None = None
         self._candidates: tuple[Ndc, ...] = ()
+        self._crosswalk: CrosswalkLookups | None = None
+        self._answered: AnsweredNdcs | None = None
         self.edit = ScanEdit()
         self.edit.setObjectName("vialScan")
         self.edit.setAccessibleName("Scan a vial's package code")
@@ -189,11 +194,64 @@ class ScanField(QWidget):
         return next((row for row in self.rows.visible_rows() if row.is_empty()), None)
 
     def _fill(self, scan: PackageScan, ndc: Ndc | None) -> None:
+        """Without a product, the imported crosswalk fills the dose first (off the GUI
+        thread, scans in order): issue 20."""
+        host = self._host
+        assert host is not None
+        if ndc is None or host.dose.product.currentData() or not host.site.has_reference_data():
+            self._fill_row(scan, ndc, "")
+            return
+        from ui.scan_crosswalk import fill_dose
+
+        def answered(answer: CrosswalkAnswer) -> None:
+            if host.dose.product.currentData():  # chosen meanwhile: the product decides
+                self._fill_row(scan, ndc, "")
+                return
+            if self.ndc_edit is not None and not self.ndc_edit.text().strip():
+                self.ndc_edit.setText(ndc.label)  # the sizes come with the NDC
+            self._fill_row(scan, ndc, fill_dose(host.dose, answer, ndc.label))
+
+        self.crosswalk(host).ask(ndc.billing, answered)
+
+    def crosswalk(self, host: ScanHost) -> CrosswalkLookups:
+        """The crosswalk read off the GUI thread, for the scans and the calculation."""
+        if self._crosswalk is None:
+            from ui.scan_crosswalk import CrosswalkLookups
+
+            self._crosswalk = CrosswalkLookups(self, host.site)
+        return self._crosswalk
+
+    def answered_ndcs(self, codes: ImportedCodes) -> AnsweredNdcs:
+        """``codes`` for the calculation, its NDCs answered from the crosswalk lookups."""
+        from core.cms.codes import AnsweredNdcs
+
+        assert self._host is not None  # attached
+        lookups = self.crosswalk(self._host)
+        answered = AnsweredNdcs(codes, lookups.ask_for_calculation)
+        dose = self._host.dose
+
+        def heard(ndc11: str, answer: CrosswalkAnswer) -> None:
+            answered.give(ndc11, answer.error or answer.vials)
+            dose.changed.emit()  # calculated again with it
+
+        lookups.answered = heard
+        self._answered = answered
+        return answered
+
+    def forget_crosswalk(self) -> None:
+        """Files were imported: every NDC is looked up again, and the dose recalculated."""
+        if self._crosswalk is not None:
+            self._crosswalk.known.clear()
+        if self._answered is not None:
+            self._answered.forget()
+        if self._host is not None:
+            self._host.dose.changed.emit()
+
+    def _fill_row(self, scan: PackageScan, ndc: Ndc | None, code_note: str) -> None:
         from core.vial_scan import scanned_vial
 
         host = self._host
         assert host is not None
-        code_note = self._code_from_crosswalk(host, ndc) if ndc is not None else ""
         row = self._next_empty_row()
         if row is None:  # the vial count follows the scans: one more vial was opened
             count = str(len(self.rows.visible_rows()) + 1)
@@ -201,7 +259,8 @@ class ScanField(QWidget):
             host.dose.vial_count.textEdited.emit(count)
             row = self._next_empty_row()
         if row is None:
-            self._say("No vial row to fill: enter the dose first.", "error")
+            no_row = "No vial row to fill: enter the dose first."
+            self._say(f"{code_note} {no_row}" if code_note else no_row, "error")
             return
         vial = scanned_vial(scan, ndc)
         row.fill(vial)
@@ -214,26 +273,6 @@ class ScanField(QWidget):
         said = [code_note, f"Vial {number} filled from the scan: lot {lot}, expires {expiry}."]
         said += [self._count_note(host)]
         self._say(" ".join(s for s in said + problems if s), "notice" if problems else "hint")
-
-    @staticmethod
-    def _code_from_crosswalk(host: ScanHost, ndc: Ndc) -> str:
-        """Without a product, the imported crosswalk's code for the NDC, and its sizes
-        (the vial size goes back to the plan): issue 20. Says what it chose."""
-        from datetime import date
-
-        from core.errors import InputError
-
-        if host.dose.product.currentData():
-            return ""
-        try:
-            found = host.site.imported_codes(date.today()).ndc_vials(ndc.billing, "NDC")
-        except InputError as error:
-            return f"{error}."
-        if found is None or not host.dose.choose_code(found.code):
-            return ""
-        host.dose.vial_size.setEditText("")
-        sizes = ", ".join(str(size) for size in found.sizes)
-        return f"NDC {ndc.label} bills {found.code} (CMS crosswalk); vial sizes {sizes}."
 
     def _warnings(
         self, host: ScanHost, number: int, vial: VialRecord, ndc: Ndc | None

@@ -1,8 +1,10 @@
 """A picture of the window with a filled, verified example, for the README.
 
-    uv run python -m ui.screenshot docs/window.png
+    uv run python -m ui.screenshot docs/window.png [WIDTHxHEIGHT]
+    QT_SCALE_FACTOR=1.5 uv run python -m ui.screenshot /tmp/150.png 1024x600
 
-Runs offscreen at 1366x768 with a throwaway data directory and settings, so it never
+Runs offscreen, at 1366x768 unless a size is given (logical pixels: at 150 % the picture
+is half as large again), with a throwaway data directory and settings, so it never
 touches the user's drafts or preferences.
 """
 
@@ -57,8 +59,9 @@ def fill(window: QWidget, values: dict[str, str]) -> None:
 
 
 @contextmanager
-def example_window() -> Iterator[MainWindow]:
-    """The window at 1366x768, filled with EXAMPLE, in throwaway settings and data."""
+def example_window(width: int = 1366, height: int = 768) -> Iterator[MainWindow]:
+    """The window at ``width`` x ``height``, filled with EXAMPLE, in throwaway settings
+    and data."""
     with tempfile.TemporaryDirectory() as scratch:
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, scratch)
         from ui import settings as prefs
@@ -70,7 +73,7 @@ def example_window() -> Iterator[MainWindow]:
         settings.sync()
 
         window = build_main_window(data_dir=Path(scratch) / "data")
-        window.resize(1366, 768)
+        window.resize(width, height)
         window.show()
         window.ensure_engine()
         fill(window, EXAMPLE)
@@ -83,8 +86,9 @@ def example_window() -> Iterator[MainWindow]:
 
 def main(argv: list[str]) -> int:
     target = Path(argv[1] if len(argv) > 1 else "docs/window.png")
+    width, _, height = (argv[2] if len(argv) > 2 else "1366x768").partition("x")
     app = QApplication.instance() or QApplication(argv[:1])
-    with example_window() as window:
+    with example_window(int(width), int(height)) as window:
         window.findChild(QWidget, "verifyButton").click()  # type: ignore[union-attr]
         app.processEvents()
         target.parent.mkdir(parents=True, exist_ok=True)

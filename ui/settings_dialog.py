@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from core import constants
 from ui import settings as prefs
 from ui.fields import ErrorLabel, combo, line_edit
+from ui.placeholders import fit_placeholders
 
 if TYPE_CHECKING:
     from core.site import Site
@@ -102,6 +103,7 @@ class SettingsDialog(QDialog):
         form.addRow("Charges receiver", charges)
         form.addRow("Lock when idle", self.idle_minutes)
         form.addRow(buttons)
+        fit_placeholders(self)
 
     @staticmethod
     def _payers(site: Site) -> list[tuple[str, object]]:

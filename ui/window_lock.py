@@ -10,8 +10,9 @@ toward the account's lock-out like any other attempt.
 Another account may open the locked window with its own name and PIN (a shared
 workstation): the first person's form is set aside as their draft
 (``core.idle_lock.set_aside``), their open dialogs are closed, and the window opens
-clean for the second person, who is offered only their own set-aside form. Whoever
-signs in is offered theirs when the form is empty.
+clean for the second person, who is offered only their own set-aside form. Another
+account signing in (Tools > Sign in…) at an unlocked window sets the form aside the
+same way. Whoever signs in is offered theirs when the form is empty.
 """
 
 from __future__ import annotations
@@ -131,9 +132,12 @@ class IdleLock(QObject):
         self._watching = False
 
     def sign_in(self, account: Account) -> None:
-        """``account`` is now the signed-in person of this window."""
-        from core.idle_lock import Session
+        """``account`` is now the signed-in person of this window; the form of the one
+        before, if another, is set aside as their draft (as when opening a locked window)."""
+        from core.idle_lock import Handover, Session
 
+        if self.session is not None and self.session.account.id != account.id:
+            self._hand_over(Handover(self.session.account, account))
         minutes = prefs.text_value(self.signing.window.settings, prefs.IDLE_MINUTES, "")
         # The session's store is opened again for each unlock (``unlock``): no connection
         # is held open while the workstation sits idle.
@@ -147,7 +151,19 @@ class IdleLock(QObject):
         self._watch_input()
         self.timer.start()
         self.window.statusBar().showMessage(f"Signed in: {account.shown_name}.", 6000)
+        self._drafts_for(account)
         self._offer_set_aside(account)
+
+    def _drafts_for(self, account: Account) -> None:
+        """The window's autosaved draft is the signed-in person's from now on (after a
+        crash it waits for them, ``core.idle_lock.window_draft``)."""
+        from core.drafts import draft_path
+
+        autosave = self.desk.autosave
+        if autosave is not None and autosave.account != account.id:
+            autosave.account = account.id
+            if draft_path(autosave.data_dir).exists():  # a form not yet recorded
+                autosave.mark_changed()  # written again as theirs
 
     def _offer_set_aside(self, account: Account) -> None:
         """The form set aside for ``account``, offered to them alone, on an empty form
@@ -158,11 +174,17 @@ class IdleLock(QObject):
         if autosave is None or self.desk.has_input():
             return
         data_dir = autosave.data_dir
-        fields = draft_for(data_dir, account)
-        if fields:
-            self.desk.draft_banner.offer_set_aside(
-                autosave, fields, self.desk.restore_fields, lambda: forget_draft(data_dir, account)
-            )
+        kept = draft_for(data_dir, account)
+        if kept is None:
+            return
+
+        def forget() -> None:
+            forget_draft(data_dir, account, kept.slot)
+            self._offer_set_aside(account)  # another one, if any, on an empty form
+
+        self.desk.draft_banner.offer_set_aside(
+            autosave, kept.fields, self.desk.restore_fields, forget
+        )
 
     def _watch_input(self) -> None:
         """From the first sign-in on, every key press and click anywhere counts as
@@ -254,6 +276,7 @@ class IdleLock(QObject):
         self.window.statusBar().showMessage(
             f"Signed in: {second}. {first}'s form is set aside for {first}.", 8000
         )
+        self._drafts_for(handover.account)
         self._offer_set_aside(handover.account)
 
     def _give_back(self) -> None:

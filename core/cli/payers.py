@@ -16,34 +16,19 @@ if TYPE_CHECKING:
 
 
 def run_import_fees(args: argparse.Namespace, site: Site) -> int:
-    from itertools import islice
-
     from core.accounts import Action
     from core.cli.signing import authorize
-    from core.cms.fees import parse_fee_schedule
-    from core.cms.files import read_texts
-    from core.cms.store import file_digest
-    from core.errors import InputError
+    from core.cms.importer import import_fee_schedule
 
     payer = site.payers.get(args.payer, "payer")
     authorize(args, site, Action.IMPORT_FEES)  # a site with accounts: a pharmacist or admin
-    path = Path(args.file)
-    try:
-        texts = list(islice(read_texts(path), 2))
-        if len(texts) != 1:
-            raise InputError(str(path), "holds more than one CSV; give the fee schedule alone")
-        rows = parse_fee_schedule(texts[0])
-    except InputError as error:
-        # Names inside a ZIP come from the file: escaped like any file text.
-        raise InputError(printable(error.field), printable(error.message)) from None
-    with site.open_reference_store() as store:
-        status = store.set_fee_schedule(payer.id, texts[0].name, file_digest(texts[0].text), rows)
+    done = import_fee_schedule(Path(args.file), site, payer.id)
     what = {
         "imported": "imported",
         "replaced": "imported, replacing the payer's previous schedule",
         "unchanged": "already imported; nothing changed",
-    }[status]
-    print(f"{printable(texts[0].name)}: {payer.name} fee schedule, {len(rows):,} rates {what}")
+    }[done.status]
+    print(f"{printable(done.name)}: {payer.name} fee schedule, {done.rates:,} rates {what}")
     return 0
 
 

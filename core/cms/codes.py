@@ -19,6 +19,7 @@ from core.reference import CodeDosage, DescriptorSource, ReferenceData
 
 if TYPE_CHECKING:
     from core.cms.ndc_vials import NdcVials
+    from core.dose_input import ImportedCodes
 from core.text import shown
 
 
@@ -85,12 +86,48 @@ class FileCodes:
         reference = self._reference()
         if reference is None:
             return []
-        listed = []
-        for cms in reference.pricing_codes(self.service_date):
-            written = shown(cms.dosage.strip()) or "(blank)"
-            usable = "" if descriptor_amount(cms.dosage) else " · not an amount"
-            description = shown(cms.description.strip())
-            listed.append(
-                (cms.code, f"{cms.code} · {description} · per {written} · {cms.quarter}{usable}")
-            )
-        return listed
+        return [(cms.code, _label(cms)) for cms in reference.pricing_codes(self.service_date)]
+
+    def label(self, hcpcs: str) -> str | None:
+        """One code's line of ``listing``; ``None`` when no imported pricing file lists it."""
+        reference = self._reference()
+        cms = reference.code_dosage(hcpcs, self.service_date) if reference is not None else None
+        return _label(cms) if cms is not None else None
+
+
+class AnsweredNdcs:
+    """The imported files' answers for the window (``ImportedCodes``): codes as ``codes``
+    gives them, an NDC's crosswalk reading only as handed in with ``give`` (the window
+    reads the crosswalk off the GUI thread: ``ui.scan_crosswalk``). An NDC not answered
+    yet is asked for with ``ask`` and reads as not listed until its answer comes."""
+
+    def __init__(self, codes: ImportedCodes, ask: Callable[[str], None]) -> None:
+        self.codes = codes
+        self.ask = ask
+        self._answers: dict[str, NdcVials | InputError | None] = {}
+
+    def give(self, ndc11: str, answer: NdcVials | InputError | None) -> None:
+        self._answers[ndc11] = answer
+
+    def forget(self) -> None:
+        """Files were imported: every NDC is asked for again."""
+        self._answers.clear()
+
+    def code(self, hcpcs: str, field: str) -> BillingCode | None:
+        return self.codes.code(hcpcs, field)
+
+    def ndc_vials(self, ndc11: str, field: str) -> NdcVials | None:
+        if ndc11 not in self._answers:
+            self.ask(ndc11)
+            return None
+        answer = self._answers[ndc11]
+        if isinstance(answer, InputError):
+            raise InputError(field, answer.message)
+        return answer
+
+
+def _label(cms: CodeDosage) -> str:
+    written = shown(cms.dosage.strip()) or "(blank)"
+    usable = "" if descriptor_amount(cms.dosage) else " · not an amount"
+    description = shown(cms.description.strip())
+    return f"{cms.code} · {description} · per {written} · {cms.quarter}{usable}"

@@ -61,3 +61,33 @@ def _bare(error: InputError) -> InputError:
     """The error alone: a raised error's traceback holds the frames that parsed the file
     (every row), which must not stay in memory for each refused file."""
     return InputError(error.field, error.message)
+
+
+@dataclass(frozen=True)
+class FeeImport:
+    """What importing a payer's fee schedule did (``status``: imported, replaced, unchanged)."""
+
+    name: str
+    rates: int
+    status: str
+
+
+def import_fee_schedule(path: Path, site: Site, payer_id: str) -> FeeImport:
+    """Read, validate and store one payer's fee schedule (one CSV, or a ZIP holding one),
+    all or nothing; ``InputError`` (escaped for a terminal) says why not."""
+    from itertools import islice
+
+    from core.cms.fees import parse_fee_schedule
+    from core.terminal import printable
+
+    try:
+        texts = list(islice(read_texts(path), 2))
+        if len(texts) != 1:
+            raise InputError(str(path), "holds more than one CSV; give the fee schedule alone")
+        rows = parse_fee_schedule(texts[0])
+    except InputError as error:
+        # Names inside a ZIP come from the file: escaped like any file text.
+        raise InputError(printable(error.field), printable(error.message)) from None
+    with site.open_reference_store() as store:
+        status = store.set_fee_schedule(payer_id, texts[0].name, file_digest(texts[0].text), rows)
+    return FeeImport(texts[0].name, len(rows), status)

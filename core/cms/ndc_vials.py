@@ -36,6 +36,12 @@ class NdcVials:
     sizes: tuple[Quantity, ...]
     #: How the amounts were read, for the calculation's steps.
     how: str
+    #: The crosswalk's drug name and labeler: ``Keytruda (Merck Sharp & Dohme LLC)``.
+    product: str = ""
+    #: The crosswalk has no column saying a vial is multi-dose; a code billed with JW/JZ
+    #: per its descriptor is taken from a single-dose vial, as without a product. The
+    #: window shows the type, so a multi-dose vial is changed by hand.
+    multi_dose: bool = False
 
 
 def _label(ndc11: str) -> str:
@@ -114,12 +120,15 @@ def ndc_vials(
             sizes.add(amount)
     units, quantity = _columns(entry) or (Decimal(0), Decimal(1))
     assert cms is not None
+    name = shown(entry.drug_name.strip()) or entry.code
+    labeler = shown(entry.labeler.strip())
+    product = f"{name} ({labeler})" if labeler else name
     how = (
-        f"NDC {label} in the crosswalk {entry.quarter} bills {entry.code}: "
+        f"NDC {label}, {product}, in the crosswalk {entry.quarter} bills {entry.code}: "
         f"{formats.number(units, 4)} billing units per package (BILLUNITSPKG) ÷ "
         f"{formats.number(quantity, 4)} per package (PKG QTY) = "
         f"{formats.number(per_vial, 4)} × {descriptor} (pricing file {cms.quarter}) = "
         f"{labeled} per vial"
     )
     ordered = tuple(sorted(sizes, key=lambda q: q.measured))
-    return NdcVials(code=entry.code, labeled=labeled, sizes=ordered, how=how)
+    return NdcVials(code=entry.code, labeled=labeled, sizes=ordered, how=how, product=product)

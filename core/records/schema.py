@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable
 
 from core.charges.outbox import OUTBOX_INDEX, OUTBOX_TABLE
+from core.records.ids import IDS_SET_ASIDE
 from core.records.vials import fill_vials
 from core.storage.schema import (
     DropIndex,
@@ -120,6 +121,8 @@ RECORDS = Schema(
         (*(DropIndex(index.name) for index in _VIAL_INDEXES), *_VIAL_INDEXES),
         # Charges out (issue 21): the outbox of charge messages, queued with each record.
         (OUTBOX_TABLE, OUTBOX_INDEX),
+        # IDs a restore set aside, never given again (issue 23, ``core.records.ids``).
+        (IDS_SET_ASIDE, Immutable("ids_set_aside")),
     ),
     # SQLite files keep the records' version in their header, as they always have.
     file_header_version=True,

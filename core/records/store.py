@@ -26,11 +26,13 @@ from core.records.backup import (
     report_journal_failure,
 )
 from core.records.canonical import canonical_json
+from core.records.ids import highest_given, highest_in_journal, next_id, set_aside_above
 from core.records.models import (
     AlreadyReplacedError,
     BackupError,
     DatabaseDamagedError,
     DatabaseMissingError,
+    NewerRecordsError,
     RecordCorruptError,
     RecordNotFoundError,
     SchemaTooNewError,
@@ -342,8 +344,9 @@ class RecordStore(ConnectionOwner):
         if not isinstance(count, int) or not isinstance(prev_hash, str):
             raise _head_missing()
         # The id comes from the chain head, not MAX(id): if the newest rows
-        # were deleted outside the program, the gap stays visible to verify.
-        record_id = count + 1
+        # were deleted outside the program, the gap stays visible to verify. Above any ID
+        # a restore set aside: an ID is never given twice.
+        record_id = next_id(conn, count)
         if replaces is not None:
             self._check_replaceable(replaces)
         worksheet_id = format_worksheet_id(record_id)
@@ -461,14 +464,21 @@ class RecordStore(ConnectionOwner):
             finally:
                 source.close()
             if lacking and not keep_newer:
-                raise BackupError(
+                raise NewerRecordsError(
                     f"the records database holds {named(lacking)} that {backup.name} lacks: "
                     "nothing was restored (to restore anyway, keeping them aside, add "
-                    "--keep-newer)"
+                    "--keep-newer)",
+                    lacking,
                 )
             kept = self.backup(label="before-restore") if self._read(self._count) else None
+            given = max(
+                self._read(partial(highest_given, self._conn)),
+                highest_in_journal(self.backup_plan.journal),
+                highest_in_journal(self.workstation.path),
+            )
             self._read(partial(self._conn.replace_with, backup))
             self._read(partial(migrate, self._conn, RECORDS))  # a backup of an older program
+            self._retry(partial(self._set_aside_above, given, backup.name))
             count, head = self._read(self._head)
             append_journal(self.backup_plan, "restore", count, head, **{"from": backup.name})
             try:
@@ -479,6 +489,12 @@ class RecordStore(ConnectionOwner):
             log.warning("restore set aside %d records the backup lacks", len(lacking))
         log.info("records restored from a backup: %d records", count)
         return Restored(count, kept, lacking)
+
+    def _set_aside_above(self, given: int, backup: str) -> None:
+        """The IDs given before a restore and above what it put back: never again."""
+        with self._conn.writing():
+            at = self._clock().astimezone(UTC).isoformat(timespec="microseconds")
+            set_aside_above(self._conn, given, at, backup)
 
     def _file(self, what: str) -> Path:
         """The database file, which backups copy; on a server, its own tools do."""

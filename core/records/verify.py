@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 
+from core.records.ids import past_set_aside, set_aside
 from core.records.models import VerifyReport, format_worksheet_id
 from core.records.schema import GENESIS_HASH, HASHED_COLUMNS, chain_hash
 from core.records.vials import VialRow, derived_vials
@@ -49,7 +50,9 @@ def verify_chain(
     vials = _VialCheck(conn) if check_pdfs else None
     cursor = conn.stream(sql)
     try:
-        report = _check_rows(cursor, head_count, head_hash, check_pdfs, progress, vials)
+        report = _check_rows(
+            cursor, head_count, head_hash, check_pdfs, progress, vials, set_aside(conn)
+        )
     finally:
         cursor.close()  # a server-side cursor holds the server's resources until closed
     edited = vials.first_mismatch() if vials is not None and report.ok else None
@@ -98,16 +101,20 @@ def _check_rows(
     check_pdfs: bool,
     progress: Progress | None,
     vials: _VialCheck | None = None,
+    set_aside: dict[int, int] | None = None,
 ) -> VerifyReport:
+    """``set_aside``: ranges of IDs a restore set aside (first to last), skipped over."""
     expected_prev = GENESIS_HASH
     checked = 0
+    newest = 0
     for row in cursor:
         if progress is not None and checked % PROGRESS_EVERY == 0:
             progress(checked, head_count)
         record_id = row[0]
         wid = format_worksheet_id(record_id) if isinstance(record_id, int) else "?"
-        if record_id != checked + 1:
-            missing = checked + 1
+        expected_id = past_set_aside(newest + 1, set_aside or {})
+        if record_id != expected_id:
+            missing = expected_id
             if isinstance(record_id, int) and record_id > missing:
                 return _broken(
                     checked,
@@ -141,14 +148,15 @@ def _check_rows(
             vials.record(record_id, row[_DOCUMENTATION])
         expected_prev = row[_HASH]
         checked += 1
-    if head_count > checked:
+        newest = record_id
+    if head_count > newest:
         return _broken(
             checked,
-            checked + 1,
-            f"the newest {head_count - checked} record(s) are missing, from worksheet "
-            f"{format_worksheet_id(checked + 1)}: records were deleted",
+            newest + 1,
+            f"the newest {head_count - newest} record(s) are missing, from worksheet "
+            f"{format_worksheet_id(newest + 1)}: records were deleted",
         )
-    if head_count < checked:
+    if head_count < newest:
         return _broken(
             head_count,
             head_count + 1,
@@ -158,7 +166,7 @@ def _check_rows(
     if head_hash != expected_prev:
         return _broken(
             max(checked - 1, 0),
-            checked or None,
+            newest or None,
             "the chain head does not match the newest record: the database was edited",
         )
     return VerifyReport(

@@ -70,3 +70,32 @@ def test_scattered_export_audits_the_same_as_in_order(tmp_path: Path) -> None:
     first, second = audit_file(scattered), audit_file(in_order)
     assert first.skipped == second.skipped == 0
     assert (first.administrations, first.counts) == (second.administrations, second.counts)
+
+
+def test_partb_export_agrees_with_its_exact_model(tmp_path: Path) -> None:
+    """Codes from the imported CMS files (J0585 units, J2796 mcg, J9271 mg), every dose
+    its own: billed as the bench's independent model bills them, the audit finds
+    nothing; with errors planted, it finds them."""
+    from core.site import Site
+
+    data = tmp_path / "data"
+    bench_audit.import_partb_quarters(data)
+    reference = Site.from_environment({}, data_dir=data).open_reference()
+    try:
+        clean, planted = tmp_path / "clean.csv", tmp_path / "planted.csv"
+        bench_audit.generate_partb(clean, 4_000, plant=False)
+        bench_audit.generate_partb(planted, 4_000)
+        report = audit_file(clean, pricing=reference, crosswalk=reference)
+        assert {row.split(",")[4] for row in clean.read_text().splitlines()[1:]} == {
+            "J0585",
+            "J2796",
+            "J9271",
+        }
+        assert (report.skipped, report.incomplete, report.total_findings) == (0, 0, 0)
+        assert report.administrations > 1_500
+        report = audit_file(planted, pricing=reference, crosswalk=reference)
+        assert report.skipped == report.incomplete == 0
+        # (Doses in hundredths rarely leave no waste: no missing-jz is planted.)
+        assert {"units-over-billed", "units-under-billed", "missing-jw"} <= set(report.counts)
+    finally:
+        reference.close()

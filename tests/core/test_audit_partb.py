@@ -3,14 +3,21 @@ own descriptor (units, mg, mcg) in the quarter of its service date, the catalog 
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
+from math import ceil, floor
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
 
 from core.audit.findings import Finding
+from core.audit.report import build_report
 from core.cms.importer import import_files
 from core.reference import CodeDosage, ReferenceData
 from tests import partb_samples
@@ -100,8 +107,8 @@ def test_j9312_per_m2_from_two_vial_sizes(tmp_path: Path, reference: ReferenceDa
 def test_j2796_micrograms(tmp_path: Path, reference: ReferenceData) -> None:
     """1 mcg/kg at 75 kg = 75 mcg from a 125 mcg vial, per 10 mcg: 8 + JW 4; the same
     amount written in mg is the same dose."""
-    for admin, given in (("N-1", "75 mcg"), ("N-2", "0.075 mg")):
-        facts = {"vial_size": "125 mcg", "administered": given}
+    for admin, written in (("N-1", "75 mcg"), ("N-2", "0.075 mg")):
+        facts = {"vial_size": "125 mcg", "administered": written}
         rows = [_row(admin, "J2796", 8, **facts), _row(admin, "J2796", 4, "JW", **facts)]
         report = _audit(tmp_path, rows, reference)
         assert (report.administrations, report.skipped, report.findings) == (1, 0, [])
@@ -153,6 +160,10 @@ def test_a_service_date_past_the_newest_quarter_uses_it_and_warns(
         "2026Q1, the newest quarter held (import the file for the quarter of the service "
         "date): 2 administrations, first at export.csv row 2"
     )
+    # The PDF report says it under the totals.
+    pdf = PdfReader(io.BytesIO(build_report(report)))
+    flat = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+    assert f"Warning: {warning}." in flat
 
 
 def test_each_service_date_uses_its_own_quarter(tmp_path: Path, reference: ReferenceData) -> None:
@@ -171,6 +182,37 @@ def test_each_service_date_uses_its_own_quarter(tmp_path: Path, reference: Refer
     assert (report.administrations, report.skipped, report.warnings) == (3, 0, {})
     assert sorted({(f.administration_id, f.expected) for f in report.findings}) == [
         ("Q-1b", ("J2796 x 75", "J2796-JW x 50"))
+    ]
+
+
+def test_where_the_file_bills_a_catalog_code_per_another_unit_its_limit_is_withheld(
+    tmp_path: Path, reference: ReferenceData
+) -> None:
+    """J1410: per 5 mL in the catalog, 25 MG in the file (code_unit_conflict): billed per
+    5 mL, and the file's $310.125 per 25 mg is never multiplied by units of 5 mL."""
+    rows = [line("C-2", 3, service_date=IN_Q4)]  # 12 mL: 3 units and 1 JW expected
+    report = _audit(tmp_path, rows, reference)
+    (finding,) = report.findings
+    assert (finding.reason, finding.expected, finding.dollars) == (
+        "missing-jw",
+        ("J1410 x 3", "J1410-JW x 1"),
+        None,
+    )
+    assert [str(w) for w in report.warnings.values()] == [
+        "The CMS pricing file 2025Q4 bills J1410 per 25 MG (Inj estrogen conjugate 25 MG); "
+        "this calculation bills it per 5 mL; its findings have no CMS dollars (the limit is "
+        "per another unit): 1 administration, first at export.csv row 2"
+    ]
+    assert report.pricing_note == "1 findings have no price for their code and quarter"
+
+
+def test_a_code_neither_in_the_catalog_nor_the_file(
+    tmp_path: Path, reference: ReferenceData
+) -> None:
+    rows = [_row("Z-1", "J9998", 1, vial_size="10 mg", administered="5 mg")]
+    assert [s.reason for s in _audit(tmp_path, rows, reference).skipped_rows] == [
+        "hcpcs: 'J9998' is neither in the catalog nor in the imported CMS pricing file for "
+        "2025-11-03"
     ]
 
 
@@ -215,3 +257,70 @@ def test_an_imported_code_costs_nothing_until_used_and_the_catalog_comes_first(
     assert run(catalog_only) == []
     botox = [dict(r, administration_id=f"B-{n}") for n in range(20) for r in BOTOX_RIGHT]
     assert run(catalog_only + botox) == [("J0585", date(2025, 11, 3))]
+
+
+#: (code, per billing unit, the vial sizes of its NDCs, the unit amounts are written in)
+MODELLED = {
+    "J0585": (1, (50, 100, 200), "units"),
+    "J2796": (10, (125, 250, 500), "mcg"),
+}
+
+
+def _model(per: int, vial: int, count: int, amount: Fraction) -> tuple[int, int]:
+    """Units and JW units, exactly and independently of the engine: units rounded up,
+    the labeled amount opened in whole units rounded down, JW what is left of it."""
+    units = ceil(amount / per)
+    labeled = floor(Fraction(vial * count, per))
+    return units, max(0, labeled - units)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    code=st.sampled_from(sorted(MODELLED)),
+    size_at=st.integers(min_value=0, max_value=2),
+    count=st.integers(min_value=1, max_value=5),
+    share=st.integers(min_value=1, max_value=1000),
+    in_mg=st.booleans(),
+    error=st.sampled_from(["none", "over", "under", "drop-jw", "drop-jz"]),
+)
+def test_the_audit_agrees_with_an_exact_model_on_units_and_micrograms(
+    tmp_path_factory: pytest.TempPathFactory,
+    reference: ReferenceData,
+    code: str,
+    size_at: int,
+    count: int,
+    share: int,
+    in_mg: bool,
+    error: str,
+) -> None:
+    per, sizes, unit = MODELLED[code]
+    vial = sizes[size_at]
+    # Up to the labeled amount opened, in hundredths of the code's unit.
+    amount = Fraction(max(1, vial * count * share // 10), 100)
+    written = f"{Decimal(amount.numerator) / amount.denominator} {unit}"
+    if in_mg and unit == "mcg":
+        written = f"{Decimal(amount.numerator) / amount.denominator / 1000} mg"
+    units, waste = _model(per, vial, count, amount)
+    facts = {"vial_size": f"{vial} {unit}", "vials_opened": str(count), "administered": written}
+    dose = _row("M-1", code, units, "" if waste else "JZ", **facts)
+    rows = [dose, _row("M-1", code, waste, "JW", **facts)] if waste else [dose]
+    wanted: list[str] = []
+    if error == "over":
+        rows[0] = dict(rows[0], billed_units=str(units + 1))
+        wanted = ["units-over-billed"]
+    elif error == "under" and units > 1:
+        rows[0] = dict(rows[0], billed_units=str(units - 1))
+        wanted = ["units-under-billed"]
+    elif error == "drop-jw" and waste:
+        rows = rows[:1]
+        wanted = ["missing-jw"]
+    elif error == "drop-jz" and not waste:
+        rows[0] = dict(rows[0], modifiers="")
+        wanted = ["missing-jz"]
+    report = _audit(tmp_path_factory.mktemp("model"), rows, reference)
+    assert (report.administrations, report.skipped) == (1, 0)
+    assert sorted(f.reason for f in report.findings) == wanted
+    expected = (f"{code}{'' if waste else '-JZ'} x {units}",) + (
+        (f"{code}-JW x {waste}",) if waste else ()
+    )
+    assert all(f.expected == expected for f in report.findings)

@@ -14,10 +14,12 @@ from core.idle_lock import (
     DEFAULT_IDLE_MINUTES,
     Handover,
     Session,
+    SetAside,
     draft_for,
     forget_draft,
     idle_minutes,
     set_aside,
+    window_draft,
 )
 
 
@@ -116,7 +118,7 @@ def test_the_first_persons_form_is_set_aside_as_their_draft(
     boss = accounts.get("boss")
     save_draft(tmp_path, FORM)  # the window's autosave held jkim's form
     assert set_aside(tmp_path, Handover(jkim, boss), FORM)
-    assert draft_for(tmp_path, jkim) == FORM
+    assert draft_for(tmp_path, jkim) == SetAside(0, FORM)
     assert draft_for(tmp_path, boss) is None  # never offered to the second person
     assert load_draft(tmp_path) is None  # the window's own draft is gone with the form
     path = draft_path(tmp_path, jkim.id)
@@ -132,7 +134,35 @@ def test_an_empty_form_or_the_same_person_sets_nothing_aside(
     jkim, boss = accounts.get("jkim"), accounts.get("boss")
     save_draft(tmp_path, FORM, owner=jkim.id)  # set aside earlier, not yet taken back
     assert not set_aside(tmp_path, Handover(jkim, boss), {"code": "J1410", "payer": "m"})
-    assert draft_for(tmp_path, jkim) == FORM  # kept
+    assert draft_for(tmp_path, jkim) == SetAside(0, FORM)  # kept
     save_draft(tmp_path, FORM)
     assert not set_aside(tmp_path, Handover(jkim, jkim), FORM)
     assert load_draft(tmp_path) == FORM  # a plain unlock: the window's draft stays
+
+
+def test_a_second_form_set_aside_for_the_same_person_overwrites_nothing(
+    accounts: AccountStore, tmp_path: Path
+) -> None:
+    jkim, boss = accounts.get("jkim"), accounts.get("boss")
+    later = {**FORM, "patient_name": "Second Patient"}
+    assert set_aside(tmp_path, Handover(jkim, boss), FORM)
+    assert set_aside(tmp_path, Handover(jkim, boss), later)  # the first not taken back yet
+    assert draft_for(tmp_path, jkim) == SetAside(0, FORM)  # the oldest first
+    forget_draft(tmp_path, jkim, 0)
+    assert draft_for(tmp_path, jkim) == SetAside(1, later)
+    assert draft_path(tmp_path, jkim.id, 1).name == f"draft-account-{jkim.id}-1.json"
+    forget_draft(tmp_path, jkim, 1)
+    assert draft_for(tmp_path, jkim) is None
+    assert draft_for(tmp_path, boss) is None
+
+
+def test_a_window_draft_saved_while_someone_was_signed_in_waits_for_them(
+    accounts: AccountStore, tmp_path: Path
+) -> None:
+    jkim = accounts.get("jkim")
+    save_draft(tmp_path, FORM, signed_in=jkim.id)  # the window crashed with jkim's form
+    assert window_draft(tmp_path) is None  # not offered to whoever starts the window
+    assert load_draft(tmp_path) is None
+    assert draft_for(tmp_path, jkim) == SetAside(0, FORM)  # offered to jkim
+    save_draft(tmp_path, FORM)  # nobody was signed in: offered at start-up as before
+    assert window_draft(tmp_path) == FORM

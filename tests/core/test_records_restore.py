@@ -150,3 +150,66 @@ def test_a_backup_rewritten_with_a_recomputed_chain_is_refused(
         with pytest.raises(BackupError, match="W-000002 has another hash"):
             store.restore(rewritten, keep_newer=True)
         assert [r.mrn for r in store.list()][-2] == "MRN-1"
+
+
+def test_an_id_set_aside_by_a_restore_is_never_given_again(
+    tmp_path: Path, plan: BackupPlan
+) -> None:
+    """Before: after `restore --keep-newer` of an older backup, the next record took the
+    ID of the first record set aside (W-6 printed on two worksheets). Now the IDs never go
+    back: the next record's ID is above every ID ever printed, and the chain verifies."""
+    with open_store(tmp_path, plan) as store:
+        add(store, 5)
+        older = Path(shutil.copyfile(backups(plan)[-1], tmp_path / "older.sqlite3"))
+        printed = [add(store).id for _ in range(3)]  # W-6..W-8
+        assert store.restore(older, keep_newer=True).set_aside == printed
+        again = add(store).id
+        assert again > max(printed)
+        printed.append(again)
+        assert store.verify(check_pdfs=True).ok
+    # A second restore of the same backup (which knows nothing of W-6..W-9), then a new
+    # start of the program: still above every ID printed.
+    with open_store(tmp_path, plan) as store:
+        assert store.restore(older, keep_newer=True).set_aside == [again]
+    with open_store(tmp_path, plan) as store:
+        assert store.verify(check_pdfs=True).ok
+        newest = add(store)
+        assert newest.id > max(printed)
+        assert store.verify(check_pdfs=True).ok
+        assert [r.id for r in store.list()] == [newest.id, 5, 4, 3, 2, 1]
+
+
+def test_a_database_lost_and_restored_does_not_give_its_newer_ids_again(
+    tmp_path: Path, plan: BackupPlan
+) -> None:
+    """The database lost with records newer than its last backup: the journal beside the
+    backups remembers the IDs printed, and the restored database goes on above them."""
+    with open_store(tmp_path, plan) as store:
+        add(store, 7)  # backed up at 5
+    for path in (tmp_path / "data").glob("worksheets.sqlite3*"):
+        path.unlink()
+    with open_store(tmp_path, plan, allow_missing=True) as store:
+        assert store.restore(backups(plan)[-1]).records == 5
+        assert add(store).id == 8
+        assert store.verify().ok
+
+
+def test_a_gap_in_the_ids_that_no_restore_made_is_still_a_deletion(
+    tmp_path: Path, plan: BackupPlan
+) -> None:
+    with open_store(tmp_path, plan) as store:
+        add(store, 5)
+        older = Path(shutil.copyfile(backups(plan)[-1], tmp_path / "older.sqlite3"))
+        add(store, 2)
+        store.restore(older, keep_newer=True)
+        add(store, 3)  # W-8..W-10 after the IDs W-6, W-7 set aside
+    conn = sqlite3.connect(tmp_path / "data" / "worksheets.sqlite3")
+    conn.execute("DROP TRIGGER worksheets_no_delete")
+    conn.execute("DROP TRIGGER worksheet_pdfs_no_delete")
+    conn.execute("DELETE FROM worksheet_pdfs WHERE id = 9")
+    conn.execute("DELETE FROM worksheets WHERE id = 9")
+    conn.commit()
+    conn.close()
+    with open_store(tmp_path, plan) as store:
+        report = store.verify()
+    assert not report.ok and "W-000009 is missing" in report.message

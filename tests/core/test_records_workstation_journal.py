@@ -25,11 +25,11 @@ RECORDS = 12
 
 
 @pytest.fixture
-def roles(postgresql_url: str) -> tuple[str, str]:
-    """The URLs of the application (the test schema is set up by ``db-roles``' code, see
-    ``tests/conftest.py``) and of the administrator, a superuser: what the owner can do,
-    and more."""
-    return postgresql_url, admin_url(postgresql_url)
+def roles(postgresql_url: str, server_roles: tuple[str, str]) -> tuple[str, str]:
+    """The application role's URL (what the workstations run as, see tests/conftest.py)
+    and the owner's: an administrator's connection that takes the owner role."""
+    owner, _ = server_roles
+    return postgresql_url, admin_url(postgresql_url) + quote(f" -crole={owner}")
 
 
 def rewrite_w5(owner_url: str) -> None:

@@ -161,3 +161,23 @@ def test_a_history_filter_error_is_tied_to_its_field(qtbot, history) -> None:
     history.until.clear()
     history.refresh()
     assert untied(history.until)
+
+
+def test_pin_dialog_errors_are_tied_to_the_account_or_the_pin(qtbot, window) -> None:
+    from core.accounts import SigningError
+    from ui.pin_dialog import PinDialog
+
+    def refuse(name: str, _pin: str) -> object:
+        raise SigningError(f"wrong PIN for {name}")
+
+    dialog = PinDialog(window, "Sign", "Sign the dose", "", refuse)
+    qtbot.addWidget(dialog)
+    dialog.pin.setText("1111")
+    dialog.try_sign()
+    assert tied(dialog.account, "Enter the account name.")
+    assert untied(dialog.pin)
+    dialog.account.setText("jkim")
+    dialog.pin.setText("1111")
+    dialog.try_sign()
+    assert tied(dialog.pin, "wrong PIN for jkim")
+    assert untied(dialog.account)

@@ -191,6 +191,8 @@ def test_a_queue_gets_the_pdf_itself_and_is_remembered(
     monkeypatch.setattr(
         core.printing, "send_pdf", lambda pdf, name, title: sent.append((pdf, name, title)) or "Q-1"
     )
+    # Whatever this machine's queue has loaded, it is the worksheet's paper here.
+    monkeypatch.setattr(core.printing, "queue_paper", lambda name: window.worksheet.actions.paper)
     fill(qtbot, window)
     window.worksheet.actions.ask_printer = lambda printer: True
     window.request_print()
@@ -216,6 +218,7 @@ def test_a_failed_print_says_so_and_keeps_the_record(
         raise core.printing.PrintError("the printer is offline")
 
     monkeypatch.setattr(core.printing, "send_pdf", offline)
+    monkeypatch.setattr(core.printing, "queue_paper", lambda name: window.worksheet.actions.paper)
     told: list[str] = []
     fill(qtbot, window)
     window.worksheet.actions.ask_printer = lambda printer: True

@@ -14,7 +14,13 @@ from PySide6.QtWidgets import QDialog
 from core.accounts import AccountStore
 from core.drafts import load_draft
 
-from .test_window_signing import PATIENT, signed_in_with_fake_clock, site  # noqa: F401
+from .test_window_signing import (  # noqa: F401
+    PATIENT,
+    answer,
+    signed_in_with_fake_clock,
+    site,
+    trigger,
+)
 from .window_parts import child, text
 
 pytestmark = pytest.mark.usefixtures("site")
@@ -102,3 +108,56 @@ def test_the_signed_in_person_unlocking_keeps_the_form(qtbot, window, isolated: 
     jkim = account_id(isolated, "jkim")
     assert load_draft(isolated, owner=jkim) is None  # nothing set aside
     window.mark_saved()
+
+
+def test_signing_in_offers_only_your_own_set_aside_form(qtbot, window, isolated: Path) -> None:
+    from core.drafts import save_draft
+
+    jkim = account_id(isolated, "jkim")
+    save_draft(isolated, {"patient_name": "Earlier Patient", "mrn": "777"}, owner=jkim)
+    answer(window, ("mosei", "2222"))
+    trigger(window, "signInAction")  # Tools > Sign in…, another account
+    assert window.features.idle_lock.session.account.name == "mosei"
+    assert not child(window, "draftBanner").isVisible()
+    answer(window, ("jkim", "1111"))
+    trigger(window, "signInAction")  # on an empty form: offered to its owner
+    banner = child(window, "draftBanner")
+    assert banner.isVisible() and "Earlier Patient" in banner.message.text()
+
+
+def test_after_a_crash_a_signed_in_persons_form_waits_for_them(
+    qtbot, isolated: Path, open_window
+) -> None:
+    import json
+
+    from core.drafts import draft_path, save_draft
+
+    jkim = account_id(isolated, "jkim")
+    save_draft(isolated, {"patient_name": "Crash Patient", "mrn": "9"}, signed_in=jkim)
+    window = open_window()
+    assert not child(window, "draftBanner").isVisible()  # not offered to whoever starts it
+    answer(window, ("mosei", "2222"))
+    trigger(window, "signInAction")
+    assert not child(window, "draftBanner").isVisible()
+    answer(window, ("jkim", "1111"))
+    trigger(window, "signInAction")
+    banner = child(window, "draftBanner")
+    assert banner.isVisible() and "Crash Patient" in banner.message.text()
+    qtbot.mouseClick(child(window, "restoreDraftButton"), Qt.MouseButton.LeftButton)
+    window.autosave.flush(wait=True)
+    saved = json.loads(draft_path(isolated).read_text(encoding="utf-8"))
+    assert saved["signed_in"] == jkim  # the autosave keeps it jkim's
+    window.mark_saved()
+
+
+def test_another_account_signing_in_sets_the_form_aside_too(qtbot, window, isolated: Path) -> None:
+    signed_in_with_fake_clock(qtbot, window)  # jkim's dose on screen, jkim signed in
+    answer(window, ("mosei", "2222"))
+    trigger(window, "signInAction")  # Tools > Sign in…, at the unlocked window
+    assert window.features.idle_lock.session.account.name == "mosei"
+    assert text(window, "patientName") == ""
+    assert not child(window, "draftBanner").isVisible()
+    assert load_draft(isolated, owner=account_id(isolated, "jkim"))["patient_name"] == PATIENT
+    answer(window, ("jkim", "1111"))
+    trigger(window, "signInAction")
+    assert PATIENT in child(window, "draftBanner").message.text()
