@@ -24,7 +24,7 @@ from core.calculation_models import (
     Pricing,
 )
 from core.cms.descriptor import descriptor_amount
-from core.quantities import Unit
+from core.quantities import Quantity, Unit
 from core.reference import CodeDosage, CrosswalkEntry, ReferenceData
 
 
@@ -39,11 +39,12 @@ def dollars(amount: Decimal) -> str:
     return f"${amount:,.{places}f}"
 
 
-def _same_unit(result: CalculationResult, cms: CodeDosage) -> bool:
-    """Whether the file's descriptor is the amount the result was billed per (``1 MG``
-    and ``1,000 MCG`` are; ``1 UNIT`` and ``1 MG`` never are)."""
+def same_billing_unit(dosage: Quantity, cms: CodeDosage) -> bool:
+    """Whether the file's descriptor is the amount ``dosage`` bills per (``1 MG`` and
+    ``1,000 MCG`` are; ``1 UNIT`` and ``1 MG`` never are). Where it is not, the file's
+    payment limit is per another unit: never multiplied by our units (the calculator
+    and the audit both ask this)."""
     amount = descriptor_amount(cms.dosage)
-    dosage = result.dosage
     return (
         amount is not None
         and amount.unit.dimension is dosage.unit.dimension
@@ -51,17 +52,20 @@ def _same_unit(result: CalculationResult, cms: CodeDosage) -> bool:
     )
 
 
+def conflict_message(code: str, dosage: Quantity, cms: CodeDosage) -> str:
+    return (
+        f"The CMS pricing file {cms.quarter} bills {code} per {cms.dosage} "
+        f"({cms.description}); this calculation bills it per {dosage}."
+    )
+
+
 def _conflict(result: CalculationResult, cms: CodeDosage) -> CodeUnitConflict:
-    catalog = str(result.dosage)
     return CodeUnitConflict(
         code=result.code,
-        catalog_unit=catalog,
+        catalog_unit=str(result.dosage),
         cms_unit=cms.dosage,
         quarter=cms.quarter,
-        message=(
-            f"The CMS pricing file {cms.quarter} bills {result.code} per {cms.dosage} "
-            f"({cms.description}); this calculation bills it per {catalog}."
-        ),
+        message=conflict_message(result.code, result.dosage, cms),
     )
 
 
@@ -168,7 +172,7 @@ def price_result(
     conflict = None
     if cms is not None and cms.dosage:  # a layout without the dosage column says nothing
         update["cms_billing_unit"] = cms.dosage
-        if not _same_unit(result, cms):
+        if not same_billing_unit(result.dosage, cms):
             conflict = _conflict(result, cms)
             update["code_unit_conflict"] = conflict
     price = reference.price(result.code, service_date, result.payer)

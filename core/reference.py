@@ -92,6 +92,13 @@ class CrosswalkEntry:
 
 
 @runtime_checkable
+class PriceSource(Protocol):
+    """A price with where it came from (a CMS quarter or a payer's fee schedule)."""
+
+    def price(self, code: str, service_date: date, payer: str) -> Price | None: ...
+
+
+@runtime_checkable
 class DescriptorSource(Protocol):
     """Where a code the catalog does not hold finds its descriptor: the imported CMS
     pricing file covering the service date, else the newest earlier one."""

@@ -89,7 +89,10 @@ def sign_in(signing: WindowSigning) -> Account | None:
     except (AccountError, ValueError) as error:
         window.statusBar().showMessage(f"Accounts not opened: {error}", 8000)
         return None
-    return admin if isinstance(admin, Account) else None
+    if not isinstance(admin, Account):
+        return None
+    signing.signed_in.emit(admin)  # the idle lock covers the dialog from now on
+    return admin
 
 
 def install_accounts(signing: WindowSigning) -> QAction:

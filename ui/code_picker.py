@@ -145,8 +145,11 @@ class CodePicker(QObject):
         typed = edit.text() if edit is not None and edit.hasFocus() else None
         box.blockSignals(True)
         for code, label in listing:
-            if box.findData(code) < 0:
+            index = box.findData(code)
+            if index < 0:
                 box.addItem(label, code)
+            elif box.itemText(index) == code:  # restored under its number: now its line
+                box.setItemText(index, label)
         box.setCurrentIndex(current)
         if typed is not None and edit is not None:
             edit.setText(typed)  # still typing: the text stays as it was

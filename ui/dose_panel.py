@@ -185,7 +185,7 @@ class DosePanel(QWidget):
         self.code.clear()
         for c in catalog.codes:
             self.code.addItem(f"{c.label}{'' if c.cms_verified else ' - not CMS data'}", c.hcpcs)
-        self._select(self.code, code, catalog.default_code.hcpcs)
+        self._select_code(code)
         for product in catalog.products:
             self._products[product.name] = tuple(_plain(c.ml) for c in product.vial_sizes)
             self.product.addItem(f"{product.name} (bills {product.hcpcs})", product.name)
@@ -212,6 +212,13 @@ class DosePanel(QWidget):
         if index >= 0:
             self.code.setCurrentIndex(index)
         return index >= 0
+
+    def _select_code(self, hcpcs: str) -> None:
+        """Select ``hcpcs``; an imported code not listed yet is added under its number
+        (the picker gives it its line), never replaced by the catalog's first code."""
+        if hcpcs and self.code.findData(hcpcs) < 0:
+            self.code.addItem(hcpcs, hcpcs)
+        self._select(self.code, hcpcs, self.code.itemData(0))
 
     @staticmethod
     def _select(box: QComboBox, wanted: str, fallback: str) -> None:
@@ -310,7 +317,7 @@ class DosePanel(QWidget):
     def restore(self, fields: dict[str, str]) -> None:
         """Put draft or blank values back; missing keys become empty or the first choice."""
         get = fields.get
-        self._select(self.code, get("code", ""), self.code.itemData(0))
+        self._select_code(get("code", ""))
         self._select(self.product, get("product", ""), "")
         self.concentration.setText(get("concentration", ""))
         self.dose_ordered.setText(get("dose_ordered", ""))

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QWidget
 
 from ui.fields import ErrorLabel, line_edit
 from ui.pin_field import PinField
+from ui.placeholders import fit_placeholders
 
 if TYPE_CHECKING:
     from ui.signing import WindowSigning
@@ -50,6 +51,7 @@ class FirstAdminDialog(QDialog):
         form.addRow("PIN again", self.again)
         form.addRow(self.error)
         form.addRow(buttons)
+        fit_placeholders(self)
 
     def create_admin(self) -> None:
         """Create the administrator, or say beside the fields why not (nothing created)."""
@@ -81,7 +83,7 @@ def install_first_admin(signing: WindowSigning) -> QAction:
     """Tools > Create administrator…, offered (with a status bar note) while the site has
     no accounts."""
     window = signing.window
-    action = QAction("Create &administrator…", window.docs)
+    action = QAction("Create a&dministrator…", window.docs)
     action.setObjectName("firstAdminAction")
 
     def open_dialog() -> None:

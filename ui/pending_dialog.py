@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -120,8 +121,17 @@ class PendingDialog(QDialog):
         self.sign_button.setEnabled(False)
         self.status = hint(name="pendingStatus")
         row = QHBoxLayout()
-        row.addWidget(self.doses, 1)
-        row.addWidget(self.detail, 2)
+        # Each pane under a heading that says what it is (they were two empty boxes).
+        for heading, pane, stretch in (
+            ("&Doses waiting", self.doses, 1),
+            ("The dose to &verify", self.detail, 2),
+        ):
+            label = QLabel(heading)
+            label.setBuddy(pane)
+            pane_column = QVBoxLayout()
+            pane_column.addWidget(label)
+            pane_column.addWidget(pane)
+            row.addLayout(pane_column, stretch)
         column = QVBoxLayout(self)
         column.addLayout(row)
         column.addWidget(self.sign_button)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ui.fields import ErrorLabel, line_edit
 from ui.pin_field import PinField
+from ui.placeholders import fit_placeholders
 
 #: ``sign(account, pin)``: the signature (or the account, for signing in), else
 #: ``SigningError`` with the reason in words.
@@ -78,6 +79,7 @@ class PinDialog(QDialog):
         column.addWidget(QLabel(prompt))
         column.addLayout(form)
         column.addWidget(buttons)
+        fit_placeholders(self)
         (self.pin if account.strip() else self.account).setFocus()
 
     def try_sign(self) -> None:

@@ -46,10 +46,6 @@ def run_dialog(dialog: PinDialog) -> bool:
     return dialog.exec() == QDialog.DialogCode.Accepted
 
 
-#: Roles that may sign a correction of a recorded worksheet.
-CORRECTORS = frozenset({"pharmacist", "admin"})
-
-
 class SigningWindow(Protocol):
     """What signing needs of the window (``ui.features.FeatureWindow`` has it)."""
 
@@ -262,11 +258,14 @@ class WindowSigning(QObject):
         signatures = dict(self.signatures)
         session = self.window.session
         correcting = session is not None and session.replaces is not None
-        if correcting and not any(s.role.value in CORRECTORS for s in signatures.values()):
-            # As on the command line: a correction of a record is signed by a pharmacist.
-            raise SigningRefusedError(
-                "a correction is signed by a pharmacist (as preparer or verifier)"
-            )
+        if correcting:
+            from core.accounts import SigningError
+            from core.accounts.rules import check_correction_signed
+
+            try:  # as on the command line: the rule is core's
+                check_correction_signed(signatures.values())
+            except SigningError as error:
+                raise SigningRefusedError(str(error)) from None
         if self.witness is not None:
             signatures[WITNESS] = self.witness
         return signatures

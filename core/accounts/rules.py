@@ -4,9 +4,20 @@ said. ``core.accounts.managing`` (with the store) and the store itself ask them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from core.accounts.models import PERMISSIONS, Account, AccountError, Action, Role, check_pin
+from core.accounts.models import (
+    PERMISSIONS,
+    Account,
+    AccountError,
+    Action,
+    Role,
+    Signature,
+    SigningError,
+    check_pin,
+)
+from core.accounts.models import may as role_may
 
 
 def role_of(role: Role | str) -> Role:
@@ -57,3 +68,12 @@ def who_may(action: Action) -> str:
     words = {Role.ADMIN: "an administrator", Role.NURSE: "a nurse"}
     names = [words.get(role, f"a {role.value}") for role in Role if role in PERMISSIONS[action]]
     return " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
+def check_correction_signed(signatures: Iterable[Signature]) -> None:
+    """A correction of a recorded worksheet is signed by someone who may correct one (a
+    pharmacist or an administrator, as preparer or verifier)."""
+    if not any(role_may(s.role, Action.CORRECT) for s in signatures):
+        raise SigningError(
+            f"a correction is signed by {who_may(Action.CORRECT)} (as preparer or verifier)"
+        )

@@ -71,6 +71,8 @@ class Expectation(NamedTuple):
     units_wasted: int
     jz: bool
     lines: tuple[LineShape, ...]
+    #: What one billing unit is (the code's descriptor): a price is per this.
+    per: Quantity
 
     @property
     def billed(self) -> tuple[str, ...]:
@@ -191,6 +193,7 @@ def expect(dose: DoseFacts, vials: tuple[VialsGiven, ...]) -> Expectation:
         units_wasted=wasted,
         jz=jz,
         lines=claim_shapes(units, wasted, jz),
+        per=code.dosage,
     )
 
 

@@ -8,6 +8,7 @@ or the claim is likely to be denied (a refund or a denial waiting to happen).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -16,7 +17,9 @@ from typing import Literal
 from core import formats
 from core.audit.engine import Expectation
 from core.audit.lines import BilledLine
-from core.reference import CrosswalkSource, PricingSource
+from core.pricing import conflict_message, same_billing_unit
+from core.quantities import Quantity
+from core.reference import CrosswalkSource, DescriptorSource, PriceSource, PricingSource
 
 #: Finding ID -> what it means, in the words of the report.
 REASONS: dict[str, str] = {
@@ -66,20 +69,52 @@ class Finding:
 class Checker:
     """Finds what is wrong with one administration, pricing it with the sources given."""
 
-    def __init__(self, pricing: PricingSource, crosswalk: CrosswalkSource) -> None:
+    def __init__(
+        self,
+        pricing: PricingSource,
+        crosswalk: CrosswalkSource,
+        descriptors: DescriptorSource | None = None,
+    ) -> None:
         self.pricing = pricing
         self.crosswalk = crosswalk
-        self._prices: dict[tuple[str, date, str], Decimal | None] = {}
+        #: The CMS descriptors, to see where the file bills a code per another unit.
+        self.descriptors = descriptors
+        self._prices: dict[tuple[str, date, str], tuple[Decimal | None, str]] = {}
         #: The export being audited, named on each finding.
         self.source = ""
+        #: ``warn(message, row)``: said once per message in the report, with a count.
+        self.warn: Callable[[str, int], None] | None = None
 
-    def price(self, hcpcs: str, when: date, payer: str) -> Decimal | None:
+    def price(self, hcpcs: str, when: date, payer: str, per: Quantity) -> Decimal | None:
+        return self._price(hcpcs, when, payer, per)[0]
+
+    def _price(
+        self, hcpcs: str, when: date, payer: str, per: Quantity
+    ) -> tuple[Decimal | None, str]:
+        """The price per billing unit, and why none when the CMS file's is withheld."""
         key = (hcpcs, when, payer)
         if key not in self._prices:
             if len(self._prices) > 100_000:
                 self._prices.clear()
-            self._prices[key] = self.pricing.payment_per_unit(hcpcs, when, payer)
+            self._prices[key] = self._ask(hcpcs, when, payer, per)
         return self._prices[key]
+
+    def _ask(self, hcpcs: str, when: date, payer: str, per: Quantity) -> tuple[Decimal | None, str]:
+        per_unit = self.pricing.payment_per_unit(hcpcs, when, payer)
+        if per_unit is None or self.descriptors is None:
+            return per_unit, ""
+        cms = self.descriptors.code_dosage(hcpcs, when)
+        if cms is None or not cms.dosage or same_billing_unit(per, cms):
+            return per_unit, ""
+        # The file bills the code per another unit (J1410: 25 MG; the catalog 5 mL): its
+        # limit is never multiplied by our units, as the calculator withholds it. A
+        # payer's fee schedule is per our unit.
+        if isinstance(self.pricing, PriceSource):
+            price = self.pricing.price(hcpcs, when, payer)
+            if price is not None and price.schedule is not None:
+                return per_unit, ""
+        message = conflict_message(hcpcs, per, cms).removesuffix(".")
+        return None, f"{message}; its findings have no CMS dollars (the limit is per another unit)"
 
     def check(
         self,
@@ -96,7 +131,7 @@ class Checker:
         billed_waste = sum(line.units for line in waste_lines)
         has_jz = any("JZ" in line.modifiers for line in lines)
         payer = result.payer
-        price = self.price(result.code, service_date, payer)
+        price, withheld = self._price(result.code, service_date, payer, result.per)
         found: list[tuple[str, int, Kind, int, str]] = []  # reason, diff, kind, units, why
 
         difference = billed_dose - result.units_administered
@@ -194,6 +229,8 @@ class Checker:
             )
         if not found:
             return []
+        if withheld and self.warn is not None:
+            self.warn(withheld, lines[0].row)
         rows = tuple(line.row for line in lines)
         expected = result.billed
         billed = tuple(line.billed(result.code) for line in lines)

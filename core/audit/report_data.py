@@ -88,7 +88,8 @@ class AuditReport:
     def pricing_note(self) -> str:
         if not self.total_findings:
             return ""
-        if not self.priced:
+        # A warning comes from an imported pricing file (a descriptor, a limit withheld).
+        if not self.priced and not self.warnings:
             return "no pricing imported: dollars are not known"
         if self.unpriced_findings:
             return f"{self.unpriced_findings:,} findings have no price for their code and quarter"

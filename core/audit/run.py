@@ -112,9 +112,11 @@ class Auditor:
         self.mapping = mapping
         self.sources = sources
         self.report = report
-        self.checker = Checker(sources.pricing, sources.crosswalk)
+        descriptors = sources.codes_from_files()
+        self.checker = Checker(sources.pricing, sources.crosswalk, descriptors)
         self.checker.source = path.name
-        self.resolver = Resolver(sources.catalog, sources.payers, sources.codes_from_files())
+        self.checker.warn = lambda message, row: report.warn(message, row, path.name)
+        self.resolver = Resolver(sources.catalog, sources.payers, descriptors)
         self._expected = lru_cache(maxsize=CACHE_SIZE)(self._expectation)
         self._open: OrderedDict[str, _Open] = OrderedDict()
         self._done = 0

@@ -22,6 +22,7 @@ def sign_worksheet(
     by field. Any refused PIN or role: ``InputError`` (exit 2, one line), nothing signed.
     """
     from core.accounts import Action, SigningError
+    from core.accounts.rules import check_correction_signed
     from core.cli.pins import PinReader
     from core.cli.users import open_accounts
 
@@ -44,12 +45,11 @@ def sign_worksheet(
     preparer, verifier = signatures["prepared_by"], signatures["verified_by"]
     if preparer.account_id == verifier.account_id:
         raise InputError("verified by", "the verifier must be another account than the preparer")
-    if doc.replaces is not None and not any(
-        s.role.value in ("pharmacist", "admin") for s in (preparer, verifier)
-    ):
-        raise InputError(
-            "replaces", "a correction is signed by a pharmacist (as preparer or verifier)"
-        )
+    if doc.replaces is not None:
+        try:
+            check_correction_signed((preparer, verifier))
+        except SigningError as error:
+            raise InputError("replaces", str(error)) from None
     names = {field: signature.full_name for field, signature in signatures.items()}
     return doc.replace(**names), signatures
 

@@ -3,6 +3,7 @@ own descriptor (units, mg, mcg) in the quarter of its service date, the catalog 
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -13,8 +14,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pypdf import PdfReader
 
 from core.audit.findings import Finding
+from core.audit.report import build_report
 from core.cms.importer import import_files
 from core.reference import CodeDosage, ReferenceData
 from tests import partb_samples
@@ -157,6 +160,10 @@ def test_a_service_date_past_the_newest_quarter_uses_it_and_warns(
         "2026Q1, the newest quarter held (import the file for the quarter of the service "
         "date): 2 administrations, first at export.csv row 2"
     )
+    # The PDF report says it under the totals.
+    pdf = PdfReader(io.BytesIO(build_report(report)))
+    flat = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+    assert f"Warning: {warning}." in flat
 
 
 def test_each_service_date_uses_its_own_quarter(tmp_path: Path, reference: ReferenceData) -> None:
@@ -175,6 +182,37 @@ def test_each_service_date_uses_its_own_quarter(tmp_path: Path, reference: Refer
     assert (report.administrations, report.skipped, report.warnings) == (3, 0, {})
     assert sorted({(f.administration_id, f.expected) for f in report.findings}) == [
         ("Q-1b", ("J2796 x 75", "J2796-JW x 50"))
+    ]
+
+
+def test_where_the_file_bills_a_catalog_code_per_another_unit_its_limit_is_withheld(
+    tmp_path: Path, reference: ReferenceData
+) -> None:
+    """J1410: per 5 mL in the catalog, 25 MG in the file (code_unit_conflict): billed per
+    5 mL, and the file's $310.125 per 25 mg is never multiplied by units of 5 mL."""
+    rows = [line("C-2", 3, service_date=IN_Q4)]  # 12 mL: 3 units and 1 JW expected
+    report = _audit(tmp_path, rows, reference)
+    (finding,) = report.findings
+    assert (finding.reason, finding.expected, finding.dollars) == (
+        "missing-jw",
+        ("J1410 x 3", "J1410-JW x 1"),
+        None,
+    )
+    assert [str(w) for w in report.warnings.values()] == [
+        "The CMS pricing file 2025Q4 bills J1410 per 25 MG (Inj estrogen conjugate 25 MG); "
+        "this calculation bills it per 5 mL; its findings have no CMS dollars (the limit is "
+        "per another unit): 1 administration, first at export.csv row 2"
+    ]
+    assert report.pricing_note == "1 findings have no price for their code and quarter"
+
+
+def test_a_code_neither_in_the_catalog_nor_the_file(
+    tmp_path: Path, reference: ReferenceData
+) -> None:
+    rows = [_row("Z-1", "J9998", 1, vial_size="10 mg", administered="5 mg")]
+    assert [s.reason for s in _audit(tmp_path, rows, reference).skipped_rows] == [
+        "hcpcs: 'J9998' is neither in the catalog nor in the imported CMS pricing file for "
+        "2025-11-03"
     ]
 
 

@@ -127,3 +127,32 @@ def test_a_label_over_a_field_with_its_error_line_is_the_fields_label(qtbot, win
     name_controls(dialog)
     assert labelled_by(dialog.pin) == ["PIN"]
     assert "Verified by" in labelled_by(window.findChild(QWidget, "verifiedBy"))
+
+
+def test_the_pending_panes_have_visible_labels_that_name_them(qtbot, window) -> None:
+    """Looking at Pending verification at 1024x600: two empty boxes, named only for a
+    screen reader. Each now has a heading, its label (Alt+D, Alt+V)."""
+    from ui.pending_dialog import PendingDialog
+
+    assert window.features is not None
+    dialog = PendingDialog(window, window.features.signing)
+    qtbot.addWidget(dialog)
+    assert labelled_by(dialog.doses) == ["Doses waiting"]
+    assert labelled_by(dialog.detail) == ["The dose to verify"]
+    assert "doses waiting" in accessible_name(dialog.doses).lower()
+    dialog.close()
+
+
+def test_each_menus_items_have_distinct_access_keys(window) -> None:
+    """Tools had two items on A (Audit, Create administrator) and two on C (Accounts,
+    Charges): Alt+T then A or C only moved between them, as Orca read the menu."""
+    import re
+
+    for menu_action in window.menuBar().actions():
+        menu = menu_action.menu()
+        keys = [
+            found.group(1).lower()
+            for action in menu.actions()
+            if action.isVisible() and (found := re.search(r"&(\w)", action.text()))
+        ]
+        assert len(keys) == len(set(keys)), (menu_action.text(), keys)

@@ -45,3 +45,47 @@ def test_given_at_shows_a_whole_date_and_time_beside_now(qtbot, window) -> None:
     assert isinstance(given, QLineEdit)
     frame_and_margins = 8
     assert given.fontMetrics().horizontalAdvance(given.text()) <= given.width() - frame_and_margins
+
+
+def test_the_small_dialogs_show_their_fields_hints_whole(qtbot, window) -> None:
+    """The PIN, first-administrator and Settings dialogs opened as narrow as their
+    labels: "account name, e…", "at least 4 charact…", "…this computer's data di…"."""
+    from ui.first_admin import FirstAdminDialog
+    from ui.pin_dialog import PinDialog
+    from ui.settings_dialog import SettingsDialog
+
+    assert window.features is not None
+    dialogs = [
+        PinDialog(window, "Sign", "Sign the dose", "", lambda *_: None),
+        FirstAdminDialog(window.features.signing, window),
+        SettingsDialog(window.settings, window.site, window),
+    ]
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        QApplication.processEvents()
+        assert dialog.width() <= 1024
+        for edit in dialog.findChildren(QLineEdit):
+            hint = edit.placeholderText()
+            if hint:
+                needed = edit.fontMetrics().horizontalAdvance(hint)
+                assert needed <= edit.width() - 8, f"{dialog.objectName()}: {hint}"
+
+
+def test_the_audit_findings_keep_most_of_a_desk_screen(qtbot, window) -> None:
+    """At 1024x600 the findings table was two rows high under the column mapping; the
+    file and mapping now scroll inside the dialog above it."""
+    from ui.audit_dialog import AuditDialog
+
+    reference = window.site.open_reference()
+    try:
+        dialog = AuditDialog(window, reference, reference, window.settings, site=window.site)
+        qtbot.addWidget(dialog)
+        dialog.resize(1008, 560)  # as it opens on a 1024x600 screen
+        dialog.show()
+        QApplication.processEvents()
+        rows = dialog.table.verticalHeader().defaultSectionSize()
+        assert dialog.table.height() >= 8 * rows  # eight findings, as in docs/audit.png
+        dialog.close()
+    finally:
+        reference.close()

@@ -283,3 +283,38 @@ def test_an_import_has_the_crosswalk_read_again(qtbot, open_window, isolated, tm
     forget_imported(window)  # what the window's own import does when it is done
     qtbot.waitUntil(lambda: window.result() is not None)
     assert text(window, "claimLines").splitlines() == ["J9271-JZ x 200 units"]
+
+
+def test_a_draft_of_an_imported_code_is_restored_with_that_code(
+    qtbot, open_window, isolated, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    from core.drafts import save_draft
+
+    _imported(tmp_path, isolated)
+    fields = {"code": "J9271", "vial_size": "100 mg", "dose_ordered": "200", "dose_unit": "mg"}
+    save_draft(isolated, fields | {"administered": "200", "administered_unit": "mg"})
+    window = open_window()
+    qtbot.mouseClick(child(window, "restoreDraftButton"), Qt.MouseButton.LeftButton)
+    box = child(window, "code")
+    assert box.currentData() == "J9271"  # not the catalog's first code in its place
+    assert text(window, "claimLines").splitlines() == ["J9271-JZ x 200 units"]
+    box.setFocus()  # the list arrives: the line gets its descriptor and quarter
+    qtbot.waitUntil(lambda: box.itemText(box.currentIndex()).startswith("J9271 · "))
+    assert box.findText("J9271") < 0
+    window.mark_saved()
+
+
+def test_an_imported_code_is_remembered_for_the_next_window(
+    qtbot, open_window, isolated, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    _imported(tmp_path, isolated)
+    window = open_window()
+    box = child(window, "code")
+    box.setFocus()
+    qtbot.waitUntil(lambda: box.findData("J9271") >= 0)
+    box.setCurrentIndex(box.findData("J9271"))
+    window.close()
+    again = open_window()
+    assert child(again, "code").currentData() == "J9271"

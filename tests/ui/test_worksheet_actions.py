@@ -275,3 +275,22 @@ def test_a_queue_on_the_same_paper_prints_at_once(qtbot, monkeypatch: pytest.Mon
     assert h.actions.print_worksheet(OfficeQueue(QPrinter.PrinterMode.HighResolution)) == 1
     assert [name for _, name in sent] == ["Office"]
     assert h.actions.dialog is None  # no preview was needed
+
+
+def test_the_real_queues_paper_is_read_before_printing(qtbot) -> None:
+    """Against the .ci/run cups-pdf queue: a worksheet on the other paper is said."""
+    from core.printing import queue_paper
+    from tests.core.test_printing import _cups_pdf_queue
+
+    queue = _cups_pdf_queue()
+    if queue is None:
+        pytest.skip("no CUPS scheduler with a cups-pdf queue is running (.ci/run starts one)")
+    own = queue_paper(queue)
+    assert own is not None, "the queue's paper could not be read"
+    h = Harness(qtbot)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setPrinterName(queue)
+    h.actions.paper = own
+    assert h.actions.paper_warning(printer) == ""
+    h.actions.paper = "a4" if own == "letter" else "letter"
+    assert h.actions.paper_warning(printer).startswith(f"Printer {queue} is set to ")
