@@ -174,7 +174,10 @@ class WorkstationJournal:
 
     @property
     def _named(self) -> str:
-        return f"this workstation's journal {self.path}"
+        return (
+            f"this workstation's journal {self.path}; if an older copy was put back on "
+            "purpose, move that file aside"
+        )
 
 
 def held_heads(lines: Iterable[bytes]) -> dict[int, list[Seen]]:
