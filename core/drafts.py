@@ -23,7 +23,9 @@ A draft may have an owner (``owner=``, an account ID): the form of a person whos
 locked window another account opened (``core.idle_lock``), kept as
 ``draft-account-<ID>.json`` (then ``draft-account-<ID>-<slot>.json`` when they have
 more than one; account and slot numbers in the file name, never patient data) and
-offered only to that account. The window's own autosaved draft has no owner.
+offered only to that account. The window's own autosaved draft has no owner, but
+remembers who was signed in when it was saved (``signed_in=``): after a crash it is
+theirs (``core.idle_lock.window_draft``), not whoever starts the window next.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ __all__ = [
     "fields_from_record",
     "has_input",
     "load_draft",
+    "load_window_draft",
     "migrate_fields",
     "owned_slots",
     "save_draft",
@@ -151,10 +154,15 @@ def owned_slots(data_dir: Path, owner: int) -> list[int]:
 
 
 def save_draft(
-    data_dir: Path, fields: dict[str, str], owner: int | None = None, slot: int = 0
+    data_dir: Path,
+    fields: dict[str, str],
+    owner: int | None = None,
+    slot: int = 0,
+    *,
+    signed_in: int | None = None,
 ) -> None:
     """Atomically replace the draft (of ``owner``, its ``slot``) with ``fields``
-    (field name -> text)."""
+    (field name -> text); ``signed_in``: the account signed in at the window."""
     for key, value in fields.items():
         if not isinstance(key, str) or not isinstance(value, str):
             raise TypeError("draft fields must map str to str")
@@ -163,6 +171,8 @@ def save_draft(
         "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
         **FormInputs(fields=fields).model_dump(mode="json"),
     }
+    if signed_in is not None:
+        payload["signed_in"] = signed_in
     data = json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
     write_atomic(draft_path(data_dir, owner, slot), data)
     log.debug("draft saved (%d fields)", len(fields))
@@ -185,6 +195,20 @@ def load_draft(data_dir: Path, owner: int | None = None, slot: int = 0) -> dict[
     if fields is None:
         _set_aside(path)
     return fields
+
+
+def load_window_draft(data_dir: Path) -> tuple[dict[str, str] | None, int | None]:
+    """The window's draft (``load_draft``) and the account signed in when it was saved
+    (``None``: nobody, or a draft from before accounts were remembered)."""
+    fields = load_draft(data_dir)
+    if fields is None:
+        return None, None
+    try:
+        signed_in = json.loads(draft_path(data_dir).read_bytes()).get("signed_in")
+    except (OSError, ValueError):
+        return fields, None
+    valid = isinstance(signed_in, int) and not isinstance(signed_in, bool) and signed_in >= 0
+    return fields, signed_in if valid else None
 
 
 def clear_draft(data_dir: Path, owner: int | None = None, slot: int = 0) -> None:

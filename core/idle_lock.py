@@ -70,12 +70,28 @@ def set_aside(data_dir: Path, handover: Handover, form: Mapping[str, str]) -> bo
         return False
     kept = drafts.has_input(form)
     if kept:
-        owner = handover.previous.id
-        slots = drafts.owned_slots(data_dir, owner)
-        slot = slots[-1] + 1 if slots else 0
-        drafts.save_draft(data_dir, dict(form), owner=owner, slot=slot)
+        _keep_for(data_dir, handover.previous.id, form)
     drafts.clear_draft(data_dir)
     return kept
+
+
+def window_draft(data_dir: Path) -> dict[str, str] | None:
+    """The window's autosaved draft to offer at start-up, to whoever starts the window.
+    One saved while someone was signed in is theirs: it is set aside for them (offered
+    when they sign in) and ``None`` is returned."""
+    fields, signed_in = drafts.load_window_draft(data_dir)
+    if fields is None or signed_in is None:
+        return fields
+    if drafts.has_input(fields):
+        _keep_for(data_dir, signed_in, fields)
+    drafts.clear_draft(data_dir)
+    return None
+
+
+def _keep_for(data_dir: Path, owner: int, form: Mapping[str, str]) -> None:
+    """A new slot of the owner's set-aside drafts: nothing of theirs is overwritten."""
+    slots = drafts.owned_slots(data_dir, owner)
+    drafts.save_draft(data_dir, dict(form), owner=owner, slot=slots[-1] + 1 if slots else 0)
 
 
 def draft_for(data_dir: Path, account: Account) -> SetAside | None:
@@ -145,3 +161,9 @@ class Session:
         self._locked = False
         self._last = self._clock()
         return handover
+
+    def undo(self, handover: Handover) -> None:
+        """The window could not change hands (the first person's form could not be set
+        aside): it stays locked, and the first person's."""
+        self.account = handover.previous
+        self._locked = True

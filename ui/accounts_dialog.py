@@ -10,6 +10,7 @@ the part of the dialog it is about.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
@@ -99,10 +100,12 @@ class AccountsDialog(QDialog):
         self.new_pin = PinField("newPin", "New PIN")
         self.new_pin_again = PinField("newPinAgain", "New PIN again")
         self.reset_pin = _button("Reset PIN", "resetPinButton")
-        self.chosen_error = ErrorLabel("chosen", self.new_pin)
+        # A refusal is about the account chosen in the list; a PIN's, about the PIN.
+        self.chosen_error = ErrorLabel("chosen", self.list)
+        self.new_pin_error = ErrorLabel("newPin", self.new_pin)
         form = QFormLayout()
         form.addRow("Role", self.role)
-        form.addRow("New PIN", self.new_pin)
+        form.addRow("New PIN", self._holder(self.new_pin, self.new_pin_error))
         form.addRow("New PIN again", self.new_pin_again)
         buttons = QHBoxLayout()
         for button in (self.change_role, self.disable, self.enable, self.reset_pin):
@@ -125,28 +128,26 @@ class AccountsDialog(QDialog):
         self.pin_again = PinField("newAccountPinAgain", "PIN again")
         self.add = _button("Add account", "addAccountButton")
         self.name_error = ErrorLabel("newAccountName", self.name)
+        self.full_name_error = ErrorLabel("newFullName", self.full_name)
         self.pin_error = ErrorLabel("newAccountPin", self.pin)
-        name_column = QVBoxLayout()
-        name_column.addWidget(self.name)
-        name_column.addWidget(self.name_error)
-        pin_column = QVBoxLayout()
-        pin_column.addWidget(self.pin)
-        pin_column.addWidget(self.pin_error)
         form = QFormLayout(self.add_box)
-        form.addRow("Account name", self._holder(name_column))
-        form.addRow("Full name", self.full_name)
+        form.addRow("Account name", self._holder(self.name, self.name_error))
+        form.addRow("Full name", self._holder(self.full_name, self.full_name_error))
         form.addRow("Role", self.new_role)
-        form.addRow("PIN", self._holder(pin_column))
+        form.addRow("PIN", self._holder(self.pin, self.pin_error))
         form.addRow("PIN again", self.pin_again)
         form.addRow(self.add)
         self.add.clicked.connect(lambda: self._send("add"))
 
     @staticmethod
-    def _holder(column: QVBoxLayout) -> QWidget:
+    def _holder(field: QWidget, error: ErrorLabel) -> QWidget:
+        """A field with its error line right under it."""
+        holder = QWidget()
+        column = QVBoxLayout(holder)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(1)
-        holder = QWidget()
-        holder.setLayout(column)
+        column.addWidget(field)
+        column.addWidget(error)
         return holder
 
     # -- the list -------------------------------------------------------------------------
@@ -215,37 +216,43 @@ class AccountsDialog(QDialog):
         thread; the PIN fields are cleared either way."""
         from core.accounts import AccountError
         from core.accounts.managing import check_new_pin
-        from core.accounts.models import check_name
+        from core.accounts.models import check_full_name, check_name
 
         adding = what == "add"
         name = self.name.text().strip() if adding else self.chosen_name()
+        full_name = self.full_name.text() if adding else ""
         pin, again = (self.pin, self.pin_again) if adding else (self.new_pin, self.new_pin_again)
         typed = (pin.text(), again.text())
         pin.clear()
         again.clear()
-        for error in (self.name_error, self.pin_error, self.chosen_error):
+        errors = (self.name_error, self.full_name_error, self.pin_error)
+        for error in (*errors, self.chosen_error, self.new_pin_error):
             error.show_message(None)
-        try:
-            if adding:
-                check_name(name)
-        except AccountError as error:
-            self.name_error.show_message(str(error))
-            return
-        try:
-            if what in ("add", "pin"):
-                check_new_pin(*typed)
-        except AccountError as error:
-            (self.pin_error if adding else self.chosen_error).show_message(str(error))
-            return
+        checks: list[tuple[ErrorLabel, Callable[[], object]]] = []
+        if adding:
+            checks = [
+                (self.name_error, lambda: check_name(name)),
+                (self.full_name_error, lambda: check_full_name(full_name)),
+                (self.pin_error, lambda: check_new_pin(*typed)),
+            ]
+        elif what == "pin":
+            checks = [(self.new_pin_error, lambda: check_new_pin(*typed))]
+        for beside, check in checks:
+            try:
+                check()
+            except AccountError as error:
+                beside.show_message(str(error))
+                return
+        # What only the store can say (a name taken; the last administrator): beside the
+        # name typed, the PIN, or the account chosen.
+        refused = {"add": self.name_error, "pin": self.new_pin_error}.get(what, self.chosen_error)
         role = (self.new_role if adding else self.role).currentData() or ""
         change = Change(
-            Shared(self.site), self.admin, what, name, role, *typed,
-            full_name=self.full_name.text() if adding else "",
-        )  # fmt: skip
+            Shared(self.site), self.admin, what, name, role, *typed, full_name=full_name
+        )
         self.work.start(
             "change", "Saving…", apply_change, change,
-            lambda done: self._done(done, name if adding else ""),
-            lambda why: (self.name_error if adding else self.chosen_error).show_message(why),
+            lambda done: self._done(done, name if adding else ""), refused.show_message,
         )  # fmt: skip
         self._settled()
 

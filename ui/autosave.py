@@ -34,13 +34,15 @@ class Draft:
 
     data_dir: Path
     fields: tuple[tuple[str, str], ...] | None
+    #: The account signed in at the window (the draft is theirs after a crash).
+    account: int | None = None
 
 
 def write_draft(draft: Draft, _token: CancelToken) -> None:  # on the worker thread
     if draft.fields is None:
         drafts.clear_draft(draft.data_dir)
     else:
-        drafts.save_draft(draft.data_dir, dict(draft.fields))
+        drafts.save_draft(draft.data_dir, dict(draft.fields), signed_in=draft.account)
 
 
 class Autosave(QObject):
@@ -56,6 +58,8 @@ class Autosave(QObject):
         self._has_input = has_input
         self._changed = False
         self.paused = False
+        #: The account signed in at the window (``ui.window_lock``), if any.
+        self.account: int | None = None
         self.work = BackgroundWork(self)
         self._timer = QTimer(self)
         self._timer.setInterval(INTERVAL_MS)
@@ -63,7 +67,11 @@ class Autosave(QObject):
         self._timer.start()
 
     def load(self) -> dict[str, str] | None:
-        return drafts.load_draft(self.data_dir)
+        """The draft to offer whoever starts the window (one saved while someone was
+        signed in is set aside for them instead)."""
+        from core.idle_lock import window_draft
+
+        return window_draft(self.data_dir)
 
     def mark_changed(self) -> None:
         self._changed = True
@@ -77,7 +85,8 @@ class Autosave(QObject):
         if self._changed and not self.paused and not self.work.running(_KIND):
             fields = self._fields() if self._has_input() else None  # read on the GUI thread
             self._changed = False
-            draft = Draft(self.data_dir, None if fields is None else tuple(fields.items()))
+            kept = None if fields is None else tuple(fields.items())
+            draft = Draft(self.data_dir, kept, self.account)
             self.work.start(_KIND, "Saving…", write_draft, draft, self._saved, self._failed)
         if wait:
             self.work.wait()

@@ -85,15 +85,26 @@ def _import_fees(asked: _Fees, _token: CancelToken) -> str:  # on the worker thr
 class _Restore:
     site: Shared[Site]
     path: Path
+    keep_newer: bool = False
 
 
-def _restore(asked: _Restore, _token: CancelToken) -> str:  # on the worker thread
+def _restore(asked: _Restore, _token: CancelToken) -> tuple[bool, str]:  # worker thread
+    """(True, what was restored), or (False, the records the backup lacks, in words):
+    nothing restored unless asked again with ``keep_newer``."""
+    from core.records.models import NewerRecordsError
+    from core.records.restore import named
     from core.terminal import printable
 
-    with asked.site.value.open_records(allow_missing=True) as store:
-        restored = store.restore(asked.path)
+    try:
+        with asked.site.value.open_records(allow_missing=True) as store:
+            restored = store.restore(asked.path, keep_newer=asked.keep_newer)
+    except NewerRecordsError as error:
+        return False, f"The records database holds {named(error.lacking)} that the backup lacks."
     kept = f"; the database it replaced was kept as {restored.kept.name}" if restored.kept else ""
-    return printable(f"Restored {restored.records} worksheet records from {asked.path.name}{kept}.")
+    if restored.set_aside:
+        kept += f" (with {named(restored.set_aside)} the backup lacks)"
+    name = asked.path.name
+    return True, printable(f"Restored {restored.records} worksheet records from {name}{kept}.")
 
 
 class PharmacistActions(QObject):
@@ -149,9 +160,25 @@ class PharmacistActions(QObject):
             return
         if not may_do(self.signing, Action.RESTORE):
             return
+        self._restore(_Restore(Shared(self.window.site), Path(path)))
+
+    def _restore(self, asked: _Restore) -> None:
+        def answered(outcome: tuple[bool, str]) -> None:
+            done, text = outcome
+            if done:
+                self._say(text)
+            elif self.confirm(
+                "Restore records from a backup",
+                f"{text} Restore anyway? They are kept only in the copy of the database "
+                "it replaces, beside the backups.",
+            ):  # the same person, who signed for this restore a moment ago
+                self._restore(_Restore(asked.site, asked.path, keep_newer=True))
+            else:
+                self._say(f"Nothing was restored: {text}")
+
         self.work.start(
-            "restore", "Restoring…", _restore, _Restore(Shared(self.window.site), Path(path)),
-            self._say, lambda why: self._say(f"Nothing was restored: {why}"),
+            "restore", "Restoring…", _restore, asked, answered,
+            lambda why: self._say(f"Nothing was restored: {why}"),
         )  # fmt: skip
 
     # -- the real dialogs ---------------------------------------------------------------

@@ -10,8 +10,9 @@ toward the account's lock-out like any other attempt.
 Another account may open the locked window with its own name and PIN (a shared
 workstation): the first person's form is set aside as their draft
 (``core.idle_lock.set_aside``), their open dialogs are closed, and the window opens
-clean for the second person, who is offered only their own set-aside form. Whoever
-signs in is offered theirs when the form is empty.
+clean for the second person, who is offered only their own set-aside form. Another
+account signing in (Tools > Sign in…) at an unlocked window sets the form aside the
+same way. Whoever signs in is offered theirs when the form is empty.
 """
 
 from __future__ import annotations
@@ -131,9 +132,18 @@ class IdleLock(QObject):
         self._watching = False
 
     def sign_in(self, account: Account) -> None:
-        """``account`` is now the signed-in person of this window."""
-        from core.idle_lock import Session
+        """``account`` is now the signed-in person of this window; the form of the one
+        before, if another, is set aside as their draft (as when opening a locked window)."""
+        from core.idle_lock import Handover, Session
 
+        if self.session is not None and self.session.account.id != account.id:
+            handover = Handover(self.session.account, account)
+            try:
+                self._hand_over(handover)
+            except OSError as error:
+                message = f"Not signed in: {_not_set_aside(handover, error)}."
+                self.window.statusBar().showMessage(message, 10000)
+                return
         minutes = prefs.text_value(self.signing.window.settings, prefs.IDLE_MINUTES, "")
         # The session's store is opened again for each unlock (``unlock``): no connection
         # is held open while the workstation sits idle.
@@ -147,7 +157,19 @@ class IdleLock(QObject):
         self._watch_input()
         self.timer.start()
         self.window.statusBar().showMessage(f"Signed in: {account.shown_name}.", 6000)
+        self._drafts_for(account)
         self._offer_set_aside(account)
+
+    def _drafts_for(self, account: Account) -> None:
+        """The window's autosaved draft is the signed-in person's from now on (after a
+        crash it waits for them, ``core.idle_lock.window_draft``)."""
+        from core.drafts import draft_path
+
+        autosave = self.desk.autosave
+        if autosave is not None and autosave.account != account.id:
+            autosave.account = account.id
+            if draft_path(autosave.data_dir).exists():  # a form not yet recorded
+                autosave.mark_changed()  # written again as theirs
 
     def _offer_set_aside(self, account: Account) -> None:
         """The form set aside for ``account``, offered to them alone, on an empty form
@@ -234,22 +256,28 @@ class IdleLock(QObject):
             screen.error.show_message(f"Still locked: {error}.")
             return
         if handover.changed_hands:
-            self._hand_over(handover)
+            try:
+                self._hand_over(handover)
+            except OSError as error:
+                session.undo(handover)
+                screen.error.show_message(f"Still locked: {_not_set_aside(handover, error)}.")
+                return
         self._give_back()
         if handover.changed_hands:
             self._opened_for(handover)
 
     def _hand_over(self, handover: Handover) -> None:
         """Before the form shows again: the first person's form set aside as their
-        draft, their dialogs closed, the form clean."""
+        draft, their dialogs closed, the form clean. ``OSError`` (nothing changed) when
+        the form cannot be set aside: it is never cleared unsaved."""
         from core.idle_lock import set_aside
 
         desk = self.desk
-        desk.draft_banner.withdraw()  # an offer made to the first person stays theirs
-        desk.confirm_banner.hide()  # "Correcting worksheet …" was their correction
         if desk.autosave is not None:
             desk.autosave.flush(wait=True)  # no write of their form lands after this
             set_aside(desk.autosave.data_dir, handover, desk.draft_fields())
+        desk.draft_banner.withdraw()  # an offer made to the first person stays theirs
+        desk.confirm_banner.hide()  # "Correcting worksheet …" was their correction
         for dialog in self._hidden:
             dialog.close()
         self._hidden = []
@@ -260,6 +288,7 @@ class IdleLock(QObject):
         self.window.statusBar().showMessage(
             f"Signed in: {second}. {first}'s form is set aside for {first}.", 8000
         )
+        self._drafts_for(handover.account)
         self._offer_set_aside(handover.account)
 
     def _give_back(self) -> None:
@@ -274,6 +303,11 @@ class IdleLock(QObject):
         for dialog in self._hidden:
             dialog.show()
         self._hidden = []
+
+
+def _not_set_aside(handover: Handover, error: OSError) -> str:
+    reason = error.strerror or str(error)
+    return f"{handover.previous.shown_name}'s form could not be set aside ({reason})"
 
 
 def install_idle_lock(window: QMainWindow, signing: WindowSigning, desk: Desk) -> IdleLock:

@@ -78,6 +78,17 @@ def check_pin(pin: str) -> str:
     return pin
 
 
+def check_full_name(full_name: str) -> str:
+    """The name printed on worksheets: one line of valid text, at most 200 characters."""
+    full_name = full_name.strip()
+    printable = all(c.isprintable() for c in full_name) and not any(
+        0xD800 <= ord(c) <= 0xDFFF for c in full_name
+    )
+    if len(full_name) > MAX_FULL_NAME_CHARS or not printable:
+        raise AccountError(f"the full name is one line of up to {MAX_FULL_NAME_CHARS} characters")
+    return full_name
+
+
 class Account(Model):
     """One person (never the PIN hash: that stays in the store)."""
 

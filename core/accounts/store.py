@@ -16,7 +16,6 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from core.accounts.models import (
     LOCKOUT_MINUTES,
     MAX_FAILED_ATTEMPTS,
-    MAX_FULL_NAME_CHARS,
     Account,
     AccountError,
     AccountLockedError,
@@ -25,6 +24,7 @@ from core.accounts.models import (
     Role,
     Signature,
     SigningError,
+    check_full_name,
     check_name,
     check_pin,
     may,
@@ -77,11 +77,6 @@ def open_site(data_dir: Path | str, url: str | None) -> Connection:
     """The database of the accounts and the verification queue: the server at ``url``,
     else ``site.sqlite3`` in the data directory. Raises ``StorageError``."""
     return connect(url, Path(data_dir) / SITE_DB_FILENAME, label="site database", threads=True)
-
-
-def _printable_line(text: str) -> bool:
-    """One line of valid text: no control characters, no undecodable bytes."""
-    return all(c.isprintable() for c in text) and not any(0xD800 <= ord(c) <= 0xDFFF for c in text)
 
 
 def shown_name(name: str) -> str:
@@ -198,11 +193,7 @@ class AccountStore(ConnectionOwner):
         check_name(name)
         check_pin(pin)
         role = role_of(role)
-        full_name = full_name.strip()
-        if len(full_name) > MAX_FULL_NAME_CHARS or not _printable_line(full_name):
-            raise AccountError(
-                f"the full name is one line of up to {MAX_FULL_NAME_CHARS} characters"
-            )
+        full_name = check_full_name(full_name)
         pin_hash = self._hasher.hash(pin)
         conn = self._conn
         with conn.writing():

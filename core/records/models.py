@@ -61,6 +61,15 @@ class BackupError(RecordStoreError):
     """A backup could not be made, read or restored; the message says which and why."""
 
 
+class NewerRecordsError(BackupError):
+    """Nothing restored: the database holds records the backup lacks (``lacking``, their
+    IDs); ``keep_newer`` restores anyway, keeping them in the copy of the replaced one."""
+
+    def __init__(self, message: str, lacking: list[int]) -> None:
+        super().__init__(message)
+        self.lacking = lacking
+
+
 # --------------------------------------------------------------------------- ids
 
 

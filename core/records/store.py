@@ -32,6 +32,7 @@ from core.records.models import (
     BackupError,
     DatabaseDamagedError,
     DatabaseMissingError,
+    NewerRecordsError,
     RecordCorruptError,
     RecordNotFoundError,
     SchemaTooNewError,
@@ -463,10 +464,11 @@ class RecordStore(ConnectionOwner):
             finally:
                 source.close()
             if lacking and not keep_newer:
-                raise BackupError(
+                raise NewerRecordsError(
                     f"the records database holds {named(lacking)} that {backup.name} lacks: "
                     "nothing was restored (to restore anyway, keeping them aside, add "
-                    "--keep-newer)"
+                    "--keep-newer)",
+                    lacking,
                 )
             kept = self.backup(label="before-restore") if self._read(self._count) else None
             given = max(

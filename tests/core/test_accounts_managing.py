@@ -120,3 +120,45 @@ def test_a_correction_is_signed_by_a_pharmacist_or_an_administrator(
     with pytest.raises(SigningError, match="signed by a pharmacist or an administrator"):
         check_correction_signed([tech])
     check_correction_signed([tech, phil])
+
+
+def test_two_administrators_demoting_each_other_at_once_leave_one(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    """The last-administrator check and the change are one transaction with the accounts
+    held: of two at once, the second sees the first's change and is refused."""
+    import threading
+
+    for round_ in range(5):
+        where = tmp_path / str(round_)
+        with AccountStore.open(where, database_url) as setup:
+            if setup.is_empty():  # on a server the schema is the test's: made once
+                for name in ("ann", "bob"):
+                    setup.add(name, "admin", "0000")
+        stores = [AccountStore.open(where, database_url) for _ in range(2)]
+        start, refused = threading.Barrier(2), list[str]()
+
+        def demote(
+            store: AccountStore, other: str, start: threading.Barrier, refused: list[str]
+        ) -> None:
+            start.wait()
+            try:
+                store.change(other, role=Role.NURSE)
+            except AccountError as error:
+                refused.append(str(error))
+
+        threads = [
+            threading.Thread(target=demote, args=(stores[0], "bob", start, refused)),
+            threading.Thread(target=demote, args=(stores[1], "ann", start, refused)),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        for store in stores:
+            store.close()
+        with AccountStore.open(where, database_url) as check:
+            admins = [a.name for a in check.all() if a.role is Role.ADMIN and a.active]
+            for name in ("ann", "bob"):  # both administrators again for the next round
+                check.change(name, role=Role.ADMIN)
+        assert len(admins) == 1 and len(refused) == 1, (admins, refused)

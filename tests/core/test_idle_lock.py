@@ -19,6 +19,7 @@ from core.idle_lock import (
     forget_draft,
     idle_minutes,
     set_aside,
+    window_draft,
 )
 
 
@@ -153,3 +154,25 @@ def test_a_second_form_set_aside_for_the_same_person_overwrites_nothing(
     forget_draft(tmp_path, jkim, 1)
     assert draft_for(tmp_path, jkim) is None
     assert draft_for(tmp_path, boss) is None
+
+
+def test_a_window_draft_saved_while_someone_was_signed_in_waits_for_them(
+    accounts: AccountStore, tmp_path: Path
+) -> None:
+    jkim = accounts.get("jkim")
+    save_draft(tmp_path, FORM, signed_in=jkim.id)  # the window crashed with jkim's form
+    assert window_draft(tmp_path) is None  # not offered to whoever starts the window
+    assert load_draft(tmp_path) is None
+    assert draft_for(tmp_path, jkim) == SetAside(0, FORM)  # offered to jkim
+    save_draft(tmp_path, FORM)  # nobody was signed in: offered at start-up as before
+    assert window_draft(tmp_path) == FORM
+
+
+def test_a_handover_undone_leaves_the_window_locked_and_the_first_persons(
+    accounts: AccountStore,
+) -> None:
+    session = Session.sign_in(accounts, "jkim", "1111", idle_seconds=300, clock=Clock())
+    session.lock()
+    handover = session.open("boss", "0000")
+    session.undo(handover)
+    assert session.locked and session.account.name == "jkim"

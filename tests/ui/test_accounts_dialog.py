@@ -75,6 +75,14 @@ def test_add_an_account_with_its_pin_typed_twice(qtbot, window, site: Path) -> N
     dialog.pin_again.setText("6666")
     dialog.add.click()
     assert "account name is 1 to 64 letters" in dialog.name_error.text()
+    dialog.name.setText("bnew")
+    dialog.full_name.setText("B. New\nRN")
+    dialog.pin.setText("6666")
+    dialog.pin_again.setText("6666")
+    dialog.add.click()
+    assert "full name is one line" in dialog.full_name_error.text()
+    assert dialog.full_name.accessibleDescription() == dialog.full_name_error.text()
+    dialog.full_name.setText("B. New, RN")
     dialog.name.setText("JKIM")  # taken, whatever its case: said by the store
     dialog.pin.setText("6666")
     dialog.pin_again.setText("6666")
@@ -115,6 +123,11 @@ def test_role_disable_enable_and_reset_pin(qtbot, window, site: Path) -> None:  
     dialog.refresh()
     assert rows(dialog)["jkim"][2].startswith("locked until ")
     dialog.new_pin.setText("7777")
+    dialog.new_pin_again.setText("7778")
+    dialog.reset_pin.click()
+    assert "two PINs typed differ" in dialog.new_pin_error.text()
+    assert dialog.new_pin.accessibleDescription() == dialog.new_pin_error.text()
+    dialog.new_pin.setText("7777")
     dialog.new_pin_again.setText("7777")
     dialog.reset_pin.click()
     settle(dialog)
@@ -136,6 +149,7 @@ def test_the_last_administrator_is_refused_as_on_the_command_line(
     dialog.disable.click()
     settle(dialog)
     refused = dialog.chosen_error.text()
+    assert dialog.list.accessibleDescription() == refused  # about the account chosen
     assert refused == (
         "admin is the last active administrator and cannot be disabled; add "
         "another administrator first"

@@ -28,9 +28,9 @@ def test_the_draft_is_written_on_a_worker_thread_and_said_on_the_gui_thread(
     writers: list[str] = []
     real = drafts.save_draft
 
-    def save(data_dir: Path, given: dict[str, str]) -> None:
+    def save(data_dir: Path, given: dict[str, str], **kw: int | None) -> None:
         writers.append(threading.current_thread().name)
-        real(data_dir, given)
+        real(data_dir, given, **kw)
 
     monkeypatch.setattr(drafts, "save_draft", save)
     saver.mark_changed()
@@ -47,7 +47,7 @@ def test_a_failed_write_is_said_and_tried_again(
 ) -> None:
     saver, said = make(tmp_path, {"dose_ordered": "12"})
 
-    def full(_data_dir: Path, _fields: dict[str, str]) -> None:
+    def full(_data_dir: Path, _fields: dict[str, str], **_kw: int | None) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(drafts, "save_draft", full)
@@ -70,10 +70,10 @@ def test_a_change_during_a_write_waits_for_it_and_is_written_after(
     order: list[str] = []
     real = drafts.save_draft
 
-    def slow(data_dir: Path, given: dict[str, str]) -> None:
+    def slow(data_dir: Path, given: dict[str, str], **kw: int | None) -> None:
         release.wait(5)
         order.append(given["dose_ordered"])
-        real(data_dir, given)
+        real(data_dir, given, **kw)
 
     monkeypatch.setattr(drafts, "save_draft", slow)
     saver.mark_changed()

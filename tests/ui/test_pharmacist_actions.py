@@ -102,3 +102,36 @@ def test_a_restore_asks_a_pharmacists_pin(qtbot, window, site: Path) -> None:  #
         .currentMessage()
         .startswith(f"Restored 0 worksheet records from {backup.name}")
     )
+
+
+def test_a_restore_over_newer_records_asks_before_keeping_them_aside(
+    qtbot,
+    window,
+    site: Path,  # noqa: F811
+) -> None:
+    from tests.core.test_records_backup import add
+
+    with window.site.open_records() as store:
+        backup = store.backup()
+        add(store, 2)  # records the backup lacks
+    actions = window.features.pharmacist
+    actions.ask_file = lambda *_: str(backup)
+    asked: list[str] = []
+    answers = iter([True, False])  # yes, restore; then no, not over the newer records
+    actions.confirm = lambda _title, text: asked.append(text) or next(answers)
+    answer(window, ("admin", "9999"))
+    window.findChild(QAction, "restoreAction").trigger()
+    actions.work.wait()
+    assert "holds W-000001..W-000002 (2 records) that the backup lacks" in asked[-1]
+    assert "--keep-newer" not in asked[-1]  # the command line's words, not the window's
+    assert window.statusBar().currentMessage().startswith("Nothing was restored")
+    with window.site.open_records() as store:
+        assert len(store.list()) == 2  # nothing restored
+    answers = iter([True, True])
+    answer(window, ("admin", "9999"))
+    window.findChild(QAction, "restoreAction").trigger()
+    actions.work.wait()
+    actions.work.wait()  # the second run, keeping them aside
+    message = window.statusBar().currentMessage()
+    assert message.startswith(f"Restored 0 worksheet records from {backup.name}"), message
+    assert "the backup lacks" in message

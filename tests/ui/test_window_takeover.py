@@ -123,3 +123,66 @@ def test_signing_in_offers_only_your_own_set_aside_form(qtbot, window, isolated:
     trigger(window, "signInAction")  # on an empty form: offered to its owner
     banner = child(window, "draftBanner")
     assert banner.isVisible() and "Earlier Patient" in banner.message.text()
+
+
+def test_after_a_crash_a_signed_in_persons_form_waits_for_them(
+    qtbot, isolated: Path, open_window
+) -> None:
+    import json
+
+    from core.drafts import draft_path, save_draft
+
+    jkim = account_id(isolated, "jkim")
+    save_draft(isolated, {"patient_name": "Crash Patient", "mrn": "9"}, signed_in=jkim)
+    window = open_window()
+    assert not child(window, "draftBanner").isVisible()  # not offered to whoever starts it
+    answer(window, ("mosei", "2222"))
+    trigger(window, "signInAction")
+    assert not child(window, "draftBanner").isVisible()
+    answer(window, ("jkim", "1111"))
+    trigger(window, "signInAction")
+    banner = child(window, "draftBanner")
+    assert banner.isVisible() and "Crash Patient" in banner.message.text()
+    qtbot.mouseClick(child(window, "restoreDraftButton"), Qt.MouseButton.LeftButton)
+    window.autosave.flush(wait=True)
+    saved = json.loads(draft_path(isolated).read_text(encoding="utf-8"))
+    assert saved["signed_in"] == jkim  # the autosave keeps it jkim's
+    window.mark_saved()
+
+
+def test_another_account_signing_in_sets_the_form_aside_too(qtbot, window, isolated: Path) -> None:
+    signed_in_with_fake_clock(qtbot, window)  # jkim's dose on screen, jkim signed in
+    answer(window, ("mosei", "2222"))
+    trigger(window, "signInAction")  # Tools > Sign in…, at the unlocked window
+    assert window.features.idle_lock.session.account.name == "mosei"
+    assert text(window, "patientName") == ""
+    assert not child(window, "draftBanner").isVisible()
+    assert load_draft(isolated, owner=account_id(isolated, "jkim"))["patient_name"] == PATIENT
+    answer(window, ("jkim", "1111"))
+    trigger(window, "signInAction")
+    assert PATIENT in child(window, "draftBanner").message.text()
+
+
+def test_a_form_that_cannot_be_set_aside_is_never_cleared(
+    qtbot, window, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core import drafts
+
+    signed_in_with_fake_clock(qtbot, window)
+    lock = window.features.idle_lock
+    lock.lock()
+
+    def full(*_args: object, **_kw: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(drafts, "save_draft", full)
+    open_as(qtbot, lock, "mosei", "2222")
+    assert window.centralWidget() is lock.screen  # still locked
+    assert lock.screen.error.text() == (
+        "Still locked: J. Kim, CPhT's form could not be set aside (No space left on device)."
+    )
+    assert lock.session.account.name == "jkim" and lock.session.locked
+    monkeypatch.undo()
+    open_as(qtbot, lock, "jkim", "1111")
+    assert text(window, "patientName") == PATIENT  # the form as it was
+    window.mark_saved()
