@@ -779,11 +779,13 @@ class RecordStore(ConnectionOwner):
         vial rows (recalls, serials) still match each record's documentation.
 
         Limits, honestly: this is tamper *evidence* against edits made with a
-        database tool. Someone who can run a script against the file can
-        recompute every hash and the chain head, and the result will verify.
-        To detect that, anchor the chain outside the database: keep the
-        ``head_hash`` of a passing verify (audit log, printout, e-mail); a
-        rewritten history will no longer reach it.
+        database tool. Someone who can run a script against the file (or the server's
+        owner) can recompute every hash and the chain head, and the chain alone will
+        verify. So it is anchored outside the database: the backup journal (SQLite) and
+        this workstation's journal of the heads it saw (``core.records.workstation_journal``)
+        are compared too, and a rewritten or shortened history no longer reaches them. A
+        workstation that never saw the records cannot tell; keep the ``head_hash`` of a
+        passing verify elsewhere too (audit log, printout).
         """
         report = self._read(lambda: self._verify(check_pdfs, progress))
         if report.ok:
