@@ -106,6 +106,8 @@ class WorkstationJournal:
         (``event``: record, verify, read or restore). Raises ``OSError``."""
         if count <= 0 and event != "restore":
             return  # an empty chain: nothing anyone could take away
+        if event in ("read", "verify") and self._last() == (count, head):
+            return  # seen already, as the last line says: the file grows with new heads only
         ensure_private_dir(self.path.parent)
         line = {
             "event": event,
@@ -121,6 +123,21 @@ class WorkstationJournal:
                 os.fsync(fd)
         finally:
             os.close(fd)
+
+    def _last(self) -> tuple[int, str] | None:
+        """The count and head of the file's last whole line (None: none)."""
+        try:
+            with self.path.open("rb") as handle:
+                size = handle.seek(0, os.SEEK_END)
+                handle.seek(max(0, size - 512))
+                tail = handle.read().splitlines()
+        except OSError:
+            return None
+        try:
+            line = json.loads(tail[-1])
+            return int(line["count"]), str(line["head"])
+        except (IndexError, ValueError, KeyError, TypeError):
+            return None
 
     def held(self, *, before_open: bool = False) -> dict[int, list[Seen]]:
         """Every head this workstation saw of the current line of records, by ID (the
