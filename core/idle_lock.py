@@ -161,3 +161,9 @@ class Session:
         self._locked = False
         self._last = self._clock()
         return handover
+
+    def undo(self, handover: Handover) -> None:
+        """The window could not change hands (the first person's form could not be set
+        aside): it stays locked, and the first person's."""
+        self.account = handover.previous
+        self._locked = True

@@ -64,7 +64,8 @@ class PrintError(Exception):
 class Printer:
     name: str
     default: bool
-    paper: Paper
+    #: The queue's own paper (``queue_paper``); ``None`` when it cannot be read.
+    paper: Paper | None
 
 
 def uses_cups() -> bool:
@@ -98,7 +99,7 @@ def printers() -> list[Printer]:
     except PrintError:
         default_line = ""
     default = default_line.rpartition(":")[2].strip() if ":" in default_line else ""
-    return [Printer(name, name == default, paper_of(name)) for name in names]
+    return [Printer(name, name == default, queue_paper(name)) for name in names]
 
 
 def paper_of(printer: str) -> Paper:

@@ -8,7 +8,8 @@ worksheet's use of its prior authorization is counted in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from core.calculation_models import CalculationResult
@@ -22,6 +23,7 @@ from core.values import to_data
 if TYPE_CHECKING:
     from core.accounts.models import Signature
     from core.site import Site
+    from core.verification_queue import QueuedDose
 
 #: Builds the PDF for a reserved worksheet ID (and the ID number it replaces, if any).
 BuildPdf = Callable[[str, int | None], bytes]
@@ -146,3 +148,19 @@ def signature_state(documentation: Mapping[str, object], field: str) -> str:
     """How a recorded name was given: "signed" (with a PIN) or "typed, not signed"."""
     signatures = documentation.get("signatures")
     return "signed" if isinstance(signatures, dict) and field in signatures else "typed, not signed"
+
+
+@contextmanager
+def claimed_for_recording(site: Site, dose_id: int) -> Iterator[QueuedDose]:
+    """Record a queued dose once, whoever records it (the window or ``worksheet
+    --from-queue``): the dose is claimed (its signers checked again as they are now)
+    before the body records it, and given back if recording fails. A dose already
+    recorded is refused with ``QueueError``."""
+    with site.open_queue() as queue:
+        dose = queue.claim_for_recording(dose_id)
+    try:
+        yield dose
+    except BaseException:
+        with site.open_queue() as queue:
+            queue.release(dose_id)
+        raise

@@ -23,18 +23,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar
+from typing import Any, Literal, Self, TypeVar
 
 from core.accounts import AccountStore, Action, Signature, SigningError
 from core.model import Model
 from core.storage import ConnectionOwner, Row, migrate
 from core.storage.schema import Index, Schema, Seed, Table, ident, integer, text
-
-if TYPE_CHECKING:
-    from core.site import Site
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -330,19 +326,3 @@ def check_recordable(dose: QueuedDose) -> None:
         raise QueueError(f"dose {dose.id} was already recorded; reprint its worksheet from history")
     if dose.state != "verified" or dose.verified is None:
         raise QueueError(f"dose {dose.id} is not verified yet (queue sign)")
-
-
-@contextmanager
-def claimed_for_recording(site: Site, dose_id: int) -> Iterator[QueuedDose]:
-    """Record a queued dose once, whoever records it (the window or ``worksheet
-    --from-queue``): the dose is claimed (its signers checked again as they are now)
-    before the body records it, and given back if recording fails. A dose already
-    recorded is refused with ``QueueError``."""
-    with site.open_queue() as queue:
-        dose = queue.claim_for_recording(dose_id)
-    try:
-        yield dose
-    except BaseException:
-        with site.open_queue() as queue:
-            queue.release(dose_id)
-        raise

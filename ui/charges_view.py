@@ -253,7 +253,7 @@ def install_charges(
     """The status bar's outbox, Tools > Charges… (through ``add_tool``), and the sender,
     on ``window``."""
     support = ChargesSupport(window, site, settings)
-    action = QAction("&Charges…", window)
+    action = QAction("C&harges…", window)
     action.setObjectName("chargesAction")
 
     def open_dialog() -> None:

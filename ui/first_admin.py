@@ -83,7 +83,7 @@ def install_first_admin(signing: WindowSigning) -> QAction:
     """Tools > Create administrator…, offered (with a status bar note) while the site has
     no accounts."""
     window = signing.window
-    action = QAction("Create &administrator…", window.docs)
+    action = QAction("Create a&dministrator…", window.docs)
     action.setObjectName("firstAdminAction")
 
     def open_dialog() -> None:

@@ -3,7 +3,8 @@ the vial rules of the facility and its barcode scanners, the shared database and
 idle lock's minutes.
 
 Shown from the Settings menu and offered at first run. Printers come from
-``core.printing.printers`` (CUPS queues), with the one used last chosen.
+``core.printing.printers`` (CUPS queues), with the one used last chosen; a printer set to
+other paper than the Paper chosen is said under them (``core.printing.paper_warning``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from PySide6.QtWidgets import (
 
 from core import constants
 from ui import settings as prefs
-from ui.fields import ErrorLabel, combo, line_edit
+from ui.announce import announce
+from ui.fields import ErrorLabel, combo, hint, line_edit
 from ui.placeholders import fit_placeholders
 
 if TYPE_CHECKING:
@@ -47,6 +49,10 @@ class SettingsDialog(QDialog):
         self._select(self.paper, prefs.paper(settings))
         self.printer = combo("settingsPrinter", "Printer", self._printers())
         self._select(self.printer, prefs.text_value(settings, prefs.LAST_PRINTER, ""))
+        self.paper_hint = hint(name="settingsPaperHint")
+        self._paper_hint(say=False)
+        for box in (self.paper, self.printer):
+            box.currentIndexChanged.connect(lambda _index: self._paper_hint())
         self.expiring_today = QCheckBox(
             "A vial expiring on the day of administration blocks printing"
         )
@@ -89,6 +95,7 @@ class SettingsDialog(QDialog):
         form.addRow("Default payer", self.payer)
         form.addRow("Paper", self.paper)
         form.addRow("Printer", self.printer)
+        form.addRow("", self.paper_hint)
         form.addRow("Expiry", self.expiring_today)
         form.addRow("Scanner separator", self.scan_separator)
         database = QVBoxLayout()
@@ -109,13 +116,26 @@ class SettingsDialog(QDialog):
     def _payers(site: Site) -> list[tuple[str, object]]:
         return [(p.name, p.id) for p in site.payers.payers]
 
-    @staticmethod
-    def _printers() -> list[tuple[str, object]]:
+    def _printers(self) -> list[tuple[str, object]]:
         from core.printing import printers
 
         found = printers()
+        self._queue_paper = {p.name: p.paper for p in found}
         choices: list[tuple[str, object]] = [("Ask each time", "")]
         return choices + [(f"{p.name} (default)" if p.default else p.name, p.name) for p in found]
+
+    def _paper_hint(self, say: bool = True) -> None:
+        from core.printing import paper_warning
+
+        name, paper = self.printer.currentData(), self.paper.currentData()
+        text = ""
+        if name and paper in constants.PAPER_SIZES:
+            text = paper_warning(paper, name, self._queue_paper.get(name))
+        self.paper_hint.setText(text)
+        self.paper_hint.setVisible(bool(text))
+        self.printer.setAccessibleDescription(text)
+        if say:
+            announce(self.paper_hint, text)
 
     @staticmethod
     def _select(box: object, value: str) -> None:

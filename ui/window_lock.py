@@ -137,7 +137,13 @@ class IdleLock(QObject):
         from core.idle_lock import Handover, Session
 
         if self.session is not None and self.session.account.id != account.id:
-            self._hand_over(Handover(self.session.account, account))
+            handover = Handover(self.session.account, account)
+            try:
+                self._hand_over(handover)
+            except OSError as error:
+                message = f"Not signed in: {_not_set_aside(handover, error)}."
+                self.window.statusBar().showMessage(message, 10000)
+                return
         minutes = prefs.text_value(self.signing.window.settings, prefs.IDLE_MINUTES, "")
         # The session's store is opened again for each unlock (``unlock``): no connection
         # is held open while the workstation sits idle.
@@ -250,22 +256,28 @@ class IdleLock(QObject):
             screen.error.show_message(f"Still locked: {error}.")
             return
         if handover.changed_hands:
-            self._hand_over(handover)
+            try:
+                self._hand_over(handover)
+            except OSError as error:
+                session.undo(handover)
+                screen.error.show_message(f"Still locked: {_not_set_aside(handover, error)}.")
+                return
         self._give_back()
         if handover.changed_hands:
             self._opened_for(handover)
 
     def _hand_over(self, handover: Handover) -> None:
         """Before the form shows again: the first person's form set aside as their
-        draft, their dialogs closed, the form clean."""
+        draft, their dialogs closed, the form clean. ``OSError`` (nothing changed) when
+        the form cannot be set aside: it is never cleared unsaved."""
         from core.idle_lock import set_aside
 
         desk = self.desk
-        desk.draft_banner.withdraw()  # an offer made to the first person stays theirs
-        desk.confirm_banner.hide()  # "Correcting worksheet …" was their correction
         if desk.autosave is not None:
             desk.autosave.flush(wait=True)  # no write of their form lands after this
             set_aside(desk.autosave.data_dir, handover, desk.draft_fields())
+        desk.draft_banner.withdraw()  # an offer made to the first person stays theirs
+        desk.confirm_banner.hide()  # "Correcting worksheet …" was their correction
         for dialog in self._hidden:
             dialog.close()
         self._hidden = []
@@ -291,6 +303,11 @@ class IdleLock(QObject):
         for dialog in self._hidden:
             dialog.show()
         self._hidden = []
+
+
+def _not_set_aside(handover: Handover, error: OSError) -> str:
+    reason = error.strerror or str(error)
+    return f"{handover.previous.shown_name}'s form could not be set aside ({reason})"
 
 
 def install_idle_lock(window: QMainWindow, signing: WindowSigning, desk: Desk) -> IdleLock:

@@ -127,9 +127,10 @@ class WorksheetOutput(QObject):
         from core.accounts import AccountError
         from core.drafts import FormInputs
         from core.errors import InputError
+        from core.recording import claimed_for_recording
         from core.records import RecordStoreError
         from core.session import SessionError
-        from core.verification_queue import QueueError, claimed_for_recording
+        from core.verification_queue import QueueError
         from ui.pin_dialog import SigningRefusedError
 
         queued = self.from_queue if self.session.recorded_id is None else None

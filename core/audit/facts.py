@@ -110,13 +110,18 @@ class Resolver:
     def imported(self, hcpcs: str, day: date) -> Imported | None:
         """The code as the pricing file for ``day`` bills it, when the catalog does not
         hold it (the catalog's entries come first: J1410 stays per 5 mL); ``None`` for a
-        catalog code, or when no file lists it. The files are asked only for a code the
-        catalog does not hold, once per code and date (cached)."""
+        catalog code (or without files); ``Refused`` when neither holds it. The files are
+        asked only for a code the catalog does not hold, once per code and date (cached)."""
         if self.descriptors is None or not hcpcs or self._in_catalog(hcpcs):
             return None
         found = self._imported(hcpcs.strip().upper(), day)
         if isinstance(found, str):
             raise Refused(found)
+        if found is None:
+            raise Refused(
+                f"hcpcs: '{hcpcs}' is neither in the catalog nor in the imported CMS pricing "
+                f"file for {day.isoformat()}"
+            )
         return found
 
     def _catalog_holds(self, hcpcs: str) -> bool:

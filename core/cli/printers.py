@@ -21,7 +21,7 @@ def run(args: argparse.Namespace, site: Site) -> int:
         return 0
     for queue in queues:
         mark = "  (default)" if queue.default else ""
-        print(f"{printable(queue.name)}  paper {queue.paper}{mark}")
+        print(f"{printable(queue.name)}  paper {queue.paper or 'unknown'}{mark}")
     return 0
 
 

@@ -34,8 +34,8 @@ def run_roles(args: argparse.Namespace, site: Site) -> int:
     print(
         printable(
             f"Schema {schema} is owned by {args.owner} (migrations); {args.app} may read, add "
-            f"records and never change one. Set {args.app}'s password (psql \\password "
-            f"{args.app}) and connect the workstations as {args.app}."
+            f"records and never change one. Give {args.app} a password on the server and "
+            f"connect the workstations as {args.app} (see the README)."
         )
     )
     return 0

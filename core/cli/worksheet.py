@@ -322,7 +322,8 @@ def _record_queued(
     they are now) before it is recorded, given back if recording fails. Whoever records
     it has signed in before (``sign_queued_witness`` and ``authorize``)."""
     from core.accounts import AccountsUnavailableError
-    from core.verification_queue import QueueError, claimed_for_recording
+    from core.recording import claimed_for_recording
+    from core.verification_queue import QueueError
 
     dose_id: int = args.from_queue
     try:

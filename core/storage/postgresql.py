@@ -277,7 +277,9 @@ SELECT r.rolname,
       THEN 'owns the unitcalc schema (or is a member of its owner role)'
     WHEN EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                  WHERE n.nspname = current_schema() AND pg_has_role(r.oid, c.relowner, 'MEMBER'))
-      THEN 'owns the unitcalc tables (or is a member of their owner role)'
+      OR EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                 WHERE n.nspname = current_schema() AND pg_has_role(r.oid, p.proowner, 'MEMBER'))
+      THEN 'owns the unitcalc tables or their triggers (or is a member of their owner)'
     WHEN EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                  WHERE n.nspname = current_schema() AND c.relkind = 'r' AND (
                    (c.relname IN ({", ".join(f"'{t}'" for t in RECORD_TABLES)})
@@ -286,8 +288,7 @@ SELECT r.rolname,
                     AND has_table_privilege(r.oid, c.oid, 'DELETE, TRUNCATE, TRIGGER'))))
       THEN 'may change or delete recorded worksheets (rights beyond reading and adding)'
   END
-FROM pg_roles r WHERE r.rolname IN (current_user, session_user)
-"""
+FROM pg_roles r WHERE r.rolname"""
 
 
 def refuse_owner(conn: PgConnection) -> None:
@@ -295,10 +296,18 @@ def refuse_owner(conn: PgConnection) -> None:
     superuser, an owner of the schema or its tables (who may disable their triggers), a
     member of the owner role, or one given more than reading and adding records. The
     workstations connect as the application role ``main.py db-roles`` makes."""
-    for role, power in conn.execute(_POWERS).fetchall():
+    found = conn.execute(f"{_POWERS} IN (current_user, session_user)").fetchall()
+    for role, power in found:
         if power is not None:
             raise RoleRefused(
                 f"the database role {role} {power}, so it could rewrite records: the "
                 "workstations connect as the application role that `main.py db-roles` "
                 "makes (an administrator runs it once; see the README's Security section)"
             )
+
+
+def power_of(conn: PgConnection, role: str) -> str | None:
+    """Why ``role`` could change records on ``conn``'s schema (``refuse_owner``'s
+    reasons), or None."""
+    row = conn.execute(f"{_POWERS} = ?", (role,)).fetchone()
+    return None if row is None else row[1]

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from core.storage.errors import StorageError
-from core.storage.postgresql import GUARD, RECORD_TABLES
+from core.storage.postgresql import GUARD, RECORD_TABLES, power_of
 
 if TYPE_CHECKING:
     from core.storage.postgresql import PgConnection
@@ -88,6 +88,13 @@ def _setup(conn: PgConnection, owner: str, app: str, schemas: Iterable[Schema]) 
         "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
     ).fetchall():
         conn.execute(f'ALTER TABLE "{table}" OWNER TO {owner}')
+    # A site set up before db-roles: its trigger functions too (whoever owns one may
+    # replace its body).
+    for (function,) in conn.execute(
+        "SELECT p.oid::regprocedure::text FROM pg_proc p"
+        " WHERE p.pronamespace = current_schema()::regnamespace"
+    ).fetchall():
+        conn.execute(f"ALTER FUNCTION {function} OWNER TO {owner}")
     conn.execute(f"SET ROLE {owner}")
     try:
         for each in schemas:
@@ -104,7 +111,7 @@ def _setup(conn: PgConnection, owner: str, app: str, schemas: Iterable[Schema]) 
                 f"CREATE TRIGGER {GUARD}_truncate BEFORE TRUNCATE ON chain_head"
                 f" FOR EACH STATEMENT EXECUTE FUNCTION unitcalc_{GUARD}()"
             )
-            conn.execute(f"REVOKE ALL ON SCHEMA {quoted} FROM PUBLIC")
+            conn.execute(f"REVOKE ALL ON SCHEMA {quoted} FROM PUBLIC, {app}")
             conn.execute(f"GRANT USAGE ON SCHEMA {quoted} TO {app}")
             conn.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA {quoted} FROM {app}")
             for (table,) in conn.execute(
@@ -120,4 +127,14 @@ def _setup(conn: PgConnection, owner: str, app: str, schemas: Iterable[Schema]) 
             conn.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {quoted} TO {app}")
     finally:
         conn.execute("RESET ROLE")
+    _refuse_app(conn, app)  # rights given to it outside db-roles (to PUBLIC, say)
     return schema
+
+
+def _refuse_app(conn: PgConnection, app: str) -> None:
+    """An existing role given as ``--app`` that the program would refuse to run as."""
+    power = power_of(conn, app)
+    if power is not None:
+        raise StorageError(
+            f"the role {app} {power}: give --app a role of its own (db-roles makes it)"
+        )

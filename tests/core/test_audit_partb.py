@@ -3,6 +3,7 @@ own descriptor (units, mg, mcg) in the quarter of its service date, the catalog 
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -13,8 +14,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pypdf import PdfReader
 
 from core.audit.findings import Finding
+from core.audit.report import build_report
 from core.cms.importer import import_files
 from core.reference import CodeDosage, ReferenceData
 from tests import partb_samples
@@ -157,6 +160,10 @@ def test_a_service_date_past_the_newest_quarter_uses_it_and_warns(
         "2026Q1, the newest quarter held (import the file for the quarter of the service "
         "date): 2 administrations, first at export.csv row 2"
     )
+    # The PDF report says it under the totals.
+    pdf = PdfReader(io.BytesIO(build_report(report)))
+    flat = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+    assert f"Warning: {warning}." in flat
 
 
 def test_each_service_date_uses_its_own_quarter(tmp_path: Path, reference: ReferenceData) -> None:
@@ -197,6 +204,16 @@ def test_where_the_file_bills_a_catalog_code_per_another_unit_its_limit_is_withh
         "per another unit): 1 administration, first at export.csv row 2"
     ]
     assert report.pricing_note == "1 findings have no price for their code and quarter"
+
+
+def test_a_code_neither_in_the_catalog_nor_the_file(
+    tmp_path: Path, reference: ReferenceData
+) -> None:
+    rows = [_row("Z-1", "J9998", 1, vial_size="10 mg", administered="5 mg")]
+    assert [s.reason for s in _audit(tmp_path, rows, reference).skipped_rows] == [
+        "hcpcs: 'J9998' is neither in the catalog nor in the imported CMS pricing file for "
+        "2025-11-03"
+    ]
 
 
 def test_units_never_convert_to_mass(tmp_path: Path, reference: ReferenceData) -> None:

@@ -166,3 +166,13 @@ def test_a_window_draft_saved_while_someone_was_signed_in_waits_for_them(
     assert draft_for(tmp_path, jkim) == SetAside(0, FORM)  # offered to jkim
     save_draft(tmp_path, FORM)  # nobody was signed in: offered at start-up as before
     assert window_draft(tmp_path) == FORM
+
+
+def test_a_handover_undone_leaves_the_window_locked_and_the_first_persons(
+    accounts: AccountStore,
+) -> None:
+    session = Session.sign_in(accounts, "jkim", "1111", idle_seconds=300, clock=Clock())
+    session.lock()
+    handover = session.open("boss", "0000")
+    session.undo(handover)
+    assert session.locked and session.account.name == "jkim"

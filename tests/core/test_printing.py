@@ -288,3 +288,13 @@ def test_a_real_cups_queue_prints_on_the_chosen_paper_not_its_own(tmp_path: Path
     assert job is not None, captured.out
     box = _spooled(f"*job_{job.group(1)}.pdf").pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == size
+
+
+def test_printers_command_says_when_a_queues_paper_is_unknown(monkeypatch, capsys) -> None:
+    queues = [printing.Printer("Office", True, "a4"), printing.Printer("Lab", False, None)]
+    monkeypatch.setattr(printing, "printers", lambda: queues)
+    assert run_command(["printers"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Office  paper a4  (default)",
+        "Lab  paper unknown",
+    ]

@@ -19,6 +19,7 @@ from core.records import RecordStore, StoreUnavailableError
 from core.site import Site
 from tests.conftest import admin_url, set_up_roles, with_user
 from tests.core.test_records_backup import add
+from tests.core.test_storage import LEGACY_POSTGRESQL
 
 ATTACKS = [
     "ALTER TABLE worksheets DISABLE TRIGGER USER",
@@ -160,3 +161,43 @@ def test_a_fresh_site_is_set_up_by_db_roles_and_the_app_says_so_before(
         assert site.server_refusal() is None
     with Site(tmp_path, admin) as site:
         assert "is a superuser" in (site.server_refusal() or "")
+
+
+def test_a_site_set_up_before_db_roles_keeps_its_login_role_as_the_application(
+    tmp_path: Path, empty_server_schema: str, server_roles: tuple[str, str]
+) -> None:
+    """Before ``db-roles`` the program's own login role made and owned the tables and
+    their trigger functions: it is refused now. ``db-roles`` given it as ``--app`` takes
+    everything from it for the owner role; it then records, and can change nothing."""
+    owner, _app = server_roles
+    admin, legacy = empty_server_schema, f"{owner}_legacy"
+    legacy_url = with_user(admin, legacy)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        row = conn.execute("SELECT current_schema()").fetchone()
+        assert row is not None
+        conn.execute(f"DROP ROLE IF EXISTS {legacy}")
+        conn.execute(f"CREATE ROLE {legacy} LOGIN")
+        conn.execute(f"GRANT CREATE, USAGE ON SCHEMA {row[0]} TO {legacy}")
+    try:
+        with psycopg.connect(legacy_url, autocommit=True) as conn:
+            for statement in LEGACY_POSTGRESQL:
+                conn.execute(statement)
+        with pytest.raises(StoreUnavailableError, match="owns the unitcalc"):
+            RecordStore.open(tmp_path, url=legacy_url)
+        assert set_up_roles(admin, owner, legacy) == legacy_url
+        with RecordStore.open(tmp_path, url=legacy_url) as store:
+            add(store, 2)
+            assert store.verify(check_pdfs=True).ok
+        attacks = [
+            "CREATE OR REPLACE FUNCTION unitcalc_worksheets_immutable() RETURNS trigger"
+            " LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
+            "ALTER TABLE worksheets DISABLE TRIGGER USER",
+            "UPDATE worksheets SET mrn = 'X'",
+            "DELETE FROM chain_head",
+            "CREATE TABLE worksheets_copy (id INTEGER)",
+        ]
+        assert refused_as(legacy_url, attacks) == attacks
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP OWNED BY {legacy} CASCADE")
+            conn.execute(f"DROP ROLE {legacy}")

@@ -141,3 +141,18 @@ def test_the_pending_panes_have_visible_labels_that_name_them(qtbot, window) -> 
     assert labelled_by(dialog.detail) == ["The dose to verify"]
     assert "doses waiting" in accessible_name(dialog.doses).lower()
     dialog.close()
+
+
+def test_each_menus_items_have_distinct_access_keys(window) -> None:
+    """Tools had two items on A (Audit, Create administrator) and two on C (Accounts,
+    Charges): Alt+T then A or C only moved between them, as Orca read the menu."""
+    import re
+
+    for menu_action in window.menuBar().actions():
+        menu = menu_action.menu()
+        keys = [
+            found.group(1).lower()
+            for action in menu.actions()
+            if action.isVisible() and (found := re.search(r"&(\w)", action.text()))
+        ]
+        assert len(keys) == len(set(keys)), (menu_action.text(), keys)

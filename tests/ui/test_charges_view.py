@@ -97,7 +97,7 @@ def test_the_variable_wins_over_the_setting(
 
 def test_the_window_has_tools_charges(window) -> None:  # type: ignore[no-untyped-def]
     actions = window.findChildren(QAction, "chargesAction")
-    assert actions and actions[0].text() == "&Charges…"
+    assert actions and actions[0].text() == "C&harges…"  # Alt+T, H: A&ccounts… has C
     assert window.features.charges is not None
 
 

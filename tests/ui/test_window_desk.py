@@ -270,3 +270,34 @@ def test_the_window_and_its_features_share_one_site(window) -> None:  # type: ig
     assert features.cms._site is window.site
     assert features.charges.site is window.site
     assert window.site.data_dir == window.data_dir
+
+
+def test_settings_say_when_the_printer_is_set_to_other_paper(
+    qtbot, window, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import core.printing
+    from ui import announce
+    from ui.settings_dialog import SettingsDialog
+
+    queues = [
+        core.printing.Printer("Office", True, "a4"),
+        core.printing.Printer("Lab", False, None),
+    ]
+    monkeypatch.setattr(core.printing, "printers", lambda: queues)
+    dialog = SettingsDialog(window.settings, window.site, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    hint = dialog.paper_hint
+    paper, printer = dialog.paper, dialog.printer
+    paper.setCurrentIndex(paper.findData("letter"))
+    printer.setCurrentIndex(printer.findData("Office"))
+    assert hint.isVisible()
+    assert hint.text().startswith("Printer Office is set to A4 paper;")
+    assert hint.text() in announce.spoken
+    assert printer.accessibleDescription() == hint.text()
+    paper.setCurrentIndex(paper.findData("a4"))
+    assert not hint.isVisible()  # the same paper
+    printer.setCurrentIndex(printer.findData("Lab"))
+    assert not hint.isVisible()  # its paper is not known: nothing to say
+    printer.setCurrentIndex(printer.findData(""))
+    assert not hint.isVisible()  # ask each time

@@ -511,8 +511,9 @@ def test_a_queued_dose_recorded_in_the_window_cannot_be_recorded_again(
 ) -> None:
     """The attack (issue 23, item 6), window side: the window recorded a verified queued
     dose without claiming it, so `worksheet --from-queue` recorded it a second time."""
+    from core.recording import claimed_for_recording
     from core.site import Site
-    from core.verification_queue import QueueError, claimed_for_recording
+    from core.verification_queue import QueueError
 
     dose_id = _verified_in_the_queue(qtbot, window, nurse_window)
     answer(window, ("ralvarez", "3333"))
@@ -530,7 +531,7 @@ def test_a_queued_dose_recorded_in_the_window_cannot_be_recorded_again(
 def test_a_queued_dose_recorded_elsewhere_is_not_recorded_by_the_window(
     qtbot, window, nurse_window, site: Path, tmp_path: Path
 ) -> None:
-    from core.verification_queue import claimed_for_recording
+    from core.recording import claimed_for_recording
 
     dose_id = _verified_in_the_queue(qtbot, window, nurse_window)
     with claimed_for_recording(window.site, dose_id):

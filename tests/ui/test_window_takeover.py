@@ -161,3 +161,28 @@ def test_another_account_signing_in_sets_the_form_aside_too(qtbot, window, isola
     answer(window, ("jkim", "1111"))
     trigger(window, "signInAction")
     assert PATIENT in child(window, "draftBanner").message.text()
+
+
+def test_a_form_that_cannot_be_set_aside_is_never_cleared(
+    qtbot, window, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core import drafts
+
+    signed_in_with_fake_clock(qtbot, window)
+    lock = window.features.idle_lock
+    lock.lock()
+
+    def full(*_args: object, **_kw: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(drafts, "save_draft", full)
+    open_as(qtbot, lock, "mosei", "2222")
+    assert window.centralWidget() is lock.screen  # still locked
+    assert lock.screen.error.text() == (
+        "Still locked: J. Kim, CPhT's form could not be set aside (No space left on device)."
+    )
+    assert lock.session.account.name == "jkim" and lock.session.locked
+    monkeypatch.undo()
+    open_as(qtbot, lock, "jkim", "1111")
+    assert text(window, "patientName") == PATIENT  # the form as it was
+    window.mark_saved()
