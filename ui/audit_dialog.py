@@ -20,8 +20,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFileDialog,
-    QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -40,12 +38,13 @@ from core.audit.template import REQUIRED, column_indexes, match_columns
 from core.errors import InputError
 from core.reference import NO_REFERENCE, CrosswalkSource, PricingSource
 from core.terminal import printable
+from ui.audit_mapping import mapping_group
 from ui.audit_model import FindingsModel
 from ui.audit_worker import Audit, audit_summary, run_audit
 from ui.background import BackgroundWork, Shared
 from ui.fields import ErrorLabel, hint
 from ui.style import set_role
-from ui.window_layout import fit_dialog
+from ui.window_layout import fit_dialog, scroll_area
 
 if TYPE_CHECKING:
     from core.site import Site
@@ -96,6 +95,11 @@ class AuditDialog(QDialog):
 
     def _build(self) -> None:
         page = QVBoxLayout(self)
+        # The file and its mapping scroll inside the dialog, so the findings keep most of
+        # a 1024x600 screen (they were two rows high under the mapping).
+        setup = QWidget()
+        head = QVBoxLayout(setup)
+        head.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
         self.choose = QPushButton("Choose export…")
         self.choose.setObjectName("chooseExport")
@@ -103,33 +107,19 @@ class AuditDialog(QDialog):
         self.file_label = hint("No file chosen. One row per billed claim line, with a header.")
         top.addWidget(self.choose)
         top.addWidget(self.file_label, 1)
-        page.addLayout(top)
+        head.addLayout(top)
         self.file_error = ErrorLabel("auditFile", self.choose)
-        page.addWidget(self.file_error)
-
-        mapping = QGroupBox("1. Which column holds each field")
-        grid = QGridLayout(mapping)
-        self.combos: dict[str, QComboBox] = {}
-        for index, field in enumerate(FIELDS):
-            row, column = index % 7, (index // 7) * 2
-            label = QLabel(field + (" *" if field in REQUIRED else ""))
-            box = QComboBox()
-            box.setObjectName(f"map_{field}")
-            box.setAccessibleName(f"column for {field}")
-            box.currentIndexChanged.connect(self._mapping_changed)
-            self.combos[field] = box
-            grid.addWidget(label, row, column)
-            grid.addWidget(box, row, column + 1)
-        self.mapping_error = ErrorLabel("auditMapping", self.combos["vial_size"])
-        grid.addWidget(self.mapping_error, 7, 0, 1, 4)
-        page.addWidget(mapping)
+        head.addWidget(self.file_error)
+        mapping, self.combos, self.mapping_error = mapping_group(self._mapping_changed)
+        head.addWidget(mapping)
 
         self.preview = QTableWidget(0, 0)
         self.preview.setObjectName("auditPreview")
         self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.preview.setMaximumHeight(120)
-        page.addWidget(hint("First rows of the file:"))
-        page.addWidget(self.preview)
+        head.addWidget(hint("First rows of the file:"))
+        head.addWidget(self.preview)
+        page.addWidget(scroll_area(setup), 1)
 
         run = QHBoxLayout()
         self.run_button = QPushButton("2. Run audit")
@@ -188,7 +178,7 @@ class AuditDialog(QDialog):
         header.setStretchLastSection(True)
         for column, width in enumerate((120, 70, 90, 140, 150, 170, 80)):
             self.table.setColumnWidth(column, width)
-        page.addWidget(self.table, 1)
+        page.addWidget(self.table, 2)
 
     # -- step 1: the file and its mapping ---------------------------------------------------
 

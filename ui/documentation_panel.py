@@ -43,11 +43,10 @@ class DocumentationPanel(QWidget):
         self.now_button.setObjectName("administeredNowButton")
         self.now_button.setAccessibleName("Set administration time to now")
         self.now_button.setAutoDefault(False)
-        # A whole date and time beside Now at 1024x600 (the year was cut off): the field
-        # as wide as one, the button as wide as its word.
-        width = self.administered_at.fontMetrics().horizontalAdvance
-        self.administered_at.setMinimumWidth(width("0000-00-00 00:00") + 16)
-        self.now_button.setMaximumWidth(width("Now") + 32)
+        # A whole date and time beside Now at 1024x600 (the year was cut off): the button
+        # as wide as its word, the field takes the rest (no minimum: on a narrower screen
+        # the row still wraps under its label rather than scroll sideways).
+        self.now_button.setMaximumWidth(self.now_button.fontMetrics().horizontalAdvance("Now") + 20)
         self.route = combo("route", "Route", [(r, r) for r in ROUTES])
         self.diagnosis = line_edit("diagnosis", "Diagnosis (ICD-10)", "e.g. D80.1")
         self.prior_authorization = line_edit("priorAuthorization", "Prior authorization number")
