@@ -257,3 +257,28 @@ def test_a_data_dir_no_system_could_open_is_one_line_naming_it(value: str, messa
             done.stderr.count("\n") == 1 and message in done.stderr
         ), done.stderr
         assert "--data-dir" in done.stderr and len(done.stderr) < 200
+
+
+def test_an_id_printed_before_a_restore_is_never_printed_again(tmp_path: Path) -> None:
+    """Issue 23: `restore --keep-newer` of an older backup set W-3 and W-4 aside, and the
+    next worksheet was printed as W-000003 again. Now it is W-000005."""
+    from tests.core.test_worksheet_cli import DOC, DOSE
+
+    data = tmp_path / "data"
+
+    def record() -> str:
+        done = run_main("worksheet", *DOSE, *DOC, "-o", tmp_path / "w.pdf", "--data-dir", data)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.split()[2].rstrip(";")
+
+    printed = [record(), record()]
+    backup = run(data, "backup")
+    assert backup.returncode == 0, backup.stderr
+    saved = backup.stdout.strip().removeprefix("Backed up to ")
+    printed += [record(), record()]
+    assert printed == ["W-000001", "W-000002", "W-000003", "W-000004"]
+    done = run(data, "restore", saved, "--keep-newer")
+    assert done.returncode == 0, done.stderr
+    assert "W-000003..W-000004 (2 records)" in done.stdout
+    assert record() == "W-000005"
+    assert run(data, "verify", "--full").returncode == 0

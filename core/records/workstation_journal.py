@@ -144,8 +144,13 @@ class WorkstationJournal:
         highest = max(held)
         if newest < highest:
             seen = held[highest][0]
+            holds = (
+                f"the database's newest record is {format_worksheet_id(newest)}"
+                if newest
+                else "the database holds no record"
+            )
             return (
-                f"the database's newest record is {format_worksheet_id(newest)} but this "
+                f"{holds} but this "
                 f"workstation saw {format_worksheet_id(highest)} on {seen.when}: records were "
                 f"deleted after it last looked ({self._named})"
             )
@@ -169,7 +174,10 @@ class WorkstationJournal:
 
     @property
     def _named(self) -> str:
-        return f"this workstation's journal {self.path}"
+        return (
+            f"this workstation's journal {self.path}; if an older copy was put back on "
+            "purpose, move that file aside"
+        )
 
 
 def held_heads(lines: Iterable[bytes]) -> dict[int, list[Seen]]:

@@ -178,3 +178,23 @@ def test_sqlite_with_the_backup_disk_away_still_catches_a_rewrite(tmp_path: Path
         report = store.verify()
     assert away.is_dir() and not report.ok
     assert "W-000006 is not the record this workstation saw" in report.message
+
+
+def test_a_restore_closes_off_the_heads_above_it_and_torn_lines_are_skipped() -> None:
+    from core.records.workstation_journal import held_heads
+
+    def line(event: str, count: int, head: str, at: str) -> bytes:
+        return json.dumps({"event": event, "count": count, "head": head, "at": at}).encode()
+
+    lines = [
+        line("record", 1, "a", "2026-12-01T10:00:00+00:00"),
+        line("record", 2, "b", "2026-12-01T10:01:00+00:00"),
+        line("read", 2, "b", "2026-12-02T09:00:00+00:00"),  # seen again later
+        line("record", 3, "c", "2026-12-02T09:05:00+00:00"),
+        line("restore", 2, "b", "2026-12-03T08:00:00+00:00"),  # W-3 set aside
+        b'{"event": "record", "count": 4, "he',  # torn by a power cut
+        line("record", 4, "d", "2026-12-03T08:10:00+00:00"),
+    ]
+    held = held_heads(lines)
+    assert sorted(held) == [1, 2, 4]
+    assert [seen.when for seen in held[2]] == ["2026-12-01 10:01:00 UTC"]  # the first time
