@@ -27,7 +27,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal, Self, TypeVar
 
-from core.accounts import AccountStore, Action, Signature, SigningError
+from core.accounts import AccountStore, Action, Signature
+from core.accounts.rules import check_two_people
 from core.model import Model
 from core.storage import ConnectionOwner, Row, migrate
 from core.storage.schema import Index, Schema, Seed, Table, ident, integer, text
@@ -233,8 +234,7 @@ class VerificationQueue(ConnectionOwner):
             current = self._locked(dose_id)
             if current.content_sha256 != seen:
                 raise QueueError(f"dose {dose_id} was changed after you opened it; open it again")
-            if current.prepared.account_id == signature.account_id:
-                raise SigningError("the verifier must be another account than the preparer")
+            check_two_people(current.prepared, signature)
             if current.state == "verified":
                 raise QueueError(f"dose {dose_id} is already verified")
             self._conn.execute(

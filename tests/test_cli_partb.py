@@ -404,13 +404,16 @@ def test_the_worksheet_prints_an_amount_in_mcg_in_mcg(data: Path, tmp_path: Path
         *("--code", "J2796", "--vial-size", "125 mcg", "--ordered", "1 mcg/kg"),
         *("--weight", "75", "--administered", "75 mcg", "--patient", "Test Patient"),
         *("--mrn", "123", "--administered-at", "2025-11-03T10:00", "--diagnosis", "D69.3"),
-        *("--draft", "-o", str(out)),
+        *("--ndc", "55513-0221-01", "--draft", "-o", str(out)),
     )
     assert done.returncode == 0, done.stderr
     text = pdf_text(out)
     assert "Waste: 125 mcg - 75 mcg = 50 mcg" in text
     assert "50 mcg; 4 units billed with JW" in text
     assert "0.075 mg" not in text and "0.05 mg" not in text
+    # The claim's quantity is in mg here (ME), not mL: the heading does not say ML.
+    assert "N455513022101ME0.075" in text
+    assert "(N4 + NDC + unit + quantity)" in text
 
 
 def test_a_worksheet_from_scans_names_the_crosswalk_product(data: Path, tmp_path: Path) -> None:

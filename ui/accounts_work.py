@@ -98,7 +98,7 @@ def sign_in(signing: WindowSigning) -> Account | None:
 def install_accounts(signing: WindowSigning) -> QAction:
     """Tools > Accounts…: sign in as an administrator, then the accounts dialog."""
     window = signing.window
-    action = QAction("A&ccounts…", window.docs)
+    action = QAction("Acc&ounts…", window.docs)
     action.setObjectName("accountsAction")
     opened: list[AccountsDialog] = []
 

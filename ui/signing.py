@@ -153,12 +153,13 @@ class WindowSigning(QObject):
         typed: str,
         other_than: Signature | None = None,
     ) -> Signature:
-        from core.accounts import AccountError, Signature, SigningError
+        from core.accounts import AccountError, Signature
+        from core.accounts.rules import check_two_people
 
         def sign(name: str, pin: str) -> Signature:
             signature = accounts.sign(name, pin, action)
-            if other_than is not None and signature.account_id == other_than.account_id:
-                raise SigningError("the verifier must be another account than the preparer")
+            if other_than is not None:
+                check_two_people(other_than, signature)
             return signature
 
         def locked_until(name: str) -> datetime | None:

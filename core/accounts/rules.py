@@ -77,3 +77,9 @@ def check_correction_signed(signatures: Iterable[Signature]) -> None:
         raise SigningError(
             f"a correction is signed by {who_may(Action.CORRECT)} (as preparer or verifier)"
         )
+
+
+def check_two_people(preparer: Signature, verifier: Signature) -> None:
+    """The dose is verified by another account than the one that prepared it."""
+    if preparer.account_id == verifier.account_id:
+        raise SigningError("the verifier must be another account than the preparer")

@@ -22,7 +22,7 @@ def sign_worksheet(
     by field. Any refused PIN or role: ``InputError`` (exit 2, one line), nothing signed.
     """
     from core.accounts import Action, SigningError
-    from core.accounts.rules import check_correction_signed
+    from core.accounts.rules import check_correction_signed, check_two_people
     from core.cli.pins import PinReader
     from core.cli.users import open_accounts
 
@@ -43,8 +43,10 @@ def sign_worksheet(
             except SigningError as error:
                 raise InputError(option, f"{error}; nothing was recorded") from None
     preparer, verifier = signatures["prepared_by"], signatures["verified_by"]
-    if preparer.account_id == verifier.account_id:
-        raise InputError("verified by", "the verifier must be another account than the preparer")
+    try:
+        check_two_people(preparer, verifier)
+    except SigningError as error:
+        raise InputError("verified by", str(error)) from None
     if doc.replaces is not None:
         try:
             check_correction_signed((preparer, verifier))

@@ -254,7 +254,7 @@ def _claim_lines(c: WorksheetContent, width: float) -> list[Any]:
         "Billed as",
         "Modifier",
         "Units",
-        "Drug ID on claim (N4 + NDC + ML quantity)",
+        "Drug ID on claim (N4 + NDC + unit + quantity)",  # ML, ME (mg) or UN
         "For",
     ]
     rows: list[list[Any]] = [[p(h, CLAIM_HEAD) for h in head]]

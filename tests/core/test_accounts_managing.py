@@ -162,3 +162,12 @@ def test_two_administrators_demoting_each_other_at_once_leave_one(
             for name in ("ann", "bob"):  # both administrators again for the next round
                 check.change(name, role=Role.ADMIN)
         assert len(admins) == 1 and len(refused) == 1, (admins, refused)
+
+
+def test_the_verifier_is_another_account_than_the_preparer(store: AccountStore) -> None:
+    from core.accounts.rules import check_two_people
+
+    tech = store.sign("tech", "1111", Action.PREPARE)
+    with pytest.raises(SigningError, match="another account than the preparer"):
+        check_two_people(tech, store.sign("tech", "1111", Action.PREPARE))
+    check_two_people(tech, store.sign("phil", "4444", Action.VERIFY))
