@@ -38,7 +38,6 @@ if TYPE_CHECKING:  # made before the window's first paint: only what that needs 
     from core.records import RecordStore
     from core.records.backup import BackupPlan, BackupRunner
     from core.reference import ReferenceData
-    from core.storage import Schema
     from core.verification_queue import VerificationQueue
 
 #: The environment variables a site is made from (read once, by ``from_environment``).
@@ -146,6 +145,7 @@ class Site:
         tables are not set up (``main.py db-roles``). None on the SQLite files, when it
         may, or when the server cannot be reached now (the stores say so when used)."""
         from core.database import DatabaseUrlError
+        from core.server_tables import server_schemas
         from core.storage import server_refusal
 
         try:
@@ -373,17 +373,6 @@ class Site:
         trace: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def server_schemas() -> tuple[Schema, ...]:
-    """Every component's tables a shared server holds, in the order they are made."""
-    from core.accounts.store import ACCOUNTS
-    from core.authorizations import AUTHORIZATIONS
-    from core.cms.store import REFERENCE
-    from core.records.schema import RECORDS
-    from core.verification_queue import QUEUE
-
-    return (RECORDS, ACCOUNTS, QUEUE, AUTHORIZATIONS, REFERENCE)
 
 
 def _rebuild(data_dir: str, url: str | None, settings: dict[str, str]) -> Site:

@@ -144,7 +144,7 @@ def drop_schema(base: str, schema: str) -> None:
 def set_up_roles(url: str, owner: str, app: str) -> str:
     """``main.py db-roles``' setup on ``url``'s schema (``url``: an administrator's): the
     tables made and owned by ``owner``; the application role ``app``'s URL on it."""
-    from core.site import server_schemas
+    from core.server_tables import server_schemas
     from core.storage.postgresql import connect
     from core.storage.roles import setup_roles
 

@@ -73,6 +73,7 @@ $walk listen --field "Amount administered" --keys 12 --seconds 1 >/dev/null
 check "the answer is announced" $walk listen --field "Vial size" --keys 10 --seconds 3
 check "main window: the answer as text" $walk answer
 check "main window: names with a dose" $walk walk
+check "main window: what each Tab lands on" $walk tabs --field Concentration --count 48
 
 open_dialog "alt+t Down Return" "Create the administrator"
 check "Create administrator: names" $walk walk --window "Create the administrator"

@@ -11,6 +11,7 @@ throwaway data directory) and runs every check below; to run one by hand:
     /usr/bin/python3 tools/atspi_walk.py answer
     /usr/bin/python3 tools/atspi_walk.py pin --window TITLE --field NAME [--keys 4821]
     /usr/bin/python3 tools/atspi_walk.py listen [--seconds 4] [--field NAME --keys 12]
+    /usr/bin/python3 tools/atspi_walk.py tabs [--field NAME] [--count 45]
 
 walk    every focusable control of a window (the main window, or the top-level window
         whose title holds TITLE) with its role, name, description and labelled-by
@@ -25,6 +26,8 @@ pin     focuses the field named NAME, types KEYS with xdotool and records everyt
         (the keystroke listener would not be working).
 listen  records announcements (object:announcement) and text changes for SECONDS, while
         typing KEYS into the field named NAME (xdotool), if given.
+tabs    presses Tab COUNT times from the field named NAME and lists each focus stop as
+        Orca hears it (role, name, label); fails if one has no usable name.
 
 Exit 0 when what was checked holds, 1 when not, 2 when the window is not on the bus.
 """
@@ -265,16 +268,46 @@ def listen(args: argparse.Namespace) -> int:
     return 0 if said else 1
 
 
+def tabs(args: argparse.Namespace) -> int:
+    """Press Tab ``count`` times from the field named ``field`` and say what gets the
+    focus each time, as Orca announces it (object:state-changed:focused)."""
+    find(window(args.window), args.field).queryComponent().grabFocus()
+    stops: list[str] = []
+    bad = 0
+
+    def focused(event: Any) -> None:
+        nonlocal bad
+        if event.detail1 != 1 or event.source.getRole() in PARTS:
+            return
+        why = unusable(event.source)
+        bad += bool(why)
+        heard = " / ".join([event.source.name, *labels(event.source)])
+        stops.append(f"{event.source.getRoleName():12} {heard!r}" + (f"  <-- {why}" if why else ""))
+
+    pyatspi.Registry.registerEventListener(focused, "object:state-changed:focused")
+    events: list[str] = []
+    record(events, 2.0, lambda: xdotool(f"key --delay 150 {' '.join(['Tab'] * args.count)}"))
+    for number, stop in enumerate(stops, 1):
+        print(f"  {number:2}. {stop}")
+    print(f"{len(stops)} focus stops for {args.count} Tabs, {bad} without a usable name")
+    return 1 if bad or not stops else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    for name, run in (("walk", walk), ("answer", answer), ("pin", pin), ("listen", listen)):
+    for name, run in (
+        ("walk", walk), ("answer", answer), ("pin", pin), ("listen", listen), ("tabs", tabs)
+    ):  # fmt: skip
         command = commands.add_parser(name)
         command.set_defaults(run=run)
         command.add_argument("--window", help="part of the window's title (default: main)")
         if name == "pin":
             command.add_argument("--field", required=True, help="the field's accessible name")
             command.add_argument("--keys", default="4821", help="what to type")
+        if name == "tabs":
+            command.add_argument("--field", default="Concentration", help="start here")
+            command.add_argument("--count", type=int, default=45)
         if name == "listen":
             command.add_argument("--seconds", type=float, default=4.0)
             command.add_argument("--field", help="focus the text field of this name first")

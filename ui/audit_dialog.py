@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -119,7 +119,9 @@ class AuditDialog(QDialog):
         self.preview.setMaximumHeight(120)
         head.addWidget(hint("First rows of the file:"))
         head.addWidget(self.preview)
-        page.addWidget(scroll_area(setup), 1)
+        scroll = scroll_area(setup)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # over AT-SPI: a Tab stop with no name
+        page.addWidget(scroll, 1)
 
         run = QHBoxLayout()
         self.run_button = QPushButton("2. Run audit")

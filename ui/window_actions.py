@@ -82,10 +82,16 @@ def build_menus(window: MainWindow, widget: QWidget) -> None:
 def add_dose_keys(window: MainWindow, widget: QWidget) -> None:
     """Dose menu: scan (its shortcut is the scan field's) and verify. (Verify's and
     Print's tooltips say why they are disabled; their keys show in the menus.)"""
+    from PySide6.QtCore import Qt  # not at start-up: the Qt namespace is slow to import
+
     from ui.scan_field import SHORTCUT
 
     dose = window.menu("&Dose")
-    scan = QAction(f"&Scan a vial\t{SHORTCUT}", widget)  # the key is the scan field's own
+    # The key is the scan field's own (a window shortcut). On the action it shows in the
+    # menu and, as its key binding, to a screen reader (over AT-SPI the item was named
+    # "Scan a vial\tCtrl+B"); it works only while the menu is open: never ambiguous.
+    scan = QAction("&Scan a vial", widget, shortcut=QKeySequence(SHORTCUT))
+    scan.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
     scan_edit = widget.findChild(QLineEdit, "vialScan")
     if scan_edit is not None:
         scan.triggered.connect(scan_edit.setFocus)

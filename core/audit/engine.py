@@ -7,7 +7,8 @@ path carries the facts as exact ``Fraction`` amounts and asks ``core.calculation
 every billing rule (rounding, labeled units rounded down, where JW and JZ apply, the
 claim lines' modifiers) and ``core.vials`` for the vials (fewest of one size, the
 least-waste mix of a product's sizes). What it restates for speed is only arithmetic:
-taking an amount to the code's measure (mL, or mg through the concentration).
+taking an amount to the code's measure (mL, mg through the concentration, or units,
+which never convert: J0585's 155 units from 100-unit vials need no concentration).
 ``tests/core/test_audit_engine.py`` holds this path equal to ``calculate`` on random
 doses (hypothesis): that test, not this comment, is what keeps the two in step.
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 def run_roles(args: argparse.Namespace, site: Site) -> int:
-    from core.site import server_schemas
+    from core.server_tables import server_schemas
     from core.storage import StorageError
     from core.storage.postgresql import connect
     from core.storage.roles import setup_roles

@@ -118,13 +118,20 @@ def test_a_role_given_more_than_adding_records_is_refused(
 ) -> None:
     _owner, app = server_roles
     admin = admin_url(postgresql_url)
-    for right, table in (("UPDATE", "worksheets"), ("DELETE", "chain_head")):
+    for given in (
+        "UPDATE ON worksheets",
+        "DELETE ON chain_head",
+        "TRIGGER ON worksheet_pdfs",
+        "pg_write_all_data",  # UPDATE and DELETE on every table of the database
+    ):
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"GRANT {right} ON {table} TO {app}")
-        with pytest.raises(StoreUnavailableError, match="may change or delete recorded"):
-            RecordStore.open(tmp_path, url=postgresql_url)
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"REVOKE {right} ON {table} FROM {app}")
+            conn.execute(f"GRANT {given} TO {app}")
+        try:
+            with pytest.raises(StoreUnavailableError, match="may change or delete recorded"):
+                RecordStore.open(tmp_path, url=postgresql_url)
+        finally:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f"REVOKE {given} FROM {app}")
     RecordStore.open(tmp_path, url=postgresql_url).close()
 
 

@@ -89,3 +89,21 @@ def test_the_audit_findings_keep_most_of_a_desk_screen(qtbot, window) -> None:
         dialog.close()
     finally:
         reference.close()
+
+
+def test_the_audit_scroll_area_is_no_tab_stop(window) -> None:
+    """Over AT-SPI the scroll area above was a focusable filler with no name; Tab goes
+    to the controls inside it (and scrolls them into view)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QScrollArea
+
+    from ui.audit_dialog import AuditDialog
+
+    reference = window.site.open_reference()
+    try:
+        dialog = AuditDialog(window, reference, reference, window.settings, site=window.site)
+        areas = dialog.findChildren(QScrollArea)
+        assert areas and all(a.focusPolicy() == Qt.FocusPolicy.NoFocus for a in areas)
+        dialog.close()
+    finally:
+        reference.close()

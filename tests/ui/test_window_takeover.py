@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog
 from core.accounts import AccountStore
 from core.drafts import load_draft
 
+from .accessibility import unnamed
 from .test_window_signing import (  # noqa: F401
     PATIENT,
     answer,
@@ -102,6 +103,7 @@ def test_the_signed_in_person_unlocking_keeps_the_form(qtbot, window, isolated: 
     lock = window.features.idle_lock
     lock.lock()
     assert lock.screen.account.text() == "jkim"  # the signed-in person, ready for the PIN
+    assert unnamed(window) == []  # Account and PIN named by their visible labels
     open_as(qtbot, lock, "jkim", "1111")
     assert text(window, "patientName") == PATIENT
     assert window.documentation().verified_at is not None
