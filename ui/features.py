@@ -88,7 +88,7 @@ class Features:
 def install_features(window: FeatureWindow) -> Features:
     """Plug every feature into ``window`` (once its session and data directory exist)."""
     from core.site_review import site_reviewer
-    from ui.accounts_work import install_accounts
+    from ui.accounts_menu import install_accounts
     from ui.backup_status import BackupStatus
     from ui.charges_view import install_charges
     from ui.checks_list import ChecksList

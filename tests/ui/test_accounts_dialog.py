@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from core.accounts import AccountStore, Role
 from ui.accounts_dialog import AccountsDialog
-from ui.accounts_work import NO_ACCOUNTS
+from ui.accounts_menu import NO_ACCOUNTS
 
 from .accessibility import accessible_name, controls, labelled_by, unnamed, visible_label
 from .test_fit import sideways

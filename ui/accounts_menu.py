@@ -1,0 +1,70 @@
+"""Tools > Accounts…: the administrator signs in with their PIN, then the accounts dialog
+(``ui.accounts_dialog``) opens. Who may is core's (``core.accounts.managing``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction
+
+from ui.accounts_dialog import AccountsDialog
+from ui.pin_dialog import PinDialog
+
+if TYPE_CHECKING:
+    from core.accounts import Account
+    from ui.signing import WindowSigning
+
+NO_ACCOUNTS = "This site has no accounts yet: Tools > Create administrator… first."
+
+
+def sign_in(signing: WindowSigning) -> Account | None:
+    """The administrator whose account and PIN were given (the PIN dialog says why not
+    while it stays open), or ``None`` when cancelled or the site has no accounts."""
+    from core.accounts import Account, AccountError
+    from core.accounts.managing import in_use, sign_in_admin
+
+    window = signing.window
+    try:
+        if not in_use(window.site):
+            window.statusBar().showMessage(NO_ACCOUNTS, 8000)
+            return None
+        with signing.open_accounts() as accounts:
+            dialog = PinDialog(
+                window.docs.window(),
+                "Accounts: administrator",
+                "Manage accounts: an administrator's account and PIN.",
+                "",
+                lambda name, pin: sign_in_admin(accounts, name, pin),
+            )
+            try:
+                admin = dialog.signature if signing.ask(dialog) else None
+            finally:
+                dialog.deleteLater()
+    except (AccountError, ValueError) as error:
+        window.statusBar().showMessage(f"Accounts not opened: {error}", 8000)
+        return None
+    if not isinstance(admin, Account):
+        return None
+    signing.signed_in.emit(admin)  # the idle lock covers the dialog from now on
+    return admin
+
+
+def install_accounts(signing: WindowSigning) -> QAction:
+    """Tools > Accounts…: sign in as an administrator, then the accounts dialog."""
+    window = signing.window
+    action = QAction("Acc&ounts…", window.docs)
+    action.setObjectName("accountsAction")
+    opened: list[AccountsDialog] = []
+
+    def open_dialog() -> None:
+        admin = sign_in(signing)
+        if admin is None:
+            return
+        for old in opened:
+            old.close()
+        opened[:] = [AccountsDialog(window.site, admin, window.docs.window())]
+        opened[0].show()
+
+    action.triggered.connect(open_dialog)
+    window.add_tool(action, "&Tools")
+    return action
