@@ -210,7 +210,7 @@ def test_a_record_of_quoted_lines_past_the_limit_is_one_bad_row_read_past_in_bou
 
     path = write_csv(tmp_path / "big.csv", [line("G-1", 3), line("G-1", 1, "JW")])
     header, first, second = path.read_text().splitlines()
-    field = '"' + ('say ""y"" ' * 100 + "\n") * 100 + '"'  # about 100 KB over 101 lines
+    field = '"' + ("y" * 999 + "\n") * 100 + 'say ""y"""'  # about 100 KB over 101 lines
     record = "Q-1," + ",".join([field] * 200)  # about 20 MB, rows 3 to 20,003
     data = "\n".join([header, first, record, second, line_text("G-2", 3)]) + "\n"
     path.write_text(data)
