@@ -19,6 +19,7 @@ from ui import settings as prefs
 from ui.accessible_names import name_controls, name_each_window
 from ui.announce import announce
 from ui.banner import Banner
+from ui.correcting import show_correcting, take_correction, with_correction
 from ui.documentation_panel import DocumentationPanel
 from ui.dose_panel import DosePanel
 from ui.drafts_banner import DraftsBanner
@@ -277,22 +278,12 @@ class MainWindow(QMainWindow):
         """Open a recorded worksheet's form again; what is printed next replaces it."""
         self.ensure_engine()
         assert self.session is not None
-        fields = self.session.start_correction(record)
-        self.restore_fields(fields)
-        self.confirm_banner.ask(
-            f"Correcting worksheet {record.worksheet_id}: the worksheet you print next "
-            "replaces it. Verify the dose again before printing.",
-            [("Stop correcting", "stopCorrectionButton", self._stop_correction)],
-            safe=lambda: None,
-        )
-
-    def _stop_correction(self) -> None:
-        if self.session is not None and self.binding is not None:
-            self.session.stop_correction()
-            self.binding.redraw()
+        self.restore_fields(self.session.start_correction(record))
+        show_correcting(self, record.id)
 
     def draft_fields(self) -> dict[str, str]:
-        return self.binding.draft_fields() if self.binding is not None else {}
+        fields = self.binding.draft_fields() if self.binding is not None else {}
+        return with_correction(fields, self.session)
 
     def has_input(self) -> bool:
         return self.binding is not None and self.binding.has_input()
@@ -332,8 +323,12 @@ class MainWindow(QMainWindow):
 
     def restore_fields(self, fields: dict[str, str]) -> None:
         self.ensure_engine()
+        fields, replaces = take_correction(fields)  # a draft of a correction goes on with it
         if self.binding is not None:
             self.binding.restore(fields)
+        if replaces is not None and self.session is not None:
+            self.session.replaces = replaces
+            show_correcting(self, replaces)
         self._input_changed()
 
     def closeEvent(self, event: QCloseEvent) -> None:

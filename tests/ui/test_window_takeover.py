@@ -188,3 +188,28 @@ def test_a_form_that_cannot_be_set_aside_is_never_cleared(
     open_as(qtbot, lock, "jkim", "1111")
     assert text(window, "patientName") == PATIENT  # the form as it was
     window.mark_saved()
+
+
+def test_a_correction_set_aside_comes_back_still_correcting_its_worksheet(
+    qtbot, window, isolated: Path
+) -> None:
+    """Restored without its correction, the form would print a second worksheet for the
+    dose instead of one replacing the worksheet being corrected."""
+    from ui.correcting import show_correcting
+
+    signed_in_with_fake_clock(qtbot, window)
+    window.session.replaces = 7  # jkim is correcting W-000007 (History > Correct)
+    show_correcting(window, 7)
+    lock = window.features.idle_lock
+    lock.lock()
+    open_as(qtbot, lock, "mosei", "2222")
+    assert window.session.replaces is None  # mosei's clean form corrects nothing
+    assert not child(window, "confirmBanner").isVisible()
+    lock.lock()
+    open_as(qtbot, lock, "jkim", "1111")
+    qtbot.mouseClick(child(window, "restoreDraftButton"), Qt.MouseButton.LeftButton)
+    assert text(window, "patientName") == PATIENT
+    assert window.session.replaces == 7
+    banner = child(window, "confirmBanner")
+    assert banner.isVisible() and "Correcting worksheet W-000007" in banner.message.text()
+    window.mark_saved()
