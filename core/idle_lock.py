@@ -23,9 +23,12 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core import drafts
-from core.accounts import Account, AccountStore
+
+if TYPE_CHECKING:  # the accounts (and Argon2) load when someone signs in, not at start
+    from core.accounts import Account, AccountStore
 
 ENV_VAR = "UNITCALC_IDLE_MINUTES"
 DEFAULT_IDLE_MINUTES = 5

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
 
-from ui.accounts_dialog import AccountsDialog
 from ui.pin_dialog import PinDialog
 
 if TYPE_CHECKING:
     from core.accounts import Account
+    from ui.accounts_dialog import AccountsDialog
     from ui.signing import WindowSigning
 
 NO_ACCOUNTS = "This site has no accounts yet: Tools > Create administrator… first."
@@ -57,6 +57,8 @@ def install_accounts(signing: WindowSigning) -> QAction:
     opened: list[AccountsDialog] = []
 
     def open_dialog() -> None:
+        from ui.accounts_dialog import AccountsDialog  # loaded when first opened
+
         admin = sign_in(signing)
         if admin is None:
             return

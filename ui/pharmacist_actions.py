@@ -203,10 +203,14 @@ def install_pharmacist_actions(
 ) -> PharmacistActions:
     """File > Import payer fee schedule… (after Import CMS files…), Records > Restore
     records from a backup…, and the CMS import asking the same way."""
-    from core.accounts import Action
-
     actions = PharmacistActions(signing, cms)
-    cms.authorize = lambda: may_do(signing, Action.IMPORT_CMS)
+
+    def authorize_import() -> bool:  # the accounts (and Argon2) load when first asked
+        from core.accounts import Action
+
+        return may_do(signing, Action.IMPORT_CMS)
+
+    cms.authorize = authorize_import
     for where, text, name, slot in (
         ("&File", "Import payer &fee schedule…", "importFeesAction", actions.import_fees),
         ("&Records", "&Restore records from a backup…", "restoreAction", actions.restore),

@@ -85,6 +85,8 @@ class WindowSigning(QObject):
 
     def in_use(self) -> bool:
         """Does this site have accounts? (A data directory that never had one: no.)"""
+        if not self.window.site.has_accounts_database():
+            return False  # asked first: no accounts module (nor Argon2) loads at start-up
         from core.accounts.managing import in_use
 
         return in_use(self.window.site)
