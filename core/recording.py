@@ -110,6 +110,7 @@ def require_signatures(
     """On a site with accounts (unless ``UNITCALC_REQUIRE_SIGNATURES=0``), every name on
     the worksheet is signed with a PIN: a typed name is refused ("typed, not signed" was
     recorded as if it were a signature). A site without accounts records typed names."""
+    from core.accounts.managing import in_use
     from core.documentation import FIELD_WORDS
     from core.errors import InputError
 
@@ -119,11 +120,8 @@ def require_signatures(
         if getattr(documentation, field, "").strip() and field not in signatures
     ]
     setting = site.settings.get(REQUIRE_SIGNATURES_VAR, "").strip().lower()
-    if not typed or setting in ("0", "no", "off", "false") or not site.has_accounts_database():
+    if not typed or setting in ("0", "no", "off", "false") or not in_use(site):
         return
-    with site.open_accounts() as accounts:
-        if accounts.is_empty():
-            return
     raise InputError(
         FIELD_WORDS[typed[0]],
         "this site has accounts, so names are signed with a PIN (--pins-stdin, or Sign in "

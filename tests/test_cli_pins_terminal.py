@@ -30,8 +30,9 @@ def _read_until(fd: int, wanted: bytes, seen: bytearray) -> None:
                 return
 
 
-def test_pins_typed_at_a_terminal_are_not_echoed() -> None:
-    """The attack: `worksheet ... --pins-stdin` at a terminal showed every PIN."""
+def _at_a_terminal(typing: list[tuple[bytes, bytes]]) -> bytes:
+    """Run the child on a pseudo-terminal; after each prompt seen, type its line. What
+    the terminal showed, once the child has printed its answer and ended."""
     master, slave = pty.openpty()
     child = subprocess.Popen(
         [sys.executable, "-c", _CHILD], stdin=slave, stdout=slave, stderr=slave, cwd=ROOT
@@ -39,18 +40,23 @@ def test_pins_typed_at_a_terminal_are_not_echoed() -> None:
     os.close(slave)
     seen = bytearray()
     try:
-        _read_until(master, b"PIN of ana: ", seen)
-        os.write(master, b"7391\n")
-        _read_until(master, b"PIN of ben: ", seen)
-        os.write(master, b"2846\n")
+        for prompt, line in typing:
+            _read_until(master, prompt, seen)
+            os.write(master, line)
         _read_until(master, b"read 4 4", seen)
         assert child.wait(timeout=30) == 0
     finally:
         child.kill()
         child.wait()
         os.close(master)
-    assert b"read 4 4" in seen, bytes(seen)
-    assert b"7391" not in seen and b"2846" not in seen, bytes(seen)
+    return bytes(seen)
+
+
+def test_pins_typed_at_a_terminal_are_not_echoed() -> None:
+    """The attack: `worksheet ... --pins-stdin` at a terminal showed every PIN."""
+    seen = _at_a_terminal([(b"PIN of ana: ", b"7391\n"), (b"PIN of ben: ", b"2846\n")])
+    assert b"read 4 4" in seen, seen
+    assert b"7391" not in seen and b"2846" not in seen, seen
 
 
 def test_pins_from_a_pipe_are_still_read_line_by_line() -> None:
@@ -70,20 +76,6 @@ def test_a_pin_typed_ahead_at_a_terminal_is_neither_lost_nor_shown() -> None:
     """Both PINs typed as soon as the first prompt shows: the second arrives while the
     first is read. Discarding input when echo is switched back (TCSAFLUSH) lost it and
     the command waited for ever."""
-    master, slave = pty.openpty()
-    child = subprocess.Popen(
-        [sys.executable, "-c", _CHILD], stdin=slave, stdout=slave, stderr=slave, cwd=ROOT
-    )
-    os.close(slave)
-    seen = bytearray()
-    try:
-        _read_until(master, b"PIN of ana: ", seen)
-        os.write(master, b"7391\n2846\n")
-        _read_until(master, b"read 4 4", seen)
-        assert child.wait(timeout=30) == 0
-    finally:
-        child.kill()
-        child.wait()
-        os.close(master)
-    assert b"read 4 4" in seen, bytes(seen)
-    assert b"7391" not in seen and b"2846" not in seen, bytes(seen)
+    seen = _at_a_terminal([(b"PIN of ana: ", b"7391\n2846\n")])
+    assert b"read 4 4" in seen, seen
+    assert b"7391" not in seen and b"2846" not in seen, seen

@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
 
-from ui.pin_dialog import PinDialog
-
 if TYPE_CHECKING:
     from core.accounts import Account
     from ui.accounts_dialog import AccountsDialog
@@ -20,33 +18,22 @@ NO_ACCOUNTS = "This site has no accounts yet: Tools > Create administrator… fi
 def sign_in(signing: WindowSigning) -> Account | None:
     """The administrator whose account and PIN were given (the PIN dialog says why not
     while it stays open), or ``None`` when cancelled or the site has no accounts."""
-    from core.accounts import Account, AccountError
-    from core.accounts.managing import in_use, sign_in_admin
+    from core.accounts import AccountError, Action
+    from core.accounts.managing import in_use
+    from ui.pharmacist_actions import signed_for
 
     window = signing.window
     try:
-        if not in_use(window.site):
-            window.statusBar().showMessage(NO_ACCOUNTS, 8000)
-            return None
-        with signing.open_accounts() as accounts:
-            dialog = PinDialog(
-                window.docs.window(),
-                "Accounts: administrator",
-                "Manage accounts: an administrator's account and PIN.",
-                "",
-                lambda name, pin: sign_in_admin(accounts, name, pin),
-            )
-            try:
-                admin = dialog.signature if signing.ask(dialog) else None
-            finally:
-                dialog.deleteLater()
-    except (AccountError, ValueError) as error:
+        used = in_use(window.site)
+    except AccountError as error:
         window.statusBar().showMessage(f"Accounts not opened: {error}", 8000)
         return None
-    if not isinstance(admin, Account):
+    if not used:
+        window.statusBar().showMessage(NO_ACCOUNTS, 8000)
         return None
-    signing.signed_in.emit(admin)  # the idle lock covers the dialog from now on
-    return admin
+    prompt = "Manage accounts: an administrator's account and PIN."
+    title = "Accounts: administrator"
+    return signed_for(signing, Action.MANAGE_USERS, title, prompt, "Accounts not opened")
 
 
 def install_accounts(signing: WindowSigning) -> QAction:

@@ -25,7 +25,7 @@ from ui.background import BackgroundWork, Shared
 from ui.pin_dialog import PinDialog
 
 if TYPE_CHECKING:
-    from core.accounts import Action
+    from core.accounts import Account, Action
     from core.site import Site
     from core.work import CancelToken
     from ui.cms_import import CmsSupport
@@ -35,18 +35,36 @@ if TYPE_CHECKING:
 def may_do(signing: WindowSigning, action: Action) -> bool:
     """On a site with accounts: did someone whose role may do ``action`` give their
     PIN? (The PIN dialog says why not while it stays open.) Without accounts: yes."""
-    from core.accounts import Account, AccountError
+    from core.accounts import AccountError
     from core.accounts.managing import in_use, who_may
+
+    try:
+        if not in_use(signing.window.site):
+            return True
+    except AccountError as error:
+        signing.window.statusBar().showMessage(f"Not done: {error}", 8000)
+        return False
+    title = action.value[:1].upper() + action.value[1:]
+    prompt = f"To {action.value}: the account and PIN of {who_may(action)}."
+    return signed_for(signing, action, title, prompt, "Not done") is not None
+
+
+def signed_for(
+    signing: WindowSigning, action: Action, title: str, prompt: str, refused: str
+) -> Account | None:
+    """The account whose PIN was given for ``action`` in a PIN dialog (which says why not
+    while it stays open), then the window's signed-in person, so the idle lock covers what
+    they open; ``None`` when cancelled. A store that fails: ``refused: why`` in the
+    status bar."""
+    from core.accounts import Account, AccountError
 
     window = signing.window
     try:
-        if not in_use(window.site):
-            return True
         with signing.open_accounts() as accounts:
             dialog = PinDialog(
                 window.docs.window(),
-                action.value[:1].upper() + action.value[1:],
-                f"To {action.value}: the account and PIN of {who_may(action)}.",
+                title,
+                prompt,
                 "",
                 lambda name, pin: accounts.authenticate(name, pin, action),
             )
@@ -55,12 +73,12 @@ def may_do(signing: WindowSigning, action: Action) -> bool:
             finally:
                 dialog.deleteLater()
     except (AccountError, ValueError) as error:
-        window.statusBar().showMessage(f"Not done: {error}", 8000)
-        return False
+        window.statusBar().showMessage(f"{refused}: {error}", 8000)
+        return None
     if not isinstance(signed, Account):
-        return False
-    signing.signed_in.emit(signed)  # signed with a PIN here: the idle lock covers them
-    return True
+        return None
+    signing.signed_in.emit(signed)
+    return signed
 
 
 @dataclass(frozen=True)
