@@ -57,3 +57,17 @@ def test_a_deleted_chain_head_is_one_plain_line_in_every_command(
         assert "chain head is missing" in done.stderr, done.stderr
         assert "unexpected error" not in done.stderr and "Error" not in done.stderr
     assert not (tmp_path / "2.pdf").exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("nan", "the database must be a URL"),
+        ("postgresql://app:secret@db.example/unitcalc", "holds a password"),
+    ],
+)
+def test_db_roles_with_a_bad_url_is_one_plain_line(tmp_path: Path, url: str, said: str) -> None:
+    """It said "unexpected error (DatabaseUrlError: …)"."""
+    line = one_line_error(run(tmp_path / "data", url, "db-roles"))
+    assert line.startswith("unitcalc: database: ") and said in line, line
+    assert "unexpected" not in line and "secret" not in line

@@ -160,5 +160,8 @@ def run_command(argv: list[str]) -> int:
         accounts = sys.modules.get("core.accounts.models")
         if accounts is not None and isinstance(error, accounts.AccountError):
             return fail(str(error))
+        database = sys.modules.get("core.database")  # a setting read where it is used
+        if database is not None and isinstance(error, database.DatabaseUrlError):
+            return fail(f"database: {error}")
         return fail(f"unexpected error ({type(error).__name__}: {error})")
     return status
